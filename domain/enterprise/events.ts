@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { TenantId } from '../identifiers/index.ts';
+
+export const EnterpriseEvents = {
+  EnterpriseOnboarded: z.object({ tenantId: TenantId, name: z.string().min(1).max(200) }),
+  EnterpriseSuspended: z.object({ reason: z.string().max(500).optional() }),
+  EnterpriseReinstated: z.object({ reason: z.string().max(500).optional() }),
+} as const;
+
+type Defs = typeof EnterpriseEvents;
+export type EnterpriseEvent = { [K in keyof Defs]: { type: K; data: z.infer<Defs[K]> } }[keyof Defs];

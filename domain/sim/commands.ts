@@ -1,0 +1,15 @@
+import type { Profile } from './events.ts';
+
+/** Who asks: the verified subject of the caller's token. */
+interface Issued {
+  actor: string;
+}
+
+export type SimCommand =
+  | (Issued & { type: 'RegisterSim'; eid: string; profiles: Profile[]; imei?: string | undefined })
+  | (Issued & { type: 'ActivateSim'; reason?: string | undefined })
+  | (Issued & { type: 'SuspendSim'; reason?: string | undefined })
+  | (Issued & { type: 'ResumeSim'; reason?: string | undefined })
+  | (Issued & { type: 'RequestTermination'; reason?: string | undefined })
+  | (Issued & { type: 'CancelTermination' })
+  | (Issued & { type: 'ApproveTermination' });

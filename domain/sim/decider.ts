@@ -1,0 +1,106 @@
+import type { Decider } from '../decider.ts';
+import { DomainError } from '../errors.ts';
+import type { SimCommand } from './commands.ts';
+import type { Profile, SimEvent } from './events.ts';
+
+export type Lifecycle = 'inventory' | 'active' | 'suspended' | 'terminated';
+
+export type SimState =
+  | { status: 'unregistered' }
+  | {
+      status: Lifecycle;
+      eid: string;
+      profiles: Profile[];
+      imei?: string | undefined;
+      pendingTermination?: { requestedBy: string; reason?: string | undefined } | undefined;
+    };
+
+export type RegisteredSim = Exclude<SimState, { status: 'unregistered' }>;
+
+const illegal = (from: string, what: string, hint = '') =>
+  new DomainError('conflict', 'illegal-transition', `cannot ${what} a SIM that is ${from}${hint}`);
+
+const registered = (state: SimState): RegisteredSim => {
+  if (state.status === 'unregistered') throw new DomainError('not-found', 'sim-not-found', 'SIM not found');
+  if (state.status === 'terminated') throw new DomainError('conflict', 'sim-terminated', 'the SIM is terminated and takes no command');
+  return state;
+};
+
+const noPendingTermination = (sim: RegisteredSim, what: string) => {
+  if (sim.pendingTermination)
+    throw new DomainError('conflict', 'termination-pending', `cannot ${what} a SIM while its termination awaits approval; cancel it first`);
+};
+
+const checkProfiles = (profiles: Profile[]) => {
+  if (profiles.filter((p) => p.fallback).length > 1)
+    throw new DomainError('invalid', 'fallback-profiles', 'at most one profile may be the fallback');
+  if (new Set(profiles.map((p) => p.iccid)).size !== profiles.length)
+    throw new DomainError('invalid', 'duplicate-iccid', 'each profile needs its own ICCID');
+  if (new Set(profiles.map((p) => p.imsi)).size !== profiles.length)
+    throw new DomainError('invalid', 'duplicate-imsi', 'each profile needs its own IMSI');
+};
+
+export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
+  initialState: { status: 'unregistered' },
+
+  decide(command, state) {
+    if (command.type === 'RegisterSim') {
+      if (state.status !== 'unregistered')
+        throw new DomainError('conflict', 'sim-already-registered', 'a SIM with this EID is already registered');
+      checkProfiles(command.profiles);
+      return [{ type: 'SimRegistered', data: { eid: command.eid, profiles: command.profiles, imei: command.imei } }];
+    }
+    const sim = registered(state);
+    switch (command.type) {
+      case 'ActivateSim':
+        if (sim.status === 'active') return [];
+        if (sim.status !== 'inventory') throw illegal(sim.status, 'activate', '; resume it instead');
+        noPendingTermination(sim, 'activate');
+        return [{ type: 'SimActivated', data: { reason: command.reason } }];
+      case 'SuspendSim':
+        if (sim.status === 'suspended') return [];
+        if (sim.status !== 'active') throw illegal(sim.status, 'suspend');
+        return [{ type: 'SimSuspended', data: { reason: command.reason } }];
+      case 'ResumeSim':
+        if (sim.status === 'active') return [];
+        if (sim.status !== 'suspended') throw illegal(sim.status, 'resume');
+        noPendingTermination(sim, 'resume');
+        return [{ type: 'SimResumed', data: { reason: command.reason } }];
+      case 'RequestTermination':
+        if (sim.pendingTermination) return [];
+        if (sim.status === 'active') throw illegal(sim.status, 'terminate', '; suspend it first');
+        return [{ type: 'SimTerminationRequested', data: { requestedBy: command.actor, reason: command.reason } }];
+      case 'CancelTermination':
+        if (!sim.pendingTermination) return [];
+        return [{ type: 'SimTerminationCancelled', data: { cancelledBy: command.actor } }];
+      case 'ApproveTermination': {
+        const pending = sim.pendingTermination;
+        if (!pending) throw new DomainError('conflict', 'no-pending-termination', 'no termination of this SIM awaits approval');
+        if (pending.requestedBy === command.actor)
+          throw new DomainError('forbidden', 'same-approver', 'a termination must be approved by someone other than its requester');
+        return [{ type: 'SimTerminated', data: { requestedBy: pending.requestedBy, approvedBy: command.actor } }];
+      }
+    }
+  },
+
+  evolve(state, event) {
+    if (event.type === 'SimRegistered') {
+      const { eid, profiles, imei } = event.data;
+      return { status: 'inventory', eid, profiles, imei };
+    }
+    if (state.status === 'unregistered') return state;
+    switch (event.type) {
+      case 'SimActivated':
+      case 'SimResumed':
+        return { ...state, status: 'active' };
+      case 'SimSuspended':
+        return { ...state, status: 'suspended' };
+      case 'SimTerminationRequested':
+        return { ...state, pendingTermination: { requestedBy: event.data.requestedBy, reason: event.data.reason } };
+      case 'SimTerminationCancelled':
+        return { ...state, pendingTermination: undefined };
+      case 'SimTerminated':
+        return { ...state, status: 'terminated', pendingTermination: undefined };
+    }
+  },
+};

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { Eid, Iccid, Imei, Imsi, MnoId } from '../identifiers/index.ts';
+
+export const Profile = z.object({
+  iccid: Iccid,
+  mno: MnoId,
+  imsi: Imsi,
+  fallback: z.boolean().default(false),
+});
+export type Profile = z.infer<typeof Profile>;
+
+const Reason = z.string().max(500).optional();
+
+/** Typed event definitions of the Sim aggregate: one schema per event type, the data it carries. */
+export const SimEvents = {
+  SimRegistered: z.object({ eid: Eid, profiles: z.array(Profile).min(1), imei: Imei.optional() }),
+  SimActivated: z.object({ reason: Reason }),
+  SimSuspended: z.object({ reason: Reason }),
+  SimResumed: z.object({ reason: Reason }),
+  SimTerminationRequested: z.object({ requestedBy: z.string(), reason: Reason }),
+  SimTerminationCancelled: z.object({ cancelledBy: z.string() }),
+  SimTerminated: z.object({ requestedBy: z.string(), approvedBy: z.string() }),
+} as const;
+
+type Defs = typeof SimEvents;
+export type SimEvent = { [K in keyof Defs]: { type: K; data: z.infer<Defs[K]> } }[keyof Defs];

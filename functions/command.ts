@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import type { Decider } from '../domain/decider.ts';
+import { fold } from '../domain/decider.ts';
+import { VersionConflict, eventsOf, type CommitMetadata, type EventStore, type StreamHead } from '../domain/event-store.ts';
+
+export class PreconditionFailed extends Error {
+  override readonly name = 'PreconditionFailed';
+  constructor(readonly current: number) {
+    super(`the stream is at version ${current}`);
+  }
+}
+
+export interface CommandContext {
+  actor: string;
+  correlationId: string;
+  region: string;
+  /** The version the client pinned with If-Match: no retry on conflict, a mismatch fails. */
+  expectedVersion?: number | undefined;
+}
+
+export interface CommandOutcome<S> {
+  state: S;
+  head: StreamHead;
+  /** False when the command was already satisfied and nothing was appended. */
+  changed: boolean;
+}
+
+/**
+ * Load → decide → append, the one way every command runs. On a version conflict the command is
+ * decided again on fresh state (a bounded number of times) unless the client pinned a version.
+ */
+export const executeCommand = async <C, E extends { type: string; data: unknown }, S>(
+  store: EventStore,
+  decider: Decider<C, E, S>,
+  streamId: string,
+  command: C,
+  context: CommandContext,
+  maxAttempts = 5,
+): Promise<CommandOutcome<S>> => {
+  const commandId = randomUUID();
+  for (let attempt = 1; ; attempt++) {
+    const { head, commits } = await store.load(streamId);
+    if (context.expectedVersion !== undefined && context.expectedVersion !== head.version)
+      throw new PreconditionFailed(head.version);
+    const state = fold(decider, decider.initialState, eventsOf(commits) as unknown as E[]);
+    const events = decider.decide(command, state);
+    if (events.length === 0) return { state, head, changed: false };
+    const metadata: CommitMetadata = {
+      actor: context.actor,
+      commandId,
+      correlationId: context.correlationId,
+      region: context.region,
+      time: new Date().toISOString(),
+    };
+    try {
+      const commit = await store.append(streamId, head, events, metadata);
+      const last = commit.events.at(-1)!;
+      return { state: fold(decider, state, events), head: { version: last.version, hash: commit.hash }, changed: true };
+    } catch (error) {
+      if (!(error instanceof VersionConflict)) throw error;
+      if (context.expectedVersion !== undefined) throw new PreconditionFailed(-1);
+      if (attempt >= maxAttempts) throw error;
+    }
+  }
+};

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { enterpriseDecider, type EnterpriseCommand } from '../../../domain/enterprise/decider.ts';
+import { TenantId } from '../../../domain/identifiers/index.ts';
+import { executeCommand } from '../../command.ts';
+import { eventStore } from '../../config.ts';
+import { enterpriseStream } from '../../event-store/stream-ids.ts';
+import { httpHandler } from '../http-handler.ts';
+import { forgetTenantStatus } from '../middleware/active-tenant.ts';
+import { validationProblem } from '../problem.ts';
+import { bodyOf, commandContext } from '../request.ts';
+import type { RouteKey } from '../routes.ts';
+import { etag, json } from '../responses.ts';
+import { enterpriseView } from './representation.ts';
+
+const WithReason = z.strictObject({ reason: z.string().max(500).optional() });
+
+const statusHandler = (key: RouteKey, type: 'SuspendEnterprise' | 'ReinstateEnterprise') =>
+  httpHandler(key, async (request) => {
+    const tenantId = TenantId.safeParse(request.pathParameters?.tenantId);
+    if (!tenantId.success) throw validationProblem(tenantId.error, '/path/tenantId');
+    const { reason } = bodyOf(request, WithReason, {});
+    const command: EnterpriseCommand = { type, reason };
+    const { state, head } = await executeCommand(eventStore, enterpriseDecider, enterpriseStream(tenantId.data), command, commandContext(request));
+    forgetTenantStatus(tenantId.data);
+    return json(200, enterpriseView(state, head.version), { etag: etag(head.version) });
+  });
+
+/** A suspended tenant's requests are refused with 403 (within the tenant-status cache time everywhere). */
+export const suspend = statusHandler('POST /v1/enterprises/{tenantId}/suspend', 'SuspendEnterprise');
+export const reinstate = statusHandler('POST /v1/enterprises/{tenantId}/reinstate', 'ReinstateEnterprise');

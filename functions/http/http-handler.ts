@@ -1,0 +1,37 @@
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { config, dynamodb, eventStore } from '../config.ts';
+import { logger } from '../logger.ts';
+import { activeTenant } from './middleware/active-tenant.ts';
+import { caller, type HttpEvent } from './middleware/caller.ts';
+import { idempotency } from './middleware/idempotency.ts';
+import { jsonBody } from './middleware/json-body.ts';
+import { problemResponse, toProblem } from './problem.ts';
+import { routeFor, type RouteKey } from './routes.ts';
+
+export type HttpRequest = HttpEvent & { json?: unknown };
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+/**
+ * A Lambda handler for one route of the route table: the caller is authenticated and
+ * authorized, the body parsed, the tenant checked, POSTs made idempotent, and every failure
+ * answered as application/problem+json — never a stack trace.
+ */
+export const httpHandler = (key: RouteKey, fn: (request: HttpRequest) => Promise<HttpResult>) => {
+  const route = routeFor(key);
+  const handler = middy<HttpRequest, HttpResult, Error, Context>(fn)
+    .use({
+      onError: (request) => {
+        const p = toProblem(request.error);
+        if (p.status >= 500) logger.error('request failed', { route: key, error: request.error as Error, requestId: request.event?.requestContext?.requestId });
+        request.response = problemResponse(p, request.event?.rawPath);
+      },
+    })
+    .use(httpHeaderNormalizer())
+    .use(caller(route));
+  if (route.method === 'POST' || route.method === 'PUT') handler.use(jsonBody());
+  if (route.tenant) handler.use(activeTenant(eventStore, config.tenantStatusTtlMs));
+  if (route.method === 'POST') handler.use(idempotency(dynamodb, config.idempotencyTable, key));
+  return handler;
+};

@@ -1,0 +1,28 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { problem } from '../problem.ts';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json\s*(?:;|$)/i;
+
+/**
+ * Parses a JSON body into `event.json`. An absent body is allowed (a command whose body is
+ * optional) and leaves `json` undefined; over 64 KiB → 413; not declared as JSON → 415; not
+ * parseable → 400. Middy's parser has no size limit and insists on a body, hence this one.
+ */
+export const jsonBody = (): MiddlewareObj<APIGatewayProxyEventV2 & { json?: unknown }> => ({
+  before: (request) => {
+    const { body, isBase64Encoded, headers } = request.event;
+    if (body === undefined || body === null || body === '') return;
+    const raw = isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
+    if (raw.byteLength > MAX_BODY_BYTES) throw problem(413, 'body-too-large', `the body is over ${MAX_BODY_BYTES} bytes`);
+    if (!JSON_TYPE.test(headers['content-type'] ?? ''))
+      throw problem(415, 'unsupported-media-type', 'send the body as application/json', undefined, { accept: 'application/json' });
+    try {
+      request.event.json = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw problem(400, 'malformed-json', 'the body is not well-formed JSON');
+    }
+  },
+});

@@ -1,0 +1,96 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { DomainError } from '../../domain/errors.ts';
+import { VersionConflict } from '../../domain/event-store.ts';
+import { PreconditionFailed } from '../command.ts';
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** An RFC 9457 problem: what went wrong, said so that a client can act on it and nothing leaks. */
+export class HttpProblem extends Error {
+  override readonly name = 'HttpProblem';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: FieldError[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(detail ?? title);
+  }
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  428: 'Precondition Required',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export const problem = (status: number, code: string, detail?: string, errors?: FieldError[], headers?: Record<string, string>) =>
+  new HttpProblem(status, code, TITLES[status] ?? 'Error', detail, errors, headers);
+
+const DOMAIN_STATUS = { conflict: 409, forbidden: 403, 'not-found': 404, invalid: 400 } as const;
+
+const pointer = (path: readonly PropertyKey[]) => '/' + path.map(String).join('/');
+
+export const validationProblem = (error: z.ZodError, where = '') =>
+  problem(
+    400,
+    'validation-failed',
+    'the request is not valid',
+    error.issues.map((i) => ({ path: where + (i.path.length ? pointer(i.path) : ''), message: i.message })),
+  );
+
+/** Any error as a problem; what is not a known problem becomes an opaque 500 or 503. */
+export const toProblem = (error: unknown): HttpProblem => {
+  if (error instanceof HttpProblem) return error;
+  if (error instanceof DomainError) return problem(DOMAIN_STATUS[error.kind], error.code, error.message);
+  if (error instanceof z.ZodError) return validationProblem(error);
+  if (error instanceof PreconditionFailed)
+    return problem(412, 'version-mismatch', 'the resource has changed since the version given in If-Match; read it again');
+  if (error instanceof VersionConflict)
+    return problem(409, 'concurrent-update', 'the resource kept changing while the command ran; retry', undefined, { 'retry-after': '1' });
+  const name = (error as { name?: string } | null)?.name ?? '';
+  if (name === 'IdempotencyValidationError')
+    return problem(422, 'idempotency-key-reused', 'this Idempotency-Key was used with a different request body');
+  if (name === 'IdempotencyAlreadyInProgressError')
+    return problem(409, 'idempotency-key-in-progress', 'a request with this Idempotency-Key is still being processed', undefined, { 'retry-after': '1' });
+  if (isUnavailable(error)) return problem(503, 'storage-unavailable', 'storage is unavailable; retry later', undefined, { 'retry-after': '1' });
+  return problem(500, 'internal-error', 'an unexpected error occurred');
+};
+
+const isUnavailable = (error: unknown): boolean => {
+  const e = error as { name?: string; code?: string; $metadata?: unknown; $retryable?: unknown; cause?: unknown } | null;
+  if (!e) return false;
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(e.code ?? '')) return true;
+  if (['TimeoutError', 'ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'InternalServerError', 'ServiceUnavailable'].includes(e.name ?? ''))
+    return true;
+  return e.cause !== undefined && e.cause !== error && isUnavailable(e.cause);
+};
+
+export const problemResponse = (p: HttpProblem, instance?: string): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: p.status,
+  headers: { 'content-type': 'application/problem+json', ...p.headers },
+  body: JSON.stringify({
+    type: `/problems/${p.code}`,
+    title: p.title,
+    status: p.status,
+    ...(p.detail && { detail: p.detail }),
+    ...(instance && { instance }),
+    ...(p.errors && { errors: p.errors }),
+  }),
+});

@@ -1,0 +1,35 @@
+import type { z } from 'zod';
+import { Eid } from '../../domain/identifiers/index.ts';
+import type { CommandContext } from '../command.ts';
+import { config } from '../config.ts';
+import type { HttpRequest } from './http-handler.ts';
+import { problem, validationProblem } from './problem.ts';
+
+/** The request body validated by a zod schema; 400 with one entry per bad field. */
+export const bodyOf = <T extends z.ZodType>(request: HttpRequest, schema: T, whenAbsent: unknown = undefined): z.infer<T> => {
+  const parsed = schema.safeParse(request.json ?? whenAbsent);
+  if (!parsed.success) throw validationProblem(parsed.error);
+  return parsed.data;
+};
+
+export const eidParam = (request: HttpRequest): string => {
+  const parsed = Eid.safeParse(request.pathParameters?.eid);
+  if (!parsed.success) throw validationProblem(parsed.error, '/path/eid');
+  return parsed.data;
+};
+
+/** `If-Match: "7"` pins the version a command expects. */
+export const expectedVersion = (request: HttpRequest): number | undefined => {
+  const header = request.headers['if-match'];
+  if (header === undefined) return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
+  if (!match) throw problem(400, 'invalid-if-match', 'If-Match must be a version as given in the ETag, e.g. "3"');
+  return Number(match[1]);
+};
+
+export const commandContext = (request: HttpRequest): CommandContext => ({
+  actor: request.caller.subject,
+  correlationId: request.headers['x-correlation-id']?.slice(0, 128) || request.requestContext.requestId,
+  region: config.region,
+  expectedVersion: expectedVersion(request),
+});

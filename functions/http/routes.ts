@@ -1,0 +1,40 @@
+/**
+ * The route table: one entry per HTTP route, the single source for the local gateway and the CDK
+ * app (API Gateway routes, authorizer scopes, one Lambda per route). A caller needs any one of
+ * `scopes`; `tenant: true` routes act for the tenant named in the token, which must be onboarded
+ * and not suspended.
+ */
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  /** Module under functions/http and the export that is the Lambda handler. */
+  entry: string;
+  handler: string;
+  scopes: readonly string[];
+  tenant: boolean;
+  /** No authorizer: the route answers without a token. */
+  public?: boolean;
+}
+
+export const ROUTES = [
+  { method: 'GET', path: '/health', entry: 'health.ts', handler: 'handler', scopes: [], tenant: false, public: true },
+  { method: 'POST', path: '/v1/enterprises', entry: 'enterprises/onboard.ts', handler: 'handler', scopes: ['platform:admin'], tenant: false },
+  { method: 'POST', path: '/v1/enterprises/{tenantId}/suspend', entry: 'enterprises/status.ts', handler: 'suspend', scopes: ['platform:admin'], tenant: false },
+  { method: 'POST', path: '/v1/enterprises/{tenantId}/reinstate', entry: 'enterprises/status.ts', handler: 'reinstate', scopes: ['platform:admin'], tenant: false },
+  { method: 'POST', path: '/v1/sims', entry: 'sims/register.ts', handler: 'handler', scopes: ['sims:write'], tenant: true },
+  { method: 'GET', path: '/v1/sims/{eid}', entry: 'sims/get.ts', handler: 'handler', scopes: ['sims:read'], tenant: true },
+  { method: 'POST', path: '/v1/sims/{eid}/activate', entry: 'sims/lifecycle.ts', handler: 'activate', scopes: ['sims:write'], tenant: true },
+  { method: 'POST', path: '/v1/sims/{eid}/suspend', entry: 'sims/lifecycle.ts', handler: 'suspend', scopes: ['sims:write'], tenant: true },
+  { method: 'POST', path: '/v1/sims/{eid}/resume', entry: 'sims/lifecycle.ts', handler: 'resume', scopes: ['sims:write'], tenant: true },
+  { method: 'POST', path: '/v1/sims/{eid}/terminate', entry: 'sims/lifecycle.ts', handler: 'terminate', scopes: ['sims:write'], tenant: true },
+  { method: 'POST', path: '/v1/sims/{eid}/terminate/approve', entry: 'sims/lifecycle.ts', handler: 'approveTermination', scopes: ['sims:write'], tenant: true },
+  { method: 'POST', path: '/v1/sims/{eid}/terminate/cancel', entry: 'sims/lifecycle.ts', handler: 'cancelTermination', scopes: ['sims:write'], tenant: true },
+  { method: 'GET', path: '/v1/sims/{eid}/events', entry: 'sims/events.ts', handler: 'handler', scopes: ['audit:read', 'sims:read'], tenant: true },
+  { method: 'GET', path: '/v1/sims/{eid}/audit', entry: 'sims/audit.ts', handler: 'handler', scopes: ['audit:read'], tenant: true },
+] as const satisfies readonly Route[];
+
+export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;
+
+export const routeKey = (r: Pick<Route, 'method' | 'path'>) => `${r.method} ${r.path}`;
+
+export const routeFor = (key: RouteKey): Route => ROUTES.find((r) => routeKey(r) === key)!;

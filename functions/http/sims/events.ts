@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { eventStore } from '../../config.ts';
+import { simStream } from '../../event-store/stream-ids.ts';
+import { httpHandler } from '../http-handler.ts';
+import { problem, validationProblem } from '../problem.ts';
+import { eidParam } from '../request.ts';
+import { json } from '../responses.ts';
+
+const Query = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,24}$/, 'not a cursor this API gave')
+    .transform((c) => Number(Buffer.from(c, 'base64url').toString()))
+    .refine((n) => Number.isSafeInteger(n) && n > 0, 'not a cursor this API gave')
+    .optional(),
+});
+
+const cursorAfter = (version: number) => Buffer.from(String(version)).toString('base64url');
+
+/** GET /v1/sims/{eid}/events: the SIM's events, oldest first, a page of whole commits at a time. */
+export const handler = httpHandler('GET /v1/sims/{eid}/events', async (request) => {
+  const eid = eidParam(request);
+  const query = Query.safeParse(request.queryStringParameters ?? {});
+  if (!query.success) throw validationProblem(query.error, '/query');
+  const { limit, cursor } = query.data;
+  const { commits, more } = await eventStore.readCommits(simStream(request.caller.tenant, eid), { after: cursor, limit });
+  if (commits.length === 0 && cursor === undefined) throw problem(404, 'sim-not-found', 'SIM not found');
+  const items = commits.flatMap((c) =>
+    c.events.map((e) => ({ id: e.id, version: e.version, type: e.type, time: c.metadata.time, actor: c.metadata.actor, data: e.data })),
+  );
+  const last = commits.at(-1);
+  return json(200, { items, ...(more && last && { nextCursor: cursorAfter(last.version) }) });
+});

@@ -1,0 +1,14 @@
+import type { SimState } from '../../../domain/sim/decider.ts';
+
+/** The SIM as the API shows it. */
+export const simView = (state: SimState, version: number) => {
+  if (state.status === 'unregistered') return undefined;
+  return {
+    eid: state.eid,
+    state: state.status,
+    version,
+    profiles: state.profiles,
+    ...(state.imei && { imei: state.imei }),
+    ...(state.pendingTermination && { pendingTermination: state.pendingTermination }),
+  };
+};

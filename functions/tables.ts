@@ -1,0 +1,36 @@
+/**
+ * The tables, one definition for the CDK app and the local runtime. Handlers find a table's name
+ * in `envVar`; `name` is the default (and the local runtime's choice).
+ */
+export interface TableDefinition {
+  name: string;
+  envVar: string;
+  partitionKey: { name: string; type: 'S' | 'N' };
+  sortKey?: { name: string; type: 'S' | 'N' };
+  timeToLiveAttribute?: string;
+  stream?: 'NEW_IMAGE';
+  /** Global (replicated to the second region) or regional. */
+  scope: 'global' | 'regional';
+}
+
+export const TABLES = {
+  /** The event store: one item per commit. Append-only. */
+  events: {
+    name: 'switchboard-events',
+    envVar: 'EVENTS_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'v', type: 'N' },
+    stream: 'NEW_IMAGE',
+    scope: 'global',
+  },
+  /** Powertools idempotency records: the first response to each Idempotency-Key, for 24 h. */
+  idempotency: {
+    name: 'switchboard-idempotency',
+    envVar: 'IDEMPOTENCY_TABLE',
+    partitionKey: { name: 'id', type: 'S' },
+    timeToLiveAttribute: 'expiration',
+    scope: 'regional',
+  },
+} as const satisfies Record<string, TableDefinition>;
+
+export const tableName = (t: TableDefinition) => process.env[t.envVar] ?? t.name;

@@ -1,0 +1,36 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { TABLES, type TableDefinition } from '../../functions/tables.ts';
+
+/** Creates the tables from the shared definitions; tables that exist are left as they are. */
+export const createTables = async (client: DynamoDBClient, names: (t: TableDefinition) => string) => {
+  for (const table of Object.values(TABLES) as TableDefinition[]) {
+    const keys = [table.partitionKey, ...(table.sortKey ? [table.sortKey] : [])];
+    try {
+      await client.send(
+        new CreateTableCommand({
+          TableName: names(table),
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+          KeySchema: keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+          ...(table.stream && { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } }),
+        }),
+      );
+      if (table.timeToLiveAttribute)
+        await client.send(
+          new UpdateTimeToLiveCommand({
+            TableName: names(table),
+            TimeToLiveSpecification: { AttributeName: table.timeToLiveAttribute, Enabled: true },
+          }),
+        );
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    await client.send(new DescribeTableCommand({ TableName: names(table) }));
+  }
+};
