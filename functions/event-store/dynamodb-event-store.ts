@@ -61,6 +61,15 @@ const parse = (c: StoredCommit): Commit => ({
   prevHash: c.prevHash,
 });
 
+const eventCount = (eventsJson: string) => {
+  try {
+    const events: unknown = JSON.parse(eventsJson);
+    return Array.isArray(events) ? events.length : 0;
+  } catch {
+    return 0;
+  }
+};
+
 const headOf = (commits: readonly Commit[]): StreamHead => {
   const last = commits.at(-1);
   return last ? { version: last.version + last.events.length - 1, hash: last.hash } : GENESIS;
@@ -125,12 +134,7 @@ export class DynamoDbEventStore implements EventStore {
     let prev = GENESIS.hash;
     let brokenAt: number | undefined;
     for (const c of stored) {
-      let count = 0;
-      try {
-        count = (JSON.parse(c.eventsJson) as unknown[]).length;
-      } catch {
-        count = 0;
-      }
+      const count = eventCount(c.eventsJson);
       const intact =
         c.version === expected &&
         c.prevHash === prev &&
@@ -144,12 +148,8 @@ export class DynamoDbEventStore implements EventStore {
       prev = c.hash;
     }
     const last = stored.at(-1);
-    return {
-      valid: brokenAt === undefined,
-      commits: stored.length,
-      head: last ? { version: expected - 1, hash: last.hash } : GENESIS,
-      brokenAt,
-    };
+    const head = last ? { version: last.version + eventCount(last.eventsJson) - 1, hash: last.hash } : GENESIS;
+    return { valid: brokenAt === undefined, commits: stored.length, head, brokenAt };
   }
 
   /** All commits of a stream after a version, in order, by consistent Query (following pages). */

@@ -1,0 +1,68 @@
+import { describe, it } from 'vitest';
+import { simDecider } from '../../domain/sim/decider.ts';
+import type { SimEvent } from '../../domain/sim/events.ts';
+import { eid, iccid, imsi } from '../support/ids.ts';
+import { specFor } from '../support/given.ts';
+
+const spec = specFor(simDecider);
+const EID = eid(1);
+const profile = (n: number, fallback = false) => ({ iccid: iccid(n), mno: `mno-${n}`, imsi: imsi(n), fallback });
+const registered: SimEvent = { type: 'SimRegistered', data: { eid: EID, profiles: [profile(1)], imei: undefined } };
+const activated: SimEvent = { type: 'SimActivated', data: { reason: undefined } };
+const suspended: SimEvent = { type: 'SimSuspended', data: { reason: 'lost' } };
+const requested: SimEvent = { type: 'SimTerminationRequested', data: { requestedBy: 'alice', reason: undefined } };
+const terminated: SimEvent = { type: 'SimTerminated', data: { requestedBy: 'alice', approvedBy: 'bob' } };
+const by = (actor: string) => ({ actor });
+
+describe('Sim decider', () => {
+  describe('register', () => {
+    it('registers a new SIM in inventory', () =>
+      spec([]).when({ type: 'RegisterSim', ...by('alice'), eid: EID, profiles: [profile(1)] }).then([registered]));
+    it('refuses an EID already registered', () =>
+      spec([registered]).when({ type: 'RegisterSim', ...by('alice'), eid: EID, profiles: [profile(1)] }).thenFails('sim-already-registered', 'conflict'));
+    it('allows at most one fallback profile', () =>
+      spec([]).when({ type: 'RegisterSim', ...by('a'), eid: EID, profiles: [profile(1, true), profile(2, true)] }).thenFails('fallback-profiles', 'invalid'));
+    it('refuses two profiles with one ICCID', () =>
+      spec([]).when({ type: 'RegisterSim', ...by('a'), eid: EID, profiles: [profile(1), { ...profile(2), iccid: iccid(1) }] }).thenFails('duplicate-iccid'));
+  });
+
+  describe('lifecycle inventory → active ⇄ suspended → terminated', () => {
+    it('activates a SIM in inventory', () => spec([registered]).when({ type: 'ActivateSim', ...by('a') }).then([activated]));
+    it('activating an active SIM is a no-op', () => spec([registered, activated]).when({ type: 'ActivateSim', ...by('a') }).then([]));
+    it('suspends an active SIM', () =>
+      spec([registered, activated]).when({ type: 'SuspendSim', ...by('a'), reason: 'lost' }).then([suspended]));
+    it('suspending a suspended SIM is a no-op', () => spec([registered, activated, suspended]).when({ type: 'SuspendSim', ...by('a') }).then([]));
+    it('cannot suspend a SIM in inventory', () => spec([registered]).when({ type: 'SuspendSim', ...by('a') }).thenFails('illegal-transition', 'conflict'));
+    it('resumes a suspended SIM', () =>
+      spec([registered, activated, suspended]).when({ type: 'ResumeSim', ...by('a') }).then([{ type: 'SimResumed', data: { reason: undefined } }]));
+    it('cannot resume a SIM in inventory', () => spec([registered]).when({ type: 'ResumeSim', ...by('a') }).thenFails('illegal-transition'));
+    it('cannot activate a suspended SIM (resume it)', () =>
+      spec([registered, activated, suspended]).when({ type: 'ActivateSim', ...by('a') }).thenFails('illegal-transition'));
+    it('a command on an unregistered SIM is not found', () => spec([]).when({ type: 'ActivateSim', ...by('a') }).thenFails('sim-not-found', 'not-found'));
+  });
+
+  describe('termination takes two people', () => {
+    it('requesting termination of a suspended SIM awaits approval', () =>
+      spec([registered, activated, suspended]).when({ type: 'RequestTermination', ...by('alice') }).then([requested]));
+    it('an active SIM must be suspended before termination', () =>
+      spec([registered, activated]).when({ type: 'RequestTermination', ...by('alice') }).thenFails('illegal-transition'));
+    it('a SIM still in inventory can be terminated', () =>
+      spec([registered]).when({ type: 'RequestTermination', ...by('alice') }).then([requested]));
+    it('requesting again is a no-op', () =>
+      spec([registered, activated, suspended, requested]).when({ type: 'RequestTermination', ...by('carol') }).then([]));
+    it('the requester cannot approve', () =>
+      spec([registered, activated, suspended, requested]).when({ type: 'ApproveTermination', ...by('alice') }).thenFails('same-approver', 'forbidden'));
+    it('another person approves and the SIM is terminated', () =>
+      spec([registered, activated, suspended, requested]).when({ type: 'ApproveTermination', ...by('bob') }).then([terminated]));
+    it('approving without a request fails', () =>
+      spec([registered, activated, suspended]).when({ type: 'ApproveTermination', ...by('bob') }).thenFails('no-pending-termination'));
+    it('a pending termination blocks resume until cancelled', () =>
+      spec([registered, activated, suspended, requested]).when({ type: 'ResumeSim', ...by('bob') }).thenFails('termination-pending'));
+    it('a pending termination can be cancelled', () =>
+      spec([registered, activated, suspended, requested]).when({ type: 'CancelTermination', ...by('bob') }).then([{ type: 'SimTerminationCancelled', data: { cancelledBy: 'bob' } }]));
+    it.each(['ActivateSim', 'SuspendSim', 'ResumeSim', 'RequestTermination', 'ApproveTermination', 'CancelTermination'] as const)(
+      'a terminated SIM takes no command: %s',
+      (type) => spec([registered, activated, suspended, requested, terminated]).when({ type, ...by('bob') }).thenFails('sim-terminated', 'conflict'),
+    );
+  });
+});

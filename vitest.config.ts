@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.{spec,test}.ts'],
+    globalSetup: ['test/support/dynamodb-local.global.ts'],
+    setupFiles: ['test/support/aws-env.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
