@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.{spec,test}.ts'],
     globalSetup: ['test/support/dynamodb-local.global.ts'],
     setupFiles: ['test/support/aws-env.ts'],
+    reporters: ['default', 'json'],
+    outputFile: { json: '.vitest/results.json' },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -20,8 +20,12 @@ const match = (method: string, path: string) => {
     if (!m) continue;
     pathMatched = true;
     if (route.method !== method) continue;
-    const params = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
-    return { route, params };
+    try {
+      const params = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
+      return { route, params };
+    } catch {
+      return 'bad-path';
+    }
   }
   return pathMatched ? 'method-not-allowed' : undefined;
 };
@@ -86,6 +90,7 @@ export const createGateway = ({ authorize, load }: GatewayOptions): Server =>
       const method = (req.method ?? 'GET').toUpperCase();
       const found = match(method, url.pathname);
       if (found === undefined) return problem(res, 404, 'Not Found', `no route for ${url.pathname}`);
+      if (found === 'bad-path') return problem(res, 400, 'Bad Request', 'the path is not valid percent-encoding');
       if (found === 'method-not-allowed') return problem(res, 405, 'Method Not Allowed', `${method} is not allowed on ${url.pathname}`);
       const { route, params } = found;
 

@@ -1,0 +1,136 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalApi, type LocalApi } from '../support/local-api.ts';
+
+let api: LocalApi;
+let acme: Awaited<ReturnType<LocalApi['tenant']>>;
+beforeAll(async () => {
+  api = await startLocalApi();
+  acme = await api.tenant();
+});
+afterAll(() => api.stop());
+
+const eventCount = async (eid: string) => (await api.call('GET', `/v1/sims/${eid}/events`, { token: acme.token })).body.items.length;
+
+describe('Idempotency-Key', () => {
+  it('a repeat returns the first response and appends nothing', async () => {
+    const sim = api.newSim();
+    const headers = { 'idempotency-key': `reg-${sim.eid}` };
+    const first = await api.call('POST', '/v1/sims', { token: acme.token, body: sim, headers });
+    const again = await api.call('POST', '/v1/sims', { token: acme.token, body: sim, headers });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get('etag')).toBe('"1"');
+
+    const key = { 'idempotency-key': `act-${sim.eid}` };
+    await api.call('POST', `/v1/sims/${sim.eid}/activate`, { token: acme.token, headers: key });
+    await api.call('POST', `/v1/sims/${sim.eid}/suspend`, { token: acme.token });
+    const replay = await api.call('POST', `/v1/sims/${sim.eid}/activate`, { token: acme.token, headers: key });
+    expect(replay.status).toBe(200);
+    expect(replay.body.state).toBe('active');
+    expect(await eventCount(sim.eid)).toBe(3);
+  });
+
+  it('the same key with another body → 422, nothing appended', async () => {
+    const sim = api.newSim();
+    const headers = { 'idempotency-key': `k-${sim.eid}` };
+    await api.call('POST', '/v1/sims', { token: acme.token, body: sim, headers });
+    const other = await api.call('POST', '/v1/sims', { token: acme.token, body: { ...sim, imei: undefined, profiles: [{ ...sim.profiles[0]!, mno: 'orange-fr' }] }, headers });
+    expect(other.status).toBe(422);
+    expect(other.body.type).toBe('/problems/idempotency-key-reused');
+    expect((await api.call('GET', `/v1/sims/${sim.eid}`, { token: acme.token })).body.profiles[0].mno).toBe('vodafone-de');
+  });
+
+  it('keys are scoped per tenant: another tenant with the same key gets its own result', async () => {
+    const globex = await api.tenant();
+    const key = { 'idempotency-key': `shared-${Date.now()}` };
+    const a = api.newSim();
+    const b = api.newSim();
+    expect((await api.call('POST', '/v1/sims', { token: acme.token, body: a, headers: key })).body.eid).toBe(a.eid);
+    expect((await api.call('POST', '/v1/sims', { token: globex.token, body: b, headers: key })).body.eid).toBe(b.eid);
+  });
+
+  it('a failed command is not remembered: retrying with the key runs again', async () => {
+    const sim = api.newSim();
+    await api.call('POST', '/v1/sims', { token: acme.token, body: sim });
+    const key = { 'idempotency-key': `susp-${sim.eid}` };
+    expect((await api.call('POST', `/v1/sims/${sim.eid}/suspend`, { token: acme.token, headers: key })).status).toBe(409);
+    await api.call('POST', `/v1/sims/${sim.eid}/activate`, { token: acme.token });
+    expect((await api.call('POST', `/v1/sims/${sim.eid}/suspend`, { token: acme.token, headers: key })).status).toBe(200);
+  });
+});
+
+describe('If-Match', () => {
+  it('the current version succeeds; a stale one → 412 and nothing changes', async () => {
+    const sim = api.newSim();
+    const created = await api.call('POST', '/v1/sims', { token: acme.token, body: sim });
+    const etag = created.headers.get('etag')!;
+    const ok = await api.call('POST', `/v1/sims/${sim.eid}/activate`, { token: acme.token, headers: { 'if-match': etag } });
+    expect(ok.status).toBe(200);
+    const stale = await api.call('POST', `/v1/sims/${sim.eid}/suspend`, { token: acme.token, headers: { 'if-match': etag } });
+    expect(stale.status).toBe(412);
+    expect(stale.body.type).toBe('/problems/version-mismatch');
+    expect((await api.call('GET', `/v1/sims/${sim.eid}`, { token: acme.token })).body.state).toBe('active');
+    expect((await api.call('POST', `/v1/sims/${sim.eid}/suspend`, { token: acme.token, headers: { 'if-match': 'banana' } })).status).toBe(400);
+  });
+
+  it('concurrent commands without If-Match are re-decided and all land', async () => {
+    const sim = api.newSim();
+    await api.call('POST', '/v1/sims', { token: acme.token, body: sim });
+    await api.call('POST', `/v1/sims/${sim.eid}/activate`, { token: acme.token });
+    const replies = await Promise.all(['suspend', 'suspend', 'suspend'].map((a) => api.call('POST', `/v1/sims/${sim.eid}/${a}`, { token: acme.token })));
+    expect(replies.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(await eventCount(sim.eid)).toBe(3);
+  });
+});
+
+describe('malformed requests', () => {
+  it('a body over 64 KiB → 413', async () => {
+    const r = await api.call('POST', '/v1/sims', { token: acme.token, raw: JSON.stringify({ pad: 'x'.repeat(70_000) }), headers: { 'content-type': 'application/json' } });
+    expect(r.status).toBe(413);
+  });
+
+  it('a body that is not JSON → 415', async () => {
+    const r = await api.call('POST', '/v1/sims', { token: acme.token, raw: 'eid=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(r.status).toBe(415);
+  });
+
+  it('broken JSON → 400', async () => {
+    const r = await api.call('POST', '/v1/sims', { token: acme.token, raw: '{"eid":', headers: { 'content-type': 'application/json' } });
+    expect(r.status).toBe(400);
+    expect(r.body.type).toBe('/problems/malformed-json');
+  });
+
+  it('unknown fields are refused rather than ignored', async () => {
+    const r = await api.call('POST', '/v1/sims', { token: acme.token, body: { ...api.newSim(), state: 'active' } });
+    expect(r.status).toBe(400);
+  });
+
+  it('unknown routes → 404, wrong methods → 405, as problems', async () => {
+    expect((await api.call('GET', '/v1/nothing', { token: acme.token })).status).toBe(404);
+    const r = await api.call('DELETE', '/v1/sims', { token: acme.token });
+    expect(r.status).toBe(405);
+    expect(r.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('no request, however malformed, gets a 500', async () => {
+    const sim = api.newSim();
+    await api.call('POST', '/v1/sims', { token: acme.token, body: sim });
+    const paths = fc.constantFrom('/v1/sims', `/v1/sims/${sim.eid}`, `/v1/sims/${sim.eid}/activate`, `/v1/sims/${sim.eid}/terminate`, '/v1/enterprises', '/v1/sims/%E0%A4%A/activate', `/v1/sims/${sim.eid}/events`);
+    const body = fc.oneof(fc.json(), fc.string(), fc.constant('{"__proto__":{"x":1}}'), fc.constant('[]'), fc.constant('null'));
+    const query = fc.oneof(fc.constant(''), fc.string().map((s) => `?at=${encodeURIComponent(s)}&cursor=${encodeURIComponent(s)}&limit=${encodeURIComponent(s)}`));
+    const contentType = fc.constantFrom('application/json', 'text/plain', 'application/merge-patch+json', '');
+    const header = fc.oneof(fc.constant({}), fc.string({ maxLength: 20 }).map((s) => ({ 'if-match': s.replace(/[^\x20-\x7e]/g, '') })), fc.string({ minLength: 1, maxLength: 20 }).map((s) => ({ 'idempotency-key': s.replace(/[^\x21-\x7e]/g, 'k') })));
+    const token = await acme.tokenFor('sims:write sims:read audit:read platform:admin');
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('GET', 'POST'), paths, query, body, contentType, header, async (method, path, q, raw, type, extra) => {
+        const headers: Record<string, string> = { ...extra };
+        if (type) headers['content-type'] = type;
+        const r = await api.call(method, path + q, { token, raw: method === 'POST' ? raw : undefined, headers });
+        expect(r.status, `${method} ${path}${q} ${raw} → ${JSON.stringify(r.body)}`).toBeLessThan(500);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
