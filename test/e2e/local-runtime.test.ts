@@ -1,0 +1,81 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { eid, iccid, imsi, unique } from '../support/ids.ts';
+
+const run = promisify(execFile);
+const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
+const env = { ...process.env, SWITCHBOARD_DATA_DIR: dataDir, PORT: '0' };
+const children: ChildProcess[] = [];
+afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
+
+/** `npm start` as a newcomer runs it (the script behind it, so signals reach it directly). */
+const start = async (...args: string[]) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  child.stderr!.on('data', (d: Buffer) => (out += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d;
+      const m = /running at (http:\/\/\S+)/.exec(out);
+      if (m && /Ctrl-C/.test(out)) resolve(m[1]!);
+    });
+    child.once('exit', () => reject(new Error(`exited early: ${out}`)));
+  });
+  const dynamo = /DynamoDB Local (http:\/\/\S+)/.exec(out)![1]!;
+  return { child, url, dynamo, output: () => out };
+};
+
+const token = async (...args: string[]) => (await run('npm', ['run', '-s', 'token', '--', ...args], { env })).stdout;
+
+const accepts = (endpoint: string) =>
+  new Promise<boolean>((resolve) => {
+    const { hostname, port } = new URL(endpoint);
+    const socket = connect(Number(port), hostname);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+describe('npm start and npm run token', () => {
+  it('serves the API, accepts CLI tokens, keeps data across restarts, and SIGTERM stops Java too', async () => {
+    const first = await start();
+    expect(first.output()).toContain('curl');
+    const admin = await token('--scope', 'platform:admin', '--sub', 'ops');
+    expect(admin).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    const tenant = `cli-${unique()}`;
+    const call = (url: string, path: string, t: string, body?: unknown) =>
+      fetch(url + path, {
+        method: body ? 'POST' : 'GET',
+        headers: { authorization: `Bearer ${t.trim()}`, 'content-type': 'application/json' },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+    expect((await call(first.url, '/v1/enterprises', admin, { tenantId: tenant, name: 'CLI' })).status).toBe(201);
+    const user = await token('--tenant', tenant, '--scope', 'sims:write sims:read', '--sub', 'alice', '--ttl', '600');
+    const n = unique();
+    const sim = { eid: eid(n), profiles: [{ iccid: iccid(n % 1e12), mno: 'vodafone-de', imsi: imsi(n % 1e10) }] };
+    expect((await call(first.url, '/v1/sims', user, sim)).status).toBe(201);
+
+    first.child.kill('SIGTERM');
+    await new Promise((r) => first.child.once('exit', r));
+    expect(await accepts(first.dynamo)).toBe(false);
+
+    const second = await start();
+    const again = await call(second.url, `/v1/sims/${sim.eid}`, user);
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { state: string }).state).toBe('inventory');
+    second.child.kill('SIGINT');
+    await new Promise((r) => second.child.once('exit', r));
+    expect(await accepts(second.dynamo)).toBe(false);
+  }, 90_000);
+
+  it('token refuses bad arguments with a usage line and exit code 2', async () => {
+    const failed = await token('--tenant', 'Bad Tenant!', '--scope', 'sims:read').catch((e: { code: number; stderr: string }) => e);
+    expect(failed).toMatchObject({ code: 2 });
+    expect((failed as { stderr: string }).stderr).toMatch(/usage: npm run -s token/);
+  });
+});
