@@ -9,7 +9,7 @@ const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json\s*(?:;|$)/i;
 /**
  * Parses a JSON body into `event.json`. An absent body is allowed (a command whose body is
  * optional) and leaves `json` undefined; over 64 KiB → 413; not declared as JSON → 415; not
- * parseable → 400. Middy's parser has no size limit and insists on a body, hence this one.
+ * parseable → 400. (Middy's JSON parser has no size limit and refuses an absent body, hence this one.)
  */
 export const jsonBody = (): MiddlewareObj<APIGatewayProxyEventV2 & { json?: unknown }> => ({
   before: (request) => {

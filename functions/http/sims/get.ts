@@ -17,8 +17,8 @@ const At = z.iso.datetime({ offset: true });
 export const handler = httpHandler('GET /v1/sims/{eid}', async (request) => {
   const eid = eidParam(request);
   const at = request.queryStringParameters?.at;
-  if (at !== undefined && !At.safeParse(at).success)
-    throw validationProblem(At.safeParse(at).error!, '/query/at');
+  const valid = at === undefined ? undefined : At.safeParse(at);
+  if (valid?.error) throw validationProblem(valid.error, '/query/at');
   const { head, commits } = await eventStore.load(simStream(request.caller.tenant, eid), at === undefined ? {} : { at });
   const view = simView(fold(simDecider, simDecider.initialState, eventsOf(commits) as SimEvent[]), head.version);
   if (!view) throw problem(404, 'sim-not-found', 'SIM not found');
