@@ -1,0 +1,117 @@
+/**
+ * `npm run bench`: the SIM command (suspend/resume) through the real Lambda handler in-process and
+ * over the local HTTP gateway, each beside its floor — the bare SDK v3 Query + conditional PutItem
+ * a command costs — all against one in-memory DynamoDB Local started here. Rounds interleave the
+ * kinds (ABC, CBA, …) so machine noise hits all alike; each figure is the median across rounds.
+ * BENCH_N (default 2000) = sequential floor and in-process calls in all; HTTP and each
+ * concurrency-8 phase get BENCH_N/2. BENCH_ROUNDS (default 5).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { simStream } from '../functions/event-store/stream-ids.ts';
+import { TABLES, tableName } from '../functions/tables.ts';
+import { startDynamoDbLocal } from '../infra/local/dynamodb-local.ts';
+import { startRuntime, type Runtime } from '../infra/local/runtime.ts';
+import { httpClient, httpCommand } from './command-http.ts';
+import { inProcessCaller, inProcessCommand } from './command-in-process.ts';
+import { figuresOf, type Kind, type Round } from './figures.ts';
+import { floorCommand, seedFloorStreams, streamItems } from './floor.ts';
+import { concurrent, sequential, type Op } from './measure.ts';
+import { machine, printTable, writeResults } from './report.ts';
+import { onboardTenant, seedSims } from './sim-fleet.ts';
+import { SEED_COMMITS, StreamPool, USES_PER_STREAM, streamsNeeded } from './stream-pool.ts';
+
+const intEnv = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
+  return value;
+};
+const N = intEnv('BENCH_N', 2000);
+const ROUNDS = intEnv('BENCH_ROUNDS', 5);
+const CONCURRENCY = 8;
+const TENANT = 'bench-fleet';
+const perRound: Record<Kind, { sequential: number; concurrent: number }> = {
+  floor: { sequential: Math.ceil(N / ROUNDS), concurrent: Math.ceil(N / 2 / ROUNDS) },
+  inProcess: { sequential: Math.ceil(N / ROUNDS), concurrent: Math.ceil(N / 2 / ROUNDS) },
+  http: { sequential: Math.ceil(N / 2 / ROUNDS), concurrent: Math.ceil(N / 2 / ROUNDS) },
+};
+const warmup = (kind: Kind) => Math.max(20, Math.ceil(perRound[kind].sequential / 2));
+/** Streams a kind uses: warm-up and rounds, one sequential cursor, CONCURRENCY cursors per concurrent phase. */
+const streamsFor = (kind: Kind) =>
+  streamsNeeded(
+    (ROUNDS + 1) * (perRound[kind].sequential + perRound[kind].concurrent) + warmup(kind),
+    1 + (ROUNDS + 1) * CONCURRENCY,
+  );
+const log = (message: string) => console.error(`bench: ${message}`);
+
+const started = Date.now();
+const dynamo = await startDynamoDbLocal();
+const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+let runtime: Runtime | undefined;
+let stopping: Promise<void> | undefined;
+const stop = () =>
+  (stopping ??= (async () => {
+    await runtime?.stop().catch(() => undefined);
+    await dynamo.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  })());
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop().then(() => process.exit(130)));
+
+try {
+  runtime = await startRuntime({ port: 0, dataDir, dynamodbEndpoint: dynamo.endpoint });
+  const table = tableName(TABLES.events);
+  const dynamodb = new DynamoDBClient({ maxAttempts: 3 }); // as functions/config.ts: endpoint, region, keys from the environment
+  const http = httpClient(runtime.url, CONCURRENCY * 2);
+  const token = await onboardTenant(runtime, http, TENANT);
+  const call = await inProcessCaller(token, new URL(runtime.url).host);
+
+  const counts = { floor: streamsFor('floor'), inProcess: streamsFor('inProcess'), http: streamsFor('http') };
+  log(`seeding ${counts.inProcess + counts.http + 1} SIMs over HTTP + in-process, ${counts.floor} floor streams (${SEED_COMMITS} commits each)`);
+  const [templateEid] = await seedSims(http, token, call, 1, 1);
+  const inProcessEids = await seedSims(http, token, call, 2, counts.inProcess);
+  const httpEids = await seedSims(http, token, call, 2 + counts.inProcess, counts.http);
+  const template = await streamItems(dynamodb, table, simStream(TENANT, templateEid!));
+  const suspendCommit = template.find((item) => item.v?.N === '3')!; // a one-event SimSuspended commit
+  const floorPks = await seedFloorStreams(dynamodb, table, template, 1, counts.floor);
+  log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s since start`);
+
+  const kinds: Record<Kind, { pool: StreamPool<string>; run: (stream: string, use: number) => Promise<void> }> = {
+    floor: { pool: new StreamPool('floor', floorPks), run: floorCommand(dynamodb, table, suspendCommit) },
+    inProcess: { pool: new StreamPool('in-process', inProcessEids), run: inProcessCommand(call) },
+    http: { pool: new StreamPool('http', httpEids), run: httpCommand(http, token) },
+  };
+  const cursors = Object.fromEntries(Object.entries(kinds).map(([k, { pool, run }]) => [k, pool.cursor(run)])) as Record<Kind, Op>;
+  const order: Kind[] = ['floor', 'inProcess', 'http'];
+
+  log('warming up');
+  for (const kind of order) {
+    await sequential(cursors[kind], warmup(kind));
+    await concurrent(() => kinds[kind].pool.cursor(kinds[kind].run), perRound[kind].concurrent, CONCURRENCY);
+  }
+  const rounds: Round[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const sequence = r % 2 === 0 ? order : [...order].reverse();
+    const round: Partial<Record<Kind, Round[Kind]>> = {};
+    for (const kind of sequence) {
+      const seq = await sequential(cursors[kind], perRound[kind].sequential);
+      const conc = await concurrent(() => kinds[kind].pool.cursor(kinds[kind].run), perRound[kind].concurrent, CONCURRENCY);
+      round[kind] = { sequential: seq, concurrent: conc };
+    }
+    rounds.push(round as Round);
+    log(`round ${r + 1}/${ROUNDS}: p50 floor ${round.floor!.sequential.p50Ms.toFixed(2)} ms, in-process ${round.inProcess!.sequential.p50Ms.toFixed(2)} ms, HTTP ${round.http!.sequential.p50Ms.toFixed(2)} ms`);
+  }
+  http.close();
+  dynamodb.destroy();
+
+  const { figures, aims } = figuresOf(rounds);
+  printTable(figures, aims);
+  const config = { n: N, rounds: ROUNDS, perRound, concurrency: CONCURRENCY, seedCommits: SEED_COMMITS, usesPerStream: USES_PER_STREAM, streams: counts };
+  const file = fileURLToPath(new URL('./results/latest.json', import.meta.url));
+  writeResults(file, { machine: machine(), config, figures, aims, rounds, seconds: (Date.now() - started) / 1000 });
+  log(`wrote ${file} (${((Date.now() - started) / 1000).toFixed(1)} s in all)`);
+} finally {
+  await stop();
+}
