@@ -52,14 +52,20 @@ const fromItem = (item: Record<string, AttributeValue>): StoredCommit => ({
   prevHash: item.prev?.S ?? '',
 });
 
-const parse = (c: StoredCommit): Commit => ({
-  streamId: c.streamId,
-  version: c.version,
-  events: JSON.parse(c.eventsJson) as RecordedEvent[],
-  metadata: JSON.parse(c.metaJson) as CommitMetadata,
-  hash: c.hash,
-  prevHash: c.prevHash,
-});
+/** A stored commit as the port's Commit; metadata is parsed on first read, as most loads never look at it. */
+const parse = (c: StoredCommit): Commit => {
+  let metadata: CommitMetadata | undefined;
+  return {
+    streamId: c.streamId,
+    version: c.version,
+    events: JSON.parse(c.eventsJson) as RecordedEvent[],
+    get metadata() {
+      return (metadata ??= JSON.parse(c.metaJson) as CommitMetadata);
+    },
+    hash: c.hash,
+    prevHash: c.prevHash,
+  };
+};
 
 const eventCount = (eventsJson: string) => {
   try {

@@ -1,5 +1,4 @@
 import middy from '@middy/core';
-import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { config, dynamodb, eventStore } from '../config.ts';
 import { logger } from '../logger.ts';
@@ -14,13 +13,15 @@ export type HttpRequest = HttpEvent & { json?: unknown };
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
 /**
- * A Lambda handler for one route of the route table: the caller is authenticated and
+ * A Lambda handler for one route of the route table (API Gateway v2 events: header names
+ * arrive lower-cased): the caller is authenticated and
  * authorized, the body parsed, the tenant checked, POSTs made idempotent, and every failure
  * answered as application/problem+json — never a stack trace.
  */
 export const httpHandler = (key: RouteKey, fn: (request: HttpRequest) => Promise<HttpResult>) => {
   const route = routeFor(key);
-  const handler = middy<HttpRequest, HttpResult, Error, Context>(fn)
+  // No early-timeout race per request: API Gateway ends the request at its own 29 s limit anyway.
+  const handler = middy<HttpRequest, HttpResult, Error, Context>(fn, { timeoutEarlyInMillis: 0 })
     .use({
       onError: (request) => {
         const p = toProblem(request.error);
@@ -28,7 +29,6 @@ export const httpHandler = (key: RouteKey, fn: (request: HttpRequest) => Promise
         request.response = problemResponse(p, request.event?.rawPath);
       },
     })
-    .use(httpHeaderNormalizer())
     .use(caller(route));
   if (route.method === 'POST' || route.method === 'PUT') handler.use(jsonBody());
   if (route.tenant) handler.use(activeTenant(eventStore, config.tenantStatusTtlMs));

@@ -2,6 +2,8 @@ import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { MiddlewareObj, Request } from '@middy/core';
+import type { HttpEvent } from './caller.ts';
 
 /**
  * Powertools idempotency keyed by the `Idempotency-Key` header, scoped to the caller's tenant
@@ -9,8 +11,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
  * stored first response; the same key with another body fails validation (→ 422). Requests
  * without the header are not made idempotent.
  */
-export const idempotency = (client: DynamoDBClient, tableName: string, routeKey: string) =>
-  makeHandlerIdempotent({
+export const idempotency = (client: DynamoDBClient, tableName: string, routeKey: string): MiddlewareObj<HttpEvent> => {
+  const powertools = makeHandlerIdempotent({
     persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client }),
     keyPrefix: routeKey,
     config: new IdempotencyConfig({
@@ -20,3 +22,11 @@ export const idempotency = (client: DynamoDBClient, tableName: string, routeKey:
       throwOnNoIdempotencyKey: false,
     }),
   });
+  // Without the header there is nothing to remember: skip Powertools' per-request set-up entirely.
+  const keyed = (request: Request<HttpEvent>) => request.event.headers['idempotency-key'] !== undefined;
+  return {
+    before: (request) => (keyed(request) ? powertools.before!(request as never) : undefined),
+    after: (request) => (keyed(request) ? powertools.after!(request as never) : undefined),
+    onError: (request) => (keyed(request) ? powertools.onError!(request as never) : undefined),
+  };
+};
