@@ -25,7 +25,14 @@ export const httpHandler = (key: RouteKey, fn: (request: HttpRequest) => Promise
     .use({
       onError: (request) => {
         const p = toProblem(request.error);
-        if (p.status >= 500) logger.error('request failed', { route: key, error: request.error as Error, requestId: request.event?.requestContext?.requestId });
+        if (p.status >= 500)
+          logger.error('request failed', {
+            route: key,
+            tenant: request.event?.caller?.tenant,
+            requestId: request.event?.requestContext?.requestId,
+            correlationId: request.event?.headers?.['x-correlation-id'],
+            error: request.error as Error,
+          });
         request.response = problemResponse(p, request.event?.rawPath);
       },
     })
