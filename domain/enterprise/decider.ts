@@ -5,11 +5,13 @@ import type { EnterpriseEvent } from './events.ts';
 export type EnterpriseCommand =
   | { type: 'OnboardEnterprise'; tenantId: string; name: string }
   | { type: 'SuspendEnterprise'; reason?: string | undefined }
-  | { type: 'ReinstateEnterprise'; reason?: string | undefined };
+  | { type: 'ReinstateEnterprise'; reason?: string | undefined }
+  /** `registered`: the MNO ids the platform knows, looked up by the caller. */
+  | { type: 'ChooseMnos'; mnos: string[]; registered: readonly string[] };
 
 export type EnterpriseState =
   | { status: 'none' }
-  | { status: 'active' | 'suspended'; tenantId: string; name: string };
+  | { status: 'active' | 'suspended'; tenantId: string; name: string; mnos: readonly string[] };
 
 export const enterpriseDecider: Decider<EnterpriseCommand, EnterpriseEvent, EnterpriseState> = {
   initialState: { status: 'none' },
@@ -21,6 +23,13 @@ export const enterpriseDecider: Decider<EnterpriseCommand, EnterpriseEvent, Ente
       return [{ type: 'EnterpriseOnboarded', data: { tenantId: command.tenantId, name: command.name } }];
     }
     if (state.status === 'none') throw new DomainError('not-found', 'enterprise-not-found', 'enterprise not found');
+    if (command.type === 'ChooseMnos') {
+      const unknown = command.mnos.filter((m) => !command.registered.includes(m));
+      if (unknown.length > 0) throw new DomainError('invalid', 'unknown-mno', `no MNO is registered as ${unknown.join(', ')}`);
+      const mnos = [...new Set(command.mnos)].sort();
+      const same = mnos.length === state.mnos.length && mnos.every((m, i) => m === state.mnos[i]);
+      return same ? [] : [{ type: 'EnterpriseMnosChosen', data: { mnos } }];
+    }
     if (command.type === 'SuspendEnterprise')
       return state.status === 'suspended' ? [] : [{ type: 'EnterpriseSuspended', data: { reason: command.reason } }];
     return state.status === 'active' ? [] : [{ type: 'EnterpriseReinstated', data: { reason: command.reason } }];
@@ -29,11 +38,13 @@ export const enterpriseDecider: Decider<EnterpriseCommand, EnterpriseEvent, Ente
   evolve(state, event) {
     switch (event.type) {
       case 'EnterpriseOnboarded':
-        return { status: 'active', tenantId: event.data.tenantId, name: event.data.name };
+        return { status: 'active', tenantId: event.data.tenantId, name: event.data.name, mnos: [] };
       case 'EnterpriseSuspended':
         return state.status === 'none' ? state : { ...state, status: 'suspended' };
       case 'EnterpriseReinstated':
         return state.status === 'none' ? state : { ...state, status: 'active' };
+      case 'EnterpriseMnosChosen':
+        return state.status === 'none' ? state : { ...state, mnos: event.data.mnos };
     }
   },
 };

@@ -6,7 +6,8 @@ interface Issued {
 }
 
 export type SimCommand =
-  | (Issued & { type: 'RegisterSim'; eid: string; profiles: Profile[]; imei?: string | undefined })
+  /** `allowedMnos`: the MNOs the enterprise has chosen; every profile must name one of them. */
+  | (Issued & { type: 'RegisterSim'; eid: string; profiles: Profile[]; imei?: string | undefined; allowedMnos: readonly string[] })
   | (Issued & { type: 'ActivateSim'; reason?: string | undefined })
   | (Issued & { type: 'SuspendSim'; reason?: string | undefined })
   | (Issued & { type: 'ResumeSim'; reason?: string | undefined })

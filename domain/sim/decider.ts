@@ -31,7 +31,16 @@ const noPendingTermination = (sim: RegisteredSim, what: string) => {
     throw new DomainError('conflict', 'termination-pending', `cannot ${what} a SIM while its termination awaits approval; cancel it first`);
 };
 
-const checkProfiles = (profiles: Profile[]) => {
+const checkProfiles = (profiles: Profile[], allowedMnos: readonly string[]) => {
+  const foreign = [...new Set(profiles.map((p) => p.mno).filter((m) => !allowedMnos.includes(m)))];
+  if (foreign.length > 0)
+    throw new DomainError(
+      'invalid',
+      'mno-not-chosen',
+      allowedMnos.length === 0
+        ? 'the enterprise has chosen no MNOs yet (PUT /v1/enterprise/mnos)'
+        : `a profile names ${foreign.join(', ')}, which the enterprise has not chosen (it works with ${allowedMnos.join(', ')})`,
+    );
   if (profiles.filter((p) => p.fallback).length > 1)
     throw new DomainError('invalid', 'fallback-profiles', 'at most one profile may be the fallback');
   if (new Set(profiles.map((p) => p.iccid)).size !== profiles.length)
@@ -47,7 +56,7 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
     if (command.type === 'RegisterSim') {
       if (state.status !== 'unregistered')
         throw new DomainError('conflict', 'sim-already-registered', 'a SIM with this EID is already registered');
-      checkProfiles(command.profiles);
+      checkProfiles(command.profiles, command.allowedMnos);
       return [{ type: 'SimRegistered', data: { eid: command.eid, profiles: command.profiles, imei: command.imei } }];
     }
     const sim = registered(state);

@@ -3,3 +3,6 @@ export const simStream = (tenant: string, eid: string) => `T#${tenant}#SIM#${eid
 export const enterpriseStream = (tenant: string) => `T#${tenant}#ENTERPRISE`;
 /** Platform-wide: which tenant holds an EID. */
 export const eidClaimStream = (eid: string) => `EID#${eid}`;
+/** Platform-wide: one MNO, and the catalogue of all MNO ids. */
+export const mnoStream = (mno: string) => `MNO#${mno}`;
+export const mnoCatalogueStream = () => 'PLATFORM#MNOS';

@@ -31,6 +31,13 @@ export const ROUTES = [
   { method: 'POST', path: '/v1/sims/{eid}/terminate/cancel', entry: 'sims/lifecycle.ts', handler: 'cancelTermination', scopes: ['sims:write'], tenant: true },
   { method: 'GET', path: '/v1/sims/{eid}/events', entry: 'sims/events.ts', handler: 'handler', scopes: ['audit:read', 'sims:read'], tenant: true },
   { method: 'GET', path: '/v1/sims/{eid}/audit', entry: 'sims/audit.ts', handler: 'handler', scopes: ['audit:read'], tenant: true },
+  { method: 'POST', path: '/v1/mnos', entry: 'mnos/register.ts', handler: 'handler', scopes: ['platform:admin'], tenant: false },
+  { method: 'GET', path: '/v1/mnos', entry: 'mnos/list.ts', handler: 'list', scopes: ['mnos:read', 'platform:admin'], tenant: false },
+  { method: 'GET', path: '/v1/mnos/{mnoId}', entry: 'mnos/list.ts', handler: 'get', scopes: ['mnos:read', 'platform:admin'], tenant: false },
+  { method: 'POST', path: '/v1/mnos/{mnoId}/verification', entry: 'mnos/status.ts', handler: 'verification', scopes: ['platform:admin'], tenant: false },
+  { method: 'POST', path: '/v1/mnos/{mnoId}/outage', entry: 'mnos/status.ts', handler: 'declareOutage', scopes: ['platform:admin'], tenant: false },
+  { method: 'POST', path: '/v1/mnos/{mnoId}/outage/clear', entry: 'mnos/status.ts', handler: 'clearOutage', scopes: ['platform:admin'], tenant: false },
+  { method: 'PUT', path: '/v1/enterprise/mnos', entry: 'enterprises/mnos.ts', handler: 'handler', scopes: ['policies:write'], tenant: true },
 ] as const satisfies readonly Route[];
 
 export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;

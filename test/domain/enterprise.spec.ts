@@ -26,3 +26,15 @@ describe('EID claim decider', () => {
   it('another tenant is refused without naming the holder', () =>
     claim([{ type: 'EidClaimed', data: { tenant: 'acme' } }]).when({ type: 'ClaimEid', tenant: 'globex' }).thenFails('sim-already-registered', 'conflict'));
 });
+
+describe('Enterprise MNO choice', () => {
+  const registered = ['vodafone-de', 'orange-fr', 'telia-se'];
+  it('chooses registered MNOs, sorted and without duplicates', () =>
+    spec([onboarded]).when({ type: 'ChooseMnos', mnos: ['orange-fr', 'vodafone-de', 'orange-fr'], registered }).then([
+      { type: 'EnterpriseMnosChosen', data: { mnos: ['orange-fr', 'vodafone-de'] } },
+    ]));
+  it('choosing the same set again is a no-op', () =>
+    spec([onboarded, { type: 'EnterpriseMnosChosen', data: { mnos: ['orange-fr'] } }]).when({ type: 'ChooseMnos', mnos: ['orange-fr'], registered }).then([]));
+  it('refuses an MNO the platform does not know', () =>
+    spec([onboarded]).when({ type: 'ChooseMnos', mnos: ['acme-mobile'], registered }).thenFails('unknown-mno', 'invalid'));
+});

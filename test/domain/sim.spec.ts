@@ -13,17 +13,22 @@ const suspended: SimEvent = { type: 'SimSuspended', data: { reason: 'lost' } };
 const requested: SimEvent = { type: 'SimTerminationRequested', data: { requestedBy: 'alice', reason: undefined } };
 const terminated: SimEvent = { type: 'SimTerminated', data: { requestedBy: 'alice', approvedBy: 'bob' } };
 const by = (actor: string) => ({ actor });
+const MNOS = ['mno-1', 'mno-2'];
 
 describe('Sim decider', () => {
   describe('register', () => {
     it('registers a new SIM in inventory', () =>
-      spec([]).when({ type: 'RegisterSim', ...by('alice'), eid: EID, profiles: [profile(1)] }).then([registered]));
+      spec([]).when({ type: 'RegisterSim', ...by('alice'), allowedMnos: MNOS, eid: EID, profiles: [profile(1)] }).then([registered]));
     it('refuses an EID already registered', () =>
-      spec([registered]).when({ type: 'RegisterSim', ...by('alice'), eid: EID, profiles: [profile(1)] }).thenFails('sim-already-registered', 'conflict'));
+      spec([registered]).when({ type: 'RegisterSim', ...by('alice'), allowedMnos: MNOS, eid: EID, profiles: [profile(1)] }).thenFails('sim-already-registered', 'conflict'));
     it('allows at most one fallback profile', () =>
-      spec([]).when({ type: 'RegisterSim', ...by('a'), eid: EID, profiles: [profile(1, true), profile(2, true)] }).thenFails('fallback-profiles', 'invalid'));
+      spec([]).when({ type: 'RegisterSim', ...by('a'), allowedMnos: MNOS, eid: EID, profiles: [profile(1, true), profile(2, true)] }).thenFails('fallback-profiles', 'invalid'));
+    it('refuses a profile on an MNO the enterprise has not chosen', () =>
+      spec([]).when({ type: 'RegisterSim', ...by('a'), allowedMnos: ['mno-2'], eid: EID, profiles: [profile(1)] }).thenFails('mno-not-chosen', 'invalid'));
+    it('refuses every profile while the enterprise has chosen no MNO', () =>
+      spec([]).when({ type: 'RegisterSim', ...by('a'), allowedMnos: [], eid: EID, profiles: [profile(1)] }).thenFails('mno-not-chosen', 'invalid'));
     it('refuses two profiles with one ICCID', () =>
-      spec([]).when({ type: 'RegisterSim', ...by('a'), eid: EID, profiles: [profile(1), { ...profile(2), iccid: iccid(1) }] }).thenFails('duplicate-iccid'));
+      spec([]).when({ type: 'RegisterSim', ...by('a'), allowedMnos: MNOS, eid: EID, profiles: [profile(1), { ...profile(2), iccid: iccid(1) }] }).thenFails('duplicate-iccid'));
   });
 
   describe('lifecycle inventory → active ⇄ suspended → terminated', () => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eid, iccid, imsi, unique } from '../support/ids.ts';
+import { registerMno } from '../support/local-api.ts';
 
 const run = promisify(execFile);
 const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
@@ -55,6 +56,11 @@ describe('npm start and npm run token', () => {
         body: body ? JSON.stringify(body) : undefined,
       });
     expect((await call(first.url, '/v1/enterprises', admin, { tenantId: tenant, name: 'CLI' })).status).toBe(201);
+    const reply = (r: Response) => r.json().then((body) => ({ status: r.status, body, headers: r.headers }));
+    await registerMno((m, p, o) => call(first.url, p, o!.token!, o!.body).then(reply), admin.trim(), 'vodafone-de');
+    const policyAdmin = await token('--tenant', tenant, '--scope', 'policies:write');
+    const chose = await fetch(first.url + '/v1/enterprise/mnos', { method: 'PUT', headers: { authorization: `Bearer ${policyAdmin.trim()}`, 'content-type': 'application/json' }, body: JSON.stringify({ mnos: ['vodafone-de'] }) });
+    expect(chose.status).toBe(200);
     const user = await token('--tenant', tenant, '--scope', 'sims:write sims:read', '--sub', 'alice', '--ttl', '600');
     const n = unique();
     const sim = { eid: eid(n), profiles: [{ iccid: iccid(n % 1e12), mno: 'vodafone-de', imsi: imsi(n % 1e10) }] };

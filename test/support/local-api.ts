@@ -19,6 +19,22 @@ export interface Reply {
   body: any;
 }
 
+/** MNOs every test tenant works with (registered and verified, on no real endpoint). */
+export const TEST_MNOS = ['vodafone-de', 'orange-fr'];
+
+const ALL_CHECKS_PASS = Object.fromEntries(['smsFirewall', 'dataFirewall', 'apnIsolation', 'cmpTls', 'sgp32'].map((c) => [c, { passed: true }]));
+
+/** Registers an MNO as the platform would, and records passing security checks (a repeat is harmless). */
+export const registerMno = async (call: (m: string, p: string, o?: CallOptions) => Promise<Reply>, admin: string, id: string, capabilities: string[] = []) => {
+  const registered = await call('POST', '/v1/mnos', {
+    token: admin,
+    body: { id, name: id, plmns: ['262-01'], countries: ['DE'], api: { style: 'rest-oauth2', endpoint: 'http://127.0.0.1:9', credentialsRef: `secret://mno/${id}` }, capabilities },
+  });
+  if (registered.status !== 201 && registered.status !== 409) throw new Error(`MNO registration failed: ${registered.status} ${JSON.stringify(registered.body)}`);
+  const verified = await call('POST', `/v1/mnos/${id}/verification`, { token: admin, body: ALL_CHECKS_PASS });
+  if (verified.status !== 200) throw new Error(`MNO verification failed: ${verified.status} ${JSON.stringify(verified.body)}`);
+};
+
 /** The local runtime on a free port, sharing the run's DynamoDB Local; a client as a user would call it. */
 export const startLocalApi = async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
@@ -50,12 +66,15 @@ export const startLocalApi = async () => {
   const token = (tenant: string | undefined, scope: string, sub = 'alice') => runtime.issuer.sign({ subject: sub, tenant, scopes: scope.split(' ') });
 
   const admin = await token(undefined, 'platform:admin', 'ops');
+  for (const id of TEST_MNOS) await registerMno(call, admin, id);
 
   /** Onboards a fresh tenant and returns a token for it with the given scopes. */
   const tenant = async (scope = 'sims:write sims:read audit:read', sub = 'alice') => {
     const id = `t-${unique()}`;
     const r = await call('POST', '/v1/enterprises', { token: admin, body: { tenantId: id, name: `Tenant ${id}` } });
     if (r.status !== 201) throw new Error(`onboarding failed: ${r.status} ${JSON.stringify(r.body)}`);
+    const chosen = await call('PUT', '/v1/enterprise/mnos', { token: await token(id, 'policies:write', 'admin'), body: { mnos: TEST_MNOS } });
+    if (chosen.status !== 200) throw new Error(`choosing MNOs failed: ${chosen.status} ${JSON.stringify(chosen.body)}`);
     return { id, token: await token(id, scope, sub), tokenFor: (s: string, who = sub) => token(id, s, who) };
   };
 

@@ -1,8 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import { enterpriseDecider } from '../../../domain/enterprise/decider.ts';
-import type { EnterpriseEvent } from '../../../domain/enterprise/events.ts';
-import { fold } from '../../../domain/decider.ts';
-import { eventsOf, type EventStore } from '../../../domain/event-store.ts';
+import type { EventStore } from '../../../domain/event-store.ts';
+import { loadState } from '../../load-state.ts';
 import { enterpriseStream } from '../../event-store/stream-ids.ts';
 import { problem } from '../problem.ts';
 import type { HttpEvent } from './caller.ts';
@@ -22,8 +21,7 @@ export const activeTenant = (store: EventStore, ttlMs: number): MiddlewareObj<Ht
     const tenant = request.event.caller.tenant;
     const now = Date.now();
     if ((activeUntil.get(tenant) ?? 0) > now) return;
-    const { commits } = await store.load(enterpriseStream(tenant));
-    const state = fold(enterpriseDecider, enterpriseDecider.initialState, eventsOf(commits) as unknown as EnterpriseEvent[]);
+    const { state } = await loadState(store, enterpriseDecider, enterpriseStream(tenant));
     if (state.status !== 'active')
       throw problem(403, 'tenant-not-active', 'the tenant is not onboarded or is suspended');
     if (ttlMs > 0) activeUntil.set(tenant, now + ttlMs);

@@ -1,0 +1,67 @@
+import type { Decider } from '../decider.ts';
+import { DomainError } from '../errors.ts';
+import { REQUIRED_CHECKS, type CheckResults, type MnoEvent, type MnoRegistration } from './events.ts';
+
+export type MnoCommand =
+  | { type: 'RegisterMno'; registration: MnoRegistration }
+  | { type: 'RecordVerification'; checks: CheckResults }
+  | { type: 'DeclareOutage'; reason: string }
+  | { type: 'ClearOutage'; reason?: string | undefined };
+
+export type MnoState =
+  | { status: 'unknown' }
+  | {
+      /** `unverified` until the security checks are recorded; only `verified` MNOs get work. */
+      status: 'unverified' | 'verified' | 'quarantined';
+      registration: MnoRegistration;
+      checks?: CheckResults | undefined;
+      outage?: { reason: string } | undefined;
+    };
+
+/** Why an MNO gets no new work, or undefined when it may. */
+export const unavailableReason = (state: MnoState): string | undefined => {
+  if (state.status === 'unknown') return 'the MNO is not registered';
+  if (state.status === 'unverified') return 'the MNO has not passed security verification';
+  if (state.status === 'quarantined') return 'the MNO is quarantined: it failed security verification';
+  if (state.outage) return `the MNO is in outage: ${state.outage.reason}`;
+  return undefined;
+};
+
+export const mnoDecider: Decider<MnoCommand, MnoEvent, MnoState> = {
+  initialState: { status: 'unknown' },
+
+  decide(command, state) {
+    if (command.type === 'RegisterMno') {
+      if (state.status !== 'unknown') throw new DomainError('conflict', 'mno-exists', 'an MNO with this id is already registered');
+      return [{ type: 'MnoRegistered', data: command.registration }];
+    }
+    if (state.status === 'unknown') throw new DomainError('not-found', 'mno-not-found', 'MNO not found');
+    switch (command.type) {
+      case 'RecordVerification': {
+        const failed = REQUIRED_CHECKS.filter((c) => command.checks[c]?.passed !== true);
+        return failed.length === 0
+          ? [{ type: 'MnoVerified', data: { checks: command.checks } }]
+          : [{ type: 'MnoQuarantined', data: { checks: command.checks, failed } }];
+      }
+      case 'DeclareOutage':
+        return state.outage ? [] : [{ type: 'MnoOutageDeclared', data: { reason: command.reason } }];
+      case 'ClearOutage':
+        return state.outage ? [{ type: 'MnoOutageCleared', data: { reason: command.reason } }] : [];
+    }
+  },
+
+  evolve(state, event) {
+    if (event.type === 'MnoRegistered') return { status: 'unverified', registration: event.data };
+    if (state.status === 'unknown') return state;
+    switch (event.type) {
+      case 'MnoVerified':
+        return { ...state, status: 'verified', checks: event.data.checks };
+      case 'MnoQuarantined':
+        return { ...state, status: 'quarantined', checks: event.data.checks };
+      case 'MnoOutageDeclared':
+        return { ...state, outage: { reason: event.data.reason } };
+      case 'MnoOutageCleared':
+        return { ...state, outage: undefined };
+    }
+  },
+};

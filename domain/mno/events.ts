@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { MnoId } from '../identifiers/index.ts';
+
+export const MNO_API_STYLES = ['rest-oauth2', 'async-jobs', 'legacy-ratelimited'] as const;
+export const MnoApiStyle = z.enum(MNO_API_STYLES);
+export type MnoApiStyle = z.infer<typeof MnoApiStyle>;
+
+/** The security checks an MNO must pass before it gets traffic; `sgp32` is recorded, not required. */
+export const REQUIRED_CHECKS = ['smsFirewall', 'dataFirewall', 'apnIsolation', 'cmpTls'] as const;
+export const SECURITY_CHECKS = [...REQUIRED_CHECKS, 'sgp32'] as const;
+export type SecurityCheck = (typeof SECURITY_CHECKS)[number];
+
+export const Plmn = z.string().regex(/^\d{3}-\d{2,3}$/, 'a PLMN id is MCC-MNC, e.g. 262-01');
+export const Country = z.string().regex(/^[A-Z]{2}$/, 'a country is an ISO 3166 alpha-2 code, e.g. DE');
+
+export const MnoRegistration = z.strictObject({
+  id: MnoId,
+  name: z.string().min(1).max(200),
+  plmns: z.array(Plmn).min(1).max(50),
+  countries: z.array(Country).min(1).max(250),
+  api: z.strictObject({
+    style: MnoApiStyle,
+    endpoint: z.url({ protocol: /^https?$/ }),
+    /** Where the CMP credentials are kept (a secret store reference), never the credentials. */
+    credentialsRef: z.string().regex(/^secret:\/\/[\w./-]{1,200}$/, 'a reference like secret://mno/<id>, never the credentials'),
+  }),
+  /** The policy rules this MNO's CMP can enforce (domain/policy rule ids). */
+  capabilities: z.array(z.string().min(1).max(64)).max(50),
+});
+export type MnoRegistration = z.infer<typeof MnoRegistration>;
+
+const CheckResult = z.strictObject({ passed: z.boolean(), note: z.string().max(500).optional() });
+
+export const MnoEvents = {
+  MnoRegistered: MnoRegistration,
+  MnoVerified: z.object({ checks: z.record(z.string(), CheckResult) }),
+  MnoQuarantined: z.object({ checks: z.record(z.string(), CheckResult), failed: z.array(z.string()) }),
+  MnoOutageDeclared: z.object({ reason: z.string().max(500) }),
+  MnoOutageCleared: z.object({ reason: z.string().max(500).optional() }),
+} as const;
+
+type Defs = typeof MnoEvents;
+export type MnoEvent = { [K in keyof Defs]: { type: K; data: z.infer<Defs[K]> } }[keyof Defs];
+export type CheckResults = Record<string, z.infer<typeof CheckResult>>;
+export const VerificationResults = z.strictObject(
+  Object.fromEntries(SECURITY_CHECKS.map((c) => [c, CheckResult])) as Record<SecurityCheck, typeof CheckResult>,
+);

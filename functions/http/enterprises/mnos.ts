@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { enterpriseDecider } from '../../../domain/enterprise/decider.ts';
+import { MnoId } from '../../../domain/identifiers/index.ts';
+import { executeCommand } from '../../command.ts';
+import { eventStore } from '../../config.ts';
+import { enterpriseStream } from '../../event-store/stream-ids.ts';
+import { listedMnoIds } from '../../mnos.ts';
+import { httpHandler } from '../http-handler.ts';
+import { bodyOf, commandContext } from '../request.ts';
+import { etag, json } from '../responses.ts';
+
+const ChooseMnos = z.strictObject({ mnos: z.array(MnoId).max(100) });
+
+/** PUT /v1/enterprise/mnos: the MNOs the caller's enterprise works with (SIM profiles and cascades are limited to them). */
+export const handler = httpHandler('PUT /v1/enterprise/mnos', async (request) => {
+  const { mnos } = bodyOf(request, ChooseMnos);
+  const registered = await listedMnoIds(eventStore);
+  const { state, head } = await executeCommand(
+    eventStore,
+    enterpriseDecider,
+    enterpriseStream(request.caller.tenant),
+    { type: 'ChooseMnos', mnos, registered },
+    commandContext(request),
+  );
+  return json(200, { mnos: state.status === 'none' ? [] : state.mnos, version: head.version }, { etag: etag(head.version) });
+});

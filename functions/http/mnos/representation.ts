@@ -1,0 +1,21 @@
+import type { MnoState } from '../../../domain/mno/decider.ts';
+import { unavailableReason } from '../../../domain/mno/decider.ts';
+
+/** An MNO as the API shows it. Tenants see no endpoint or credentials reference. */
+export const mnoView = (state: MnoState, version: number, platform: boolean) => {
+  if (state.status === 'unknown') return undefined;
+  const { id, name, plmns, countries, capabilities, api } = state.registration;
+  return {
+    id,
+    name,
+    plmns,
+    countries,
+    capabilities,
+    api: platform ? api : { style: api.style },
+    status: state.status,
+    ...(state.outage && { outage: state.outage }),
+    available: unavailableReason(state) === undefined,
+    ...(platform && state.checks && { checks: state.checks }),
+    version,
+  };
+};

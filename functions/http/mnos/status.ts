@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { MnoId } from '../../../domain/identifiers/index.ts';
+import { mnoDecider, type MnoCommand } from '../../../domain/mno/decider.ts';
+import { VerificationResults } from '../../../domain/mno/events.ts';
+import { executeCommand } from '../../command.ts';
+import { eventStore } from '../../config.ts';
+import { mnoStream } from '../../event-store/stream-ids.ts';
+import { httpHandler, type HttpRequest } from '../http-handler.ts';
+import { validationProblem } from '../problem.ts';
+import { bodyOf, commandContext } from '../request.ts';
+import type { RouteKey } from '../routes.ts';
+import { etag, json } from '../responses.ts';
+import { mnoView } from './representation.ts';
+
+const mnoParam = (request: HttpRequest) => {
+  const id = MnoId.safeParse(request.pathParameters?.mnoId);
+  if (!id.success) throw validationProblem(id.error, '/path/mnoId');
+  return id.data;
+};
+
+const mnoCommandHandler = (key: RouteKey, toCommand: (request: HttpRequest) => MnoCommand) =>
+  httpHandler(key, async (request) => {
+    const id = mnoParam(request);
+    const { state, head } = await executeCommand(eventStore, mnoDecider, mnoStream(id), toCommand(request), commandContext(request));
+    return json(200, mnoView(state, head.version, true), { etag: etag(head.version) });
+  });
+
+/** The security checks' results: all required checks passed → verified, else quarantined. */
+export const verification = mnoCommandHandler('POST /v1/mnos/{mnoId}/verification', (request) => ({
+  type: 'RecordVerification',
+  checks: bodyOf(request, VerificationResults),
+}));
+export const declareOutage = mnoCommandHandler('POST /v1/mnos/{mnoId}/outage', (request) => ({
+  type: 'DeclareOutage',
+  reason: bodyOf(request, z.strictObject({ reason: z.string().min(1).max(500) })).reason,
+}));
+export const clearOutage = mnoCommandHandler('POST /v1/mnos/{mnoId}/outage/clear', (request) => ({
+  type: 'ClearOutage',
+  reason: bodyOf(request, z.strictObject({ reason: z.string().max(500).optional() }), {}).reason,
+}));

@@ -1,0 +1,15 @@
+import { mnoCatalogueDecider } from '../domain/mno/catalogue.ts';
+import { mnoDecider, type MnoState } from '../domain/mno/decider.ts';
+import type { EventStore } from '../domain/event-store.ts';
+import { mnoCatalogueStream, mnoStream } from './event-store/stream-ids.ts';
+import { loadState } from './load-state.ts';
+
+/** The ids of every registered MNO. */
+export const listedMnoIds = async (store: EventStore) => (await loadState(store, mnoCatalogueDecider, mnoCatalogueStream())).state;
+
+/** Every registered MNO's state, by id. */
+export const loadMnos = async (store: EventStore, ids?: readonly string[]): Promise<Map<string, MnoState>> => {
+  const wanted = ids ?? (await listedMnoIds(store));
+  const states = await Promise.all(wanted.map(async (id) => [id, (await loadState(store, mnoDecider, mnoStream(id))).state] as const));
+  return new Map(states);
+};

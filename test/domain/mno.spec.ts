@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { fold } from '../../domain/decider.ts';
+import { mnoDecider, unavailableReason } from '../../domain/mno/decider.ts';
+import type { MnoEvent, MnoRegistration } from '../../domain/mno/events.ts';
+import { specFor } from '../support/given.ts';
+
+const spec = specFor(mnoDecider);
+const registration: MnoRegistration = {
+  id: 'telia-se',
+  name: 'Telia',
+  plmns: ['240-01'],
+  countries: ['SE'],
+  api: { style: 'rest-oauth2', endpoint: 'https://cmp.example/api', credentialsRef: 'secret://mno/telia-se' },
+  capabilities: ['data.apns'],
+};
+const registered: MnoEvent = { type: 'MnoRegistered', data: registration };
+const pass = { passed: true };
+const allPass = { smsFirewall: pass, dataFirewall: pass, apnIsolation: pass, cmpTls: pass, sgp32: { passed: false } };
+const verified: MnoEvent = { type: 'MnoVerified', data: { checks: allPass } };
+
+describe('Mno decider', () => {
+  it('registers an MNO', () => spec([]).when({ type: 'RegisterMno', registration }).then([registered]));
+  it('refuses a second registration of the id', () => spec([registered]).when({ type: 'RegisterMno', registration }).thenFails('mno-exists', 'conflict'));
+  it('required checks passed → verified (SGP.32 support is not required)', () =>
+    spec([registered]).when({ type: 'RecordVerification', checks: allPass }).then([verified]));
+  it('a failed or missing required check → quarantined, naming it', () =>
+    spec([registered, verified])
+      .when({ type: 'RecordVerification', checks: { ...allPass, cmpTls: { passed: false }, smsFirewall: undefined as never } })
+      .then([{ type: 'MnoQuarantined', data: { checks: { ...allPass, cmpTls: { passed: false }, smsFirewall: undefined as never }, failed: ['smsFirewall', 'cmpTls'] } }]));
+  it('outage is declared once and cleared once', () => {
+    spec([registered, verified]).when({ type: 'DeclareOutage', reason: 'fire' }).then([{ type: 'MnoOutageDeclared', data: { reason: 'fire' } }]);
+    spec([registered, verified, { type: 'MnoOutageDeclared', data: { reason: 'fire' } }]).when({ type: 'DeclareOutage', reason: 'again' }).then([]);
+    spec([registered, verified]).when({ type: 'ClearOutage' }).then([]);
+  });
+  it('only a verified MNO outside an outage gets work', () => {
+    const state = (events: MnoEvent[]) => fold(mnoDecider, mnoDecider.initialState, events);
+    expect(unavailableReason(state([registered]))).toMatch(/not passed security verification/);
+    expect(unavailableReason(state([registered, verified]))).toBeUndefined();
+    expect(unavailableReason(state([registered, verified, { type: 'MnoOutageDeclared', data: { reason: 'fire' } }]))).toMatch(/outage: fire/);
+    expect(unavailableReason(state([registered, { type: 'MnoQuarantined', data: { checks: {}, failed: ['cmpTls'] } }]))).toMatch(/quarantined/);
+  });
+});
