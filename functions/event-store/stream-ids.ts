@@ -6,3 +6,6 @@ export const eidClaimStream = (eid: string) => `EID#${eid}`;
 /** Platform-wide: one MNO, and the catalogue of all MNO ids. */
 export const mnoStream = (mno: string) => `MNO#${mno}`;
 export const mnoCatalogueStream = () => 'PLATFORM#MNOS';
+/** A cascade, and the tenant's list of cascade ids (newest last). */
+export const cascadeStream = (tenant: string, cascadeId: string) => `T#${tenant}#CASCADE#${cascadeId}`;
+export const cascadeIndexStream = (tenant: string) => `T#${tenant}#CASCADES`;

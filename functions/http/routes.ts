@@ -38,6 +38,9 @@ export const ROUTES = [
   { method: 'POST', path: '/v1/mnos/{mnoId}/outage', entry: 'mnos/status.ts', handler: 'declareOutage', scopes: ['platform:admin'], tenant: false },
   { method: 'POST', path: '/v1/mnos/{mnoId}/outage/clear', entry: 'mnos/status.ts', handler: 'clearOutage', scopes: ['platform:admin'], tenant: false },
   { method: 'PUT', path: '/v1/enterprise/mnos', entry: 'enterprises/mnos.ts', handler: 'handler', scopes: ['policies:write'], tenant: true },
+  { method: 'GET', path: '/v1/cascades', entry: 'cascades/read.ts', handler: 'list', scopes: ['policies:read'], tenant: true },
+  { method: 'GET', path: '/v1/cascades/{cascadeId}', entry: 'cascades/read.ts', handler: 'get', scopes: ['policies:read'], tenant: true },
+  { method: 'POST', path: '/v1/cascades/{cascadeId}/redrive', entry: 'cascades/redrive.ts', handler: 'handler', scopes: ['policies:write'], tenant: true },
 ] as const satisfies readonly Route[];
 
 export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;

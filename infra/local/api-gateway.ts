@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { MAX_BODY_BYTES } from '../../functions/http/middleware/json-body.ts';
 import { ROUTES, routeKey, type Route } from '../../functions/http/routes.ts';
 import type { Authorization } from './jwt-authorizer.ts';
+import { lambdaContext } from './lambda-context.ts';
 
 type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -54,24 +55,6 @@ const readBody = (req: IncomingMessage, limit: number) =>
   });
 
 const isText = (contentType: string | undefined) => !contentType || /json|text|xml|x-www-form-urlencoded/i.test(contentType);
-
-const lambdaContext = (functionName: string, requestId: string, timeoutMs = 29_000): Context => {
-  const deadline = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-};
 
 export interface GatewayOptions {
   authorize(authorization: string | undefined, scopes: readonly string[]): Promise<Authorization>;

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** What a cascade carries to the MNOs: a published policy version, or a SIM's lifecycle state. */
+export const CascadeSubject = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('policy'), policyId: z.string(), version: z.number().int().positive() }),
+  z.object({ kind: z.literal('sim-state'), eid: z.string(), state: z.enum(['active', 'suspended', 'terminated']) }),
+]);
+export type CascadeSubject = z.infer<typeof CascadeSubject>;
+
+const Mno = z.object({ mno: z.string() });
+const At = z.string();
+
+export const CascadeEvents = {
+  CascadeStarted: z.object({ cascadeId: z.string(), subject: CascadeSubject, targets: z.array(z.string()) }),
+  CascadeTargetSkipped: Mno.extend({ reason: z.string() }),
+  CascadeTargetApplying: Mno.extend({ attempt: z.number().int().positive() }),
+  CascadeTargetApplied: Mno.extend({ at: At, jobId: z.string().optional() }),
+  CascadeTargetVerified: Mno.extend({ at: At }),
+  CascadeTargetFailed: Mno.extend({ error: z.string(), permanent: z.boolean() }),
+  /** What an MNO enforces differs from what was applied: an alert for the enterprise's security team. */
+  SecurityAlertRaised: Mno.extend({ kind: z.literal('policy-drift'), rules: z.array(z.string()), detail: z.string() }),
+  CascadeCompleted: z.object({ status: z.enum(['succeeded', 'partial', 'failed']) }),
+  CascadeRedriven: z.object({ round: z.number().int().positive(), targets: z.array(z.string()) }),
+} as const;
+
+type Defs = typeof CascadeEvents;
+export type CascadeEvent = { [K in keyof Defs]: { type: K; data: z.infer<Defs[K]> } }[keyof Defs];

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import type { Decider } from '../decider.ts';
+
+/** A tenant's cascade ids in start order, so cascades can be listed before read models exist. */
+export const CascadeIndexEvents = { CascadeListed: z.object({ cascadeId: z.string() }) } as const;
+export type CascadeIndexEvent = { type: 'CascadeListed'; data: { cascadeId: string } };
+
+export const cascadeIndexDecider: Decider<{ type: 'ListCascade'; cascadeId: string }, CascadeIndexEvent, readonly string[]> = {
+  initialState: [],
+  decide: (command, ids) => (ids.includes(command.cascadeId) ? [] : [{ type: 'CascadeListed', data: { cascadeId: command.cascadeId } }]),
+  evolve: (ids, event) => [...ids, event.data.cascadeId],
+};

@@ -1,0 +1,37 @@
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { cascadeDecider } from '../domain/cascade/decider.ts';
+import type { CascadeSubject } from '../domain/cascade/events.ts';
+import { cascadeIndexDecider } from '../domain/cascade/index-decider.ts';
+import type { EventStore } from '../domain/event-store.ts';
+import { executeCommand, type CommandContext } from './command.ts';
+import { cascadeIndexStream, cascadeStream } from './event-store/stream-ids.ts';
+import type { CascadeInput } from './workflow/cascade-workflow.ts';
+
+const sfn = new SFNClient({});
+
+/** Starts the cascade state machine; the execution is named after the cascade (and round), so a repeat start is harmless. */
+export const startCascadeExecution = async (tenant: string, cascadeId: string, round = 1) => {
+  const input: CascadeInput = { tenant, cascadeId };
+  await sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: process.env.CASCADE_STATE_MACHINE_ARN,
+      name: round === 1 ? cascadeId : `${cascadeId}-r${round}`,
+      input: JSON.stringify(input),
+    }),
+  );
+};
+
+/** Records a new cascade (its stream and the tenant's index), then starts its execution. */
+export const startCascade = async (
+  store: EventStore,
+  tenant: string,
+  cascadeId: string,
+  subject: CascadeSubject,
+  targets: string[],
+  context: CommandContext,
+) => {
+  const unpinned = { ...context, expectedVersion: undefined };
+  await executeCommand(store, cascadeDecider, cascadeStream(tenant, cascadeId), { type: 'StartCascade', cascadeId, subject, targets }, unpinned);
+  await executeCommand(store, cascadeIndexDecider, cascadeIndexStream(tenant), { type: 'ListCascade', cascadeId }, unpinned, 20);
+  await startCascadeExecution(tenant, cascadeId);
+};

@@ -1,0 +1,19 @@
+import { cascadeDecider } from '../../../domain/cascade/decider.ts';
+import { startCascadeExecution } from '../../cascades.ts';
+import { executeCommand } from '../../command.ts';
+import { eventStore } from '../../config.ts';
+import { cascadeStream } from '../../event-store/stream-ids.ts';
+import { httpHandler } from '../http-handler.ts';
+import { commandContext } from '../request.ts';
+import { etag, json } from '../responses.ts';
+import { cascadeParam } from './read.ts';
+import { cascadeView } from './representation.ts';
+
+/** POST /v1/cascades/{cascadeId}/redrive: runs the cascade again for the MNOs that did not succeed. */
+export const handler = httpHandler('POST /v1/cascades/{cascadeId}/redrive', async (request) => {
+  const tenant = request.caller.tenant;
+  const cascadeId = cascadeParam(request);
+  const { state, head } = await executeCommand(eventStore, cascadeDecider, cascadeStream(tenant, cascadeId), { type: 'RedriveCascade' }, commandContext(request));
+  if (state.status !== 'none') await startCascadeExecution(tenant, cascadeId, state.round);
+  return json(202, cascadeView(state, head.version), { etag: etag(head.version) });
+});

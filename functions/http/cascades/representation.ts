@@ -1,0 +1,21 @@
+import type { CascadeState } from '../../../domain/cascade/decider.ts';
+
+/** A cascade as the API shows it: overall status and, per target MNO, how far it got. */
+export const cascadeView = (state: CascadeState, version: number) =>
+  state.status === 'none'
+    ? undefined
+    : {
+        id: state.cascadeId,
+        status: state.status,
+        subject: state.subject,
+        round: state.round,
+        targets: state.targets.map((t) => ({
+          mno: t.mno,
+          status: t.status,
+          attempts: t.attempts,
+          lastError: t.lastError ?? null,
+          appliedAt: t.appliedAt ?? null,
+          verifiedAt: t.verifiedAt ?? null,
+        })),
+        version,
+      };
