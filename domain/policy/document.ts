@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { blocksOverlap, Cidr, cidrKey, IpAddressText, sameBlock } from './addresses.ts';
+import { equalMeansDuplicate, noOverlaps, type Relation } from './allow-list.ts';
+import { COUNTRY_CODE_HINTS, COUNTRY_CODES } from './countries.ts';
+import { DataRules } from './data-rules.ts';
+
+/**
+ * An enterprise's security policy, declared once and compiled per MNO (compile.ts). Every part
+ * is optional: a rule left out does not restrict. Unknown fields are refused at every level, and
+ * every issue's path names the rule it breaks (`/data/destinations/2/cidr`), ready for a 400.
+ *
+ * Empty allow-lists: refused where they make the SIM unreachable, accepted where they are a
+ * legitimate "deny all".
+ * - `data.apns`, `data.destinations`, a destination's `ports`: refused (see data-rules.ts).
+ * - `roaming.countries`, `roaming.plmns`: refused. They list where the SIM may attach at all,
+ *   home network included, so an empty list means it can attach nowhere. To forbid roaming,
+ *   list the home country or PLMNs.
+ * - `sms.mo`, `sms.mt`: accepted, as "no SMS at all" in that direction, a common hardening for
+ *   data-only devices. The SIM stays reachable over data and through the MNO's CMP.
+ * - `vpn.subnets`: refused, since a tunnel that routes nothing is a mistake and not a rule.
+ *
+ * Host bits in a CIDR (10.0.0.1/8) are refused rather than masked. Such a value is almost always
+ * a typo for 10.0.0.0/8 or 10.0.0.1/32, and MNO firewalls differ: some reject it, others mask it
+ * silently. We cannot guess which one the enterprise meant.
+ */
+
+/** E.164 (+, then 8–15 digits, no leading 0) or a prefix of one ending in `*` (`+49*`, `+4915*`). */
+const SMS_ENTRY = /^\+([1-9]\d{0,14})(\*?)$/;
+interface SmsKey {
+  digits: string;
+  prefix: boolean;
+}
+const smsKey = (entry: string): SmsKey | undefined => {
+  const match = SMS_ENTRY.exec(entry);
+  if (!match?.[1]) return undefined;
+  const prefix = match[2] === '*';
+  const length = match[1].length;
+  return (prefix ? length <= 14 : length >= 8) ? { digits: match[1], prefix } : undefined;
+};
+const smsRelation = (a: SmsKey, b: SmsKey): Relation => {
+  if (a.digits === b.digits && a.prefix === b.prefix) return 'duplicates';
+  if ((b.prefix && a.digits.startsWith(b.digits)) || (a.prefix && b.digits.startsWith(a.digits))) return 'overlaps';
+  return undefined;
+};
+const SmsEntry = z
+  .string()
+  .refine((entry) => smsKey(entry) !== undefined, 'an SMS entry is an E.164 number (+ then 8–15 digits, e.g. +4915112345678) or a prefix (e.g. +49*)');
+const SmsAllowList = z.array(SmsEntry).max(1000, 'at most 1000 numbers or prefixes').superRefine(noOverlaps(smsKey, smsRelation));
+
+/** SMS rules: whom devices may send to (MO) and who may send to them (MT). An empty list allows none. */
+const SmsRules = z.strictObject({ mo: SmsAllowList.optional(), mt: SmsAllowList.optional() });
+
+const Country = z.string().superRefine((code, ctx) => {
+  if (!/^[A-Z]{2}$/.test(code)) ctx.addIssue({ code: 'custom', message: 'a country is an ISO 3166 alpha-2 code in upper case, e.g. DE' });
+  else if (!COUNTRY_CODES.has(code)) {
+    const hint = COUNTRY_CODE_HINTS[code];
+    ctx.addIssue({ code: 'custom', message: `${code} is not an ISO 3166 alpha-2 code${hint ? `: write ${hint}` : ''}` });
+  }
+});
+
+/** MCC-MNC; the MCC is 2xx–7xx, or 901 for the international networks many IoT SIMs roam on. */
+const Plmn = z.string().regex(/^(?:[2-7]\d{2}|901)-\d{2,3}$/, 'a PLMN is MCC-MNC: 3 digits, a hyphen, 2 or 3 digits, e.g. 262-01 or 310-410');
+
+/** Roaming: where the SIM may attach, home included. With both lists, a network must pass both. */
+const RoamingRules = z.strictObject({
+  countries: z
+    .array(Country)
+    .min(1, 'an empty country list lets the SIM attach nowhere: leave roaming.countries out, or list at least the home country')
+    .max(300)
+    .superRefine(noOverlaps((c) => c, equalMeansDuplicate))
+    .optional(),
+  plmns: z
+    .array(Plmn)
+    .min(1, 'an empty PLMN list lets the SIM attach to no network: leave roaming.plmns out, or list at least the home PLMN')
+    .max(2000)
+    .superRefine(noOverlaps((p) => p, equalMeansDuplicate))
+    .optional(),
+});
+
+const UsageCaps = z.strictObject({
+  dataMbPerMonth: z.int('a data cap is a whole number of MB a month').positive('a data cap is at least 1 MB a month').optional(),
+  smsPerMonth: z.int('an SMS cap is a whole number of SMS a month').positive('an SMS cap is at least 1 SMS a month').optional(),
+});
+
+/**
+ * Where the VPN's pre-shared key is kept, never the key itself (events and logs hold references
+ * only). Anything that is not `secret://…` is refused, and the message does not echo the input.
+ */
+const SecretRef = z
+  .string()
+  .regex(/^secret:\/\/[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$/, 'secretRef is a reference like secret://vpn/site-a: keep the pre-shared key in the secret store, never in the policy');
+
+const Vpn = z.strictObject({
+  peer: IpAddressText,
+  subnets: z
+    .array(Cidr)
+    .min(1, 'a VPN needs at least one subnet to route')
+    .max(100)
+    .superRefine(noOverlaps(cidrKey, (a, b) => (sameBlock(a, b) ? 'duplicates' : blocksOverlap(a, b) ? 'overlaps' : undefined))),
+  secretRef: SecretRef,
+});
+
+export const PolicyDocument = z.strictObject({
+  /** Always present once parsed, as `{ internetBreakout: false }` at least: breakout is off unless declared. */
+  data: DataRules.prefault({}).optional(),
+  sms: SmsRules.optional(),
+  roaming: RoamingRules.optional(),
+  /** true: each SIM works only in the device (IMEI) it was registered with. */
+  imeiLock: z.boolean().optional(),
+  caps: UsageCaps.optional(),
+  vpn: Vpn.optional(),
+});
+export type PolicyDocument = z.output<typeof PolicyDocument>;
