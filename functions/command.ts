@@ -60,6 +60,8 @@ export const executeCommand = async <C, E extends { type: string; data: unknown 
       if (!(error instanceof VersionConflict)) throw error;
       if (context.expectedVersion !== undefined) throw new PreconditionFailed(-1);
       if (attempt >= maxAttempts) throw error;
+      // Writers that collided would collide again in lock-step: spread them out a little.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 4 * attempt));
     }
   }
 };

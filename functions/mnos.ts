@@ -13,3 +13,5 @@ export const loadMnos = async (store: EventStore, ids?: readonly string[]): Prom
   const states = await Promise.all(wanted.map(async (id) => [id, (await loadState(store, mnoDecider, mnoStream(id))).state] as const));
   return new Map(states);
 };
+
+export const loadMno = async (store: EventStore, id: string): Promise<MnoState> => (await loadState(store, mnoDecider, mnoStream(id))).state;

@@ -9,3 +9,5 @@ export const mnoCatalogueStream = () => 'PLATFORM#MNOS';
 /** A cascade, and the tenant's list of cascade ids (newest last). */
 export const cascadeStream = (tenant: string, cascadeId: string) => `T#${tenant}#CASCADE#${cascadeId}`;
 export const cascadeIndexStream = (tenant: string) => `T#${tenant}#CASCADES`;
+/** A tenant's policy, and the tenant's list of policy ids. */
+export const policyStream = (tenant: string, policyId: string) => `T#${tenant}#POLICY#${policyId}`;

@@ -41,6 +41,11 @@ export const ROUTES = [
   { method: 'GET', path: '/v1/cascades', entry: 'cascades/read.ts', handler: 'list', scopes: ['policies:read'], tenant: true },
   { method: 'GET', path: '/v1/cascades/{cascadeId}', entry: 'cascades/read.ts', handler: 'get', scopes: ['policies:read'], tenant: true },
   { method: 'POST', path: '/v1/cascades/{cascadeId}/redrive', entry: 'cascades/redrive.ts', handler: 'handler', scopes: ['policies:write'], tenant: true },
+  { method: 'PUT', path: '/v1/policies/{policyId}', entry: 'policies/write.ts', handler: 'setDraft', scopes: ['policies:write'], tenant: true },
+  { method: 'POST', path: '/v1/policies/{policyId}/publish', entry: 'policies/write.ts', handler: 'publish', scopes: ['policies:write'], tenant: true },
+  { method: 'GET', path: '/v1/policies/{policyId}', entry: 'policies/read.ts', handler: 'get', scopes: ['policies:read'], tenant: true },
+  { method: 'GET', path: '/v1/policies/{policyId}/versions/{version}', entry: 'policies/read.ts', handler: 'version', scopes: ['policies:read'], tenant: true },
+  { method: 'GET', path: '/v1/policies/{policyId}/versions/{version}/effective', entry: 'policies/read.ts', handler: 'effective', scopes: ['policies:read'], tenant: true },
 ] as const satisfies readonly Route[];
 
 export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { PolicyId } from '../../../domain/policy/identifiers.ts';
+import type { HttpRequest } from '../http-handler.ts';
+import { validationProblem } from '../problem.ts';
+
+export const policyParam = (request: HttpRequest) => {
+  const id = PolicyId.safeParse(request.pathParameters?.policyId);
+  if (!id.success) throw validationProblem(id.error, '/path/policyId');
+  return id.data;
+};
+
+const Version = z.coerce.number().int().positive();
+
+export const versionParam = (request: HttpRequest) => {
+  const version = Version.safeParse(request.pathParameters?.version);
+  if (!version.success) throw validationProblem(version.error, '/path/version');
+  return version.data;
+};
