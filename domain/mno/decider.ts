@@ -5,6 +5,7 @@ import { REQUIRED_CHECKS, type CheckResults, type MnoEvent, type MnoRegistration
 export type MnoCommand =
   | { type: 'RegisterMno'; registration: MnoRegistration }
   | { type: 'RecordVerification'; checks: CheckResults }
+  | { type: 'ChangeMnoApi'; api: MnoRegistration['api'] }
   | { type: 'DeclareOutage'; reason: string }
   | { type: 'ClearOutage'; reason?: string | undefined };
 
@@ -43,6 +44,11 @@ export const mnoDecider: Decider<MnoCommand, MnoEvent, MnoState> = {
           ? [{ type: 'MnoVerified', data: { checks: command.checks } }]
           : [{ type: 'MnoQuarantined', data: { checks: command.checks, failed } }];
       }
+      case 'ChangeMnoApi': {
+        const current = state.registration.api;
+        const same = current.style === command.api.style && current.endpoint === command.api.endpoint && current.credentialsRef === command.api.credentialsRef;
+        return same ? [] : [{ type: 'MnoApiChanged', data: { api: command.api } }];
+      }
       case 'DeclareOutage':
         return state.outage ? [] : [{ type: 'MnoOutageDeclared', data: { reason: command.reason } }];
       case 'ClearOutage':
@@ -58,6 +64,8 @@ export const mnoDecider: Decider<MnoCommand, MnoEvent, MnoState> = {
         return { ...state, status: 'verified', checks: event.data.checks };
       case 'MnoQuarantined':
         return { ...state, status: 'quarantined', checks: event.data.checks };
+      case 'MnoApiChanged':
+        return { ...state, registration: { ...state.registration, api: event.data.api } };
       case 'MnoOutageDeclared':
         return { ...state, outage: { reason: event.data.reason } };
       case 'MnoOutageCleared':

@@ -35,6 +35,8 @@ export const MnoEvents = {
   MnoRegistered: MnoRegistration,
   MnoVerified: z.object({ checks: z.record(z.string(), CheckResult) }),
   MnoQuarantined: z.object({ checks: z.record(z.string(), CheckResult), failed: z.array(z.string()) }),
+  /** The CMP moved (endpoint) or its credentials were rotated (a new reference). */
+  MnoApiChanged: z.object({ api: MnoRegistration.shape.api }),
   MnoOutageDeclared: z.object({ reason: z.string().max(500) }),
   MnoOutageCleared: z.object({ reason: z.string().max(500).optional() }),
 } as const;

@@ -2,7 +2,7 @@ import { cascadeDecider, type CascadeCommand, type CascadeState } from '../../do
 import { canonicalJson } from '../../domain/policy/canonical.ts';
 import { compilePolicy } from '../../domain/policy/compile.ts';
 import { policyDecider } from '../../domain/policy/decider.ts';
-import { POLICY_RULES, ruleValue, type PolicyRule } from '../../domain/policy/rules.ts';
+import { ruleValue, rulesUsed, type PolicyRule } from '../../domain/policy/rules.ts';
 import { executeCommand } from '../command.ts';
 import { config, eventStore } from '../config.ts';
 import { cascadeStream, policyStream } from '../event-store/stream-ids.ts';
@@ -56,7 +56,8 @@ export const targetAction = async (input: CascadeInput & { mno: string }): Promi
     differences: async () => {
       const held = await gateway.readPolicy(profileId);
       if (!held) return ['profile'];
-      return POLICY_RULES.filter((rule) => canonicalJson(ruleValue(held, rule) ?? null) !== canonicalJson(ruleValue(effective, rule) ?? null));
+      // Only the rules this MNO was given: what it holds beyond them is not ours to verify.
+      return rulesUsed(effective).filter((rule) => canonicalJson(ruleValue(held, rule) ?? null) !== canonicalJson(ruleValue(effective, rule)));
     },
   };
 };

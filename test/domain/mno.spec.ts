@@ -40,3 +40,9 @@ describe('Mno decider', () => {
     expect(unavailableReason(state([registered, { type: 'MnoQuarantined', data: { checks: {}, failed: ['cmpTls'] } }]))).toMatch(/quarantined/);
   });
 });
+
+describe('Mno API changes', () => {
+  const api = { ...registration.api, endpoint: 'https://cmp2.example/api' };
+  it('a moved endpoint is recorded', () => spec([registered]).when({ type: 'ChangeMnoApi', api }).then([{ type: 'MnoApiChanged', data: { api } }]));
+  it('the same API again is a no-op', () => spec([registered]).when({ type: 'ChangeMnoApi', api: registration.api }).then([]));
+});

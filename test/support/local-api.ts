@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { startRuntime, type Runtime } from '../../infra/local/runtime.ts';
+import { startRuntime, type Runtime, type RuntimeOptions } from '../../infra/local/runtime.ts';
 import { eid, iccid, imsi, unique } from './ids.ts';
 
 export interface CallOptions {
@@ -36,12 +36,14 @@ export const registerMno = async (call: (m: string, p: string, o?: CallOptions) 
 };
 
 /** The local runtime on a free port, sharing the run's DynamoDB Local; a client as a user would call it. */
-export const startLocalApi = async () => {
+export const startLocalApi = async (options: Partial<Pick<RuntimeOptions, 'mnos' | 'stepFunctions'>> = {}) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   const runtime: Runtime = await startRuntime({
     port: 0,
     dataDir,
     dynamodbEndpoint: inject('dynamodbEndpoint'),
+    mnos: options.mnos ?? [],
+    stepFunctions: options.stepFunctions,
   });
 
   const call = async (method: string, path: string, options: CallOptions = {}): Promise<Reply> => {

@@ -1,0 +1,64 @@
+import { writeFileSync } from 'node:fs';
+import { DomainError } from '../../domain/errors.ts';
+import type { EventStore } from '../../domain/event-store.ts';
+import { mnoCatalogueDecider } from '../../domain/mno/catalogue.ts';
+import { mnoDecider } from '../../domain/mno/decider.ts';
+import type { MnoRegistration } from '../../domain/mno/events.ts';
+import { POLICY_RULES, type PolicyRule } from '../../domain/policy/rules.ts';
+import { executeCommand } from '../../functions/command.ts';
+import { mnoCatalogueStream, mnoStream } from '../../functions/event-store/stream-ids.ts';
+import { startMnoSimulator, type MnoApiStyle, type MnoSimulator } from './mno-simulators/index.ts';
+
+export interface SimulatedMno {
+  id: string;
+  name: string;
+  style: MnoApiStyle;
+  plmns: string[];
+  countries: string[];
+  capabilities: readonly PolicyRule[];
+}
+
+const all = POLICY_RULES;
+const without = (...rules: PolicyRule[]) => all.filter((r) => !rules.includes(r));
+
+/** Five fictional operators, one per API style at least, with the gaps real CMPs have. */
+export const DEFAULT_SIMULATED_MNOS: SimulatedMno[] = [
+  { id: 'northwind-de', name: 'Northwind Mobile (DE)', style: 'rest-oauth2', plmns: ['262-91'], countries: ['DE'], capabilities: all },
+  { id: 'orbital-fr', name: 'Orbital Telecom (FR)', style: 'async-jobs', plmns: ['208-91'], countries: ['FR'], capabilities: without('vpn') },
+  { id: 'meridian-es', name: 'Meridian (ES)', style: 'legacy-ratelimited', plmns: ['214-91'], countries: ['ES'], capabilities: without('sms.mo', 'sms.mt', 'caps.smsPerMonth', 'vpn') },
+  { id: 'southgate-gb', name: 'Southgate Wireless (GB)', style: 'rest-oauth2', plmns: ['234-91'], countries: ['GB'], capabilities: without('imeiLock') },
+  { id: 'eastline-pl', name: 'Eastline (PL)', style: 'async-jobs', plmns: ['260-91'], countries: ['PL'], capabilities: all },
+];
+
+const PLATFORM = { actor: 'switchboard:local-runtime', correlationId: 'local-runtime', region: 'local' };
+const ALL_CHECKS_PASS = Object.fromEntries(['smsFirewall', 'dataFirewall', 'apnIsolation', 'cmpTls', 'sgp32'].map((c) => [c, { passed: true, note: 'simulated' }]));
+
+const ignoreConflict = (error: unknown) => {
+  if (!(error instanceof DomainError && error.kind === 'conflict')) throw error;
+};
+
+/**
+ * Starts a simulator per MNO, writes their fresh credentials to `credentialsFile` (mode 0600)
+ * under `secret://mno/<id>`, and registers and verifies each MNO in the event store, moving its
+ * endpoint when it was registered by an earlier run.
+ */
+export const startSimulatedMnos = async (store: EventStore, specs: readonly SimulatedMno[], credentialsFile: string) => {
+  const simulators = new Map<string, MnoSimulator>();
+  try {
+    for (const spec of specs) simulators.set(spec.id, await startMnoSimulator({ id: spec.id, style: spec.style }));
+    const credentials = Object.fromEntries([...simulators.values()].map((s) => [`secret://mno/${s.id}`, s.credentials]));
+    writeFileSync(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
+    for (const spec of specs) {
+      const api = { style: spec.style, endpoint: simulators.get(spec.id)!.url, credentialsRef: `secret://mno/${spec.id}` };
+      const registration: MnoRegistration = { id: spec.id, name: spec.name, plmns: spec.plmns, countries: spec.countries, api, capabilities: [...spec.capabilities] };
+      await executeCommand(store, mnoCatalogueDecider, mnoCatalogueStream(), { type: 'ListMno', id: spec.id }, PLATFORM, 20);
+      await executeCommand(store, mnoDecider, mnoStream(spec.id), { type: 'RegisterMno', registration }, PLATFORM).catch(ignoreConflict);
+      await executeCommand(store, mnoDecider, mnoStream(spec.id), { type: 'ChangeMnoApi', api }, PLATFORM);
+      await executeCommand(store, mnoDecider, mnoStream(spec.id), { type: 'RecordVerification', checks: ALL_CHECKS_PASS }, PLATFORM);
+    }
+  } catch (error) {
+    await Promise.all([...simulators.values()].map((s) => s.stop()));
+    throw error;
+  }
+  return { simulators, stop: () => Promise.all([...simulators.values()].map((s) => s.stop())).then(() => undefined) };
+};

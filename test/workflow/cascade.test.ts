@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CASCADE_TASKS } from '../../functions/workflow/cascade-workflow.ts';
+import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
+import { POLICY_RULES } from '../../domain/policy/rules.ts';
+import { unique } from '../support/ids.ts';
+import { startLocalApi, type LocalApi } from '../support/local-api.ts';
+
+const run = unique();
+const mno = (name: string, style: SimulatedMno['style'], capabilities: SimulatedMno['capabilities'] = POLICY_RULES): SimulatedMno => ({
+  id: `${name}-${run}`,
+  name,
+  style,
+  plmns: ['262-91'],
+  countries: ['DE'],
+  capabilities,
+});
+const flaky = mno('flaky', 'rest-oauth2');
+const rejecting = mno('rejecting', 'rest-oauth2');
+const jobs = mno('jobs', 'async-jobs');
+const down = mno('down', 'rest-oauth2');
+const legacy = mno('legacy', 'legacy-ratelimited', POLICY_RULES.filter((r) => !['sms.mo', 'sms.mt', 'vpn'].includes(r)));
+const drifting = mno('drifting', 'async-jobs');
+
+/** Waits and retries shortened for the test; the definition itself keeps its real intervals. */
+const fast = Object.fromEntries(Object.keys(CASCADE_TASKS).map((state) => [state, 5]));
+
+let api: LocalApi;
+let tenant: Awaited<ReturnType<LocalApi['tenant']>>;
+
+const policy = {
+  data: { apns: ['iot.acme'], destinations: [{ cidr: '10.20.0.0/16', protocol: 'tcp', ports: [443, '8000-8099'] }, { cidr: '192.0.2.10/32', protocol: 'udp', ports: [53] }] },
+  sms: { mo: ['+4915112345678'], mt: ['+49*'] },
+  roaming: { countries: ['DE', 'FR'], plmns: ['262-01', '208-01'] },
+  imeiLock: true,
+  caps: { dataMbPerMonth: 500, smsPerMonth: 100 },
+};
+
+const settled = async (cascadeId: string) => {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const r = await api.call('GET', `/v1/cascades/${cascadeId}`, { token: tenant.token });
+    if (r.status === 200 && r.body.status !== 'running') return r.body;
+    if (Date.now() > deadline) throw new Error(`cascade still running: ${JSON.stringify(r.body)}`);
+    await new Promise((ok) => setTimeout(ok, 25));
+  }
+};
+const byMno = (cascade: { targets: { mno: string }[] }) => Object.fromEntries(cascade.targets.map((t) => [t.mno, t])) as Record<string, any>;
+
+beforeAll(async () => {
+  api = await startLocalApi({
+    mnos: [flaky, rejecting, jobs, down, legacy, drifting],
+    stepFunctions: { waitTimeOverrides: { WaitForJob: 5 }, retryIntervalOverrides: fast },
+  });
+  tenant = await api.tenant('policies:write policies:read sims:write');
+  const chosen = await api.call('PUT', '/v1/enterprise/mnos', { token: tenant.token, body: { mnos: [flaky.id, rejecting.id, jobs.id, down.id, legacy.id] } });
+  expect(chosen.status).toBe(200);
+});
+afterAll(() => api.stop());
+
+describe('the cascade workflow, on the local engine against simulated MNOs', () => {
+  it('partial with the expected per-MNO outcomes, then succeeded after the faults are fixed and it is redriven', async () => {
+    api.runtime.simulators.get(flaky.id)!.setFaults({ errorRate: 0.5, seed: 7 });
+    api.runtime.simulators.get(rejecting.id)!.setFaults({ reject: true });
+    await api.call('POST', `/v1/mnos/${down.id}/outage`, { token: api.admin, body: { reason: 'core network incident' } });
+
+    expect((await api.call('PUT', '/v1/policies/fleet-default', { token: tenant.token, body: policy })).status).toBe(200);
+    const published = await api.call('POST', '/v1/policies/fleet-default/publish', { token: tenant.token });
+    expect(published.status).toBe(202);
+    expect(published.body.version).toBe(1);
+
+    const first = await settled(published.body.cascadeId);
+    const targets = byMno(first);
+    expect(first.status).toBe('partial');
+    expect(targets[flaky.id], JSON.stringify(targets[flaky.id])).toMatchObject({ status: 'verified' });
+    expect(targets[jobs.id]).toMatchObject({ status: 'verified', attempts: 1 });
+    expect(targets[legacy.id]).toMatchObject({ status: 'verified', attempts: 1 });
+    expect(targets[rejecting.id]).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(targets[rejecting.id].lastError).toMatch(/refused/);
+    expect(targets[down.id]).toMatchObject({ status: 'skipped', attempts: 0 });
+    expect(targets[down.id].lastError).toMatch(/outage: core network incident/);
+    for (const id of [flaky.id, jobs.id, legacy.id]) expect(targets[id].appliedAt <= targets[id].verifiedAt).toBe(true);
+    expect(api.runtime.simulators.get(down.id)!.state().calls).toBe(0);
+
+    // What each MNO holds is the policy in its own data model.
+    expect(api.runtime.simulators.get(legacy.id)!.state().profiles[`${tenant.id}.fleet-default`]).toMatchObject({
+      APN_LIST: 'iot.acme',
+      FW_RULES: '10.20.0.0/16:443,8000-8099/tcp;192.0.2.10/32:53/udp',
+      BREAKOUT: 'N',
+      ROAM_PLMNS: '26201,20801',
+    });
+
+    api.runtime.simulators.get(rejecting.id)!.setFaults({});
+    await api.call('POST', `/v1/mnos/${down.id}/outage/clear`, { token: api.admin });
+    const redriven = await api.call('POST', `/v1/cascades/${first.id}/redrive`, { token: tenant.token });
+    expect(redriven.status).toBe(202);
+    const second = await settled(first.id);
+    expect(second.status).toBe('succeeded');
+    expect(second.round).toBe(2);
+    expect(Object.values(byMno(second)).map((t) => t.status)).toEqual(['verified', 'verified', 'verified', 'verified', 'verified']);
+    expect(byMno(second)[jobs.id].attempts).toBe(1);
+  });
+
+  it('an unchanged draft publishes nothing; a redrive of a succeeded cascade is refused', async () => {
+    const again = await api.call('POST', '/v1/policies/fleet-default/publish', { token: tenant.token });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ version: 1, unchanged: true });
+    const refused = await api.call('POST', `/v1/cascades/${again.body.cascadeId}/redrive`, { token: tenant.token });
+    expect(refused.status).toBe(409);
+  });
+
+  it('the effective policy per MNO names every rule it cannot enforce', async () => {
+    const gaps = await api.call('GET', `/v1/policies/fleet-default/versions/1/effective?mno=${legacy.id}`, { token: tenant.token });
+    expect(gaps.status).toBe(200);
+    expect(gaps.body.unenforceable.map((u: { rule: string }) => u.rule)).toEqual(['sms.mo', 'sms.mt']);
+    expect(gaps.body.effective.sms).toBeUndefined();
+    const full = await api.call('GET', `/v1/policies/fleet-default/versions/1/effective?mno=${flaky.id}`, { token: tenant.token });
+    expect(full.body.unenforceable).toEqual([]);
+    expect(full.body.effective).toEqual(expect.objectContaining({ imeiLock: true }));
+  });
+
+  it('a drifting MNO fails verification and raises a security alert event', async () => {
+    const t = await api.tenant('policies:write policies:read');
+    await api.call('PUT', '/v1/enterprise/mnos', { token: t.token, body: { mnos: [drifting.id] } });
+    api.runtime.simulators.get(drifting.id)!.setFaults({ drift: true });
+    await api.call('PUT', '/v1/policies/strict', { token: t.token, body: { data: { apns: ['iot.strict'] } } });
+    const published = await api.call('POST', '/v1/policies/strict/publish', { token: t.token });
+    const deadline = Date.now() + 20_000;
+    let cascade;
+    do {
+      cascade = (await api.call('GET', `/v1/cascades/${published.body.cascadeId}`, { token: t.token })).body;
+      await new Promise((ok) => setTimeout(ok, 25));
+    } while (cascade.status === 'running' && Date.now() < deadline);
+    expect(cascade.status).toBe('failed');
+    expect(cascade.targets[0]).toMatchObject({ status: 'failed', lastError: 'drift: data.internetBreakout' });
+    const { DynamoDbEventStore } = await import('../../functions/event-store/dynamodb-event-store.ts');
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const store = new DynamoDbEventStore(new DynamoDBClient({}), 'switchboard-events');
+    const events = (await store.load(`T#${t.id}#CASCADE#${published.body.cascadeId}`)).commits.flatMap((c) => c.events);
+    expect(events.find((e) => e.type === 'SecurityAlertRaised')?.data).toMatchObject({ mno: drifting.id, kind: 'policy-drift', rules: ['data.internetBreakout'] });
+  });
+
+  it('lists running and finished cascades; a second start of the same execution name changes nothing', async () => {
+    const list = await api.call('GET', '/v1/cascades?status=succeeded', { token: tenant.token });
+    expect(list.body.items.map((c: { status: string }) => c.status)).toEqual(['succeeded']);
+    const engine = api.runtime.cascades.engine;
+    const count = engine.executions.size;
+    const { SFNClient, StartExecutionCommand } = await import('@aws-sdk/client-sfn');
+    const sfn = new SFNClient({});
+    const cascadeId = list.body.items[0].id;
+    const existing = [...engine.executions.values()].find((e) => e.name === `${cascadeId}-r2`)!;
+    await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: api.runtime.cascades.stateMachineArn, name: existing.name, input: '{"other":true}' }))).rejects.toThrow(/already exists/);
+    expect(engine.executions.size).toBe(count);
+  });
+});
