@@ -22,18 +22,27 @@ process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 
 const url = runtime.url;
+const mnos = [...runtime.simulators.values()].map((m) => `${m.id} (${m.style}) ${m.url}`).join('\n    ');
+const auth = (token: string) => `-H "authorization: Bearer $${token}" -H 'content-type: application/json'`;
 console.log(`Switchboard is running at ${url}
   DynamoDB Local ${runtime.dynamodbEndpoint} (${inMemory ? 'in memory' : `data in ${dataDir}`})
+  Step Functions (local) ${runtime.cascades.endpoint}
+  simulated MNOs, registered and verified:
+    ${mnos}
   tokens: npm run -s token -- --tenant <id> --scope "<scopes>" [--sub <user>] [--ttl <seconds>]
 
 Try it (in another terminal, same folder):
   ADMIN=$(npm run -s token -- --scope platform:admin --sub ops)
-  curl -s -X POST ${url}/v1/enterprises -H "authorization: Bearer $ADMIN" -H 'content-type: application/json' \\
-    -d '{"tenantId":"acme","name":"Acme Logistics"}'
-  TOKEN=$(npm run -s token -- --tenant acme --scope "sims:write sims:read audit:read" --sub alice)
-  curl -s -X POST ${url}/v1/sims -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
-    -d '{"eid":"89049032000000000000000000000163","profiles":[{"iccid":"8944123456789012348","mno":"vodafone-de","imsi":"262021234567890"}]}'
+  curl -s -X POST ${url}/v1/enterprises ${auth('ADMIN')} -d '{"tenantId":"acme","name":"Acme Logistics"}'
+  TOKEN=$(npm run -s token -- --tenant acme --scope "sims:write sims:read audit:read policies:write policies:read mnos:read" --sub alice)
+  curl -s -X PUT ${url}/v1/enterprise/mnos ${auth('TOKEN')} -d '{"mnos":["northwind-de","orbital-fr","meridian-es","southgate-gb","eastline-pl"]}'
+  curl -s -X POST ${url}/v1/sims ${auth('TOKEN')} \\
+    -d '{"eid":"89049032000000000000000000000163","profiles":[{"iccid":"8944123456789012348","mno":"northwind-de","imsi":"262021234567890"}]}'
   curl -s -X POST ${url}/v1/sims/89049032000000000000000000000163/activate -H "authorization: Bearer $TOKEN"
-  curl -s ${url}/v1/sims/89049032000000000000000000000163/events -H "authorization: Bearer $TOKEN"
+  curl -s -X PUT ${url}/v1/policies/fleet ${auth('TOKEN')} -d '{"data":{"apns":["iot.acme"]},"roaming":{"countries":["DE","FR"]},"imeiLock":true}'
+  curl -s -X POST ${url}/v1/policies/fleet/publish -H "authorization: Bearer $TOKEN"      # → { version, cascadeId }
+  curl -s ${url}/v1/cascades/<cascadeId> -H "authorization: Bearer $TOKEN"               # watch it reach every MNO
+  curl -s "${url}/v1/policies/fleet/versions/1/effective?mno=meridian-es" -H "authorization: Bearer $TOKEN"
+  Break an MNO: curl -s -X PUT <its url>/_sim/faults -d '{"reject":true}'   (then publish a change, and redrive)
 
 Ctrl-C stops everything.`);
