@@ -1,0 +1,72 @@
+import { asyncJobsApi } from './async-jobs.ts';
+import { FaultState, type MnoFaults } from './faults.ts';
+import { serveCmp, type CmpApi } from './http.ts';
+import { legacyRateLimitedApi } from './legacy-ratelimited.ts';
+import { restOauth2Api } from './rest-oauth2.ts';
+
+export type { MnoFaults } from './faults.ts';
+export { JobPolicySpec } from './async-jobs.ts';
+export { RestPolicyProfile } from './rest-oauth2.ts';
+export { SERVICE_PROFILE_FIELDS } from './legacy-fields.ts';
+
+/** The three ways real CMP APIs differ, one simulator per way. */
+export type MnoApiStyle = 'rest-oauth2' | 'async-jobs' | 'legacy-ratelimited';
+export const MNO_API_STYLES: readonly MnoApiStyle[] = ['rest-oauth2', 'async-jobs', 'legacy-ratelimited'];
+
+export interface MnoSimulator {
+  id: string;
+  style: MnoApiStyle;
+  url: string;
+  /** What a client needs: rest-oauth2 {clientId, clientSecret}; async-jobs {apiKey}; legacy {username, password}. Never log it. */
+  credentials: Record<string, string>;
+  /** Replaces the current faults. */
+  setFaults(faults: MnoFaults): void;
+  /** What the CMP holds, in its own data model: profile rules by profile id, SIM status by ICCID; calls = CMP API calls received. */
+  state(): { profiles: Record<string, unknown>; sims: Record<string, string>; calls: number };
+  stop(): Promise<void>;
+}
+
+export interface MnoSimulatorOptions {
+  id: string;
+  style: MnoApiStyle;
+  /** 0 or absent: a free port. */
+  port?: number;
+  faults?: MnoFaults;
+  /** async-jobs: status reads until a job ends (default 3). */
+  pollsToComplete?: number;
+  /** legacy-ratelimited: calls per second per credential, also the burst (default 20). */
+  ratePerSecond?: number;
+  /** rest-oauth2: access token lifetime (default 300). */
+  tokenTtlSeconds?: number;
+}
+
+const apiFor = (options: MnoSimulatorOptions, faults: FaultState): { api: CmpApi; credentials: Record<string, string> } => {
+  switch (options.style) {
+    case 'rest-oauth2':
+      return restOauth2Api({ faults, tokenTtlSeconds: options.tokenTtlSeconds ?? 300 });
+    case 'async-jobs':
+      return asyncJobsApi({ faults, pollsToComplete: options.pollsToComplete ?? 3 });
+    case 'legacy-ratelimited':
+      return legacyRateLimitedApi({ faults, ratePerSecond: options.ratePerSecond ?? 20 });
+  }
+};
+
+/**
+ * Starts a simulated MNO connectivity-management platform on 127.0.0.1 with fresh random
+ * credentials and in-memory state. Faults can be changed in-process (`setFaults`) or over HTTP
+ * (`PUT /_sim/faults`, unauthenticated, for someone breaking an MNO by hand with curl).
+ */
+export const startMnoSimulator = async (options: MnoSimulatorOptions): Promise<MnoSimulator> => {
+  const faults = new FaultState(options.faults);
+  const { api, credentials } = apiFor(options, faults);
+  const served = await serveCmp({ id: options.id, style: options.style, port: options.port, faults, api });
+  return {
+    id: options.id,
+    style: options.style,
+    url: served.url,
+    credentials,
+    setFaults: (next) => faults.set(next),
+    state: () => ({ ...api.state(), calls: served.calls() }),
+    stop: served.stop,
+  };
+};
