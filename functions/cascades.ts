@@ -12,13 +12,18 @@ const sfn = new SFNClient({});
 /** Starts the cascade state machine; the execution is named after the cascade (and round), so a repeat start is harmless. */
 export const startCascadeExecution = async (tenant: string, cascadeId: string, round = 1) => {
   const input: CascadeInput = { tenant, cascadeId };
-  await sfn.send(
-    new StartExecutionCommand({
-      stateMachineArn: process.env.CASCADE_STATE_MACHINE_ARN,
-      name: round === 1 ? cascadeId : `${cascadeId}-r${round}`,
-      input: JSON.stringify(input),
-    }),
-  );
+  try {
+    await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: process.env.CASCADE_STATE_MACHINE_ARN,
+        name: round === 1 ? cascadeId : `${cascadeId}-r${round}`,
+        input: JSON.stringify(input),
+      }),
+    );
+  } catch (error) {
+    // That execution ran already (a repeated start after it finished): nothing to do.
+    if ((error as Error).name !== 'ExecutionAlreadyExists') throw error;
+  }
 };
 
 /** Records a new cascade (its stream and the tenant's index), then starts its execution. */

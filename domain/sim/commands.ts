@@ -13,4 +13,5 @@ export type SimCommand =
   | (Issued & { type: 'ResumeSim'; reason?: string | undefined })
   | (Issued & { type: 'RequestTermination'; reason?: string | undefined })
   | (Issued & { type: 'CancelTermination' })
-  | (Issued & { type: 'ApproveTermination' });
+  | (Issued & { type: 'ApproveTermination' })
+  | (Issued & { type: 'RecordObservedState'; mno: string; state: 'active' | 'suspended' | 'terminated' });

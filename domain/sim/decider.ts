@@ -13,6 +13,8 @@ export type SimState =
       profiles: Profile[];
       imei?: string | undefined;
       pendingTermination?: { requestedBy: string; reason?: string | undefined } | undefined;
+      /** What each MNO hosting a profile last confirmed it holds. */
+      observed: Readonly<Record<string, 'active' | 'suspended' | 'terminated'>>;
     };
 
 export type RegisteredSim = Exclude<SimState, { status: 'unregistered' }>;
@@ -59,6 +61,12 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
       checkProfiles(command.profiles, command.allowedMnos);
       return [{ type: 'SimRegistered', data: { eid: command.eid, profiles: command.profiles, imei: command.imei } }];
     }
+    if (command.type === 'RecordObservedState') {
+      // Observations are facts about the MNO: recorded even for a terminated SIM, once per change.
+      if (state.status === 'unregistered') throw new DomainError('not-found', 'sim-not-found', 'SIM not found');
+      if (!state.profiles.some((p) => p.mno === command.mno)) throw new DomainError('invalid', 'not-a-host', `no profile of this SIM is on ${command.mno}`);
+      return state.observed[command.mno] === command.state ? [] : [{ type: 'SimStateObserved', data: { mno: command.mno, state: command.state } }];
+    }
     const sim = registered(state);
     switch (command.type) {
       case 'ActivateSim':
@@ -95,7 +103,7 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
   evolve(state, event) {
     if (event.type === 'SimRegistered') {
       const { eid, profiles, imei } = event.data;
-      return { status: 'inventory', eid, profiles, imei };
+      return { status: 'inventory', eid, profiles, imei, observed: {} };
     }
     if (state.status === 'unregistered') return state;
     switch (event.type) {
@@ -110,6 +118,8 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
         return { ...state, pendingTermination: undefined };
       case 'SimTerminated':
         return { ...state, status: 'terminated', pendingTermination: undefined };
+      case 'SimStateObserved':
+        return { ...state, observed: { ...state.observed, [event.data.mno]: event.data.state } };
     }
   },
 };

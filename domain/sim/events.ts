@@ -20,6 +20,8 @@ export const SimEvents = {
   SimTerminationRequested: z.object({ requestedBy: z.string(), reason: Reason }),
   SimTerminationCancelled: z.object({ cancelledBy: z.string() }),
   SimTerminated: z.object({ requestedBy: z.string(), approvedBy: z.string() }),
+  /** An MNO confirmed (read back) the state it holds for the SIM's profile: observed, not desired. */
+  SimStateObserved: z.object({ mno: z.string(), state: z.enum(['active', 'suspended', 'terminated']) }),
 } as const;
 
 type Defs = typeof SimEvents;

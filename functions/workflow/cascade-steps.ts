@@ -1,11 +1,14 @@
 import { cascadeDecider, type CascadeCommand, type CascadeState } from '../../domain/cascade/decider.ts';
+import type { CascadeSubject } from '../../domain/cascade/events.ts';
+import type { MnoRegistration } from '../../domain/mno/events.ts';
+import { simDecider } from '../../domain/sim/decider.ts';
 import { canonicalJson } from '../../domain/policy/canonical.ts';
 import { compilePolicy } from '../../domain/policy/compile.ts';
 import { policyDecider } from '../../domain/policy/decider.ts';
 import { ruleValue, rulesUsed, type PolicyRule } from '../../domain/policy/rules.ts';
 import { executeCommand } from '../command.ts';
 import { config, eventStore } from '../config.ts';
-import { cascadeStream, policyStream } from '../event-store/stream-ids.ts';
+import { cascadeStream, policyStream, simStream } from '../event-store/stream-ids.ts';
 import { loadMno } from '../mnos.ts';
 import { loadState } from '../load-state.ts';
 import type { MnoGateway, Submission } from '../mno-gateways/gateway.ts';
@@ -31,25 +34,24 @@ export const loadCascade = async (input: CascadeInput): Promise<Extract<CascadeS
 };
 
 
-/** What a cascade does at one MNO: submit the change, and read back which rules differ from it. */
+/** What a cascade does at one MNO: submit the change, read back which parts differ, and record what was confirmed. */
 export interface TargetAction {
   gateway: MnoGateway;
   apply(): Promise<Submission>;
   /** The rules (or `state`) whose value at the MNO differs from what was applied; empty when all hold. */
   differences(): Promise<string[]>;
+  /** Called once the MNO is verified to hold the change. */
+  verified(): Promise<void>;
 }
 
-export const targetAction = async (input: CascadeInput & { mno: string }): Promise<TargetAction> => {
-  const [cascade, mno] = await Promise.all([loadCascade(input), loadMno(eventStore, input.mno)]);
-  if (mno.status === 'unknown') throw new MnoPermanentError(`MNO ${input.mno} is not registered`);
-  const gateway = await gatewayFor(mno.registration);
-  const subject = cascade.subject;
-  if (subject.kind !== 'policy') throw new MnoPermanentError(`${subject.kind} cascades are not supported yet`);
-  const { state: policy } = await loadState(eventStore, policyDecider, policyStream(input.tenant, subject.policyId));
+type Subject<K extends CascadeSubject['kind']> = Extract<CascadeSubject, { kind: K }>;
+
+const policyAction = async (tenant: string, subject: Subject<'policy'>, mno: MnoRegistration, gateway: MnoGateway): Promise<TargetAction> => {
+  const { state: policy } = await loadState(eventStore, policyDecider, policyStream(tenant, subject.policyId));
   const document = policy.published[subject.version];
   if (!document) throw new MnoPermanentError(`policy ${subject.policyId} has no version ${subject.version}`);
-  const { effective } = compilePolicy(document, mno.registration.capabilities as PolicyRule[]);
-  const profileId = `${input.tenant}.${subject.policyId}`;
+  const { effective } = compilePolicy(document, mno.capabilities as PolicyRule[]);
+  const profileId = `${tenant}.${subject.policyId}`;
   return {
     gateway,
     apply: () => gateway.applyPolicy(profileId, effective),
@@ -59,7 +61,48 @@ export const targetAction = async (input: CascadeInput & { mno: string }): Promi
       // Only the rules this MNO was given: what it holds beyond them is not ours to verify.
       return rulesUsed(effective).filter((rule) => canonicalJson(ruleValue(held, rule) ?? null) !== canonicalJson(ruleValue(effective, rule)));
     },
+    verified: async () => undefined,
   };
+};
+
+/** The SIM's profile on this MNO, or why the change is no longer wanted there. */
+export const simTarget = async (tenant: string, subject: Subject<'sim-state'>, mno: string) => {
+  const { state: sim } = await loadState(eventStore, simDecider, simStream(tenant, subject.eid));
+  if (sim.status === 'unregistered') return { skip: 'the SIM does not exist' };
+  const desired = sim.status === 'inventory' ? undefined : sim.status;
+  if (desired !== subject.state) return { skip: `superseded: the SIM is now ${sim.status}` };
+  const profile = sim.profiles.find((p) => p.mno === mno);
+  return profile ? { iccid: profile.iccid } : { skip: `no profile of this SIM is on ${mno}` };
+};
+
+const simStateAction = async (tenant: string, subject: Subject<'sim-state'>, mno: string, gateway: MnoGateway): Promise<TargetAction> => {
+  const target = await simTarget(tenant, subject, mno);
+  if ('skip' in target) throw new MnoPermanentError(target.skip!);
+  return {
+    gateway,
+    apply: () => gateway.setSimState(target.iccid, subject.state),
+    differences: async () => ((await gateway.readSimState(target.iccid)) === subject.state ? [] : ['state']),
+    verified: async () => {
+      await executeCommand(
+        eventStore,
+        simDecider,
+        simStream(tenant, subject.eid),
+        { type: 'RecordObservedState', actor: 'switchboard:cascade', mno, state: subject.state },
+        { actor: 'switchboard:cascade', correlationId: 'observed-state', region: config.region },
+        25,
+      );
+    },
+  };
+};
+
+export const targetAction = async (input: CascadeInput & { mno: string }): Promise<TargetAction> => {
+  const [cascade, mno] = await Promise.all([loadCascade(input), loadMno(eventStore, input.mno)]);
+  if (mno.status === 'unknown') throw new MnoPermanentError(`MNO ${input.mno} is not registered`);
+  const gateway = await gatewayFor(mno.registration);
+  const subject = cascade.subject;
+  return subject.kind === 'policy'
+    ? policyAction(input.tenant, subject, mno.registration, gateway)
+    : simStateAction(input.tenant, subject, input.mno, gateway);
 };
 
 export const now = () => new Date().toISOString();

@@ -3,8 +3,12 @@ import { now, recordStep, targetAction } from './cascade-steps.ts';
 
 /** VerifyOnMno: reads back what the MNO enforces; a difference is drift and raises a security alert. */
 export const handler = async (work: TargetWork): Promise<TargetWork & { verified: boolean }> => {
-  const differences = await (await targetAction(work)).differences();
+  const action = await targetAction(work);
+  const differences = await action.differences();
   if (differences.length > 0) await recordStep(work, { type: 'MarkDrifted', mno: work.mno, rules: differences });
-  else await recordStep(work, { type: 'MarkVerified', mno: work.mno, at: now() });
+  else {
+    await action.verified();
+    await recordStep(work, { type: 'MarkVerified', mno: work.mno, at: now() });
+  }
   return { tenant: work.tenant, cascadeId: work.cascadeId, mno: work.mno, verified: differences.length === 0 };
 };

@@ -8,6 +8,7 @@ import type { RunOptions } from 'aws-local-stepfunctions';
 import { DynamoDbEventStore } from '../../functions/event-store/dynamodb-event-store.ts';
 import { TABLES, tableName } from '../../functions/tables.ts';
 import { startCascadeEngine } from './cascade-engine.ts';
+import { startStreamPoller, type StreamHandler } from './stream-poller.ts';
 import type { MnoSimulator } from './mno-simulators/index.ts';
 import { DEFAULT_SIMULATED_MNOS, startSimulatedMnos, type SimulatedMno } from './simulated-mnos.ts';
 import type { LocalStepFunctionsEngine } from './step-functions/engine.ts';
@@ -75,6 +76,17 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     });
     const mnos = await startSimulatedMnos(new DynamoDbEventStore(client, tableName(TABLES.events)), options.mnos ?? DEFAULT_SIMULATED_MNOS, credentialsFile);
     stops.push(mnos.stop, async () => client.destroy());
+
+    // The stream handlers AWS runs from the event store's DynamoDB stream, fed by a local poller.
+    const cascadeStarter = import(resolve(functionsDir, '../streams/cascade-starter.ts')) as Promise<{ handler: StreamHandler }>;
+    const poller = await startStreamPoller({
+      dynamodb: client,
+      endpoint,
+      tableName: tableName(TABLES.events),
+      handlers: [async (event) => (await cascadeStarter).handler(event)],
+      checkpointFile: options.inMemory ? undefined : resolve(options.dataDir, 'stream-checkpoints.json'),
+    });
+    stops.push(poller.stop);
 
     const issuer = await localIssuer(options.dataDir);
     const handlers = new Map<string, Promise<Record<string, unknown>>>();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +39,10 @@ export const registerMno = async (call: (m: string, p: string, o?: CallOptions) 
 /** The local runtime on a free port, sharing the run's DynamoDB Local; a client as a user would call it. */
 export const startLocalApi = async (options: Partial<Pick<RuntimeOptions, 'mnos' | 'stepFunctions'>> = {}) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
+  // Tables of this test file's own: stream pollers of other files' runtimes never see its events.
+  const suffix = randomUUID().slice(0, 8);
+  process.env.EVENTS_TABLE = `switchboard-events-${suffix}`;
+  process.env.IDEMPOTENCY_TABLE = `switchboard-idempotency-${suffix}`;
   const runtime: Runtime = await startRuntime({
     port: 0,
     dataDir,

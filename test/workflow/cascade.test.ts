@@ -134,7 +134,7 @@ describe('the cascade workflow, on the local engine against simulated MNOs', () 
     expect(cascade.targets[0]).toMatchObject({ status: 'failed', lastError: 'drift: data.internetBreakout' });
     const { DynamoDbEventStore } = await import('../../functions/event-store/dynamodb-event-store.ts');
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-    const store = new DynamoDbEventStore(new DynamoDBClient({}), 'switchboard-events');
+    const store = new DynamoDbEventStore(new DynamoDBClient({}), process.env.EVENTS_TABLE!);
     const events = (await store.load(`T#${t.id}#CASCADE#${published.body.cascadeId}`)).commits.flatMap((c) => c.events);
     expect(events.find((e) => e.type === 'SecurityAlertRaised')?.data).toMatchObject({ mno: drifting.id, kind: 'policy-drift', rules: ['data.internetBreakout'] });
   });

@@ -10,5 +10,7 @@ export const simView = (state: SimState, version: number) => {
     profiles: state.profiles,
     ...(state.imei && { imei: state.imei }),
     ...(state.pendingTermination && { pendingTermination: state.pendingTermination }),
+    /** Desired is `state`; this is what each MNO hosting a profile confirmed it holds. */
+    observed: state.observed,
   };
 };

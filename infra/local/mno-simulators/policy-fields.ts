@@ -33,8 +33,8 @@ export const isPortList = (s: string) =>
 export const PROTOCOLS = ['tcp', 'udp', 'any'] as const;
 export const isProtocol = (s: string): s is (typeof PROTOCOLS)[number] => (PROTOCOLS as readonly string[]).includes(s);
 
-/** A whole E.164 number or a prefix of one, with or without the leading `+`. */
-export const isE164Prefix = (s: string) => /^\+?[1-9]\d{0,14}$/.test(s);
+/** A whole E.164 number, or a prefix of one written with a trailing `*` (`+49*`), with or without the leading `+`. */
+export const isE164Prefix = (s: string) => /^\+?[1-9]\d{0,14}\*?$/.test(s);
 
 export const isCountry = (s: string) => /^[A-Z]{2}$/.test(s);
 

@@ -1,0 +1,98 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+
+export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+
+/**
+ * What Lambda's event source mapping does for a DynamoDB stream, on DynamoDB Local: read every
+ * shard in order, hand batches to the handlers, and on reported item failures retry from the
+ * first failed record (three times, then log and move on, as a mapping with a retry limit would).
+ * Positions are kept in `checkpointFile`, so a restart does not replay what was handled.
+ */
+export const startStreamPoller = async (options: {
+  dynamodb: DynamoDBClient;
+  endpoint: string;
+  tableName: string;
+  handlers: StreamHandler[];
+  checkpointFile?: string | undefined;
+  intervalMs?: number;
+}) => {
+  const streams = new DynamoDBStreamsClient({ endpoint: options.endpoint, region: 'local', credentials: await options.dynamodb.config.credentials() });
+  const table = await options.dynamodb.send(new DescribeTableCommand({ TableName: options.tableName }));
+  const streamArn = table.Table?.LatestStreamArn;
+  if (!streamArn) throw new Error(`table ${options.tableName} has no stream`);
+  let checkpoints: Record<string, string> = {};
+  try {
+    if (options.checkpointFile) checkpoints = JSON.parse(readFileSync(options.checkpointFile, 'utf8'));
+  } catch {
+    checkpoints = {};
+  }
+  const iterators = new Map<string, string | undefined>();
+  let stopped = false;
+  let polls = 0;
+
+  const discoverShards = async () => {
+    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    for (const shard of StreamDescription?.Shards ?? []) {
+      if (iterators.has(shard.ShardId!)) continue;
+      const after = checkpoints[shard.ShardId!];
+      const { ShardIterator } = await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shard.ShardId!,
+          ShardIteratorType: after ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
+          SequenceNumber: after,
+        }),
+      );
+      iterators.set(shard.ShardId!, ShardIterator);
+    }
+  };
+
+  const deliver = async (records: DynamoDBRecord[]) => {
+    for (const handler of options.handlers) {
+      let batch = records;
+      for (let attempt = 1; batch.length > 0; attempt++) {
+        const failures = (await handler({ Records: batch }).catch(() => ({ batchItemFailures: [{ itemIdentifier: batch[0]!.dynamodb!.SequenceNumber! }] })))?.batchItemFailures ?? [];
+        if (failures.length === 0) break;
+        const first = batch.findIndex((r) => r.dynamodb?.SequenceNumber === failures[0]!.itemIdentifier);
+        if (attempt >= 3) {
+          console.error(`stream poller: giving up on ${batch.length - Math.max(first, 0)} record(s) after 3 attempts`);
+          break;
+        }
+        batch = batch.slice(Math.max(first, 0));
+        await new Promise((ok) => setTimeout(ok, 200 * attempt));
+      }
+    }
+  };
+
+  const pollOnce = async () => {
+    if (polls++ % 50 === 0) await discoverShards();
+    for (const [shardId, iterator] of iterators) {
+      if (!iterator) continue;
+      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+      iterators.set(shardId, page.NextShardIterator);
+      const records = (page.Records ?? []).map((r) => ({ ...r, eventSourceARN: streamArn }) as unknown as DynamoDBRecord);
+      if (records.length === 0) continue;
+      await deliver(records);
+      checkpoints[shardId] = records.at(-1)!.dynamodb!.SequenceNumber!;
+      if (options.checkpointFile) writeFileSync(options.checkpointFile, JSON.stringify(checkpoints));
+    }
+  };
+
+  const loop = (async () => {
+    while (!stopped) {
+      await pollOnce().catch((error: Error) => !stopped && console.error(`stream poller: ${error.message}`));
+      await new Promise((ok) => setTimeout(ok, options.intervalMs ?? 100));
+    }
+  })();
+
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      streams.destroy();
+    },
+  };
+};
