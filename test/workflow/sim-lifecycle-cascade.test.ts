@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CASCADE_TASKS } from '../../functions/workflow/cascade-workflow.ts';
+import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
+import { eid, iccid, imsi, unique } from '../support/ids.ts';
+import { startLocalApi, type LocalApi } from '../support/local-api.ts';
+
+const run = unique();
+const spec = (name: string, style: SimulatedMno['style']): SimulatedMno => ({ id: `${name}-${run}`, name, style, plmns: ['262-91'], countries: ['DE'], capabilities: [] });
+const rest = spec('rest', 'rest-oauth2');
+const jobs = spec('jobs', 'async-jobs');
+const legacy = spec('legacy', 'legacy-ratelimited');
+const fast = Object.fromEntries(Object.keys(CASCADE_TASKS).map((state) => [state, 5]));
+
+let api: LocalApi;
+let tenant: Awaited<ReturnType<LocalApi['tenant']>>;
+beforeAll(async () => {
+  api = await startLocalApi({ mnos: [rest, jobs, legacy], stepFunctions: { waitTimeOverrides: { WaitForJob: 5 }, retryIntervalOverrides: fast } });
+  tenant = await api.tenant('sims:write sims:read policies:write policies:read');
+  await api.call('PUT', '/v1/enterprise/mnos', { token: tenant.token, body: { mnos: [rest.id, jobs.id, legacy.id] } });
+});
+afterAll(() => api.stop());
+
+/** Polls the SIM until every hosting MNO is observed in `state`. */
+const observedAll = async (eidValue: string, mnos: string[], state: string) => {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const sim = (await api.call('GET', `/v1/sims/${eidValue}`, { token: tenant.token })).body;
+    if (mnos.every((m) => sim.observed?.[m] === state)) return sim;
+    if (Date.now() > deadline) throw new Error(`not observed ${state} everywhere: ${JSON.stringify(sim)}`);
+    await new Promise((ok) => setTimeout(ok, 25));
+  }
+};
+
+describe('SIM lifecycle changes reach the MNOs hosting its profiles', () => {
+  it('activate, suspend, terminate: desired state at once, observed per MNO once each confirms it', async () => {
+    const n = unique();
+    const profiles = [
+      { iccid: iccid(n % 1e12), mno: rest.id, imsi: imsi(n % 1e10) },
+      { iccid: iccid((n + 1) % 1e12), mno: jobs.id, imsi: imsi((n + 1) % 1e10), fallback: true },
+    ];
+    const id = eid(n);
+    expect((await api.call('POST', '/v1/sims', { token: tenant.token, body: { eid: id, profiles } })).status).toBe(201);
+    const activated = await api.call('POST', `/v1/sims/${id}/activate`, { token: tenant.token });
+    expect(activated.body).toMatchObject({ state: 'active', observed: {} });
+
+    await observedAll(id, [rest.id, jobs.id], 'active');
+    expect(api.runtime.simulators.get(rest.id)!.state().sims[profiles[0]!.iccid]).toBe('ACTIVE');
+    expect(api.runtime.simulators.get(jobs.id)!.state().sims[profiles[1]!.iccid]).toBe('active');
+    expect(api.runtime.simulators.get(legacy.id)!.state().calls).toBe(0);
+
+    await api.call('POST', `/v1/sims/${id}/suspend`, { token: tenant.token });
+    await observedAll(id, [rest.id, jobs.id], 'suspended');
+    await api.call('POST', `/v1/sims/${id}/terminate`, { token: tenant.token });
+    const bob = await tenant.tokenFor('sims:write', 'bob');
+    await api.call('POST', `/v1/sims/${id}/terminate/approve`, { token: bob });
+    const terminated = await observedAll(id, [rest.id, jobs.id], 'terminated');
+    expect(terminated.state).toBe('terminated');
+    expect(api.runtime.simulators.get(rest.id)!.state().sims[profiles[0]!.iccid]).toBe('DEACTIVATED');
+
+    const cascades = (await api.call('GET', '/v1/cascades', { token: tenant.token })).body.items;
+    const simCascades = cascades.filter((c: { subject: { eid?: string } }) => c.subject.eid === id);
+    expect(simCascades.map((c: { subject: { state: string } }) => c.subject.state).sort()).toEqual(['active', 'suspended', 'terminated']);
+    expect(simCascades.every((c: { status: string }) => c.status === 'succeeded')).toBe(true);
+  });
+
+  it('a change superseded before it reached an MNO is skipped there, and the latest wins', async () => {
+    const n = unique();
+    const id = eid(n);
+    await api.call('POST', '/v1/sims', { token: tenant.token, body: { eid: id, profiles: [{ iccid: iccid(n % 1e12), mno: legacy.id, imsi: imsi(n % 1e10) }] } });
+    api.runtime.simulators.get(legacy.id)!.setFaults({ latencyMs: 150 });
+    await api.call('POST', `/v1/sims/${id}/activate`, { token: tenant.token });
+    await api.call('POST', `/v1/sims/${id}/suspend`, { token: tenant.token });
+    await api.call('POST', `/v1/sims/${id}/resume`, { token: tenant.token });
+    const sim = await observedAll(id, [legacy.id], 'active');
+    expect(sim.state).toBe('active');
+    api.runtime.simulators.get(legacy.id)!.setFaults({});
+    await api.runtime.cascades.engine.idle();
+    expect(api.runtime.simulators.get(legacy.id)!.state().sims[iccid(n % 1e12)]).toBe('A');
+  });
+});
