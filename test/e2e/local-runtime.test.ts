@@ -66,6 +66,21 @@ describe('npm start and npm run token', () => {
     const sim = { eid: eid(n), profiles: [{ iccid: iccid(n % 1e12), mno: 'vodafone-de', imsi: imsi(n % 1e10) }] };
     expect((await call(first.url, '/v1/sims', user, sim)).status).toBe(201);
 
+    // The newcomer's path over HTTP: the five simulated MNOs, a policy published to all of them.
+    const policies = await token('--tenant', tenant, '--scope', 'policies:write policies:read mnos:read');
+    const mnos = ((await (await call(first.url, '/v1/mnos', policies)).json()) as { items: { id: string; available: boolean }[] }).items.filter((m) => m.available && m.id !== 'vodafone-de');
+    expect(mnos.map((m) => m.id).sort()).toEqual(['eastline-pl', 'meridian-es', 'northwind-de', 'orbital-fr', 'southgate-gb']);
+    await fetch(first.url + '/v1/enterprise/mnos', { method: 'PUT', headers: { authorization: `Bearer ${policies.trim()}`, 'content-type': 'application/json' }, body: JSON.stringify({ mnos: mnos.map((m) => m.id) }) });
+    await fetch(first.url + '/v1/policies/fleet', { method: 'PUT', headers: { authorization: `Bearer ${policies.trim()}`, 'content-type': 'application/json' }, body: JSON.stringify({ data: { apns: ['iot.acme'] }, imeiLock: true }) });
+    const { cascadeId } = (await (await call(first.url, '/v1/policies/fleet/publish', policies, {})).json()) as { cascadeId: string };
+    let cascade: { status: string; targets: { status: string }[] };
+    do {
+      await new Promise((ok) => setTimeout(ok, 250));
+      cascade = (await (await call(first.url, `/v1/cascades/${cascadeId}`, policies)).json()) as typeof cascade;
+    } while (cascade.status === 'running');
+    expect(cascade.status).toBe('succeeded');
+    expect(cascade.targets.map((t) => t.status)).toEqual(Array(5).fill('verified'));
+
     first.child.kill('SIGTERM');
     await new Promise((r) => first.child.once('exit', r));
     expect(await accepts(first.dynamo)).toBe(false);
@@ -77,7 +92,7 @@ describe('npm start and npm run token', () => {
     second.child.kill('SIGINT');
     await new Promise((r) => second.child.once('exit', r));
     expect(await accepts(second.dynamo)).toBe(false);
-  }, 90_000);
+  }, 150_000);
 
   it('token refuses bad arguments with a usage line and exit code 2', async () => {
     const failed = await token('--tenant', 'Bad Tenant!', '--scope', 'sims:read').catch((e: { code: number; stderr: string }) => e);
