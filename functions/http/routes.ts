@@ -46,6 +46,7 @@ export const ROUTES = [
   { method: 'GET', path: '/v1/policies/{policyId}', entry: 'policies/read.ts', handler: 'get', scopes: ['policies:read'], tenant: true },
   { method: 'GET', path: '/v1/policies/{policyId}/versions/{version}', entry: 'policies/read.ts', handler: 'version', scopes: ['policies:read'], tenant: true },
   { method: 'GET', path: '/v1/policies/{policyId}/versions/{version}/effective', entry: 'policies/read.ts', handler: 'effective', scopes: ['policies:read'], tenant: true },
+  { method: 'GET', path: '/v1/events/schemas', entry: 'events/schemas.ts', handler: 'handler', scopes: [], tenant: false },
 ] as const satisfies readonly Route[];
 
 export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;

@@ -116,6 +116,16 @@ describe('authorization (403)', () => {
   });
 });
 
+describe('the event catalogue over HTTP', () => {
+  it('any valid token reads it; no token is a 401', async () => {
+    const t = await api.token('any-tenant', 'sims:read');
+    const r = await api.call('GET', '/v1/events/schemas', { token: t });
+    expect(r.status).toBe(200);
+    expect(r.body.events.map((e: { type: string }) => e.type)).toContain('SimSuspended');
+    expect((await api.call('GET', '/v1/events/schemas')).status).toBe(401);
+  });
+});
+
 describe('platform operations', () => {
   it('onboarding: 201, then 409 for the same tenant id', async () => {
     const body = { tenantId: `ent-${Date.now()}`, name: 'Initech' };
