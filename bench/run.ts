@@ -5,6 +5,9 @@
  * kinds (ABC, CBA, …) so machine noise hits all alike; each figure is the median across rounds.
  * BENCH_N (default 2000) = sequential floor and in-process calls in all; HTTP and each
  * concurrency-8 phase get BENCH_N/2. BENCH_ROUNDS (default 5).
+ * The event store's DynamoDB stream is switched off first (event-stream.ts says why).
+ * Then the cascade figures (cascades.ts) on the same runtime: BENCH_CASCADE_REPS (default 5)
+ * cascades to 20 MNOs per condition, BENCH_BURST_ROUNDS (default 3) bursts of 20 publishes.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +23,9 @@ import { inProcessCaller, inProcessCommand } from './command-in-process.ts';
 import { figuresOf, type Kind, type Round } from './figures.ts';
 import { floorCommand, seedFloorStreams, streamItems } from './floor.ts';
 import { concurrent, sequential, type Op } from './measure.ts';
+import { benchMnos } from './cascade-fleet.ts';
+import { switchOffEventStream } from './event-stream.ts';
+import { CASCADE_ENGINE_OVERRIDES, cascadeFigures, printCascadeNotes } from './cascades.ts';
 import { machine, printTable, writeResults } from './report.ts';
 import { onboardTenant, seedSims } from './sim-fleet.ts';
 import { SEED_COMMITS, StreamPool, USES_PER_STREAM, streamsNeeded } from './stream-pool.ts';
@@ -31,6 +37,9 @@ const intEnv = (name: string, fallback: number) => {
 };
 const N = intEnv('BENCH_N', 2000);
 const ROUNDS = intEnv('BENCH_ROUNDS', 5);
+const CASCADES = { reps: intEnv('BENCH_CASCADE_REPS', 5), tenants: 20, perTenant: 5, rounds: intEnv('BENCH_BURST_ROUNDS', 3) };
+const MNOS = benchMnos();
+const SIM_MNOS = [MNOS[0]!.id, MNOS[1]!.id] as const;
 const CONCURRENCY = 8;
 const TENANT = 'bench-fleet';
 const perRound: Record<Kind, { sequential: number; concurrent: number }> = {
@@ -61,18 +70,21 @@ const stop = () =>
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop().then(() => process.exit(130)));
 
 try {
-  runtime = await startRuntime({ port: 0, dataDir, dynamodbEndpoint: dynamo.endpoint });
+  // The bench MNOs and the engine overrides serve the cascade figures; the command phase only names two MNOs in its SIMs' profiles.
+  runtime = await startRuntime({ port: 0, dataDir, dynamodbEndpoint: dynamo.endpoint, mnos: MNOS, stepFunctions: CASCADE_ENGINE_OVERRIDES });
   const table = tableName(TABLES.events);
   const dynamodb = new DynamoDBClient({ maxAttempts: 3 }); // as functions/config.ts: endpoint, region, keys from the environment
+  await switchOffEventStream(dynamodb, table);
+  log(`switched off the DynamoDB stream of ${table}: no stream handlers (sim-state cascades) run beside the figures`);
   const http = httpClient(runtime.url, CONCURRENCY * 2);
-  const token = await onboardTenant(runtime, http, TENANT);
+  const token = await onboardTenant(runtime, http, TENANT, SIM_MNOS);
   const call = await inProcessCaller(token, new URL(runtime.url).host);
 
   const counts = { floor: streamsFor('floor'), inProcess: streamsFor('inProcess'), http: streamsFor('http') };
   log(`seeding ${counts.inProcess + counts.http + 1} SIMs over HTTP + in-process, ${counts.floor} floor streams (${SEED_COMMITS} commits each)`);
-  const [templateEid] = await seedSims(http, token, call, 1, 1);
-  const inProcessEids = await seedSims(http, token, call, 2, counts.inProcess);
-  const httpEids = await seedSims(http, token, call, 2 + counts.inProcess, counts.http);
+  const [templateEid] = await seedSims(http, token, call, SIM_MNOS, 1, 1);
+  const inProcessEids = await seedSims(http, token, call, SIM_MNOS, 2, counts.inProcess);
+  const httpEids = await seedSims(http, token, call, SIM_MNOS, 2 + counts.inProcess, counts.http);
   const template = await streamItems(dynamodb, table, simStream(TENANT, templateEid!));
   const suspendCommit = template.find((item) => item.v?.N === '3')!; // a one-event SimSuspended commit
   const floorPks = await seedFloorStreams(dynamodb, table, template, 1, counts.floor);
@@ -106,11 +118,18 @@ try {
   http.close();
   dynamodb.destroy();
 
+  const simCascades = [...runtime.cascades.engine.executions.values()].filter((e) => e.name.startsWith('sim-')).length;
+  if (simCascades > 0) log(`warning: ${simCascades} sim-state cascades ran beside the command figures`);
+  log('cascades (after the command figures, on the same runtime)');
+  const cascades = await cascadeFigures(runtime, MNOS, CASCADES, log);
   const { figures, aims } = figuresOf(rounds);
+  figures.push(...cascades.figures);
   printTable(figures, aims);
-  const config = { n: N, rounds: ROUNDS, perRound, concurrency: CONCURRENCY, seedCommits: SEED_COMMITS, usesPerStream: USES_PER_STREAM, streams: counts };
+  printCascadeNotes(MNOS, cascades.single, cascades.burst);
+  const config = { n: N, rounds: ROUNDS, perRound, concurrency: CONCURRENCY, seedCommits: SEED_COMMITS, usesPerStream: USES_PER_STREAM, streams: counts, cascades: { ...CASCADES, engineOverrides: CASCADE_ENGINE_OVERRIDES } };
   const file = fileURLToPath(new URL('./results/latest.json', import.meta.url));
-  writeResults(file, { machine: machine(), config, figures, aims, rounds, seconds: (Date.now() - started) / 1000 });
+  const cascadeResults = { single: cascades.single, burst: cascades.burst };
+  writeResults(file, { machine: machine(), config, figures, aims, rounds, cascades: cascadeResults, seconds: (Date.now() - started) / 1000 });
   log(`wrote ${file} (${((Date.now() - started) / 1000).toFixed(1)} s in all)`);
 } finally {
   await stop();

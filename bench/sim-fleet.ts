@@ -5,13 +5,21 @@ import { eid, iccid, imsi } from './ids.ts';
 import { forEachConcurrently } from './measure.ts';
 import { SEED_COMMITS } from './stream-pool.ts';
 
-/** Onboards the benchmark's tenant over HTTP and returns a token of one of its users. */
-export const onboardTenant = async (runtime: Runtime, client: HttpClient, tenant: string) => {
+/**
+ * Onboards the benchmark's tenant over HTTP, choosing the two MNOs its SIMs' profiles are with
+ * (SIM profiles are limited to the enterprise's MNOs), and returns a token of one of its users.
+ */
+export const onboardTenant = async (runtime: Runtime, client: HttpClient, tenant: string, mnos: SimMnos) => {
   const admin = await runtime.issuer.sign({ subject: 'bench-ops', scopes: ['platform:admin'] });
   const answer = await client.send('POST', '/v1/enterprises', admin, { tenantId: tenant, name: 'Bench Logistics' });
   expectAnswer('onboard tenant', answer, 201);
+  const policyAdmin = await runtime.issuer.sign({ subject: 'bench-admin', tenant, scopes: ['policies:write'] });
+  expectAnswer('choose MNOs', await client.send('PUT', '/v1/enterprise/mnos', policyAdmin, { mnos }), 200);
   return runtime.issuer.sign({ subject: 'bench-user', tenant, scopes: ['sims:write', 'sims:read'] });
 };
+
+/** The MNOs of a benchmark SIM's two profiles: the primary, and the fallback. */
+export type SimMnos = readonly [string, string];
 
 if (SEED_COMMITS % 2 !== 0 || SEED_COMMITS < 2) throw new Error('SEED_COMMITS must be even so that seeded SIMs end active');
 
@@ -24,6 +32,7 @@ export const seedSims = async (
   client: HttpClient,
   token: string,
   call: InProcessCaller,
+  mnos: SimMnos,
   first: number,
   count: number,
   concurrency = 8,
@@ -31,8 +40,8 @@ export const seedSims = async (
   const numbers = Array.from({ length: count }, (_, i) => first + i);
   await forEachConcurrently(numbers, concurrency, async (n) => {
     const profiles = [
-      { iccid: iccid(2 * n), mno: 'vodafone-de', imsi: imsi(2 * n) },
-      { iccid: iccid(2 * n + 1), mno: 'orange-fr', imsi: imsi(2 * n + 1), fallback: true },
+      { iccid: iccid(2 * n), mno: mnos[0], imsi: imsi(2 * n) },
+      { iccid: iccid(2 * n + 1), mno: mnos[1], imsi: imsi(2 * n + 1), fallback: true },
     ];
     const registered = await client.send('POST', '/v1/sims', token, { eid: eid(n), profiles });
     expectAnswer(`register SIM ${n}`, registered, 201, '"1"');

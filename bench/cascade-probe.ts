@@ -1,0 +1,101 @@
+import type { Runtime } from '../infra/local/runtime.ts';
+
+/**
+ * Where a cascade's time goes, observed from outside the code under test: a middleware on the
+ * handlers' DynamoDB client (functions/config.ts, the one client every workflow task uses) and a
+ * timer around each Task state's handler in the local engine. Nothing the handlers do changes.
+ */
+type StreamKind = 'cascade' | 'mno' | 'policy' | 'other';
+const kindOf = (pk: string | undefined): StreamKind =>
+  pk === undefined ? 'other' : pk.includes('#CASCADE#') ? 'cascade' : pk.startsWith('MNO#') ? 'mno' : pk.includes('#POLICY#') ? 'policy' : 'other';
+
+interface StoreCounters {
+  queries: number;
+  queryMs: number;
+  itemsRead: number;
+  puts: number;
+  putMs: number;
+  /** Conditional puts that lost: a VersionConflict, then the command is re-decided on fresh state. */
+  conflicts: number;
+}
+interface TaskCounters {
+  calls: number;
+  errors: Record<string, number>;
+  ms: number;
+}
+
+const emptyStore = (): StoreCounters => ({ queries: 0, queryMs: 0, itemsRead: 0, puts: 0, putMs: 0, conflicts: 0 });
+let store: Record<StreamKind, StoreCounters>;
+let tasks: Record<string, TaskCounters>;
+export const resetProbe = () => {
+  store = { cascade: emptyStore(), mno: emptyStore(), policy: emptyStore(), other: emptyStore() };
+  tasks = {};
+};
+resetProbe();
+
+type Input = { Item?: { pk?: { S?: string } }; ExpressionAttributeValues?: Record<string, { S?: string }> };
+
+/** Installs the probe once the runtime has set the environment the handlers' config reads. */
+export const installProbe = async (runtime: Runtime) => {
+  const { dynamodb } = await import('../functions/config.ts');
+  dynamodb.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = (context as { commandName?: string }).commandName;
+      if (name !== 'QueryCommand' && name !== 'PutItemCommand') return next(args);
+      const input = args.input as Input;
+      const counters = store[kindOf(input.Item?.pk?.S ?? input.ExpressionAttributeValues?.[':pk']?.S)];
+      const t0 = performance.now();
+      try {
+        const result = await next(args);
+        if (name === 'QueryCommand') counters.itemsRead += ((result.output as { Count?: number }).Count ?? 0);
+        return result;
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') counters.conflicts++;
+        throw error;
+      } finally {
+        if (name === 'QueryCommand') (counters.queries++, (counters.queryMs += performance.now() - t0));
+        else (counters.puts++, (counters.putMs += performance.now() - t0));
+      }
+    },
+    { step: 'initialize', name: 'benchCascadeProbe' },
+  );
+  const machine = runtime.cascades.engine.machines.get(runtime.cascades.stateMachineArn)!;
+  for (const [state, handler] of Object.entries(machine.tasks)) {
+    machine.tasks[state] = async (input) => {
+      const counters = (tasks[state] ??= { calls: 0, errors: {}, ms: 0 });
+      const t0 = performance.now();
+      counters.calls++;
+      try {
+        return await handler(input);
+      } catch (error) {
+        const name = (error as Error).name;
+        counters.errors[name] = (counters.errors[name] ?? 0) + 1;
+        throw error;
+      } finally {
+        counters.ms += performance.now() - t0;
+      }
+    };
+  }
+};
+
+const round = (x: number) => Math.round(x * 10) / 10;
+
+/** What was observed since the last reset, per `cascades` cascades. */
+export const probeReading = (cascades: number) => {
+  const per = (x: number) => round(x / cascades);
+  return {
+    store: Object.fromEntries(
+      Object.entries(store).map(([kind, c]) => [
+        kind,
+        { queries: per(c.queries), queryMsMean: round(c.queryMs / Math.max(1, c.queries)), itemsPerQuery: round(c.itemsRead / Math.max(1, c.queries)), puts: per(c.puts), putMsMean: round(c.putMs / Math.max(1, c.puts)), conflicts: per(c.conflicts) },
+      ]),
+    ),
+    tasks: Object.fromEntries(
+      Object.entries(tasks).map(([state, c]) => [
+        state,
+        { calls: per(c.calls), msMean: round(c.ms / Math.max(1, c.calls)), errors: Object.fromEntries(Object.entries(c.errors).map(([e, k]) => [e, per(k)])) },
+      ]),
+    ),
+  };
+};
+export type ProbeReading = ReturnType<typeof probeReading>;

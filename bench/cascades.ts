@@ -1,0 +1,90 @@
+import { CASCADE_TASKS } from '../functions/workflow/cascade-workflow.ts';
+import type { Runtime } from '../infra/local/runtime.ts';
+import type { SimulatedMno } from '../infra/local/simulated-mnos.ts';
+import { httpClient } from './command-http.ts';
+import { cascadeBurst, type CascadeBurst } from './cascade-burst.ts';
+import { installProbe } from './cascade-probe.ts';
+import { PAUSE_MS, singleCascade, type SingleCascade } from './cascade-single.ts';
+import { figure, type Figure } from './report.ts';
+
+/**
+ * The cascade figures of `npm run bench`, run after the command figures on the same runtime
+ * (started with the bench MNOs and these engine overrides; idle until now).
+ */
+export const CASCADE_ENGINE_OVERRIDES = {
+  retryIntervalOverrides: Object.fromEntries(Object.keys(CASCADE_TASKS).map((state) => [state, PAUSE_MS])),
+  waitTimeOverrides: { WaitForJob: PAUSE_MS },
+};
+
+export const cascadeFigures = async (
+  runtime: Runtime,
+  specs: readonly SimulatedMno[],
+  options: { reps: number; tenants: number; perTenant: number; rounds: number },
+  log: (m: string) => void,
+) => {
+  await installProbe(runtime);
+  const client = httpClient(runtime.url, 2 * options.tenants);
+  try {
+    const single = await singleCascade(runtime, client, specs, options.reps, log);
+    const burst = await cascadeBurst(runtime, client, specs, options, log);
+    const n = specs.length;
+    const figures: Figure[] = [
+      figure(`cascade to ${n} MNOs, ${single.errorRate * 100}% transient failures`, 'ms', single.failures.medianMs, single.floor.slowestMs),
+      figure(`cascade to ${n} MNOs, no failures`, 'ms', single.clean.medianMs, single.floor.slowestMs),
+      figure(`cascades/s, ${burst.tenants} published at once (${burst.perTenant} MNOs each)`, 'cascades/s', burst.cascadesPerSec, burst.floorAppliesPerSec / burst.perTenant),
+      figure(`MNO applies/s in those cascades`, 'applies/s', burst.appliesPerSec, burst.floorAppliesPerSec),
+    ];
+    return { figures, single, burst };
+  } finally {
+    client.close();
+  }
+};
+
+const list = (xs: readonly unknown[]) => xs.join(' ');
+const ops = (reading: SingleCascade['samples'][number]['probe']) => {
+  const all = Object.values(reading.store);
+  const n = all.reduce((sum, c) => sum + c.queries + c.puts, 0);
+  const ms = all.reduce((sum, c) => sum + c.queries * c.queryMsMean + c.puts * c.putMsMean, 0);
+  return `${Math.round(n)} DynamoDB calls (mean ${(ms / n).toFixed(1)} ms), ${reading.store.cascade!.conflicts} VersionConflicts on the cascade stream`;
+};
+
+/** What the table cannot say: the settings, the outcomes, and where the cascade's time went. */
+export const printCascadeNotes = (specs: readonly SimulatedMno[], single: SingleCascade, burst: CascadeBurst) => {
+  const { floor } = single;
+  const style = new Map(specs.map((s) => [s.id, s.style]));
+  const byStyle = (st: string) => Math.max(...specs.filter((s) => s.style === st).map((s) => floor.perMno[s.id]!)).toFixed(0);
+  console.log();
+  console.log(
+    `cascade settings: ${single.mnos} simulated MNOs (10 rest-oauth2, 6 async-jobs, 4 legacy-ratelimited, all capabilities), ${single.latencyMs} ms per CMP call, ` +
+      `${single.errorRate * 100}% transient errors seeded per MNO and repetition. Engine overrides: every Retry interval ${single.pauseMs} ms (fixed: no backoff, no jitter), ` +
+      `WaitForJob ${single.pauseMs} ms — instead of the ASL's 1 s × 2^n with full jitter and 2 s: the figures are the workflow's own cost plus the MNOs' latency, not production backoff. ` +
+      `Timed from POST …/publish to the end of the engine's execution; median of ${single.failures.statuses.length}.`,
+  );
+  console.log(
+    `cascade floor: each MNO alone through its adapter (apply, poll every ${single.pauseMs} ms until done, read back), median of 3; slowest ${floor.slowest} (${style.get(floor.slowest)}) ${floor.slowestMs.toFixed(0)} ms; ` +
+      `slowest per style: rest-oauth2 ${byStyle('rest-oauth2')} ms, async-jobs ${byStyle('async-jobs')} ms, legacy ${byStyle('legacy-ratelimited')} ms. ` +
+      `Those floors scheduled as the Map runs them (target order, MaxConcurrency ${floor.maxConcurrency}): ${floor.scheduledMs.toFixed(0)} ms.`,
+  );
+  for (const c of ['failures', 'clean'] as const) {
+    const s = single[c];
+    console.log(
+      `${c === 'failures' ? 'with failures' : 'no failures  '}: status ${list(s.statuses)}; attempts ${list(s.attempts)}; targets retried ${list(s.retriedTargets)}; ` +
+        `failed task runs ${list(s.taskErrors.map((e) => Object.entries(e).map(([k, v]) => `${k}:${v}`).join(',') || '0'))}; MNO calls ${list(s.mnoCalls)}; cascade-stream VersionConflicts ${list(s.cascadeStreamConflicts)}`,
+    );
+    for (const e of s.errors) console.log(`  left failed: ${e}`);
+  }
+  const sample = single.samples.filter((x) => x.condition === 'clean').sort((a, b) => a.ms - b.ms)[Math.floor(single.clean.statuses.length / 2)]!;
+  const c = sample.probe.store.cascade!;
+  console.log(
+    `where a clean cascade's ${sample.ms.toFixed(0)} ms go: ${ops(sample.probe)}; cascade stream ${c.queries} Query (${c.itemsPerQuery} commits each) and ${c.puts} PutItem ` +
+      `for ${c.puts - c.conflicts} commits; MNO streams ${sample.probe.store.mno!.queries} Query, policy ${sample.probe.store.policy!.queries}. ` +
+      `Task runs: ${Object.entries(sample.probe.tasks).map(([state, t]) => `${state} ${t.calls}× ${t.msMean} ms`).join(', ')}`,
+  );
+  const mid = burst.rows.map((r) => r.probe)[Math.floor(burst.rows.length / 2)]!;
+  console.log(
+    `burst: ${burst.tenants} tenants × ${burst.perTenant} MNOs, latency ${burst.latencyMs.join('–')} ms, no faults; statuses ${list([...new Set(burst.rows.flatMap((r) => r.statuses))])}; ` +
+      `verified ${list(burst.rows.map((r) => r.verified))}; wall ${list(burst.rows.map((r) => r.ms.toFixed(0)))} ms; ` +
+      `floor: the same ${burst.tenants * burst.perTenant} (profile, MNO) takes through the adapters at once (apply, poll, read back), as applies/s and ÷ ${burst.perTenant} as cascades/s; per cascade ${ops(mid)}; ` +
+      `task runs: ${Object.entries(mid.tasks).map(([state, t]) => `${state} ${t.calls}× ${t.msMean} ms`).join(', ')}`,
+  );
+};
