@@ -13,7 +13,7 @@ import { figure, type Figure } from './report.ts';
  */
 export const CASCADE_ENGINE_OVERRIDES = {
   retryIntervalOverrides: Object.fromEntries(Object.keys(CASCADE_TASKS).map((state) => [state, PAUSE_MS])),
-  waitTimeOverrides: { WaitForJob: PAUSE_MS },
+  waitTimeOverrides: { WaitForJob: PAUSE_MS, BackOffBeforeResubmit: PAUSE_MS },
 };
 
 export const cascadeFigures = async (

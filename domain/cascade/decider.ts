@@ -26,6 +26,7 @@ export type CascadeCommand =
   | { type: 'MarkVerified'; mno: string; at: string }
   | { type: 'MarkDrifted'; mno: string; rules: string[] }
   | { type: 'MarkFailed'; mno: string; error: string; permanent: boolean }
+  | { type: 'RecordAttemptFailure'; mno: string; error: string }
   | { type: 'CompleteCascade' }
   | { type: 'RedriveCascade' };
 
@@ -87,6 +88,8 @@ export const cascadeDecider: Decider<CascadeCommand, CascadeEvent, CascadeState>
           { type: 'CascadeTargetFailed', data: { mno, error: `drift: ${command.rules.join(', ')}`, permanent: false } },
         ];
       }
+      case 'RecordAttemptFailure':
+        return target.status === 'applying' ? [{ type: 'CascadeAttemptFailed', data: { mno, attempt: target.attempts, error: command.error } }] : [];
       case 'MarkFailed':
         return target.status === 'verified' || target.status === 'failed' || target.status === 'skipped'
           ? []
@@ -114,6 +117,8 @@ export const cascadeDecider: Decider<CascadeCommand, CascadeEvent, CascadeState>
         return update(state, event.data.mno, (t) => ({ ...t, status: 'verified', verifiedAt: event.data.at }));
       case 'CascadeTargetFailed':
         return update(state, event.data.mno, (t) => ({ ...t, status: 'failed', lastError: event.data.error }));
+      case 'CascadeAttemptFailed':
+        return update(state, event.data.mno, (t) => ({ ...t, lastError: event.data.error }));
       case 'SecurityAlertRaised':
         return state;
       case 'CascadeCompleted':

@@ -17,6 +17,8 @@ export const CascadeEvents = {
   CascadeTargetApplied: Mno.extend({ at: At, jobId: z.string().optional() }),
   CascadeTargetVerified: Mno.extend({ at: At }),
   CascadeTargetFailed: Mno.extend({ error: z.string(), permanent: z.boolean() }),
+  /** One submission failed in a way worth another (e.g. an asynchronous job the MNO gave up on). */
+  CascadeAttemptFailed: Mno.extend({ attempt: z.number().int().positive(), error: z.string() }),
   /** What an MNO enforces differs from what was applied: an alert for the enterprise's security team. */
   SecurityAlertRaised: Mno.extend({ kind: z.literal('policy-drift'), rules: z.array(z.string()), detail: z.string() }),
   CascadeCompleted: z.object({ status: z.enum(['succeeded', 'partial', 'failed']) }),

@@ -1,4 +1,4 @@
-import { cmpFetch, errorForStatus, excerpt, MnoPermanentError, MnoTransientError, type MnoGateway } from './gateway.ts';
+import { cmpFetch, errorForStatus, excerpt, MnoJobFailed, MnoPermanentError, type MnoGateway } from './gateway.ts';
 import { flatten, unflatten, type FlatPolicy } from './flat-policy.ts';
 
 interface JobSpec {
@@ -71,7 +71,7 @@ export const asyncJobsGateway = (mno: string, endpoint: string, credentials: Rec
       if (job.status === 'DONE') return 'done';
       if (job.status !== 'FAILED') return 'pending';
       const message = `${mno} job failed: ${job.error?.code ?? 'unknown'} ${job.error?.message ?? ''}`.trim();
-      throw job.error?.retryable ? new MnoTransientError(message) : new MnoPermanentError(message);
+      throw job.error?.retryable ? new MnoJobFailed(message) : new MnoPermanentError(message);
     },
     async readPolicy(profileId) {
       const res = await call('GET', `/api/profiles/${encodeURIComponent(profileId)}`);

@@ -24,6 +24,9 @@ export class MnoTransientError extends Error {
   override readonly name = 'MnoTransientError';
 }
 
+/** An asynchronous job the MNO ended as failed but retryable: worth submitting again, not polling again. */
+export class MnoJobFailed extends MnoTransientError {}
+
 /** Not worth retrying: the MNO refused the request itself. */
 export class MnoPermanentError extends Error {
   override readonly name = 'MnoPermanentError';

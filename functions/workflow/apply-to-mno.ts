@@ -1,14 +1,21 @@
 import type { TargetWork } from './cascade-workflow.ts';
-import { now, recordStep, targetAction } from './cascade-steps.ts';
+import { MnoPermanentError } from '../mno-gateways/gateway.ts';
+import { loadCascade, now, recordStep, targetAction } from './cascade-steps.ts';
+
+/** Submissions of one change to one MNO, resubmitted jobs included, before the target fails. */
+const MAX_SUBMISSIONS = 6;
 
 /** ApplyToMno: one attempt to submit the change to the MNO; synchronous CMPs are applied at once. */
 export const handler = async (work: TargetWork): Promise<TargetWork> => {
   const action = await targetAction(work);
+  const target = (await loadCascade(work)).targets.find((t) => t.mno === work.mno);
+  if (target && target.attempts >= MAX_SUBMISSIONS)
+    throw new MnoPermanentError(`gave up after ${target.attempts} submissions; last: ${target.lastError ?? 'unknown'}`);
   await recordStep(work, { type: 'BeginAttempt', mno: work.mno });
   const submission = await action.apply();
   if (submission.done) {
     await recordStep(work, { type: 'MarkApplied', mno: work.mno, at: now() });
-    return { tenant: work.tenant, cascadeId: work.cascadeId, mno: work.mno, done: true, jobId: null, polls: 0 };
+    return { tenant: work.tenant, cascadeId: work.cascadeId, mno: work.mno, done: true, jobId: null, polls: 0, resubmit: false };
   }
-  return { tenant: work.tenant, cascadeId: work.cascadeId, mno: work.mno, done: false, jobId: submission.jobId, polls: 0 };
+  return { tenant: work.tenant, cascadeId: work.cascadeId, mno: work.mno, done: false, jobId: submission.jobId, polls: 0, resubmit: false };
 };

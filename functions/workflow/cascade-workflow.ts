@@ -33,5 +33,7 @@ export interface TargetWork extends CascadeInput {
   done?: boolean;
   jobId?: string | null;
   polls?: number;
+  /** The MNO failed the job for a passing reason: submit it again. */
+  resubmit?: boolean;
   error?: { Error: string; Cause: string };
 }

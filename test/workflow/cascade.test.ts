@@ -20,6 +20,7 @@ const jobs = mno('jobs', 'async-jobs');
 const down = mno('down', 'rest-oauth2');
 const legacy = mno('legacy', 'legacy-ratelimited', POLICY_RULES.filter((r) => !['sms.mo', 'sms.mt', 'vpn'].includes(r)));
 const drifting = mno('drifting', 'async-jobs');
+const flakyJobs = mno('flaky-jobs', 'async-jobs');
 
 /** Waits and retries shortened for the test; the definition itself keeps its real intervals. */
 const fast = Object.fromEntries(Object.keys(CASCADE_TASKS).map((state) => [state, 5]));
@@ -48,8 +49,8 @@ const byMno = (cascade: { targets: { mno: string }[] }) => Object.fromEntries(ca
 
 beforeAll(async () => {
   api = await startLocalApi({
-    mnos: [flaky, rejecting, jobs, down, legacy, drifting],
-    stepFunctions: { waitTimeOverrides: { WaitForJob: 5 }, retryIntervalOverrides: fast },
+    mnos: [flaky, rejecting, jobs, down, legacy, drifting, flakyJobs],
+    stepFunctions: { waitTimeOverrides: { WaitForJob: 5, BackOffBeforeResubmit: 5 }, retryIntervalOverrides: fast },
   });
   tenant = await api.tenant('policies:write policies:read sims:write');
   const chosen = await api.call('PUT', '/v1/enterprise/mnos', { token: tenant.token, body: { mnos: [flaky.id, rejecting.id, jobs.id, down.id, legacy.id] } });
@@ -137,6 +138,27 @@ describe('the cascade workflow, on the local engine against simulated MNOs', () 
     const store = new DynamoDbEventStore(new DynamoDBClient({}), process.env.EVENTS_TABLE!);
     const events = (await store.load(`T#${t.id}#CASCADE#${published.body.cascadeId}`)).commits.flatMap((c) => c.events);
     expect(events.find((e) => e.type === 'SecurityAlertRaised')?.data).toMatchObject({ mno: drifting.id, kind: 'policy-drift', rules: ['data.internetBreakout'] });
+  });
+
+  it('an asynchronous job the MNO fails for a passing reason is submitted again, not polled again', async () => {
+    const t = await api.tenant('policies:write policies:read');
+    await api.call('PUT', '/v1/enterprise/mnos', { token: t.token, body: { mnos: [flakyJobs.id] } });
+    api.runtime.simulators.get(flakyJobs.id)!.setFaults({ errorRate: 0.4, seed: 1 }) // seed 1: the first job ends FAILED, retryable;
+    await api.call('PUT', '/v1/policies/retry', { token: t.token, body: { data: { apns: ['iot.retry'] } } });
+    const published = await api.call('POST', '/v1/policies/retry/publish', { token: t.token });
+    let cascade;
+    const deadline = Date.now() + 20_000;
+    do {
+      cascade = (await api.call('GET', `/v1/cascades/${published.body.cascadeId}`, { token: t.token })).body;
+      await new Promise((ok) => setTimeout(ok, 25));
+    } while (cascade.status === 'running' && Date.now() < deadline);
+    const { DynamoDbEventStore } = await import('../../functions/event-store/dynamodb-event-store.ts');
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const events = (await new DynamoDbEventStore(new DynamoDBClient({}), process.env.EVENTS_TABLE!).load(`T#${t.id}#CASCADE#${published.body.cascadeId}`)).commits.flatMap((c) => c.events);
+    const failedJobs = events.filter((e) => e.type === 'CascadeAttemptFailed');
+    expect(failedJobs.length, JSON.stringify(cascade)).toBeGreaterThan(0);
+    expect((failedJobs[0]!.data as { error: string }).error).toMatch(/job failed: NETWORK_TIMEOUT/);
+    expect(cascade.targets[0]).toMatchObject({ status: 'verified', attempts: failedJobs.length + 1 });
   });
 
   it('lists running and finished cascades; a second start of the same execution name changes nothing', async () => {

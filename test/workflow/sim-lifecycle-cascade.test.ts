@@ -14,7 +14,7 @@ const fast = Object.fromEntries(Object.keys(CASCADE_TASKS).map((state) => [state
 let api: LocalApi;
 let tenant: Awaited<ReturnType<LocalApi['tenant']>>;
 beforeAll(async () => {
-  api = await startLocalApi({ mnos: [rest, jobs, legacy], stepFunctions: { waitTimeOverrides: { WaitForJob: 5 }, retryIntervalOverrides: fast } });
+  api = await startLocalApi({ mnos: [rest, jobs, legacy], stepFunctions: { waitTimeOverrides: { WaitForJob: 5, BackOffBeforeResubmit: 5 }, retryIntervalOverrides: fast } });
   tenant = await api.tenant('sims:write sims:read policies:write policies:read');
   await api.call('PUT', '/v1/enterprise/mnos', { token: tenant.token, body: { mnos: [rest.id, jobs.id, legacy.id] } });
 });
