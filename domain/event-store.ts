@@ -66,6 +66,8 @@ export interface EventStore {
   /** A page of commits after a version, oldest first. */
   readCommits(streamId: string, options: { after?: number; limit: number }): Promise<{ commits: Commit[]; more: boolean }>;
   verify(streamId: string): Promise<ChainVerification>;
+  /** Where a stream stands, reading only its last commit: for append-only logs that need no state to decide. */
+  head(streamId: string): Promise<StreamHead>;
 }
 
 export class VersionConflict extends Error {

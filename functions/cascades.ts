@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { appendToLog } from './append-to-log.ts';
 import { cascadeDecider } from '../domain/cascade/decider.ts';
 import type { CascadeSubject } from '../domain/cascade/events.ts';
-import { cascadeIndexDecider } from '../domain/cascade/index-decider.ts';
 import type { EventStore } from '../domain/event-store.ts';
 import { executeCommand, type CommandContext } from './command.ts';
 import { cascadeIndexStream, cascadeStream } from './event-store/stream-ids.ts';
@@ -36,7 +37,15 @@ export const startCascade = async (
   context: CommandContext,
 ) => {
   const unpinned = { ...context, expectedVersion: undefined };
-  await executeCommand(store, cascadeDecider, cascadeStream(tenant, cascadeId), { type: 'StartCascade', cascadeId, subject, targets }, unpinned);
-  await executeCommand(store, cascadeIndexDecider, cascadeIndexStream(tenant), { type: 'ListCascade', cascadeId }, unpinned, 20);
+  const { changed } = await executeCommand(store, cascadeDecider, cascadeStream(tenant, cascadeId), { type: 'StartCascade', cascadeId, subject, targets }, unpinned);
+  // Listed once, when the cascade is new; the index is only ever appended to, at its head.
+  if (changed)
+    await appendToLog(store, cascadeIndexStream(tenant), [{ type: 'CascadeListed', data: { cascadeId } }], {
+      actor: context.actor,
+      commandId: randomUUID(),
+      correlationId: context.correlationId,
+      region: context.region,
+      time: new Date().toISOString(),
+    });
   await startCascadeExecution(tenant, cascadeId);
 };

@@ -158,6 +158,23 @@ export class DynamoDbEventStore implements EventStore {
     return { valid: brokenAt === undefined, commits: stored.length, head, brokenAt };
   }
 
+  async head(streamId: string): Promise<StreamHead> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: streamId } },
+        ConsistentRead: true,
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
+    );
+    const last = page.Items?.[0];
+    if (!last) return GENESIS;
+    const stored = fromItem(last);
+    return { version: stored.version + eventCount(stored.eventsJson) - 1, hash: stored.hash };
+  }
+
   /** All commits of a stream after a version, in order, by consistent Query (following pages). */
   private async query(streamId: string, after = 0, limit?: number): Promise<StoredCommit[]> {
     const out: StoredCommit[] = [];

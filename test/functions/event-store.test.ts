@@ -39,6 +39,16 @@ describe('DynamoDB event store', () => {
     expect(commits[0]!.metadata).toMatchObject({ actor: 'alice', region: 'local' });
   });
 
+  it('head reads where a stream stands from its last commit alone', async () => {
+    const id = stream();
+    expect(await store.head(id)).toEqual(GENESIS);
+    const first = await store.append(id, GENESIS, [ev(1), ev(2)], meta());
+    expect(await store.head(id)).toEqual({ version: 2, hash: first.hash });
+    const second = await store.append(id, await store.head(id), [ev(3)], meta());
+    expect(await store.head(id)).toEqual({ version: 3, hash: second.hash });
+    expect((await store.verify(id)).valid).toBe(true);
+  });
+
   it('an empty stream loads as version 0', async () => {
     expect(await store.load(stream())).toEqual({ head: GENESIS, commits: [] });
   });
