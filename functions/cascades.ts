@@ -27,8 +27,11 @@ export const startCascadeExecution = async (tenant: string, cascadeId: string, r
   }
 };
 
-/** Records a new cascade (its stream and the tenant's index), then starts its execution. */
-export const startCascade = async (
+/**
+ * Records a new cascade (its stream and the tenant's index). Its execution is started by the
+ * `start-cascade` rule when the CascadeStarted event reaches the bus.
+ */
+export const recordCascade = async (
   store: EventStore,
   tenant: string,
   cascadeId: string,
@@ -47,5 +50,4 @@ export const startCascade = async (
       region: context.region,
       time: new Date().toISOString(),
     });
-  await startCascadeExecution(tenant, cascadeId);
 };

@@ -21,14 +21,24 @@ export interface InputTransformer {
  * - `state-machine`: starts an execution of one of the app's state machines, with the transformed
  *   input or else the whole event. CDK: `targets.SfnStateMachine`, `input` from the transformer.
  *   Local: the engine's state machine of that name.
+ * - `function`: invokes one of the app's Lambda handlers with the whole event. CDK:
+ *   `targets.LambdaFunction`. Local: the same handler, in process.
  * - `webhooks`: delivers the whole event to the integrations' webhooks. CDK: `targets.ApiDestination`.
  * - `archive`: keeps the event for replay. CDK: an `events.Archive` on the bus with the rule's
  *   pattern (an archive, not a rule target). Local: the bus's archive.
  */
 export type RuleTarget =
   | { readonly kind: 'state-machine'; readonly stateMachine: 'cascade'; readonly inputTransformer?: InputTransformer }
+  | { readonly kind: 'function'; readonly function: EventFunction }
   | { readonly kind: 'webhooks' }
   | { readonly kind: 'archive' };
+
+/** The Lambda handlers rules invoke: module under functions/events and its export. */
+export const EVENT_FUNCTIONS = {
+  'start-cascade-execution': { entry: 'start-cascade-execution.ts', handler: 'handler' },
+  'plan-sim-cascade': { entry: 'plan-sim-cascade.ts', handler: 'handler' },
+} as const;
+export type EventFunction = keyof typeof EVENT_FUNCTIONS;
 
 export interface EventRule {
   /** Unique on the bus; CDK uses it as the rule name (and the construct id). */
@@ -44,18 +54,18 @@ export interface EventRule {
  */
 export const EVENT_RULES = [
   {
-    name: 'start-policy-cascade',
+    name: 'start-cascade',
     description:
-      'A recorded cascade starts its state machine execution. Replays are left out: replaying history must not apply policies to MNOs again.',
-    eventPattern: { source: [SOURCE], 'detail-type': ['CascadeStarted'], 'replay-name': [{ exists: false }] },
-    target: {
-      kind: 'state-machine',
-      stateMachine: 'cascade',
-      inputTransformer: {
-        inputPathsMap: { tenant: '$.detail.tenant', cascadeId: '$.detail.data.cascadeId' },
-        inputTemplate: '{"tenant": <tenant>, "cascadeId": <cascadeId>}',
-      },
-    },
+      'A recorded (or redriven) cascade starts its state machine execution, named after the cascade so a repeated start does nothing. ' +
+      'A Lambda starts it because an EventBridge Step Functions target cannot name executions. Replays are left out: replaying history must not apply changes to MNOs again.',
+    eventPattern: { source: [SOURCE], 'detail-type': ['CascadeStarted', 'CascadeRedriven'], 'replay-name': [{ exists: false }] },
+    target: { kind: 'function', function: 'start-cascade-execution' },
+  },
+  {
+    name: 'plan-sim-cascade',
+    description: 'A SIM lifecycle change is carried to every MNO hosting one of its profiles, by a cascade recorded for it. Replays are left out.',
+    eventPattern: { source: [SOURCE], 'detail-type': ['SimActivated', 'SimResumed', 'SimSuspended', 'SimTerminated'], 'replay-name': [{ exists: false }] },
+    target: { kind: 'function', function: 'plan-sim-cascade' },
   },
   {
     name: 'deliver-webhooks',

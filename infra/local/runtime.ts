@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,9 @@ import { DynamoDbEventStore } from '../../functions/event-store/dynamodb-event-s
 import { TABLES, tableName } from '../../functions/tables.ts';
 import { startCascadeEngine } from './cascade-engine.ts';
 import { startStreamPoller, type StreamHandler } from './stream-poller.ts';
+import { EVENT_FUNCTIONS, type EventFunction } from '../../functions/events/rules.ts';
+import { createEventBus, type EventBus } from './event-bus/bus.ts';
+import { lambdaContext } from './lambda-context.ts';
 import type { MnoSimulator } from './mno-simulators/index.ts';
 import { DEFAULT_SIMULATED_MNOS, startSimulatedMnos, type SimulatedMno } from './simulated-mnos.ts';
 import type { LocalStepFunctionsEngine } from './step-functions/engine.ts';
@@ -29,6 +32,8 @@ export interface RuntimeOptions {
   mnos?: readonly SimulatedMno[] | undefined;
   /** Local engine overrides (tests shorten Wait states and retry intervals; the definition stays as deployed). */
   stepFunctions?: RunOptions['overrides'];
+  /** false: no stream handlers run (nothing is published, no SIM change reaches the MNOs); for benchmarks of the command path. */
+  streams?: boolean | undefined;
 }
 
 export interface Runtime {
@@ -37,6 +42,7 @@ export interface Runtime {
   issuer: LocalIssuer;
   simulators: Map<string, MnoSimulator>;
   cascades: { engine: LocalStepFunctionsEngine; stateMachineArn: string; endpoint: string };
+  bus: EventBus;
   stop(): Promise<void>;
 }
 
@@ -77,13 +83,37 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     const mnos = await startSimulatedMnos(new DynamoDbEventStore(client, tableName(TABLES.events)), options.mnos ?? DEFAULT_SIMULATED_MNOS, credentialsFile);
     stops.push(mnos.stop, async () => client.destroy());
 
+    // The event bus with the shared rules; its function targets are the Lambda handlers CDK wires to them.
+    const bus = createEventBus({
+      targets: {
+        'state-machine': async (name) => {
+          throw new Error(`no local state machine target ${name}: rules start cascades through a function`);
+        },
+        function: async (name, event) => {
+          const fn = EVENT_FUNCTIONS[name as EventFunction];
+          const module = (await import(resolve(functionsDir, '../events', fn.entry))) as Record<string, (e: unknown, c: unknown) => Promise<unknown>>;
+          await module[fn.handler]!(event, lambdaContext(name, event.id));
+        },
+        webhooks: async () => undefined,
+        archive: async () => undefined,
+      },
+    });
+    await new Promise<void>((ok) => bus.server.listen(0, '127.0.0.1', () => ok()));
+    const eventBridgeEndpoint = `http://127.0.0.1:${(bus.server.address() as { port: number }).port}`;
+    process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = eventBridgeEndpoint;
+    stops.push(async () => {
+      await bus.idle();
+      bus.server.closeAllConnections();
+      await new Promise((ok) => bus.server.close(ok));
+    });
+
     // The stream handlers AWS runs from the event store's DynamoDB stream, fed by a local poller.
-    const cascadeStarter = import(resolve(functionsDir, '../streams/cascade-starter.ts')) as Promise<{ handler: StreamHandler }>;
+    const forwarder = import(resolve(functionsDir, '../streams/forwarder.ts')) as Promise<{ handler: StreamHandler }>;
     const poller = await startStreamPoller({
       dynamodb: client,
       endpoint,
       tableName: tableName(TABLES.events),
-      handlers: [async (event) => (await cascadeStarter).handler(event)],
+      handlers: options.streams === false ? [] : [async (event) => (await forwarder).handler(event)],
       checkpointFile: options.inMemory ? undefined : resolve(options.dataDir, 'stream-checkpoints.json'),
     });
     stops.push(poller.stop);
@@ -104,11 +134,14 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => ok());
     });
     const { port } = server.address() as { port: number };
+    const endpoints = { api: `http://localhost:${port}`, dynamodb: endpoint, stepfunctions: cascades.endpoint, eventbridge: eventBridgeEndpoint };
+    writeFileSync(resolve(options.dataDir, 'endpoints.json'), JSON.stringify(endpoints, null, 2) + '\n');
     return {
       url: `http://localhost:${port}`,
       dynamodbEndpoint: endpoint,
       issuer,
       simulators: mnos.simulators,
+      bus,
       cascades: { engine: cascades.engine, stateMachineArn: cascades.stateMachineArn, endpoint: cascades.endpoint },
       stop: async () => {
         server.closeAllConnections();

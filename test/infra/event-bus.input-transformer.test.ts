@@ -20,9 +20,9 @@ describe('input transformer (local bus)', () => {
     expect(JSON.parse(render({ missing: '$.detail.nothing.here', all: '$' }, '{"m": <missing>, "e": <all>}'))).toEqual({ m: null, e: event });
   });
 
-  it('renders the cascade rule input from a CascadeStarted event', () => {
-    const rule = EVENT_RULES.find((r) => r.name === 'start-policy-cascade')!;
-    expect(JSON.parse(compileInputTransformer(rule.name, rule.target.inputTransformer)(event))).toEqual({ tenant: 'acme', cascadeId: 'c-1' });
+  it('renders a state machine input from a CascadeStarted event', () => {
+    const transformer = { inputPathsMap: { tenant: '$.detail.tenant', cascadeId: '$.detail.data.cascadeId' }, inputTemplate: '{"tenant": <tenant>, "cascadeId": <cascadeId>}' };
+    expect(JSON.parse(compileInputTransformer('start-cascade', transformer)(event))).toEqual({ tenant: 'acme', cascadeId: 'c-1' });
   });
 
   it.each([

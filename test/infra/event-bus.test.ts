@@ -1,19 +1,35 @@
 import type { AddressInfo } from 'node:net';
 import { EventBridgeClient, PutEventsCommand, TestEventPatternCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUS_NAME, SOURCE } from '../../functions/events/rules.ts';
+import { BUS_NAME, EVENT_RULES, SOURCE, type EventRule } from '../../functions/events/rules.ts';
+
+/** The shared rules, plus a state-machine rule with an input transformer (a target kind the shared table may use). */
+const RULES: readonly EventRule[] = [
+  ...EVENT_RULES,
+  {
+    name: 'start-policy-cascade',
+    description: 'test rule',
+    eventPattern: { source: [SOURCE], 'detail-type': ['CascadeStarted'], 'replay-name': [{ exists: false }] },
+    target: {
+      kind: 'state-machine',
+      stateMachine: 'cascade',
+      inputTransformer: { inputPathsMap: { tenant: '$.detail.tenant', cascadeId: '$.detail.data.cascadeId' }, inputTemplate: '{"tenant": <tenant>, "cascadeId": <cascadeId>}' },
+    },
+  },
+];
 import { createEventBus, type EventBus } from '../../infra/local/event-bus/bus.ts';
 import type { BusEvent } from '../../infra/local/event-bus/put-events.ts';
 
 /** Records every target call; a target fails while `failures[kind]` is above zero. */
 const recorder = () => {
-  const calls = { 'state-machine': [] as { name: string; input: string }[], webhooks: [] as BusEvent[], archive: [] as BusEvent[] };
-  const failures = { 'state-machine': 0, webhooks: 0, archive: 0 };
+  const calls = { 'state-machine': [] as { name: string; input: string }[], function: [] as { name: string; event: BusEvent }[], webhooks: [] as BusEvent[], archive: [] as BusEvent[] };
+  const failures = { 'state-machine': 0, function: 0, webhooks: 0, archive: 0 };
   const fail = (kind: keyof typeof failures) => {
     if (failures[kind]-- > 0) throw new Error(`${kind} is down`);
   };
   const targets = {
     'state-machine': async (name: string, input: string) => (fail('state-machine'), void calls['state-machine'].push({ name, input })),
+    function: async (name: string, event: BusEvent) => (fail('function'), void calls.function.push({ name, event })),
     webhooks: async (event: BusEvent) => (fail('webhooks'), void calls.webhooks.push(event)),
     archive: async (event: BusEvent) => (fail('archive'), void calls.archive.push(event)),
   };
@@ -33,7 +49,7 @@ let target = recorder();
 /** An in-process bus of its own for a test, its targets recorded in `target`. */
 const fresh = () => {
   target = recorder();
-  return createEventBus({ targets: target.targets, retry });
+  return createEventBus({ targets: target.targets, retry, rules: RULES });
 };
 
 /** The bus behind the HTTP endpoint; its targets go to whatever `target` is at the time. */
@@ -48,8 +64,10 @@ const put = async (...entries: PutEventsRequestEntry[]) => {
 beforeAll(async () => {
   served = createEventBus({
     retry,
+    rules: RULES,
     targets: {
       'state-machine': (name, input) => target.targets['state-machine'](name, input),
+      function: (name, event) => target.targets.function(name, event),
       webhooks: (event) => target.targets.webhooks(event),
       archive: (event) => target.targets.archive(event),
     },
@@ -123,7 +141,7 @@ describe('the local EventBridge endpoint (PutEvents with @aws-sdk/client-eventbr
   it('answers PutEvents before any target runs, as EventBridge does', async () => {
     const bus = fresh();
     bus.putEvents([entry('CascadeStarted', { cascadeId: 'c-43' })]);
-    expect(target.calls).toEqual({ 'state-machine': [], webhooks: [], archive: [] });
+    expect(target.calls).toEqual({ 'state-machine': [], function: [], webhooks: [], archive: [] });
     await bus.idle();
     expect(target.calls['state-machine']).toHaveLength(1);
   });
@@ -133,7 +151,7 @@ describe('the local EventBridge endpoint (PutEvents with @aws-sdk/client-eventbr
     const out = bus.putEvents([entry('CascadeStarted', { cascadeId: 'c-1' }, { Source: 'someone.else' }), entry('CascadeStarted', { cascadeId: 'c-2' }, { EventBusName: undefined })]);
     await bus.idle();
     expect(out.FailedEntryCount).toBe(0);
-    expect(target.calls).toEqual({ 'state-machine': [], webhooks: [], archive: [] });
+    expect(target.calls).toEqual({ 'state-machine': [], function: [], webhooks: [], archive: [] });
     expect(bus.archive).toEqual([]);
   });
 

@@ -1,5 +1,4 @@
 import { cascadeDecider } from '../../../domain/cascade/decider.ts';
-import { startCascadeExecution } from '../../cascades.ts';
 import { executeCommand } from '../../command.ts';
 import { eventStore } from '../../config.ts';
 import { cascadeStream } from '../../event-store/stream-ids.ts';
@@ -9,11 +8,13 @@ import { etag, json } from '../responses.ts';
 import { cascadeParam } from './read.ts';
 import { cascadeView } from './representation.ts';
 
-/** POST /v1/cascades/{cascadeId}/redrive: runs the cascade again for the MNOs that did not succeed. */
+/**
+ * POST /v1/cascades/{cascadeId}/redrive: runs the cascade again for the MNOs that did not succeed
+ * (the `start-cascade` rule starts the new round's execution from the CascadeRedriven event).
+ */
 export const handler = httpHandler('POST /v1/cascades/{cascadeId}/redrive', async (request) => {
   const tenant = request.caller.tenant;
   const cascadeId = cascadeParam(request);
   const { state, head } = await executeCommand(eventStore, cascadeDecider, cascadeStream(tenant, cascadeId), { type: 'RedriveCascade' }, commandContext(request));
-  if (state.status !== 'none') await startCascadeExecution(tenant, cascadeId, state.round);
   return json(202, cascadeView(state, head.version), { etag: etag(head.version) });
 });

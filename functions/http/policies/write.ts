@@ -3,7 +3,7 @@ import { enterpriseDecider } from '../../../domain/enterprise/decider.ts';
 import { eventsOf } from '../../../domain/event-store.ts';
 import { policyDecider } from '../../../domain/policy/decider.ts';
 import { PolicyDocument } from '../../../domain/policy/document.ts';
-import { startCascade } from '../../cascades.ts';
+import { recordCascade } from '../../cascades.ts';
 import { executeCommand } from '../../command.ts';
 import { eventStore } from '../../config.ts';
 import { enterpriseStream, policyStream } from '../../event-store/stream-ids.ts';
@@ -46,6 +46,6 @@ export const publish = httpHandler('POST /v1/policies/{policyId}/publish', async
   }
   const { state: enterprise } = await loadState(eventStore, enterpriseDecider, enterpriseStream(tenant));
   const targets = enterprise.status === 'none' ? [] : [...enterprise.mnos];
-  await startCascade(eventStore, tenant, cascadeId, { kind: 'policy', policyId, version: state.latestVersion }, targets, context);
+  await recordCascade(eventStore, tenant, cascadeId, { kind: 'policy', policyId, version: state.latestVersion }, targets, context);
   return json(202, { version: state.latestVersion, cascadeId }, { location: `/v1/cascades/${cascadeId}` });
 });

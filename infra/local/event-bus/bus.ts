@@ -11,6 +11,8 @@ import { checkEntry, checkRequest, envelope, type BusEvent, type PutEventsEntry,
 export interface EventBusTargets {
   /** Starts an execution of the named state machine with this input (a JSON string). */
   'state-machine': (stateMachine: string, input: string) => Promise<void>;
+  /** Invokes the named Lambda handler (functions/events) with the whole event. */
+  function: (name: string, event: BusEvent) => Promise<void>;
   webhooks: (event: BusEvent) => Promise<void>;
   /** Called for each event the bus archives (it keeps them in memory in any case), e.g. to persist them. */
   archive: (event: BusEvent) => Promise<void>;
@@ -68,6 +70,7 @@ export const createEventBus = (options: EventBusOptions) => {
   const send = (rule: EventRule, render: (event: BusEvent) => string, event: BusEvent) => {
     const target = rule.target;
     if (target.kind === 'state-machine') return () => targets['state-machine'](target.stateMachine, render(event));
+    if (target.kind === 'function') return () => targets.function(target.function, event);
     return target.kind === 'webhooks' ? () => targets.webhooks(event) : () => targets.archive(event);
   };
 
