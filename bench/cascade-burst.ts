@@ -43,7 +43,7 @@ export const cascadeBurst = async (
     const t0 = process.hrtime.bigint();
     const ids = await Promise.all(
       names.map(async (name) => {
-        const execution = executionOf(runtime, await publish(client, tokens.get(name)!, 'burst'));
+        const execution = await executionOf(runtime, await publish(client, tokens.get(name)!, 'burst'));
         await execution.done;
         return execution.name;
       }),

@@ -56,11 +56,16 @@ export const publish = async (client: HttpClient, token: string, policyId: strin
   return (JSON.parse(answer.body) as { cascadeId: string }).cascadeId;
 };
 
-/** The engine's execution of a cascade's first round (named after the cascade); it exists once publish answered. */
-export const executionOf = (runtime: Runtime, cascadeId: string): Execution => {
-  const found = [...runtime.cascades.engine.executions.values()].find((e) => e.name === cascadeId);
-  if (!found) throw new Error(`no execution is named ${cascadeId}`);
-  return found;
+/**
+ * The engine's execution of a cascade's first round (named after the cascade). It starts shortly
+ * after publish answers: the CascadeStarted event travels stream → forwarder → bus → rule → starter.
+ */
+export const executionOf = async (runtime: Runtime, cascadeId: string): Promise<Execution> => {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((ok) => setTimeout(ok, 2))) {
+    const found = [...runtime.cascades.engine.executions.values()].find((e) => e.name === cascadeId);
+    if (found) return found;
+  }
+  throw new Error(`no execution is named ${cascadeId} 10 s after publishing`);
 };
 
 export interface CascadeTargetView {

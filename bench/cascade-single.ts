@@ -45,7 +45,7 @@ export const singleCascade = async (runtime: Runtime, client: HttpClient, specs:
     resetProbe();
     const calls0 = calls();
     const t0 = process.hrtime.bigint();
-    const execution = executionOf(runtime, await publish(client, token, 'fleet'));
+    const execution = await executionOf(runtime, await publish(client, token, 'fleet'));
     await execution.done;
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     const mnoCalls = calls() - calls0;

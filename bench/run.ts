@@ -5,7 +5,7 @@
  * kinds (ABC, CBA, …) so machine noise hits all alike; each figure is the median across rounds.
  * BENCH_N (default 2000) = sequential floor and in-process calls in all; HTTP and each
  * concurrency-8 phase get BENCH_N/2. BENCH_ROUNDS (default 5).
- * The event store's DynamoDB stream is switched off first (event-stream.ts says why).
+ * Stream handlers discard records during the command figures (runtime.streams), then resume for the cascades.
  * Then the cascade figures (cascades.ts) on the same runtime: BENCH_CASCADE_REPS (default 5)
  * cascades to 20 MNOs per condition, BENCH_BURST_ROUNDS (default 3) bursts of 20 publishes.
  */
@@ -24,7 +24,6 @@ import { figuresOf, type Kind, type Round } from './figures.ts';
 import { floorCommand, seedFloorStreams, streamItems } from './floor.ts';
 import { concurrent, sequential, type Op } from './measure.ts';
 import { benchMnos } from './cascade-fleet.ts';
-import { switchOffEventStream } from './event-stream.ts';
 import { CASCADE_ENGINE_OVERRIDES, cascadeFigures, printCascadeNotes } from './cascades.ts';
 import { machine, printTable, writeResults } from './report.ts';
 import { onboardTenant, seedSims } from './sim-fleet.ts';
@@ -74,8 +73,9 @@ try {
   runtime = await startRuntime({ port: 0, dataDir, dynamodbEndpoint: dynamo.endpoint, mnos: MNOS, stepFunctions: CASCADE_ENGINE_OVERRIDES });
   const table = tableName(TABLES.events);
   const dynamodb = new DynamoDBClient({ maxAttempts: 3 }); // as functions/config.ts: endpoint, region, keys from the environment
-  await switchOffEventStream(dynamodb, table);
-  log(`switched off the DynamoDB stream of ${table}: no stream handlers (sim-state cascades) run beside the figures`);
+  // The stream handlers (publishing, SIM cascades) would share the 2 cores with the commands measured: drop their records meanwhile.
+  runtime.streams.discard();
+  log('stream handlers discard records during the command figures (no publishing, no sim-state cascades beside them)');
   const http = httpClient(runtime.url, CONCURRENCY * 2);
   const token = await onboardTenant(runtime, http, TENANT, SIM_MNOS);
   const call = await inProcessCaller(token, new URL(runtime.url).host);
@@ -121,6 +121,7 @@ try {
   const simCascades = [...runtime.cascades.engine.executions.values()].filter((e) => e.name.startsWith('sim-')).length;
   if (simCascades > 0) log(`warning: ${simCascades} sim-state cascades ran beside the command figures`);
   log('cascades (after the command figures, on the same runtime)');
+  runtime.streams.resume(); // cascades start from the event stream (forwarder → bus → rule)
   const cascades = await cascadeFigures(runtime, MNOS, CASCADES, log);
   const { figures, aims } = figuresOf(rounds);
   figures.push(...cascades.figures);

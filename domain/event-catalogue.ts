@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { CascadeEvents } from './cascade/events.ts';
 import { CascadeIndexEvents } from './cascade/index-decider.ts';
-import { EidClaimEvents } from './eid-claim/decider.ts';
+import { IdentifierClaimEvents } from './identifier-claim/decider.ts';
 import { EnterpriseEvents } from './enterprise/events.ts';
 import { MnoCatalogueEvents } from './mno/catalogue.ts';
 import { MnoEvents } from './mno/events.ts';
@@ -15,7 +15,7 @@ import { SimEvents } from './sim/events.ts';
 export const EVENT_CATALOGUE = {
   Enterprise: EnterpriseEvents,
   Sim: SimEvents,
-  EidClaim: EidClaimEvents,
+  IdentifierClaim: IdentifierClaimEvents,
   Mno: MnoEvents,
   MnoCatalogue: MnoCatalogueEvents,
   Policy: PolicyEvents,

@@ -1,8 +1,8 @@
 /** Stream ids, namespaced by tenant and type so that no key of one tenant can reach another's. */
 export const simStream = (tenant: string, eid: string) => `T#${tenant}#SIM#${eid}`;
 export const enterpriseStream = (tenant: string) => `T#${tenant}#ENTERPRISE`;
-/** Platform-wide: which tenant holds an EID. */
-export const eidClaimStream = (eid: string) => `EID#${eid}`;
+/** Platform-wide: which SIM of which tenant holds an identifier (EID, ICCID, IMSI). */
+export const identifierClaimStream = (kind: 'eid' | 'iccid' | 'imsi', value: string) => `CLAIM#${kind.toUpperCase()}#${value}`;
 /** Platform-wide: one MNO, and the catalogue of all MNO ids. */
 export const mnoStream = (mno: string) => `MNO#${mno}`;
 export const mnoCatalogueStream = () => 'PLATFORM#MNOS';

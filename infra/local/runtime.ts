@@ -43,6 +43,8 @@ export interface Runtime {
   simulators: Map<string, MnoSimulator>;
   cascades: { engine: LocalStepFunctionsEngine; stateMachineArn: string; endpoint: string };
   bus: EventBus;
+  /** The stream handlers' feed: `discard()` drops records until `resume()` (benchmarks of the command path). */
+  streams: { discard(): void; resume(): void };
   stop(): Promise<void>;
 }
 
@@ -142,6 +144,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       issuer,
       simulators: mnos.simulators,
       bus,
+      streams: { discard: poller.discard, resume: poller.resume },
       cascades: { engine: cascades.engine, stateMachineArn: cascades.stateMachineArn, endpoint: cascades.endpoint },
       stop: async () => {
         server.closeAllConnections();

@@ -32,6 +32,8 @@ export const startStreamPoller = async (options: {
   const iterators = new Map<string, string | undefined>();
   let stopped = false;
   let polls = 0;
+  /** While discarding, records are read and dropped (positions advance): what a benchmark of the command path wants. */
+  let discarding = false;
 
   const discoverShards = async () => {
     const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
@@ -75,7 +77,7 @@ export const startStreamPoller = async (options: {
       iterators.set(shardId, page.NextShardIterator);
       const records = (page.Records ?? []).map((r) => ({ ...r, eventSourceARN: streamArn }) as unknown as DynamoDBRecord);
       if (records.length === 0) continue;
-      await deliver(records);
+      if (!discarding) await deliver(records);
       checkpoints[shardId] = records.at(-1)!.dynamodb!.SequenceNumber!;
       if (options.checkpointFile) writeFileSync(options.checkpointFile, JSON.stringify(checkpoints));
     }
@@ -89,6 +91,9 @@ export const startStreamPoller = async (options: {
   })();
 
   return {
+    /** Drops records instead of handling them until `resume` (a disabled event source mapping that also skips). */
+    discard: () => void (discarding = true),
+    resume: () => void (discarding = false),
     stop: async () => {
       stopped = true;
       await loop;

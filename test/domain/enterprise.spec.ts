@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
 import { enterpriseDecider } from '../../domain/enterprise/decider.ts';
 import type { EnterpriseEvent } from '../../domain/enterprise/events.ts';
-import { eidClaimDecider } from '../../domain/eid-claim/decider.ts';
+import { identifierClaimDecider } from '../../domain/identifier-claim/decider.ts';
 import { specFor } from '../support/given.ts';
 
 const spec = specFor(enterpriseDecider);
@@ -19,12 +19,18 @@ describe('Enterprise decider', () => {
   it('cannot suspend a tenant that was never onboarded', () => spec([]).when({ type: 'SuspendEnterprise' }).thenFails('enterprise-not-found', 'not-found'));
 });
 
-describe('EID claim decider', () => {
-  const claim = specFor(eidClaimDecider);
-  it('the first tenant claims an EID', () => claim([]).when({ type: 'ClaimEid', tenant: 'acme' }).then([{ type: 'EidClaimed', data: { tenant: 'acme' } }]));
-  it('the holder claiming again is a no-op', () => claim([{ type: 'EidClaimed', data: { tenant: 'acme' } }]).when({ type: 'ClaimEid', tenant: 'acme' }).then([]));
+describe('Identifier claim decider', () => {
+  const claim = specFor(identifierClaimDecider);
+  const acmeSim = { tenant: 'acme', eid: 'e1' };
+  const claimed = { type: 'IdentifierClaimed' as const, data: { kind: 'iccid' as const, holder: acmeSim } };
+  it('the first SIM claims an identifier', () => claim([]).when({ type: 'ClaimIdentifier', kind: 'iccid', holder: acmeSim }).then([claimed]));
+  it('the holder claiming again is a no-op', () => claim([claimed]).when({ type: 'ClaimIdentifier', kind: 'iccid', holder: acmeSim }).then([]));
   it('another tenant is refused without naming the holder', () =>
-    claim([{ type: 'EidClaimed', data: { tenant: 'acme' } }]).when({ type: 'ClaimEid', tenant: 'globex' }).thenFails('sim-already-registered', 'conflict'));
+    claim([claimed]).when({ type: 'ClaimIdentifier', kind: 'iccid', holder: { tenant: 'globex', eid: 'e9' } }).thenFails('iccid-in-use', 'conflict'));
+  it('another SIM of the same tenant is refused too', () =>
+    claim([claimed]).when({ type: 'ClaimIdentifier', kind: 'iccid', holder: { tenant: 'acme', eid: 'e2' } }).thenFails('iccid-in-use', 'conflict'));
+  it('an EID held by another tenant reads as an already registered SIM', () =>
+    claim([{ type: 'IdentifierClaimed', data: { kind: 'eid', holder: acmeSim } }]).when({ type: 'ClaimIdentifier', kind: 'eid', holder: { tenant: 'globex', eid: 'e1' } }).thenFails('sim-already-registered'));
 });
 
 describe('Enterprise MNO choice', () => {

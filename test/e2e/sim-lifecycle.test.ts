@@ -75,6 +75,38 @@ describe('registering a SIM', () => {
   });
 });
 
+describe('identifiers belong to one SIM, platform-wide', () => {
+  it("another tenant's ICCID or IMSI → 409 naming no one; the operator-facing SIM stays the holder's", async () => {
+    const other = await api.tenant();
+    const theirs = api.newSim();
+    await register(theirs, other.token);
+    const n = unique();
+    const sameIccid = { eid: eid(n), profiles: [{ ...theirs.profiles[0]!, imsi: imsi(n % 1e10) }] };
+    const r = await api.call('POST', '/v1/sims', { token: acme.token, body: sameIccid });
+    expect(r.status).toBe(409);
+    expect(r.body.type).toBe('/problems/iccid-in-use');
+    expect(JSON.stringify(r.body)).not.toContain(other.id);
+    const sameImsi = { eid: eid(n + 1), profiles: [{ ...theirs.profiles[0]!, iccid: iccid((n + 1) % 1e12) }] };
+    expect((await api.call('POST', '/v1/sims', { token: acme.token, body: sameImsi })).body.type).toBe('/problems/imsi-in-use');
+  });
+
+  it('two SIMs of one tenant cannot share an ICCID', async () => {
+    const first = api.newSim();
+    await register(first);
+    const n = unique();
+    const r = await api.call('POST', '/v1/sims', { token: acme.token, body: { eid: eid(n), profiles: [{ ...first.profiles[0]!, imsi: imsi(n % 1e10) }] } });
+    expect(r.status).toBe(409);
+  });
+
+  it('a registration refused for its content claims nothing', async () => {
+    const sim = api.newSim();
+    const refused = await api.call('POST', '/v1/sims', { token: acme.token, body: { ...sim, profiles: [{ ...sim.profiles[0]!, mno: 'not-chosen' }] } });
+    expect(refused.status).toBe(400);
+    const other = await api.tenant();
+    expect((await api.call('POST', '/v1/sims', { token: other.token, body: sim })).status).toBe(201);
+  });
+});
+
 describe('lifecycle over HTTP', () => {
   it('inventory → active ⇄ suspended, each 200 with the new state and version', async () => {
     const id = await register();
