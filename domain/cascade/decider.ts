@@ -130,7 +130,8 @@ export const cascadeDecider: Decider<CascadeCommand, CascadeEvent, CascadeState>
           ...state,
           status: 'running',
           round: event.data.round,
-          targets: state.targets.map((t) => (again.has(t.mno) ? { ...t, status: 'pending' } : t)),
+          // Attempts count per round: a redriven target gets the full budget again.
+          targets: state.targets.map((t) => (again.has(t.mno) ? { ...t, status: 'pending', attempts: 0 } : t)),
         };
       }
     }

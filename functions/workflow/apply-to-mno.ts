@@ -2,8 +2,8 @@ import type { TargetWork } from './cascade-workflow.ts';
 import { MnoPermanentError } from '../mno-gateways/gateway.ts';
 import { loadCascade, now, recordStep, targetAction } from './cascade-steps.ts';
 
-/** Submissions of one change to one MNO, resubmitted jobs included, before the target fails. */
-const MAX_SUBMISSIONS = 6;
+/** Submissions of one change to one MNO in one round (transient retries and resubmitted jobs included) before it fails. */
+const MAX_SUBMISSIONS = 12;
 
 /** ApplyToMno: one attempt to submit the change to the MNO; synchronous CMPs are applied at once. */
 export const handler = async (work: TargetWork): Promise<TargetWork> => {

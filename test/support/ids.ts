@@ -36,4 +36,4 @@ export const imsi = (n: number) => '26202' + String(n).padStart(10, '0');
 
 let next = randomInt(2 ** 47);
 /** A number no other test in this run is likely to use (for EIDs, tenants): test files run in parallel. */
-export const unique = () => ++next;
+export const unique = () => (next += 7919); // spaced, so a test may use n + 1, n + 2… for a second SIM

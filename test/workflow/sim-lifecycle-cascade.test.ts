@@ -34,9 +34,10 @@ const observedAll = async (eidValue: string, mnos: string[], state: string) => {
 describe('SIM lifecycle changes reach the MNOs hosting its profiles', () => {
   it('activate, suspend, terminate: desired state at once, observed per MNO once each confirms it', async () => {
     const n = unique();
+    const m = unique();
     const profiles = [
       { iccid: iccid(n % 1e12), mno: rest.id, imsi: imsi(n % 1e10) },
-      { iccid: iccid((n + 1) % 1e12), mno: jobs.id, imsi: imsi((n + 1) % 1e10), fallback: true },
+      { iccid: iccid(m % 1e12), mno: jobs.id, imsi: imsi(m % 1e10), fallback: true },
     ];
     const id = eid(n);
     expect((await api.call('POST', '/v1/sims', { token: tenant.token, body: { eid: id, profiles } })).status).toBe(201);
@@ -66,7 +67,7 @@ describe('SIM lifecycle changes reach the MNOs hosting its profiles', () => {
   it('a change superseded before it reached an MNO is skipped there, and the latest wins', async () => {
     const n = unique();
     const id = eid(n);
-    await api.call('POST', '/v1/sims', { token: tenant.token, body: { eid: id, profiles: [{ iccid: iccid(n % 1e12), mno: legacy.id, imsi: imsi(n % 1e10) }] } });
+    expect((await api.call('POST', '/v1/sims', { token: tenant.token, body: { eid: id, profiles: [{ iccid: iccid(n % 1e12), mno: legacy.id, imsi: imsi(n % 1e10) }] } })).status).toBe(201);
     api.runtime.simulators.get(legacy.id)!.setFaults({ latencyMs: 150 });
     await api.call('POST', `/v1/sims/${id}/activate`, { token: tenant.token });
     await api.call('POST', `/v1/sims/${id}/suspend`, { token: tenant.token });
