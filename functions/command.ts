@@ -58,6 +58,12 @@ export const executeCommand = async <C, E extends { type: string; data: unknown 
       return { state: fold(decider, state, events), head: { version: last.version, hash: commit.hash }, changed: true };
     } catch (error) {
       if (!(error instanceof VersionConflict)) throw error;
+      // The SDK retries a put whose reply was lost; the retry then conflicts with our own write.
+      const [landed] = (await store.readCommits(streamId, { after: head.version, limit: 1 })).commits;
+      if (landed?.metadata.commandId === commandId) {
+        const last = landed.events.at(-1)!;
+        return { state: fold(decider, state, events), head: { version: last.version, hash: landed.hash }, changed: true };
+      }
       if (context.expectedVersion !== undefined) throw new PreconditionFailed(-1);
       if (attempt >= maxAttempts) throw error;
       // Writers that collided would collide again in lock-step: spread them out a little.

@@ -96,7 +96,9 @@ export class DynamoDbEventStore implements EventStore {
     let commits = (await this.query(streamId)).map(parse);
     if (options.at !== undefined) {
       const at = Date.parse(options.at);
-      commits = commits.filter((c) => Date.parse(c.metadata.time) <= at);
+      // A prefix, never a selection: a stream as it was is its commits up to the first one after `at`.
+      const after = commits.findIndex((c) => Date.parse(c.metadata.time) > at);
+      if (after >= 0) commits = commits.slice(0, after);
     }
     return { head: headOf(commits), commits };
   }

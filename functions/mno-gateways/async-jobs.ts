@@ -70,7 +70,7 @@ export const asyncJobsGateway = (mno: string, endpoint: string, credentials: Rec
       const job = (await res.json()) as { status: string; error?: { code: string; message: string; retryable: boolean } };
       if (job.status === 'DONE') return 'done';
       if (job.status !== 'FAILED') return 'pending';
-      const message = `${mno} job failed: ${job.error?.code ?? 'unknown'} ${job.error?.message ?? ''}`.trim();
+      const message = `${mno} job failed: ${job.error?.code ?? 'unknown'}`;
       throw job.error?.retryable ? new MnoJobFailed(message) : new MnoPermanentError(message);
     },
     async readPolicy(profileId) {

@@ -48,5 +48,19 @@ export const cmpFetch = async (mno: string, url: string, init: RequestInit, time
   }
 };
 
-/** A short, safe excerpt of a CMP's error body for messages and events. */
-export const excerpt = async (response: Response) => (await response.text().catch(() => '')).replace(/\s+/g, ' ').slice(0, 200);
+/**
+ * What a CMP's error body says, reduced to its error code: the body itself may name other
+ * enterprises' profiles or SIMs on the shared operator account, and it ends up in tenant-visible
+ * events (`lastError`). The full body is for operator logs only.
+ */
+export const excerpt = async (response: Response) => {
+  const text = await response.text().catch(() => '');
+  try {
+    const body = JSON.parse(text) as { type?: unknown; code?: unknown; error?: unknown; CODE?: unknown };
+    const nested = typeof body.error === 'object' && body.error !== null ? (body.error as { code?: unknown }).code : body.error;
+    const code = [body.type, body.code, nested, body.CODE].find((v) => typeof v === 'string');
+    return typeof code === 'string' ? code.replace(/[^\w./:-]/g, '').slice(0, 80) : '';
+  } catch {
+    return '';
+  }
+};

@@ -59,8 +59,8 @@ export const legacyRateLimitedGateway = (mno: string, endpoint: string, credenti
     if (!res.ok) throw errorForStatus(mno, res.status, res.status === 401 ? 'the CMP refused our credentials' : await excerpt(res));
     const reply = (await res.json()) as Record<string, string>;
     if (reply.RESULT === 'OK') return reply;
-    if (reply.CODE === 'E404') return undefined;
-    const message = `${mno} answered ${reply.CODE ?? 'ERR'}${reply.TEXT ? `: ${reply.TEXT}` : ''}`;
+    if (reply.CODE === 'E404' && operation.endsWith('.get')) return undefined;
+    const message = `${mno} answered ${String(reply.CODE ?? 'ERR').slice(0, 40)}`;
     throw reply.CODE === 'BUSY' ? new MnoTransientError(message) : new MnoPermanentError(message);
   };
   return {

@@ -51,6 +51,13 @@ describe('Idempotency-Key', () => {
     expect((await api.call('POST', '/v1/sims', { token: globex.token, body: b, headers: key })).body.eid).toBe(b.eid);
   });
 
+  it('an empty or oversized key is a 400, not a silent lack of idempotency', async () => {
+    const sim = api.newSim();
+    expect((await api.call('POST', '/v1/sims', { token: acme.token, body: sim, headers: { 'idempotency-key': '' } })).status).toBe(400);
+    expect((await api.call('POST', '/v1/sims', { token: acme.token, body: sim, headers: { 'idempotency-key': 'k'.repeat(256) } })).status).toBe(400);
+    expect((await api.call('GET', `/v1/sims/${sim.eid}`, { token: acme.token })).status).toBe(404);
+  });
+
   it('a failed command is not remembered: retrying with the key runs again', async () => {
     const sim = api.newSim();
     await api.call('POST', '/v1/sims', { token: acme.token, body: sim });

@@ -59,3 +59,18 @@ describe('executeCommand', () => {
     expect(Date.parse(commit!.metadata.time)).toBeGreaterThan(Date.now() - 60_000);
   });
 });
+
+describe('executeCommand when a write landed but its reply was lost', () => {
+  it('recognises its own commit behind the conflict and reports success, appending nothing more', async () => {
+    const id = stream();
+    // What the SDK does when a PutItem's reply is lost: it sends the put again, which now conflicts.
+    const lossy = Object.create(store) as DynamoDbEventStore;
+    lossy.append = async (...args: Parameters<DynamoDbEventStore['append']>) => {
+      await store.append(...args);
+      throw new VersionConflict(args[0], args[1].version);
+    };
+    const outcome = await executeCommand(lossy, ticker, id, { by: 'a' }, ctx('a'));
+    expect(outcome).toMatchObject({ changed: true, head: { version: 1 } });
+    expect(eventsOf((await store.load(id)).commits)).toHaveLength(1);
+  });
+});

@@ -31,20 +31,23 @@ const ListQuery = z.object({
 });
 
 /**
- * GET /v1/cascades[?status=running]: the tenant's most recent cascades, newest first. Until the
- * read models land, this folds each of the last `limit` cascades' streams.
+ * GET /v1/cascades[?status=running][&limit=]: the tenant's cascades, newest first, filtered by
+ * status. Until the read models land, this folds cascades' streams newest first until the page is full.
  */
 export const list = httpHandler('GET /v1/cascades', async (request) => {
   const query = ListQuery.safeParse(request.queryStringParameters ?? {});
   if (!query.success) throw validationProblem(query.error, '/query');
   const tenant = request.caller.tenant;
   const { state: ids } = await loadState(eventStore, cascadeIndexDecider, cascadeIndexStream(tenant));
-  const recent = ids.slice(-query.data.limit).reverse();
-  const views = await Promise.all(
-    recent.map(async (id) => {
+  // Newest first, folding only as many cascades as it takes to fill the page.
+  const views: NonNullable<ReturnType<typeof cascadeView>>[] = [];
+  for (let i = ids.length - 1; i >= 0 && views.length < query.data.limit; i -= 10) {
+    const batch = ids.slice(Math.max(0, i - 9), i + 1).reverse();
+    const loaded = await Promise.all(batch.map(async (id) => {
       const { state, head } = await loadState(eventStore, cascadeDecider, cascadeStream(tenant, id));
       return cascadeView(state, head.version);
-    }),
-  );
-  return json(200, { items: views.filter((v) => v && (!query.data.status || v.status === query.data.status)) });
+    }));
+    for (const v of loaded) if (v && (!query.data.status || v.status === query.data.status) && views.length < query.data.limit) views.push(v);
+  }
+  return json(200, { items: views });
 });

@@ -39,13 +39,16 @@ export const publish = httpHandler('POST /v1/policies/{policyId}/publish', async
   const cascadeId = randomUUID();
   const stream = policyStream(tenant, policyId);
   const { state, changed } = await executeCommand(eventStore, policyDecider, stream, { type: 'PublishPolicy', policyId, cascadeId, actor: context.actor }, context);
-  if (!changed) {
-    const latest = eventsOf((await eventStore.load(stream)).commits).findLast((e) => e.type === 'PolicyPublished');
-    const latestCascade = (latest?.data as { cascadeId?: string } | undefined)?.cascadeId ?? null;
-    return json(200, { version: state.latestVersion, cascadeId: latestCascade, unchanged: true });
-  }
-  const { state: enterprise } = await loadState(eventStore, enterpriseDecider, enterpriseStream(tenant));
+  const enterprise = (await loadState(eventStore, enterpriseDecider, enterpriseStream(tenant))).state;
   const targets = enterprise.status === 'none' ? [] : [...enterprise.mnos];
+  if (!changed) {
+    // Unchanged: nothing to publish, but make sure the latest version's cascade is recorded (a
+    // publish that failed after PolicyPublished is healed by its retry; a no-op otherwise).
+    const latest = eventsOf((await eventStore.load(stream)).commits).findLast((e) => e.type === 'PolicyPublished');
+    const latestCascade = (latest?.data as { cascadeId?: string } | undefined)?.cascadeId;
+    if (latestCascade) await recordCascade(eventStore, tenant, latestCascade, { kind: 'policy', policyId, version: state.latestVersion }, targets, context);
+    return json(200, { version: state.latestVersion, cascadeId: latestCascade ?? null, unchanged: true });
+  }
   await recordCascade(eventStore, tenant, cascadeId, { kind: 'policy', policyId, version: state.latestVersion }, targets, context);
   return json(202, { version: state.latestVersion, cascadeId }, { location: `/v1/cascades/${cascadeId}` });
 });
