@@ -11,7 +11,7 @@ import { config, eventStore } from '../config.ts';
 import { cascadeStream, policyStream, simStream } from '../event-store/stream-ids.ts';
 import { loadMno } from '../mnos.ts';
 import { loadState } from '../load-state.ts';
-import type { MnoGateway, Submission } from '../mno-gateways/gateway.ts';
+import type { MnoGateway, SimStateAtMno, Submission } from '../mno-gateways/gateway.ts';
 import { MnoPermanentError } from '../mno-gateways/gateway.ts';
 import { gatewayFor } from '../mno-gateways/index.ts';
 import type { CascadeInput } from './cascade-workflow.ts';
@@ -65,30 +65,45 @@ const policyAction = async (tenant: string, subject: Subject<'policy'>, mno: Mno
   };
 };
 
-/** The SIM's profile on this MNO, or why the change is no longer wanted there. */
+/** The SIM's profile on this MNO and the state it should have there now, or why there is nothing to do. */
 export const simTarget = async (tenant: string, subject: Subject<'sim-state'>, mno: string) => {
   const { state: sim } = await loadState(eventStore, simDecider, simStream(tenant, subject.eid));
   if (sim.status === 'unregistered') return { skip: 'the SIM does not exist' };
   const desired = sim.status === 'inventory' ? undefined : sim.status;
   if (desired !== subject.state) return { skip: `superseded: the SIM is now ${sim.status}` };
   const profile = sim.profiles.find((p) => p.mno === mno);
-  return profile ? { iccid: profile.iccid } : { skip: `no profile of this SIM is on ${mno}` };
+  return profile ? { iccid: profile.iccid, desired } : { skip: `no profile of this SIM is on ${mno}` };
 };
 
+/**
+ * Sets a SIM's state at one MNO. It converges rather than replays: each step applies and checks
+ * the state the SIM should have *now*, so two changes racing through the workflow cannot leave the
+ * MNO holding the older one.
+ */
 const simStateAction = async (tenant: string, subject: Subject<'sim-state'>, mno: string, gateway: MnoGateway): Promise<TargetAction> => {
-  const target = await simTarget(tenant, subject, mno);
+  const current = async () => {
+    const { state: sim } = await loadState(eventStore, simDecider, simStream(tenant, subject.eid));
+    return sim.status === 'unregistered' || sim.status === 'inventory' ? undefined : sim.status;
+  };
+  const target = await simTarget(tenant, { ...subject, state: (await current()) ?? subject.state }, mno);
   if ('skip' in target) throw new MnoPermanentError(target.skip!);
+  let confirmed: SimStateAtMno | undefined;
   return {
     gateway,
-    apply: () => gateway.setSimState(target.iccid, subject.state),
-    differences: async () => ((await gateway.readSimState(target.iccid)) === subject.state ? [] : ['state']),
+    apply: () => gateway.setSimState(target.iccid, target.desired),
+    differences: async () => {
+      const [held, desired] = await Promise.all([gateway.readSimState(target.iccid), current()]);
+      confirmed = held;
+      return held !== undefined && held === desired ? [] : ['state'];
+    },
     verified: async () => {
+      if (!confirmed) return;
       await executeCommand(
         eventStore,
         simDecider,
         simStream(tenant, subject.eid),
-        { type: 'RecordObservedState', actor: 'switchboard:cascade', mno, state: subject.state },
-        { actor: 'switchboard:cascade', correlationId: 'observed-state', region: config.region },
+        { type: 'RecordObservedState', actor: 'switchboard:cascade', mno, state: confirmed },
+        { actor: 'switchboard:cascade', correlationId: `cascade:${subject.eid}`, region: config.region },
         25,
       );
     },

@@ -77,5 +77,12 @@ describe('SIM lifecycle changes reach the MNOs hosting its profiles', () => {
     api.runtime.simulators.get(legacy.id)!.setFaults({});
     await api.runtime.cascades.engine.idle();
     expect(api.runtime.simulators.get(legacy.id)!.state().sims[iccid(n % 1e12)]).toBe('A');
+    // Each change's cascade either reached the MNO or was skipped as superseded; none failed.
+    const cascades = (await api.call('GET', '/v1/cascades?limit=100', { token: tenant.token })).body.items.filter((c: { subject: { eid?: string } }) => c.subject.eid === id);
+    expect(cascades).toHaveLength(3);
+    for (const c of cascades) {
+      const [target] = c.targets;
+      expect(target.status === 'verified' || (target.status === 'skipped' && /superseded/.test(target.lastError)), JSON.stringify(c)).toBe(true);
+    }
   });
 });
