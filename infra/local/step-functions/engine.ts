@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
+import { ExecutionHistory } from './history.ts';
 
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
 
 export interface Execution {
   executionArn: string;
@@ -14,7 +15,12 @@ export interface Execution {
   cause?: string | undefined;
   startDate: Date;
   stopDate?: Date | undefined;
-  /** Resolves when the execution stops, whatever the outcome. */
+  /** How many times RedriveExecution ran it again, and when last. */
+  redriveCount: number;
+  redriveDate?: Date | undefined;
+  /** Its events as GetExecutionHistory answers them. */
+  history: ExecutionHistory;
+  /** Resolves when the execution (its latest run, after a redrive) stops, whatever the outcome. */
   done: Promise<void>;
   abort(): void;
 }
@@ -26,38 +32,78 @@ export interface LocalStateMachine {
   name: string;
   definition: object;
   tasks: Record<string, TaskHandler>;
+  creationDate: Date;
 }
+
+/** An error the endpoint answers as an AWS JSON error, `__type` = its name. */
+export class StepFunctionsError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+const EXECUTION_ARN = /^arn:aws[\w-]*:states:[\w-]*:\d{12}:execution:[^:\s]+:[^:\s]+$/;
+const STATE_MACHINE_ARN = /^arn:aws[\w-]*:states:[\w-]*:\d{12}:stateMachine:[^:\s]+$/;
+const NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
+
+export const REDRIVABLE: readonly ExecutionStatus[] = ['FAILED', 'ABORTED', 'TIMED_OUT'];
 
 /**
  * Runs state machines with `aws-local-stepfunctions` (the ASL itself, JSONPath), each Task state
- * mapped to the Lambda handler behind it. Executions are named; a second start with a name in
- * use answers as Step Functions does: the same execution for the same input, else an error.
+ * mapped to the Lambda handler behind it, keeping each execution's history in AWS's shape.
+ * Executions are named; a second start with a name in use answers as Step Functions does: the
+ * same execution for the same input while it runs, else ExecutionAlreadyExists.
+ *
+ * Redrive differs from AWS: AWS resumes from the failed state (only failed Map iterations run
+ * again); here the whole definition runs again with the same input under the same ARN, after an
+ * ExecutionRedriven event, and `redriveCount` goes up. Handlers that are idempotent (as ours
+ * are) make the outcome the same; the history shows the successful steps twice.
  */
 export class LocalStepFunctionsEngine {
   readonly machines = new Map<string, LocalStateMachine>();
   readonly executions = new Map<string, Execution>();
+  /** Each machine's definition, validated once at registration. */
+  private readonly runners = new Map<string, StateMachine>();
 
   constructor(private readonly overrides: RunOptions['overrides'] = {}) {}
 
   register(name: string, definition: object, tasks: Record<string, TaskHandler>): LocalStateMachine {
-    const machine = { arn: `arn:aws:states:local:000000000000:stateMachine:${name}`, name, definition, tasks };
+    const machine = { arn: `arn:aws:states:local:000000000000:stateMachine:${name}`, name, definition, tasks, creationDate: new Date() };
+    this.runners.set(machine.arn, new StateMachine(definition as never, { validationOptions: { checkArn: false } }));
     this.machines.set(machine.arn, machine);
     return machine;
   }
 
-  start(stateMachineArn: string, name: string | undefined, input: string): Execution {
+  machine(stateMachineArn: string): LocalStateMachine {
+    if (!STATE_MACHINE_ARN.test(stateMachineArn)) throw new StepFunctionsError('InvalidArn', `Invalid Arn: '${stateMachineArn}'`);
     const machine = this.machines.get(stateMachineArn);
-    if (!machine) throw Object.assign(new Error(`state machine ${stateMachineArn} does not exist`), { name: 'StateMachineDoesNotExist' });
+    if (!machine) throw new StepFunctionsError('StateMachineDoesNotExist', `State machine does not exist: '${stateMachineArn}'`);
+    return machine;
+  }
+
+  execution(executionArn: string): Execution {
+    if (!EXECUTION_ARN.test(executionArn)) throw new StepFunctionsError('InvalidArn', `Invalid Arn: '${executionArn}'`);
+    const execution = this.executions.get(executionArn);
+    if (!execution) throw new StepFunctionsError('ExecutionDoesNotExist', `Execution does not exist: '${executionArn}'`);
+    return execution;
+  }
+
+  start(stateMachineArn: string, name: string | undefined, input: string): Execution {
+    const machine = this.machine(stateMachineArn);
     const executionName = name ?? randomUUID();
+    if (!NAME.test(executionName)) throw new StepFunctionsError('InvalidName', `Invalid Name: '${executionName}'`);
+    try {
+      JSON.parse(input);
+    } catch {
+      throw new StepFunctionsError('InvalidExecutionInput', 'Invalid State Machine Execution Input: the input is not JSON');
+    }
     const executionArn = `arn:aws:states:local:000000000000:execution:${machine.name}:${executionName}`;
     const existing = this.executions.get(executionArn);
     if (existing) {
       if (existing.input === input && existing.status === 'RUNNING') return existing;
-      throw Object.assign(new Error(`execution ${executionName} already exists`), { name: 'ExecutionAlreadyExists' });
+      throw new StepFunctionsError('ExecutionAlreadyExists', `Execution already exists: '${executionArn}'`);
     }
-    const run = new StateMachine(machine.definition as never, { validationOptions: { checkArn: false } }).run(JSON.parse(input), {
-      overrides: { ...this.overrides, taskResourceLocalHandlers: machine.tasks as never },
-    });
     const execution: Execution = {
       executionArn,
       stateMachineArn,
@@ -65,20 +111,65 @@ export class LocalStepFunctionsEngine {
       status: 'RUNNING',
       input,
       startDate: new Date(),
-      abort: run.abort,
+      redriveCount: 0,
+      history: new ExecutionHistory(machine.definition),
+      abort: () => undefined,
       done: Promise.resolve(),
     };
-    execution.done = run.result.then(
-      (output) => Object.assign(execution, { status: 'SUCCEEDED', output: JSON.stringify(output), stopDate: new Date() }),
-      (error: Error) =>
-        Object.assign(execution, {
-          status: error.name === 'ExecutionAbortedError' ? 'ABORTED' : 'FAILED',
-          error: (error as { cause?: { name?: string } }).cause?.name ?? error.name,
-          cause: error.message,
-          stopDate: new Date(),
-        }),
-    ) as Promise<never>;
     this.executions.set(executionArn, execution);
+    this.launch(execution, machine);
+    return execution;
+  }
+
+  private launch(execution: Execution, machine: LocalStateMachine) {
+    const round = execution.redriveCount;
+    const run = this.runners.get(machine.arn)!.run(JSON.parse(execution.input), {
+      overrides: { ...this.overrides, taskResourceLocalHandlers: machine.tasks as never },
+    });
+    execution.abort = run.abort;
+    const recorded = (async () => {
+      for await (const event of run.eventLogs) execution.history.record(event);
+    })();
+    // The status changes once the history holds the final event, so a reader never sees one without the other.
+    execution.done = Promise.allSettled([run.result, recorded]).then(([result]) => {
+      if (execution.redriveCount !== round || execution.status !== 'RUNNING') return;
+      if (result.status === 'fulfilled') {
+        Object.assign(execution, { status: 'SUCCEEDED', output: JSON.stringify(result.value), stopDate: new Date() });
+        return;
+      }
+      const error = result.reason as Error;
+      const status = error.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : error.name === 'ExecutionAbortedError' ? 'ABORTED' : 'FAILED';
+      const failed = status === 'FAILED' ? (execution.history.events.at(-1)?.executionFailedEventDetails as { error?: string; cause?: string } | undefined) : undefined;
+      Object.assign(execution, {
+        status,
+        error: status === 'TIMED_OUT' ? 'States.Timeout' : (failed?.error ?? (error as { cause?: { name?: string } }).cause?.name ?? error.name),
+        cause: failed?.cause ?? error.message,
+        stopDate: new Date(),
+      });
+    });
+  }
+
+  /** StopExecution: a running execution becomes ABORTED at once; a stopped one is left as it is. */
+  stop(executionArn: string, error?: string, cause?: string): Execution {
+    const execution = this.execution(executionArn);
+    if (execution.status !== 'RUNNING') return execution;
+    execution.history.abortReason = { error, cause };
+    Object.assign(execution, { status: 'ABORTED', error, cause, stopDate: new Date() });
+    execution.abort();
+    return execution;
+  }
+
+  /** RedriveExecution: a FAILED, ABORTED or TIMED_OUT execution runs again (see the class comment). */
+  redrive(executionArn: string): Execution {
+    const execution = this.execution(executionArn);
+    if (!REDRIVABLE.includes(execution.status)) {
+      throw new StepFunctionsError('ExecutionNotRedrivable', `Execution is ${execution.status} and cannot be redriven: '${executionArn}'`);
+    }
+    Object.assign(execution, { status: 'RUNNING', output: undefined, error: undefined, cause: undefined, stopDate: undefined });
+    execution.redriveCount += 1;
+    execution.redriveDate = new Date();
+    execution.history.redriven(execution.redriveCount);
+    this.launch(execution, this.machine(execution.stateMachineArn));
     return execution;
   }
 

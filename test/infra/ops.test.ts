@@ -1,0 +1,145 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { describe, expect, it } from 'vitest';
+import { stepFunctionsConfig } from '../../infra/ops/endpoints.ts';
+import { progressOf, type ExecutionSummary } from '../../infra/ops/progress.ts';
+import { bar, duration, renderExecutions } from '../../infra/ops/render.ts';
+
+const T0 = Date.parse('2026-11-24T10:00:00Z');
+
+/** A history as GetExecutionHistory returns it: events numbered in order, each pointing at the previous one of its thread. */
+const history = () => {
+  const events: HistoryEvent[] = [];
+  const last: Record<string, number> = {};
+  const add = (thread: string, type: string, details: Partial<HistoryEvent> = {}, previous?: number) => {
+    const id = events.length + 1;
+    events.push({ id, previousEventId: previous ?? last[thread] ?? 0, type: type as never, timestamp: new Date(T0 + id * 100), ...details });
+    last[thread] = id;
+    return id;
+  };
+  const state = (thread: string, kind: string, name: string, input?: unknown) => add(thread, `${kind}StateEntered`, { stateEnteredEventDetails: { name, input: JSON.stringify(input ?? {}) } });
+  const exited = (thread: string, kind: string, name: string, output?: unknown) => add(thread, `${kind}StateExited`, { stateExitedEventDetails: { name, output: JSON.stringify(output ?? {}) } });
+  const task = (thread: string, name: string, input: unknown, failure?: { error: string; cause: string }) => {
+    state(thread, 'Task', name, input);
+    add(thread, 'LambdaFunctionScheduled');
+    add(thread, 'LambdaFunctionStarted');
+    if (failure) add(thread, 'LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: failure });
+  };
+  const iteration = (index: number) => add(`i${index}`, 'MapIterationStarted', { mapIterationStartedEventDetails: { name: 'ApplyToEachMno', index } }, last.root);
+  const iterationEnd = (index: number) => (last.root = add(`i${index}`, 'MapIterationSucceeded', { mapIterationSucceededEventDetails: { name: 'ApplyToEachMno', index } }));
+  return { events, add, state, exited, task, iteration, iterationEnd };
+};
+
+/** A cascade over four MNOs, caught mid-way: one verified, one polling after a transient error, one drifted, one not started. */
+const runningCascade = () => {
+  const h = history();
+  h.add('root', 'ExecutionStarted', { executionStartedEventDetails: { input: '{"tenant":"acme","cascadeId":"c-1"}' } });
+  h.task('root', 'PlanCascade', {});
+  h.exited('root', 'Task', 'PlanCascade');
+  h.state('root', 'Map', 'ApplyToEachMno');
+  h.add('root', 'MapStateStarted', { mapStateStartedEventDetails: { length: 4 } });
+  for (const i of [0, 1, 2]) h.iteration(i);
+  const work = (mno: string) => ({ tenant: 'acme', cascadeId: 'c-1', mno });
+  h.task('i0', 'ApplyToMno', work('northwind'));
+  h.task('i1', 'ApplyToMno', work('orbital'), { error: 'MnoTransientError', cause: '{"errorMessage":"503 from CMP","errorType":"MnoTransientError"}' });
+  h.task('i2', 'ApplyToMno', work('meridian'));
+  h.add('i1', 'LambdaFunctionScheduled');
+  h.exited('i0', 'Task', 'ApplyToMno', { done: true });
+  h.state('i0', 'Choice', 'AppliedYet');
+  h.task('i0', 'VerifyOnMno', {});
+  h.exited('i0', 'Task', 'VerifyOnMno', { verified: true });
+  h.iterationEnd(0);
+  h.exited('i1', 'Task', 'ApplyToMno', { done: false, jobId: 'j-1' });
+  h.state('i1', 'Wait', 'WaitForJob');
+  h.task('i1', 'PollJob', {});
+  h.exited('i2', 'Task', 'ApplyToMno', { done: true });
+  h.task('i2', 'VerifyOnMno', {});
+  h.exited('i2', 'Task', 'VerifyOnMno', { verified: false });
+  h.iterationEnd(2);
+  return h.events;
+};
+const running: ExecutionSummary = { executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:cascade:c-1', name: 'c-1', status: 'RUNNING', startDate: new Date(T0) };
+
+describe('ops executions: progress from a history, and its rendering', () => {
+  it('attributes events to Map iterations through previousEventId, and reads each MNO outcome', () => {
+    const progress = progressOf(running, runningCascade());
+    expect(progress).toMatchObject({ tenant: 'acme', cascadeId: 'c-1', phase: 'ApplyToEachMno', total: 4 });
+    expect(progress.result).toBeUndefined();
+    expect(progress.targets).toEqual([
+      { index: 0, label: 'northwind', state: 'VerifyOnMno', reached: 4, stages: 4, outcome: 'succeeded', failedAt: undefined, failures: 0, lastError: undefined },
+      { index: 1, label: 'orbital', state: 'PollJob', reached: 2, stages: 4, outcome: 'running', failedAt: undefined, failures: 1, lastError: 'MnoTransientError: 503 from CMP' },
+      {
+        index: 2, label: 'meridian', state: 'VerifyOnMno', reached: 3, stages: 4, outcome: 'failed', failedAt: 'VerifyOnMno', failures: 0,
+        lastError: 'drift: the MNO does not enforce what was declared',
+      },
+    ]);
+  });
+
+  it('an iteration cut short by the end of its execution is aborted; a redriven item counts its latest run', () => {
+    const h = history();
+    h.add('root', 'ExecutionStarted', { executionStartedEventDetails: { input: '{"tenant":"acme","cascadeId":"c-2"}' } });
+    h.state('root', 'Map', 'ApplyToEachMno');
+    h.iteration(0);
+    h.task('i0', 'ApplyToMno', { mno: 'orbital' }, { error: 'MnoTransientError', cause: 'timeout' });
+    h.add('root', 'ExecutionAborted', { executionAbortedEventDetails: { error: 'Operator', cause: 'stopped' } });
+    const stopped = { ...running, name: 'c-2', status: 'ABORTED', stopDate: new Date(T0 + 65_000) };
+    expect(progressOf(stopped, h.events)).toMatchObject({ result: 'Operator: stopped', total: undefined, targets: [{ label: 'orbital', outcome: 'aborted', state: 'ApplyToMno' }] });
+    h.add('root', 'ExecutionRedriven', { executionRedrivenEventDetails: { redriveCount: 1 } });
+    h.iteration(0);
+    h.task('i0', 'ApplyToMno', { mno: 'orbital' });
+    expect(progressOf({ ...stopped, status: 'RUNNING', stopDate: undefined }, h.events).targets).toMatchObject([{ outcome: 'running', failures: 0 }]);
+  });
+
+  it('renders running executions first, with a bar per MNO (plain text when not a terminal)', () => {
+    const succeeded = h2();
+    const text = renderExecutions([succeeded, progressOf(running, runningCascade())], { color: false, width: 200, now: new Date(T0 + 12_000), stateMachine: 'switchboard-cascade' });
+    expect(text).toBe(
+      [
+        'switchboard-cascade  1 running, 1 recent  10:00:12',
+        '',
+        'RUNNING   acme · cascade c-1  running 12s  at ApplyToEachMno',
+        '  MNOs [████████████░░░░░░░░░░░░] 2/4  ✓ 1  ✗ 1  … 2',
+        '    ✓ northwind [████████] done',
+        '    … orbital   [████░░░░] PollJob (1 failed attempt)  MnoTransientError: 503 from CMP',
+        '    ✗ meridian  [██████░░] failed at VerifyOnMno  drift: the MNO does not enforce what was declared',
+        '',
+        'SUCCEEDED globex · cascade c-0  c-0-r2, took 1m05s, redriven 1×  → succeeded',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('colours with ANSI in a terminal, and cuts lines to its width', () => {
+    const text = renderExecutions([progressOf(running, runningCascade())], { color: true, width: 40, now: new Date(T0), stateMachine: 'm' });
+    expect(text).toContain('\x1b[33mRUNNING  \x1b[0m');
+    expect(text).toContain('\x1b[32m✓\x1b[0m');
+    const visible = text.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+    expect(Math.max(...visible.map((l) => [...l].length))).toBe(40);
+    expect(visible.filter((l) => l.endsWith('…')).length).toBeGreaterThan(0);
+    expect(renderExecutions([], { color: false, width: 80, now: new Date(T0), stateMachine: 'm', note: 'refresh failed' })).toBe('m  0 running, 0 recent  10:00:00\nrefresh failed\n\nno executions yet\n');
+  });
+
+  it('bars and durations', () => {
+    expect(bar(1, 4, 8)).toBe('[██░░░░░░]');
+    expect(bar(0, 0, 4)).toBe('[░░░░]');
+    expect([duration(900), duration(65_000), duration(3_725_000)]).toEqual(['1s', '1m05s', '1h02m']);
+  });
+
+  it('finds the Step Functions endpoint in endpoints.json, or uses AWS with --region', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-ops-'));
+    expect(() => stepFunctionsConfig(undefined, { SWITCHBOARD_DATA_DIR: dir })).toThrow(/endpoints\.json not found: is the local runtime running/);
+    writeFileSync(join(dir, 'endpoints.json'), JSON.stringify({ api: 'http://localhost:3000', stepfunctions: 'http://127.0.0.1:4567' }));
+    expect(stepFunctionsConfig(undefined, { SWITCHBOARD_DATA_DIR: dir })).toMatchObject({ endpoint: 'http://127.0.0.1:4567', region: 'local' });
+    expect(stepFunctionsConfig('eu-west-1', { SWITCHBOARD_DATA_DIR: dir })).toEqual({ region: 'eu-west-1' });
+  });
+});
+
+/** A finished, redriven-round execution with no Map (nothing to show per MNO). */
+const h2 = () => {
+  const h = history();
+  h.add('root', 'ExecutionStarted', { executionStartedEventDetails: { input: '{"tenant":"globex","cascadeId":"c-0"}' } });
+  h.add('root', 'ExecutionSucceeded', { executionSucceededEventDetails: { output: '{"status":"succeeded"}' } });
+  return progressOf({ ...running, name: 'c-0-r2', status: 'SUCCEEDED', stopDate: new Date(T0 + 65_000), redriveCount: 1 }, h.events);
+};
