@@ -6,7 +6,7 @@ import {
   type DynamoDBClient,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import { eid } from './ids.ts';
+import { eid } from '../test/support/ids.ts';
 import { SEED_COMMITS, versionOf } from './stream-pool.ts';
 
 type Item = Record<string, AttributeValue>;

@@ -1,7 +1,7 @@
 import type { Runtime } from '../infra/local/runtime.ts';
 import { expectAnswer, type HttpClient } from './command-http.ts';
 import { invokeExpecting, type InProcessCaller } from './command-in-process.ts';
-import { eid, iccid, imsi } from './ids.ts';
+import { eid, iccid, imsi } from '../test/support/ids.ts';
 import { forEachConcurrently } from './measure.ts';
 import { SEED_COMMITS } from './stream-pool.ts';
 

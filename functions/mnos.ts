@@ -7,11 +7,4 @@ import { loadState } from './load-state.ts';
 /** The ids of every registered MNO. */
 export const listedMnoIds = async (store: EventStore) => (await loadState(store, mnoCatalogueDecider, mnoCatalogueStream())).state;
 
-/** Every registered MNO's state, by id. */
-export const loadMnos = async (store: EventStore, ids?: readonly string[]): Promise<Map<string, MnoState>> => {
-  const wanted = ids ?? (await listedMnoIds(store));
-  const states = await Promise.all(wanted.map(async (id) => [id, (await loadState(store, mnoDecider, mnoStream(id))).state] as const));
-  return new Map(states);
-};
-
 export const loadMno = async (store: EventStore, id: string): Promise<MnoState> => (await loadState(store, mnoDecider, mnoStream(id))).state;

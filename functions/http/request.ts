@@ -1,5 +1,5 @@
-import type { z } from 'zod';
-import { Eid } from '../../domain/identifiers/index.ts';
+import { z } from 'zod';
+import { Eid, MnoId } from '../../domain/identifiers/index.ts';
 import type { CommandContext } from '../command.ts';
 import { config } from '../config.ts';
 import type { HttpRequest } from './http-handler.ts';
@@ -33,3 +33,12 @@ export const commandContext = (request: HttpRequest): CommandContext => ({
   region: config.region,
   expectedVersion: expectedVersion(request),
 });
+
+/** The optional body of a command that only takes a reason. */
+export const WithReason = z.strictObject({ reason: z.string().max(500).optional() });
+
+export const mnoParam = (request: HttpRequest) => {
+  const id = MnoId.safeParse(request.pathParameters?.mnoId);
+  if (!id.success) throw validationProblem(id.error, '/path/mnoId');
+  return id.data;
+};

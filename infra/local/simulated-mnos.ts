@@ -3,7 +3,7 @@ import { DomainError } from '../../domain/errors.ts';
 import type { EventStore } from '../../domain/event-store.ts';
 import { mnoCatalogueDecider } from '../../domain/mno/catalogue.ts';
 import { mnoDecider } from '../../domain/mno/decider.ts';
-import type { MnoRegistration } from '../../domain/mno/events.ts';
+import { allChecksPassed, type MnoRegistration } from '../../domain/mno/events.ts';
 import { POLICY_RULES, type PolicyRule } from '../../domain/policy/rules.ts';
 import { executeCommand } from '../../functions/command.ts';
 import { mnoCatalogueStream, mnoStream } from '../../functions/event-store/stream-ids.ts';
@@ -31,7 +31,6 @@ export const DEFAULT_SIMULATED_MNOS: SimulatedMno[] = [
 ];
 
 const PLATFORM = { actor: 'switchboard:local-runtime', correlationId: 'local-runtime', region: 'local' };
-const ALL_CHECKS_PASS = Object.fromEntries(['smsFirewall', 'dataFirewall', 'apnIsolation', 'cmpTls', 'sgp32'].map((c) => [c, { passed: true, note: 'simulated' }]));
 
 const ignoreConflict = (error: unknown) => {
   if (!(error instanceof DomainError && error.kind === 'conflict')) throw error;
@@ -54,7 +53,7 @@ export const startSimulatedMnos = async (store: EventStore, specs: readonly Simu
       await executeCommand(store, mnoCatalogueDecider, mnoCatalogueStream(), { type: 'ListMno', id: spec.id }, PLATFORM, 20);
       await executeCommand(store, mnoDecider, mnoStream(spec.id), { type: 'RegisterMno', registration }, PLATFORM).catch(ignoreConflict);
       await executeCommand(store, mnoDecider, mnoStream(spec.id), { type: 'ChangeMnoApi', api }, PLATFORM);
-      await executeCommand(store, mnoDecider, mnoStream(spec.id), { type: 'RecordVerification', checks: ALL_CHECKS_PASS }, PLATFORM);
+      await executeCommand(store, mnoDecider, mnoStream(spec.id), { type: 'RecordVerification', checks: allChecksPassed('simulated') }, PLATFORM);
     }
   } catch (error) {
     await Promise.all([...simulators.values()].map((s) => s.stop()));

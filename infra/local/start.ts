@@ -44,5 +44,6 @@ Try it (in another terminal, same folder):
   curl -s ${url}/v1/cascades/<cascadeId> -H "authorization: Bearer $TOKEN"               # watch it reach every MNO
   curl -s "${url}/v1/policies/fleet/versions/1/effective?mno=meridian-es" -H "authorization: Bearer $TOKEN"
   Break an MNO: curl -s -X PUT <its url>/_sim/faults -d '{"reject":true}'   (then publish a change, and redrive)
+  Watch executions: npm run ops -- executions --watch    (or: aws stepfunctions list-executions --endpoint-url ${runtime.cascades.endpoint} ...)
 
 Ctrl-C stops everything.`);

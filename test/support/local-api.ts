@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../../infra/local/runtime.ts';
+import { allChecksPassed } from '../../domain/mno/events.ts';
 import { eid, iccid, imsi, unique } from './ids.ts';
 
 export interface CallOptions {
@@ -23,7 +24,6 @@ export interface Reply {
 /** MNOs every test tenant works with (registered and verified, on no real endpoint). */
 export const TEST_MNOS = ['vodafone-de', 'orange-fr'];
 
-const ALL_CHECKS_PASS = Object.fromEntries(['smsFirewall', 'dataFirewall', 'apnIsolation', 'cmpTls', 'sgp32'].map((c) => [c, { passed: true }]));
 
 /** Registers an MNO as the platform would, and records passing security checks (a repeat is harmless). */
 export const registerMno = async (call: (m: string, p: string, o?: CallOptions) => Promise<Reply>, admin: string, id: string, capabilities: string[] = []) => {
@@ -32,7 +32,7 @@ export const registerMno = async (call: (m: string, p: string, o?: CallOptions) 
     body: { id, name: id, plmns: ['262-01'], countries: ['DE'], api: { style: 'rest-oauth2', endpoint: 'http://127.0.0.1:9', credentialsRef: `secret://mno/${id}` }, capabilities },
   });
   if (registered.status !== 201 && registered.status !== 409) throw new Error(`MNO registration failed: ${registered.status} ${JSON.stringify(registered.body)}`);
-  const verified = await call('POST', `/v1/mnos/${id}/verification`, { token: admin, body: ALL_CHECKS_PASS });
+  const verified = await call('POST', `/v1/mnos/${id}/verification`, { token: admin, body: allChecksPassed() });
   if (verified.status !== 200) throw new Error(`MNO verification failed: ${verified.status} ${JSON.stringify(verified.body)}`);
 };
 

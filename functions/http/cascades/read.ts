@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cascadeDecider } from '../../../domain/cascade/decider.ts';
+import { CascadeId } from '../../../domain/policy/identifiers.ts';
 import { cascadeIndexDecider } from '../../../domain/cascade/index-decider.ts';
 import { eventStore } from '../../config.ts';
 import { cascadeIndexStream, cascadeStream } from '../../event-store/stream-ids.ts';
@@ -8,8 +9,6 @@ import { httpHandler, type HttpRequest } from '../http-handler.ts';
 import { problem, validationProblem } from '../problem.ts';
 import { etag, json } from '../responses.ts';
 import { cascadeView } from './representation.ts';
-
-export const CascadeId = z.string().regex(/^[a-z0-9][a-z0-9-]{2,100}$/, 'not a cascade id');
 
 export const cascadeParam = (request: HttpRequest) => {
   const id = CascadeId.safeParse(request.pathParameters?.cascadeId);

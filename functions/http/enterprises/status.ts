@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { enterpriseDecider, type EnterpriseCommand } from '../../../domain/enterprise/decider.ts';
 import { TenantId } from '../../../domain/identifiers/index.ts';
 import { executeCommand } from '../../command.ts';
@@ -7,12 +6,10 @@ import { enterpriseStream } from '../../event-store/stream-ids.ts';
 import { httpHandler } from '../http-handler.ts';
 import { forgetTenantStatus } from '../middleware/active-tenant.ts';
 import { validationProblem } from '../problem.ts';
-import { bodyOf, commandContext } from '../request.ts';
+import { WithReason, bodyOf, commandContext } from '../request.ts';
 import type { RouteKey } from '../routes.ts';
 import { etag, json } from '../responses.ts';
 import { enterpriseView } from './representation.ts';
-
-const WithReason = z.strictObject({ reason: z.string().max(500).optional() });
 
 const statusHandler = (key: RouteKey, type: 'SuspendEnterprise' | 'ReinstateEnterprise') =>
   httpHandler(key, async (request) => {

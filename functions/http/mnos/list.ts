@@ -1,11 +1,11 @@
-import { MnoId } from '../../../domain/identifiers/index.ts';
 import { mnoDecider } from '../../../domain/mno/decider.ts';
 import { eventStore } from '../../config.ts';
 import { mnoStream } from '../../event-store/stream-ids.ts';
 import { loadState } from '../../load-state.ts';
 import { listedMnoIds } from '../../mnos.ts';
 import { httpHandler } from '../http-handler.ts';
-import { problem, validationProblem } from '../problem.ts';
+import { problem } from '../problem.ts';
+import { mnoParam } from '../request.ts';
 import { etag, json } from '../responses.ts';
 import { mnoView } from './representation.ts';
 
@@ -24,9 +24,7 @@ export const list = httpHandler('GET /v1/mnos', async (request) => {
 
 /** GET /v1/mnos/{mnoId} */
 export const get = httpHandler('GET /v1/mnos/{mnoId}', async (request) => {
-  const id = MnoId.safeParse(request.pathParameters?.mnoId);
-  if (!id.success) throw validationProblem(id.error, '/path/mnoId');
-  const { state, head } = await loadState(eventStore, mnoDecider, mnoStream(id.data));
+  const { state, head } = await loadState(eventStore, mnoDecider, mnoStream(mnoParam(request)));
   const view = mnoView(state, head.version, request.caller.scopes.has('platform:admin'));
   if (!view) throw problem(404, 'mno-not-found', 'MNO not found');
   return json(200, view, { etag: etag(head.version) });

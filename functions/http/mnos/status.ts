@@ -1,22 +1,14 @@
 import { z } from 'zod';
-import { MnoId } from '../../../domain/identifiers/index.ts';
 import { mnoDecider, type MnoCommand } from '../../../domain/mno/decider.ts';
 import { VerificationResults } from '../../../domain/mno/events.ts';
 import { executeCommand } from '../../command.ts';
 import { eventStore } from '../../config.ts';
 import { mnoStream } from '../../event-store/stream-ids.ts';
 import { httpHandler, type HttpRequest } from '../http-handler.ts';
-import { validationProblem } from '../problem.ts';
-import { bodyOf, commandContext } from '../request.ts';
+import { bodyOf, commandContext, mnoParam } from '../request.ts';
 import type { RouteKey } from '../routes.ts';
 import { etag, json } from '../responses.ts';
 import { mnoView } from './representation.ts';
-
-const mnoParam = (request: HttpRequest) => {
-  const id = MnoId.safeParse(request.pathParameters?.mnoId);
-  if (!id.success) throw validationProblem(id.error, '/path/mnoId');
-  return id.data;
-};
 
 const mnoCommandHandler = (key: RouteKey, toCommand: (request: HttpRequest) => MnoCommand) =>
   httpHandler(key, async (request) => {

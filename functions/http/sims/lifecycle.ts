@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { SimCommand } from '../../../domain/sim/commands.ts';
 import { simDecider } from '../../../domain/sim/decider.ts';
 import { executeCommand } from '../../command.ts';
@@ -6,11 +5,9 @@ import { eventStore } from '../../config.ts';
 import { simStream } from '../../event-store/stream-ids.ts';
 import { httpHandler } from '../http-handler.ts';
 import type { RouteKey } from '../routes.ts';
-import { bodyOf, commandContext, eidParam } from '../request.ts';
+import { WithReason, bodyOf, commandContext, eidParam } from '../request.ts';
 import { etag, json } from '../responses.ts';
 import { simView } from './representation.ts';
-
-const WithReason = z.strictObject({ reason: z.string().max(500).optional() });
 
 /** One lifecycle command on one SIM: 200 with the SIM as it now is (or `status` for an accepted request). */
 const lifecycleHandler = (key: RouteKey, type: Exclude<SimCommand['type'], 'RegisterSim'>, status = 200) =>
