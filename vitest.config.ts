@@ -7,7 +7,7 @@ export default defineConfig({
     setupFiles: ['test/support/aws-env.ts'],
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest/results.json' },
-    testTimeout: 30_000,
+    testTimeout: 90_000,
     hookTimeout: 60_000,
   },
 });

@@ -37,7 +37,7 @@ const policy = {
 };
 
 const settled = async (cascadeId: string) => {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const r = await api.call('GET', `/v1/cascades/${cascadeId}`, { token: tenant.token });
     if (r.status === 200 && r.body.status !== 'running') return r.body;
@@ -125,7 +125,7 @@ describe('the cascade workflow, on the local engine against simulated MNOs', () 
     api.runtime.simulators.get(drifting.id)!.setFaults({ drift: true });
     await api.call('PUT', '/v1/policies/strict', { token: t.token, body: { data: { apns: ['iot.strict'] } } });
     const published = await api.call('POST', '/v1/policies/strict/publish', { token: t.token });
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 60_000;
     let cascade;
     do {
       cascade = (await api.call('GET', `/v1/cascades/${published.body.cascadeId}`, { token: t.token })).body;
@@ -147,7 +147,7 @@ describe('the cascade workflow, on the local engine against simulated MNOs', () 
     await api.call('PUT', '/v1/policies/retry', { token: t.token, body: { data: { apns: ['iot.retry'] } } });
     const published = await api.call('POST', '/v1/policies/retry/publish', { token: t.token });
     let cascade;
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 60_000;
     do {
       cascade = (await api.call('GET', `/v1/cascades/${published.body.cascadeId}`, { token: t.token })).body;
       await new Promise((ok) => setTimeout(ok, 25));
