@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CASCADE_TASKS } from '../../functions/workflow/cascade-workflow.ts';
+import type { BusEvent } from '../../infra/local/event-bus/put-events.ts';
+import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
+import { unique } from '../support/ids.ts';
+import { startLocalApi, type LocalApi } from '../support/local-api.ts';
+
+const mno: SimulatedMno = { id: `events-${unique()}`, name: 'events', style: 'rest-oauth2', plmns: ['262-91'], countries: ['DE'], capabilities: ['data.apns'] };
+const fast = Object.fromEntries(Object.keys(CASCADE_TASKS).map((state) => [state, 5]));
+
+let api: LocalApi;
+const seen: BusEvent[] = [];
+beforeAll(async () => {
+  api = await startLocalApi({ mnos: [mno], stepFunctions: { waitTimeOverrides: { WaitForJob: 5, BackOffBeforeResubmit: 5 }, retryIntervalOverrides: fast } });
+  api.runtime.bus.subscribe((e) => seen.push(e));
+});
+afterAll(() => api.stop());
+
+const until = async (done: () => boolean, what: string) => {
+  for (const deadline = Date.now() + 30_000; !done(); await new Promise((ok) => setTimeout(ok, 20)))
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+};
+
+describe('domain events on the bus, as integrations receive them', () => {
+  it('a SIM command and a policy publish each reach the bus once per event id, in stream order', async () => {
+    const t = await api.tenant('sims:write sims:read policies:write policies:read');
+    await api.call('PUT', '/v1/enterprise/mnos', { token: t.token, body: { mnos: [mno.id] } });
+    const sim = api.newSim();
+    const registered = await api.call('POST', '/v1/sims', { token: t.token, body: { ...sim, profiles: [{ ...sim.profiles[0]!, mno: mno.id }] } });
+    expect(registered.status).toBe(201);
+    await api.call('POST', `/v1/sims/${sim.eid}/activate`, { token: t.token });
+    await api.call('PUT', '/v1/policies/p1', { token: t.token, body: { data: { apns: ['iot.events'] } } });
+    const { cascadeId } = (await api.call('POST', '/v1/policies/p1/publish', { token: t.token })).body;
+
+    const mine = () => seen.filter((e) => (e.detail as { tenant: string | null }).tenant === t.id);
+    const types = () => mine().map((e) => e['detail-type']);
+    await until(() => types().filter((x) => x === 'CascadeCompleted').length === 2, 'two cascades to complete');
+    await api.runtime.bus.idle();
+
+    const ids = mine().map((e) => (e.detail as { eventId: string }).eventId);
+    expect(new Set(ids).size).toBe(ids.length);
+    const simEvents = mine().filter((e) => (e.detail as { streamId: string }).streamId.endsWith(`#SIM#${sim.eid}`));
+    expect(simEvents.map((e) => e['detail-type'])).toEqual(['SimRegistered', 'SimActivated', 'SimStateObserved']);
+    expect(types()).toEqual(expect.arrayContaining(['EnterpriseMnosChosen', 'PolicyDraftSet', 'PolicyPublished', 'CascadeStarted', 'CascadeTargetVerified', 'CascadeCompleted']));
+    const published = mine().find((e) => e['detail-type'] === 'PolicyPublished')!;
+    expect(published).toMatchObject({ source: 'switchboard', detail: { data: { policyId: 'p1', version: 1, cascadeId } } });
+    expect(JSON.stringify(mine())).not.toMatch(/secret|password|clientSecret|apiKey/i);
+  });
+});
