@@ -1,0 +1,113 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EVENT_FUNCTIONS, type EventFunction } from '../../functions/events/rules.ts';
+import { ROUTES, type Route } from '../../functions/http/routes.ts';
+import { CASCADE_TASKS, type CascadeTaskName } from '../../functions/workflow/cascade-workflow.ts';
+
+/** The repository root (bundling's project root, where package-lock.json is). */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * What a handler does with the event store: `probe` reads one item (GetItem), `read` loads
+ * streams (Query), `append` adds a commit (PutItem with a condition). Never more: the event
+ * store is append-only by IAM.
+ */
+export type EventStoreAccess = 'probe' | 'read' | 'append';
+
+export const EVENT_STORE_ACTIONS: Record<EventStoreAccess, readonly string[]> = {
+  probe: ['dynamodb:GetItem'],
+  read: ['dynamodb:Query'],
+  append: ['dynamodb:Query', 'dynamodb:PutItem'],
+};
+
+/** Powertools idempotency records: read, claim, complete and release an Idempotency-Key. */
+export const IDEMPOTENCY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
+
+export interface HandlerSpec {
+  /** Construct id, unique in a stack. */
+  id: string;
+  /** Absolute path of the module and its exported handler. */
+  entry: string;
+  handler: string;
+  kind: 'http' | 'task' | 'event' | 'stream';
+  eventStore?: EventStoreAccess;
+  idempotency?: boolean;
+  /** Starts cascade executions (states:StartExecution on the cascade state machine). */
+  startsCascades?: boolean;
+  /** Publishes to the bus (events:PutEvents). */
+  publishes?: boolean;
+  timeoutSeconds: number;
+}
+
+const pascal = (s: string) =>
+  s
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase())
+    .join('');
+
+/** `POST /v1/sims/{eid}/activate` → `HttpPostV1SimsEidActivate`. */
+export const routeFunctionId = (route: Pick<Route, 'method' | 'path'>) => `Http${pascal(route.method)}${pascal(route.path)}`;
+export const taskFunctionId = (task: CascadeTaskName) => `Task${task}`;
+export const eventFunctionId = (fn: EventFunction) => `Event${pascal(fn)}`;
+export const FORWARDER_ID = 'StreamForwarder';
+
+/**
+ * What a route's handler touches, from how functions/http/http-handler.ts builds it: every route
+ * loads streams (and checks the caller's tenant); writes (POST, PUT) append; POSTs keep
+ * idempotency records. Two routes touch less: /health reads one item, the event catalogue nothing.
+ */
+const routeAccess = (route: Route): Pick<HandlerSpec, 'eventStore' | 'idempotency'> => {
+  if (route.entry === 'health.ts') return { eventStore: 'probe' };
+  if (route.entry === 'events/schemas.ts') return {};
+  return { eventStore: route.method === 'GET' ? 'read' : 'append', idempotency: route.method === 'POST' };
+};
+
+export const ROUTE_HANDLERS: readonly (HandlerSpec & { route: Route })[] = ROUTES.map((route) => ({
+  id: routeFunctionId(route),
+  entry: join(ROOT, 'functions/http', route.entry),
+  handler: route.handler,
+  kind: 'http',
+  route,
+  timeoutSeconds: 10,
+  ...routeAccess(route),
+}));
+
+export const TASK_HANDLERS: readonly (HandlerSpec & { task: CascadeTaskName; substitution: string })[] = (
+  Object.entries(CASCADE_TASKS) as [CascadeTaskName, (typeof CASCADE_TASKS)[CascadeTaskName]][]
+).map(([task, t]) => ({
+  id: taskFunctionId(task),
+  entry: join(ROOT, 'functions/workflow', t.entry),
+  handler: t.handler,
+  kind: 'task',
+  task,
+  substitution: t.substitution,
+  // Each step reads the cascade (and its policy, SIM, MNOs) and appends its outcome.
+  eventStore: 'append',
+  // The ASL's own TimeoutSeconds (60–120 s) bound the steps; the Lambda's is the backstop.
+  timeoutSeconds: 120,
+}));
+
+export const EVENT_HANDLERS: readonly (HandlerSpec & { name: EventFunction })[] = (
+  Object.entries(EVENT_FUNCTIONS) as [EventFunction, (typeof EVENT_FUNCTIONS)[EventFunction]][]
+).map(([name, f]) => ({
+  id: eventFunctionId(name),
+  entry: join(ROOT, 'functions/events', f.entry),
+  handler: f.handler,
+  kind: 'event',
+  name,
+  timeoutSeconds: 30,
+  // start-cascade-execution only starts an execution; plan-sim-cascade records a cascade.
+  ...(name === 'start-cascade-execution' ? { startsCascades: true } : { eventStore: 'append' as const }),
+}));
+
+export const FORWARDER: HandlerSpec = {
+  id: FORWARDER_ID,
+  entry: join(ROOT, 'functions/streams/forwarder.ts'),
+  handler: 'handler',
+  kind: 'stream',
+  publishes: true,
+  timeoutSeconds: 60,
+};
+
+export const ALL_HANDLERS: readonly HandlerSpec[] = [...ROUTE_HANDLERS, ...TASK_HANDLERS, ...EVENT_HANDLERS, FORWARDER];

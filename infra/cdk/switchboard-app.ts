@@ -1,0 +1,45 @@
+import { App, Validations, type AppProps } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { EventStoreKeyStack } from './event-store-key-stack.ts';
+import { SwitchboardRegionStack } from './region-stack.ts';
+import { readSettings } from './settings.ts';
+
+export const regionStackName = (region: string) => `Switchboard-${region}`;
+export const keyStackName = (region: string) => `Switchboard-EventStoreKey-${region}`;
+
+/**
+ * The whole deployment: the secondary region's event-store key, then the primary regional stack
+ * (which owns the global table), then the secondary regional stack. cdk-nag's AwsSolutions pack
+ * validates the app at synthesis.
+ */
+export const switchboardApp = (props: AppProps = {}) => {
+  // Cross-stack references (the replica key, same region) stay strong: the key's stack must not
+  // drop an export the secondary stack still uses.
+  const app = new App({ ...props, context: { '@aws-cdk/core:defaultCrossStackReferences': 'strong', ...props.context } });
+  const settings = readSettings(app);
+  const account = process.env.CDK_DEFAULT_ACCOUNT;
+  const env = (region: string) => ({ account, region });
+
+  const key = new EventStoreKeyStack(app, keyStackName(settings.secondaryRegion), {
+    env: env(settings.secondaryRegion),
+    description: 'Switchboard: the event store replica key in the secondary region (deploy first)',
+  });
+  const primary = new SwitchboardRegionStack(app, regionStackName(settings.primaryRegion), {
+    env: env(settings.primaryRegion),
+    description: 'Switchboard: primary region (owns the event store global table)',
+    settings,
+    role: 'primary',
+  });
+  primary.addStackDependency(key, 'the replica is encrypted with the secondary region key');
+  const secondary = new SwitchboardRegionStack(app, regionStackName(settings.secondaryRegion), {
+    env: env(settings.secondaryRegion),
+    description: 'Switchboard: secondary region (event store replica)',
+    settings,
+    role: 'secondary',
+    replicaKey: key.key,
+  });
+  secondary.addStackDependency(primary, 'the replica and its stream exist once the primary stack is deployed');
+
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, settings, key, primary, secondary };
+};
