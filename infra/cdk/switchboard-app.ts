@@ -10,9 +10,9 @@ export const keyStackName = (region: string) => `Switchboard-EventStoreKey-${reg
 /**
  * The whole deployment: the secondary region's event-store key, then the primary regional stack
  * (which owns the global table), then the secondary regional stack. cdk-nag's AwsSolutions pack
- * validates the app at synthesis.
+ * validates the app at synthesis (a finding that is not acknowledged fails it).
  */
-export const switchboardApp = (props: AppProps = {}) => {
+export const switchboardApp = (props: AppProps = {}, options: { nag?: boolean } = {}) => {
   // Cross-stack references (the replica key, same region) stay strong: the key's stack must not
   // drop an export the secondary stack still uses.
   const app = new App({ ...props, context: { '@aws-cdk/core:defaultCrossStackReferences': 'strong', ...props.context } });
@@ -40,6 +40,6 @@ export const switchboardApp = (props: AppProps = {}) => {
   });
   secondary.addStackDependency(primary, 'the replica and its stream exist once the primary stack is deployed');
 
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  if (options.nag !== false) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, settings, key, primary, secondary };
 };
