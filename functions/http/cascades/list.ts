@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { dynamodb } from '../../config.ts';
+import { CASCADE_SORT_KEY, decodeCursor, listCascades } from '../../read-models/queries.ts';
+import { readModelsTableName } from '../../read-models/table.ts';
+import { httpHandler } from '../http-handler.ts';
+import { validationProblem } from '../problem.ts';
+import { json } from '../responses.ts';
+
+const Query = z.object({
+  status: z.enum(['running', 'succeeded', 'partial', 'failed']).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,200}$/, 'not a cursor this API gave')
+    .transform(decodeCursor)
+    .refine((key) => CASCADE_SORT_KEY.test(key), 'not a cursor this API gave')
+    .optional(),
+});
+
+const table = readModelsTableName();
+
+/**
+ * GET /v1/cascades[?status=running][&limit=&cursor=]: the tenant's cascades, newest first, from the
+ * read model; each as GET /v1/cascades/{id} shows it, with `summary` (targets per status),
+ * `startedAt` and `updatedAt`. Eventually consistent; `nextCursor` while more may follow.
+ */
+export const handler = httpHandler('GET /v1/cascades', async (request) => {
+  const query = Query.safeParse(request.queryStringParameters ?? {});
+  if (!query.success) throw validationProblem(query.error, '/query');
+  const { cursor, ...filters } = query.data;
+  return json(200, await listCascades(dynamodb, table, request.caller.tenant, { ...filters, after: cursor }));
+});

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { MnoId } from '../../../domain/identifiers/index.ts';
+import { dynamodb } from '../../config.ts';
+import { decodeCursor, listSims } from '../../read-models/queries.ts';
+import { readModelsTableName } from '../../read-models/table.ts';
+import { httpHandler } from '../http-handler.ts';
+import type { RouteKey } from '../routes.ts';
+import { validationProblem } from '../problem.ts';
+import { json } from '../responses.ts';
+
+const Query = z.object({
+  state: z.enum(['inventory', 'active', 'suspended', 'terminated']).optional(),
+  mno: MnoId.optional(),
+  label: z.string().min(1).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a cursor this API gave')
+    .transform(decodeCursor)
+    .refine((eid) => /^\d{32}$/.test(eid), 'not a cursor this API gave')
+    .optional(),
+});
+
+const table = readModelsTableName();
+
+/**
+ * GET /v1/sims[?state=&mno=&label=&limit=&cursor=]: the tenant's SIMs in EID order, from the read
+ * model (eventually consistent: a command shows here once the projector has seen it). `nextCursor`
+ * is present while more may follow; a page can hold fewer than `limit` items when a filter
+ * matches few SIMs.
+ */
+// The route enters the route table with this handler; until then its key is not a RouteKey.
+export const handler = httpHandler('GET /v1/sims' as string as RouteKey, async (request) => {
+  const query = Query.safeParse(request.queryStringParameters ?? {});
+  if (!query.success) throw validationProblem(query.error, '/query');
+  const { cursor, ...filters } = query.data;
+  return json(200, await listSims(dynamodb, table, request.caller.tenant, { ...filters, after: cursor }));
+});

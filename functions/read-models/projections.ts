@@ -1,0 +1,101 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { cascadeDecider, type CascadeState } from '../../domain/cascade/decider.ts';
+import { CascadeEvents, type CascadeEvent } from '../../domain/cascade/events.ts';
+import type { RecordedEvent } from '../../domain/event-store.ts';
+import { mnoDecider, unavailableReason, type MnoState } from '../../domain/mno/decider.ts';
+import { MnoEvents, type MnoEvent } from '../../domain/mno/events.ts';
+import { simDecider, type SimState } from '../../domain/sim/decider.ts';
+import { SimEvents, type SimEvent } from '../../domain/sim/events.ts';
+
+/**
+ * One kind of read-model row: which event-store streams it projects, the state it folds from
+ * their events (the aggregate's own decider, so a row never disagrees with the aggregate), and
+ * how that state is listed. Pure: the projector and the rebuild share it, so they agree exactly.
+ */
+export interface Projection<S> {
+  /** For a stream it projects: the list its row belongs to (`T#<tenant>#SIM`) and the stream's id in it. */
+  match(streamId: string): { list: string; id: string } | undefined;
+  readonly initial: S;
+  /** `time` is the time of the commit the event belongs to. */
+  evolve(state: S, event: RecordedEvent, time: string): S;
+  /** The row's status and sort key, and what list queries filter on; undefined while there is nothing to list. */
+  index(state: S): { status: string; sortKey: string; attributes: Record<string, AttributeValue> } | undefined;
+}
+
+const strings = (values: readonly string[]): AttributeValue => ({ L: values.map((S) => ({ S })) });
+
+/** Events of types a decider knows; others (a later schema, read by an older projector) change nothing. */
+const known = (catalogue: object, event: RecordedEvent) => Object.hasOwn(catalogue, event.type);
+
+/** Labels, where an event carries them (`labels` on registration, once SIMs have them). */
+const labelsOf = (data: unknown): string[] | undefined => {
+  const labels = (data as { labels?: unknown } | null)?.labels;
+  return Array.isArray(labels) && labels.every((l) => typeof l === 'string') ? labels : undefined;
+};
+
+const tenantStream = (kind: string) => {
+  const pattern = new RegExp(`^T#([^#]+)#${kind}#([^#]+)$`);
+  return (streamId: string) => {
+    const m = pattern.exec(streamId);
+    return m ? { list: `T#${m[1]}#${kind}`, id: m[2]! } : undefined;
+  };
+};
+
+export interface SimRow {
+  sim: SimState;
+  labels: string[];
+}
+
+export const simProjection: Projection<SimRow> = {
+  match: tenantStream('SIM'),
+  initial: { sim: simDecider.initialState, labels: [] },
+  evolve: (row, event) => ({
+    sim: known(SimEvents, event) ? simDecider.evolve(row.sim, event as unknown as SimEvent) : row.sim,
+    labels: labelsOf(event.data) ?? row.labels,
+  }),
+  index: ({ sim, labels }) =>
+    sim.status === 'unregistered'
+      ? undefined
+      : { status: sim.status, sortKey: sim.eid, attributes: { mnos: strings([...new Set(sim.profiles.map((p) => p.mno))]), labels: strings(labels) } },
+};
+
+export interface CascadeRow {
+  cascade: CascadeState;
+  /** When it was started: lists show the newest first. */
+  startedAt: string;
+}
+
+export const cascadeProjection: Projection<CascadeRow> = {
+  match: tenantStream('CASCADE'),
+  initial: { cascade: cascadeDecider.initialState, startedAt: '' },
+  evolve: (row, event, time) => ({
+    cascade: known(CascadeEvents, event) ? cascadeDecider.evolve(row.cascade, event as unknown as CascadeEvent) : row.cascade,
+    startedAt: event.type === 'CascadeStarted' ? time : row.startedAt,
+  }),
+  index: ({ cascade, startedAt }) =>
+    cascade.status === 'none' ? undefined : { status: cascade.status, sortKey: `${startedAt}#${cascade.cascadeId}`, attributes: {} },
+};
+
+export const mnoProjection: Projection<MnoState> = {
+  match: (streamId) => {
+    const m = /^MNO#([^#]+)$/.exec(streamId);
+    return m ? { list: 'MNO', id: m[1]! } : undefined;
+  },
+  initial: mnoDecider.initialState,
+  evolve: (state, event) => (known(MnoEvents, event) ? mnoDecider.evolve(state, event as unknown as MnoEvent) : state),
+  index: (state) =>
+    state.status === 'unknown'
+      ? undefined
+      : { status: state.status, sortKey: state.registration.id, attributes: { available: { BOOL: unavailableReason(state) === undefined } } },
+};
+
+const PROJECTIONS = [simProjection, cascadeProjection, mnoProjection] as readonly Projection<unknown>[];
+
+/** The projection of a stream and the stream's place in its list, or undefined for streams no read model shows. */
+export const projectionOf = (streamId: string) => {
+  for (const projection of PROJECTIONS) {
+    const match = projection.match(streamId);
+    if (match) return { projection, ...match };
+  }
+  return undefined;
+};
