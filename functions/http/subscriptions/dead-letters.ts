@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { eventStore } from '../../config.ts';
+import { deadLettersOf, redeliver as redeliverOnce } from '../../webhooks/dead-letters.ts';
+import { httpHandler } from '../http-handler.ts';
+import { bodyOf, commandContext } from '../request.ts';
+import { json } from '../responses.ts';
+import { eventIdParam, subscriptionOfRequest, subscriptionRoute, webhookPorts } from './params.ts';
+
+/** GET /v1/subscriptions/{subscriptionId}/dead-letters: deliveries that failed every attempt, oldest first. */
+export const list = httpHandler(subscriptionRoute('GET /v1/subscriptions/{subscriptionId}/dead-letters'), async (request) => {
+  const subscription = await subscriptionOfRequest(request);
+  return json(200, { items: await deadLettersOf({ store: eventStore }, request.caller.tenant, subscription.id) });
+});
+
+/**
+ * POST /v1/subscriptions/{subscriptionId}/dead-letters/{eventId}/redeliver → 202 after one attempt,
+ * made now: `delivered` says how it went (recorded as WebhookRedelivered, or parked again with the
+ * attempt counted, `deadLetter` as it now stands). Not parked (any more) → 404.
+ */
+export const redeliver = httpHandler(subscriptionRoute('POST /v1/subscriptions/{subscriptionId}/dead-letters/{eventId}/redeliver'), async (request) => {
+  bodyOf(request, z.strictObject({}), {});
+  const subscription = await subscriptionOfRequest(request);
+  const outcome = await redeliverOnce(webhookPorts(), request.caller.tenant, subscription, eventIdParam(request), commandContext(request));
+  return json(202, outcome);
+});

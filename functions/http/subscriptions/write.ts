@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { subscriptionsDecider } from '../../../domain/subscription/decider.ts';
+import { SubscriptionId } from '../../../domain/subscription/events.ts';
+import { SubscriptionRequest } from '../../../domain/subscription/request.ts';
+import { executeCommand } from '../../command.ts';
+import { eventStore } from '../../config.ts';
+import { urlPolicyFromEnv } from '../../webhooks/ports.ts';
+import { newSigningSecret } from '../../webhooks/signature.ts';
+import { webhookSecretsFromEnv } from '../../webhooks/secrets.ts';
+import { subscriptionsStream } from '../../webhooks/streams.ts';
+import { httpHandler } from '../http-handler.ts';
+import { problem, validationProblem } from '../problem.ts';
+import { bodyOf, commandContext } from '../request.ts';
+import { json } from '../responses.ts';
+import { subscriptionRoute, subscriptionView } from './params.ts';
+
+/**
+ * POST /v1/subscriptions `{ url, eventTypes }` → 201 with the signing secret, the only time it is
+ * shown. The secret goes to the secret store before the subscription exists, so the delivery
+ * worker always finds it; it is never in an event. An Idempotency-Key is refused here: the stored
+ * first response would keep the secret in the idempotency table (list to see whether a retried
+ * create went through, and delete a duplicate).
+ */
+export const create = httpHandler(subscriptionRoute('POST /v1/subscriptions'), async (request) => {
+  if (request.headers['idempotency-key'] !== undefined)
+    throw problem(400, 'idempotency-key-not-supported', 'creating a subscription returns its secret once and never stores that response: send it without Idempotency-Key');
+  const { url, eventTypes } = bodyOf(request, SubscriptionRequest(urlPolicyFromEnv()));
+  const tenant = request.caller.tenant;
+  const id = randomUUID();
+  const secret = newSigningSecret();
+  await webhookSecretsFromEnv().put(tenant, id, secret);
+  const subscription = { id, url, eventTypes };
+  await executeCommand(eventStore, subscriptionsDecider, subscriptionsStream(tenant), { type: 'CreateSubscription', subscription }, { ...commandContext(request), expectedVersion: undefined });
+  return json(201, { ...subscriptionView(subscription), secret }, { location: `/v1/subscriptions/${id}`, 'cache-control': 'no-store' });
+});
+
+/** DELETE /v1/subscriptions/{subscriptionId} → 204; recorded as SubscriptionDeleted, and deleting again is a 204 too. */
+export const remove = httpHandler(subscriptionRoute('DELETE /v1/subscriptions/{subscriptionId}'), async (request) => {
+  const id = SubscriptionId.safeParse(request.pathParameters?.subscriptionId);
+  if (!id.success) throw validationProblem(id.error, '/path/subscriptionId');
+  const context = { ...commandContext(request), expectedVersion: undefined };
+  await executeCommand(eventStore, subscriptionsDecider, subscriptionsStream(request.caller.tenant), { type: 'DeleteSubscription', id: id.data }, context);
+  return { statusCode: 204 };
+});

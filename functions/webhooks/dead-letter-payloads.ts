@@ -1,0 +1,33 @@
+import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { tableName } from '../tables.ts';
+import { WEBHOOK_DEAD_LETTERS_TABLE } from './dead-letter-table.ts';
+import type { WebhookEvent } from './event.ts';
+import { subscriptionStream } from './streams.ts';
+
+/**
+ * The events of parked deliveries, kept for redelivery (a port). Not in the event store: a parked
+ * event would be published again inside WebhookDeliveryParked and could outgrow EventBridge's
+ * 256 KB. An event holds only the tenant's own data and never a secret. DynamoDB everywhere (the
+ * same adapter against DynamoDB Local); see dead-letter-table.ts.
+ */
+export interface DeadLetterPayloads {
+  put(tenant: string, subscriptionId: string, event: WebhookEvent, eventId: string): Promise<void>;
+  get(tenant: string, subscriptionId: string, eventId: string): Promise<WebhookEvent | undefined>;
+}
+
+export const dynamoDbDeadLetterPayloads = (client: DynamoDBClient, table = tableName(WEBHOOK_DEAD_LETTERS_TABLE)): DeadLetterPayloads => ({
+  async put(tenant, subscriptionId, event, eventId) {
+    await client.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: { pk: { S: subscriptionStream(tenant, subscriptionId) }, eventId: { S: eventId }, event: { S: JSON.stringify(event) } },
+      }),
+    );
+  },
+  async get(tenant, subscriptionId, eventId) {
+    const { Item } = await client.send(
+      new GetItemCommand({ TableName: table, Key: { pk: { S: subscriptionStream(tenant, subscriptionId) }, eventId: { S: eventId } }, ConsistentRead: true }),
+    );
+    return Item?.event?.S ? (JSON.parse(Item.event.S) as WebhookEvent) : undefined;
+  },
+});

@@ -1,0 +1,55 @@
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TenantId } from '../../domain/identifiers/index.ts';
+import { SubscriptionId } from '../../domain/subscription/events.ts';
+
+/**
+ * Where the subscriptions' signing secrets are kept (a port). The API writes a secret when the
+ * subscription is created; the delivery worker reads it to sign. A secret never enters an event,
+ * a log line, an error or any response but the one that created it.
+ *
+ * In AWS this would be Secrets Manager (one secret per subscription, named
+ * `switchboard/webhooks/<tenant>/<id>`, encrypted with the stack's KMS key, readable by the
+ * delivery worker and the redeliver route only); that adapter is not written yet.
+ */
+export interface WebhookSecrets {
+  put(tenant: string, subscriptionId: string, secret: string): Promise<void>;
+  /** The secret, or undefined when none is stored. */
+  get(tenant: string, subscriptionId: string): Promise<string | undefined>;
+}
+
+/** A path that cannot leave the directory: both parts are validated identifiers. */
+const fileOf = (dir: string, tenant: string, id: string) => {
+  if (!TenantId.safeParse(tenant).success || !SubscriptionId.safeParse(id).success) throw new Error('not a tenant and subscription id');
+  return join(dir, tenant, `${id}.json`);
+};
+
+/**
+ * The local secret store: one JSON file per subscription, `<dir>/<tenant>/<id>.json`, mode 0600
+ * in directories of mode 0700, written to a temporary file and renamed into place.
+ */
+export const fileWebhookSecrets = (dir: string): WebhookSecrets => ({
+  async put(tenant, id, secret) {
+    const file = fileOf(dir, tenant, id);
+    await mkdir(join(dir, tenant), { recursive: true, mode: 0o700 });
+    const temporary = `${file}.${process.pid}.tmp`;
+    await writeFile(temporary, JSON.stringify({ secret }), { mode: 0o600, flag: 'w' });
+    await chmod(temporary, 0o600);
+    await rename(temporary, file);
+  },
+  async get(tenant, id) {
+    try {
+      return (JSON.parse(await readFile(fileOf(dir, tenant, id), 'utf8')) as { secret?: string }).secret;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  },
+});
+
+/** The store this process is configured with: WEBHOOK_SECRETS_DIR locally (no AWS adapter yet). */
+export const webhookSecretsFromEnv = (): WebhookSecrets => {
+  const dir = process.env.WEBHOOK_SECRETS_DIR;
+  if (!dir) throw new Error('WEBHOOK_SECRETS_DIR is not set: no webhook secret store is configured');
+  return fileWebhookSecrets(dir);
+};
