@@ -1,3 +1,5 @@
+import { WEBHOOK_DEAD_LETTERS_TABLE } from './webhooks/dead-letter-table.ts';
+
 /**
  * The tables, one definition for the CDK app and the local runtime. Handlers find a table's name
  * in `envVar`; `name` is the default (and the local runtime's choice).
@@ -31,6 +33,8 @@ export const TABLES = {
     timeToLiveAttribute: 'expiration',
     scope: 'regional',
   },
+  /** Events of parked webhook deliveries, kept for redelivery (functions/webhooks). */
+  webhookDeadLetters: WEBHOOK_DEAD_LETTERS_TABLE,
 } as const satisfies Record<string, TableDefinition>;
 
 export const tableName = (t: TableDefinition) => process.env[t.envVar] ?? t.name;

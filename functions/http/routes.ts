@@ -46,6 +46,11 @@ export const ROUTES = [
   { method: 'GET', path: '/v1/policies/{policyId}', entry: 'policies/read.ts', handler: 'get', scopes: ['policies:read'], tenant: true },
   { method: 'GET', path: '/v1/policies/{policyId}/versions/{version}', entry: 'policies/read.ts', handler: 'version', scopes: ['policies:read'], tenant: true },
   { method: 'GET', path: '/v1/policies/{policyId}/versions/{version}/effective', entry: 'policies/read.ts', handler: 'effective', scopes: ['policies:read'], tenant: true },
+  { method: 'POST', path: '/v1/subscriptions', entry: 'subscriptions/write.ts', handler: 'create', scopes: ['integrations:write'], tenant: true },
+  { method: 'GET', path: '/v1/subscriptions', entry: 'subscriptions/read.ts', handler: 'list', scopes: ['integrations:read', 'integrations:write'], tenant: true },
+  { method: 'DELETE', path: '/v1/subscriptions/{subscriptionId}', entry: 'subscriptions/write.ts', handler: 'remove', scopes: ['integrations:write'], tenant: true },
+  { method: 'GET', path: '/v1/subscriptions/{subscriptionId}/dead-letters', entry: 'subscriptions/dead-letters.ts', handler: 'list', scopes: ['integrations:read', 'integrations:write'], tenant: true },
+  { method: 'POST', path: '/v1/subscriptions/{subscriptionId}/dead-letters/{eventId}/redeliver', entry: 'subscriptions/dead-letters.ts', handler: 'redeliver', scopes: ['integrations:write'], tenant: true },
   { method: 'GET', path: '/v1/events/schemas', entry: 'events/schemas.ts', handler: 'handler', scopes: [], tenant: false },
 ] as const satisfies readonly Route[];
 

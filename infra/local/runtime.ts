@@ -11,6 +11,7 @@ import { startCascadeEngine } from './cascade-engine.ts';
 import { startStreamPoller, type StreamHandler } from './stream-poller.ts';
 import { EVENT_FUNCTIONS, type EventFunction } from '../../functions/events/rules.ts';
 import { createEventBus, type EventBus } from './event-bus/bus.ts';
+import { startLocalWebhooks, type LocalWebhooks } from './webhooks/index.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { MnoSimulator } from './mno-simulators/index.ts';
 import { DEFAULT_SIMULATED_MNOS, startSimulatedMnos, type SimulatedMno } from './simulated-mnos.ts';
@@ -34,6 +35,8 @@ export interface RuntimeOptions {
   stepFunctions?: RunOptions['overrides'];
   /** false: no stream handlers run (nothing is published, no SIM change reaches the MNOs); for benchmarks of the command path. */
   streams?: boolean | undefined;
+  /** Delays before each webhook retry (default 1 s, 2 s, 4 s, 8 s, 30 s, then parked); tests pass shorter ones. */
+  webhookRetryDelaysMs?: readonly number[] | undefined;
 }
 
 export interface Runtime {
@@ -43,6 +46,8 @@ export interface Runtime {
   simulators: Map<string, MnoSimulator>;
   cascades: { engine: LocalStepFunctionsEngine; stateMachineArn: string; endpoint: string };
   bus: EventBus;
+  /** The bus's `webhooks` target: `idle()` waits for deliveries and their retries. */
+  webhooks: LocalWebhooks;
   /** The stream handlers' feed: `discard()` drops records until `resume()` (benchmarks of the command path). */
   streams: { discard(): void; resume(): void };
   stop(): Promise<void>;
@@ -85,6 +90,11 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     const mnos = await startSimulatedMnos(new DynamoDbEventStore(client, tableName(TABLES.events)), options.mnos ?? DEFAULT_SIMULATED_MNOS, credentialsFile);
     stops.push(mnos.stop, async () => client.destroy());
 
+    // Webhooks: http to loopback allowed (local receivers), secrets in a 0600 file per subscription.
+    Object.assign(process.env, { SWITCHBOARD_ALLOW_HTTP_WEBHOOKS: 'loopback', WEBHOOK_SECRETS_DIR: resolve(options.dataDir, 'webhook-secrets') });
+    const webhooks = startLocalWebhooks({ store: new DynamoDbEventStore(client, tableName(TABLES.events)), dynamodb: client, retryDelaysMs: options.webhookRetryDelaysMs });
+    stops.push(webhooks.stop);
+
     // The event bus with the shared rules; its function targets are the Lambda handlers CDK wires to them.
     const bus = createEventBus({
       targets: {
@@ -96,7 +106,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
           const module = (await import(resolve(functionsDir, '../events', fn.entry))) as Record<string, (e: unknown, c: unknown) => Promise<unknown>>;
           await module[fn.handler]!(event, lambdaContext(name, event.id));
         },
-        webhooks: async () => undefined,
+        webhooks: (event) => webhooks.deliver(event),
         archive: async () => undefined,
       },
     });
@@ -144,6 +154,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       issuer,
       simulators: mnos.simulators,
       bus,
+      webhooks,
       streams: { discard: poller.discard, resume: poller.resume },
       cascades: { engine: cascades.engine, stateMachineArn: cascades.stateMachineArn, endpoint: cascades.endpoint },
       stop: async () => {

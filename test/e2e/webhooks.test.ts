@@ -1,57 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbEventStore } from '../../functions/event-store/dynamodb-event-store.ts';
-import { ROUTES, routeKey, type Route } from '../../functions/http/routes.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscriptionsStream } from '../../functions/webhooks/streams.ts';
 import type { WebhookEvent } from '../../functions/webhooks/event.ts';
-import { createDeadLetterTable } from '../../infra/local/webhooks/dead-letter-table.ts';
-import { startLocalWebhooks, type LocalWebhooks } from '../../infra/local/webhooks/index.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../infra/local/webhooks/receiver.ts';
-import type { LocalApi } from '../support/local-api.ts';
-
-// Until these entries are in functions/http/routes.ts, this file adds them before the gateway
-// (imported below, dynamically) compiles the table. Once they are, this loop does nothing.
-const SUBSCRIPTION_ROUTES: Route[] = [
-  { method: 'POST', path: '/v1/subscriptions', entry: 'subscriptions/write.ts', handler: 'create', scopes: ['integrations:write'], tenant: true },
-  { method: 'GET', path: '/v1/subscriptions', entry: 'subscriptions/read.ts', handler: 'list', scopes: ['integrations:read', 'integrations:write'], tenant: true },
-  { method: 'DELETE', path: '/v1/subscriptions/{subscriptionId}', entry: 'subscriptions/write.ts', handler: 'remove', scopes: ['integrations:write'], tenant: true },
-  { method: 'GET', path: '/v1/subscriptions/{subscriptionId}/dead-letters', entry: 'subscriptions/dead-letters.ts', handler: 'list', scopes: ['integrations:read', 'integrations:write'], tenant: true },
-  { method: 'POST', path: '/v1/subscriptions/{subscriptionId}/dead-letters/{eventId}/redeliver', entry: 'subscriptions/dead-letters.ts', handler: 'redeliver', scopes: ['integrations:write'], tenant: true },
-];
-for (const r of SUBSCRIPTION_ROUTES) if (!ROUTES.some((x) => routeKey(x) === routeKey(r))) (ROUTES as unknown as Route[]).push(r);
+import { startLocalApi, type LocalApi } from '../support/local-api.ts';
 
 const SCOPES = 'sims:write sims:read integrations:write integrations:read';
 let api: LocalApi;
 const seen: WebhookEvent[] = [];
 const receivers: WebhookReceiver[] = [];
 
-/** The runtime's own webhooks target once it is wired (runtime.webhooks), else one this file feeds from the bus. */
-const delivery = () => (api.runtime as { webhooks?: LocalWebhooks }).webhooks ?? ownDelivery!;
-let ownDelivery: LocalWebhooks | undefined;
+const delivery = () => api.runtime.webhooks;
 
 beforeAll(async () => {
-  const client = new DynamoDBClient({});
-  Object.assign(process.env, {
-    SWITCHBOARD_ALLOW_HTTP_WEBHOOKS: 'loopback',
-    WEBHOOK_SECRETS_DIR: mkdtempSync(join(tmpdir(), 'webhook-secrets-')),
-    WEBHOOK_DEAD_LETTERS_TABLE: `switchboard-webhook-dead-letters-${randomUUID().slice(0, 8)}`,
-    WEBHOOK_RETRY_DELAYS_MS: '50,100,150,200',
-  });
-  await createDeadLetterTable(client, process.env.WEBHOOK_DEAD_LETTERS_TABLE!);
-  const { startLocalApi } = await import('../support/local-api.ts');
+  process.env.WEBHOOK_RETRY_DELAYS_MS = '50,100,150,200';
   api = await startLocalApi();
-  if (!('webhooks' in api.runtime)) ownDelivery = startLocalWebhooks({ store: new DynamoDbEventStore(client, process.env.EVENTS_TABLE!), dynamodb: client });
-  api.runtime.bus.subscribe((event) => {
-    seen.push(event);
-    ownDelivery?.deliver(event).catch(() => undefined);
-  });
+  api.runtime.bus.subscribe((event) => void seen.push(event));
 });
 afterAll(async () => {
-  await ownDelivery?.stop();
   await api?.stop();
   for (const r of receivers) await r.close();
   delete process.env.WEBHOOK_RETRY_DELAYS_MS;

@@ -43,6 +43,7 @@ export const startLocalApi = async (options: Partial<Pick<RuntimeOptions, 'mnos'
   const suffix = randomUUID().slice(0, 8);
   process.env.EVENTS_TABLE = `switchboard-events-${suffix}`;
   process.env.IDEMPOTENCY_TABLE = `switchboard-idempotency-${suffix}`;
+  process.env.WEBHOOK_DEAD_LETTERS_TABLE = `switchboard-webhook-dead-letters-${suffix}`;
   const runtime: Runtime = await startRuntime({
     port: 0,
     dataDir,
