@@ -1,3 +1,4 @@
+import { READ_MODELS_TABLE } from './read-models/table.ts';
 import { WEBHOOK_DEAD_LETTERS_TABLE } from './webhooks/dead-letter-table.ts';
 
 /**
@@ -13,6 +14,8 @@ export interface TableDefinition {
   stream?: 'NEW_IMAGE';
   /** Global (replicated to the second region) or regional. */
   scope: 'global' | 'regional';
+  /** Global secondary indexes (all attributes projected). */
+  indexes?: readonly { name: string; partitionKey: { name: string; type: 'S' | 'N' }; sortKey?: { name: string; type: 'S' | 'N' } }[];
 }
 
 export const TABLES = {
@@ -35,6 +38,8 @@ export const TABLES = {
   },
   /** Events of parked webhook deliveries, kept for redelivery (functions/webhooks). */
   webhookDeadLetters: WEBHOOK_DEAD_LETTERS_TABLE,
+  /** Read models (lists by tenant, status, MNO), projected from the event store's stream; rebuildable. */
+  readModels: READ_MODELS_TABLE,
 } as const satisfies Record<string, TableDefinition>;
 
 export const tableName = (t: TableDefinition) => process.env[t.envVar] ?? t.name;

@@ -153,6 +153,13 @@ export class SwitchboardRegionStack extends Stack {
         ...(def.sortKey ? { sortKey: attribute(def.sortKey) } : {}),
         ...(def.timeToLiveAttribute ? { timeToLiveAttribute: def.timeToLiveAttribute } : {}),
         ...(def.stream ? { dynamoStream: StreamViewType.NEW_IMAGE } : {}),
+        ...(def.indexes && {
+          globalSecondaryIndexes: def.indexes.map((index) => ({
+            indexName: index.name,
+            partitionKey: attribute(index.partitionKey),
+            ...(index.sortKey ? { sortKey: attribute(index.sortKey) } : {}),
+          })),
+        }),
         billing: Billing.onDemand(),
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         encryption: TableEncryptionV2.awsManagedKey(),

@@ -11,13 +11,24 @@ import { TABLES, type TableDefinition } from '../../functions/tables.ts';
 export const createTables = async (client: DynamoDBClient, names: (t: TableDefinition) => string) => {
   for (const table of Object.values(TABLES) as TableDefinition[]) {
     const keys = [table.partitionKey, ...(table.sortKey ? [table.sortKey] : [])];
+    const attributes = new Map([...keys, ...(table.indexes ?? []).flatMap((i) => [i.partitionKey, ...(i.sortKey ? [i.sortKey] : [])])].map((k) => [k.name, k.type]));
     try {
       await client.send(
         new CreateTableCommand({
           TableName: names(table),
           BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+          AttributeDefinitions: [...attributes].map(([name, type]) => ({ AttributeName: name, AttributeType: type })),
           KeySchema: keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+          ...(table.indexes && {
+            GlobalSecondaryIndexes: table.indexes.map((index) => ({
+              IndexName: index.name,
+              KeySchema: [
+                { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
+                ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' as const }] : []),
+              ],
+              Projection: { ProjectionType: 'ALL' as const },
+            })),
+          }),
           ...(table.stream && { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } }),
         }),
       );

@@ -129,6 +129,16 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       checkpointFile: options.inMemory ? undefined : resolve(options.dataDir, 'stream-checkpoints.json'),
     });
     stops.push(poller.stop);
+    // The projector has its own event source mapping in AWS: its own poller and positions here.
+    const projector = import(resolve(functionsDir, '../read-models/projector.ts')) as Promise<{ handler: StreamHandler }>;
+    const projections = await startStreamPoller({
+      dynamodb: client,
+      endpoint,
+      tableName: tableName(TABLES.events),
+      handlers: options.streams === false ? [] : [async (event) => (await projector).handler(event)],
+      checkpointFile: options.inMemory ? undefined : resolve(options.dataDir, 'projector-checkpoints.json'),
+    });
+    stops.push(projections.stop);
 
     const issuer = await localIssuer(options.dataDir);
     const handlers = new Map<string, Promise<Record<string, unknown>>>();
@@ -155,7 +165,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       simulators: mnos.simulators,
       bus,
       webhooks,
-      streams: { discard: poller.discard, resume: poller.resume },
+      streams: { discard: () => (poller.discard(), projections.discard()), resume: () => (poller.resume(), projections.resume()) },
       cascades: { engine: cascades.engine, stateMachineArn: cascades.stateMachineArn, endpoint: cascades.endpoint },
       stop: async () => {
         server.closeAllConnections();

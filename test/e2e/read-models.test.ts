@@ -2,24 +2,11 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createReadModelsTable } from '../../functions/read-models/table.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASCADE_TASKS } from '../../functions/workflow/cascade-workflow.ts';
 import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
-import { startStreamPoller } from '../../infra/local/stream-poller.ts';
 import { eid, iccid, imsi, unique } from '../support/ids.ts';
 import { TEST_MNOS, startLocalApi, type LocalApi } from '../support/local-api.ts';
-
-// The list routes as the route table will have them (a no-op once it does).
-vi.mock('../../functions/http/routes.ts', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../functions/http/routes.ts')>();
-  const lists = [
-    { method: 'GET', path: '/v1/sims', entry: 'sims/list.ts', handler: 'handler', scopes: ['sims:read'], tenant: true },
-    { method: 'GET', path: '/v1/cascades', entry: 'cascades/list.ts', handler: 'handler', scopes: ['policies:read'], tenant: true },
-  ] as const;
-  const ROUTES = [...lists, ...original.ROUTES.filter((r) => !lists.some((l) => l.method === r.method && l.path === r.path))];
-  return { ...original, ROUTES, routeFor: (key: string) => ROUTES.find((r) => original.routeKey(r) === key)! };
-});
 
 const run = unique();
 const rest: SimulatedMno = { id: `rest-${run}`, name: 'rest', style: 'rest-oauth2', plmns: ['262-91'], countries: ['DE'], capabilities: [] };
@@ -27,7 +14,6 @@ const fast = Object.fromEntries(Object.keys(CASCADE_TASKS).map((state) => [state
 
 let api: LocalApi;
 let client: DynamoDBClient;
-let stopPoller: () => Promise<void>;
 let acme: Awaited<ReturnType<LocalApi['tenant']>>;
 let other: Awaited<ReturnType<LocalApi['tenant']>>;
 const sims: Record<'a' | 'b' | 'c' | 'd' | 'e', string> = { a: '', b: '', c: '', d: '', e: '' };
@@ -74,13 +60,8 @@ const caughtUp = async () => {
 };
 
 beforeAll(async () => {
-  process.env.READ_MODELS_TABLE = `switchboard-read-models-${randomUUID().slice(0, 8)}`;
   api = await startLocalApi({ mnos: [rest], stepFunctions: { retryIntervalOverrides: fast } });
   client = new DynamoDBClient({});
-  await createReadModelsTable(client, process.env.READ_MODELS_TABLE);
-  // The projector as the runtime will run it: a handler of the event store's stream.
-  const { handler } = await import('../../functions/read-models/projector.ts');
-  stopPoller = (await startStreamPoller({ dynamodb: client, endpoint: api.runtime.dynamodbEndpoint, tableName: process.env.EVENTS_TABLE!, handlers: [handler] })).stop;
   [acme, other] = [await api.tenant('sims:write sims:read policies:write policies:read'), await api.tenant('sims:write sims:read')];
   expect((await api.call('PUT', '/v1/enterprise/mnos', { token: await acme.tokenFor('policies:write'), body: { mnos: [...TEST_MNOS, rest.id] } })).status).toBe(200);
   sims.a = await register(acme, [rest.id]);
@@ -97,7 +78,6 @@ beforeAll(async () => {
   await eventually(caughtUp, Boolean, 'the read model did not catch up');
 });
 afterAll(async () => {
-  await stopPoller?.();
   await api?.stop();
 });
 

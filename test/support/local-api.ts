@@ -44,6 +44,7 @@ export const startLocalApi = async (options: Partial<Pick<RuntimeOptions, 'mnos'
   process.env.EVENTS_TABLE = `switchboard-events-${suffix}`;
   process.env.IDEMPOTENCY_TABLE = `switchboard-idempotency-${suffix}`;
   process.env.WEBHOOK_DEAD_LETTERS_TABLE = `switchboard-webhook-dead-letters-${suffix}`;
+  process.env.READ_MODELS_TABLE = `switchboard-read-models-${suffix}`;
   const runtime: Runtime = await startRuntime({
     port: 0,
     dataDir,

@@ -162,7 +162,9 @@ describe('the cascade workflow, on the local engine against simulated MNOs', () 
   });
 
   it('lists running and finished cascades; a second start of the same execution name changes nothing', async () => {
-    const list = await api.call('GET', '/v1/cascades?status=succeeded', { token: tenant.token });
+    let list = await api.call('GET', '/v1/cascades?status=succeeded', { token: tenant.token });
+    for (const deadline = Date.now() + 30_000; list.body.items.length === 0 && Date.now() < deadline; await new Promise((ok) => setTimeout(ok, 25)))
+      list = await api.call('GET', '/v1/cascades?status=succeeded', { token: tenant.token }); // the list is a read model: eventually consistent
     expect(list.body.items.map((c: { status: string }) => c.status)).toEqual(['succeeded']);
     const engine = api.runtime.cascades.engine;
     const count = engine.executions.size;

@@ -20,6 +20,17 @@ beforeAll(async () => {
 });
 afterAll(() => api.stop());
 
+/** The SIM's cascades from the list (a read model: eventually consistent), once `count` of them have finished. */
+const finishedCascadesOf = async (eidValue: string, count: number) => {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const items = (await api.call('GET', '/v1/cascades?limit=100', { token: tenant.token })).body.items.filter((c: { subject: { eid?: string } }) => c.subject.eid === eidValue);
+    if (items.length === count && items.every((c: { status: string }) => c.status !== 'running')) return items;
+    if (Date.now() > deadline) throw new Error(`cascades of ${eidValue} not finished: ${JSON.stringify(items)}`);
+    await new Promise((ok) => setTimeout(ok, 25));
+  }
+};
+
 /** Polls the SIM until every hosting MNO is observed in `state`. */
 const observedAll = async (eidValue: string, mnos: string[], state: string) => {
   const deadline = Date.now() + 60_000;
@@ -58,9 +69,7 @@ describe('SIM lifecycle changes reach the MNOs hosting its profiles', () => {
     expect(terminated.state).toBe('terminated');
     expect(api.runtime.simulators.get(rest.id)!.state().sims[profiles[0]!.iccid]).toBe('DEACTIVATED');
 
-    await api.runtime.cascades.engine.idle(); // observed comes from VerifyOnMno; the cascade completes a step later
-    const cascades = (await api.call('GET', '/v1/cascades', { token: tenant.token })).body.items;
-    const simCascades = cascades.filter((c: { subject: { eid?: string } }) => c.subject.eid === id);
+    const simCascades = await finishedCascadesOf(id, 3);
     expect(simCascades.map((c: { subject: { state: string } }) => c.subject.state).sort()).toEqual(['active', 'suspended', 'terminated']);
     expect(simCascades.every((c: { status: string }) => c.status === 'succeeded')).toBe(true);
   });
@@ -79,8 +88,7 @@ describe('SIM lifecycle changes reach the MNOs hosting its profiles', () => {
     await api.runtime.cascades.engine.idle();
     expect(api.runtime.simulators.get(legacy.id)!.state().sims[iccid(n % 1e12)]).toBe('A');
     // Each change's cascade either reached the MNO or was skipped as superseded; none failed.
-    const cascades = (await api.call('GET', '/v1/cascades?limit=100', { token: tenant.token })).body.items.filter((c: { subject: { eid?: string } }) => c.subject.eid === id);
-    expect(cascades).toHaveLength(3);
+    const cascades = await finishedCascadesOf(id, 3);
     for (const c of cascades) {
       const [target] = c.targets;
       expect(target.status === 'verified' || (target.status === 'skipped' && /superseded/.test(target.lastError)), JSON.stringify(c)).toBe(true);

@@ -4,7 +4,6 @@ import { dynamodb } from '../../config.ts';
 import { decodeCursor, listSims } from '../../read-models/queries.ts';
 import { readModelsTableName } from '../../read-models/table.ts';
 import { httpHandler } from '../http-handler.ts';
-import type { RouteKey } from '../routes.ts';
 import { validationProblem } from '../problem.ts';
 import { json } from '../responses.ts';
 
@@ -29,8 +28,7 @@ const table = readModelsTableName();
  * is present while more may follow; a page can hold fewer than `limit` items when a filter
  * matches few SIMs.
  */
-// The route enters the route table with this handler; until then its key is not a RouteKey.
-export const handler = httpHandler('GET /v1/sims' as string as RouteKey, async (request) => {
+export const handler = httpHandler('GET /v1/sims', async (request) => {
   const query = Query.safeParse(request.queryStringParameters ?? {});
   if (!query.success) throw validationProblem(query.error, '/query');
   const { cursor, ...filters } = query.data;
