@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { OpsError, stepFunctionsConfig } from './endpoints.ts';
 import { executionsWatcher, findStateMachine } from './executions.ts';
+import { followEvents } from './events.ts';
 import { renderExecutions } from './render.ts';
 
 const USAGE = `usage: npm run ops -- <command> [options]
@@ -10,7 +11,7 @@ const USAGE = `usage: npm run ops -- <command> [options]
       running and recent executions of the cascade state machine, with per-MNO progress;
       --watch redraws every second until Ctrl-C
   events --follow
-      domain events as they are published (not yet)
+      domain events as the local bus routes them, one line each (--json: the whole event)
 
 Endpoints come from $SWITCHBOARD_DATA_DIR/endpoints.json (default .switchboard/), written by
 npm start; with --region, AWS itself through the SDK's default credential chain.
@@ -23,6 +24,7 @@ const { values, positionals } = (() => {
       options: {
         watch: { type: 'boolean', default: false },
         follow: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
         recent: { type: 'string', default: '5' },
         'state-machine': { type: 'string' },
         region: { type: 'string' },
@@ -77,8 +79,8 @@ const main = async () => {
   if (values.help) return void process.stdout.write(USAGE);
   if (command === 'executions') return executions();
   if (command === 'events') {
-    process.stderr.write('ops events --follow: not yet — it will follow the event bus once the local EventBridge endpoint exists.\n');
-    process.exit(2);
+    if (!values.follow) throw new OpsError('events needs --follow (the bus, live)');
+    return followEvents(values.region, values.json);
   }
   process.stderr.write(command ? `ops: unknown command ${command}\n\n${USAGE}` : USAGE);
   process.exit(2);

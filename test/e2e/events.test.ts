@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASCADE_TASKS } from '../../functions/workflow/cascade-workflow.ts';
 import type { BusEvent } from '../../infra/local/event-bus/put-events.ts';
@@ -20,6 +21,22 @@ const until = async (done: () => boolean, what: string) => {
   for (const deadline = Date.now() + 30_000; !done(); await new Promise((ok) => setTimeout(ok, 20)))
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
 };
+
+describe('npm run ops -- events --follow', () => {
+  it('prints each event the local bus routes, one line each, as it happens', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'infra/ops/cli.ts', 'events', '--follow'], { env: { ...process.env, SWITCHBOARD_DATA_DIR: api.dataDir } });
+    try {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d));
+      await new Promise((ok) => setTimeout(ok, 1500)); // the CLI connects
+      const t = await api.tenant('sims:write');
+      await until(() => out.includes('EnterpriseMnosChosen') && out.includes(t.id), 'the CLI to print the tenant\'s event');
+      expect(out.split('\n').find((l) => l.includes('EnterpriseOnboarded'))).toMatch(/^\d{4}-\d\d-\d\dT.*EnterpriseOnboarded\s+t-/);
+    } finally {
+      child.kill();
+    }
+  });
+});
 
 describe('domain events on the bus, as integrations receive them', () => {
   it('a SIM command and a policy publish each reach the bus once per event id, in stream order', async () => {

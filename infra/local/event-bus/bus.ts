@@ -121,17 +121,19 @@ export const createEventBus = (options: EventBusOptions) => {
     return { name, replayed: chosen.length };
   };
 
+  /** Every event the bus routes (replays included), as it is routed; returns the unsubscribe. */
+  const subscribe = (listener: (event: BusEvent) => void) => {
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  };
+
   return {
     putEvents,
-    server: eventBridgeEndpoint({ putEvents }) as Server,
+    server: eventBridgeEndpoint({ putEvents, subscribe }) as Server,
     archive: archive as readonly BusEvent[],
     deadLetters: deadLetters as readonly DeadLetter[],
     replay,
-    /** Every event the bus routes (replays included), as it is routed; returns the unsubscribe. */
-    subscribe(listener: (event: BusEvent) => void) {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
-    },
+    subscribe,
     /** Fault injection: the next `n` otherwise valid entries fail with `code`, as a retryable PutEvents failure does. */
     failNext(n: number, code: 'InternalFailure' | 'ThrottlingException' = 'InternalFailure') {
       Object.assign(faults, { failing: n, code });
