@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EVENT_FUNCTIONS, type EventFunction } from '../../functions/events/rules.ts';
 import { ROUTES, type Route } from '../../functions/http/routes.ts';
+import { TABLES } from '../../functions/tables.ts';
 import { CASCADE_TASKS, type CascadeTaskName } from '../../functions/workflow/cascade-workflow.ts';
 
 /** The repository root (bundling's project root, where package-lock.json is). */
@@ -23,6 +24,33 @@ export const EVENT_STORE_ACTIONS: Record<EventStoreAccess, readonly string[]> = 
 /** Powertools idempotency records: read, claim, complete and release an Idempotency-Key. */
 export const IDEMPOTENCY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
 
+/** The regional tables (TABLES keys) besides the idempotency records, which have their own flag. */
+export type RegionalTableName = { [K in keyof typeof TABLES]: (typeof TABLES)[K]['scope'] extends 'regional' ? K : never }[keyof typeof TABLES];
+
+/**
+ * What a handler does with one regional table: exactly these actions, on the table, or (with
+ * `indexes`) on those indexes of it only, by name (a Query that names an index is authorized on the
+ * index's ARN, not the table's).
+ */
+export interface TableAccess {
+  table: Exclude<RegionalTableName, 'idempotency'>;
+  actions: readonly string[];
+  indexes?: readonly string[];
+}
+
+/** The read-model lists (functions/read-models/queries.ts): every query names one of the two indexes. */
+export const READ_MODEL_LISTS: TableAccess = {
+  table: 'readModels',
+  actions: ['dynamodb:Query'],
+  indexes: TABLES.readModels.indexes.map((i) => i.name),
+};
+
+/** The projector (functions/read-models/projector.ts): reads a row consistently, writes it back conditionally. */
+export const READ_MODEL_PROJECTION: TableAccess = { table: 'readModels', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] };
+
+/** The redeliver route reads a parked event (functions/webhooks/dead-letter-payloads.ts `get`); only the delivery worker parks. */
+export const DEAD_LETTER_PAYLOAD_READ: TableAccess = { table: 'webhookDeadLetters', actions: ['dynamodb:GetItem'] };
+
 export interface HandlerSpec {
   /** Construct id, unique in a stack. */
   id: string;
@@ -32,6 +60,8 @@ export interface HandlerSpec {
   kind: 'http' | 'task' | 'event' | 'stream';
   eventStore?: EventStoreAccess;
   idempotency?: boolean;
+  /** Regional tables other than the idempotency records. */
+  tables?: readonly TableAccess[];
   /** Starts cascade executions (states:StartExecution on the cascade state machine). */
   startsCascades?: boolean;
   /** Publishes to the bus (events:PutEvents). */
@@ -51,16 +81,23 @@ export const routeFunctionId = (route: Pick<Route, 'method' | 'path'>) => `Http$
 export const taskFunctionId = (task: CascadeTaskName) => `Task${task}`;
 export const eventFunctionId = (fn: EventFunction) => `Event${pascal(fn)}`;
 export const FORWARDER_ID = 'StreamForwarder';
+export const PROJECTOR_ID = 'StreamProjector';
 
 /**
  * What a route's handler touches, from how functions/http/http-handler.ts builds it: every route
  * loads streams (and checks the caller's tenant); writes (POST, PUT) append; POSTs keep
  * idempotency records. Two routes touch less: /health reads one item, the event catalogue nothing.
+ * Some touch more: the lists query the read model's indexes, redelivering a dead letter reads its
+ * parked event. (Subscription routes also need a webhook secret store, which has no AWS adapter
+ * yet: see infra/cdk/README.md.)
  */
-const routeAccess = (route: Route): Pick<HandlerSpec, 'eventStore' | 'idempotency'> => {
+const routeAccess = (route: Route): Pick<HandlerSpec, 'eventStore' | 'idempotency' | 'tables'> => {
   if (route.entry === 'health.ts') return { eventStore: 'probe' };
   if (route.entry === 'events/schemas.ts') return {};
-  return { eventStore: route.method === 'GET' ? 'read' : 'append', idempotency: route.method === 'POST' };
+  const base = { eventStore: route.method === 'GET' ? ('read' as const) : ('append' as const), idempotency: route.method === 'POST' };
+  if (route.entry === 'sims/list.ts' || route.entry === 'cascades/list.ts') return { ...base, tables: [READ_MODEL_LISTS] };
+  if (route.entry === 'subscriptions/dead-letters.ts' && route.handler === 'redeliver') return { ...base, tables: [DEAD_LETTER_PAYLOAD_READ] };
+  return base;
 };
 
 export const ROUTE_HANDLERS: readonly (HandlerSpec & { route: Route })[] = ROUTES.map((route) => ({
@@ -110,4 +147,21 @@ export const FORWARDER: HandlerSpec = {
   timeoutSeconds: 60,
 };
 
-export const ALL_HANDLERS: readonly HandlerSpec[] = [...ROUTE_HANDLERS, ...TASK_HANDLERS, ...EVENT_HANDLERS, FORWARDER];
+/**
+ * The event store stream → the read-model table. Loads a stream's missed commits from the event
+ * store (Query) when a row lags behind a delivered commit.
+ */
+export const PROJECTOR: HandlerSpec = {
+  id: PROJECTOR_ID,
+  entry: join(ROOT, 'functions/read-models/projector.ts'),
+  handler: 'handler',
+  kind: 'stream',
+  eventStore: 'read',
+  tables: [READ_MODEL_PROJECTION],
+  timeoutSeconds: 60,
+};
+
+/** The event store stream's consumers, each with its own event source mapping. */
+export const STREAM_HANDLERS: readonly HandlerSpec[] = [FORWARDER, PROJECTOR];
+
+export const ALL_HANDLERS: readonly HandlerSpec[] = [...ROUTE_HANDLERS, ...TASK_HANDLERS, ...EVENT_HANDLERS, ...STREAM_HANDLERS];

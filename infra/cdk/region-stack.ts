@@ -36,6 +36,7 @@ import {
   EVENT_STORE_ACTIONS,
   FORWARDER_ID,
   IDEMPOTENCY_ACTIONS,
+  PROJECTOR_ID,
   ROOT,
   ROUTE_HANDLERS,
   TASK_HANDLERS,
@@ -236,28 +237,16 @@ export class SwitchboardRegionStack extends Stack {
       }
     }
 
-    // ---- DynamoDB stream → forwarder → bus ----
+    // ---- DynamoDB stream → forwarder → bus; → projector → read models ----
     const forwarder = this.functions[FORWARDER_ID]!;
-    const streamDlq = this.deadLetterQueue('ForwarderDlq', 'Stream batches the forwarder could not publish (their shard and sequence numbers).');
-    new EventSourceMapping(this, 'ForwarderStream', {
-      target: forwarder,
-      eventSourceArn: this.eventStoreStreamArn,
-      startingPosition: StartingPosition.TRIM_HORIZON,
-      batchSize: 100,
-      bisectBatchOnError: true,
-      reportBatchItemFailures: true,
-      retryAttempts: 10,
-      maxRecordAge: Duration.hours(24),
-      onFailure: new SqsDlq(streamDlq),
-    });
-    forwarder.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
-        resources: [this.eventStoreStreamArn],
-      }),
-    );
-    forwarder.addToRolePolicy(new PolicyStatement({ actions: ['kms:Decrypt'], resources: [this.eventStoreKey.keyArn] }));
+    this.streamConsumer(forwarder, 'ForwarderStream', 'ForwarderDlq', 'Stream batches the forwarder could not publish (their shard and sequence numbers).');
     this.bus.grantPutEventsTo(forwarder);
+    this.streamConsumer(
+      this.functions[PROJECTOR_ID]!,
+      'ProjectorStream',
+      'ProjectorDlq',
+      'Stream batches the projector could not apply to the read models (their shard and sequence numbers; rebuild-projections repairs).',
+    );
 
     // ---- Starting cascades ----
     for (const h of ALL_HANDLERS.filter((s) => s.startsCascades)) {
@@ -326,7 +315,39 @@ export class SwitchboardRegionStack extends Stack {
       const table = this.regionalTables.idempotency!;
       role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: [...IDEMPOTENCY_ACTIONS], resources: [table.tableArn] }));
     }
+    for (const access of spec.tables ?? []) {
+      const table = this.regionalTables[access.table]!;
+      // Named indexes, not `/index/*`: no wildcard resource to acknowledge.
+      const resources = access.indexes ? access.indexes.map((index) => `${table.tableArn}/index/${index}`) : [table.tableArn];
+      role.addToPolicy(new PolicyStatement({ actions: [...access.actions], resources }));
+    }
     return fn;
+  }
+
+  /**
+   * An event source mapping from the event store's stream to `fn`: oldest first, bisection on
+   * error, partial batch responses, 10 retries within 24 h, then the batch's position to an SQS
+   * queue of its own; and the stream read and replica-key decrypt it needs.
+   */
+  private streamConsumer(fn: NodejsFunction, id: string, dlqId: string, what: string) {
+    new EventSourceMapping(this, id, {
+      target: fn,
+      eventSourceArn: this.eventStoreStreamArn,
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      batchSize: 100,
+      bisectBatchOnError: true,
+      reportBatchItemFailures: true,
+      retryAttempts: 10,
+      maxRecordAge: Duration.hours(24),
+      onFailure: new SqsDlq(this.deadLetterQueue(dlqId, what)),
+    });
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
+        resources: [this.eventStoreStreamArn],
+      }),
+    );
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['kms:Decrypt'], resources: [this.eventStoreKey.keyArn] }));
   }
 
   private deadLetterQueue(id: string, what: string) {

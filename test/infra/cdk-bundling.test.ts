@@ -42,7 +42,7 @@ describe('handler bundles', () => {
   });
 
   it('import on Node 24 and export their handler', () => {
-    for (const [id, file] of [...bundles].filter(([id]) => ['HttpGetHealth', 'StreamForwarder', 'TaskApplyToMno'].includes(id))) {
+    for (const [id, file] of [...bundles].filter(([id]) => ['HttpGetHealth', 'StreamForwarder', 'StreamProjector', 'HttpGetV1Sims', 'TaskApplyToMno'].includes(id))) {
       const out = execFileSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(file)}); console.log(process.version, typeof m.handler);`], {
         env: { ...process.env, AWS_REGION: 'eu-west-1' },
         encoding: 'utf8',

@@ -8,7 +8,17 @@ import { BUS_NAME, EVENT_RULES, type EventRule } from '../../functions/events/ru
 import { ROUTES, routeKey } from '../../functions/http/routes.ts';
 import { TABLES, type TableDefinition } from '../../functions/tables.ts';
 import { CASCADE_DEFINITION, CASCADE_TASKS, substitute } from '../../functions/workflow/cascade-workflow.ts';
-import { ALL_HANDLERS, EVENT_HANDLERS, FORWARDER_ID, ROUTE_HANDLERS, TASK_HANDLERS, eventFunctionId, routeFunctionId } from '../../infra/cdk/handlers.ts';
+import {
+  ALL_HANDLERS,
+  EVENT_HANDLERS,
+  FORWARDER_ID,
+  PROJECTOR_ID,
+  ROUTE_HANDLERS,
+  STREAM_HANDLERS,
+  TASK_HANDLERS,
+  eventFunctionId,
+  routeFunctionId,
+} from '../../infra/cdk/handlers.ts';
 import type { SwitchboardRegionStack } from '../../infra/cdk/region-stack.ts';
 import { switchboardApp } from '../../infra/cdk/switchboard-app.ts';
 
@@ -155,9 +165,10 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
     }
   });
 
-  it('has one function per route, cascade task, event function, and the forwarder: Node 24, arm64, X-Ray, Powertools, table names', () => {
+  it('has one function per route, cascade task, event function, and stream consumer (forwarder, projector): Node 24, arm64, X-Ray, Powertools, table names', () => {
     const functions = template().findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'switchboard' } } } });
-    expect(Object.keys(functions)).toHaveLength(ROUTES.length + Object.keys(CASCADE_TASKS).length + EVENT_HANDLERS.length + 1);
+    expect(STREAM_HANDLERS.map((h) => h.id)).toEqual([FORWARDER_ID, PROJECTOR_ID]);
+    expect(Object.keys(functions)).toHaveLength(ROUTES.length + Object.keys(CASCADE_TASKS).length + EVENT_HANDLERS.length + STREAM_HANDLERS.length);
     for (const spec of ALL_HANDLERS) {
       const fn = functions[logicalId(stack(), stack().functions[spec.id]!)]!;
       expect(fn, spec.id).toBeDefined();
@@ -229,18 +240,29 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
     expect(JSON.stringify(applied)).not.toMatch(/\$\{/);
   });
 
-  it('feeds the event store stream to the forwarder with bisection, a record age limit, retries, an SQS on-failure destination and partial batch responses', () => {
-    template().hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: logicalId(stack(), stack().functions[FORWARDER_ID]!) },
-      EventSourceArn: Match.anyValue(),
-      StartingPosition: 'TRIM_HORIZON',
-      BisectBatchOnFunctionError: true,
-      MaximumRecordAgeInSeconds: 86400,
-      MaximumRetryAttempts: 10,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      DestinationConfig: { OnFailure: { Destination: Match.objectLike({ 'Fn::GetAtt': [Match.anyValue(), 'Arn'] }) } },
-    });
-  });
+  it.each([FORWARDER_ID, PROJECTOR_ID])(
+    'feeds the event store stream to %s with bisection, a record age limit, retries, an SQS on-failure destination of its own and partial batch responses',
+    (id) => {
+      const t = template();
+      const mappings = Object.values(t.findResources('AWS::Lambda::EventSourceMapping')).map((m) => m.Properties);
+      const mine = mappings.filter((m) => JSON.stringify(m.FunctionName) === JSON.stringify({ Ref: logicalId(stack(), stack().functions[id]!) }));
+      expect(mine).toHaveLength(1);
+      expect(mine[0]).toMatchObject({
+        StartingPosition: 'TRIM_HORIZON',
+        BisectBatchOnFunctionError: true,
+        MaximumRecordAgeInSeconds: 86400,
+        MaximumRetryAttempts: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } } },
+      });
+      // The event store's stream (the primary's own table, the secondary's replica) ...
+      expect(JSON.stringify(mine[0]!.EventSourceArn)).toMatch(stack() === built.primary ? new RegExp(`"${eventStoreId}","StreamArn"`) : /EventStoreReplicaStream/);
+      // ... and an SQS queue no other consumer shares.
+      const queue = mine[0]!.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0];
+      expect(t.toJSON().Resources[queue].Type).toBe('AWS::SQS::Queue');
+      expect(mappings.filter((m) => JSON.stringify(m.DestinationConfig).includes(`"${queue}"`))).toHaveLength(1);
+    },
+  );
 
   it('has the custom bus with the shared rules, their dead-letter queue, and the archive', () => {
     const t = template();
@@ -306,6 +328,47 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
       'dynamodb:ListStreams',
     ]);
     expect(forwarder.flatMap((st) => list<string>(st.Action))).not.toContain('dynamodb:PutItem');
+
+    // The projector: the stream, Query on the event store (gaps), GetItem/PutItem on read-model rows, nothing else.
+    const readModelsId = logicalId(s, s.regionalTables.readModels!);
+    const readModelTable = (r: unknown) => JSON.stringify(r).includes(readModelsId) && !JSON.stringify(r).includes('/index/');
+    const readModelIndexes = (r: unknown) => JSON.stringify(r).includes(readModelsId) && JSON.stringify(r).includes('/index/');
+    const deadLettersId = logicalId(s, s.regionalTables.webhookDeadLetters!);
+    const deadLetters = (r: unknown) => JSON.stringify(r).includes(deadLettersId);
+    const projector = functionPolicy(s, t, PROJECTOR_ID);
+    expect(actionsOn(projector, table)).toEqual(['dynamodb:Query']);
+    expect(actionsOn(projector, readModelTable).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(actionsOn(projector, readModelIndexes)).toEqual([]);
+    expect(actionsOn(projector, (r) => /StreamArn/.test(JSON.stringify(r))).sort()).toEqual([
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+    ]);
+    expect(actionsOn(projector, (r) => JSON.stringify(r).includes(logicalId(s, s.eventStoreKey)) || /:kms:|alias\/switchboard-events/.test(JSON.stringify(r)))).toContain('kms:Decrypt');
+    // ... its own on-failure queue (the mapping sends a failed batch's position there in its role), and no other service.
+    const projectorDlq = (r: unknown) => /ProjectorDlq/.test(JSON.stringify(r));
+    expect(actionsOn(projector, projectorDlq)).toContain('sqs:SendMessage');
+    expect(projector.filter((st) => list<string>(st.Action).some((a) => a.startsWith('sqs:'))).every((st) => list(st.Resource).every(projectorDlq))).toBe(true);
+    const services = new Set(projector.flatMap((st) => list<string>(st.Action)).map((a) => a.split(':')[0]));
+    expect([...services].sort()).toEqual(['dynamodb', 'kms', 'logs', 'sqs', 'xray']);
+
+    // The read-model lists: Query on both indexes by name (not the table, not `/index/*`); no other route reaches the read models.
+    const indexArns = (statements: Json[]) =>
+      statements
+        .filter((st) => list(st.Resource).some(readModelIndexes))
+        .flatMap((st) => list(st.Resource).map((r) => JSON.stringify(r).match(/\/index\/([^"]+)"/)?.[1]));
+    for (const h of ROUTE_HANDLERS) {
+      const statements = functionPolicy(s, t, h.id);
+      const key = routeKey(h.route);
+      if (key === 'GET /v1/sims' || key === 'GET /v1/cascades') {
+        expect(actionsOn(statements, readModelIndexes), key).toEqual(['dynamodb:Query']);
+        expect(indexArns(statements).sort(), key).toEqual(TABLES.readModels.indexes.map((i) => i.name).sort());
+        expect(actionsOn(statements, readModelTable), key).toEqual([]);
+      } else expect(actionsOn(statements, (r) => JSON.stringify(r).includes(readModelsId)), key).toEqual([]);
+      // Only redelivering a dead letter reads a parked event; nothing in the API writes one.
+      expect(actionsOn(statements, deadLetters), key).toEqual(key === 'POST /v1/subscriptions/{subscriptionId}/dead-letters/{eventId}/redeliver' ? ['dynamodb:GetItem'] : []);
+    }
   });
 
   it('grants no one UpdateItem, DeleteItem or wildcard actions on the event store, and no wildcard action at all', () => {
