@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 export interface Figure {
   figure: string;
-  unit: 'ms' | 'ops/s' | 'µs' | 'cascades/s' | 'applies/s';
+  unit: 'ms' | 'ops/s' | 'µs' | 'cascades/s' | 'applies/s' | 'events/s' | 'commits/s';
   value: number;
   floor: number;
   /** value / floor. */

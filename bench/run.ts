@@ -8,6 +8,10 @@
  * Stream handlers discard records during the command figures (runtime.streams), then resume for the cascades.
  * Then the cascade figures (cascades.ts) on the same runtime: BENCH_CASCADE_REPS (default 5)
  * cascades to 20 MNOs per condition, BENCH_BURST_ROUNDS (default 3) bursts of 20 publishes.
+ * Then the read side (read-side.ts), stream handlers still running: projection lag over
+ * BENCH_LAG_SAMPLES (default 100) SIM registrations, forwarder throughput over
+ * BENCH_FORWARDER_BATCHES (default 20) batches of 100 records × BENCH_FORWARDER_ROUNDS (default 5),
+ * BENCH_REBUILD_RUNS (default 3) rebuilds of the read models into scratch tables.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +29,7 @@ import { floorCommand, seedFloorStreams, streamItems } from './floor.ts';
 import { concurrent, sequential, type Op } from './measure.ts';
 import { benchMnos } from './cascade-fleet.ts';
 import { CASCADE_ENGINE_OVERRIDES, cascadeFigures, printCascadeNotes } from './cascades.ts';
+import { printReadSideNotes, readSideFigures } from './read-side.ts';
 import { machine, printTable, writeResults } from './report.ts';
 import { onboardTenant, seedSims } from './sim-fleet.ts';
 import { SEED_COMMITS, StreamPool, USES_PER_STREAM, streamsNeeded } from './stream-pool.ts';
@@ -37,6 +42,12 @@ const intEnv = (name: string, fallback: number) => {
 const N = intEnv('BENCH_N', 2000);
 const ROUNDS = intEnv('BENCH_ROUNDS', 5);
 const CASCADES = { reps: intEnv('BENCH_CASCADE_REPS', 5), tenants: 20, perTenant: 5, rounds: intEnv('BENCH_BURST_ROUNDS', 3) };
+const READ_SIDE = {
+  lagSamples: intEnv('BENCH_LAG_SAMPLES', 100),
+  forwarderBatches: intEnv('BENCH_FORWARDER_BATCHES', 20),
+  forwarderRounds: intEnv('BENCH_FORWARDER_ROUNDS', 5),
+  rebuildRuns: intEnv('BENCH_REBUILD_RUNS', 3),
+};
 const MNOS = benchMnos();
 const SIM_MNOS = [MNOS[0]!.id, MNOS[1]!.id] as const;
 const CONCURRENCY = 8;
@@ -123,14 +134,28 @@ try {
   log('cascades (after the command figures, on the same runtime)');
   runtime.streams.resume(); // cascades start from the event stream (forwarder → bus → rule)
   const cascades = await cascadeFigures(runtime, MNOS, CASCADES, log);
+  log('read side (after the cascades, on the same runtime, stream handlers running)');
+  const readSide = await readSideFigures(runtime, { tenant: TENANT, token, mnos: SIM_MNOS }, READ_SIDE, log);
   const { figures, aims } = figuresOf(rounds);
-  figures.push(...cascades.figures);
+  figures.push(...cascades.figures, ...readSide.figures);
   printTable(figures, aims);
   printCascadeNotes(MNOS, cascades.single, cascades.burst);
-  const config = { n: N, rounds: ROUNDS, perRound, concurrency: CONCURRENCY, seedCommits: SEED_COMMITS, usesPerStream: USES_PER_STREAM, streams: counts, cascades: { ...CASCADES, engineOverrides: CASCADE_ENGINE_OVERRIDES } };
+  printReadSideNotes(readSide.lag, readSide.forwarder, readSide.rebuild);
+  const config = {
+    n: N,
+    rounds: ROUNDS,
+    perRound,
+    concurrency: CONCURRENCY,
+    seedCommits: SEED_COMMITS,
+    usesPerStream: USES_PER_STREAM,
+    streams: counts,
+    cascades: { ...CASCADES, engineOverrides: CASCADE_ENGINE_OVERRIDES },
+    readSide: READ_SIDE,
+  };
   const file = fileURLToPath(new URL('./results/latest.json', import.meta.url));
   const cascadeResults = { single: cascades.single, burst: cascades.burst };
-  writeResults(file, { machine: machine(), config, figures, aims, rounds, cascades: cascadeResults, seconds: (Date.now() - started) / 1000 });
+  const readSideResults = { projectionLag: readSide.lag, forwarder: readSide.forwarder, rebuild: readSide.rebuild };
+  writeResults(file, { machine: machine(), config, figures, aims, rounds, cascades: cascadeResults, readSide: readSideResults, seconds: (Date.now() - started) / 1000 });
   log(`wrote ${file} (${((Date.now() - started) / 1000).toFixed(1)} s in all)`);
 } finally {
   await stop();
