@@ -39,10 +39,10 @@ Try it (in another terminal, same folder):
   curl -s -X POST ${url}/v1/sims ${auth('TOKEN')} \\
     -d '{"eid":"89049032000000000000000000000163","profiles":[{"iccid":"8944123456789012348","mno":"northwind-de","imsi":"262021234567890"}]}'
   curl -s -X POST ${url}/v1/sims/89049032000000000000000000000163/activate -H "authorization: Bearer $TOKEN"
-  curl -s -X PUT ${url}/v1/policies/fleet ${auth('TOKEN')} -d '{"data":{"apns":["iot.acme"]},"roaming":{"countries":["DE","FR"]},"imeiLock":true}'
+  curl -s -X PUT ${url}/v1/policies/fleet ${auth('TOKEN')} -d '{"data":{"apns":["iot.acme"]},"sms":{"mo":["+4915112345678"]},"roaming":{"countries":["DE","FR"]},"imeiLock":true}'
   curl -s -X POST ${url}/v1/policies/fleet/publish -H "authorization: Bearer $TOKEN"      # → { version, cascadeId }
   curl -s ${url}/v1/cascades/<cascadeId> -H "authorization: Bearer $TOKEN"               # watch it reach every MNO
-  curl -s "${url}/v1/policies/fleet/versions/1/effective?mno=meridian-es" -H "authorization: Bearer $TOKEN"
+  curl -s "${url}/v1/policies/fleet/versions/1/effective?mno=meridian-es" -H "authorization: Bearer $TOKEN"   # names sms.mo as unenforceable there
   Break an MNO: curl -s -X PUT <its url>/_sim/faults -d '{"reject":true}'   (then publish a change, and redrive)
   Watch executions: npm run ops -- executions --watch    (or: aws stepfunctions list-executions --endpoint-url ${runtime.cascades.endpoint} ...)
 
