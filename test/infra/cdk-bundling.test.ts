@@ -11,7 +11,7 @@ import { regionStackName, switchboardApp } from '../../infra/cdk/switchboard-app
 /**
  * The real bundling, as `npm run synth` does it (esbuild, locally, no Docker), for the primary
  * stack: every handler becomes one minified ESM file with the AWS SDK inside, which imports on
- * Node 24 (cdk.test.ts synthesizes without bundling, for speed).
+ * Node 24 (cdk-*.test.ts synthesize without bundling, for speed).
  */
 let bundles: Map<string, string>;
 

@@ -1,0 +1,82 @@
+import { Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { acknowledge, XRAY_REASON } from './acknowledge.ts';
+import type { EventStore } from './event-store.ts';
+import { EVENT_STORE_ACTIONS, IDEMPOTENCY_ACTIONS, ROOT, type HandlerSpec } from './handlers.ts';
+
+export const SERVICE_NAME = 'switchboard';
+export const METRICS_NAMESPACE = 'Switchboard';
+
+/** What a handler's role may be granted access to. */
+export interface HandlerResources extends Pick<EventStore, 'eventStore' | 'eventStoreKey'> {
+  regionalTables: Record<string, TableV2>;
+}
+
+/**
+ * One handler: its own role and log group, a bundled ESM Node 24 arm64 function with X-Ray and
+ * Powertools settings, and exactly the event store, idempotency and table access its spec names.
+ */
+export const handlerFunction = (stack: Stack, spec: HandlerSpec, tableNames: Record<string, string>, resources: HandlerResources) => {
+  const role = new Role(stack, `${spec.id}Role`, {
+    assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    description: `Switchboard ${spec.kind} handler ${spec.id}`,
+  });
+  const logGroup = new LogGroup(stack, `${spec.id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+  // Its own log group only (no AWSLambdaBasicExecutionRole, which writes to any).
+  role.addToPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+  const fn = new NodejsFunction(stack, spec.id, {
+    entry: spec.entry,
+    handler: spec.handler,
+    role,
+    logGroup,
+    runtime: Runtime.NODEJS_24_X,
+    architecture: Architecture.ARM_64,
+    memorySize: 1024,
+    timeout: Duration.seconds(spec.timeoutSeconds),
+    tracing: Tracing.ACTIVE,
+    projectRoot: ROOT,
+    depsLockFilePath: `${ROOT}package-lock.json`,
+    environment: {
+      ...tableNames,
+      LOG_LEVEL: 'INFO',
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+    },
+    bundling: {
+      forceDockerBundling: false,
+      format: OutputFormat.ESM,
+      platform: 'node',
+      target: 'node24',
+      minify: true,
+      mainFields: ['module', 'main'],
+      // Bundle the AWS SDK too (the runtime's copy is not the version we test with).
+      externalModules: [],
+      // CommonJS dependencies inside an ESM bundle still call require().
+      banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+    },
+  });
+  acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', XRAY_REASON);
+
+  if (spec.eventStore) {
+    role.addToPolicy(new PolicyStatement({ actions: [...EVENT_STORE_ACTIONS[spec.eventStore]], resources: [resources.eventStore.tableArn] }));
+    const kmsActions = spec.eventStore === 'append' ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'];
+    role.addToPolicy(new PolicyStatement({ actions: kmsActions, resources: [resources.eventStoreKey.keyArn] }));
+  }
+  if (spec.idempotency) {
+    const table = resources.regionalTables.idempotency!;
+    role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: [...IDEMPOTENCY_ACTIONS], resources: [table.tableArn] }));
+  }
+  for (const access of spec.tables ?? []) {
+    const table = resources.regionalTables[access.table]!;
+    // Named indexes, not `/index/*`: no wildcard resource to acknowledge.
+    const resourceArns = access.indexes ? access.indexes.map((index) => `${table.tableArn}/index/${index}`) : [table.tableArn];
+    role.addToPolicy(new PolicyStatement({ actions: [...access.actions], resources: resourceArns }));
+  }
+  return fn;
+};

@@ -1,0 +1,33 @@
+import { RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
+import { TABLES, type TableDefinition } from '../../functions/tables.ts';
+
+export const attribute = (a: { name: string; type: 'S' | 'N' }): Attribute => ({ name: a.name, type: a.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER });
+
+/** Read models and idempotency records: regional, rebuildable; one table per regional entry of TABLES. */
+export const regionalTables = (stack: Stack) => {
+  const tables: Record<string, TableV2> = {};
+  for (const [name, def] of Object.entries(TABLES) as [string, TableDefinition][]) {
+    if (def.scope !== 'regional') continue;
+    tables[name] = new TableV2(stack, `${name[0]!.toUpperCase()}${name.slice(1)}Table`, {
+      tableName: def.name,
+      partitionKey: attribute(def.partitionKey),
+      ...(def.sortKey ? { sortKey: attribute(def.sortKey) } : {}),
+      ...(def.timeToLiveAttribute ? { timeToLiveAttribute: def.timeToLiveAttribute } : {}),
+      ...(def.stream ? { dynamoStream: StreamViewType.NEW_IMAGE } : {}),
+      ...(def.indexes && {
+        globalSecondaryIndexes: def.indexes.map((index) => ({
+          indexName: index.name,
+          partitionKey: attribute(index.partitionKey),
+          ...(index.sortKey ? { sortKey: attribute(index.sortKey) } : {}),
+        })),
+      }),
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryptionV2.awsManagedKey(),
+      // Rebuildable from the event store (read models) or short-lived (idempotency records).
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+  }
+  return tables;
+};

@@ -1,0 +1,130 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routeKey } from '../../functions/http/routes.ts';
+import { TABLES } from '../../functions/tables.ts';
+import { FORWARDER_ID, PROJECTOR_ID, ROUTE_HANDLERS, TASK_HANDLERS, eventFunctionId } from '../../infra/cdk/handlers.ts';
+import {
+  actionsOn,
+  build,
+  eventStoreViolations,
+  functionPolicy,
+  isEventStore,
+  list,
+  logicalId,
+  statementsOf,
+  synthesize,
+  type Json,
+  type Synthesized,
+} from './support/cdk.ts';
+
+let built: Synthesized['built'];
+let primary: Template;
+let secondary: Template;
+let eventStoreId: string;
+
+beforeAll(() => {
+  ({ built, primary, secondary, eventStoreId } = synthesize());
+});
+
+const both = () =>
+  [
+    ['primary', () => built.primary, () => primary],
+    ['secondary', () => built.secondary, () => secondary],
+  ] as const;
+
+describe.each(both())('the %s stack', (_name, stack, template) => {
+  it('grants each function only what it uses', () => {
+    const s = stack();
+    const t = template();
+    const table = (r: unknown) => r !== '*' && isEventStore(r, s === built.primary ? eventStoreId : undefined) && !/stream/i.test(JSON.stringify(r));
+    const idempotencyId = logicalId(s, s.regionalTables.idempotency!);
+    const idempotency = (r: unknown) => JSON.stringify(r).includes(idempotencyId);
+    for (const h of ROUTE_HANDLERS) {
+      const statements = functionPolicy(s, t, h.id);
+      const expected =
+        h.route.entry === 'health.ts' ? ['dynamodb:GetItem'] : h.route.entry === 'events/schemas.ts' ? [] : h.route.method === 'GET' ? ['dynamodb:Query'] : ['dynamodb:Query', 'dynamodb:PutItem'];
+      expect(actionsOn(statements, table).sort(), routeKey(h.route)).toEqual(expected.sort());
+      expect(actionsOn(statements, idempotency).length > 0, routeKey(h.route)).toBe(h.route.method === 'POST');
+      expect(statements.flatMap((st) => list<string>(st.Action)).filter((a) => a.startsWith('states:') || a.startsWith('events:'))).toEqual([]);
+    }
+    for (const h of TASK_HANDLERS) expect(actionsOn(functionPolicy(s, t, h.id), table).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+
+    const starter = functionPolicy(s, t, eventFunctionId('start-cascade-execution'));
+    expect(actionsOn(starter, (r) => JSON.stringify(r).includes(logicalId(s, s.stateMachine)))).toEqual(['states:StartExecution']);
+    expect(actionsOn(starter, table)).toEqual([]);
+
+    const forwarder = functionPolicy(s, t, FORWARDER_ID);
+    expect(actionsOn(forwarder, (r) => JSON.stringify(r).includes(logicalId(s, s.bus)))).toEqual(['events:PutEvents']);
+    expect(actionsOn(forwarder, table)).toEqual([]);
+    expect(actionsOn(forwarder, (r) => /StreamArn/.test(JSON.stringify(r))).sort()).toEqual([
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+    ]);
+    expect(forwarder.flatMap((st) => list<string>(st.Action))).not.toContain('dynamodb:PutItem');
+
+    // The projector: the stream, Query on the event store (gaps), GetItem/PutItem on read-model rows, nothing else.
+    const readModelsId = logicalId(s, s.regionalTables.readModels!);
+    const readModelTable = (r: unknown) => JSON.stringify(r).includes(readModelsId) && !JSON.stringify(r).includes('/index/');
+    const readModelIndexes = (r: unknown) => JSON.stringify(r).includes(readModelsId) && JSON.stringify(r).includes('/index/');
+    const deadLettersId = logicalId(s, s.regionalTables.webhookDeadLetters!);
+    const deadLetters = (r: unknown) => JSON.stringify(r).includes(deadLettersId);
+    const projector = functionPolicy(s, t, PROJECTOR_ID);
+    expect(actionsOn(projector, table)).toEqual(['dynamodb:Query']);
+    expect(actionsOn(projector, readModelTable).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(actionsOn(projector, readModelIndexes)).toEqual([]);
+    expect(actionsOn(projector, (r) => /StreamArn/.test(JSON.stringify(r))).sort()).toEqual([
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+    ]);
+    expect(actionsOn(projector, (r) => JSON.stringify(r).includes(logicalId(s, s.eventStoreKey)) || /:kms:|alias\/switchboard-events/.test(JSON.stringify(r)))).toContain('kms:Decrypt');
+    // ... its own on-failure queue (the mapping sends a failed batch's position there in its role), and no other service.
+    const projectorDlq = (r: unknown) => /ProjectorDlq/.test(JSON.stringify(r));
+    expect(actionsOn(projector, projectorDlq)).toContain('sqs:SendMessage');
+    expect(projector.filter((st) => list<string>(st.Action).some((a) => a.startsWith('sqs:'))).every((st) => list(st.Resource).every(projectorDlq))).toBe(true);
+    const services = new Set(projector.flatMap((st) => list<string>(st.Action)).map((a) => a.split(':')[0]));
+    expect([...services].sort()).toEqual(['dynamodb', 'kms', 'logs', 'sqs', 'xray']);
+
+    // The read-model lists: Query on both indexes by name (not the table, not `/index/*`); no other route reaches the read models.
+    const indexArns = (statements: Json[]) =>
+      statements
+        .filter((st) => list(st.Resource).some(readModelIndexes))
+        .flatMap((st) => list(st.Resource).map((r) => JSON.stringify(r).match(/\/index\/([^"]+)"/)?.[1]));
+    for (const h of ROUTE_HANDLERS) {
+      const statements = functionPolicy(s, t, h.id);
+      const key = routeKey(h.route);
+      if (key === 'GET /v1/sims' || key === 'GET /v1/cascades') {
+        expect(actionsOn(statements, readModelIndexes), key).toEqual(['dynamodb:Query']);
+        expect(indexArns(statements).sort(), key).toEqual(TABLES.readModels.indexes.map((i) => i.name).sort());
+        expect(actionsOn(statements, readModelTable), key).toEqual([]);
+      } else expect(actionsOn(statements, (r) => JSON.stringify(r).includes(readModelsId)), key).toEqual([]);
+      // Only redelivering a dead letter reads a parked event; nothing in the API writes one.
+      expect(actionsOn(statements, deadLetters), key).toEqual(key === 'POST /v1/subscriptions/{subscriptionId}/dead-letters/{eventId}/redeliver' ? ['dynamodb:GetItem'] : []);
+    }
+  });
+
+  it('grants no one UpdateItem, DeleteItem or wildcard actions on the event store, and no wildcard action at all', () => {
+    expect(eventStoreViolations(template(), stack() === built.primary ? eventStoreId : undefined)).toEqual([]);
+    const wildcards = statementsOf(template()).filter(({ statement }) => list<string>(statement.Action).some((a) => a.includes('*')));
+    expect(wildcards).toEqual([]);
+  });
+});
+
+describe('the event store guard', () => {
+  it('catches a statement that would let a function update, delete or do anything to a commit', () => {
+    // Without cdk-nag, which would stop the synthesis of these (rightly) before the guard sees them.
+    const app = build({}, { nag: false });
+    const fn = app.primary.functions[TASK_HANDLERS[0]!.id]!;
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [app.primary.eventStore.tableArn] }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:*'], resources: [`${app.primary.eventStore.tableArn}/index/*`] }));
+    const other = app.secondary.functions[FORWARDER_ID]!;
+    other.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:DeleteItem'], resources: [app.secondary.eventStore.tableArn] }));
+    const primaryId = logicalId(app.primary, app.primary.eventStore);
+    expect(eventStoreViolations(Template.fromStack(app.primary), primaryId).map((v) => v.statement.Action)).toEqual(['dynamodb:UpdateItem', 'dynamodb:*']);
+    expect(eventStoreViolations(Template.fromStack(app.secondary), undefined).map((v) => v.statement.Action)).toEqual(['dynamodb:DeleteItem']);
+  });
+});

@@ -1,0 +1,75 @@
+import type { CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { TABLES } from '../../../functions/tables.ts';
+import type { SwitchboardRegionStack } from '../../../infra/cdk/region-stack.ts';
+import { switchboardApp } from '../../../infra/cdk/switchboard-app.ts';
+
+/** Shared by the cdk-*.test.ts files: synthesis without bundling, and readers of the templates' IAM. */
+export type Json = Record<string, any>;
+
+/** Synthesis without bundling (CDK's own switch: no stack is bundled); `npm run synth` bundles. */
+export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] as string[] };
+
+export const build = (context: Record<string, unknown> = {}, options: { nag?: boolean } = {}) => switchboardApp({ context: { ...NO_BUNDLING, ...context } }, options);
+
+export const logicalId = (stack: Stack, c: IConstruct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
+
+export const resources = (t: Template, type: string): [string, Json][] => Object.entries(t.findResources(type));
+
+/** Every statement of every identity policy in a template (policies and roles' inline policies). */
+export const statementsOf = (t: Template) => {
+  const out: { owner: string; statement: Json }[] = [];
+  for (const [id, r] of [...resources(t, 'AWS::IAM::Policy'), ...resources(t, 'AWS::IAM::ManagedPolicy')])
+    for (const s of r.Properties.PolicyDocument.Statement) out.push({ owner: id, statement: s });
+  for (const [id, r] of resources(t, 'AWS::IAM::Role'))
+    for (const p of r.Properties.Policies ?? []) for (const s of p.PolicyDocument.Statement) out.push({ owner: id, statement: s });
+  return out;
+};
+
+export const list = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
+
+/** Does this (unresolved) resource expression name the event store table? */
+export const isEventStore = (resource: unknown, eventStoreLogicalId: string | undefined) => {
+  const text = JSON.stringify(resource);
+  return (eventStoreLogicalId !== undefined && text.includes(`"${eventStoreLogicalId}"`)) || text.includes(`table/${TABLES.events.name}`) || text === '"*"';
+};
+
+export const FORBIDDEN_ON_EVENT_STORE = ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete'];
+
+/** Statements that could change or delete a commit, or grant wildcard actions, on the event store. */
+export const eventStoreViolations = (t: Template, eventStoreLogicalId: string | undefined) =>
+  statementsOf(t).filter(({ statement }) => {
+    if (statement.Effect !== 'Allow') return false;
+    const actions = list<string>(statement.Action);
+    const wildcard = actions.some((a) => a === '*' || a.includes('*'));
+    const forbidden = actions.some((a) => FORBIDDEN_ON_EVENT_STORE.includes(a));
+    return (wildcard || forbidden) && list(statement.Resource).some((r) => isEventStore(r, eventStoreLogicalId));
+  });
+
+export const functionPolicy = (stack: SwitchboardRegionStack, t: Template, fnId: string) => {
+  const roleId = logicalId(stack, stack.functions[fnId]!.role!);
+  return statementsOf(t)
+    .filter(({ statement }) => statement)
+    .filter(({ owner }) => {
+      const policy = t.toJSON().Resources[owner];
+      return list<Json>(policy.Properties.Roles).some((r) => r.Ref === roleId);
+    })
+    .map(({ statement }) => statement);
+};
+
+export const actionsOn = (statements: Json[], resourceMatches: (r: unknown) => boolean) =>
+  statements.filter((s) => list(s.Resource).some(resourceMatches)).flatMap((s) => list<string>(s.Action));
+
+/** The app the stack tests read: an external JWT issuer, every other setting its default. */
+export const synthesize = () => {
+  const built = build({ jwtIssuer: 'https://issuer.example.com/', jwtAudience: 'switchboard-api,switchboard-ops' });
+  return {
+    built,
+    primary: Template.fromStack(built.primary),
+    secondary: Template.fromStack(built.secondary),
+    eventStoreId: logicalId(built.primary, built.primary.eventStore),
+  };
+};
+
+export type Synthesized = ReturnType<typeof synthesize>;
