@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { startCascadeEngine } from './cascade-engine.ts';
 import { startStreamPoller, type StreamHandler } from './stream-poller.ts';
 import { EVENT_FUNCTIONS, type EventFunction } from '../../functions/events/rules.ts';
 import { createEventBus, type EventBus } from './event-bus/bus.ts';
+import type { BusEvent } from './event-bus/put-events.ts';
 import { startLocalWebhooks, type LocalWebhooks } from './webhooks/index.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { MnoSimulator } from './mno-simulators/index.ts';
@@ -96,7 +97,13 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     stops.push(webhooks.stop);
 
     // The event bus with the shared rules; its function targets are the Lambda handlers CDK wires to them.
+    // Its archive is kept on disk (one event per line), so replays reach back across restarts.
+    const archiveFile = options.inMemory ? undefined : resolve(options.dataDir, 'event-archive.ndjson');
+    const archived = archiveFile && existsSync(archiveFile)
+      ? readFileSync(archiveFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as BusEvent)
+      : [];
     const bus = createEventBus({
+      archived,
       targets: {
         'state-machine': async (name) => {
           throw new Error(`no local state machine target ${name}: rules start cascades through a function`);
@@ -107,7 +114,9 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
           await module[fn.handler]!(event, lambdaContext(name, event.id));
         },
         webhooks: (event) => webhooks.deliver(event),
-        archive: async () => undefined,
+        archive: async (event) => {
+          if (archiveFile) appendFileSync(archiveFile, JSON.stringify(event) + '\n');
+        },
       },
     });
     await new Promise<void>((ok) => bus.server.listen(0, '127.0.0.1', () => ok()));

@@ -64,3 +64,36 @@ describe('domain events on the bus, as integrations receive them', () => {
     expect(JSON.stringify(mine())).not.toMatch(/secret|password|clientSecret|apiKey/i);
   });
 });
+
+describe('the archive', () => {
+  it('keeps every event on disk and replays a time range to the rules with StartReplay, never restarting cascades', async () => {
+    const { EventBridgeClient, StartReplayCommand, DescribeReplayCommand } = await import('@aws-sdk/client-eventbridge');
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    await api.runtime.bus.idle();
+    const onDisk = readFileSync(join(api.dataDir, 'event-archive.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as BusEvent);
+    expect(onDisk.length).toBeGreaterThan(5);
+    expect(onDisk.length).toBe(api.runtime.bus.archive.length);
+
+    const executions = api.runtime.cascades.engine.executions.size;
+    const replayed: BusEvent[] = [];
+    const unsubscribe = api.runtime.bus.subscribe((e) => e['replay-name'] === 'again' && replayed.push(e));
+    const client = new EventBridgeClient({});
+    const started = await client.send(
+      new StartReplayCommand({
+        ReplayName: 'again',
+        EventSourceArn: 'arn:aws:events:local:000000000000:archive/switchboard-events',
+        EventStartTime: new Date(Date.now() - 3_600_000),
+        EventEndTime: new Date(Date.now() + 1000),
+        Destination: { Arn: 'arn:aws:events:local:000000000000:event-bus/switchboard-events' },
+      }),
+    );
+    expect(started.State).toBe('STARTING');
+    await api.runtime.bus.idle();
+    unsubscribe();
+    expect(replayed.length).toBe(onDisk.length);
+    expect(replayed.map((e) => e.id)).toEqual(onDisk.map((e) => e.id));
+    expect((await client.send(new DescribeReplayCommand({ ReplayName: 'again' }))).State).toBe('COMPLETED');
+    expect(api.runtime.cascades.engine.executions.size).toBe(executions);
+  });
+});

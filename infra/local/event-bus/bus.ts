@@ -22,6 +22,8 @@ export interface EventBusOptions {
   targets: EventBusTargets;
   /** The rule table; the shared one unless a test brings its own. */
   rules?: readonly EventRule[];
+  /** Events archived by an earlier run (the runtime keeps the archive on disk). */
+  archived?: readonly BusEvent[];
   retry?: Partial<RetryPolicy>;
   region?: string;
   account?: string;
@@ -60,7 +62,7 @@ export const createEventBus = (options: EventBusOptions) => {
         ? compileInputTransformer(rule.name, rule.target.inputTransformer)
         : (event: BusEvent) => JSON.stringify(event),
   }));
-  const archive: BusEvent[] = [];
+  const archive: BusEvent[] = [...(options.archived ?? [])];
   const deadLetters: DeadLetter[] = [];
   const listeners = new Set<(event: BusEvent) => void>();
   const inFlight = new Set<Promise<void>>();
@@ -129,7 +131,7 @@ export const createEventBus = (options: EventBusOptions) => {
 
   return {
     putEvents,
-    server: eventBridgeEndpoint({ putEvents, subscribe }) as Server,
+    server: eventBridgeEndpoint({ putEvents, subscribe, replay, account, region }) as Server,
     archive: archive as readonly BusEvent[],
     deadLetters: deadLetters as readonly DeadLetter[],
     replay,
