@@ -128,26 +128,24 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       await new Promise((ok) => bus.server.close(ok));
     });
 
-    // The stream handlers AWS runs from the event store's DynamoDB stream, fed by a local poller.
-    const forwarder = import(resolve(functionsDir, '../streams/forwarder.ts')) as Promise<{ handler: StreamHandler }>;
-    const poller = await startStreamPoller({
-      dynamodb: client,
-      endpoint,
-      tableName: tableName(TABLES.events),
-      handlers: options.streams === false ? [] : [async (event) => (await forwarder).handler(event)],
-      checkpointFile: options.inMemory ? undefined : resolve(options.dataDir, 'stream-checkpoints.json'),
-    });
-    stops.push(poller.stop);
-    // The projector has its own event source mapping in AWS: its own poller and positions here.
-    const projector = import(resolve(functionsDir, '../read-models/projector.ts')) as Promise<{ handler: StreamHandler }>;
-    const projections = await startStreamPoller({
-      dynamodb: client,
-      endpoint,
-      tableName: tableName(TABLES.events),
-      handlers: options.streams === false ? [] : [async (event) => (await projector).handler(event)],
-      checkpointFile: options.inMemory ? undefined : resolve(options.dataDir, 'projector-checkpoints.json'),
-    });
-    stops.push(projections.stop);
+    // The stream handlers AWS runs from the event store's DynamoDB stream, each with its own event
+    // source mapping there: here each its own poller, with its own positions.
+    const streamConsumer = async (module: string, checkpoints: string) => {
+      const loaded = import(resolve(functionsDir, module)) as Promise<{ handler: StreamHandler }>;
+      const poller = await startStreamPoller({
+        dynamodb: client,
+        endpoint,
+        tableName: tableName(TABLES.events),
+        handlers: options.streams === false ? [] : [async (event) => (await loaded).handler(event)],
+        checkpointFile: options.inMemory ? undefined : resolve(options.dataDir, checkpoints),
+      });
+      stops.push(poller.stop);
+      return poller;
+    };
+    const consumers = [
+      await streamConsumer('../streams/forwarder.ts', 'stream-checkpoints.json'),
+      await streamConsumer('../read-models/projector.ts', 'projector-checkpoints.json'),
+    ];
 
     const issuer = await localIssuer(options.dataDir);
     const handlers = new Map<string, Promise<Record<string, unknown>>>();
@@ -174,7 +172,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       simulators: mnos.simulators,
       bus,
       webhooks,
-      streams: { discard: () => (poller.discard(), projections.discard()), resume: () => (poller.resume(), projections.resume()) },
+      streams: { discard: () => consumers.forEach((c) => c.discard()), resume: () => consumers.forEach((c) => c.resume()) },
       cascades: { engine: cascades.engine, stateMachineArn: cascades.stateMachineArn, endpoint: cascades.endpoint },
       stop: async () => {
         server.closeAllConnections();
