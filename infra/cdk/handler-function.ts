@@ -5,11 +5,11 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { acknowledge, XRAY_REASON } from './acknowledge.ts';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/metrics.ts';
 import type { EventStore } from './event-store.ts';
 import { EVENT_STORE_ACTIONS, IDEMPOTENCY_ACTIONS, ROOT, type HandlerSpec } from './handlers.ts';
 
-export const SERVICE_NAME = 'switchboard';
-export const METRICS_NAMESPACE = 'Switchboard';
+export { METRICS_NAMESPACE, SERVICE_NAME };
 
 /** What a handler's role may be granted access to. */
 export interface HandlerResources extends Pick<EventStore, 'eventStore' | 'eventStoreKey'> {

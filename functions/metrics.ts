@@ -1,0 +1,55 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+/** The service every handler logs and measures as (Powertools' `service` dimension). */
+export const SERVICE_NAME = 'switchboard';
+
+/** The CloudWatch namespace of Switchboard's own (EMF) metrics. */
+export const METRICS_NAMESPACE = 'Switchboard';
+
+/**
+ * The metrics handlers emit, by name. Dashboards and alarms (infra/cdk) read these names, so a
+ * rename breaks a test rather than a graph.
+ * - `MnoApplyErrors`: one failed attempt to apply a change at an MNO (it may be retried), with
+ *   dimensions `service` and `Mno`.
+ * - `MnoApplyFailures`: a cascade target given up on (retries spent, or a permanent error), with
+ *   dimensions `service` and `Mno`; and the same count with `service` only, for one alarm over all MNOs.
+ * - `WebhookDeliveriesParked`: a webhook delivery whose retries are spent (dimension `service`).
+ */
+export const METRIC = {
+  mnoApplyErrors: 'MnoApplyErrors',
+  mnoApplyFailures: 'MnoApplyFailures',
+  webhookDeliveriesParked: 'WebhookDeliveriesParked',
+} as const;
+
+/** The dimension that names the MNO (its registry id) on per-MNO metrics. */
+export const MNO_DIMENSION = 'Mno';
+
+/** One Metrics instance per process. */
+export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+
+/**
+ * EMF lines are for CloudWatch: written in Lambda, or where POWERTOOLS_METRICS_DISABLED is
+ * `false`; the local runtime and tests write none (their stdout is for people).
+ */
+const emitting = () => Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME) || process.env.POWERTOOLS_METRICS_DISABLED === 'false';
+
+/** A count with the MNO as a dimension, written at once (its own EMF line, its own dimensions). */
+const countForMno = (name: string, mno: string) => {
+  if (!emitting()) return;
+  const single = metrics.singleMetric();
+  single.addDimension(MNO_DIMENSION, mno);
+  single.addMetric(name, MetricUnit.Count, 1);
+};
+
+export const countMnoApplyError = (mno: string) => countForMno(METRIC.mnoApplyErrors, mno);
+
+export const countMnoApplyFailure = (mno: string) => {
+  if (!emitting()) return;
+  countForMno(METRIC.mnoApplyFailures, mno);
+  const total = metrics.singleMetric();
+  total.addMetric(METRIC.mnoApplyFailures, MetricUnit.Count, 1);
+};
+
+export const countWebhookParked = () => {
+  if (emitting()) metrics.singleMetric().addMetric(METRIC.webhookDeliveriesParked, MetricUnit.Count, 1);
+};
