@@ -26,12 +26,20 @@ export interface InputTransformer {
  * - `webhooks`: delivers the whole event to the integrations' webhooks. CDK: `targets.ApiDestination`.
  * - `archive`: keeps the event for replay. CDK: an `events.Archive` on the bus with the rule's
  *   pattern (an archive, not a rule target). Local: the bus's archive.
+ * - `log-group`: writes the whole event, as JSON, as one log event of the named CloudWatch Logs
+ *   group (EventBridge takes only groups named `/aws/events/...`), where operators read it with
+ *   FilterLogEvents. CDK: a `logs.LogGroup` of that name and `targets.CloudWatchLogGroup`.
+ *   Local: the local CloudWatch Logs store (infra/local/logs), served by its endpoint.
  */
 export type RuleTarget =
   | { readonly kind: 'state-machine'; readonly stateMachine: 'cascade'; readonly inputTransformer?: InputTransformer }
   | { readonly kind: 'function'; readonly function: EventFunction }
   | { readonly kind: 'webhooks' }
-  | { readonly kind: 'archive' };
+  | { readonly kind: 'archive' }
+  | { readonly kind: 'log-group'; readonly logGroup: `/aws/events/${string}` };
+
+/** The CloudWatch Logs group of the `ops-feed` rule: every event on the bus, read by `npm run ops -- events`. */
+export const OPS_FEED_LOG_GROUP = `/aws/events/${BUS_NAME}` as const;
 
 /** The Lambda handlers rules invoke: module under functions/events and its export. */
 export const EVENT_FUNCTIONS = {
@@ -78,5 +86,13 @@ export const EVENT_RULES = [
     description: 'Every Switchboard event is archived, so that it can be replayed to the rules.',
     eventPattern: { source: [SOURCE] },
     target: { kind: 'archive' },
+  },
+  {
+    name: 'ops-feed',
+    description:
+      'Every Switchboard event is written whole, as JSON, to a CloudWatch Logs group that operators follow (npm run ops -- events --follow, FilterLogEvents). ' +
+      'Replays included: they are traffic on the bus too, and an operator watching a replay should see it (each carries replay-name).',
+    eventPattern: { source: [SOURCE] },
+    target: { kind: 'log-group', logGroup: OPS_FEED_LOG_GROUP },
   },
 ] as const satisfies readonly EventRule[];

@@ -1,7 +1,10 @@
-import { Duration, type Stack } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import { Archive, EventBus, Rule, type EventPattern } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { addToDeadLetterQueueResourcePolicy, CloudWatchLogGroup, LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { AwsCustomResource } from 'aws-cdk-lib/custom-resources';
+import { acknowledge } from './acknowledge.ts';
 import { BUS_NAME, EVENT_RULES, type EventRule } from '../../functions/events/rules.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import { EVENT_HANDLERS } from './handlers.ts';
@@ -41,6 +44,40 @@ export const eventBus = (stack: Stack, functions: Record<string, NodejsFunction>
         // the integration's credentials in Secrets Manager), with ruleDlq. Until then the rule
         // is not deployed: a rule without a target would only cost matches.
         break;
+      case 'log-group': {
+        // The whole event as the log message (the target's default input), as operators read it
+        // with FilterLogEvents (npm run ops -- events). Kept a month, like the handlers' logs.
+        const logGroup = new LogGroup(stack, `Logs-${rule.name}`, {
+          logGroupName: rule.target.logGroup,
+          retention: RetentionDays.ONE_MONTH,
+          removalPolicy: RemovalPolicy.DESTROY,
+        });
+        const logRule = new Rule(stack, `Rule-${rule.name}`, {
+          eventBus: bus,
+          ruleName: rule.name,
+          description: rule.description.slice(0, 512),
+          eventPattern,
+          targets: [
+            new CloudWatchLogGroup(logGroup, { deadLetterQueue: ruleDlq, retryAttempts: 8, maxEventAge: Duration.hours(24), installLatestAwsSdk: false }),
+          ],
+        });
+        // Unlike the other targets, CloudWatchLogGroup does not let the rule send to its dead-letter queue.
+        addToDeadLetterQueueResourcePolicy(logRule, ruleDlq);
+        // The target lets EventBridge write to the group through the group's resource policy, which
+        // CDK puts with a custom resource (AwsCustomResource, run at deploy time only).
+        const resourcePolicy = stack.node.findChild(`EventsLogGroupPolicy${Names.nodeUniqueId(logRule.node)}`);
+        acknowledge(
+          resourcePolicy,
+          'AwsSolutions-IAM5[Resource::*]',
+          `logs:PutResourcePolicy and logs:DeleteResourcePolicy (the ${rule.target.logGroup} resource policy letting events.amazonaws.com write to it) take no resource-level permission: Resource "*" is the only form.`,
+        );
+        acknowledge(
+          stack.node.findChild(`AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replaceAll('-', '')}`),
+          'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          "CDK's AwsCustomResource provider function (deploy time only: puts the event log group's resource policy) has AWSLambdaBasicExecutionRole by construction; CDK offers no way to replace it.",
+        );
+        break;
+      }
       case 'state-machine':
         // No shared rule targets the state machine directly (an EventBridge Step Functions
         // target cannot name executions); bind one here with targets.SfnStateMachine when one does.

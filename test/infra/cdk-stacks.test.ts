@@ -172,6 +172,10 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
           // Not deployed yet (no integrations to call): see the TODO in infra/cdk/bus.ts.
           expect(deployed).toBeUndefined();
           break;
+        case 'log-group':
+          // The log group and its target: test/infra/cdk-ops-feed.test.ts.
+          expect(deployed, rule.name).toBeDefined();
+          break;
         default:
           throw new Error(`rule ${rule.name}: a target kind this test does not know`);
       }
