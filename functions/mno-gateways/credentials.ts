@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { readJsonSecret, SECRET_FAMILIES, usesSecretsManager } from '../secrets-manager.ts';
 
 /**
  * CMP credentials by reference (`secret://mno/<id>`): MNO registrations and events hold only the
  * reference. Locally the references resolve from a JSON file (MNO_CREDENTIALS_FILE, mode 0600)
- * that the local runtime writes for its simulated MNOs.
+ * that the local runtime writes for its simulated MNOs; in AWS from Secrets Manager.
  */
 export interface CredentialStore {
   get(ref: string): Promise<Record<string, string>>;
@@ -18,7 +19,25 @@ export const fileCredentialStore = (path: string): CredentialStore => ({
   },
 });
 
+/** `secret://mno/<id>` → `switchboard/mno/<id>`; any other reference is refused (a function may read only that family). */
+export const credentialsSecretName = (ref: string) => {
+  const match = /^secret:\/\/mno\/([\w./-]{1,200})$/.exec(ref);
+  if (!match || match[1]!.split('/').some((part) => part === '' || part === '.' || part === '..')) throw new Error('an MNO credentials reference is secret://mno/<id>');
+  return `${SECRET_FAMILIES.mnoCredentials}${match[1]}`;
+};
+
+/** Secrets Manager: the reference's secret, a JSON object of strings (client id, secret, API key… as the CMP's style needs). */
+export const secretsManagerCredentialStore = (): CredentialStore => ({
+  async get(ref) {
+    const found = await readJsonSecret(credentialsSecretName(ref));
+    if (!found) throw new Error(`no credentials are stored under ${ref}`);
+    return Object.fromEntries(Object.entries(found).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  },
+});
+
+/** The store this process is configured with: Secrets Manager in AWS (SECRET_STORE), else MNO_CREDENTIALS_FILE. */
 export const credentialStoreFromEnv = (): CredentialStore => {
+  if (usesSecretsManager()) return secretsManagerCredentialStore();
   const file = process.env.MNO_CREDENTIALS_FILE;
   if (!file) throw new Error('MNO_CREDENTIALS_FILE is not set: no credential store is configured');
   return fileCredentialStore(file);

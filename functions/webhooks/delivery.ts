@@ -1,10 +1,11 @@
 import { wants, type Subscription } from '../../domain/subscription/decider.ts';
 import { WEBHOOK_EVENT_TYPES } from '../../domain/subscription/events.ts';
 import { logger } from '../logger.ts';
+import { countWebhookParked } from '../metrics.ts';
 import { park } from './dead-letters.ts';
 import { addressOf, type WebhookEvent } from './event.ts';
 import { attemptDelivery, findSubscription, subscriptionsOf, type WebhookPorts } from './ports.ts';
-import { DEFAULT_RETRY_DELAYS_MS, type RetryScheduler } from './retry-scheduler.ts';
+import { DEFAULT_RETRY_DELAYS_MS, type RetryScheduler, type WebhookRetry } from './retry-scheduler.ts';
 
 export interface WebhookDeliveryOptions extends WebhookPorts {
   scheduler: RetryScheduler;
@@ -24,14 +25,13 @@ export type WebhookDelivery = ReturnType<typeof createWebhookDelivery>;
  * delivery is parked on the subscription's dead-letter list. Platform events (no tenant) and the
  * webhooks' own events are never delivered.
  *
- * `deliver` resolves after the first attempt to each subscription; it rejects only when the
- * subscriptions could not be read, so that the bus retries the event (receivers de-duplicate by
- * `webhook-id`).
+ * `deliver` makes the first attempts; `retry` runs one the scheduler brings back when it is due.
  */
 export const createWebhookDelivery = (options: WebhookDeliveryOptions) => {
   const delays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   const jitter = options.jitter ?? 0.1;
 
+  /** One attempt (n ≥ 1); on failure the next is scheduled, or after the last the delivery is parked. */
   const attempt = async (tenant: string, given: Subscription | undefined, subscriptionId: string, event: WebhookEvent, eventId: string, n: number) => {
     let error: string;
     try {
@@ -46,22 +46,32 @@ export const createWebhookDelivery = (options: WebhookDeliveryOptions) => {
     }
     const delay = delays[n - 1];
     if (delay !== undefined) {
-      options.scheduler.schedule(Math.round(delay * (1 + Math.random() * jitter)), () => attempt(tenant, undefined, subscriptionId, event, eventId, n + 1));
+      const delayMs = Math.round(delay * (1 + Math.random() * jitter));
+      const dueAt = new Date(Date.now() + delayMs).toISOString();
+      await options.scheduler.schedule(delayMs, { tenant, subscriptionId, eventId, event, attempt: n + 1, dueAt });
       return;
     }
     logger.warn('webhook delivery parked', { tenant, subscriptionId, eventId, attempts: n, lastError: error });
-    await park(options, tenant, subscriptionId, event, eventId, n, error).catch((e: unknown) =>
-      logger.error('webhook delivery could not be parked', { tenant, subscriptionId, eventId, error: (e as Error).name }),
-    );
+    countWebhookParked();
+    await park(options, tenant, subscriptionId, event, eventId, n, error);
   };
 
   return {
+    /**
+     * The first attempt to every subscription that wants the event. Rejects when the subscriptions
+     * could not be read, or a retry could not be scheduled or a delivery parked: the trigger (the
+     * bus) then delivers the event again (receivers de-duplicate by `webhook-id`).
+     */
     async deliver(event: WebhookEvent): Promise<void> {
       const address = addressOf(event);
       const type = event['detail-type'];
       if (!address || WEBHOOK_EVENT_TYPES.has(type)) return;
       const subscriptions = (await subscriptionsOf(options.store, address.tenant)).filter((s) => wants(s, type));
-      await Promise.all(subscriptions.map((s) => attempt(address.tenant, s, s.id, event, address.eventId, 1)));
+      const outcomes = await Promise.allSettled(subscriptions.map((s) => attempt(address.tenant, s, s.id, event, address.eventId, 1)));
+      const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (failed) throw failed.reason;
     },
+    /** A scheduled retry, when it is due; rejects when its next retry could not be scheduled or it could not be parked. */
+    retry: (job: WebhookRetry): Promise<void> => attempt(job.tenant, undefined, job.subscriptionId, job.event, job.eventId, job.attempt),
   };
 };

@@ -2,15 +2,14 @@ import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TenantId } from '../../domain/identifiers/index.ts';
 import { SubscriptionId } from '../../domain/subscription/events.ts';
+import { createJsonSecret, readJsonSecret, SECRET_FAMILIES, usesSecretsManager } from '../secrets-manager.ts';
 
 /**
  * Where the subscriptions' signing secrets are kept (a port). The API writes a secret when the
  * subscription is created; the delivery worker reads it to sign. A secret never enters an event,
  * a log line, an error or any response but the one that created it.
  *
- * In AWS this would be Secrets Manager (one secret per subscription, named
- * `switchboard/webhooks/<tenant>/<id>`, encrypted with the stack's KMS key, readable by the
- * delivery worker and the redeliver route only); that adapter is not written yet.
+ * In AWS: Secrets Manager, one secret per subscription (functions/secrets-manager.ts); locally: files.
  */
 export interface WebhookSecrets {
   put(tenant: string, subscriptionId: string, secret: string): Promise<void>;
@@ -47,8 +46,29 @@ export const fileWebhookSecrets = (dir: string): WebhookSecrets => ({
   },
 });
 
-/** The store this process is configured with: WEBHOOK_SECRETS_DIR locally (no AWS adapter yet). */
+/** The secret's name, from validated parts only. */
+export const webhookSecretName = (tenant: string, id: string) => {
+  if (!TenantId.safeParse(tenant).success || !SubscriptionId.safeParse(id).success) throw new Error('not a tenant and subscription id');
+  return `${SECRET_FAMILIES.webhooks}${tenant}/${id}`;
+};
+
+/**
+ * Secrets Manager: `switchboard/webhooks/<tenant>/<id>` holding `{"secret": …}`, created once
+ * (encrypted with the regional key, replicated to the other region) and read through a cache.
+ */
+export const secretsManagerWebhookSecrets = (): WebhookSecrets => ({
+  async put(tenant, id, secret) {
+    await createJsonSecret(webhookSecretName(tenant, id), { secret }, `Switchboard webhook signing secret of subscription ${id}`);
+  },
+  async get(tenant, id) {
+    const value = (await readJsonSecret(webhookSecretName(tenant, id)))?.secret;
+    return typeof value === 'string' ? value : undefined;
+  },
+});
+
+/** The store this process is configured with: Secrets Manager in AWS (SECRET_STORE), else files in WEBHOOK_SECRETS_DIR. */
 export const webhookSecretsFromEnv = (): WebhookSecrets => {
+  if (usesSecretsManager()) return secretsManagerWebhookSecrets();
   const dir = process.env.WEBHOOK_SECRETS_DIR;
   if (!dir) throw new Error('WEBHOOK_SECRETS_DIR is not set: no webhook secret store is configured');
   return fileWebhookSecrets(dir);

@@ -51,9 +51,10 @@ const receiver = async (respond?: (n: number) => number) => {
 };
 
 const delivery = (retryDelaysMs = [20, 40, 60]) => {
-  const scheduler = timerScheduler();
+  const scheduler = timerScheduler((retry) => delivery.retry(retry));
   schedulers.push(scheduler);
-  return { scheduler, ...createWebhookDelivery({ ...ports, scheduler, retryDelaysMs, jitter: 0 }) };
+  const delivery = createWebhookDelivery({ ...ports, scheduler, retryDelaysMs, jitter: 0 });
+  return { scheduler, ...delivery };
 };
 
 const subscribe = async (tenant: string, url: string, eventTypes = ['SimActivated']) => {

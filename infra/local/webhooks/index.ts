@@ -4,6 +4,7 @@ import { dynamoDbDeadLetterPayloads } from '../../../functions/webhooks/dead-let
 import { createWebhookDelivery } from '../../../functions/webhooks/delivery.ts';
 import type { WebhookEvent } from '../../../functions/webhooks/event.ts';
 import { urlPolicyFromEnv } from '../../../functions/webhooks/ports.ts';
+import { retryDelaysFromEnv } from '../../../functions/webhooks/retry-scheduler.ts';
 import { webhookSecretsFromEnv } from '../../../functions/webhooks/secrets.ts';
 import { timerScheduler } from './timer-scheduler.ts';
 
@@ -18,15 +19,6 @@ export interface LocalWebhooksOptions {
 
 export type LocalWebhooks = ReturnType<typeof startLocalWebhooks>;
 
-/** WEBHOOK_RETRY_DELAYS_MS: milliseconds before each retry, comma-separated (`` for none); undefined when unset. */
-export const retryDelaysFromEnv = (value = process.env.WEBHOOK_RETRY_DELAYS_MS): number[] | undefined => {
-  if (value === undefined) return undefined;
-  const delays = value.trim() === '' ? [] : value.split(',').map((d) => Number(d.trim()));
-  if (delays.some((d) => !Number.isInteger(d) || d < 0 || d > 86_400_000))
-    throw new Error('WEBHOOK_RETRY_DELAYS_MS is a comma-separated list of delays in milliseconds, e.g. 1000,2000,4000');
-  return delays;
-};
-
 /**
  * Webhook delivery on this machine: the bus's `webhooks` target. Secrets from WEBHOOK_SECRETS_DIR,
  * the URL policy from SWITCHBOARD_ALLOW_HTTP_WEBHOOKS, dead-letter payloads in DynamoDB (Local)
@@ -34,7 +26,7 @@ export const retryDelaysFromEnv = (value = process.env.WEBHOOK_RETRY_DELAYS_MS):
  * waits for first attempts and retries alike; `stop()` cancels pending retries.
  */
 export const startLocalWebhooks = (options: LocalWebhooksOptions) => {
-  const scheduler = timerScheduler();
+  const scheduler = timerScheduler((retry) => delivery.retry(retry));
   const delivery = createWebhookDelivery({
     store: options.store,
     secrets: webhookSecretsFromEnv(),

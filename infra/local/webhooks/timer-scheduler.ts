@@ -1,33 +1,44 @@
 import { logger } from '../../../functions/logger.ts';
-import type { RetryScheduler } from '../../../functions/webhooks/retry-scheduler.ts';
+import type { RetryScheduler, WebhookRetry } from '../../../functions/webhooks/retry-scheduler.ts';
+
+/** When a retry itself fails (its next retry or parking could not be recorded), it is run again after this long. */
+const RERUN_AFTER_MS = 5_000;
 
 /**
- * The local RetryScheduler: in-process timers. Pending jobs live in memory only (a restart forgets
- * them; AWS would use SQS delays or EventBridge Scheduler, see the port). `stop()` cancels what is
+ * The local RetryScheduler: in-process timers that hand each retry to `run` when it is due.
+ * Pending retries live in memory only (a restart forgets them; AWS uses SQS, see the port); a
+ * retry that fails is run again a little later rather than dropped. `stop()` cancels what is
  * pending and waits for what is running; `idle()` waits until nothing is pending or running.
  */
-export const timerScheduler = () => {
+export const timerScheduler = (run: (retry: WebhookRetry) => Promise<void>) => {
   const pending = new Set<NodeJS.Timeout>();
   const running = new Set<Promise<void>>();
   let stopped = false;
 
+  const later = (delayMs: number, retry: WebhookRetry) => {
+    if (stopped) return;
+    const timer = setTimeout(() => {
+      pending.delete(timer);
+      const attempt: Promise<void> = run(retry)
+        .catch((error: unknown) => {
+          logger.error('scheduled webhook retry failed; running it again', { eventId: retry.eventId, attempt: retry.attempt, error: (error as Error).name });
+          later(RERUN_AFTER_MS, retry);
+        })
+        .finally(() => running.delete(attempt));
+      running.add(attempt);
+    }, Math.max(0, delayMs));
+    pending.add(timer);
+  };
+
   const scheduler: RetryScheduler = {
-    schedule(delayMs, job) {
-      if (stopped) return;
-      const timer = setTimeout(() => {
-        pending.delete(timer);
-        const run: Promise<void> = job()
-          .catch((error: unknown) => logger.error('scheduled webhook job failed', { error: (error as Error).name }))
-          .finally(() => running.delete(run));
-        running.add(run);
-      }, Math.max(0, delayMs));
-      pending.add(timer);
+    async schedule(delayMs, retry) {
+      later(delayMs, retry);
     },
   };
 
   return {
     ...scheduler,
-    /** Jobs waiting for their time. */
+    /** Retries waiting for their time. */
     get pending() {
       return pending.size;
     },

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startAwsJsonEndpoint, type AwsCall } from '../support/aws-json-endpoint.ts';
+
+// The adapters read their endpoint and settings from the environment when first used.
+let endpoint: Awaited<ReturnType<typeof startAwsJsonEndpoint>>;
+const stored = new Map<string, string>();
+
+const answer = ({ operation, input }: AwsCall) => {
+  if (operation === 'CreateSecret') {
+    if (stored.has(input.Name)) return { error: 'ResourceExistsException' };
+    stored.set(input.Name, input.SecretString);
+    return { ARN: `arn:aws:secretsmanager:eu-west-1:1:secret:${input.Name}-AbCdEf`, Name: input.Name };
+  }
+  if (operation === 'GetSecretValue') {
+    const value = stored.get(input.SecretId);
+    return value === undefined ? { error: 'ResourceNotFoundException' } : { Name: input.SecretId, SecretString: value };
+  }
+  return { error: 'UnknownOperationException' };
+};
+
+beforeAll(async () => {
+  endpoint = await startAwsJsonEndpoint(answer);
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint.url,
+    SECRET_STORE: 'secrets-manager',
+    SECRETS_REPLICA_REGIONS: 'eu-central-1',
+  });
+});
+afterAll(async () => {
+  for (const key of ['AWS_ENDPOINT_URL_SECRETS_MANAGER', 'SECRET_STORE', 'SECRETS_REPLICA_REGIONS']) delete process.env[key];
+  await endpoint.close();
+});
+beforeEach(() => {
+  endpoint.calls.length = 0;
+});
+
+describe('webhook secrets in Secrets Manager', () => {
+  it('creates one secret per subscription, under its tenant, with the regional key, replicated to the other region', async () => {
+    const { webhookSecretsFromEnv } = await import('../../functions/webhooks/secrets.ts');
+    const secrets = webhookSecretsFromEnv();
+    await secrets.put('t-acme', '0b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e', 'whsec_c2VjcmV0');
+    expect(endpoint.calls).toEqual([
+      {
+        operation: 'CreateSecret',
+        input: expect.objectContaining({
+          Name: 'switchboard/webhooks/t-acme/0b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e',
+          KmsKeyId: 'alias/switchboard-secrets',
+          AddReplicaRegions: [{ Region: 'eu-central-1', KmsKeyId: 'alias/switchboard-secrets' }],
+          SecretString: JSON.stringify({ secret: 'whsec_c2VjcmV0' }),
+        }),
+      },
+    ]);
+    expect(endpoint.calls[0]!.input.Description).not.toContain('whsec_');
+    expect(await secrets.get('t-acme', '0b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e')).toBe('whsec_c2VjcmV0');
+  });
+
+  it('reads a secret once per warm function (cached), and an unknown one as absent', async () => {
+    const { secretsManagerWebhookSecrets } = await import('../../functions/webhooks/secrets.ts');
+    const secrets = secretsManagerWebhookSecrets();
+    await secrets.put('t-cache', '1b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e', 'whsec_one');
+    await secrets.get('t-cache', '1b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e');
+    await secrets.get('t-cache', '1b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e');
+    expect(endpoint.calls.filter((c) => c.operation === 'GetSecretValue')).toHaveLength(1);
+    expect(await secrets.get('t-cache', '2b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e')).toBeUndefined();
+  });
+
+  it('never overwrites a secret, and refuses names that are not a tenant and a subscription id', async () => {
+    const { secretsManagerWebhookSecrets } = await import('../../functions/webhooks/secrets.ts');
+    const secrets = secretsManagerWebhookSecrets();
+    await secrets.put('t-once', '3b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e', 'whsec_first');
+    await expect(secrets.put('t-once', '3b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e', 'whsec_second')).rejects.toThrow();
+    expect(stored.get('switchboard/webhooks/t-once/3b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e')).toContain('whsec_first');
+    await expect(secrets.put('../t', '3b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e', 'x')).rejects.toThrow('not a tenant and subscription id');
+  });
+});
+
+describe('MNO credentials in Secrets Manager', () => {
+  it('resolves secret://mno/<id> to switchboard/mno/<id>, a JSON object of strings', async () => {
+    stored.set('switchboard/mno/orange-fr', JSON.stringify({ clientId: 'sb', clientSecret: 's3cr3t', ignored: 42 }));
+    const { credentialStoreFromEnv } = await import('../../functions/mno-gateways/credentials.ts');
+    expect(await credentialStoreFromEnv().get('secret://mno/orange-fr')).toEqual({ clientId: 'sb', clientSecret: 's3cr3t' });
+    expect(endpoint.calls).toEqual([{ operation: 'GetSecretValue', input: { SecretId: 'switchboard/mno/orange-fr' } }]);
+  });
+
+  it('refuses references outside the MNO family and missing credentials, naming the reference and never a value', async () => {
+    const { secretsManagerCredentialStore } = await import('../../functions/mno-gateways/credentials.ts');
+    const store = secretsManagerCredentialStore();
+    await expect(store.get('secret://webhooks/t-acme/x')).rejects.toThrow('secret://mno/<id>');
+    await expect(store.get('secret://mno/../webhooks/t')).rejects.toThrow('secret://mno/<id>');
+    await expect(store.get('secret://mno/absent')).rejects.toThrow('no credentials are stored under secret://mno/absent');
+    expect(endpoint.calls.map((c) => c.input.SecretId)).toEqual(['switchboard/mno/absent']);
+  });
+});
