@@ -32,13 +32,13 @@ const jwtAuthorizer = (stack: Stack, settings: DeploymentSettings): IHttpRouteAu
   });
 };
 
-/** The HTTP API: one route per route handler (JWT and its scopes, or public), a throttled, access-logged default stage. */
+/** The HTTP API: one route per route handler (JWT and its scopes, or public), a throttled, access-logged default stage (returned too, for a custom domain's mapping). */
 export const httpApi = (stack: Stack, settings: DeploymentSettings, functions: Record<string, NodejsFunction>) => {
   const authorizer = jwtAuthorizer(stack, settings);
 
   const api = new HttpApi(stack, 'Api', { apiName: SERVICE_NAME, createDefaultStage: false, description: 'Switchboard HTTP API' });
   const accessLogs = new LogGroup(stack, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.DESTROY });
-  api.addStage('DefaultStage', {
+  const stage = api.addStage('DefaultStage', {
     stageName: '$default',
     autoDeploy: true,
     throttle: { rateLimit: settings.apiRateLimit, burstLimit: settings.apiBurstLimit },
@@ -74,5 +74,5 @@ export const httpApi = (stack: Stack, settings: DeploymentSettings, functions: R
       for (const r of routes)
         acknowledge(r, 'AwsSolutions-APIG4', `${route.method} ${route.path} is public by the route table: load balancers and Route 53 health checks call it without a token; it returns only ok/unavailable.`);
   }
-  return api;
+  return { api, stage };
 };

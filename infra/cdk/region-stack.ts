@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { HttpApi, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -8,12 +9,17 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { TABLES, type TableDefinition } from '../../functions/tables.ts';
+import { opsAlarms, type OpsAlarms } from './alarms.ts';
 import { eventBus } from './bus.ts';
 import { cascadeStateMachine } from './cascade-state-machine.ts';
+import { opsDashboard } from './dashboard.ts';
+import { deadLetterQueuesIn } from './dead-letter-queue.ts';
 import { globalEventStore, replicaEventStore } from './event-store.ts';
+import { apiFailover, type ApiFailover } from './failover.ts';
 import { handlerFunction } from './handler-function.ts';
 import { ALL_HANDLERS, FORWARDER_ID, PROJECTOR_ID } from './handlers.ts';
 import { httpApi } from './http-api.ts';
+import type { Observed } from './ops-metrics.ts';
 import type { DeploymentSettings } from './settings.ts';
 import { streamConsumer } from './stream-consumers.ts';
 import { regionalTables } from './tables.ts';
@@ -44,8 +50,13 @@ export class SwitchboardRegionStack extends Stack {
   readonly regionalTables: Record<string, TableV2>;
   readonly functions: Record<string, NodejsFunction> = {};
   readonly api: HttpApi;
+  readonly apiStage: HttpStage;
   readonly stateMachine: StateMachine;
   readonly bus: EventBus;
+  /** With `domainName` and `hostedZoneId` only: the API's custom domain, health check and failover record. */
+  readonly failover?: ApiFailover;
+  readonly alarms: OpsAlarms;
+  readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: RegionStackProps) {
     super(scope, id, props);
@@ -91,10 +102,45 @@ export class SwitchboardRegionStack extends Stack {
     }
 
     // ---- HTTP API ----
-    this.api = httpApi(this, settings, this.functions);
+    ({ api: this.api, stage: this.apiStage } = httpApi(this, settings, this.functions));
+
+    // ---- Failover (with a domain): certificate, custom domain, health check on /health, failover record ----
+    if (settings.domainName) this.failover = apiFailover(this, settings, props.role, this.api, this.apiStage);
+
+    // ---- Ops: alarms (to the region's topic) and the dashboard. Last, so that they see every
+    // dead-letter queue of the stack; one made after them fails synthesis (below). ----
+    const observed: Observed = {
+      api: this.api,
+      stateMachine: this.stateMachine,
+      streamConsumers: [
+        {
+          name: 'Forwarder',
+          fn: forwarder,
+          whenBehind: 'Domain events reach the bus late: cascades start late, webhooks wait.',
+        },
+        {
+          name: 'Projector',
+          fn: this.functions[PROJECTOR_ID]!,
+          whenBehind: `The read models (lists) are stale; once it has caught up, nothing to repair (if it skipped batches: npm run rebuild-projections -- --region ${this.region}).`,
+        },
+      ],
+      deadLetterQueues: deadLetterQueuesIn(this),
+    };
+    this.alarms = opsAlarms(this, settings, observed);
+    this.dashboard = opsDashboard(this, observed, this.alarms, this.failover?.healthCheck.healthCheckId);
+    const watched = new Set(observed.deadLetterQueues.map((d) => d.queue));
+    this.node.addValidation({
+      validate: () =>
+        deadLetterQueuesIn(this)
+          .filter((d) => !watched.has(d.queue))
+          .map((d) => `dead-letter queue ${d.queue.node.path} was made after the ops alarms and dashboard: make it before them (region-stack.ts), so that it gets its alarm`),
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'CascadeStateMachineArn', { value: this.stateMachine.stateMachineArn });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboardName });
+    if (this.failover) new CfnOutput(this, 'ApiDomainUrl', { value: `https://${settings.domainName}` });
   }
 }

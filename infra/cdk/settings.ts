@@ -23,9 +23,18 @@ export interface DeploymentSettings {
   /** Steady-state requests per second and burst of the API's default stage. */
   apiRateLimit: number;
   apiBurstLimit: number;
-  /** For Route 53 failover records (not built yet): the API's domain name and its hosted zone. */
+  /**
+   * Route 53 failover (both or neither): the API's domain name (e.g. `api.example.com`, no trailing
+   * dot) and the id of the public hosted zone it lives in. With them each regional stack gets an ACM
+   * certificate validated in that zone, an API Gateway custom domain mapped to its API, a Route 53
+   * health check on its own `/health`, and a failover alias record (PRIMARY in the primary region,
+   * SECONDARY in the secondary). Without them: none of these; the API is reached at its
+   * execute-api URL.
+   */
   domainName?: string;
   hostedZoneId?: string;
+  /** An e-mail address subscribed to each region's alarm topic (it confirms by mail). Absent: no subscription. */
+  alarmEmail?: string;
 }
 
 export const DEFAULT_SETTINGS = {
@@ -37,6 +46,11 @@ export const DEFAULT_SETTINGS = {
   apiRateLimit: 200,
   apiBurstLimit: 400,
 } as const satisfies Partial<DeploymentSettings>;
+
+/** Lower-case labels of letters, digits and inner hyphens, at least two of them (no wildcard: one API name). */
+const DOMAIN_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const text = (app: App, key: string): string | undefined => {
   const value: unknown = app.node.tryGetContext(key);
@@ -71,10 +85,16 @@ export const readSettings = (app: App): DeploymentSettings => {
     apiBurstLimit: positive(app, 'apiBurstLimit', DEFAULT_SETTINGS.apiBurstLimit),
     domainName: text(app, 'domainName'),
     hostedZoneId: text(app, 'hostedZoneId'),
+    alarmEmail: text(app, 'alarmEmail'),
   };
   const regions = [settings.primaryRegion, settings.secondaryRegion, ...(consistency === 'strong' ? [settings.witnessRegion] : [])];
   if (new Set(regions).size !== regions.length) throw new Error(`context regions must differ: ${regions.join(', ')}`);
   if (settings.jwtIssuer && !settings.jwtIssuer.startsWith('https://')) throw new Error('context jwtIssuer must be an https URL');
   if (settings.jwtIssuer && !settings.jwtAudience?.length) throw new Error('context jwtAudience is required with jwtIssuer');
+  if (Boolean(settings.domainName) !== Boolean(settings.hostedZoneId)) throw new Error('context domainName and hostedZoneId go together: set both (Route 53 failover) or neither');
+  if (settings.domainName && !DOMAIN_NAME.test(settings.domainName))
+    throw new Error(`context domainName must be a fully qualified DNS name without a trailing dot (e.g. api.example.com), not ${settings.domainName}`);
+  if (settings.hostedZoneId && !HOSTED_ZONE_ID.test(settings.hostedZoneId)) throw new Error(`context hostedZoneId must be a Route 53 hosted zone id (Z...), not ${settings.hostedZoneId}`);
+  if (settings.alarmEmail && !EMAIL.test(settings.alarmEmail)) throw new Error(`context alarmEmail must be an e-mail address, not ${settings.alarmEmail}`);
   return settings;
 };
