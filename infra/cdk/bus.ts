@@ -8,6 +8,7 @@ import { acknowledge } from './acknowledge.ts';
 import { BUS_NAME, EVENT_RULES, type EventRule } from '../../functions/events/rules.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import { EVENT_HANDLERS } from './handlers.ts';
+import { webhookDelivery } from './webhooks.ts';
 
 /** The custom event bus, the shared rules (their targets' dead-letter queue), and the archive. */
 export const eventBus = (stack: Stack, functions: Record<string, NodejsFunction>) => {
@@ -39,10 +40,15 @@ export const eventBus = (stack: Stack, functions: Record<string, NodejsFunction>
         });
         break;
       case 'webhooks':
-        // TODO(webhooks): integrations and their subscriptions do not exist yet. When they do,
-        // this rule targets an events.ApiDestination per subscription (events.Connection with
-        // the integration's credentials in Secrets Manager), with ruleDlq. Until then the rule
-        // is not deployed: a rule without a target would only cost matches.
+        // Signed per subscription (Standard Webhooks HMAC): an API destination cannot sign, so a
+        // function delivers, with its retries on SQS (infra/cdk/webhooks.ts).
+        new Rule(stack, `Rule-${rule.name}`, {
+          eventBus: bus,
+          ruleName: rule.name,
+          description: rule.description.slice(0, 512),
+          eventPattern,
+          targets: [webhookDelivery(stack, functions, ruleDlq)],
+        });
         break;
       case 'log-group': {
         // The whole event as the log message (the target's default input), as operators read it

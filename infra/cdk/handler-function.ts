@@ -8,6 +8,7 @@ import { acknowledge, XRAY_REASON } from './acknowledge.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/metrics.ts';
 import type { EventStore } from './event-store.ts';
 import { EVENT_STORE_ACTIONS, IDEMPOTENCY_ACTIONS, ROOT, type HandlerSpec } from './handlers.ts';
+import { grantSecrets } from './secrets.ts';
 
 export { METRICS_NAMESPACE, SERVICE_NAME };
 
@@ -78,5 +79,6 @@ export const handlerFunction = (stack: Stack, spec: HandlerSpec, tableNames: Rec
     const resourceArns = access.indexes ? access.indexes.map((index) => `${table.tableArn}/index/${index}`) : [table.tableArn];
     role.addToPolicy(new PolicyStatement({ actions: [...access.actions], resources: resourceArns }));
   }
+  grantSecrets(fn, role, spec.secrets ?? []);
   return fn;
 };

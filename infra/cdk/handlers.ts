@@ -4,6 +4,7 @@ import { EVENT_FUNCTIONS, type EventFunction } from '../../functions/events/rule
 import { ROUTES, type Route } from '../../functions/http/routes.ts';
 import { TABLES } from '../../functions/tables.ts';
 import { CASCADE_TASKS, type CascadeTaskName } from '../../functions/workflow/cascade-workflow.ts';
+import type { SecretAccess } from './secrets.ts';
 
 /** The repository root (bundling's project root, where package-lock.json is). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -51,13 +52,20 @@ export const READ_MODEL_PROJECTION: TableAccess = { table: 'readModels', actions
 /** The redeliver route reads a parked event (functions/webhooks/dead-letter-payloads.ts `get`); only the delivery worker parks. */
 export const DEAD_LETTER_PAYLOAD_READ: TableAccess = { table: 'webhookDeadLetters', actions: ['dynamodb:GetItem'] };
 
+/** The delivery functions park a delivery's event (functions/webhooks/dead-letter-payloads.ts `put`). */
+export const DEAD_LETTER_PAYLOAD_WRITE: TableAccess = { table: 'webhookDeadLetters', actions: ['dynamodb:PutItem'] };
+
+const WEBHOOK_SECRETS_READ: SecretAccess = { family: 'webhooks', access: 'read' };
+const WEBHOOK_SECRETS_CREATE: SecretAccess = { family: 'webhooks', access: 'create' };
+const MNO_CREDENTIALS_READ: SecretAccess = { family: 'mnoCredentials', access: 'read' };
+
 export interface HandlerSpec {
   /** Construct id, unique in a stack. */
   id: string;
   /** Absolute path of the module and its exported handler. */
   entry: string;
   handler: string;
-  kind: 'http' | 'task' | 'event' | 'stream';
+  kind: 'http' | 'task' | 'event' | 'stream' | 'queue';
   eventStore?: EventStoreAccess;
   idempotency?: boolean;
   /** Regional tables other than the idempotency records. */
@@ -66,6 +74,10 @@ export interface HandlerSpec {
   startsCascades?: boolean;
   /** Publishes to the bus (events:PutEvents). */
   publishes?: boolean;
+  /** Secrets Manager: which families of Switchboard's secrets it reads or creates. */
+  secrets?: readonly SecretAccess[];
+  /** Queues webhook retries (sqs:SendMessage on the retry queue, WEBHOOK_RETRY_QUEUE_URL). */
+  queuesWebhookRetries?: boolean;
   timeoutSeconds: number;
 }
 
@@ -88,15 +100,16 @@ export const PROJECTOR_ID = 'StreamProjector';
  * loads streams (and checks the caller's tenant); writes (POST, PUT) append; POSTs keep
  * idempotency records. Two routes touch less: /health reads one item, the event catalogue nothing.
  * Some touch more: the lists query the read model's indexes, redelivering a dead letter reads its
- * parked event. (Subscription routes also need a webhook secret store, which has no AWS adapter
- * yet: see infra/cdk/README.md.)
+ * parked event, creating a subscription creates its signing secret, redelivering reads it.
  */
-const routeAccess = (route: Route): Pick<HandlerSpec, 'eventStore' | 'idempotency' | 'tables'> => {
+const routeAccess = (route: Route): Pick<HandlerSpec, 'eventStore' | 'idempotency' | 'tables' | 'secrets'> => {
   if (route.entry === 'health.ts') return { eventStore: 'probe' };
   if (route.entry === 'events/schemas.ts') return {};
   const base = { eventStore: route.method === 'GET' ? ('read' as const) : ('append' as const), idempotency: route.method === 'POST' };
   if (route.entry === 'sims/list.ts' || route.entry === 'cascades/list.ts') return { ...base, tables: [READ_MODEL_LISTS] };
-  if (route.entry === 'subscriptions/dead-letters.ts' && route.handler === 'redeliver') return { ...base, tables: [DEAD_LETTER_PAYLOAD_READ] };
+  if (route.entry === 'subscriptions/dead-letters.ts' && route.handler === 'redeliver')
+    return { ...base, tables: [DEAD_LETTER_PAYLOAD_READ], secrets: [WEBHOOK_SECRETS_READ] };
+  if (route.entry === 'subscriptions/write.ts' && route.handler === 'create') return { ...base, secrets: [WEBHOOK_SECRETS_CREATE] };
   return base;
 };
 
@@ -121,6 +134,8 @@ export const TASK_HANDLERS: readonly (HandlerSpec & { task: CascadeTaskName; sub
   substitution: t.substitution,
   // Each step reads the cascade (and its policy, SIM, MNOs) and appends its outcome.
   eventStore: 'append',
+  // The steps that call a CMP read its credentials.
+  ...(task === 'ApplyToMno' || task === 'PollJob' || task === 'VerifyOnMno' ? { secrets: [MNO_CREDENTIALS_READ] } : {}),
   // The ASL's own TimeoutSeconds (60–120 s) bound the steps; the Lambda's is the backstop.
   timeoutSeconds: 120,
 }));
@@ -161,7 +176,31 @@ export const PROJECTOR: HandlerSpec = {
   timeoutSeconds: 60,
 };
 
+export const WEBHOOK_DELIVER_ID = 'WebhookDeliver';
+export const WEBHOOK_RETRY_ID = 'WebhookRetry';
+
+/**
+ * Webhook delivery (functions/webhooks): the bus's `webhooks` target makes first attempts; the
+ * retry queue's consumer makes the rest. Both load subscriptions, read signing secrets, queue the
+ * next retry, and park a delivery whose retries are spent (its event in the dead-letter table, the
+ * dead letter appended to the subscription's stream).
+ */
+const webhookDelivery = (id: string, entry: string, kind: HandlerSpec['kind']): HandlerSpec => ({
+  id,
+  entry: join(ROOT, 'functions/webhooks', entry),
+  handler: 'handler',
+  kind,
+  eventStore: 'append',
+  tables: [DEAD_LETTER_PAYLOAD_WRITE],
+  secrets: [WEBHOOK_SECRETS_READ],
+  queuesWebhookRetries: true,
+  // Every attempt is bounded by 5 s; a batch of 10 retries, or the subscriptions of one tenant, fit.
+  timeoutSeconds: 60,
+});
+
+export const WEBHOOK_HANDLERS: readonly HandlerSpec[] = [webhookDelivery(WEBHOOK_DELIVER_ID, 'deliver-handler.ts', 'event'), webhookDelivery(WEBHOOK_RETRY_ID, 'retry-handler.ts', 'queue')];
+
 /** The event store stream's consumers, each with its own event source mapping. */
 export const STREAM_HANDLERS: readonly HandlerSpec[] = [FORWARDER, PROJECTOR];
 
-export const ALL_HANDLERS: readonly HandlerSpec[] = [...ROUTE_HANDLERS, ...TASK_HANDLERS, ...EVENT_HANDLERS, ...STREAM_HANDLERS];
+export const ALL_HANDLERS: readonly HandlerSpec[] = [...ROUTE_HANDLERS, ...TASK_HANDLERS, ...EVENT_HANDLERS, ...WEBHOOK_HANDLERS, ...STREAM_HANDLERS];

@@ -103,7 +103,10 @@ const sqsEvent = (...bodies: string[]): SQSEvent => ({
   })),
 });
 
-const queued = () => sqs.calls.filter((c) => c.operation === 'SendMessage').map((c) => ({ ...c.input, retry: JSON.parse(c.input.MessageBody) as WebhookRetry }));
+const queued = () =>
+  sqs.calls
+    .filter((c) => c.operation === 'SendMessage')
+    .map((c): Record<string, any> & { retry: WebhookRetry } => ({ ...c.input, retry: JSON.parse(c.input.MessageBody) as WebhookRetry }));
 
 describe('webhook delivery in Lambda', () => {
   it('a failed first attempt is queued on SQS for the first retry, which delivers it signed when it comes back due', async () => {

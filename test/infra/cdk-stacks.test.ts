@@ -12,6 +12,8 @@ import {
   ROUTE_HANDLERS,
   STREAM_HANDLERS,
   TASK_HANDLERS,
+  WEBHOOK_DELIVER_ID,
+  WEBHOOK_HANDLERS,
   eventFunctionId,
   routeFunctionId,
 } from '../../infra/cdk/handlers.ts';
@@ -45,10 +47,10 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
     }
   });
 
-  it('has one function per route, cascade task, event function, and stream consumer (forwarder, projector): Node 24, arm64, X-Ray, Powertools, table names', () => {
+  it('has one function per route, cascade task, event function, webhook delivery function, and stream consumer (forwarder, projector): Node 24, arm64, X-Ray, Powertools, table names', () => {
     const functions = template().findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'switchboard' } } } });
     expect(STREAM_HANDLERS.map((h) => h.id)).toEqual([FORWARDER_ID, PROJECTOR_ID]);
-    expect(Object.keys(functions)).toHaveLength(ROUTES.length + Object.keys(CASCADE_TASKS).length + EVENT_HANDLERS.length + STREAM_HANDLERS.length);
+    expect(Object.keys(functions)).toHaveLength(ROUTES.length + Object.keys(CASCADE_TASKS).length + EVENT_HANDLERS.length + WEBHOOK_HANDLERS.length + STREAM_HANDLERS.length);
     for (const spec of ALL_HANDLERS) {
       const fn = functions[logicalId(stack(), stack().functions[spec.id]!)]!;
       expect(fn, spec.id).toBeDefined();
@@ -140,7 +142,7 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
       // ... and an SQS queue no other consumer shares.
       const queue = mine[0]!.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0];
       expect(t.toJSON().Resources[queue].Type).toBe('AWS::SQS::Queue');
-      expect(mappings.filter((m) => JSON.stringify(m.DestinationConfig).includes(`"${queue}"`))).toHaveLength(1);
+      expect(mappings.filter((m) => String(JSON.stringify(m.DestinationConfig)).includes(`"${queue}"`))).toHaveLength(1);
     },
   );
 
@@ -169,8 +171,15 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
           t.hasResourceProperties('AWS::Events::Archive', { EventPattern: rule.eventPattern, SourceArn: Match.anyValue(), RetentionDays: 365 });
           break;
         case 'webhooks':
-          // Not deployed yet (no integrations to call): see the TODO in infra/cdk/bus.ts.
-          expect(deployed).toBeUndefined();
+          // The deliver function (the retry queue and its consumer: test/infra/cdk-webhooks.test.ts).
+          expect(deployed!.EventPattern).toEqual(rule.eventPattern);
+          expect(deployed!.Targets).toEqual([
+            expect.objectContaining({
+              Arn: { 'Fn::GetAtt': [logicalId(stack(), stack().functions[WEBHOOK_DELIVER_ID]!), 'Arn'] },
+              DeadLetterConfig: { Arn: expect.anything() },
+              RetryPolicy: expect.objectContaining({ MaximumRetryAttempts: 8 }),
+            }),
+          ]);
           break;
         case 'log-group':
           // The log group and its target: test/infra/cdk-ops-feed.test.ts.

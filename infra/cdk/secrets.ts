@@ -1,0 +1,83 @@
+import { App, ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { SECRET_FAMILIES, SECRETS_KEY_ALIAS, type SecretFamily } from '../../functions/secrets-manager.ts';
+import { acknowledge } from './acknowledge.ts';
+import { readSettings } from './settings.ts';
+
+/** What a handler does with one family of secrets (functions/secrets-manager.ts): read them, or create new ones. */
+export interface SecretAccess {
+  family: SecretFamily;
+  access: 'read' | 'create';
+}
+
+/**
+ * The region's customer-managed key for Switchboard's secrets, under the one alias every region
+ * uses (so that a secret created in one region names the same alias for its replica in the other).
+ * Made once per stack, on first use. Retained: deleting it would make every secret unreadable.
+ */
+export const secretsKey = (stack: Stack): Key =>
+  (stack.node.tryFindChild('SecretsKey') as Key | undefined) ??
+  new Key(stack, 'SecretsKey', {
+    alias: SECRETS_KEY_ALIAS,
+    description: 'Switchboard secrets (webhook signing secrets, MNO credentials) in Secrets Manager',
+    enableKeyRotation: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+
+/** The other region of the deployment: where this region's secrets are replicated. */
+const otherRegion = (stack: Stack) => {
+  const settings = readSettings(stack.node.root as App);
+  return stack.region === settings.primaryRegion ? settings.secondaryRegion : settings.primaryRegion;
+};
+
+const familyArn = (stack: Stack, family: SecretFamily) =>
+  stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${SECRET_FAMILIES[family]}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+
+const FAMILY_REASONS: Record<SecretFamily, string> = {
+  webhooks: 'Webhook signing secrets are created at run time, one per subscription (switchboard/webhooks/<tenant>/<id>): the grant is that family by name prefix, nothing wider.',
+  mnoCredentials: 'MNO credentials are stored by operators as MNOs are registered (switchboard/mno/<id>): the grant is that family by name prefix, read only.',
+};
+
+/**
+ * The secrets a handler may touch, by family name prefix (secrets are created at run time, one per
+ * subscription, so no ARN is known at deployment), and the key to decrypt or encrypt them with.
+ * Readers get GetSecretValue; creators CreateSecret with replication to the other region (and that
+ * region's key, found by its alias). The environment selects the Secrets Manager adapters.
+ */
+export const grantSecrets = (fn: NodejsFunction, role: IRole, accesses: readonly SecretAccess[]) => {
+  if (accesses.length === 0) return;
+  const stack = Stack.of(fn);
+  const key = secretsKey(stack);
+  fn.addEnvironment('SECRET_STORE', 'secrets-manager');
+  for (const { family, access } of accesses) {
+    const secrets = familyArn(stack, family);
+    if (access === 'read') {
+      role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secrets] }));
+      key.grantDecrypt(role);
+      continue;
+    }
+    const replicaRegion = otherRegion(stack);
+    fn.addEnvironment('SECRETS_REPLICA_REGIONS', replicaRegion);
+    fn.addEnvironment('SECRETS_KMS_KEY', SECRETS_KEY_ALIAS);
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:CreateSecret', 'secretsmanager:ReplicateSecretToRegions'], resources: [secrets] }));
+    // Exactly what Secrets Manager asks of the caller to encrypt a new secret (no ReEncrypt*, no GenerateDataKey*).
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn] }));
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [stack.formatArn({ service: 'kms', region: replicaRegion, resource: 'key', resourceName: '*' })],
+        conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': SECRETS_KEY_ALIAS } },
+      }),
+    );
+  }
+  for (const family of new Set(accesses.map((a) => a.family)))
+    acknowledge(role, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:${stack.region}:<AWS::AccountId>:secret:${SECRET_FAMILIES[family]}*]`, FAMILY_REASONS[family]);
+  if (accesses.some((a) => a.access === 'create'))
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:${otherRegion(stack)}:<AWS::AccountId>:key/*]`,
+      `The other region's secrets key belongs to the other regional stack (no cross-region reference): the statement is limited by a condition to the key with alias ${SECRETS_KEY_ALIAS}.`,
+    );
+};

@@ -1,0 +1,77 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SECRETS_KEY_ALIAS } from '../../functions/secrets-manager.ts';
+import { ALL_HANDLERS, WEBHOOK_DELIVER_ID, WEBHOOK_RETRY_ID, routeFunctionId, taskFunctionId } from '../../infra/cdk/handlers.ts';
+import { functionPolicy, list, logicalId, resources, synthesize, type Json, type Synthesized } from './support/cdk.ts';
+
+let built: Synthesized['built'];
+let primary: Template;
+let secondary: Template;
+
+beforeAll(() => {
+  ({ built, primary, secondary } = synthesize());
+});
+
+const CREATE_SUBSCRIPTION = routeFunctionId({ method: 'POST', path: '/v1/subscriptions' });
+const REDELIVER = routeFunctionId({ method: 'POST', path: '/v1/subscriptions/{subscriptionId}/dead-letters/{eventId}/redeliver' });
+const CMP_CALLERS = (['ApplyToMno', 'PollJob', 'VerifyOnMno'] as const).map(taskFunctionId);
+
+const secretStatements = (stack: Synthesized['built']['primary'], t: Template, id: string) =>
+  functionPolicy(stack, t, id).filter((s: Json) => list<string>(s.Action).some((a) => a.startsWith('secretsmanager:')));
+
+const resourceText = (s: Json) => JSON.stringify(s.Resource);
+
+describe.each([
+  ['primary', () => built.primary, () => primary, 'eu-central-1'],
+  ['secondary', () => built.secondary, () => secondary, 'eu-west-1'],
+] as const)('webhooks and secrets in the %s stack', (_name, stack, template, otherRegion) => {
+  const fn = (t: Template, id: string) => t.toJSON().Resources[logicalId(stack(), stack().functions[id]!)] as Json;
+
+  it('retries webhooks through an encrypted, TLS-only SQS queue with a dead-letter queue, consumed with partial batch responses', () => {
+    const t = template();
+    const [[queueId, queue]] = resources(t, 'AWS::SQS::Queue').filter(([id]) => id.startsWith('WebhookRetries') && !id.includes('Dlq')) as [[string, Json]];
+    expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, VisibilityTimeout: 360, RedrivePolicy: { maxReceiveCount: 5 } });
+    const mapping = resources(t, 'AWS::Lambda::EventSourceMapping')
+      .map(([, m]) => m.Properties)
+      .find((m) => JSON.stringify(m.EventSourceArn).includes(`"${queueId}"`));
+    expect(mapping).toMatchObject({ FunctionName: { Ref: logicalId(stack(), stack().functions[WEBHOOK_RETRY_ID]!) }, BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    for (const id of [WEBHOOK_DELIVER_ID, WEBHOOK_RETRY_ID]) {
+      expect(fn(t, id).Properties.Environment.Variables.WEBHOOK_RETRY_QUEUE_URL).toEqual({ Ref: queueId });
+      const send = functionPolicy(stack(), t, id).find((s: Json) => list<string>(s.Action).includes('sqs:SendMessage'));
+      expect(JSON.stringify(send!.Resource), id).toContain(queueId);
+    }
+  });
+
+  it('grants secrets by family: the create route creates webhook secrets replicated to the other region; delivery and redelivery read them; CMP callers read MNO credentials; nobody else touches any', () => {
+    const t = template();
+    const create = secretStatements(stack(), t, CREATE_SUBSCRIPTION);
+    expect(create.flatMap((s: Json) => list<string>(s.Action)).sort()).toEqual(['secretsmanager:CreateSecret', 'secretsmanager:ReplicateSecretToRegions']);
+    expect(resourceText(create[0])).toContain(':secret:switchboard/webhooks/*');
+    expect(fn(t, CREATE_SUBSCRIPTION).Properties.Environment.Variables).toMatchObject({ SECRET_STORE: 'secrets-manager', SECRETS_REPLICA_REGIONS: otherRegion, SECRETS_KMS_KEY: SECRETS_KEY_ALIAS });
+    // The replica's key in the other region, by its alias only.
+    const replicaKey = functionPolicy(stack(), t, CREATE_SUBSCRIPTION).find((s: Json) => JSON.stringify(s.Resource).includes(`:kms:${otherRegion}:`));
+    expect(replicaKey).toMatchObject({ Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': SECRETS_KEY_ALIAS } } });
+
+    for (const id of [WEBHOOK_DELIVER_ID, WEBHOOK_RETRY_ID, REDELIVER]) {
+      const read = secretStatements(stack(), t, id);
+      expect(read.map((s: Json) => [s.Action, resourceText(s).includes(':secret:switchboard/webhooks/*')]), id).toEqual([['secretsmanager:GetSecretValue', true]]);
+    }
+    for (const id of CMP_CALLERS) {
+      const read = secretStatements(stack(), t, id);
+      expect(read.map((s: Json) => [s.Action, resourceText(s).includes(':secret:switchboard/mno/*')]), id).toEqual([['secretsmanager:GetSecretValue', true]]);
+    }
+    const allowed = new Set([CREATE_SUBSCRIPTION, REDELIVER, WEBHOOK_DELIVER_ID, WEBHOOK_RETRY_ID, ...CMP_CALLERS]);
+    for (const spec of ALL_HANDLERS.filter((h) => !allowed.has(h.id))) {
+      expect(secretStatements(stack(), t, spec.id), spec.id).toEqual([]);
+      expect(fn(t, spec.id).Properties.Environment.Variables.SECRET_STORE, spec.id).toBeUndefined();
+    }
+  });
+
+  it('encrypts secrets with a rotating customer-managed key under the shared alias, kept when the stack goes', () => {
+    const t = template();
+    const [[keyId, key]] = resources(t, 'AWS::KMS::Key').filter(([id]) => id.startsWith('SecretsKey')) as [[string, Json]];
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    expect(key.DeletionPolicy).toBe('Retain');
+    t.hasResourceProperties('AWS::KMS::Alias', { AliasName: SECRETS_KEY_ALIAS, TargetKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+  });
+});
