@@ -93,7 +93,7 @@ export const readSettings = (app: App): DeploymentSettings => {
   if (settings.jwtIssuer && !settings.jwtAudience?.length) throw new Error('context jwtAudience is required with jwtIssuer');
   if (Boolean(settings.domainName) !== Boolean(settings.hostedZoneId)) throw new Error('context domainName and hostedZoneId go together: set both (Route 53 failover) or neither');
   if (settings.domainName && !DOMAIN_NAME.test(settings.domainName))
-    throw new Error(`context domainName must be a fully qualified DNS name without a trailing dot (e.g. api.example.com), not ${settings.domainName}`);
+    throw new Error(`context domainName must be a fully qualified DNS name in lower case without a trailing dot (e.g. api.example.com), not ${settings.domainName}`);
   if (settings.hostedZoneId && !HOSTED_ZONE_ID.test(settings.hostedZoneId)) throw new Error(`context hostedZoneId must be a Route 53 hosted zone id (Z...), not ${settings.hostedZoneId}`);
   if (settings.alarmEmail && !EMAIL.test(settings.alarmEmail)) throw new Error(`context alarmEmail must be an e-mail address, not ${settings.alarmEmail}`);
   return settings;

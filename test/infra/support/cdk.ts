@@ -73,3 +73,44 @@ export const synthesize = () => {
 };
 
 export type Synthesized = ReturnType<typeof synthesize>;
+
+/**
+ * A dashboard's body as JSON, its tokens written as `${LogicalId}` (Ref) and `${LogicalId.Attribute}`
+ * (Fn::GetAtt), so that widgets can be read like the deployed ones.
+ */
+export const dashboardBody = (dashboard: Json): Json => {
+  const body = dashboard.Properties.DashboardBody;
+  if (typeof body === 'string') return JSON.parse(body);
+  const parts = body['Fn::Join'][1] as unknown[];
+  const text = parts
+    .map((p) => {
+      if (typeof p === 'string') return p;
+      const token = p as Json;
+      if (token.Ref) return `\${${token.Ref}}`;
+      if (token['Fn::GetAtt']) return `\${${(token['Fn::GetAtt'] as string[]).join('.')}}`;
+      throw new Error(`unexpected token in a dashboard body: ${JSON.stringify(p)}`);
+    })
+    .join('');
+  return JSON.parse(text);
+};
+
+/**
+ * The logical ids of the template's SQS queues that something uses as a dead-letter queue: found
+ * under any property named like one (DeadLetterConfig, deadLetterTargetArn, OnFailure), whatever
+ * the resource (stream mappings, rule targets, queues' redrive policies, async invoke configs).
+ */
+export const deadLetterQueueIdsOf = (t: Template): string[] => {
+  const queues = new Set(resources(t, 'AWS::SQS::Queue').map(([id]) => id));
+  const found = new Set<string>();
+  const walk = (value: unknown, inside: boolean) => {
+    if (Array.isArray(value)) return value.forEach((v) => walk(v, inside));
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, v] of Object.entries(value as Json)) {
+      if (inside && key === 'Fn::GetAtt' && queues.has((v as string[])[0]!)) found.add((v as string[])[0]!);
+      else if (inside && key === 'Ref' && queues.has(v as string)) found.add(v as string);
+      else walk(v, inside || /dead.?letter|onfailure/i.test(key));
+    }
+  };
+  for (const [, r] of Object.entries(t.toJSON().Resources as Json)) walk(r.Properties, false);
+  return [...found].sort();
+};
