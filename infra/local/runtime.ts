@@ -9,9 +9,10 @@ import { DynamoDbEventStore } from '../../functions/event-store/dynamodb-event-s
 import { TABLES, tableName } from '../../functions/tables.ts';
 import { startCascadeEngine } from './cascade-engine.ts';
 import { startStreamPoller, type StreamHandler } from './stream-poller.ts';
-import { EVENT_FUNCTIONS, type EventFunction } from '../../functions/events/rules.ts';
+import { EVENT_FUNCTIONS, EVENT_RULES, type EventFunction } from '../../functions/events/rules.ts';
 import { createEventBus, type EventBus } from './event-bus/bus.ts';
 import type { BusEvent } from './event-bus/put-events.ts';
+import { startLocalLogs, type LocalLogs } from './logs/index.ts';
 import { startLocalWebhooks, type LocalWebhooks } from './webhooks/index.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { MnoSimulator } from './mno-simulators/index.ts';
@@ -47,6 +48,8 @@ export interface Runtime {
   simulators: Map<string, MnoSimulator>;
   cascades: { engine: LocalStepFunctionsEngine; stateMachineArn: string; endpoint: string };
   bus: EventBus;
+  /** CloudWatch Logs: the groups of the rules' `log-group` targets (the ops feed), and their endpoint. */
+  logs: LocalLogs;
   /** The bus's `webhooks` target: `idle()` waits for deliveries and their retries. */
   webhooks: LocalWebhooks;
   /** The stream handlers' feed: `discard()` drops records until `resume()` (benchmarks of the command path). */
@@ -96,6 +99,11 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     const webhooks = startLocalWebhooks({ store: new DynamoDbEventStore(client, tableName(TABLES.events)), dynamodb: client, retryDelaysMs: options.webhookRetryDelaysMs });
     stops.push(webhooks.stop);
 
+    // CloudWatch Logs for the rules' log-group targets (the ops feed `npm run ops -- events` follows), in memory.
+    const logs = await startLocalLogs({ logGroups: EVENT_RULES.flatMap((r) => (r.target.kind === 'log-group' ? [r.target.logGroup] : [])), retentionInDays: 30 });
+    stops.push(logs.stop);
+    process.env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS = logs.endpoint;
+
     // The event bus with the shared rules; its function targets are the Lambda handlers CDK wires to them.
     // Its archive is kept on disk (one event per line), so replays reach back across restarts.
     const archiveFile = options.inMemory ? undefined : resolve(options.dataDir, 'event-archive.ndjson');
@@ -117,6 +125,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
         archive: async (event) => {
           if (archiveFile) appendFileSync(archiveFile, JSON.stringify(event) + '\n');
         },
+        'log-group': (logGroup, event) => logs.writeEvent(logGroup, event),
       },
     });
     await new Promise<void>((ok) => bus.server.listen(0, '127.0.0.1', () => ok()));
@@ -163,7 +172,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => ok());
     });
     const { port } = server.address() as { port: number };
-    const endpoints = { api: `http://localhost:${port}`, dynamodb: endpoint, stepfunctions: cascades.endpoint, eventbridge: eventBridgeEndpoint };
+    const endpoints = { api: `http://localhost:${port}`, dynamodb: endpoint, stepfunctions: cascades.endpoint, eventbridge: eventBridgeEndpoint, logs: logs.endpoint };
     writeFileSync(resolve(options.dataDir, 'endpoints.json'), JSON.stringify(endpoints, null, 2) + '\n');
     return {
       url: `http://localhost:${port}`,
@@ -171,6 +180,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       issuer,
       simulators: mnos.simulators,
       bus,
+      logs,
       webhooks,
       streams: { discard: () => consumers.forEach((c) => c.discard()), resume: () => consumers.forEach((c) => c.resume()) },
       cascades: { engine: cascades.engine, stateMachineArn: cascades.stateMachineArn, endpoint: cascades.endpoint },

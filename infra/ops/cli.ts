@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { OpsError, stepFunctionsConfig } from './endpoints.ts';
 import { executionsWatcher, findStateMachine } from './executions.ts';
-import { followEvents } from './events.ts';
+import { parseSince, showEvents } from './events.ts';
 import { renderExecutions } from './render.ts';
 
 const USAGE = `usage: npm run ops -- <command> [options]
@@ -10,8 +10,11 @@ const USAGE = `usage: npm run ops -- <command> [options]
   executions [--watch] [--recent N] [--state-machine <name|arn>] [--region <region>]
       running and recent executions of the cascade state machine, with per-MNO progress;
       --watch redraws every second until Ctrl-C
-  events --follow
-      domain events as the local bus routes them, one line each (--json: the whole event)
+  events [--follow] [--since <10m|2026-11-24T10:00:00Z>] [--filter <pattern>] [--json] [--region <region>]
+      the events on the bus, one line each (--json: the whole event), from the CloudWatch Logs
+      group its ops-feed rule writes to (FilterLogEvents): those since --since (default 10m, or
+      1m with --follow), then with --follow the new ones every second until Ctrl-C; --filter is
+      a CloudWatch Logs filter pattern, e.g. '{ $.detail.tenant = "acme" }'
 
 Endpoints come from $SWITCHBOARD_DATA_DIR/endpoints.json (default .switchboard/), written by
 npm start; with --region, AWS itself through the SDK's default credential chain.
@@ -26,6 +29,8 @@ const { values, positionals } = (() => {
         follow: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         recent: { type: 'string', default: '5' },
+        since: { type: 'string' },
+        filter: { type: 'string' },
         'state-machine': { type: 'string' },
         region: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -79,8 +84,8 @@ const main = async () => {
   if (values.help) return void process.stdout.write(USAGE);
   if (command === 'executions') return executions();
   if (command === 'events') {
-    if (!values.follow) throw new OpsError('events needs --follow (the bus, live)');
-    return followEvents(values.region, values.json);
+    const since = parseSince(values.since ?? (values.follow ? '1m' : '10m'));
+    return showEvents({ region: values.region, json: values.json, follow: values.follow, since, filterPattern: values.filter });
   }
   process.stderr.write(command ? `ops: unknown command ${command}\n\n${USAGE}` : USAGE);
   process.exit(2);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { CloudWatchLogsClientConfig } from '@aws-sdk/client-cloudwatch-logs';
 import type { SFNClientConfig } from '@aws-sdk/client-sfn';
 
 /** What the local runtime writes to `$SWITCHBOARD_DATA_DIR/endpoints.json` while it runs. */
@@ -8,6 +9,8 @@ export interface Endpoints {
   dynamodb?: string;
   stepfunctions?: string;
   eventbridge?: string;
+  /** CloudWatch Logs: the ops feed's log group (functions/events/rules.ts, `log-group` targets). */
+  logs?: string;
 }
 
 /** The local endpoints accept any credentials; these are the runtime's own. */
@@ -40,5 +43,17 @@ export const stepFunctionsConfig = (region: string | undefined, env: NodeJS.Proc
   const file = endpointsFile(env);
   const endpoint = readEndpoints(file).stepfunctions;
   if (!endpoint) throw new OpsError(`${file} names no stepfunctions endpoint`);
+  return { endpoint, region: 'local', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 };
+};
+
+/**
+ * The CloudWatch Logs client's configuration, for the ops feed: with `--region`, AWS itself (the
+ * SDK's default credential chain); otherwise the local runtime's endpoint.
+ */
+export const cloudWatchLogsConfig = (region: string | undefined, env: NodeJS.ProcessEnv = process.env): CloudWatchLogsClientConfig => {
+  if (region) return { region };
+  const file = endpointsFile(env);
+  const endpoint = readEndpoints(file).logs;
+  if (!endpoint) throw new OpsError(`${file} names no logs endpoint: is the local runtime older than this CLI? Restart it (npm start).`);
   return { endpoint, region: 'local', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 };
 };

@@ -1,4 +1,7 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASCADE_TASKS } from '../../functions/workflow/cascade-workflow.ts';
 import type { BusEvent } from '../../infra/local/event-bus/put-events.ts';
@@ -23,18 +26,46 @@ const until = async (done: () => boolean, what: string) => {
 };
 
 describe('npm run ops -- events --follow', () => {
-  it('prints each event the local bus routes, one line each, as it happens', async () => {
+  it('prints each event on the bus once, one line each, as it happens (the ops-feed log group, read with FilterLogEvents), and stops cleanly on Ctrl-C', async () => {
+    expect(JSON.parse(readFileSync(join(api.dataDir, 'endpoints.json'), 'utf8'))).toMatchObject({ logs: api.runtime.logs.endpoint });
     const child = spawn(process.execPath, ['--import', 'tsx', 'infra/ops/cli.ts', 'events', '--follow'], { env: { ...process.env, SWITCHBOARD_DATA_DIR: api.dataDir } });
+    const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
     try {
       let out = '';
+      let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d));
-      await new Promise((ok) => setTimeout(ok, 1500)); // the CLI connects
+      child.stderr.on('data', (d: Buffer) => (err += d));
+      // Its first poll prints the last minute: the test MNOs registered when the runtime started.
+      await until(() => /MnoRegistered .*\n/.test(out), 'the CLI to print the events of the last minute');
       const t = await api.tenant('sims:write');
-      await until(() => out.includes('EnterpriseMnosChosen') && out.includes(t.id), 'the CLI to print the tenant\'s event');
-      expect(out.split('\n').find((l) => l.includes('EnterpriseOnboarded'))).toMatch(/^\d{4}-\d\d-\d\dT.*EnterpriseOnboarded\s+t-/);
+      await until(() => out.includes('EnterpriseMnosChosen') && out.includes(t.id), "the CLI to print the tenant's event");
+      expect(out.split('\n').find((l) => l.includes('EnterpriseOnboarded') && l.includes(t.id))).toMatch(/^\d{4}-\d\d-\d\dT.*EnterpriseOnboarded\s+t-/);
+      // Polls overlap by design; two more of them print nothing twice.
+      await new Promise((ok) => setTimeout(ok, 2500));
+      const mine = out.split('\n').filter((l) => l.includes(t.id));
+      expect(mine.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(mine).size).toBe(mine.length);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(err.replace(/.*nodedir.*\n/g, '')).toBe('');
     } finally {
       child.kill();
     }
+  });
+
+  it('--json prints the events as the bus carried them; without --follow, those of the last minutes, then exits', async () => {
+    const t = await api.tenant('sims:write');
+    const onboarded = () => seen.find((e) => e['detail-type'] === 'EnterpriseOnboarded' && (e.detail as { tenant: string }).tenant === t.id);
+    await until(() => onboarded() !== undefined, 'the tenant onboarded on the bus');
+    await api.runtime.bus.idle();
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/ops/cli.ts', 'events', '--json', '--since', '5m', '--filter', `{ $.detail.tenant = "${t.id}" }`], {
+      env: { ...process.env, SWITCHBOARD_DATA_DIR: api.dataDir },
+      timeout: 20_000,
+    });
+    const printed = stdout.trim().split('\n').map((l) => JSON.parse(l) as BusEvent);
+    expect(printed.map((e) => e['detail-type'])).toEqual(expect.arrayContaining(['EnterpriseOnboarded', 'EnterpriseMnosChosen']));
+    expect(printed.every((e) => (e.detail as { tenant: string }).tenant === t.id)).toBe(true);
+    expect(printed.find((e) => e.id === onboarded()!.id)).toEqual(onboarded());
   });
 });
 
@@ -68,8 +99,6 @@ describe('domain events on the bus, as integrations receive them', () => {
 describe('the archive', () => {
   it('keeps every event on disk and replays a time range to the rules with StartReplay, never restarting cascades', async () => {
     const { EventBridgeClient, StartReplayCommand, DescribeReplayCommand } = await import('@aws-sdk/client-eventbridge');
-    const { readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
     await api.runtime.bus.idle();
     const onDisk = readFileSync(join(api.dataDir, 'event-archive.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as BusEvent);
     expect(onDisk.length).toBeGreaterThan(5);

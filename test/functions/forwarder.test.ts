@@ -25,7 +25,7 @@ const record = (seq: number, streamId: string, events: { type: string; data?: un
 beforeAll(async () => {
   bus = createEventBus({
     rules: [{ name: 'all', description: '', eventPattern: { source: ['switchboard'] }, target: { kind: 'webhooks' } }],
-    targets: { 'state-machine': async () => undefined, function: async () => undefined, webhooks: async (e) => void received.push(e), archive: async () => undefined },
+    targets: { 'state-machine': async () => undefined, function: async () => undefined, webhooks: async (e) => void received.push(e), archive: async () => undefined, 'log-group': async () => undefined },
   });
   await new Promise<void>((ok) => bus.server.listen(0, '127.0.0.1', ok));
   process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = `http://127.0.0.1:${(bus.server.address() as AddressInfo).port}`;

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { EventBridgeClient, PutEventsCommand, TestEventPatternCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUS_NAME, EVENT_RULES, SOURCE, type EventRule } from '../../functions/events/rules.ts';
+import { BUS_NAME, EVENT_RULES, OPS_FEED_LOG_GROUP, SOURCE, type EventRule } from '../../functions/events/rules.ts';
 
 /** The shared rules, plus a state-machine rule with an input transformer (a target kind the shared table may use). */
 const RULES: readonly EventRule[] = [
@@ -22,8 +22,14 @@ import type { BusEvent } from '../../infra/local/event-bus/put-events.ts';
 
 /** Records every target call; a target fails while `failures[kind]` is above zero. */
 const recorder = () => {
-  const calls = { 'state-machine': [] as { name: string; input: string }[], function: [] as { name: string; event: BusEvent }[], webhooks: [] as BusEvent[], archive: [] as BusEvent[] };
-  const failures = { 'state-machine': 0, function: 0, webhooks: 0, archive: 0 };
+  const calls = {
+    'state-machine': [] as { name: string; input: string }[],
+    function: [] as { name: string; event: BusEvent }[],
+    webhooks: [] as BusEvent[],
+    archive: [] as BusEvent[],
+    'log-group': [] as { logGroup: string; event: BusEvent }[],
+  };
+  const failures = { 'state-machine': 0, function: 0, webhooks: 0, archive: 0, 'log-group': 0 };
   const fail = (kind: keyof typeof failures) => {
     if (failures[kind]-- > 0) throw new Error(`${kind} is down`);
   };
@@ -32,6 +38,7 @@ const recorder = () => {
     function: async (name: string, event: BusEvent) => (fail('function'), void calls.function.push({ name, event })),
     webhooks: async (event: BusEvent) => (fail('webhooks'), void calls.webhooks.push(event)),
     archive: async (event: BusEvent) => (fail('archive'), void calls.archive.push(event)),
+    'log-group': async (logGroup: string, event: BusEvent) => (fail('log-group'), void calls['log-group'].push({ logGroup, event })),
   };
   return { calls, failures, targets };
 };
@@ -70,6 +77,7 @@ beforeAll(async () => {
       function: (name, event) => target.targets.function(name, event),
       webhooks: (event) => target.targets.webhooks(event),
       archive: (event) => target.targets.archive(event),
+      'log-group': (logGroup, event) => target.targets['log-group'](logGroup, event),
     },
   });
   await new Promise<void>((ok) => served.server.listen(0, '127.0.0.1', ok));
@@ -116,7 +124,7 @@ describe('the local EventBridge endpoint (PutEvents with @aws-sdk/client-eventbr
     await expect(client.send(new PutEventsCommand({ Entries: [big, big] }))).rejects.toMatchObject({ name: 'ValidationException' });
   });
 
-  it('routes a CascadeStarted event to the cascade state machine with the transformed input, and to webhooks and the archive', async () => {
+  it('routes a CascadeStarted event to the cascade state machine with the transformed input, and to webhooks, the archive and the ops feed', async () => {
     target = recorder();
     const time = new Date('2026-11-25T10:00:00.250Z');
     const out = await put(entry('CascadeStarted', { cascadeId: 'c-42', subject: { kind: 'policy' }, targets: ['mno-a'] }, { Time: time }));
@@ -136,12 +144,13 @@ describe('the local EventBridge endpoint (PutEvents with @aws-sdk/client-eventbr
     });
     expect(target.calls.archive).toEqual([event]);
     expect(served.archive).toContainEqual(event);
+    expect(target.calls['log-group']).toEqual([{ logGroup: OPS_FEED_LOG_GROUP, event }]);
   });
 
   it('answers PutEvents before any target runs, as EventBridge does', async () => {
     const bus = fresh();
     bus.putEvents([entry('CascadeStarted', { cascadeId: 'c-43' })]);
-    expect(target.calls).toEqual({ 'state-machine': [], function: [], webhooks: [], archive: [] });
+    expect(target.calls).toEqual({ 'state-machine': [], function: [], webhooks: [], archive: [], 'log-group': [] });
     await bus.idle();
     expect(target.calls['state-machine']).toHaveLength(1);
   });
@@ -151,7 +160,7 @@ describe('the local EventBridge endpoint (PutEvents with @aws-sdk/client-eventbr
     const out = bus.putEvents([entry('CascadeStarted', { cascadeId: 'c-1' }, { Source: 'someone.else' }), entry('CascadeStarted', { cascadeId: 'c-2' }, { EventBusName: undefined })]);
     await bus.idle();
     expect(out.FailedEntryCount).toBe(0);
-    expect(target.calls).toEqual({ 'state-machine': [], function: [], webhooks: [], archive: [] });
+    expect(target.calls).toEqual({ 'state-machine': [], function: [], webhooks: [], archive: [], 'log-group': [] });
     expect(bus.archive).toEqual([]);
   });
 
@@ -190,6 +199,8 @@ describe('the local EventBridge endpoint (PutEvents with @aws-sdk/client-eventbr
     expect(target.calls['state-machine']).toHaveLength(1);
     expect(bus.archive).toHaveLength(2);
     expect(target.calls.archive).toHaveLength(2);
+    // The ops feed shows replays too: operators watching the bus see a replay go by.
+    expect(target.calls['log-group'].map(({ event }) => event['replay-name'])).toEqual([undefined, undefined, 'backfill', 'backfill']);
 
     expect(bus.replay({ rules: ['start-policy-cascade'] }).replayed).toBe(2);
     expect(bus.replay({ to: new Date('2000-01-01') }).replayed).toBe(0);

@@ -1,9 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { stepFunctionsConfig } from '../../infra/ops/endpoints.ts';
+import { OPS_FEED_LOG_GROUP } from '../../functions/events/rules.ts';
+import { startLocalLogs } from '../../infra/local/logs/index.ts';
+import { cloudWatchLogsConfig, stepFunctionsConfig } from '../../infra/ops/endpoints.ts';
+import { eventLine, feedPoller, parseSince } from '../../infra/ops/events.ts';
 import { progressOf, type ExecutionSummary } from '../../infra/ops/progress.ts';
 import { bar, duration, renderExecutions } from '../../infra/ops/render.ts';
 
@@ -143,3 +147,67 @@ const h2 = () => {
   h.add('root', 'ExecutionSucceeded', { executionSucceededEventDetails: { output: '{"status":"succeeded"}' } });
   return progressOf({ ...running, name: 'c-0-r2', status: 'SUCCEEDED', stopDate: new Date(T0 + 65_000), redriveCount: 1 }, h.events);
 };
+
+describe('ops events: the ops feed, polled', () => {
+  const event = (id: string, second: number, extra: Record<string, unknown> = {}) => ({
+    version: '0',
+    id: `eb-${id}`,
+    'detail-type': 'SimActivated',
+    source: 'switchboard',
+    account: '000000000000',
+    time: new Date(T0 + second * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: 'local',
+    resources: [],
+    detail: { tenant: 'acme', streamId: `T#acme#SIM#${id}`, version: 1, eventId: `e-${id}` },
+    ...extra,
+  });
+
+  it('reads every page from the last poll minus the overlap, and answers each event once, oldest first', async () => {
+    const logs = await startLocalLogs({ logGroups: [OPS_FEED_LOG_GROUP] });
+    const client = new CloudWatchLogsClient({ endpoint: logs.endpoint, region: 'local', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    try {
+      const write = (e: ReturnType<typeof event>) => logs.writeEvent(OPS_FEED_LOG_GROUP, e);
+      let clock = T0 + 10_000;
+      const poll = feedPoller(client, { startTime: T0, overlapMs: 5_000, pageSize: 2, now: () => clock });
+      for (const [id, second] of [['a', 3], ['b', 1], ['c', 9]] as const) await write(event(id, second));
+      const keys = async () => (await poll()).map((e) => e.key);
+      expect(await keys()).toEqual(['#e-b', '#e-a', '#e-c']); // three pages of at most two
+
+      clock = T0 + 12_000;
+      await write(event('c', 9, { id: 'eb-c-again' })); // EventBridge delivered the same domain event twice
+      await write(event('d', 7)); // late, but within the overlap (from T0 + 5 s)
+      await write(event('e', 4)); // later than the overlap: not read again
+      await write(event('c', 9, { 'replay-name': 'backfill' })); // a replay is its own line
+      const second = await poll();
+      expect(second.map((e) => e.key)).toEqual(['#e-d', 'backfill#e-c']);
+      expect(second[0]!.event).toMatchObject({ id: 'eb-d', detail: { eventId: 'e-d' } });
+      expect(JSON.parse(second[0]!.message)).toEqual(event('d', 7));
+      expect(eventLine(second[1]!.event!)).toBe('2026-11-24T10:00:09Z  SimActivated                  acme  T#acme#SIM#c@1  (replay backfill)');
+
+      clock = T0 + 40_000;
+      expect(await keys()).toEqual([]);
+      await logs.store.putLogEvent(OPS_FEED_LOG_GROUP, 'x', { timestamp: T0 + 39_000, message: 'not an event' });
+      expect(await poll()).toMatchObject([{ message: 'not an event', event: undefined }]);
+    } finally {
+      client.destroy();
+      await logs.stop();
+    }
+  });
+
+  it('--since takes a duration back from now, or a time', () => {
+    expect(parseSince('90s', T0)).toBe(T0 - 90_000);
+    expect(parseSince('10m', T0)).toBe(T0 - 600_000);
+    expect(parseSince('1.5h', T0)).toBe(T0 - 5_400_000);
+    expect(parseSince('2026-11-24T09:00:00Z', T0)).toBe(T0 - 3_600_000);
+    expect(() => parseSince('yesterday', T0)).toThrow(/--since takes a duration/);
+  });
+
+  it('finds the CloudWatch Logs endpoint in endpoints.json, or uses AWS with --region', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-ops-'));
+    writeFileSync(join(dir, 'endpoints.json'), JSON.stringify({ api: 'http://localhost:3000' }));
+    expect(() => cloudWatchLogsConfig(undefined, { SWITCHBOARD_DATA_DIR: dir })).toThrow(/names no logs endpoint/);
+    writeFileSync(join(dir, 'endpoints.json'), JSON.stringify({ api: 'http://localhost:3000', logs: 'http://127.0.0.1:4568' }));
+    expect(cloudWatchLogsConfig(undefined, { SWITCHBOARD_DATA_DIR: dir })).toMatchObject({ endpoint: 'http://127.0.0.1:4568', region: 'local' });
+    expect(cloudWatchLogsConfig('eu-west-1', { SWITCHBOARD_DATA_DIR: dir })).toEqual({ region: 'eu-west-1' });
+  });
+});

@@ -16,6 +16,8 @@ export interface EventBusTargets {
   webhooks: (event: BusEvent) => Promise<void>;
   /** Called for each event the bus archives (it keeps them in memory in any case), e.g. to persist them. */
   archive: (event: BusEvent) => Promise<void>;
+  /** Writes the whole event, as JSON, to the named CloudWatch Logs group (locally: infra/local/logs). */
+  'log-group': (logGroup: string, event: BusEvent) => Promise<void>;
 }
 
 export interface EventBusOptions {
@@ -69,11 +71,20 @@ export const createEventBus = (options: EventBusOptions) => {
   const faults = { failing: 0, code: 'InternalFailure' };
   let replays = 0;
 
-  const send = (rule: EventRule, render: (event: BusEvent) => string, event: BusEvent) => {
+  const send = (rule: EventRule, render: (event: BusEvent) => string, event: BusEvent): (() => Promise<void>) => {
     const target = rule.target;
-    if (target.kind === 'state-machine') return () => targets['state-machine'](target.stateMachine, render(event));
-    if (target.kind === 'function') return () => targets.function(target.function, event);
-    return target.kind === 'webhooks' ? () => targets.webhooks(event) : () => targets.archive(event);
+    switch (target.kind) {
+      case 'state-machine':
+        return () => targets['state-machine'](target.stateMachine, render(event));
+      case 'function':
+        return () => targets.function(target.function, event);
+      case 'webhooks':
+        return () => targets.webhooks(event);
+      case 'archive':
+        return () => targets.archive(event);
+      case 'log-group':
+        return () => targets['log-group'](target.logGroup, event);
+    }
   };
 
   const route = (event: BusEvent, only?: readonly string[]) => {
@@ -81,7 +92,7 @@ export const createEventBus = (options: EventBusOptions) => {
       try {
         l(event);
       } catch {
-        // A listener (a terminal following events) never stops the bus.
+        // A listener never stops the bus.
       }
     const replayed = event['replay-name'] !== undefined;
     for (const { rule, matches, render } of rules) {
@@ -123,7 +134,7 @@ export const createEventBus = (options: EventBusOptions) => {
     return { name, replayed: chosen.length };
   };
 
-  /** Every event the bus routes (replays included), as it is routed; returns the unsubscribe. */
+  /** Every event the bus routes (replays included), as it is routed; returns the unsubscribe. In process only (tests, benchmarks): operators follow the bus through the ops-feed rule's log group. */
   const subscribe = (listener: (event: BusEvent) => void) => {
     listeners.add(listener);
     return () => void listeners.delete(listener);
@@ -131,7 +142,7 @@ export const createEventBus = (options: EventBusOptions) => {
 
   return {
     putEvents,
-    server: eventBridgeEndpoint({ putEvents, subscribe, replay, account, region }) as Server,
+    server: eventBridgeEndpoint({ putEvents, replay, account, region }) as Server,
     archive: archive as readonly BusEvent[],
     deadLetters: deadLetters as readonly DeadLetter[],
     replay,

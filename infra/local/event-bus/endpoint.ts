@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { compilePattern } from '../../../functions/events/pattern.ts';
-import type { BusEvent, PutEventsEntry, PutEventsResult } from './put-events.ts';
+import type { PutEventsEntry, PutEventsResult } from './put-events.ts';
 
 /**
  * The EventBridge JSON protocol (awsJson1_1, `X-Amz-Target: AWSEvents.<Action>`) over the local
@@ -10,7 +10,6 @@ import type { BusEvent, PutEventsEntry, PutEventsResult } from './put-events.ts'
  */
 export const eventBridgeEndpoint = (bus: {
   putEvents(entries: PutEventsEntry[]): PutEventsResult;
-  subscribe(listener: (event: BusEvent) => void): () => void;
   replay(filter: { name?: string; from?: Date; to?: Date; rules?: readonly string[] }): { name: string; replayed: number };
   account: string;
   region: string;
@@ -42,13 +41,6 @@ export const eventBridgeEndpoint = (bus: {
     return { ReplayArn: arn('replay', name), State: 'STARTING', ReplayStartTime: started };
   };
   return createServer(async (req, res) => {
-    // Not an AWS action: the local bus's live feed (`npm run ops -- events --follow`), one event per line.
-    if (req.method === 'GET' && req.url === '/_local/events') {
-      res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
-      const unsubscribe = bus.subscribe((event) => res.write(JSON.stringify(event) + '\n'));
-      req.socket.on('close', unsubscribe);
-      return;
-    }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const reply = (status: number, body: unknown) => {
