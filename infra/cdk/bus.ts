@@ -7,6 +7,7 @@ import { AwsCustomResource } from 'aws-cdk-lib/custom-resources';
 import { acknowledge } from './acknowledge.ts';
 import { BUS_NAME, EVENT_RULES, type EventRule } from '../../functions/events/rules.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
+import { eventFunctionFailures } from './event-function-failures.ts';
 import { EVENT_HANDLERS } from './handlers.ts';
 import { webhookDelivery } from './webhooks.ts';
 
@@ -14,6 +15,7 @@ import { webhookDelivery } from './webhooks.ts';
 export const eventBus = (stack: Stack, functions: Record<string, NodejsFunction>) => {
   const bus = new EventBus(stack, 'Bus', { eventBusName: BUS_NAME });
   const ruleDlq = deadLetterQueue(stack, 'RuleTargetsDlq', 'Events a rule could not deliver to its target after retries.');
+  eventFunctionFailures(stack, functions);
   for (const rule of EVENT_RULES as readonly EventRule[]) {
     // The shared pattern as it is ('detail-type', 'replay-name' and all): CDK passes keys through.
     const eventPattern = rule.eventPattern as unknown as EventPattern;
