@@ -7,8 +7,9 @@ import type { EventStore } from '../domain/event-store.ts';
 import { executeCommand, type CommandContext } from './command.ts';
 import { cascadeIndexStream, cascadeStream } from './event-store/stream-ids.ts';
 import type { CascadeInput } from './workflow/cascade-workflow.ts';
+import { traced } from './tracer.ts';
 
-const sfn = new SFNClient({});
+const sfn = traced(new SFNClient({}));
 
 /** Starts the cascade state machine; the execution is named after the cascade (and round), so a repeat start is harmless. */
 export const startCascadeExecution = async (tenant: string, cascadeId: string, round = 1) => {

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbEventStore } from './event-store/dynamodb-event-store.ts';
 import { TABLES, tableName } from './tables.ts';
+import { traced } from './tracer.ts';
 
 /**
  * What a handler needs from where it runs, read once per cold start. The same variables are set
@@ -15,6 +16,6 @@ export const config = {
   tenantStatusTtlMs: Number(process.env.TENANT_STATUS_TTL_MS ?? 5000),
 };
 
-export const dynamodb = new DynamoDBClient({ maxAttempts: 3 });
+export const dynamodb = traced(new DynamoDBClient({ maxAttempts: 3 }));
 
 export const eventStore = new DynamoDbEventStore(dynamodb, config.eventsTable);

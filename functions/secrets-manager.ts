@@ -1,6 +1,7 @@
 import { GetParameterError } from '@aws-lambda-powertools/parameters';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { traced } from './tracer.ts';
 
 /**
  * Switchboard's secrets in AWS Secrets Manager: every name starts with `switchboard/`, so IAM can
@@ -32,7 +33,7 @@ let client: SecretsManagerClient | undefined;
 let provider: SecretsProvider | undefined;
 
 /** One client per process (its connections are reused); endpoints and region come from the environment. */
-export const secretsManagerClient = () => (client ??= new SecretsManagerClient({ maxAttempts: 3 }));
+export const secretsManagerClient = () => (client ??= traced(new SecretsManagerClient({ maxAttempts: 3 })));
 
 /** How long a warm function keeps a secret it has read: secrets are written once and never change in place. */
 const CACHE_SECONDS = 300;

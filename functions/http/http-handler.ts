@@ -1,7 +1,9 @@
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { config, dynamodb, eventStore } from '../config.ts';
 import { logger } from '../logger.ts';
+import { tracer } from '../tracer.ts';
 import { activeTenant } from './middleware/active-tenant.ts';
 import { caller, type HttpEvent } from './middleware/caller.ts';
 import { idempotency } from './middleware/idempotency.ts';
@@ -22,6 +24,8 @@ export const httpHandler = (key: RouteKey, fn: (request: HttpRequest) => Promise
   const route = routeFor(key);
   // No early-timeout race per request: API Gateway ends the request at its own 29 s limit anyway.
   const handler = middy<HttpRequest, HttpResult, Error, Context>(fn, { timeoutEarlyInMillis: 0 })
+    // The invocation's segment, annotated with cold starts; responses are not captured (they may hold a secret shown once).
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use({
       onError: (request) => {
         const p = toProblem(request.error);

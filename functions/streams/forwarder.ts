@@ -2,9 +2,10 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { BUS_NAME, SOURCE } from '../events/rules.ts';
 import { logger } from '../logger.ts';
+import { traced } from '../tracer.ts';
 import { commitOf, originatedHere } from './commits.ts';
 
-const eventBridge = new EventBridgeClient({});
+const eventBridge = traced(new EventBridgeClient({}));
 const busName = process.env.EVENT_BUS_NAME ?? BUS_NAME;
 
 /** PutEvents limits: 10 entries and 256 KB a call. */

@@ -1,5 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { config, dynamodb, eventStore } from '../config.ts';
+import { traced } from '../tracer.ts';
 import { dynamoDbDeadLetterPayloads } from './dead-letter-payloads.ts';
 import { createWebhookDelivery } from './delivery.ts';
 import { urlPolicyFromEnv } from './ports.ts';
@@ -11,7 +12,7 @@ const queueUrl = process.env.WEBHOOK_RETRY_QUEUE_URL;
 if (!queueUrl) throw new Error('WEBHOOK_RETRY_QUEUE_URL is not set: webhook retries have nowhere to go');
 
 /** Retries wait on the retry queue (SQS), consumed by retry-handler.ts. */
-export const scheduler = sqsRetryScheduler(new SQSClient({ maxAttempts: 5 }), queueUrl);
+export const scheduler = sqsRetryScheduler(traced(new SQSClient({ maxAttempts: 5 })), queueUrl);
 
 /**
  * Webhook delivery as the Lambda functions run it: the secret store and URL policy this process is

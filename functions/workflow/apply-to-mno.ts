@@ -1,5 +1,6 @@
 import type { TargetWork } from './cascade-workflow.ts';
 import { MnoPermanentError } from '../mno-gateways/gateway.ts';
+import { countMnoApplyError } from '../metrics.ts';
 import { loadCascade, now, recordStep, targetAction } from './cascade-steps.ts';
 
 /** Submissions of one change to one MNO in one round (transient retries and resubmitted jobs included) before it fails. */
@@ -12,7 +13,10 @@ export const handler = async (work: TargetWork): Promise<TargetWork> => {
   if (target && target.attempts >= MAX_SUBMISSIONS)
     throw new MnoPermanentError(`gave up after ${target.attempts} submissions; last: ${target.lastError ?? 'unknown'}`);
   await recordStep(work, { type: 'BeginAttempt', mno: work.mno });
-  const submission = await action.apply();
+  const submission = await action.apply().catch((error: unknown) => {
+    countMnoApplyError(work.mno);
+    throw error;
+  });
   if (submission.done) {
     await recordStep(work, { type: 'MarkApplied', mno: work.mno, at: now() });
     return { tenant: work.tenant, cascadeId: work.cascadeId, mno: work.mno, done: true, jobId: null, polls: 0, resubmit: false };

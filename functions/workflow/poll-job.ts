@@ -1,6 +1,7 @@
 import { eventStore } from '../config.ts';
 import { MnoJobFailed, MnoPermanentError } from '../mno-gateways/gateway.ts';
 import { gatewayFor } from '../mno-gateways/index.ts';
+import { countMnoApplyError } from '../metrics.ts';
 import { loadMno } from '../mnos.ts';
 import type { TargetWork } from './cascade-workflow.ts';
 import { now, recordStep } from './cascade-steps.ts';
@@ -17,6 +18,7 @@ export const handler = async (work: TargetWork): Promise<TargetWork> => {
   try {
     status = await (await gatewayFor(mno.registration)).jobStatus(work.jobId);
   } catch (error) {
+    countMnoApplyError(work.mno);
     if (!(error instanceof MnoJobFailed)) throw error;
     await recordStep(work, { type: 'RecordAttemptFailure', mno: work.mno, error: error.message });
     return { ...work, done: false, resubmit: true };

@@ -1,4 +1,5 @@
 import type { TargetWork } from './cascade-workflow.ts';
+import { countMnoApplyFailure } from '../metrics.ts';
 import { recordStep } from './cascade-steps.ts';
 
 /** Lambda puts `{"errorMessage": …}` JSON in a Task error's Cause; the local engine the bare message. */
@@ -16,5 +17,6 @@ export const handler = async (work: TargetWork): Promise<{ mno: string; failed: 
   const error = work.error ?? { Error: 'Unknown', Cause: 'no error was passed' };
   const message = messageOf(error.Cause).slice(0, 500);
   await recordStep(work, { type: 'MarkFailed', mno: work.mno, error: message, permanent: error.Error === 'MnoPermanentError' });
+  countMnoApplyFailure(work.mno);
   return { mno: work.mno, failed: true };
 };
