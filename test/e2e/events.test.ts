@@ -66,6 +66,14 @@ describe('npm run ops -- events --follow', () => {
     expect(printed.map((e) => e['detail-type'])).toEqual(expect.arrayContaining(['EnterpriseOnboarded', 'EnterpriseMnosChosen']));
     expect(printed.every((e) => (e.detail as { tenant: string }).tenant === t.id)).toBe(true);
     expect(printed.find((e) => e.id === onboarded()!.id)).toEqual(onboarded());
+
+    // With --region: AWS's path (no endpoints.json, the SDK's default configuration), the same calls,
+    // here sent to the local endpoint through the SDK's own AWS_ENDPOINT_URL_CLOUDWATCH_LOGS.
+    const viaAws = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/ops/cli.ts', 'events', '--json', '--region', 'eu-west-1', '--since', '5m', '--filter', `{ $.detail.tenant = "${t.id}" }`], {
+      env: { ...process.env, SWITCHBOARD_DATA_DIR: join(api.dataDir, 'nowhere'), AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: api.runtime.logs.endpoint },
+      timeout: 20_000,
+    });
+    expect(viaAws.stdout).toBe(stdout);
   });
 });
 
