@@ -1,10 +1,9 @@
-import { Duration, Names, RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import { Archive, EventBus, Rule, type EventPattern } from 'aws-cdk-lib/aws-events';
-import { addToDeadLetterQueueResourcePolicy, CloudWatchLogGroup, LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { addToDeadLetterQueueResourcePolicy, LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { AwsCustomResource } from 'aws-cdk-lib/custom-resources';
-import { acknowledge } from './acknowledge.ts';
+import { LogGroup, ResourcePolicy, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BUS_NAME, EVENT_RULES, type EventRule } from '../../functions/events/rules.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import { eventFunctionFailures } from './event-function-failures.ts';
@@ -60,30 +59,37 @@ export const eventBus = (stack: Stack, functions: Record<string, NodejsFunction>
           retention: RetentionDays.ONE_MONTH,
           removalPolicy: RemovalPolicy.DESTROY,
         });
+        // EventBridge may write to this group only: a resource policy of the group's own (native,
+        // not CDK's CloudWatchLogGroup target, which puts it with a deploy-time Lambda).
+        const policy = new ResourcePolicy(stack, `Logs-${rule.name}-Policy`, {
+          resourcePolicyName: `${BUS_NAME}-${rule.name}`,
+          policyStatements: [
+            new PolicyStatement({
+              principals: [new ServicePrincipal('events.amazonaws.com'), new ServicePrincipal('delivery.logs.amazonaws.com')],
+              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              resources: [logGroup.logGroupArn],
+            }),
+          ],
+        });
+        const groupArn = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
         const logRule = new Rule(stack, `Rule-${rule.name}`, {
           eventBus: bus,
           ruleName: rule.name,
           description: rule.description.slice(0, 512),
           eventPattern,
           targets: [
-            new CloudWatchLogGroup(logGroup, { deadLetterQueue: ruleDlq, retryAttempts: 8, maxEventAge: Duration.hours(24), installLatestAwsSdk: false }),
+            {
+              bind: () => ({
+                arn: groupArn,
+                deadLetterConfig: { arn: ruleDlq.queueArn },
+                retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: Duration.hours(24).toSeconds() },
+              }),
+            },
           ],
         });
-        // Unlike the other targets, CloudWatchLogGroup does not let the rule send to its dead-letter queue.
+        logRule.node.addDependency(policy);
+        // The rule may send what it cannot deliver to the dead-letter queue (as the other targets' helpers do).
         addToDeadLetterQueueResourcePolicy(logRule, ruleDlq);
-        // The target lets EventBridge write to the group through the group's resource policy, which
-        // CDK puts with a custom resource (AwsCustomResource, run at deploy time only).
-        const resourcePolicy = stack.node.findChild(`EventsLogGroupPolicy${Names.nodeUniqueId(logRule.node)}`);
-        acknowledge(
-          resourcePolicy,
-          'AwsSolutions-IAM5[Resource::*]',
-          `logs:PutResourcePolicy and logs:DeleteResourcePolicy (the ${rule.target.logGroup} resource policy letting events.amazonaws.com write to it) take no resource-level permission: Resource "*" is the only form.`,
-        );
-        acknowledge(
-          stack.node.findChild(`AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replaceAll('-', '')}`),
-          'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-          "CDK's AwsCustomResource provider function (deploy time only: puts the event log group's resource policy) has AWSLambdaBasicExecutionRole by construction; CDK offers no way to replace it.",
-        );
         break;
       }
       case 'state-machine':

@@ -69,16 +69,17 @@ describe.each([
 
   it('lets EventBridge write to that group only, and send what it cannot deliver to the dead-letter queue only for this rule', () => {
     const [ruleId, deployed] = deployedRule();
-    const policies = resources(template(), 'Custom::CloudwatchLogResourcePolicy');
+    const policies = resources(template(), 'AWS::Logs::ResourcePolicy');
     expect(policies).toHaveLength(1);
-    const create = JSON.stringify(policies[0]![1].Properties.Create);
-    expect(create).toContain('putResourcePolicy');
-    expect(create).toContain('events.amazonaws.com');
-    expect(create).toContain('logs:PutLogEvents');
-    expect(create).toContain('logs:CreateLogStream');
-    expect(create).toContain(`{"Fn::GetAtt":["${logGroupId()}","Arn"]}`);
-    // No SDK download at deploy time.
-    expect(policies[0]![1].Properties.InstallLatestAwsSdk).toBe(false);
+    const [policyId, policy] = policies[0]!;
+    const document = JSON.stringify(policy.Properties.PolicyDocument);
+    expect(document).toContain('events.amazonaws.com');
+    expect(document).toContain('logs:PutLogEvents');
+    expect(document).toContain('logs:CreateLogStream');
+    expect(document).toContain(`${logGroupId()}`);
+    // Native, at deployment: no custom resource, no deploy-time Lambda; the rule waits for the policy.
+    expect(resources(template(), 'Custom::CloudwatchLogResourcePolicy')).toEqual([]);
+    expect(list<string>(deployed.DependsOn)).toContain(policyId);
 
     const queue = deployed.Properties.Targets[0].DeadLetterConfig.Arn['Fn::GetAtt'][0];
     const statements = resources(template(), 'AWS::SQS::QueuePolicy')
