@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 export interface Figure {
   figure: string;
-  unit: 'ms' | 'ops/s' | 'µs' | 'cascades/s' | 'applies/s' | 'events/s' | 'commits/s';
+  unit: 'ms' | 'ops/s' | 'µs' | 'cascades/s' | 'applies/s' | 'events/s' | 'commits/s' | 'KiB';
   value: number;
   floor: number;
   /** value / floor. */
@@ -30,7 +30,13 @@ export const figure = (name: string, unit: Figure['unit'], value: number, floor:
 export const aim = (name: string, f: Figure, limit: number): Aim => ({ aim: `${name} within ${limit}×`, ratio: f.ratio, limit, met: f.ratio <= limit });
 
 const show = (value: number, unit: Figure['unit']) =>
-  unit === 'ms' ? `${value.toFixed(2)} ms` : unit === 'µs' ? `${Math.round(value)} µs` : `${value < 100 ? value.toFixed(1) : Math.round(value)} ${unit}`;
+  unit === 'ms'
+    ? `${value.toFixed(2)} ms`
+    : unit === 'µs'
+      ? `${Math.round(value)} µs`
+      : unit === 'KiB'
+        ? `${value.toFixed(value < 10 ? 2 : 1)} KiB`
+        : `${value < 100 ? value.toFixed(1) : Math.round(value)} ${unit}`;
 
 /** The table: figure | value | floor | ratio, then the aims, met or not. */
 export const printTable = (figures: readonly Figure[], aims: readonly Aim[]) => {

@@ -12,6 +12,13 @@
  * BENCH_LAG_SAMPLES (default 100) SIM registrations, forwarder throughput over
  * BENCH_FORWARDER_BATCHES (default 20) batches of 100 records × BENCH_FORWARDER_ROUNDS (default 5),
  * BENCH_REBUILD_RUNS (default 3) rebuilds of the read models into scratch tables.
+ * Before all that, the bundle figures (bundles.ts, issue 5): every function bundled as CDK does,
+ * its size and module init time (median of BENCH_BUNDLE_RUNS, default 5, imports each in a fresh
+ * Node process), beside an empty handler's.
+ *
+ * Sections: `npm run bench` runs all; `npm run bench -- bundles` (or `-- runtime`: the command,
+ * cascade and read-side figures, which share one local runtime) runs only those named. A full run
+ * writes results/latest.json; a partial one results/<sections>.json, leaving latest.json whole.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +37,10 @@ import { concurrent, sequential, type Op } from './measure.ts';
 import { benchMnos } from './cascade-fleet.ts';
 import { CASCADE_ENGINE_OVERRIDES, cascadeFigures, printCascadeNotes } from './cascades.ts';
 import { printReadSideNotes, readSideFigures } from './read-side.ts';
-import { machine, printTable, writeResults } from './report.ts';
+import { ROOT } from '../infra/cdk/handlers.ts';
+import { handlerEsbuildOptions } from '../infra/cdk/bundling.ts';
+import { bundleFigures, INIT_ENV, printBundleNotes } from './bundles.ts';
+import { machine, printTable, writeResults, type Aim, type Figure } from './report.ts';
 import { onboardTenant, seedSims } from './sim-fleet.ts';
 import { SEED_COMMITS, StreamPool, USES_PER_STREAM, streamsNeeded } from './stream-pool.ts';
 
@@ -48,6 +58,7 @@ const READ_SIDE = {
   forwarderRounds: intEnv('BENCH_FORWARDER_ROUNDS', 5),
   rebuildRuns: intEnv('BENCH_REBUILD_RUNS', 3),
 };
+const BUNDLE_RUNS = intEnv('BENCH_BUNDLE_RUNS', 5);
 const MNOS = benchMnos();
 const SIM_MNOS = [MNOS[0]!.id, MNOS[1]!.id] as const;
 const CONCURRENCY = 8;
@@ -66,97 +77,150 @@ const streamsFor = (kind: Kind) =>
   );
 const log = (message: string) => console.error(`bench: ${message}`);
 
-const started = Date.now();
-const dynamo = await startDynamoDbLocal();
-const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
-let runtime: Runtime | undefined;
-let stopping: Promise<void> | undefined;
-const stop = () =>
-  (stopping ??= (async () => {
-    await runtime?.stop().catch(() => undefined);
-    await dynamo.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  })());
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop().then(() => process.exit(130)));
+/** The command, cascade and read-side figures: one DynamoDB Local, one local runtime, in that order. */
+const runtimeSection = async () => {
+  const dynamo = await startDynamoDbLocal();
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+  let runtime: Runtime | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await runtime?.stop().catch(() => undefined);
+      await dynamo.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    })());
+  const onSignal = () => void stop().then(() => process.exit(130));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, onSignal);
 
-try {
-  // The bench MNOs and the engine overrides serve the cascade figures; the command phase only names two MNOs in its SIMs' profiles.
-  runtime = await startRuntime({ port: 0, dataDir, dynamodbEndpoint: dynamo.endpoint, mnos: MNOS, stepFunctions: CASCADE_ENGINE_OVERRIDES });
-  const table = tableName(TABLES.events);
-  const dynamodb = new DynamoDBClient({ maxAttempts: 3 }); // as functions/config.ts: endpoint, region, keys from the environment
-  // The stream handlers (publishing, SIM cascades) would share the 2 cores with the commands measured: drop their records meanwhile.
-  runtime.streams.discard();
-  log('stream handlers discard records during the command figures (no publishing, no sim-state cascades beside them)');
-  const http = httpClient(runtime.url, CONCURRENCY * 2);
-  const token = await onboardTenant(runtime, http, TENANT, SIM_MNOS);
-  const call = await inProcessCaller(token, new URL(runtime.url).host);
+  try {
+    // The bench MNOs and the engine overrides serve the cascade figures; the command phase only names two MNOs in its SIMs' profiles.
+    runtime = await startRuntime({ port: 0, dataDir, dynamodbEndpoint: dynamo.endpoint, mnos: MNOS, stepFunctions: CASCADE_ENGINE_OVERRIDES });
+    const table = tableName(TABLES.events);
+    const dynamodb = new DynamoDBClient({ maxAttempts: 3 }); // as functions/config.ts: endpoint, region, keys from the environment
+    // The stream handlers (publishing, SIM cascades) would share the 2 cores with the commands measured: drop their records meanwhile.
+    runtime.streams.discard();
+    log('stream handlers discard records during the command figures (no publishing, no sim-state cascades beside them)');
+    const http = httpClient(runtime.url, CONCURRENCY * 2);
+    const token = await onboardTenant(runtime, http, TENANT, SIM_MNOS);
+    const call = await inProcessCaller(token, new URL(runtime.url).host);
 
-  const counts = { floor: streamsFor('floor'), inProcess: streamsFor('inProcess'), http: streamsFor('http') };
-  log(`seeding ${counts.inProcess + counts.http + 1} SIMs over HTTP + in-process, ${counts.floor} floor streams (${SEED_COMMITS} commits each)`);
-  const [templateEid] = await seedSims(http, token, call, SIM_MNOS, 1, 1);
-  const inProcessEids = await seedSims(http, token, call, SIM_MNOS, 2, counts.inProcess);
-  const httpEids = await seedSims(http, token, call, SIM_MNOS, 2 + counts.inProcess, counts.http);
-  const template = await streamItems(dynamodb, table, simStream(TENANT, templateEid!));
-  const suspendCommit = template.find((item) => item.v?.N === '3')!; // a one-event SimSuspended commit
-  const floorPks = await seedFloorStreams(dynamodb, table, template, 1, counts.floor);
-  log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s since start`);
+    const counts = { floor: streamsFor('floor'), inProcess: streamsFor('inProcess'), http: streamsFor('http') };
+    log(`seeding ${counts.inProcess + counts.http + 1} SIMs over HTTP + in-process, ${counts.floor} floor streams (${SEED_COMMITS} commits each)`);
+    const [templateEid] = await seedSims(http, token, call, SIM_MNOS, 1, 1);
+    const inProcessEids = await seedSims(http, token, call, SIM_MNOS, 2, counts.inProcess);
+    const httpEids = await seedSims(http, token, call, SIM_MNOS, 2 + counts.inProcess, counts.http);
+    const template = await streamItems(dynamodb, table, simStream(TENANT, templateEid!));
+    const suspendCommit = template.find((item) => item.v?.N === '3')!; // a one-event SimSuspended commit
+    const floorPks = await seedFloorStreams(dynamodb, table, template, 1, counts.floor);
+    log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s since start`);
 
-  const kinds: Record<Kind, { pool: StreamPool<string>; run: (stream: string, use: number) => Promise<void> }> = {
-    floor: { pool: new StreamPool('floor', floorPks), run: floorCommand(dynamodb, table, suspendCommit) },
-    inProcess: { pool: new StreamPool('in-process', inProcessEids), run: inProcessCommand(call) },
-    http: { pool: new StreamPool('http', httpEids), run: httpCommand(http, token) },
-  };
-  const cursors = Object.fromEntries(Object.entries(kinds).map(([k, { pool, run }]) => [k, pool.cursor(run)])) as Record<Kind, Op>;
-  const order: Kind[] = ['floor', 'inProcess', 'http'];
+    const kinds: Record<Kind, { pool: StreamPool<string>; run: (stream: string, use: number) => Promise<void> }> = {
+      floor: { pool: new StreamPool('floor', floorPks), run: floorCommand(dynamodb, table, suspendCommit) },
+      inProcess: { pool: new StreamPool('in-process', inProcessEids), run: inProcessCommand(call) },
+      http: { pool: new StreamPool('http', httpEids), run: httpCommand(http, token) },
+    };
+    const cursors = Object.fromEntries(Object.entries(kinds).map(([k, { pool, run }]) => [k, pool.cursor(run)])) as Record<Kind, Op>;
+    const order: Kind[] = ['floor', 'inProcess', 'http'];
 
-  log('warming up');
-  for (const kind of order) {
-    await sequential(cursors[kind], warmup(kind));
-    await concurrent(() => kinds[kind].pool.cursor(kinds[kind].run), perRound[kind].concurrent, CONCURRENCY);
-  }
-  const rounds: Round[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const sequence = r % 2 === 0 ? order : [...order].reverse();
-    const round: Partial<Record<Kind, Round[Kind]>> = {};
-    for (const kind of sequence) {
-      const seq = await sequential(cursors[kind], perRound[kind].sequential);
-      const conc = await concurrent(() => kinds[kind].pool.cursor(kinds[kind].run), perRound[kind].concurrent, CONCURRENCY);
-      round[kind] = { sequential: seq, concurrent: conc };
+    log('warming up');
+    for (const kind of order) {
+      await sequential(cursors[kind], warmup(kind));
+      await concurrent(() => kinds[kind].pool.cursor(kinds[kind].run), perRound[kind].concurrent, CONCURRENCY);
     }
-    rounds.push(round as Round);
-    log(`round ${r + 1}/${ROUNDS}: p50 floor ${round.floor!.sequential.p50Ms.toFixed(2)} ms, in-process ${round.inProcess!.sequential.p50Ms.toFixed(2)} ms, HTTP ${round.http!.sequential.p50Ms.toFixed(2)} ms`);
-  }
-  http.close();
-  dynamodb.destroy();
+    const rounds: Round[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const sequence = r % 2 === 0 ? order : [...order].reverse();
+      const round: Partial<Record<Kind, Round[Kind]>> = {};
+      for (const kind of sequence) {
+        const seq = await sequential(cursors[kind], perRound[kind].sequential);
+        const conc = await concurrent(() => kinds[kind].pool.cursor(kinds[kind].run), perRound[kind].concurrent, CONCURRENCY);
+        round[kind] = { sequential: seq, concurrent: conc };
+      }
+      rounds.push(round as Round);
+      log(`round ${r + 1}/${ROUNDS}: p50 floor ${round.floor!.sequential.p50Ms.toFixed(2)} ms, in-process ${round.inProcess!.sequential.p50Ms.toFixed(2)} ms, HTTP ${round.http!.sequential.p50Ms.toFixed(2)} ms`);
+    }
+    http.close();
+    dynamodb.destroy();
 
-  const simCascades = [...runtime.cascades.engine.executions.values()].filter((e) => e.name.startsWith('sim-')).length;
-  if (simCascades > 0) log(`warning: ${simCascades} sim-state cascades ran beside the command figures`);
-  log('cascades (after the command figures, on the same runtime)');
-  runtime.streams.resume(); // cascades start from the event stream (forwarder → bus → rule)
-  const cascades = await cascadeFigures(runtime, MNOS, CASCADES, log);
-  log('read side (after the cascades, on the same runtime, stream handlers running)');
-  const readSide = await readSideFigures(runtime, { tenant: TENANT, token, mnos: SIM_MNOS }, READ_SIDE, log);
-  const { figures, aims } = figuresOf(rounds);
-  figures.push(...cascades.figures, ...readSide.figures);
-  printTable(figures, aims);
-  printCascadeNotes(MNOS, cascades.single, cascades.burst);
-  printReadSideNotes(readSide.lag, readSide.forwarder, readSide.rebuild);
-  const config = {
-    n: N,
-    rounds: ROUNDS,
-    perRound,
-    concurrency: CONCURRENCY,
-    seedCommits: SEED_COMMITS,
-    usesPerStream: USES_PER_STREAM,
-    streams: counts,
-    cascades: { ...CASCADES, engineOverrides: CASCADE_ENGINE_OVERRIDES },
-    readSide: READ_SIDE,
-  };
-  const file = fileURLToPath(new URL('./results/latest.json', import.meta.url));
-  const cascadeResults = { single: cascades.single, burst: cascades.burst };
-  const readSideResults = { projectionLag: readSide.lag, forwarder: readSide.forwarder, rebuild: readSide.rebuild };
-  writeResults(file, { machine: machine(), config, figures, aims, rounds, cascades: cascadeResults, readSide: readSideResults, seconds: (Date.now() - started) / 1000 });
-  log(`wrote ${file} (${((Date.now() - started) / 1000).toFixed(1)} s in all)`);
-} finally {
-  await stop();
+    const simCascades = [...runtime.cascades.engine.executions.values()].filter((e) => e.name.startsWith('sim-')).length;
+    if (simCascades > 0) log(`warning: ${simCascades} sim-state cascades ran beside the command figures`);
+    log('cascades (after the command figures, on the same runtime)');
+    runtime.streams.resume(); // cascades start from the event stream (forwarder → bus → rule)
+    const cascades = await cascadeFigures(runtime, MNOS, CASCADES, log);
+    log('read side (after the cascades, on the same runtime, stream handlers running)');
+    const readSide = await readSideFigures(runtime, { tenant: TENANT, token, mnos: SIM_MNOS }, READ_SIDE, log);
+    const { figures, aims } = figuresOf(rounds);
+    figures.push(...cascades.figures, ...readSide.figures);
+    const config = {
+      n: N,
+      rounds: ROUNDS,
+      perRound,
+      concurrency: CONCURRENCY,
+      seedCommits: SEED_COMMITS,
+      usesPerStream: USES_PER_STREAM,
+      streams: counts,
+      cascades: { ...CASCADES, engineOverrides: CASCADE_ENGINE_OVERRIDES },
+      readSide: READ_SIDE,
+    };
+    return {
+      figures,
+      aims,
+      config,
+      results: {
+        rounds,
+        cascades: { single: cascades.single, burst: cascades.burst },
+        readSide: { projectionLag: readSide.lag, forwarder: readSide.forwarder, rebuild: readSide.rebuild },
+      },
+      print: () => {
+        printCascadeNotes(MNOS, cascades.single, cascades.burst);
+        printReadSideNotes(readSide.lag, readSide.forwarder, readSide.rebuild);
+      },
+    };
+  } finally {
+    await stop();
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
+  }
+};
+
+const SECTIONS = {
+  bundles: 'bundle size and module init time per function (bundles.ts)',
+  runtime: 'command, cascade and read-side figures on one local runtime',
+} as const;
+type Section = keyof typeof SECTIONS;
+const names = Object.keys(SECTIONS) as Section[];
+const args = process.argv.slice(2);
+const unknown = args.filter((a) => !Object.hasOwn(SECTIONS, a));
+if (unknown.length > 0) {
+  console.error(`bench: unknown section ${unknown.join(', ')}; sections (none named: all):\n${names.map((n) => `  ${n}: ${SECTIONS[n]}`).join('\n')}`);
+  process.exit(2);
 }
+const selected = args.length === 0 ? names : names.filter((n) => args.includes(n));
+
+const started = Date.now();
+const figures: Figure[] = [];
+const aims: Aim[] = [];
+const notes: (() => void)[] = [];
+const config: Record<string, unknown> = {};
+const results: Record<string, unknown> = {};
+// The bundles first: their child processes are timed on a machine with nothing else of ours running.
+if (selected.includes('bundles')) {
+  const { figures: bundleFigs, bundles } = await bundleFigures({ runs: BUNDLE_RUNS }, log);
+  const { absWorkingDir: _, ...esbuild } = handlerEsbuildOptions(ROOT);
+  config.bundles = { runs: BUNDLE_RUNS, esbuild, env: INIT_ENV };
+  results.bundles = bundles;
+  figures.push(...bundleFigs);
+  notes.push(() => printBundleNotes(bundles));
+}
+if (selected.includes('runtime')) {
+  const section = await runtimeSection();
+  Object.assign(config, section.config);
+  Object.assign(results, section.results);
+  figures.unshift(...section.figures);
+  aims.push(...section.aims);
+  notes.unshift(section.print);
+}
+printTable(figures, aims);
+for (const print of notes) print();
+const file = fileURLToPath(new URL(`./results/${selected.length === names.length ? 'latest' : selected.join('-')}.json`, import.meta.url));
+writeResults(file, { machine: machine(), sections: selected, config, figures, aims, ...results, seconds: (Date.now() - started) / 1000 });
+log(`wrote ${file} (${((Date.now() - started) / 1000).toFixed(1)} s in all)`);

@@ -2,9 +2,10 @@ import { Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { acknowledge, XRAY_REASON } from './acknowledge.ts';
+import { HANDLER_BUNDLING } from './bundling.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/metrics.ts';
 import type { EventStore } from './event-store.ts';
 import { EVENT_STORE_ACTIONS, IDEMPOTENCY_ACTIONS, ROOT, type HandlerSpec } from './handlers.ts';
@@ -49,18 +50,7 @@ export const handlerFunction = (stack: Stack, spec: HandlerSpec, tableNames: Rec
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
     },
-    bundling: {
-      forceDockerBundling: false,
-      format: OutputFormat.ESM,
-      platform: 'node',
-      target: 'node24',
-      minify: true,
-      mainFields: ['module', 'main'],
-      // Bundle the AWS SDK too (the runtime's copy is not the version we test with).
-      externalModules: [],
-      // CommonJS dependencies inside an ESM bundle still call require().
-      banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
-    },
+    bundling: HANDLER_BUNDLING,
   });
   acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', XRAY_REASON);
 
