@@ -1,6 +1,9 @@
 import type { BuildOptions } from 'esbuild';
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 
+/** Packages every bundle takes from the project's node_modules, never from a copy nested in a dependency. */
+const DEDUPLICATED = ['@aws-sdk/client-dynamodb', '@aws-sdk/util-dynamodb'] as const;
+
 /**
  * How every handler is bundled, in one place: the NodejsFunction `bundling` props
  * (infra/cdk/handler-function.ts) and, derived from them, the esbuild options `npm run bench`
@@ -20,10 +23,16 @@ export const HANDLER_BUNDLING = {
   externalModules: [] as string[],
   // CommonJS dependencies inside an ESM bundle still call require().
   banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+  // @aws-lambda-powertools/idempotency 2.35.0 ships a node_modules of its own inside lib/esm (its
+  // DynamoDB client and every @smithy package under it), which its persistence layer resolves
+  // first: without these aliases every HTTP handler carries two DynamoDB clients (measured: 1329
+  // KiB → 1000 KiB for a lifecycle route, `npm run bench -- bundles`). Paths are relative to the
+  // project root, where CDK runs esbuild.
+  esbuildArgs: { '--alias': DEDUPLICATED.map((name) => `${name}=./node_modules/${name}`) },
 } satisfies BundlingOptions;
 
 /** The HANDLER_BUNDLING keys handlerEsbuildOptions translates; any other key must be added there too. */
-const TRANSLATED = new Set(['forceDockerBundling', 'format', 'platform', 'target', 'minify', 'mainFields', 'externalModules', 'banner']);
+const TRANSLATED = new Set(['forceDockerBundling', 'format', 'platform', 'target', 'minify', 'mainFields', 'externalModules', 'banner', 'esbuildArgs']);
 
 /**
  * esbuild's JS API options for one handler, as NodejsFunction's local bundling runs esbuild's CLI
@@ -45,5 +54,6 @@ export const handlerEsbuildOptions = (projectRoot: string): BuildOptions => {
     mainFields: [...b.mainFields],
     external: [...b.externalModules],
     banner: { js: b.banner },
+    alias: Object.fromEntries(b.esbuildArgs['--alias'].map((a) => a.split('=') as [string, string])),
   };
 };

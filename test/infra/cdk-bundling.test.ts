@@ -41,6 +41,11 @@ describe('handler bundles', () => {
     }
   });
 
+  it('carry one DynamoDB client, not a second copy from a dependency’s own node_modules', () => {
+    // The client's JSON protocol target prefix appears twice in one copy of @aws-sdk/client-dynamodb.
+    for (const [id, file] of bundles) expect(readFileSync(file, 'utf8').split('DynamoDB_20120810').length - 1, id).toBeLessThanOrEqual(2);
+  });
+
   it('import on Node 24 and export their handler', () => {
     for (const [id, file] of [...bundles].filter(([id]) => ['HttpGetHealth', 'StreamForwarder', 'StreamProjector', 'HttpGetV1Sims', 'TaskApplyToMno'].includes(id))) {
       const out = execFileSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(file)}); console.log(process.version, typeof m.handler);`], {
