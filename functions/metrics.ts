@@ -14,11 +14,14 @@ export const METRICS_NAMESPACE = 'Switchboard';
  * - `MnoApplyFailures`: a cascade target given up on (retries spent, or a permanent error), with
  *   dimensions `service` and `Mno`; and the same count with `service` only, for one alarm over all MNOs.
  * - `WebhookDeliveriesParked`: a webhook delivery whose retries are spent (dimension `service`).
+ * - `SecretReplicationFailures`: a secret created without its replica in the other region
+ *   (dimension `service`): after a failover that region could not read it.
  */
 export const METRIC = {
   mnoApplyErrors: 'MnoApplyErrors',
   mnoApplyFailures: 'MnoApplyFailures',
   webhookDeliveriesParked: 'WebhookDeliveriesParked',
+  secretReplicationFailures: 'SecretReplicationFailures',
 } as const;
 
 /** The dimension that names the MNO (its registry id) on per-MNO metrics. */
@@ -48,6 +51,10 @@ export const countMnoApplyFailure = (mno: string) => {
   countForMno(METRIC.mnoApplyFailures, mno);
   const total = metrics.singleMetric();
   total.addMetric(METRIC.mnoApplyFailures, MetricUnit.Count, 1);
+};
+
+export const countSecretReplicationFailure = () => {
+  if (emitting()) metrics.singleMetric().addMetric(METRIC.secretReplicationFailures, MetricUnit.Count, 1);
 };
 
 export const countWebhookParked = () => {

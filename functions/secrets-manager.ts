@@ -1,6 +1,8 @@
 import { GetParameterError } from '@aws-lambda-powertools/parameters';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { logger } from './logger.ts';
+import { countSecretReplicationFailure } from './metrics.ts';
 import { traced } from './tracer.ts';
 
 /**
@@ -35,23 +37,45 @@ let provider: SecretsProvider | undefined;
 /** One client per process (its connections are reused); endpoints and region come from the environment. */
 export const secretsManagerClient = () => (client ??= traced(new SecretsManagerClient({ maxAttempts: 3 })));
 
-/** How long a warm function keeps a secret it has read: secrets are written once and never change in place. */
-const CACHE_SECONDS = 300;
+/**
+ * How long a warm function keeps a secret it has read. Webhook secrets never change; MNO
+ * credentials may be rotated by an operator, and are read again after this long.
+ */
+export const SECRET_CACHE_SECONDS = 300;
 
 const notFound = (error: unknown) => error instanceof GetParameterError && (error.cause as { name?: string } | undefined)?.name === 'ResourceNotFoundException';
 
 /**
- * A JSON secret by name, through Powertools Parameters (cached per warm function), or undefined
- * when there is none. Errors name the failure, never a secret's value.
+ * A secret's text parsed as a JSON object. Parsing is ours, not Powertools' `transform: 'json'`:
+ * a JSON syntax error quotes the text it failed on, and that text is the secret. The error here
+ * names the secret and never shows its value.
+ */
+export const parseJsonObject = (text: string, name: string): Record<string, unknown> => {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error(`secret ${name} is not valid JSON`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`secret ${name} is not a JSON object`);
+  return value as Record<string, unknown>;
+};
+
+/**
+ * A JSON object secret by name, through Powertools Parameters (cached per warm function for
+ * SECRET_CACHE_SECONDS), or undefined when there is none. Errors name the failure, never a value.
  */
 export const readJsonSecret = async (name: string): Promise<Record<string, unknown> | undefined> => {
   provider ??= new SecretsProvider({ awsSdkV3Client: secretsManagerClient() });
+  let text: string | Uint8Array | undefined;
   try {
-    return (await provider.get(name, { transform: 'json', maxAge: CACHE_SECONDS })) as Record<string, unknown> | undefined;
+    text = await provider.get(name, { maxAge: SECRET_CACHE_SECONDS });
   } catch (error) {
     if (notFound(error)) return undefined;
     throw error;
   }
+  if (text === undefined) return undefined;
+  return parseJsonObject(typeof text === 'string' ? text : new TextDecoder().decode(text), name);
 };
 
 /**
@@ -65,7 +89,7 @@ export const createJsonSecret = async (name: string, value: Record<string, strin
     .map((r) => r.trim())
     .filter(Boolean);
   const kmsKeyId = process.env.SECRETS_KMS_KEY ?? SECRETS_KEY_ALIAS;
-  await secretsManagerClient().send(
+  const created = await secretsManagerClient().send(
     new CreateSecretCommand({
       Name: name,
       Description: description,
@@ -74,4 +98,12 @@ export const createJsonSecret = async (name: string, value: Record<string, strin
       ...(replicas.length > 0 ? { AddReplicaRegions: replicas.map((Region) => ({ Region, KmsKeyId: kmsKeyId })) } : {}),
     }),
   );
+  // The secret exists here even when its replica could not be made (the other region's key missing
+  // or disabled, the region impaired): keep going, and say so where a person will see it. A replica
+  // that fails later, asynchronously, shows in the secret's ReplicationStatus only.
+  for (const replica of created.ReplicationStatus ?? []) {
+    if (replica.Status !== 'Failed') continue;
+    logger.error('secret not replicated', { secret: name, region: replica.Region, reason: replica.StatusMessage });
+    countSecretReplicationFailure();
+  }
 };

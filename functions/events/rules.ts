@@ -91,7 +91,8 @@ export const EVENT_RULES = [
     name: 'ops-feed',
     description:
       'Every Switchboard event is written whole, as JSON, to a CloudWatch Logs group that operators follow (npm run ops -- events --follow, FilterLogEvents). ' +
-      'Replays included: they are traffic on the bus too, and an operator watching a replay should see it (each carries replay-name).',
+      'Replays included: they are traffic on the bus too (each carries replay-name). A log event is stamped with the event time, so replayed events land at their original time ' +
+      '(read them with --since over that range) and CloudWatch Logs refuses events older than 14 days or than the group retention.',
     eventPattern: { source: [SOURCE] },
     target: { kind: 'log-group', logGroup: OPS_FEED_LOG_GROUP },
   },

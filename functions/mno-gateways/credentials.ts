@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { readJsonSecret, SECRET_FAMILIES, usesSecretsManager } from '../secrets-manager.ts';
+import { parseJsonObject, readJsonSecret, SECRET_FAMILIES, usesSecretsManager } from '../secrets-manager.ts';
 
 /**
  * CMP credentials by reference (`secret://mno/<id>`): MNO registrations and events hold only the
@@ -12,7 +12,7 @@ export interface CredentialStore {
 
 export const fileCredentialStore = (path: string): CredentialStore => ({
   async get(ref) {
-    const all = JSON.parse(await readFile(path, 'utf8')) as Record<string, Record<string, string>>;
+    const all = parseJsonObject(await readFile(path, 'utf8'), path) as Record<string, Record<string, string>>;
     const found = all[ref];
     if (!found) throw new Error(`no credentials are stored under ${ref}`);
     return found;

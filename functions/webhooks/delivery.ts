@@ -52,8 +52,8 @@ export const createWebhookDelivery = (options: WebhookDeliveryOptions) => {
       return;
     }
     logger.warn('webhook delivery parked', { tenant, subscriptionId, eventId, attempts: n, lastError: error });
-    countWebhookParked();
     await park(options, tenant, subscriptionId, event, eventId, n, error);
+    countWebhookParked();
   };
 
   return {

@@ -34,8 +34,8 @@ export interface RetryScheduler {
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000, 30_000];
 
 /**
- * In AWS, a receiver gets about a day to recover: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h after
- * the first attempt (the Standard Webhooks schedule, then parked).
+ * In AWS, a receiver gets about 28 hours to recover: the retries come 5 s, 5 min, 30 min, 2 h, 5 h,
+ * 10 h and 10 h after each failed attempt (the Standard Webhooks schedule), then the delivery is parked.
  */
 export const AWS_RETRY_DELAYS_MS: readonly number[] = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
 

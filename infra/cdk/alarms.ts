@@ -7,7 +7,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { CASCADE_STATE_MACHINE_NAME } from './cascade-state-machine.ts';
 import type { DeadLetterQueue } from './dead-letter-queue.ts';
-import { apiServerErrorRate, cascadesNotCompleted, iteratorAge, mnoApplyFailures, queueDepth, type Observed } from './ops-metrics.ts';
+import { apiServerErrorRate, cascadesNotCompleted, iteratorAge, mnoApplyFailures, queueDepth, secretReplicationFailures, type Observed } from './ops-metrics.ts';
 import type { DeploymentSettings } from './settings.ts';
 
 export const ALARM_TOPIC_NAME = 'switchboard-alarms';
@@ -24,6 +24,8 @@ export const ALARM_THRESHOLDS = {
   iteratorAgeMs: Duration.minutes(5).toMilliseconds(),
   /** Messages visible in a dead-letter queue. */
   deadLetters: 1,
+  /** Secrets created without their replica in five minutes (greater than this). */
+  secretReplicationFailures: 0,
 } as const;
 
 /**
@@ -53,6 +55,7 @@ export interface OpsAlarms {
   api5xxRate: Alarm;
   cascadesFailed: Alarm;
   mnoApplyFailures: Alarm;
+  secretReplicationFailures: Alarm;
   /** One per stream consumer, by its name. */
   iteratorAge: Record<string, Alarm>;
   /** One per dead-letter queue, in the order of `Observed.deadLetterQueues`. */
@@ -155,6 +158,16 @@ export const opsAlarms = (stack: Stack, settings: DeploymentSettings, observed: 
       'Fix the cause (an MNO that is down: POST /v1/mnos/{mnoId}/outage, so it gets no new work; its credentials; a rule it rejects), then POST /v1/cascades/{cascadeId}/redrive runs the targets that did not succeed again.',
   });
 
+  const secretsNotReplicated = alarm('SecretReplicationFailuresAlarm', secretReplicationFailures(), {
+    name: 'secret-replication-failures',
+    threshold: ALARM_THRESHOLDS.secretReplicationFailures,
+    comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    description:
+      `A secret (a webhook signing secret) was created in ${region} without its replica in the other region: after a failover, that region could not sign those deliveries. ` +
+      'The function log line "secret not replicated" names the secret and the reason (often the other region\'s alias/switchboard-secrets key missing or disabled). ' +
+      `Fix the cause, then: aws secretsmanager replicate-secret-to-regions --secret-id <name> --add-replica-regions Region=<other region>,KmsKeyId=alias/switchboard-secrets --region ${region}.`,
+  });
+
   const iteratorAgeAlarms: Record<string, Alarm> = {};
   for (const consumer of observed.streamConsumers)
     iteratorAgeAlarms[consumer.name] = alarm(`${consumer.name}IteratorAgeAlarm`, iteratorAge(consumer.fn, consumer.name), {
@@ -181,5 +194,5 @@ export const opsAlarms = (stack: Stack, settings: DeploymentSettings, observed: 
     };
   });
 
-  return { topic, api5xxRate, cascadesFailed, mnoApplyFailures: mnoFailures, iteratorAge: iteratorAgeAlarms, deadLetters, all };
+  return { topic, api5xxRate, cascadesFailed, mnoApplyFailures: mnoFailures, secretReplicationFailures: secretsNotReplicated, iteratorAge: iteratorAgeAlarms, deadLetters, all };
 };

@@ -41,6 +41,7 @@ export const perMno = (metricName: string) =>
 
 export const mnoApplyFailures = () => switchboardMetric(METRIC.mnoApplyFailures, { label: 'MNO targets given up on (all MNOs)' });
 export const webhookDeliveriesParked = () => switchboardMetric(METRIC.webhookDeliveriesParked, { label: 'webhook deliveries parked' });
+export const secretReplicationFailures = () => switchboardMetric(METRIC.secretReplicationFailures, { label: 'secrets not replicated' });
 
 export const apiRequests = (api: HttpApi) => api.metricCount({ statistic: Stats.SUM, period: PERIOD, label: 'requests' });
 export const api4xx = (api: HttpApi) => api.metricClientError({ statistic: Stats.SUM, period: PERIOD, label: '4xx' });

@@ -1,6 +1,6 @@
 import { App, ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { Alias, Key } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { SECRET_FAMILIES, SECRETS_KEY_ALIAS, type SecretFamily } from '../../functions/secrets-manager.ts';
 import { acknowledge } from './acknowledge.ts';
@@ -15,16 +15,22 @@ export interface SecretAccess {
 /**
  * The region's customer-managed key for Switchboard's secrets, under the one alias every region
  * uses (so that a secret created in one region names the same alias for its replica in the other).
- * Made once per stack, on first use. Retained: deleting it would make every secret unreadable.
+ * Made once per stack, on first use. The key and its alias are both retained: without the key
+ * every secret is unreadable, and an alias left to be re-created on a new key would point new
+ * grants away from the secrets (a stack deployed again over them fails on the alias instead, see
+ * infra/cdk/README.md).
  */
-export const secretsKey = (stack: Stack): Key =>
-  (stack.node.tryFindChild('SecretsKey') as Key | undefined) ??
-  new Key(stack, 'SecretsKey', {
-    alias: SECRETS_KEY_ALIAS,
+export const secretsKey = (stack: Stack): Key => {
+  const existing = stack.node.tryFindChild('SecretsKey') as Key | undefined;
+  if (existing) return existing;
+  const key = new Key(stack, 'SecretsKey', {
     description: 'Switchboard secrets (webhook signing secrets, MNO credentials) in Secrets Manager',
     enableKeyRotation: true,
     removalPolicy: RemovalPolicy.RETAIN,
   });
+  new Alias(stack, 'SecretsKeyAlias', { aliasName: SECRETS_KEY_ALIAS, targetKey: key, removalPolicy: RemovalPolicy.RETAIN });
+  return key;
+};
 
 /** The other region of the deployment: where this region's secrets are replicated. */
 const otherRegion = (stack: Stack) => {

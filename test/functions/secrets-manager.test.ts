@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startAwsJsonEndpoint, type AwsCall } from '../support/aws-json-endpoint.ts';
 
 // The adapters read their endpoint and settings from the environment when first used.
@@ -9,7 +9,11 @@ const answer = ({ operation, input }: AwsCall) => {
   if (operation === 'CreateSecret') {
     if (stored.has(input.Name)) return { error: 'ResourceExistsException' };
     stored.set(input.Name, input.SecretString);
-    return { ARN: `arn:aws:secretsmanager:eu-west-1:1:secret:${input.Name}-AbCdEf`, Name: input.Name };
+    // A tenant named t-unreplicated: the other region's key is missing.
+    const replication = String(input.Name).includes('/t-unreplicated/')
+      ? [{ Region: 'eu-central-1', Status: 'Failed', StatusMessage: 'Replication failed: the KMS key alias/switchboard-secrets was not found' }]
+      : [{ Region: 'eu-central-1', Status: 'InProgress' }];
+    return { ARN: `arn:aws:secretsmanager:eu-west-1:1:secret:${input.Name}-AbCdEf`, Name: input.Name, ReplicationStatus: replication };
   }
   if (operation === 'GetSecretValue') {
     const value = stored.get(input.SecretId);
@@ -54,6 +58,28 @@ describe('webhook secrets in Secrets Manager', () => {
     expect(await secrets.get('t-acme', '0b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e')).toBe('whsec_c2VjcmV0');
   });
 
+  it('keeps a secret whose replica could not be made, and says so in a log line and a metric, never with the value', async () => {
+    const { secretsManagerWebhookSecrets } = await import('../../functions/webhooks/secrets.ts');
+    process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+    const written: string[] = [];
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+    const logged = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void written.push(args.map(String).join(' ')));
+    try {
+      await secretsManagerWebhookSecrets().put('t-unreplicated', '4b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e', 'whsec_kept');
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+      logged.mockRestore();
+      delete process.env.POWERTOOLS_METRICS_DISABLED;
+    }
+    expect(stored.get('switchboard/webhooks/t-unreplicated/4b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e')).toContain('whsec_kept');
+    const text = written.join('\n');
+    expect(text).toContain('secret not replicated');
+    expect(text).toContain('"SecretReplicationFailures"');
+    expect(text).not.toContain('whsec_kept');
+  });
+
   it('reads a secret once per warm function (cached), and an unknown one as absent', async () => {
     const { secretsManagerWebhookSecrets } = await import('../../functions/webhooks/secrets.ts');
     const secrets = secretsManagerWebhookSecrets();
@@ -91,3 +117,40 @@ describe('MNO credentials in Secrets Manager', () => {
     expect(endpoint.calls.map((c) => c.input.SecretId)).toEqual(['switchboard/mno/absent']);
   });
 });
+
+describe('a secret that is not a JSON object', () => {
+  it('fails naming the secret, never quoting its value (JSON errors quote what they failed on)', async () => {
+    stored.set('switchboard/mno/garbled', 'hunter2-not-json');
+    stored.set('switchboard/mno/quoted', JSON.stringify('hunter2-a-string'));
+    const { secretsManagerCredentialStore } = await import('../../functions/mno-gateways/credentials.ts');
+    const store = secretsManagerCredentialStore();
+    const garbled = await store.get('secret://mno/garbled').catch((e: Error) => e);
+    expect(garbled).toBeInstanceOf(Error);
+    expect((garbled as Error).message).toBe('secret switchboard/mno/garbled is not valid JSON');
+    expect(JSON.stringify(garbled, Object.getOwnPropertyNames(garbled))).not.toContain('hunter2');
+    await expect(store.get('secret://mno/quoted')).rejects.toThrow('secret switchboard/mno/quoted is not a JSON object');
+  });
+});
+
+describe('MNO gateways', () => {
+  it('are kept for reuse, and made again with the credentials read afresh once their time is up (rotation)', async () => {
+    stored.set('switchboard/mno/rotating', JSON.stringify({ clientId: 'a', clientSecret: 'one' }));
+    const { gatewayFor, GATEWAY_TTL_MS } = await import('../../functions/mno-gateways/index.ts');
+    const registration = {
+      id: 'rotating',
+      name: 'Rotating',
+      plmns: ['208-01'],
+      countries: ['FR'],
+      api: { style: 'rest-oauth2' as const, endpoint: 'https://cmp.example.com', credentialsRef: 'secret://mno/rotating' },
+      capabilities: [],
+    };
+    const t0 = Date.now();
+    const first = await gatewayFor(registration as never, t0);
+    expect(await gatewayFor(registration as never, t0 + GATEWAY_TTL_MS - 1)).toBe(first);
+    const reads = endpoint.calls.filter((c) => c.input.SecretId === 'switchboard/mno/rotating').length;
+    expect(await gatewayFor(registration as never, t0 + GATEWAY_TTL_MS + 1)).not.toBe(first);
+    expect(GATEWAY_TTL_MS).toBeLessThanOrEqual(300_000);
+    expect(reads).toBe(1);
+  });
+});
+

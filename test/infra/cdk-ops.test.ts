@@ -199,6 +199,21 @@ describe.each(both())('the %s stack: alarms', (_name, stack, template) => {
     expect(descriptionOf(p)).toContain('/redrive');
   });
 
+  it('alarms on a secret created without its replica in the other region (SecretReplicationFailures > 0)', () => {
+    const p = alarmNamed(template(), 'secret-replication-failures');
+    expect(p).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(p.Metrics).toEqual([
+      expect.objectContaining({
+        MetricStat: {
+          Metric: { Namespace: METRICS_NAMESPACE, MetricName: METRIC.secretReplicationFailures, Dimensions: [{ Name: 'service', Value: SERVICE_NAME }] },
+          Period: 300,
+          Stat: 'Sum',
+        },
+      }),
+    ]);
+    expect(descriptionOf(p)).toContain('replicate-secret-to-regions');
+  });
+
   it('alarms when a stream consumer is more than 5 minutes behind (forwarder, projector)', () => {
     for (const [name, id] of [
       ['forwarder', FORWARDER_ID],

@@ -67,12 +67,14 @@ describe.each([
     }
   });
 
-  it('encrypts secrets with a rotating customer-managed key under the shared alias, kept when the stack goes', () => {
+  it('encrypts secrets with a rotating customer-managed key under the shared alias, both kept when the stack goes', () => {
     const t = template();
     const [[keyId, key]] = resources(t, 'AWS::KMS::Key').filter(([id]) => id.startsWith('SecretsKey')) as [[string, Json]];
     expect(key.Properties.EnableKeyRotation).toBe(true);
     expect(key.DeletionPolicy).toBe('Retain');
-    t.hasResourceProperties('AWS::KMS::Alias', { AliasName: SECRETS_KEY_ALIAS, TargetKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    const [[, alias]] = resources(t, 'AWS::KMS::Alias').filter(([, a]) => a.Properties.AliasName === SECRETS_KEY_ALIAS) as [[string, Json]];
+    expect(alias.Properties.TargetKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    expect(alias.DeletionPolicy).toBe('Retain');
   });
 });
 
