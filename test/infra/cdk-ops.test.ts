@@ -184,34 +184,22 @@ describe.each(both())('the %s stack: alarms', (_name, stack, template) => {
     expect(descriptionOf(p)).toContain(`npm run ops -- executions --region ${stack().region}`);
   });
 
-  it('alarms on MnoApplyFailures > 0, the service-only aggregate over all MNOs', () => {
-    const p = alarmNamed(template(), 'mno-apply-failures');
+  it.each<[string, string, string, string]>([
+    ['mno-apply-failures', METRIC.mnoApplyFailures, '/redrive', 'a cascade gave up on an MNO (the service-only aggregate over all MNOs)'],
+    ['secret-replication-failures', METRIC.secretReplicationFailures, 'replicate-secret-to-regions', 'a secret was created without its replica in the other region'],
+  ])('alarms %s on %s > 0 (%s): %s', (name, metricName, runbook) => {
+    const p = alarmNamed(template(), name);
     expect(p).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
     expect(p.Metrics).toEqual([
       expect.objectContaining({
         MetricStat: {
-          Metric: { Namespace: METRICS_NAMESPACE, MetricName: METRIC.mnoApplyFailures, Dimensions: [{ Name: 'service', Value: SERVICE_NAME }] },
+          Metric: { Namespace: METRICS_NAMESPACE, MetricName: metricName, Dimensions: [{ Name: 'service', Value: SERVICE_NAME }] },
           Period: 300,
           Stat: 'Sum',
         },
       }),
     ]);
-    expect(descriptionOf(p)).toContain('/redrive');
-  });
-
-  it('alarms on a secret created without its replica in the other region (SecretReplicationFailures > 0)', () => {
-    const p = alarmNamed(template(), 'secret-replication-failures');
-    expect(p).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
-    expect(p.Metrics).toEqual([
-      expect.objectContaining({
-        MetricStat: {
-          Metric: { Namespace: METRICS_NAMESPACE, MetricName: METRIC.secretReplicationFailures, Dimensions: [{ Name: 'service', Value: SERVICE_NAME }] },
-          Period: 300,
-          Stat: 'Sum',
-        },
-      }),
-    ]);
-    expect(descriptionOf(p)).toContain('replicate-secret-to-regions');
+    expect(descriptionOf(p)).toContain(runbook);
   });
 
   it('alarms when a stream consumer is more than 5 minutes behind (forwarder, projector)', () => {

@@ -1,6 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { compilePattern } from '../../../functions/events/pattern.ts';
+import { awsJsonEndpoint } from '../aws-json-endpoint.ts';
 import type { PutEventsEntry, PutEventsResult } from './put-events.ts';
+
+const CLIENT_ERRORS = new Set(['ValidationException', 'InvalidEventPatternException', 'ResourceAlreadyExistsException', 'ResourceNotFoundException']);
 
 /**
  * The EventBridge JSON protocol (awsJson1_1, `X-Amz-Target: AWSEvents.<Action>`) over the local
@@ -40,44 +43,24 @@ export const eventBridgeEndpoint = (bus: {
     });
     return { ReplayArn: arn('replay', name), State: 'STARTING', ReplayStartTime: started };
   };
-  return createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const reply = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-      res.end(JSON.stringify(body));
-    };
-    const fail = (type: string, message: string) => reply(400, { __type: type, message });
-    const action = String(req.headers['x-amz-target'] ?? '').replace('AWSEvents.', '');
-    let input: Record<string, unknown>;
-    try {
-      input = JSON.parse(Buffer.concat(chunks).toString() || '{}');
-    } catch {
-      return fail('SerializationException', 'the body is not JSON');
-    }
-    try {
-      switch (action) {
-        case 'PutEvents':
-          return reply(200, bus.putEvents(input.Entries as PutEventsEntry[]));
-        case 'StartReplay':
-          return reply(200, startReplay(input));
-        case 'DescribeReplay': {
-          const found = replays.get(String(input.ReplayName));
-          return found ? reply(200, found) : fail('ResourceNotFoundException', `replay ${input.ReplayName} does not exist`);
-        }
-        case 'TestEventPattern': {
-          const match = compilePattern(JSON.parse(String(input.EventPattern)));
-          return reply(200, { Result: match(JSON.parse(String(input.Event))) });
-        }
-        default:
-          return fail('UnknownOperationException', `${action || 'no action'} is not supported by the local endpoint`);
-      }
-    } catch (error) {
-      const e = error as Error;
-      if (e instanceof SyntaxError) return fail('InvalidEventPatternException', e.message);
-      return ['ValidationException', 'InvalidEventPatternException', 'ResourceAlreadyExistsException'].includes(e.name)
-        ? fail(e.name, e.message)
-        : reply(500, { __type: 'InternalException', message: e.message });
-    }
+  return awsJsonEndpoint({
+    targetPrefix: 'AWSEvents.',
+    protocol: '1.1',
+    name: 'EventBridge',
+    actions: {
+      PutEvents: (input) => bus.putEvents(input.Entries as PutEventsEntry[]),
+      StartReplay: startReplay,
+      DescribeReplay: (input) => {
+        const found = replays.get(String(input.ReplayName));
+        if (!found) throw Object.assign(new Error(`replay ${input.ReplayName} does not exist`), { name: 'ResourceNotFoundException' });
+        return found;
+      },
+      TestEventPattern: (input) => ({ Result: compilePattern(JSON.parse(String(input.EventPattern)))(JSON.parse(String(input.Event))) }),
+    },
+    clientError: (e) => {
+      if (e instanceof SyntaxError) return { type: 'InvalidEventPatternException', message: e.message };
+      return CLIENT_ERRORS.has(e.name) ? { type: e.name, message: e.message } : undefined;
+    },
+    internalErrorType: 'InternalException',
   });
 };
