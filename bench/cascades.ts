@@ -45,7 +45,7 @@ const ops = (reading: SingleCascade['samples'][number]['probe']) => {
   const all = Object.values(reading.store);
   const n = all.reduce((sum, c) => sum + c.queries + c.puts, 0);
   const ms = all.reduce((sum, c) => sum + c.queries * c.queryMsMean + c.puts * c.putMsMean, 0);
-  return `${Math.round(n)} DynamoDB calls (mean ${(ms / n).toFixed(1)} ms), ${reading.store.cascade!.conflicts} VersionConflicts on the cascade stream`;
+  return `${Math.round(n)} DynamoDB calls (mean ${(ms / n).toFixed(1)} ms), ${reading.store.cascade!.conflicts} VersionConflicts on the cascade's streams`;
 };
 
 /** What the table cannot say: the settings, the outcomes, and where the cascade's time went. */
@@ -69,14 +69,14 @@ export const printCascadeNotes = (specs: readonly SimulatedMno[], single: Single
     const s = single[c];
     console.log(
       `${c === 'failures' ? 'with failures' : 'no failures  '}: status ${list(s.statuses)}; attempts ${list(s.attempts)}; targets retried ${list(s.retriedTargets)}; ` +
-        `failed task runs ${list(s.taskErrors.map((e) => Object.entries(e).map(([k, v]) => `${k}:${v}`).join(',') || '0'))}; MNO calls ${list(s.mnoCalls)}; cascade-stream VersionConflicts ${list(s.cascadeStreamConflicts)}`,
+        `failed task runs ${list(s.taskErrors.map((e) => Object.entries(e).map(([k, v]) => `${k}:${v}`).join(',') || '0'))}; MNO calls ${list(s.mnoCalls)}; cascade-streams VersionConflicts ${list(s.cascadeStreamConflicts)}`,
     );
     for (const e of s.errors) console.log(`  left failed: ${e}`);
   }
   const sample = single.samples.filter((x) => x.condition === 'clean').sort((a, b) => a.ms - b.ms)[Math.floor(single.clean.statuses.length / 2)]!;
   const c = sample.probe.store.cascade!;
   console.log(
-    `where a clean cascade's ${sample.ms.toFixed(0)} ms go: ${ops(sample.probe)}; cascade stream ${c.queries} Query (${c.itemsPerQuery} commits each) and ${c.puts} PutItem ` +
+    `where a clean cascade's ${sample.ms.toFixed(0)} ms go: ${ops(sample.probe)}; cascade streams (its own and its targets') ${c.queries} Query (${c.itemsPerQuery} commits each) and ${c.puts} PutItem ` +
       `for ${c.puts - c.conflicts} commits; MNO streams ${sample.probe.store.mno!.queries} Query, policy ${sample.probe.store.policy!.queries}. ` +
       `Task runs: ${Object.entries(sample.probe.tasks).map(([state, t]) => `${state} ${t.calls}× ${t.msMean} ms`).join(', ')}`,
   );

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { appendToLog } from './append-to-log.ts';
-import { cascadeDecider } from '../domain/cascade/decider.ts';
+import { cascadeDecider, type CascadeState } from '../domain/cascade/decider.ts';
 import type { CascadeSubject } from '../domain/cascade/events.ts';
-import type { EventStore } from '../domain/event-store.ts';
+import { eventsOf, type EventStore, type StreamHead } from '../domain/event-store.ts';
+import { fold } from '../domain/decider.ts';
+import { loadState } from './load-state.ts';
 import { executeCommand, type CommandContext } from './command.ts';
-import { cascadeIndexStream, cascadeStream } from './event-store/stream-ids.ts';
+import { cascadeIndexStream, cascadeStream, cascadeTargetStream } from './event-store/stream-ids.ts';
 import type { CascadeInput } from './workflow/cascade-workflow.ts';
 import { traced } from './tracer.ts';
 
@@ -51,4 +53,15 @@ export const recordCascade = async (
       region: context.region,
       time: new Date().toISOString(),
     });
+};
+
+/**
+ * A cascade as it stands: its own stream and, while a round runs, the progress of that round's
+ * targets from their streams (read at once). `head` is the cascade stream's (its ETag).
+ */
+export const liveCascade = async (store: EventStore, tenant: string, cascadeId: string): Promise<{ state: CascadeState; head: StreamHead }> => {
+  const { state, head } = await loadState(store, cascadeDecider, cascadeStream(tenant, cascadeId));
+  if (state.status !== 'running') return { state, head };
+  const streams = await Promise.all(state.roundTargets.map((mno) => store.load(cascadeTargetStream(tenant, cascadeId, state.round, mno))));
+  return { state: fold(cascadeDecider, state, streams.flatMap((s) => eventsOf(s.commits)) as never[]), head };
 };

@@ -1,33 +1,32 @@
 import type { Decider } from '../decider.ts';
 import { DomainError } from '../errors.ts';
 import type { CascadeEvent, CascadeSubject } from './events.ts';
+import { evolveTarget, isTargetEvent, type Target } from './target.ts';
 
-export type TargetStatus = 'pending' | 'applying' | 'applied' | 'verified' | 'failed' | 'skipped';
+export { finished, type Target, type TargetStatus } from './target.ts';
+
 export type CascadeStatus = 'running' | 'succeeded' | 'partial' | 'failed';
-
-export interface Target {
-  mno: string;
-  status: TargetStatus;
-  attempts: number;
-  lastError?: string | undefined;
-  appliedAt?: string | undefined;
-  verifiedAt?: string | undefined;
-}
 
 export type CascadeState =
   | { status: 'none' }
-  | { status: CascadeStatus; cascadeId: string; subject: CascadeSubject; targets: Target[]; round: number };
+  | {
+      status: CascadeStatus;
+      cascadeId: string;
+      subject: CascadeSubject;
+      targets: Target[];
+      round: number;
+      /** The MNOs this round works on: every target in round 1, the redriven ones after. */
+      roundTargets: string[];
+    };
 
+/**
+ * The cascade's own stream: started, completed (with each target's outcome, read from the round's
+ * target streams by the caller), redriven. Each target's steps are on a stream of their own
+ * (target.ts), so that the MNOs of a cascade never contend for one stream.
+ */
 export type CascadeCommand =
   | { type: 'StartCascade'; cascadeId: string; subject: CascadeSubject; targets: string[] }
-  | { type: 'SkipTarget'; mno: string; reason: string }
-  | { type: 'BeginAttempt'; mno: string }
-  | { type: 'MarkApplied'; mno: string; at: string; jobId?: string | undefined }
-  | { type: 'MarkVerified'; mno: string; at: string }
-  | { type: 'MarkDrifted'; mno: string; rules: string[] }
-  | { type: 'MarkFailed'; mno: string; error: string; permanent: boolean }
-  | { type: 'RecordAttemptFailure'; mno: string; error: string }
-  | { type: 'CompleteCascade' }
+  | { type: 'CompleteCascade'; targets: readonly Target[] }
   | { type: 'RedriveCascade' };
 
 type Running = Extract<CascadeState, { status: CascadeStatus }>;
@@ -37,20 +36,26 @@ const existing = (state: CascadeState): Running => {
   return state;
 };
 
-const targetOf = (state: Running, mno: string) => {
-  const target = state.targets.find((t) => t.mno === mno);
-  if (!target) throw new DomainError('invalid', 'not-a-target', `${mno} is not a target of this cascade`);
-  return target;
-};
-
 /** succeeded when every target verified, failed when none did, partial otherwise. */
 export const outcome = (targets: readonly Target[]): Exclude<CascadeStatus, 'running'> => {
   const verified = targets.filter((t) => t.status === 'verified').length;
   return verified === targets.length ? 'succeeded' : verified === 0 ? 'failed' : 'partial';
 };
 
-const update = (state: CascadeState, mno: string, change: (t: Target) => Target): CascadeState =>
-  state.status === 'none' ? state : { ...state, targets: state.targets.map((t) => (t.mno === mno ? change(t) : t)) };
+/** The targets with the round's outcomes in place of what they were when the round began. */
+const withRound = (cascade: Running, outcomes: readonly Target[]) => {
+  const byMno = new Map(outcomes.map((t) => [t.mno, t]));
+  return cascade.targets.map((t) => (cascade.roundTargets.includes(t.mno) ? (byMno.get(t.mno) ?? t) : t));
+};
+
+const snapshot = (t: Target): Target => ({
+  mno: t.mno,
+  status: t.status,
+  attempts: t.attempts,
+  ...(t.lastError !== undefined && { lastError: t.lastError }),
+  ...(t.appliedAt !== undefined && { appliedAt: t.appliedAt }),
+  ...(t.verifiedAt !== undefined && { verifiedAt: t.verifiedAt }),
+});
 
 export const cascadeDecider: Decider<CascadeCommand, CascadeEvent, CascadeState> = {
   initialState: { status: 'none' },
@@ -67,34 +72,11 @@ export const cascadeDecider: Decider<CascadeCommand, CascadeEvent, CascadeState>
       if (targets.length === 0) throw new DomainError('conflict', 'nothing-to-redrive', 'every target of this cascade succeeded');
       return [{ type: 'CascadeRedriven', data: { round: cascade.round + 1, targets } }];
     }
-    if (cascade.status !== 'running') return []; // late or repeated work on a finished cascade changes nothing
-    if (command.type === 'CompleteCascade') return [{ type: 'CascadeCompleted', data: { status: outcome(cascade.targets) } }];
-    const target = targetOf(cascade, command.mno);
-    const { mno } = command;
-    switch (command.type) {
-      case 'SkipTarget':
-        return target.status === 'pending' ? [{ type: 'CascadeTargetSkipped', data: { mno, reason: command.reason } }] : [];
-      case 'BeginAttempt':
-        return target.status === 'verified' ? [] : [{ type: 'CascadeTargetApplying', data: { mno, attempt: target.attempts + 1 } }];
-      case 'MarkApplied':
-        return target.status === 'applying' ? [{ type: 'CascadeTargetApplied', data: { mno, at: command.at, jobId: command.jobId } }] : [];
-      case 'MarkVerified':
-        return target.status === 'applied' ? [{ type: 'CascadeTargetVerified', data: { mno, at: command.at } }] : [];
-      case 'MarkDrifted': {
-        if (target.status !== 'applied') return [];
-        const detail = `${mno} does not enforce what was applied: ${command.rules.join(', ')}`;
-        return [
-          { type: 'SecurityAlertRaised', data: { mno, kind: 'policy-drift', rules: command.rules, detail } },
-          { type: 'CascadeTargetFailed', data: { mno, error: `drift: ${command.rules.join(', ')}`, permanent: false } },
-        ];
-      }
-      case 'RecordAttemptFailure':
-        return target.status === 'applying' ? [{ type: 'CascadeAttemptFailed', data: { mno, attempt: target.attempts, error: command.error } }] : [];
-      case 'MarkFailed':
-        return target.status === 'verified' || target.status === 'failed' || target.status === 'skipped'
-          ? []
-          : [{ type: 'CascadeTargetFailed', data: { mno, error: command.error, permanent: command.permanent } }];
-    }
+    if (cascade.status !== 'running') return []; // a repeated completion changes nothing
+    const unknown = command.targets.find((t) => !cascade.roundTargets.includes(t.mno));
+    if (unknown) throw new DomainError('invalid', 'not-a-target', `${unknown.mno} is not a target of this round`);
+    const targets = withRound(cascade, command.targets).map(snapshot);
+    return [{ type: 'CascadeCompleted', data: { status: outcome(targets), targets } }];
   },
 
   evolve(state, event) {
@@ -106,23 +88,11 @@ export const cascadeDecider: Decider<CascadeCommand, CascadeEvent, CascadeState>
           subject: event.data.subject,
           targets: event.data.targets.map((mno) => ({ mno, status: 'pending', attempts: 0 })),
           round: 1,
+          roundTargets: event.data.targets,
         };
-      case 'CascadeTargetSkipped':
-        return update(state, event.data.mno, (t) => ({ ...t, status: 'skipped', lastError: event.data.reason }));
-      case 'CascadeTargetApplying':
-        return update(state, event.data.mno, (t) => ({ ...t, status: 'applying', attempts: event.data.attempt }));
-      case 'CascadeTargetApplied':
-        return update(state, event.data.mno, (t) => ({ ...t, status: 'applied', appliedAt: event.data.at, lastError: undefined }));
-      case 'CascadeTargetVerified':
-        return update(state, event.data.mno, (t) => ({ ...t, status: 'verified', verifiedAt: event.data.at }));
-      case 'CascadeTargetFailed':
-        return update(state, event.data.mno, (t) => ({ ...t, status: 'failed', lastError: event.data.error }));
-      case 'CascadeAttemptFailed':
-        return update(state, event.data.mno, (t) => ({ ...t, lastError: event.data.error }));
-      case 'SecurityAlertRaised':
-        return state;
       case 'CascadeCompleted':
-        return state.status === 'none' ? state : { ...state, status: event.data.status };
+        if (state.status === 'none') return state;
+        return { ...state, status: event.data.status, targets: event.data.targets ? event.data.targets.map(snapshot) : state.targets };
       case 'CascadeRedriven': {
         if (state.status === 'none') return state;
         const again = new Set(event.data.targets);
@@ -130,10 +100,16 @@ export const cascadeDecider: Decider<CascadeCommand, CascadeEvent, CascadeState>
           ...state,
           status: 'running',
           round: event.data.round,
+          roundTargets: event.data.targets,
           // Attempts count per round: a redriven target gets the full budget again.
-          targets: state.targets.map((t) => (again.has(t.mno) ? { ...t, status: 'pending', attempts: 0 } : t)),
+          targets: state.targets.map((t) => (again.has(t.mno) ? { mno: t.mno, status: 'pending', attempts: 0 } : t)),
         };
       }
+      default:
+        // A target's event (from its own stream, folded in for a live view; or, in cascades
+        // recorded before targets had streams of their own, from this one).
+        if (state.status === 'none' || !isTargetEvent(event)) return state;
+        return { ...state, targets: state.targets.map((t) => (t.mno === event.data.mno ? evolveTarget(t, event) : t)) };
     }
   },
 };

@@ -8,6 +8,15 @@ export const CascadeSubject = z.discriminatedUnion('kind', [
 export type CascadeSubject = z.infer<typeof CascadeSubject>;
 
 const Mno = z.object({ mno: z.string() });
+
+const TargetOutcome = z.object({
+  mno: z.string(),
+  status: z.enum(['pending', 'applying', 'applied', 'verified', 'failed', 'skipped']),
+  attempts: z.number().int().nonnegative(),
+  lastError: z.string().optional(),
+  appliedAt: z.string().optional(),
+  verifiedAt: z.string().optional(),
+});
 const At = z.string();
 
 export const CascadeEvents = {
@@ -21,7 +30,8 @@ export const CascadeEvents = {
   CascadeAttemptFailed: Mno.extend({ attempt: z.number().int().positive(), error: z.string() }),
   /** What an MNO enforces differs from what was applied: an alert for the enterprise's security team. */
   SecurityAlertRaised: Mno.extend({ kind: z.literal('policy-drift'), rules: z.array(z.string()), detail: z.string() }),
-  CascadeCompleted: z.object({ status: z.enum(['succeeded', 'partial', 'failed']) }),
+  /** The outcome, with each target as the round left it (absent in cascades recorded before targets had streams of their own). */
+  CascadeCompleted: z.object({ status: z.enum(['succeeded', 'partial', 'failed']), targets: z.array(TargetOutcome).optional() }),
   CascadeRedriven: z.object({ round: z.number().int().positive(), targets: z.array(z.string()) }),
 } as const;
 

@@ -8,6 +8,8 @@ export const mnoStream = (mno: string) => `MNO#${mno}`;
 export const mnoCatalogueStream = () => 'PLATFORM#MNOS';
 /** A cascade, and the tenant's list of cascade ids (newest last). */
 export const cascadeStream = (tenant: string, cascadeId: string) => `T#${tenant}#CASCADE#${cascadeId}`;
+/** One MNO in one round of a cascade: that target's steps (domain/cascade/target.ts). */
+export const cascadeTargetStream = (tenant: string, cascadeId: string, round: number, mno: string) => `${cascadeStream(tenant, cascadeId)}#R${round}#MNO#${mno}`;
 export const cascadeIndexStream = (tenant: string) => `T#${tenant}#CASCADES`;
 /** A tenant's policy, and the tenant's list of policy ids. */
 export const policyStream = (tenant: string, policyId: string) => `T#${tenant}#POLICY#${policyId}`;

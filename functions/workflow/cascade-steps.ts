@@ -1,32 +1,34 @@
-import { cascadeDecider, type CascadeCommand, type CascadeState } from '../../domain/cascade/decider.ts';
+import { cascadeDecider, type CascadeState } from '../../domain/cascade/decider.ts';
+import { targetDecider, type TargetCommand } from '../../domain/cascade/target.ts';
 import type { CascadeSubject } from '../../domain/cascade/events.ts';
 import type { MnoRegistration } from '../../domain/mno/events.ts';
 import { simDecider } from '../../domain/sim/decider.ts';
 import { canonicalJson } from '../../domain/policy/canonical.ts';
 import { compilePolicy } from '../../domain/policy/compile.ts';
 import { policyDecider } from '../../domain/policy/decider.ts';
+import type { PolicyDocument } from '../../domain/policy/document.ts';
 import { ruleValue, rulesUsed, type PolicyRule } from '../../domain/policy/rules.ts';
 import { executeCommand } from '../command.ts';
 import { config, eventStore } from '../config.ts';
-import { cascadeStream, policyStream, simStream } from '../event-store/stream-ids.ts';
+import { cascadeStream, cascadeTargetStream, policyStream, simStream } from '../event-store/stream-ids.ts';
 import { loadMno } from '../mnos.ts';
 import { loadState } from '../load-state.ts';
 import type { MnoGateway, SimStateAtMno, Submission } from '../mno-gateways/gateway.ts';
 import { MnoPermanentError } from '../mno-gateways/gateway.ts';
 import { gatewayFor } from '../mno-gateways/index.ts';
-import type { CascadeInput } from './cascade-workflow.ts';
+import type { CascadeInput, TargetWork } from './cascade-workflow.ts';
 
-/** Appends a cascade step; Map iterations write to one stream at once, so conflicts are re-decided generously. */
-export const recordStep = (input: CascadeInput, command: CascadeCommand) =>
-  executeCommand(
-    eventStore,
-    cascadeDecider,
-    cascadeStream(input.tenant, input.cascadeId),
-    command,
-    { actor: 'switchboard:cascade', correlationId: input.cascadeId, region: config.region },
-    25,
-  );
+export const stepContext = (input: CascadeInput) => ({ actor: 'switchboard:cascade', correlationId: input.cascadeId, region: config.region });
 
+/** Appends a step to the target's own stream (one MNO, one round): only that MNO's steps write there. */
+export const recordStep = (work: TargetWork, command: TargetCommand) =>
+  executeCommand(eventStore, targetDecider, cascadeTargetStream(work.tenant, work.cascadeId, work.round, work.mno), command, stepContext(work));
+
+/** The target as its round's stream has it. */
+export const loadTarget = async (work: TargetWork) =>
+  (await loadState(eventStore, targetDecider, cascadeTargetStream(work.tenant, work.cascadeId, work.round, work.mno))).state;
+
+/** The cascade as its own stream has it (subject, round and its targets; each target's progress is on its stream). */
 export const loadCascade = async (input: CascadeInput): Promise<Extract<CascadeState, { cascadeId: string }>> => {
   const { state } = await loadState(eventStore, cascadeDecider, cascadeStream(input.tenant, input.cascadeId));
   if (state.status === 'none') throw new MnoPermanentError(`cascade ${input.cascadeId} does not exist`);
@@ -46,9 +48,24 @@ export interface TargetAction {
 
 type Subject<K extends CascadeSubject['kind']> = Extract<CascadeSubject, { kind: K }>;
 
+/** Published policy versions never change: the steps of a cascade read the same document, so a process reads it once. */
+const publishedVersions = new Map<string, PolicyDocument>();
+
+const publishedVersion = async (tenant: string, policyId: string, version: number): Promise<PolicyDocument | undefined> => {
+  const key = `${tenant} ${policyId} ${version}`;
+  const kept = publishedVersions.get(key);
+  if (kept) return kept;
+  const { state: policy } = await loadState(eventStore, policyDecider, policyStream(tenant, policyId));
+  const document = policy.published[version];
+  if (document) {
+    if (publishedVersions.size >= 256) publishedVersions.delete(publishedVersions.keys().next().value!);
+    publishedVersions.set(key, document);
+  }
+  return document;
+};
+
 const policyAction = async (tenant: string, subject: Subject<'policy'>, mno: MnoRegistration, gateway: MnoGateway): Promise<TargetAction> => {
-  const { state: policy } = await loadState(eventStore, policyDecider, policyStream(tenant, subject.policyId));
-  const document = policy.published[subject.version];
+  const document = await publishedVersion(tenant, subject.policyId, subject.version);
   if (!document) throw new MnoPermanentError(`policy ${subject.policyId} has no version ${subject.version}`);
   const { effective } = compilePolicy(document, mno.capabilities as PolicyRule[]);
   const profileId = `${tenant}.${subject.policyId}`;

@@ -29,6 +29,8 @@ export interface CascadeInput {
 
 /** One target's work item, carried from task to task through the Map iteration. */
 export interface TargetWork extends CascadeInput {
+  /** The cascade's round this work belongs to (1, then one more per redrive). */
+  round: number;
   mno: string;
   done?: boolean;
   jobId?: string | null;

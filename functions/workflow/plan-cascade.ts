@@ -5,20 +5,23 @@ import { loadMno } from '../mnos.ts';
 import { loadCascade, recordStep, simTarget } from './cascade-steps.ts';
 
 /**
- * PlanCascade: the targets still to do this round. An MNO that is unverified, quarantined or in
- * outage gets no new work, nor does a SIM change that a later one superseded: such targets are
- * recorded as skipped, with the reason.
+ * PlanCascade: the targets of this round. An MNO that is unverified, quarantined or in outage gets
+ * no new work, nor does a SIM change that a later one superseded: such targets are recorded as
+ * skipped, with the reason, on their own streams.
  */
 export const handler = async (input: CascadeInput): Promise<CascadeInput & { work: TargetWork[] }> => {
   const cascade = await loadCascade(input);
-  const work: TargetWork[] = [];
-  for (const target of cascade.targets.filter((t) => t.status === 'pending')) {
-    const subject = cascade.subject;
-    const reason =
-      unavailableReason(await loadMno(eventStore, target.mno)) ??
-      (subject.kind === 'sim-state' ? (await simTarget(input.tenant, subject, target.mno)).skip : undefined);
-    if (reason) await recordStep(input, { type: 'SkipTarget', mno: target.mno, reason });
-    else work.push({ tenant: input.tenant, cascadeId: input.cascadeId, mno: target.mno });
-  }
-  return { tenant: input.tenant, cascadeId: input.cascadeId, work };
+  const subject = cascade.subject;
+  const planned = await Promise.all(
+    cascade.roundTargets.map(async (mno) => {
+      const work: TargetWork = { tenant: input.tenant, cascadeId: input.cascadeId, round: cascade.round, mno };
+      const reason =
+        unavailableReason(await loadMno(eventStore, mno)) ?? (subject.kind === 'sim-state' ? (await simTarget(input.tenant, subject, mno)).skip : undefined);
+      if (!reason) return work;
+      const { state } = await recordStep(work, { type: 'SkipTarget', mno, reason });
+      // Skipped now, or earlier by a planning that ran before (a repeated execution): no work either way.
+      return state.status === 'pending' ? work : undefined;
+    }),
+  );
+  return { tenant: input.tenant, cascadeId: input.cascadeId, work: planned.filter((w): w is TargetWork => w !== undefined) };
 };

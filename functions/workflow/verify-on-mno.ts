@@ -10,5 +10,5 @@ export const handler = async (work: TargetWork): Promise<TargetWork & { verified
     await action.verified();
     await recordStep(work, { type: 'MarkVerified', mno: work.mno, at: now() });
   }
-  return { tenant: work.tenant, cascadeId: work.cascadeId, mno: work.mno, verified: differences.length === 0 };
+  return { tenant: work.tenant, cascadeId: work.cascadeId, round: work.round, mno: work.mno, verified: differences.length === 0 };
 };

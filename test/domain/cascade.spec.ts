@@ -1,49 +1,88 @@
 import { describe, expect, it } from 'vitest';
 import { cascadeDecider, outcome, type Target } from '../../domain/cascade/decider.ts';
 import type { CascadeEvent } from '../../domain/cascade/events.ts';
+import { targetDecider, type TargetEvent } from '../../domain/cascade/target.ts';
+import { fold } from '../../domain/decider.ts';
 import { specFor } from '../support/given.ts';
 
-const spec = specFor(cascadeDecider);
 const subject = { kind: 'policy' as const, policyId: 'fleet', version: 3 };
 const started: CascadeEvent = { type: 'CascadeStarted', data: { cascadeId: 'c1', subject, targets: ['a', 'b'] } };
-const applying = (mno: string, attempt = 1): CascadeEvent => ({ type: 'CascadeTargetApplying', data: { mno, attempt } });
-const applied = (mno: string): CascadeEvent => ({ type: 'CascadeTargetApplied', data: { mno, at: 't1' } });
-const verified = (mno: string): CascadeEvent => ({ type: 'CascadeTargetVerified', data: { mno, at: 't2' } });
-const failed = (mno: string): CascadeEvent => ({ type: 'CascadeTargetFailed', data: { mno, error: 'refused', permanent: true } });
-const completed = (status: 'succeeded' | 'partial' | 'failed'): CascadeEvent => ({ type: 'CascadeCompleted', data: { status } });
+const applying = (mno: string, attempt = 1): TargetEvent => ({ type: 'CascadeTargetApplying', data: { mno, attempt } });
+const applied = (mno: string): TargetEvent => ({ type: 'CascadeTargetApplied', data: { mno, at: 't1' } });
+const verified = (mno: string): TargetEvent => ({ type: 'CascadeTargetVerified', data: { mno, at: 't2' } });
+const failed = (mno: string): TargetEvent => ({ type: 'CascadeTargetFailed', data: { mno, error: 'refused', permanent: true } });
+const target = (events: TargetEvent[]): Target => fold(targetDecider, targetDecider.initialState, events);
 
-describe('Cascade decider', () => {
-  it('starts once; a repeated start is a no-op', () => {
-    spec([]).when({ type: 'StartCascade', cascadeId: 'c1', subject, targets: ['a', 'b', 'a'] }).then([started]);
-    spec([started]).when({ type: 'StartCascade', cascadeId: 'c1', subject, targets: ['a'] }).then([]);
-  });
-  it('counts attempts', () => spec([started, applying('a'), failed('a')]).when({ type: 'BeginAttempt', mno: 'a' }).then([applying('a', 2)]));
+describe('Cascade target decider (one MNO, one round, its own stream)', () => {
+  const spec = specFor(targetDecider);
+  it('counts attempts', () => spec([applying('a'), failed('a')]).when({ type: 'BeginAttempt', mno: 'a' }).then([applying('a', 2)]));
   it('applied only while applying; verified only once applied', () => {
-    spec([started]).when({ type: 'MarkApplied', mno: 'a', at: 't1' }).then([]);
-    spec([started, applying('a')]).when({ type: 'MarkApplied', mno: 'a', at: 't1' }).then([applied('a')]);
-    spec([started, applying('a')]).when({ type: 'MarkVerified', mno: 'a', at: 't2' }).then([]);
-    spec([started, applying('a'), applied('a')]).when({ type: 'MarkVerified', mno: 'a', at: 't2' }).then([verified('a')]);
+    spec([]).when({ type: 'MarkApplied', mno: 'a', at: 't1' }).then([]);
+    spec([applying('a')]).when({ type: 'MarkApplied', mno: 'a', at: 't1' }).then([applied('a')]);
+    spec([applying('a')]).when({ type: 'MarkVerified', mno: 'a', at: 't2' }).then([]);
+    spec([applying('a'), applied('a')]).when({ type: 'MarkVerified', mno: 'a', at: 't2' }).then([verified('a')]);
   });
   it('drift raises a security alert and fails the target', () =>
-    spec([started, applying('a'), applied('a')]).when({ type: 'MarkDrifted', mno: 'a', rules: ['data.internetBreakout'] }).then([
+    spec([applying('a'), applied('a')]).when({ type: 'MarkDrifted', mno: 'a', rules: ['data.internetBreakout'] }).then([
       { type: 'SecurityAlertRaised', data: { mno: 'a', kind: 'policy-drift', rules: ['data.internetBreakout'], detail: 'a does not enforce what was applied: data.internetBreakout' } },
       { type: 'CascadeTargetFailed', data: { mno: 'a', error: 'drift: data.internetBreakout', permanent: false } },
     ]));
   it('a failed submission keeps the target applying, with the error', () =>
-    spec([started, applying('a')]).when({ type: 'RecordAttemptFailure', mno: 'a', error: 'job failed' }).then([
+    spec([applying('a')]).when({ type: 'RecordAttemptFailure', mno: 'a', error: 'job failed' }).then([
       { type: 'CascadeAttemptFailed', data: { mno: 'a', attempt: 1, error: 'job failed' } },
     ]));
-  it('a verified target is not failed afterwards', () => spec([started, applying('a'), applied('a'), verified('a')]).when({ type: 'MarkFailed', mno: 'a', error: 'x', permanent: false }).then([]));
-  it('refuses steps for an MNO that is not a target', () => spec([started]).when({ type: 'BeginAttempt', mno: 'zz' }).thenFails('not-a-target', 'invalid'));
-  it('completes with the outcome of its targets; finished cascades ignore late steps', () => {
-    spec([started, applying('a'), applied('a'), verified('a'), failed('b')]).when({ type: 'CompleteCascade' }).then([completed('partial')]);
-    spec([started, completed('failed')]).when({ type: 'BeginAttempt', mno: 'a' }).then([]);
+  it('a verified target is not failed afterwards; a skipped one only while pending', () => {
+    spec([applying('a'), applied('a'), verified('a')]).when({ type: 'MarkFailed', mno: 'a', error: 'x', permanent: false }).then([]);
+    spec([]).when({ type: 'SkipTarget', mno: 'a', reason: 'MNO a is in outage' }).then([{ type: 'CascadeTargetSkipped', data: { mno: 'a', reason: 'MNO a is in outage' } }]);
+    spec([applying('a')]).when({ type: 'SkipTarget', mno: 'a', reason: 'late' }).then([]);
   });
-  it('redrives only the targets that did not succeed, and only once finished', () => {
-    const done = [started, applying('a'), applied('a'), verified('a'), failed('b'), completed('partial')];
-    spec(done).when({ type: 'RedriveCascade' }).then([{ type: 'CascadeRedriven', data: { round: 2, targets: ['b'] } }]);
+  it('its state names the MNO and carries attempts, error and times', () =>
+    expect(target([applying('a'), failed('a'), applying('a', 2), applied('a'), verified('a')])).toEqual({
+      mno: 'a',
+      status: 'verified',
+      attempts: 2,
+      lastError: undefined,
+      appliedAt: 't1',
+      verifiedAt: 't2',
+    }));
+});
+
+describe('Cascade decider (its own stream: started, completed, redriven)', () => {
+  const spec = specFor(cascadeDecider);
+  const done = (mno: string) => target([applying(mno), applied(mno), verified(mno)]);
+  const refused = (mno: string) => target([applying(mno), failed(mno)]);
+
+  it('starts once; a repeated start is a no-op', () => {
+    spec([]).when({ type: 'StartCascade', cascadeId: 'c1', subject, targets: ['a', 'b', 'a'] }).then([started]);
+    spec([started]).when({ type: 'StartCascade', cascadeId: 'c1', subject, targets: ['a'] }).then([]);
+  });
+  it('completes with the outcome of its targets, recording each as the round left it; a repeat changes nothing', () => {
+    const completed: CascadeEvent = {
+      type: 'CascadeCompleted',
+      data: { status: 'partial', targets: [{ mno: 'a', status: 'verified', attempts: 1, appliedAt: 't1', verifiedAt: 't2' }, { mno: 'b', status: 'failed', attempts: 1, lastError: 'refused' }] },
+    };
+    spec([started]).when({ type: 'CompleteCascade', targets: [done('a'), refused('b')] }).then([completed]);
+    spec([started, completed]).when({ type: 'CompleteCascade', targets: [done('a'), done('b')] }).then([]);
+  });
+  it('refuses an outcome for an MNO that is not a target of the round', () =>
+    spec([started]).when({ type: 'CompleteCascade', targets: [done('zz')] }).thenFails('not-a-target', 'invalid'));
+  it('redrives only the targets that did not succeed, and only once finished; the next round keeps the others', () => {
+    const partial = [started, ...cascadeDecider.decide({ type: 'CompleteCascade', targets: [done('a'), refused('b')] }, fold(cascadeDecider, cascadeDecider.initialState, [started]))];
+    spec(partial).when({ type: 'RedriveCascade' }).then([{ type: 'CascadeRedriven', data: { round: 2, targets: ['b'] } }]);
     spec([started]).when({ type: 'RedriveCascade' }).thenFails('cascade-running', 'conflict');
-    spec([started, applying('a'), applied('a'), verified('a'), applying('b'), applied('b'), verified('b'), completed('succeeded')]).when({ type: 'RedriveCascade' }).thenFails('nothing-to-redrive');
+    const redriven = fold(cascadeDecider, cascadeDecider.initialState, [...partial, { type: 'CascadeRedriven', data: { round: 2, targets: ['b'] } }]);
+    expect(redriven).toMatchObject({ status: 'running', round: 2, roundTargets: ['b'] });
+    // Round 2 completes with b's outcome only; a keeps its round-1 verification.
+    const [second] = cascadeDecider.decide({ type: 'CompleteCascade', targets: [done('b')] }, redriven);
+    expect(second).toMatchObject({ type: 'CascadeCompleted', data: { status: 'succeeded' } });
+    spec([...partial, { type: 'CascadeRedriven', data: { round: 2, targets: ['b'] } }, second!]).when({ type: 'RedriveCascade' }).thenFails('nothing-to-redrive');
+  });
+  it('a live view folds the round’s target events into the cascade', () => {
+    const live = fold(cascadeDecider, fold(cascadeDecider, cascadeDecider.initialState, [started]), [applying('a'), applied('a'), applying('b')]);
+    expect(live.status === 'running' && live.targets.map((t) => [t.mno, t.status])).toEqual([
+      ['a', 'applied'],
+      ['b', 'applying'],
+    ]);
   });
   it('outcome: succeeded when all verified, failed when none, partial otherwise (skipped counts as not done)', () => {
     const t = (status: Target['status']): Target => ({ mno: status, status, attempts: 0 });

@@ -54,7 +54,8 @@ const scan = async (table: string) => {
 const caughtUp = async () => {
   const heads = new Map<string, number>();
   for (const c of await scan(process.env.EVENTS_TABLE!))
-    if (/^(T#[^#]+#(SIM|CASCADE)#|MNO#)/.test(c.pk!.S!)) heads.set(c.pk!.S!, Math.max(heads.get(c.pk!.S!) ?? 0, Number(c.v!.N) + Number(c.n!.N) - 1));
+    // The streams that have rows: SIMs, cascades (not their targets' own streams) and MNOs.
+    if (/^(T#[^#]+#(SIM|CASCADE)#[^#]+|MNO#[^#]+)$/.test(c.pk!.S!)) heads.set(c.pk!.S!, Math.max(heads.get(c.pk!.S!) ?? 0, Number(c.v!.N) + Number(c.n!.N) - 1));
   const rows = await scan(process.env.READ_MODELS_TABLE!);
   return rows.length === heads.size && rows.every((r) => heads.get(r.pk!.S!) === Number(r.version!.N));
 };

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cascadeTargetStream } from '../../functions/event-store/stream-ids.ts';
 import { CASCADE_TASKS } from '../../functions/workflow/cascade-workflow.ts';
 import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
 import { POLICY_RULES } from '../../domain/policy/rules.ts';
@@ -136,7 +137,8 @@ describe('the cascade workflow, on the local engine against simulated MNOs', () 
     const { DynamoDbEventStore } = await import('../../functions/event-store/dynamodb-event-store.ts');
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
     const store = new DynamoDbEventStore(new DynamoDBClient({}), process.env.EVENTS_TABLE!);
-    const events = (await store.load(`T#${t.id}#CASCADE#${published.body.cascadeId}`)).commits.flatMap((c) => c.events);
+    // The target's steps are on its own stream (one MNO, one round).
+    const events = (await store.load(cascadeTargetStream(t.id, published.body.cascadeId, 1, drifting.id))).commits.flatMap((c) => c.events);
     expect(events.find((e) => e.type === 'SecurityAlertRaised')?.data).toMatchObject({ mno: drifting.id, kind: 'policy-drift', rules: ['data.internetBreakout'] });
   });
 
@@ -154,7 +156,7 @@ describe('the cascade workflow, on the local engine against simulated MNOs', () 
     } while (cascade.status === 'running' && Date.now() < deadline);
     const { DynamoDbEventStore } = await import('../../functions/event-store/dynamodb-event-store.ts');
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-    const events = (await new DynamoDbEventStore(new DynamoDBClient({}), process.env.EVENTS_TABLE!).load(`T#${t.id}#CASCADE#${published.body.cascadeId}`)).commits.flatMap((c) => c.events);
+    const events = (await new DynamoDbEventStore(new DynamoDBClient({}), process.env.EVENTS_TABLE!).load(cascadeTargetStream(t.id, published.body.cascadeId, 1, flakyJobs.id))).commits.flatMap((c) => c.events);
     const failedJobs = events.filter((e) => e.type === 'CascadeAttemptFailed');
     expect(failedJobs.length, JSON.stringify(cascade)).toBeGreaterThan(0);
     expect((failedJobs[0]!.data as { error: string }).error).toMatch(/job failed: NETWORK_TIMEOUT/);

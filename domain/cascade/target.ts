@@ -1,0 +1,100 @@
+import type { Decider } from '../decider.ts';
+import type { CascadeEvent } from './events.ts';
+
+export type TargetStatus = 'pending' | 'applying' | 'applied' | 'verified' | 'failed' | 'skipped';
+
+/** How far one MNO got in one round of a cascade. */
+export interface Target {
+  mno: string;
+  status: TargetStatus;
+  attempts: number;
+  lastError?: string | undefined;
+  appliedAt?: string | undefined;
+  verifiedAt?: string | undefined;
+}
+
+/** A target's round ends verified, failed or skipped; anything else is unfinished. */
+export const finished = (target: Pick<Target, 'status'>) => target.status === 'verified' || target.status === 'failed' || target.status === 'skipped';
+
+export type TargetCommand =
+  | { type: 'SkipTarget'; mno: string; reason: string }
+  | { type: 'BeginAttempt'; mno: string }
+  | { type: 'MarkApplied'; mno: string; at: string; jobId?: string | undefined }
+  | { type: 'MarkVerified'; mno: string; at: string }
+  | { type: 'MarkDrifted'; mno: string; rules: string[] }
+  | { type: 'MarkFailed'; mno: string; error: string; permanent: boolean }
+  | { type: 'RecordAttemptFailure'; mno: string; error: string };
+
+/** The events of one target's stream. */
+export type TargetEvent = Extract<
+  CascadeEvent,
+  { type: 'CascadeTargetSkipped' | 'CascadeTargetApplying' | 'CascadeTargetApplied' | 'CascadeTargetVerified' | 'CascadeTargetFailed' | 'CascadeAttemptFailed' | 'SecurityAlertRaised' }
+>;
+
+const TARGET_EVENTS = new Set<string>([
+  'CascadeTargetSkipped',
+  'CascadeTargetApplying',
+  'CascadeTargetApplied',
+  'CascadeTargetVerified',
+  'CascadeTargetFailed',
+  'CascadeAttemptFailed',
+  'SecurityAlertRaised',
+]);
+export const isTargetEvent = (event: CascadeEvent): event is TargetEvent => TARGET_EVENTS.has(event.type);
+
+/** A target's state after one of its events. */
+export const evolveTarget = (t: Target, event: TargetEvent): Target => {
+  switch (event.type) {
+    case 'CascadeTargetSkipped':
+      return { ...t, status: 'skipped', lastError: event.data.reason };
+    case 'CascadeTargetApplying':
+      return { ...t, status: 'applying', attempts: event.data.attempt };
+    case 'CascadeTargetApplied':
+      return { ...t, status: 'applied', appliedAt: event.data.at, lastError: undefined };
+    case 'CascadeTargetVerified':
+      return { ...t, status: 'verified', verifiedAt: event.data.at };
+    case 'CascadeTargetFailed':
+      return { ...t, status: 'failed', lastError: event.data.error };
+    case 'CascadeAttemptFailed':
+      return { ...t, lastError: event.data.error };
+    case 'SecurityAlertRaised':
+      return t;
+  }
+};
+
+/**
+ * One MNO in one round of a cascade, as its own stream: the MNO's steps append here, so the
+ * targets of a cascade never contend with each other. Its state starts pending with no attempt
+ * (the stream is new each round: a redriven target gets the full budget again).
+ */
+export const targetDecider: Decider<TargetCommand, TargetEvent, Target> = {
+  initialState: { mno: '', status: 'pending', attempts: 0 },
+
+  decide(command, target) {
+    const { mno } = command;
+    switch (command.type) {
+      case 'SkipTarget':
+        return target.status === 'pending' ? [{ type: 'CascadeTargetSkipped', data: { mno, reason: command.reason } }] : [];
+      case 'BeginAttempt':
+        return target.status === 'verified' ? [] : [{ type: 'CascadeTargetApplying', data: { mno, attempt: target.attempts + 1 } }];
+      case 'MarkApplied':
+        return target.status === 'applying' ? [{ type: 'CascadeTargetApplied', data: { mno, at: command.at, jobId: command.jobId } }] : [];
+      case 'MarkVerified':
+        return target.status === 'applied' ? [{ type: 'CascadeTargetVerified', data: { mno, at: command.at } }] : [];
+      case 'MarkDrifted': {
+        if (target.status !== 'applied') return [];
+        const detail = `${mno} does not enforce what was applied: ${command.rules.join(', ')}`;
+        return [
+          { type: 'SecurityAlertRaised', data: { mno, kind: 'policy-drift', rules: command.rules, detail } },
+          { type: 'CascadeTargetFailed', data: { mno, error: `drift: ${command.rules.join(', ')}`, permanent: false } },
+        ];
+      }
+      case 'RecordAttemptFailure':
+        return target.status === 'applying' ? [{ type: 'CascadeAttemptFailed', data: { mno, attempt: target.attempts, error: command.error } }] : [];
+      case 'MarkFailed':
+        return finished(target) ? [] : [{ type: 'CascadeTargetFailed', data: { mno, error: command.error, permanent: command.permanent } }];
+    }
+  },
+
+  evolve: (target, event) => evolveTarget({ ...target, mno: event.data.mno }, event),
+};
