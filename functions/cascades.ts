@@ -15,7 +15,7 @@ const sfn = traced(new SFNClient({}));
 
 /** Starts the cascade state machine; the execution is named after the cascade (and round), so a repeat start is harmless. */
 export const startCascadeExecution = async (tenant: string, cascadeId: string, round = 1) => {
-  const input: CascadeInput = { tenant, cascadeId };
+  const input: CascadeInput = { tenant, cascadeId, round };
   try {
     await sfn.send(
       new StartExecutionCommand({
@@ -57,11 +57,13 @@ export const recordCascade = async (
 
 /**
  * A cascade as it stands: its own stream and, while a round runs, the progress of that round's
- * targets from their streams (read at once). `head` is the cascade stream's (its ETag).
+ * targets from their streams (read at once). `head` is the cascade stream's (what If-Match pins);
+ * `progress` counts the round's target events so far (0 once the round has completed).
  */
-export const liveCascade = async (store: EventStore, tenant: string, cascadeId: string): Promise<{ state: CascadeState; head: StreamHead }> => {
+export const liveCascade = async (store: EventStore, tenant: string, cascadeId: string): Promise<{ state: CascadeState; head: StreamHead; progress: number }> => {
   const { state, head } = await loadState(store, cascadeDecider, cascadeStream(tenant, cascadeId));
-  if (state.status !== 'running') return { state, head };
+  if (state.status !== 'running') return { state, head, progress: 0 };
   const streams = await Promise.all(state.roundTargets.map((mno) => store.load(cascadeTargetStream(tenant, cascadeId, state.round, mno))));
-  return { state: fold(cascadeDecider, state, streams.flatMap((s) => eventsOf(s.commits)) as never[]), head };
+  const progress = streams.reduce((n, s) => n + s.head.version, 0);
+  return { state: fold(cascadeDecider, state, streams.flatMap((s) => eventsOf(s.commits)) as never[]), head, progress };
 };

@@ -76,7 +76,8 @@ export const targetDecider: Decider<TargetCommand, TargetEvent, Target> = {
       case 'SkipTarget':
         return target.status === 'pending' ? [{ type: 'CascadeTargetSkipped', data: { mno, reason: command.reason } }] : [];
       case 'BeginAttempt':
-        return target.status === 'verified' ? [] : [{ type: 'CascadeTargetApplying', data: { mno, attempt: target.attempts + 1 } }];
+        // Verified, failed or skipped ends the target's round: only a redrive (a new round, a new stream) tries again.
+        return finished(target) ? [] : [{ type: 'CascadeTargetApplying', data: { mno, attempt: target.attempts + 1 } }];
       case 'MarkApplied':
         return target.status === 'applying' ? [{ type: 'CascadeTargetApplied', data: { mno, at: command.at, jobId: command.jobId } }] : [];
       case 'MarkVerified':

@@ -1,6 +1,7 @@
 import type { TargetWork } from './cascade-workflow.ts';
 import { MnoPermanentError } from '../mno-gateways/gateway.ts';
 import { countMnoApplyError } from '../metrics.ts';
+import { finished } from '../../domain/cascade/target.ts';
 import { loadTarget, now, recordStep, targetAction } from './cascade-steps.ts';
 
 /** Submissions of one change to one MNO in one round (transient retries and resubmitted jobs included) before it fails. */
@@ -10,6 +11,8 @@ const MAX_SUBMISSIONS = 12;
 export const handler = async (work: TargetWork): Promise<TargetWork> => {
   const action = await targetAction(work);
   const target = await loadTarget(work);
+  // Its round ended already (a repeated execution): the MNO gets nothing more.
+  if (finished(target)) return { ...work, done: true, finished: true, jobId: null, polls: 0, resubmit: false };
   if (target.attempts >= MAX_SUBMISSIONS)
     throw new MnoPermanentError(`gave up after ${target.attempts} submissions; last: ${target.lastError ?? 'unknown'}`);
   await recordStep(work, { type: 'BeginAttempt', mno: work.mno });

@@ -20,13 +20,16 @@ import type { CascadeInput, TargetWork } from './cascade-workflow.ts';
 
 export const stepContext = (input: CascadeInput) => ({ actor: 'switchboard:cascade', correlationId: input.cascadeId, region: config.region });
 
+/** The target's stream: its round's (work planned before rounds were passed has none: the current round). */
+const targetStream = async (work: TargetWork) =>
+  cascadeTargetStream(work.tenant, work.cascadeId, work.round ?? (await loadCascade(work)).round, work.mno);
+
 /** Appends a step to the target's own stream (one MNO, one round): only that MNO's steps write there. */
-export const recordStep = (work: TargetWork, command: TargetCommand) =>
-  executeCommand(eventStore, targetDecider, cascadeTargetStream(work.tenant, work.cascadeId, work.round, work.mno), command, stepContext(work));
+export const recordStep = async (work: TargetWork, command: TargetCommand) =>
+  executeCommand(eventStore, targetDecider, await targetStream(work), command, stepContext(work));
 
 /** The target as its round's stream has it. */
-export const loadTarget = async (work: TargetWork) =>
-  (await loadState(eventStore, targetDecider, cascadeTargetStream(work.tenant, work.cascadeId, work.round, work.mno))).state;
+export const loadTarget = async (work: TargetWork) => (await loadState(eventStore, targetDecider, await targetStream(work))).state;
 
 /** The cascade as its own stream has it (subject, round and its targets; each target's progress is on its stream). */
 export const loadCascade = async (input: CascadeInput): Promise<Extract<CascadeState, { cascadeId: string }>> => {

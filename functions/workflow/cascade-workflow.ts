@@ -25,6 +25,12 @@ export const substitute = (substitutions: Record<string, string>) =>
 export interface CascadeInput {
   tenant: string;
   cascadeId: string;
+  /**
+   * The round the execution was started for: planning and completion act only while it is the
+   * cascade's current round, so a stale or repeated execution changes nothing (absent in
+   * executions started before rounds were passed: then the current round).
+   */
+  round?: number;
 }
 
 /** One target's work item, carried from task to task through the Map iteration. */
@@ -37,5 +43,7 @@ export interface TargetWork extends CascadeInput {
   polls?: number;
   /** The MNO failed the job for a passing reason: submit it again. */
   resubmit?: boolean;
+  /** The target's round had already ended (a repeated execution): nothing more is done for it. */
+  finished?: boolean;
   error?: { Error: string; Cause: string };
 }

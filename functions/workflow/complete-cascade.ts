@@ -14,7 +14,8 @@ import { recordStep, stepContext } from './cascade-steps.ts';
 export const handler = async (input: CascadeInput & { error?: { Error: string; Cause: string } }) => {
   const { state: cascade } = await liveCascade(eventStore, input.tenant, input.cascadeId);
   if (cascade.status === 'none') throw new Error(`cascade ${input.cascadeId} does not exist`);
-  if (cascade.status !== 'running') return { tenant: input.tenant, cascadeId: input.cascadeId, status: cascade.status };
+  // A repeated or stale execution (the round already completed, or a later one under way) changes nothing.
+  if (cascade.status !== 'running' || (input.round ?? cascade.round) !== cascade.round) return { tenant: input.tenant, cascadeId: input.cascadeId, status: cascade.status };
   const why = input.error ? `the workflow stopped (${input.error.Error}) before this MNO finished` : 'the workflow ended before this MNO finished';
   const outcomes = await Promise.all(
     cascade.targets

@@ -11,6 +11,9 @@ import { loadCascade, recordStep, simTarget } from './cascade-steps.ts';
  */
 export const handler = async (input: CascadeInput): Promise<CascadeInput & { work: TargetWork[] }> => {
   const cascade = await loadCascade(input);
+  const round = input.round ?? cascade.round;
+  // A repeated or stale execution (a finished cascade, or a later round under way) plans nothing.
+  if (cascade.status !== 'running' || round !== cascade.round) return { tenant: input.tenant, cascadeId: input.cascadeId, work: [] };
   const subject = cascade.subject;
   const planned = await Promise.all(
     cascade.roundTargets.map(async (mno) => {

@@ -16,7 +16,7 @@ const messageOf = (cause: string) => {
 export const handler = async (work: TargetWork): Promise<{ mno: string; failed: true }> => {
   const error = work.error ?? { Error: 'Unknown', Cause: 'no error was passed' };
   const message = messageOf(error.Cause).slice(0, 500);
-  await recordStep(work, { type: 'MarkFailed', mno: work.mno, error: message, permanent: error.Error === 'MnoPermanentError' });
-  countMnoApplyFailure(work.mno);
+  const { changed } = await recordStep(work, { type: 'MarkFailed', mno: work.mno, error: message, permanent: error.Error === 'MnoPermanentError' });
+  if (changed) countMnoApplyFailure(work.mno);
   return { mno: work.mno, failed: true };
 };

@@ -3,6 +3,8 @@ import { now, recordStep, targetAction } from './cascade-steps.ts';
 
 /** VerifyOnMno: reads back what the MNO enforces; a difference is drift and raises a security alert. */
 export const handler = async (work: TargetWork): Promise<TargetWork & { verified: boolean }> => {
+  // Its round ended already (a repeated execution, see ApplyToMno): nothing to read back or record.
+  if (work.finished) return { ...work, verified: false };
   const action = await targetAction(work);
   const differences = await action.differences();
   if (differences.length > 0) await recordStep(work, { type: 'MarkDrifted', mno: work.mno, rules: differences });

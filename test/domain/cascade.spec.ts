@@ -15,7 +15,13 @@ const target = (events: TargetEvent[]): Target => fold(targetDecider, targetDeci
 
 describe('Cascade target decider (one MNO, one round, its own stream)', () => {
   const spec = specFor(targetDecider);
-  it('counts attempts', () => spec([applying('a'), failed('a')]).when({ type: 'BeginAttempt', mno: 'a' }).then([applying('a', 2)]));
+  it('counts attempts; a finished target (verified, failed, skipped) begins none in its round', () => {
+    const retried: TargetEvent = { type: 'CascadeAttemptFailed', data: { mno: 'a', attempt: 1, error: 'job failed' } };
+    spec([applying('a'), retried]).when({ type: 'BeginAttempt', mno: 'a' }).then([applying('a', 2)]);
+    spec([applying('a'), failed('a')]).when({ type: 'BeginAttempt', mno: 'a' }).then([]);
+    spec([applying('a'), applied('a'), verified('a')]).when({ type: 'BeginAttempt', mno: 'a' }).then([]);
+    spec([{ type: 'CascadeTargetSkipped', data: { mno: 'a', reason: 'outage' } }]).when({ type: 'BeginAttempt', mno: 'a' }).then([]);
+  });
   it('applied only while applying; verified only once applied', () => {
     spec([]).when({ type: 'MarkApplied', mno: 'a', at: 't1' }).then([]);
     spec([applying('a')]).when({ type: 'MarkApplied', mno: 'a', at: 't1' }).then([applied('a')]);

@@ -64,7 +64,7 @@ describe('the cascade on the local engine, watched through the Step Functions AP
     expect(stateMachines!.map((m) => m.name)).toContain('switchboard-cascade');
     expect(await findStateMachine(sfn)).toEqual({ arn: api.runtime.cascades.stateMachineArn, name: 'switchboard-cascade' });
     const described = await settled(arnOf(cascadeId));
-    expect(described).toMatchObject({ status: 'SUCCEEDED', input: JSON.stringify({ tenant: tenant.id, cascadeId }) });
+    expect(described).toMatchObject({ status: 'SUCCEEDED', input: JSON.stringify({ tenant: tenant.id, cascadeId, round: 1 }) });
     expect(JSON.parse(described.output!)).toMatchObject({ status: 'partial' });
     const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: api.runtime.cascades.stateMachineArn, statusFilter: 'SUCCEEDED' }));
     expect(listed.executions!.map((e) => e.name)).toContain(cascadeId);
@@ -102,14 +102,15 @@ describe('the cascade on the local engine, watched through the Step Functions AP
     expect(stdout).toMatch(new RegExp(`✓ ${steady.id} +\\[█+\\] done`));
     expect(stdout).toMatch(new RegExp(`✗ ${rejecting.id} +\\[██░+\\] failed at ApplyToMno \\(1 failed attempt\\) {2}MnoPermanentError: `));
     expect(stdout).toMatch(/MNOs \[█{24}\] 3\/3 {2}✓ 2 {2}✗ 1 {2}… 0/);
-    // The cascade's events, as the bus carried them (its last one may still be on its way there).
+    // The cascade's events and its targets', as the bus carried them (its last one may still be on its way there).
     let lines: string[] = [];
     for (const deadline = Date.now() + 10_000; !lines.some((l) => l.includes(' CascadeCompleted ')) && Date.now() < deadline; ) {
-      lines = (await ops('events', '--since', '10m', '--filter', `{ $.detail.streamId = "T#${tenant.id}#CASCADE#${cascadeId}" }`)).stdout.trim().split('\n');
+      lines = (await ops('events', '--since', '10m', '--filter', `{ $.detail.streamId = "T#${tenant.id}#CASCADE#${cascadeId}*" }`)).stdout.trim().split('\n');
     }
     expect(lines[0]).toMatch(new RegExp(`^\\S+Z  CascadeStarted +${tenant.id}  T#${tenant.id}#CASCADE#${cascadeId}@1$`));
     expect(lines).toContainEqual(expect.stringMatching(/ CascadeCompleted /));
-    expect(lines.every((l) => l.includes(`#CASCADE#${cascadeId}@`))).toBe(true);
+    expect(lines.some((l) => / CascadeTargetVerified /.test(l) && l.includes(`#CASCADE#${cascadeId}#R1#MNO#${steady.id}@`))).toBe(true);
+    expect(lines.every((l) => l.includes(`#CASCADE#${cascadeId}`))).toBe(true);
     const refused = await ops('events', '--filter', '[ip, user]').catch((e: { code: number; stderr: string }) => e);
     expect(refused).toMatchObject({ code: 1, stderr: expect.stringMatching(/^ops: filter pattern .* is not supported by the local CloudWatch Logs endpoint/) });
   });

@@ -177,4 +177,25 @@ describe('the cascade workflow, on the local engine against simulated MNOs', () 
     await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: api.runtime.cascades.stateMachineArn, name: existing.name, input: '{"other":true}' }))).rejects.toThrow(/already exists/);
     expect(engine.executions.size).toBe(count);
   });
+
+  it('an execution started again under another name (an operator, the other region) for a finished round changes nothing and calls no MNO', async () => {
+    const { SFNClient, StartExecutionCommand, DescribeExecutionCommand } = await import('@aws-sdk/client-sfn');
+    const sfn = new SFNClient({});
+    const list = await api.call('GET', '/v1/cascades?status=succeeded', { token: tenant.token });
+    const cascadeId: string = list.body.items[0].id;
+    const before = (await api.call('GET', `/v1/cascades/${cascadeId}`, { token: tenant.token })).body;
+    const calls = () => [flaky, rejecting, jobs, down, legacy].map((m) => api.runtime.simulators.get(m.id)!.state().calls);
+    const callsBefore = calls();
+    for (const round of [1, 2, undefined]) {
+      const { executionArn } = await sfn.send(
+        new StartExecutionCommand({ stateMachineArn: api.runtime.cascades.stateMachineArn, name: `${cascadeId}-again-${round ?? 'x'}`, input: JSON.stringify({ tenant: tenant.id, cascadeId, round }) }),
+      );
+      await api.runtime.cascades.engine.idle();
+      expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status, `round ${round}`).toBe('SUCCEEDED');
+    }
+    expect(calls()).toEqual(callsBefore);
+    const after = await api.call('GET', `/v1/cascades/${cascadeId}`, { token: tenant.token });
+    expect(after.body).toEqual(before);
+    expect(after.headers.get('etag')).toBe(`"${before.version}"`);
+  });
 });

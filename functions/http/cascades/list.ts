@@ -21,8 +21,11 @@ const table = readModelsTableName();
 
 /**
  * GET /v1/cascades[?status=running][&limit=&cursor=]: the tenant's cascades, newest first, from the
- * read model; each as GET /v1/cascades/{id} shows it, with `summary` (targets per status),
- * `startedAt` and `updatedAt`. Eventually consistent; `nextCursor` while more may follow.
+ * read model, with `summary` (targets per status), `startedAt` and `updatedAt`. The read model
+ * projects each cascade's own stream: its status, and every target's outcome once a round has
+ * completed; while a round runs its targets show as they were when it began (their steps are on
+ * their own streams: GET /v1/cascades/{id} shows them live). Eventually consistent; `nextCursor`
+ * while more may follow.
  */
 export const handler = httpHandler('GET /v1/cascades', async (request) => {
   const query = Query.safeParse(request.queryStringParameters ?? {});

@@ -13,10 +13,15 @@ export const cascadeParam = (request: HttpRequest) => {
   return id.data;
 };
 
-/** GET /v1/cascades/{cascadeId}: rebuilt from the cascade's events, and its running round's targets' own. */
+/**
+ * GET /v1/cascades/{cascadeId}: rebuilt from the cascade's events, and its running round's
+ * targets' own. `version` and, once a round has completed, the ETag are the cascade stream's (what
+ * If-Match on redrive pins); while a round runs the body changes with every step, so the ETag is
+ * weak and counts the steps too.
+ */
 export const get = httpHandler('GET /v1/cascades/{cascadeId}', async (request) => {
-  const { state, head } = await liveCascade(eventStore, request.caller.tenant, cascadeParam(request));
+  const { state, head, progress } = await liveCascade(eventStore, request.caller.tenant, cascadeParam(request));
   const view = cascadeView(state, head.version);
   if (!view) throw problem(404, 'cascade-not-found', 'cascade not found');
-  return json(200, view, { etag: etag(head.version) });
+  return json(200, view, { etag: view.status === 'running' ? `W/"${head.version}.${progress}"` : etag(head.version) });
 });
