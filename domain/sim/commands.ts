@@ -7,7 +7,8 @@ interface Issued {
 
 export type SimCommand =
   /** `allowedMnos`: the MNOs the enterprise has chosen; every profile must name one of them. */
-  | (Issued & { type: 'RegisterSim'; eid: string; profiles: Profile[]; imei?: string | undefined; allowedMnos: readonly string[] })
+  | (Issued & { type: 'RegisterSim'; eid: string; profiles: Profile[]; imei?: string | undefined; labels?: string[] | undefined; allowedMnos: readonly string[] })
+  | (Issued & { type: 'SetSimLabels'; labels: string[] })
   | (Issued & { type: 'ActivateSim'; reason?: string | undefined })
   | (Issued & { type: 'SuspendSim'; reason?: string | undefined })
   | (Issued & { type: 'ResumeSim'; reason?: string | undefined })

@@ -15,6 +15,8 @@ export type SimState =
       pendingTermination?: { requestedBy: string; reason?: string | undefined } | undefined;
       /** What each MNO hosting a profile last confirmed it holds. */
       observed: Readonly<Record<string, 'active' | 'suspended' | 'terminated'>>;
+      /** The enterprise's labels, each once, in the order given. */
+      labels: readonly string[];
     };
 
 export type RegisteredSim = Exclude<SimState, { status: 'unregistered' }>;
@@ -59,7 +61,8 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
       if (state.status !== 'unregistered')
         throw new DomainError('conflict', 'sim-already-registered', 'a SIM with this EID is already registered');
       checkProfiles(command.profiles, command.allowedMnos);
-      return [{ type: 'SimRegistered', data: { eid: command.eid, profiles: command.profiles, imei: command.imei } }];
+      const labels = command.labels?.length ? { labels: [...new Set(command.labels)] } : {};
+      return [{ type: 'SimRegistered', data: { eid: command.eid, profiles: command.profiles, imei: command.imei, ...labels } }];
     }
     if (command.type === 'RecordObservedState') {
       // Observations are facts about the MNO: recorded even for a terminated SIM, once per change.
@@ -69,6 +72,10 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
     }
     const sim = registered(state);
     switch (command.type) {
+      case 'SetSimLabels': {
+        const labels = [...new Set(command.labels)];
+        return labels.length === sim.labels.length && labels.every((l, i) => l === sim.labels[i]) ? [] : [{ type: 'SimLabelsSet', data: { labels } }];
+      }
       case 'ActivateSim':
         if (sim.status === 'active') return [];
         if (sim.status !== 'inventory') throw illegal(sim.status, 'activate', '; resume it instead');
@@ -102,8 +109,8 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
 
   evolve(state, event) {
     if (event.type === 'SimRegistered') {
-      const { eid, profiles, imei } = event.data;
-      return { status: 'inventory', eid, profiles, imei, observed: {} };
+      const { eid, profiles, imei, labels } = event.data;
+      return { status: 'inventory', eid, profiles, imei, observed: {}, labels: labels ?? [] };
     }
     if (state.status === 'unregistered') return state;
     switch (event.type) {
@@ -120,6 +127,8 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
         return { ...state, status: 'terminated', pendingTermination: undefined };
       case 'SimStateObserved':
         return { ...state, observed: { ...state.observed, [event.data.mno]: event.data.state } };
+      case 'SimLabelsSet':
+        return { ...state, labels: event.data.labels };
     }
   },
 };

@@ -29,6 +29,7 @@ export const ROUTES = [
   { method: 'POST', path: '/v1/sims/{eid}/terminate', entry: 'sims/lifecycle.ts', handler: 'terminate', scopes: ['sims:write'], tenant: true },
   { method: 'POST', path: '/v1/sims/{eid}/terminate/approve', entry: 'sims/lifecycle.ts', handler: 'approveTermination', scopes: ['sims:write'], tenant: true },
   { method: 'POST', path: '/v1/sims/{eid}/terminate/cancel', entry: 'sims/lifecycle.ts', handler: 'cancelTermination', scopes: ['sims:write'], tenant: true },
+  { method: 'PUT', path: '/v1/sims/{eid}/labels', entry: 'sims/labels.ts', handler: 'handler', scopes: ['sims:write'], tenant: true },
   { method: 'GET', path: '/v1/sims/{eid}/events', entry: 'sims/events.ts', handler: 'handler', scopes: ['audit:read', 'sims:read'], tenant: true },
   { method: 'GET', path: '/v1/sims/{eid}/audit', entry: 'sims/audit.ts', handler: 'handler', scopes: ['audit:read'], tenant: true },
   { method: 'POST', path: '/v1/mnos', entry: 'mnos/register.ts', handler: 'handler', scopes: ['platform:admin'], tenant: false },

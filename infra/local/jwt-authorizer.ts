@@ -13,8 +13,9 @@ export type Authorization =
 export const jwtAuthorizer = (config: { issuer: string; audience: string; jwks: { keys: JWK[] } }) => {
   const keys = createLocalJWKSet(config.jwks);
   return async (authorization: string | undefined, routeScopes: readonly string[]): Promise<Authorization> => {
-    const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\s*$/i.exec(authorization ?? '');
-    if (!match) return { ok: false, status: 401, reason: 'a bearer token is required' };
+    if (!authorization?.trim()) return { ok: false, status: 401, reason: 'a bearer token is required' };
+    const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\s*$/i.exec(authorization);
+    if (!match) return { ok: false, status: 401, reason: 'the Authorization header is not a bearer JWT (Bearer <header>.<payload>.<signature>)' };
     try {
       const { payload } = await jwtVerify(match[1]!, keys, {
         issuer: config.issuer,

@@ -22,19 +22,22 @@ process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 
 const url = runtime.url;
+// Token commands must mint with this runtime's issuer key: name its data dir when it is not the default.
+const env = process.env.SWITCHBOARD_DATA_DIR ? `SWITCHBOARD_DATA_DIR=${process.env.SWITCHBOARD_DATA_DIR} ` : '';
 const mnos = [...runtime.simulators.values()].map((m) => `${m.id} (${m.style}) ${m.url}`).join('\n    ');
 const auth = (token: string) => `-H "authorization: Bearer $${token}" -H 'content-type: application/json'`;
 console.log(`Switchboard is running at ${url}
   DynamoDB Local ${runtime.dynamodbEndpoint} (${inMemory ? 'in memory' : `data in ${dataDir}`})
   Step Functions (local) ${runtime.cascades.endpoint}
+  every local endpoint (API, DynamoDB, Step Functions, EventBridge, CloudWatch Logs): ${dataDir}/endpoints.json
   simulated MNOs, registered and verified:
     ${mnos}
-  tokens: npm run -s token -- --tenant <id> --scope "<scopes>" [--sub <user>] [--ttl <seconds>]
+  tokens: ${env}npm run -s token -- --tenant <id> --scope "<scopes>" [--sub <user>] [--ttl <seconds>]
 
 Try it (in another terminal, same folder):
-  ADMIN=$(npm run -s token -- --scope platform:admin --sub ops)
+  ADMIN=$(${env}npm run -s token -- --scope platform:admin --sub ops)
   curl -s -X POST ${url}/v1/enterprises ${auth('ADMIN')} -d '{"tenantId":"acme","name":"Acme Logistics"}'
-  TOKEN=$(npm run -s token -- --tenant acme --scope "sims:write sims:read audit:read policies:write policies:read mnos:read" --sub alice)
+  TOKEN=$(${env}npm run -s token -- --tenant acme --scope "sims:write sims:read audit:read policies:write policies:read mnos:read" --sub alice)
   curl -s -X PUT ${url}/v1/enterprise/mnos ${auth('TOKEN')} -d '{"mnos":["northwind-de","orbital-fr","meridian-es","southgate-gb","eastline-pl"]}'
   curl -s -X POST ${url}/v1/sims ${auth('TOKEN')} \\
     -d '{"eid":"89049032000000000000000000000163","profiles":[{"iccid":"8944123456789012348","mno":"northwind-de","imsi":"262021234567890"}]}'

@@ -16,6 +16,22 @@ const by = (actor: string) => ({ actor });
 const MNOS = ['mno-1', 'mno-2'];
 
 describe('Sim decider', () => {
+  describe('labels', () => {
+    it('are given at registration, each once', () =>
+      spec([]).when({ type: 'RegisterSim', ...by('a'), allowedMnos: MNOS, eid: EID, profiles: [profile(1)], labels: ['fleet-a', 'fleet-a', 'site.7'] }).then([
+        { type: 'SimRegistered', data: { eid: EID, profiles: [profile(1)], imei: undefined, labels: ['fleet-a', 'site.7'] } },
+      ]));
+    it('are replaced as a whole; the same set again changes nothing', () => {
+      const set: SimEvent = { type: 'SimLabelsSet', data: { labels: ['fleet-b'] } };
+      spec([registered]).when({ type: 'SetSimLabels', ...by('a'), labels: ['fleet-b', 'fleet-b'] }).then([set]);
+      spec([registered, set]).when({ type: 'SetSimLabels', ...by('a'), labels: ['fleet-b'] }).then([]);
+      spec([registered, set]).when({ type: 'SetSimLabels', ...by('a'), labels: [] }).then([{ type: 'SimLabelsSet', data: { labels: [] } }]);
+    });
+    it('are not set on a SIM that is terminated or not registered', () => {
+      spec([registered, suspended, requested, terminated]).when({ type: 'SetSimLabels', ...by('a'), labels: ['x'] }).thenFails('sim-terminated', 'conflict');
+      spec([]).when({ type: 'SetSimLabels', ...by('a'), labels: ['x'] }).thenFails('sim-not-found', 'not-found');
+    });
+  });
   describe('register', () => {
     it('registers a new SIM in inventory', () =>
       spec([]).when({ type: 'RegisterSim', ...by('alice'), allowedMnos: MNOS, eid: EID, profiles: [profile(1)] }).then([registered]));

@@ -30,9 +30,12 @@ describe('authentication (401, WWW-Authenticate: Bearer)', () => {
     return r;
   };
 
-  it('no token', () => expect401());
-  it('not a bearer token', () => expect401('Basic YWxhZGRpbjpvcGVuc2VzYW1l'));
-  it('garbage', () => expect401('Bearer not.a.jwt'));
+  it('no token', async () => expect((await expect401()).body.detail).toBe('a bearer token is required'));
+  it('not a bearer token', async () => expect((await expect401('Basic YWxhZGRpbjpvcGVuc2VzYW1l')).body.detail).toMatch(/not a bearer JWT/));
+  it('garbage', async () => {
+    expect((await expect401('Bearer garbage')).body.detail).toMatch(/not a bearer JWT/);
+    expect((await expect401('Bearer not.a.jwt')).body.detail).toBe('the token is not valid');
+  });
   it('signed by a key the issuer does not hold', async () => expect401(`Bearer ${await forged({})}`));
 
   it('expired', async () => {

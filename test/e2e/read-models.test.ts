@@ -28,9 +28,9 @@ const eventually = async <T>(read: () => Promise<T>, done: (value: T) => boolean
   }
 };
 
-const register = async (tenant: typeof acme, mnos: string[]) => {
+const register = async (tenant: typeof acme, mnos: string[], labels?: string[]) => {
   const n = unique();
-  const body = { eid: eid(n), profiles: mnos.map((mno, i) => ({ iccid: iccid((n + i) % 1e12), mno, imsi: imsi((n + i) % 1e10) })) };
+  const body = { eid: eid(n), profiles: mnos.map((mno, i) => ({ iccid: iccid((n + i) % 1e12), mno, imsi: imsi((n + i) % 1e10) })), ...(labels && { labels }) };
   expect((await api.call('POST', '/v1/sims', { token: tenant.token, body })).status).toBe(201);
   return body.eid;
 };
@@ -65,12 +65,15 @@ beforeAll(async () => {
   client = new DynamoDBClient({});
   [acme, other] = [await api.tenant('sims:write sims:read policies:write policies:read'), await api.tenant('sims:write sims:read')];
   expect((await api.call('PUT', '/v1/enterprise/mnos', { token: await acme.tokenFor('policies:write'), body: { mnos: [...TEST_MNOS, rest.id] } })).status).toBe(200);
-  sims.a = await register(acme, [rest.id]);
+  sims.a = await register(acme, [rest.id], ['fleet-a', 'depot.north']);
   sims.b = await register(acme, [rest.id, 'orange-fr']);
   sims.c = await register(acme, ['vodafone-de']);
   sims.d = await register(acme, ['orange-fr']);
   sims.e = await register(acme, [rest.id]);
   for (const id of [sims.a, sims.b, sims.d]) await command(acme, id, 'activate');
+  // Labels set after registration replace the SIM's own: c gets fleet-a, then a loses depot.north.
+  expect((await api.call('PUT', `/v1/sims/${sims.c}/labels`, { token: acme.token, body: { labels: ['fleet-a', 'fleet-a'] } })).body.labels).toEqual(['fleet-a']);
+  expect((await api.call('PUT', `/v1/sims/${sims.a}/labels`, { token: acme.token, body: { labels: ['fleet-a'] } })).status).toBe(200);
   await command(acme, sims.b, 'suspend');
   for (let i = 0; i < 2; i++) await register(other, ['orange-fr']);
   // Four sim-state cascades (a, b twice, d; not c, e or the other tenant's), started from the stream, run to their end.
@@ -93,7 +96,14 @@ describe('GET /v1/sims', () => {
     expect(await eids(`mno=${rest.id}`)).toEqual([sims.a, sims.b, sims.e].sort());
     expect(await eids(`state=active&mno=${rest.id}`)).toEqual([sims.a]);
     expect(await eids('state=terminated')).toEqual([]);
-    expect(await eids('label=fleet-a')).toEqual([]);
+    expect(await eids('label=fleet-a')).toEqual([sims.a, sims.c].sort());
+    expect(await eids('label=depot.north')).toEqual([]);
+    expect(await eids('state=active&label=fleet-a')).toEqual([sims.a]);
+    expect(all.items.find((s) => s.eid === sims.c)).toMatchObject({ labels: ['fleet-a'] });
+    // A label that is not one is refused and changes nothing.
+    const bad = await api.call('PUT', `/v1/sims/${sims.c}/labels`, { token: acme.token, body: { labels: ['Not A Label'] } });
+    expect(bad.status).toBe(400);
+    expect((await api.call('GET', `/v1/sims/${sims.c}`, { token: acme.token })).body.labels).toEqual(['fleet-a']);
   });
 
   it('pages by cursor: every SIM once, in order, and no cursor after the last page', async () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { identifierClaimDecider } from '../../../domain/identifier-claim/decider.ts';
 import { Eid, Imei } from '../../../domain/identifiers/index.ts';
 import { simDecider } from '../../../domain/sim/decider.ts';
-import { Profile } from '../../../domain/sim/events.ts';
+import { Labels, Profile } from '../../../domain/sim/events.ts';
 import { executeCommand } from '../../command.ts';
 import { eventStore } from '../../config.ts';
 import { enterpriseStream, identifierClaimStream, simStream } from '../../event-store/stream-ids.ts';
@@ -17,6 +17,7 @@ const RegisterSim = z.strictObject({
   eid: Eid,
   profiles: z.array(Profile).min(1).max(8),
   imei: Imei.optional(),
+  labels: Labels.optional(),
 });
 
 /**

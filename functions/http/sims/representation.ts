@@ -12,5 +12,6 @@ export const simView = (state: SimState, version: number) => {
     ...(state.pendingTermination && { pendingTermination: state.pendingTermination }),
     /** Desired is `state`; this is what each MNO hosting a profile confirmed it holds. */
     observed: state.observed,
+    labels: state.labels ?? [],
   };
 };
