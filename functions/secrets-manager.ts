@@ -1,6 +1,6 @@
 import { GetParameterError } from '@aws-lambda-powertools/parameters';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, RemoveRegionsFromReplicationCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { logger } from './logger.ts';
 import { countSecretReplicationFailure } from './metrics.ts';
 import { traced } from './tracer.ts';
@@ -105,5 +105,34 @@ export const createJsonSecret = async (name: string, value: Record<string, strin
     if (replica.Status !== 'Failed') continue;
     logger.error('secret not replicated', { secret: name, region: replica.Region, reason: replica.StatusMessage });
     countSecretReplicationFailure();
+  }
+};
+
+/** How long Secrets Manager keeps a deleted secret recoverable (its minimum is 7 days). */
+export const DELETED_SECRET_RECOVERY_DAYS = 7;
+
+const gone = (error: unknown) => (error as { name?: string }).name === 'ResourceNotFoundException';
+
+/**
+ * Deletes a secret, replicas first (Secrets Manager refuses to delete a primary that still has
+ * some), recoverable for DELETED_SECRET_RECOVERY_DAYS. A secret already gone, or already
+ * scheduled for deletion, is fine: deleting again changes nothing.
+ */
+export const deleteSecret = async (name: string) => {
+  const client = secretsManagerClient();
+  let replicas: string[];
+  try {
+    const described = await client.send(new DescribeSecretCommand({ SecretId: name }));
+    if (described.DeletedDate) return;
+    replicas = (described.ReplicationStatus ?? []).map((r) => r.Region!).filter(Boolean);
+  } catch (error) {
+    if (gone(error)) return;
+    throw error;
+  }
+  if (replicas.length > 0) await client.send(new RemoveRegionsFromReplicationCommand({ SecretId: name, RemoveReplicaRegions: replicas }));
+  try {
+    await client.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: DELETED_SECRET_RECOVERY_DAYS }));
+  } catch (error) {
+    if (!gone(error)) throw error;
   }
 };

@@ -1,8 +1,8 @@
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TenantId } from '../../domain/identifiers/index.ts';
 import { SubscriptionId } from '../../domain/subscription/events.ts';
-import { createJsonSecret, readJsonSecret, SECRET_FAMILIES, usesSecretsManager } from '../secrets-manager.ts';
+import { createJsonSecret, deleteSecret, readJsonSecret, SECRET_FAMILIES, usesSecretsManager } from '../secrets-manager.ts';
 
 /**
  * Where the subscriptions' signing secrets are kept (a port). The API writes a secret when the
@@ -15,6 +15,8 @@ export interface WebhookSecrets {
   put(tenant: string, subscriptionId: string, secret: string): Promise<void>;
   /** The secret, or undefined when none is stored. */
   get(tenant: string, subscriptionId: string): Promise<string | undefined>;
+  /** Forgets the secret of a deleted subscription; removing one that is gone already is fine. */
+  remove(tenant: string, subscriptionId: string): Promise<void>;
 }
 
 /** A path that cannot leave the directory: both parts are validated identifiers. */
@@ -44,6 +46,9 @@ export const fileWebhookSecrets = (dir: string): WebhookSecrets => ({
       throw error;
     }
   },
+  async remove(tenant, id) {
+    await rm(fileOf(dir, tenant, id), { force: true });
+  },
 });
 
 /** The secret's name, from validated parts only. */
@@ -63,6 +68,9 @@ export const secretsManagerWebhookSecrets = (): WebhookSecrets => ({
   async get(tenant, id) {
     const value = (await readJsonSecret(webhookSecretName(tenant, id)))?.secret;
     return typeof value === 'string' ? value : undefined;
+  },
+  async remove(tenant, id) {
+    await deleteSecret(webhookSecretName(tenant, id));
   },
 });
 

@@ -57,6 +57,7 @@ export const DEAD_LETTER_PAYLOAD_WRITE: TableAccess = { table: 'webhookDeadLette
 
 const WEBHOOK_SECRETS_READ: SecretAccess = { family: 'webhooks', access: 'read' };
 const WEBHOOK_SECRETS_CREATE: SecretAccess = { family: 'webhooks', access: 'create' };
+const WEBHOOK_SECRETS_DELETE: SecretAccess = { family: 'webhooks', access: 'delete' };
 const MNO_CREDENTIALS_READ: SecretAccess = { family: 'mnoCredentials', access: 'read' };
 
 export interface HandlerSpec {
@@ -100,7 +101,8 @@ export const PROJECTOR_ID = 'StreamProjector';
  * loads streams (and checks the caller's tenant); writes (POST, PUT) append; POSTs keep
  * idempotency records. Two routes touch less: /health reads one item, the event catalogue nothing.
  * Some touch more: the lists query the read model's indexes, redelivering a dead letter reads its
- * parked event, creating a subscription creates its signing secret, redelivering reads it.
+ * parked event, creating a subscription creates its signing secret, redelivering reads it,
+ * deleting one deletes it.
  */
 const routeAccess = (route: Route): Pick<HandlerSpec, 'eventStore' | 'idempotency' | 'tables' | 'secrets'> => {
   if (route.entry === 'health.ts') return { eventStore: 'probe' };
@@ -110,6 +112,7 @@ const routeAccess = (route: Route): Pick<HandlerSpec, 'eventStore' | 'idempotenc
   if (route.entry === 'subscriptions/dead-letters.ts' && route.handler === 'redeliver')
     return { ...base, tables: [DEAD_LETTER_PAYLOAD_READ], secrets: [WEBHOOK_SECRETS_READ] };
   if (route.entry === 'subscriptions/write.ts' && route.handler === 'create') return { ...base, secrets: [WEBHOOK_SECRETS_CREATE] };
+  if (route.entry === 'subscriptions/write.ts' && route.handler === 'remove') return { ...base, secrets: [WEBHOOK_SECRETS_DELETE] };
   return base;
 };
 

@@ -9,7 +9,7 @@ import { readSettings } from './settings.ts';
 /** What a handler does with one family of secrets (functions/secrets-manager.ts): read them, or create new ones. */
 export interface SecretAccess {
   family: SecretFamily;
-  access: 'read' | 'create';
+  access: 'read' | 'create' | 'delete';
 }
 
 /**
@@ -62,6 +62,13 @@ export const grantSecrets = (fn: NodejsFunction, role: IRole, accesses: readonly
     if (access === 'read') {
       role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secrets] }));
       key.grantDecrypt(role);
+      continue;
+    }
+    if (access === 'delete') {
+      // Replicas first (functions/secrets-manager.ts deleteSecret), then the secret itself; no value is read.
+      role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['secretsmanager:DescribeSecret', 'secretsmanager:RemoveRegionsFromReplication', 'secretsmanager:DeleteSecret'], resources: [secrets] }),
+      );
       continue;
     }
     const replicaRegion = otherRegion(stack);

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbEventStore } from '../../functions/event-store/dynamodb-event-store.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,8 +147,12 @@ describe('webhook delivery from the local runtime', () => {
     expect((await api.call('POST', `/v1/subscriptions/${sub.id}/dead-letters/${randomUUID()}/redeliver`, { token: b.token })).status).toBe(404);
     expect((await api.call('DELETE', `/v1/subscriptions/${sub.id}`, { token: b.token })).status).toBe(404);
     expect((await api.call('GET', '/v1/subscriptions', { token: a.token })).body.items).toHaveLength(1);
+    const secretFile = join(process.env.WEBHOOK_SECRETS_DIR!, a.id, `${sub.id}.json`);
+    expect(existsSync(secretFile)).toBe(true);
 
     expect((await api.call('DELETE', `/v1/subscriptions/${sub.id}`, { token: a.token })).status).toBe(204);
+    // Its signing secret goes with it.
+    expect(existsSync(secretFile)).toBe(false);
     expect((await api.call('DELETE', `/v1/subscriptions/${sub.id}`, { token: a.token })).status).toBe(204);
     expect((await api.call('GET', '/v1/subscriptions', { token: a.token })).body.items).toEqual([]);
     expect((await api.call('GET', `/v1/subscriptions/${sub.id}/dead-letters`, { token: a.token })).status).toBe(404);

@@ -4,16 +4,32 @@ import { startAwsJsonEndpoint, type AwsCall } from '../support/aws-json-endpoint
 // The adapters read their endpoint and settings from the environment when first used.
 let endpoint: Awaited<ReturnType<typeof startAwsJsonEndpoint>>;
 const stored = new Map<string, string>();
+const replicas = new Set<string>();
+const deleted = new Set<string>();
 
 const answer = ({ operation, input }: AwsCall) => {
   if (operation === 'CreateSecret') {
     if (stored.has(input.Name)) return { error: 'ResourceExistsException' };
     stored.set(input.Name, input.SecretString);
+    if (input.AddReplicaRegions) replicas.add(input.Name);
     // A tenant named t-unreplicated: the other region's key is missing.
     const replication = String(input.Name).includes('/t-unreplicated/')
       ? [{ Region: 'eu-central-1', Status: 'Failed', StatusMessage: 'Replication failed: the KMS key alias/switchboard-secrets was not found' }]
       : [{ Region: 'eu-central-1', Status: 'InProgress' }];
     return { ARN: `arn:aws:secretsmanager:eu-west-1:1:secret:${input.Name}-AbCdEf`, Name: input.Name, ReplicationStatus: replication };
+  }
+  if (operation === 'DescribeSecret') {
+    if (!stored.has(input.SecretId)) return { error: 'ResourceNotFoundException' };
+    return { Name: input.SecretId, ...(deleted.has(input.SecretId) && { DeletedDate: 1 }), ReplicationStatus: replicas.has(input.SecretId) ? [{ Region: 'eu-central-1', Status: 'InSync' }] : [] };
+  }
+  if (operation === 'RemoveRegionsFromReplication') {
+    replicas.delete(input.SecretId);
+    return { ARN: 'x', ReplicationStatus: [] };
+  }
+  if (operation === 'DeleteSecret') {
+    if (replicas.has(input.SecretId)) return { error: 'InvalidRequestException', message: 'remove the replicas first' };
+    deleted.add(input.SecretId);
+    return { Name: input.SecretId, DeletionDate: 1 };
   }
   if (operation === 'GetSecretValue') {
     const value = stored.get(input.SecretId);
@@ -88,6 +104,21 @@ describe('webhook secrets in Secrets Manager', () => {
     await secrets.get('t-cache', '1b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e');
     expect(endpoint.calls.filter((c) => c.operation === 'GetSecretValue')).toHaveLength(1);
     expect(await secrets.get('t-cache', '2b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e')).toBeUndefined();
+  });
+
+  it('deletes a subscription’s secret, its replica first, recoverable for a week; deleting again or a secret never made is fine', async () => {
+    const { secretsManagerWebhookSecrets } = await import('../../functions/webhooks/secrets.ts');
+    const secrets = secretsManagerWebhookSecrets();
+    const name = 'switchboard/webhooks/t-gone/5b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e';
+    await secrets.put('t-gone', '5b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e', 'whsec_bye');
+    endpoint.calls.length = 0;
+    await secrets.remove('t-gone', '5b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e');
+    expect(endpoint.calls.map((c) => c.operation)).toEqual(['DescribeSecret', 'RemoveRegionsFromReplication', 'DeleteSecret']);
+    expect(endpoint.calls[1]!.input).toEqual({ SecretId: name, RemoveReplicaRegions: ['eu-central-1'] });
+    expect(endpoint.calls[2]!.input).toEqual({ SecretId: name, RecoveryWindowInDays: 7 });
+    await secrets.remove('t-gone', '5b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e');
+    await secrets.remove('t-gone', '6b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e');
+    expect(endpoint.calls.slice(3).map((c) => c.operation)).toEqual(['DescribeSecret', 'DescribeSecret']);
   });
 
   it('never overwrites a secret, and refuses names that are not a tenant and a subscription id', async () => {

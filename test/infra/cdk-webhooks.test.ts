@@ -13,6 +13,7 @@ beforeAll(() => {
 });
 
 const CREATE_SUBSCRIPTION = routeFunctionId({ method: 'POST', path: '/v1/subscriptions' });
+const DELETE_SUBSCRIPTION = routeFunctionId({ method: 'DELETE', path: '/v1/subscriptions/{subscriptionId}' });
 const REDELIVER = routeFunctionId({ method: 'POST', path: '/v1/subscriptions/{subscriptionId}/dead-letters/{eventId}/redeliver' });
 const CMP_CALLERS = (['ApplyToMno', 'PollJob', 'VerifyOnMno'] as const).map(taskFunctionId);
 
@@ -42,7 +43,7 @@ describe.each([
     }
   });
 
-  it('grants secrets by family: the create route creates webhook secrets replicated to the other region; delivery and redelivery read them; CMP callers read MNO credentials; nobody else touches any', () => {
+  it('grants secrets by family: the create route creates webhook secrets replicated to the other region, the delete route deletes them; delivery and redelivery read them; CMP callers read MNO credentials; nobody else touches any', () => {
     const t = template();
     const create = secretStatements(stack(), t, CREATE_SUBSCRIPTION);
     expect(create.flatMap((s: Json) => list<string>(s.Action)).sort()).toEqual(['secretsmanager:CreateSecret', 'secretsmanager:ReplicateSecretToRegions']);
@@ -60,7 +61,11 @@ describe.each([
       const read = secretStatements(stack(), t, id);
       expect(read.map((s: Json) => [s.Action, resourceText(s).includes(':secret:switchboard/mno/*')]), id).toEqual([['secretsmanager:GetSecretValue', true]]);
     }
-    const allowed = new Set([CREATE_SUBSCRIPTION, REDELIVER, WEBHOOK_DELIVER_ID, WEBHOOK_RETRY_ID, ...CMP_CALLERS]);
+    const remove = secretStatements(stack(), t, DELETE_SUBSCRIPTION);
+    expect(remove.map((s: Json) => [list<string>(s.Action).sort(), resourceText(s).includes(':secret:switchboard/webhooks/*')])).toEqual([
+      [['secretsmanager:DeleteSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:RemoveRegionsFromReplication'], true],
+    ]);
+    const allowed = new Set([CREATE_SUBSCRIPTION, DELETE_SUBSCRIPTION, REDELIVER, WEBHOOK_DELIVER_ID, WEBHOOK_RETRY_ID, ...CMP_CALLERS]);
     for (const spec of ALL_HANDLERS.filter((h) => !allowed.has(h.id))) {
       expect(secretStatements(stack(), t, spec.id), spec.id).toEqual([]);
       expect(fn(t, spec.id).Properties.Environment.Variables.SECRET_STORE, spec.id).toBeUndefined();

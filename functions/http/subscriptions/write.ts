@@ -34,11 +34,19 @@ export const create = httpHandler(subscriptionRoute('POST /v1/subscriptions'), a
   return json(201, { ...subscriptionView(subscription), secret }, { location: `/v1/subscriptions/${id}`, 'cache-control': 'no-store' });
 });
 
-/** DELETE /v1/subscriptions/{subscriptionId} → 204; recorded as SubscriptionDeleted, and deleting again is a 204 too. */
+/**
+ * DELETE /v1/subscriptions/{subscriptionId} → 204; recorded as SubscriptionDeleted, then its
+ * signing secret is deleted (after the event, so that a failure leaves a deleted subscription
+ * whose secret a repeated DELETE removes). Deleting again is a 204 too. Another tenant's
+ * subscription is never touched: only an id the caller's tenant holds (or held) is removed.
+ */
 export const remove = httpHandler(subscriptionRoute('DELETE /v1/subscriptions/{subscriptionId}'), async (request) => {
   const id = SubscriptionId.safeParse(request.pathParameters?.subscriptionId);
   if (!id.success) throw validationProblem(id.error, '/path/subscriptionId');
   const context = { ...commandContext(request), expectedVersion: undefined };
-  await executeCommand(eventStore, subscriptionsDecider, subscriptionsStream(request.caller.tenant), { type: 'DeleteSubscription', id: id.data }, context);
+  const tenant = request.caller.tenant;
+  // An id the tenant never held is a 404 here, before any secret is touched.
+  await executeCommand(eventStore, subscriptionsDecider, subscriptionsStream(tenant), { type: 'DeleteSubscription', id: id.data }, context);
+  await webhookSecretsFromEnv().remove(tenant, id.data);
   return { statusCode: 204 };
 });
