@@ -6,17 +6,18 @@ import { TABLES, tableName } from '../functions/tables.ts';
 import { LOCAL_CREDENTIALS } from './local/dynamodb-local.ts';
 import { OpsError, endpointsFile, readEndpoints } from './ops/endpoints.ts';
 
-const USAGE = `usage: npm run rebuild-projections -- [--table <name>] [--events-table <name>] [--segments N] [--no-clear] [--region <region>]
+const USAGE = `usage: npm run rebuild-projections -- [--table <name>] [--events-table <name>] [--segments N] [--from-scratch] [--region <region>]
 
-Rebuilds the read models (SIMs, cascades, MNOs) from the event store: clears the read-model table,
-scans every commit in parallel segments and writes each projected stream's row. The live projector
-may keep running: rows are written only where the table is behind.
+Rebuilds the read models (SIMs, cascades, MNOs) from the event store, in place: scans every commit
+in parallel segments, writes each projected stream's row where the table is behind or at the same
+version (a damaged row is repaired), then removes rows no stream produces. Lists stay served the
+whole time, and the live projector may keep running: a row it has moved ahead is kept.
 
   --table         the read-model table (default $READ_MODELS_TABLE or switchboard-read-models);
                   a table that does not exist is created locally (not in AWS: CDK owns those)
   --events-table  the event store (default $EVENTS_TABLE or switchboard-events)
   --segments      parallel Scan segments (default 8)
-  --no-clear      keep rows that no stream produces any more (faster, not from scratch)
+  --from-scratch  empty the table first (lists are empty until their rows are written again)
   --region        AWS itself (the SDK's default credential chain); otherwise the local runtime's
                   DynamoDB from $SWITCHBOARD_DATA_DIR/endpoints.json
 `;
@@ -24,12 +25,11 @@ may keep running: rows are written only where the table is behind.
 const { values } = (() => {
   try {
     return parseArgs({
-      allowNegative: true,
       options: {
         table: { type: 'string', default: readModelsTableName() },
         'events-table': { type: 'string', default: tableName(TABLES.events) },
         segments: { type: 'string', default: '8' },
-        clear: { type: 'boolean', default: true },
+        'from-scratch': { type: 'boolean', default: false },
         region: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -48,7 +48,7 @@ const clientConfig = (): DynamoDBClientConfig => {
   return { endpoint, region: 'local', credentials: LOCAL_CREDENTIALS };
 };
 
-const LABELS: Record<RebuildProgress['phase'], string> = { clear: 'clearing', count: 'counting', scan: 'scanning', write: 'writing' };
+const LABELS: Record<RebuildProgress['phase'], string> = { clear: 'clearing', count: 'counting', scan: 'scanning', write: 'writing', sweep: 'sweeping' };
 const tty = process.stderr.isTTY === true;
 let shown: RebuildProgress | undefined;
 let phaseStarted = performance.now();
@@ -100,13 +100,13 @@ try {
     eventsTable: values['events-table'],
     table: values.table,
     segments,
-    clear: values.clear,
+    clear: values['from-scratch'],
     onProgress: (p) => draw(p),
   });
   draw(undefined);
   process.stdout.write(
     `rebuilt ${result.rows} rows of ${values.table} from ${result.commits} commits (${result.events} events) in ${result.seconds.toFixed(1)} s, ` +
-      `${Math.round(result.events / Math.max(result.seconds, 0.001))} events/s; ${result.removed} rows cleared first, ` +
+      `${Math.round(result.events / Math.max(result.seconds, 0.001))} events/s; ${result.removed} rows ${values['from-scratch'] ? 'cleared first' : 'no stream produces removed'}, ` +
       `${result.kept} already current (a live projector), ${result.incomplete} streams still to be completed by it\n`,
   );
   client.destroy();

@@ -1,6 +1,8 @@
 import {
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
+  DeleteItemCommand,
+  QueryCommand,
   DescribeTableCommand,
   PutItemCommand,
   ScanCommand,
@@ -13,7 +15,7 @@ import { projectionOf, type Projection } from './projections.ts';
 import { applyCommits, initialOf, rowItem, type ProjectedCommit, type Projected } from './rows.ts';
 
 export interface RebuildProgress {
-  phase: 'count' | 'clear' | 'scan' | 'write';
+  phase: 'count' | 'clear' | 'scan' | 'write' | 'sweep';
   /** Items of the phase done, and how many there are (for `scan`, an estimate of the event store's commits). */
   done: number;
   total: number;
@@ -28,7 +30,12 @@ export interface RebuildOptions {
   table: string;
   /** Parallel Scan segments (default 8). */
   segments?: number;
-  /** Delete every row first (default true): rows of streams that no longer project, or that were damaged, go. */
+  /**
+   * From scratch: delete every row first (lists are empty until their rows are written again).
+   * Default false: in place, lists stay served throughout; rows are rewritten where the table is
+   * behind or at the same version (a damaged row is repaired), and rows no stream produces are
+   * swept afterwards.
+   */
   clear?: boolean;
   onProgress?: (p: RebuildProgress) => void;
 }
@@ -97,7 +104,7 @@ export const rebuildReadModels = async (o: RebuildOptions) => {
   const report = o.onProgress ?? (() => undefined);
   const started = performance.now();
   let removed = 0;
-  if (o.clear ?? true) {
+  if (o.clear ?? false) {
     report({ phase: 'clear', done: 0, total: 0, events: 0 });
     await scanAll(client, { TableName: table, ProjectionExpression: 'pk' }, segments, async (keys) => {
       await deleteRows(client, table, keys);
@@ -150,7 +157,9 @@ export const rebuildReadModels = async (o: RebuildOptions) => {
             new PutItemCommand({
               TableName: table,
               Item: item,
-              ConditionExpression: 'attribute_not_exists(pk) OR #version < :version',
+              // Behind or equal: a row at the rebuilt version gets the rebuilt content (a damaged one is repaired); a
+              // row ahead is the live projector's newer work, kept.
+              ConditionExpression: 'attribute_not_exists(pk) OR #version <= :version',
               ExpressionAttributeNames: { '#version': 'version' },
               ExpressionAttributeValues: { ':version': item.version! },
             }),
@@ -163,5 +172,34 @@ export const rebuildReadModels = async (o: RebuildOptions) => {
       }
     }),
   );
+  // Sweep (in place): a row no scanned stream produced is stray only if its stream has no commit
+  // at all (a stream first written after the scan has its row from the live projector: kept).
+  if (!(o.clear ?? false)) {
+    const candidates: Item[] = [];
+    await scanAll(client, { TableName: table, ProjectionExpression: 'pk, #version', ExpressionAttributeNames: { '#version': 'version' } }, segments, (items) => {
+      for (const item of items) if (!streams.has(item.pk?.S ?? '')) candidates.push(item);
+    });
+    for (const row of candidates) {
+      const { Count } = await client.send(
+        new QueryCommand({ TableName: o.eventsTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': row.pk! }, ConsistentRead: true, Limit: 1, Select: 'COUNT' }),
+      );
+      if (Count) continue;
+      try {
+        await client.send(
+          new DeleteItemCommand({
+            TableName: table,
+            Key: { pk: row.pk! },
+            ConditionExpression: '#version = :seen',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':seen': row.version ?? { N: '0' } },
+          }),
+        );
+        removed++;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+      report({ phase: 'sweep', done: removed, total: candidates.length, events });
+    }
+  }
   return { commits, events, rows: rows.length, removed, kept, incomplete, seconds: (performance.now() - started) / 1000 };
 };
