@@ -42,10 +42,9 @@ export const INIT_ENV: Record<string, string> = {
   CASCADE_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:000000000000:stateMachine:switchboard-cascade',
   SECRET_STORE: 'secrets-manager',
   WEBHOOK_RETRY_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/switchboard-webhook-retries',
+  // No credentials: importing a handler makes no AWS call.
   AWS_REGION: 'eu-west-1',
   AWS_DEFAULT_REGION: 'eu-west-1',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
 };
 
 /**
