@@ -1,16 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TABLES, type TableDefinition } from '../../functions/tables.ts';
-import { build, logicalId, resources, synthesize, type Json, type Synthesized } from './support/cdk.ts';
-
-let built: Synthesized['built'];
-let primary: Template;
-let secondary: Template;
-let eventStoreId: string;
-
-beforeAll(() => {
-  ({ built, primary, secondary, eventStoreId } = synthesize());
-});
+import { build, logicalId, resources, type Json } from './support/cdk.ts';
+import { built, primary, secondary, eventStoreId } from './support/synthesized.ts';
 
 describe('the event store', () => {
   it('is one global table in the primary stack, replicated to the secondary region with strong consistency and a witness', () => {

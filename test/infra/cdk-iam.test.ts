@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { routeKey } from '../../functions/http/routes.ts';
 import { TABLES } from '../../functions/tables.ts';
 import { FORWARDER_ID, PROJECTOR_ID, ROUTE_HANDLERS, TASK_HANDLERS, eventFunctionId } from '../../infra/cdk/handlers.ts';
@@ -17,21 +17,7 @@ import {
   type Json,
   type Synthesized,
 } from './support/cdk.ts';
-
-let built: Synthesized['built'];
-let primary: Template;
-let secondary: Template;
-let eventStoreId: string;
-
-beforeAll(() => {
-  ({ built, primary, secondary, eventStoreId } = synthesize());
-});
-
-const both = () =>
-  [
-    ['primary', () => built.primary, () => primary],
-    ['secondary', () => built.secondary, () => secondary],
-  ] as const;
+import { built, eventStoreId, both } from './support/synthesized.ts';
 
 describe.each(both())('the %s stack', (_name, stack, template) => {
   it('grants each function only what it uses', () => {

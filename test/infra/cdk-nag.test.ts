@@ -2,14 +2,9 @@ import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { build, synthesize, type Synthesized } from './support/cdk.ts';
-
-let built: Synthesized['built'];
-
-beforeAll(() => {
-  ({ built } = synthesize());
-});
+import { describe, expect, it } from 'vitest';
+import { build } from './support/cdk.ts';
+import { built } from './support/synthesized.ts';
 
 describe('cdk-nag', () => {
   it('finds nothing unacknowledged in the AwsSolutions pack, in any stack', () => {

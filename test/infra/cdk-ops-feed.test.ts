@@ -1,18 +1,10 @@
-import { Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EVENT_RULES, OPS_FEED_LOG_GROUP, type EventRule } from '../../functions/events/rules.ts';
-import { list, logicalId, resources, synthesize, type Json, type Synthesized } from './support/cdk.ts';
+import { list, logicalId, resources, type Json } from './support/cdk.ts';
+import { built, primary, secondary } from './support/synthesized.ts';
 
 /** The `ops-feed` rule: every event on the bus into a CloudWatch Logs group, read by `npm run ops -- events`. */
 const rule = (EVENT_RULES as readonly EventRule[]).find((r) => r.target.kind === 'log-group')!;
-
-let built: Synthesized['built'];
-let primary: Template;
-let secondary: Template;
-
-beforeAll(() => {
-  ({ built, primary, secondary } = synthesize());
-});
 
 describe('the shared rule', () => {
   it('is one, for every Switchboard event, into a group EventBridge may write to', () => {

@@ -6,21 +6,8 @@ import { ALARM_THRESHOLDS, ALARM_TOPIC_NAME } from '../../infra/cdk/alarms.ts';
 import { dashboardName } from '../../infra/cdk/dashboard.ts';
 import { deadLetterQueue, deadLetterQueuesIn } from '../../infra/cdk/dead-letter-queue.ts';
 import { FORWARDER_ID, PROJECTOR_ID } from '../../infra/cdk/handlers.ts';
-import { build, dashboardBody, deadLetterQueueIdsOf, logicalId, resources, synthesize, type Json, type Synthesized } from './support/cdk.ts';
-
-let built: Synthesized['built'];
-let primary: Template;
-let secondary: Template;
-
-beforeAll(() => {
-  ({ built, primary, secondary } = synthesize());
-});
-
-const both = () =>
-  [
-    ['primary', () => built.primary, () => primary],
-    ['secondary', () => built.secondary, () => secondary],
-  ] as const;
+import { build, dashboardBody, deadLetterQueueIdsOf, logicalId, resources, type Json } from './support/cdk.ts';
+import { both } from './support/synthesized.ts';
 
 /** Every metric line of every graph of the dashboard (metric arrays and expressions alike). */
 const metricLines = (body: Json): unknown[][] =>

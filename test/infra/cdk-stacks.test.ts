@@ -1,5 +1,5 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
 import { BUS_NAME, EVENT_RULES, type EventRule } from '../../functions/events/rules.ts';
 import { ROUTES, routeKey } from '../../functions/http/routes.ts';
 import { TABLES, type TableDefinition } from '../../functions/tables.ts';
@@ -17,22 +17,8 @@ import {
   eventFunctionId,
   routeFunctionId,
 } from '../../infra/cdk/handlers.ts';
-import { logicalId, resources, synthesize, type Json, type Synthesized } from './support/cdk.ts';
-
-let built: Synthesized['built'];
-let primary: Template;
-let secondary: Template;
-let eventStoreId: string;
-
-beforeAll(() => {
-  ({ built, primary, secondary, eventStoreId } = synthesize());
-});
-
-const both = () =>
-  [
-    ['primary', () => built.primary, () => primary],
-    ['secondary', () => built.secondary, () => secondary],
-  ] as const;
+import { logicalId, resources, type Json } from './support/cdk.ts';
+import { both, built, eventStoreId, secondary } from './support/synthesized.ts';
 
 describe.each(both())('the %s stack', (_name, stack, template) => {
   it('has the regional tables from TABLES', () => {

@@ -1,16 +1,9 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SECRETS_KEY_ALIAS } from '../../functions/secrets-manager.ts';
 import { ALL_HANDLERS, WEBHOOK_DELIVER_ID, WEBHOOK_RETRY_ID, routeFunctionId, taskFunctionId } from '../../infra/cdk/handlers.ts';
-import { functionPolicy, list, logicalId, resources, synthesize, type Json, type Synthesized } from './support/cdk.ts';
-
-let built: Synthesized['built'];
-let primary: Template;
-let secondary: Template;
-
-beforeAll(() => {
-  ({ built, primary, secondary } = synthesize());
-});
+import { functionPolicy, list, logicalId, resources, type Json, type Synthesized } from './support/cdk.ts';
+import { built, primary, secondary } from './support/synthesized.ts';
 
 const CREATE_SUBSCRIPTION = routeFunctionId({ method: 'POST', path: '/v1/subscriptions' });
 const DELETE_SUBSCRIPTION = routeFunctionId({ method: 'DELETE', path: '/v1/subscriptions/{subscriptionId}' });
