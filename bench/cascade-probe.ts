@@ -37,7 +37,7 @@ type Input = { Item?: { pk?: { S?: string } }; ExpressionAttributeValues?: Recor
 
 /** Installs the probe once the runtime has set the environment the handlers' config reads. */
 export const installProbe = async (runtime: Runtime) => {
-  const { dynamodb } = await import('../functions/config.ts');
+  const { dynamodb } = await import('../functions/lambda/wiring.ts');
   dynamodb.middlewareStack.add(
     (next, context) => async (args) => {
       const name = (context as { commandName?: string }).commandName;

@@ -3,7 +3,7 @@ import type { Runtime } from '../infra/local/runtime.ts';
 import type { SimulatedMno } from '../infra/local/simulated-mnos.ts';
 import type { HttpClient } from './command-http.ts';
 import { cascadeTenant, executionOf, outcomeOf, publish, readCascade, setDraft, type CascadeOutcome } from './cascade-fleet.ts';
-import { CASCADE_DEFINITION } from '../functions/workflow/cascade-workflow.ts';
+import { CASCADE_DEFINITION } from '../manifest/cascade-workflow.ts';
 import { directMnos, mapMakespan, slowestMno } from './cascade-floor.ts';
 import { probeReading, resetProbe, type ProbeReading } from './cascade-probe.ts';
 import { median } from './stats.ts';

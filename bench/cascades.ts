@@ -1,4 +1,4 @@
-import { CASCADE_TASKS } from '../functions/workflow/cascade-workflow.ts';
+import { CASCADE_TASKS } from '../manifest/cascade-workflow.ts';
 import type { Runtime } from '../infra/local/runtime.ts';
 import type { SimulatedMno } from '../infra/local/simulated-mnos.ts';
 import { httpClient } from './command-http.ts';

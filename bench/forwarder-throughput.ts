@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { BUS_NAME, SOURCE } from '../functions/events/rules.ts';
-import { simStream } from '../functions/event-store/stream-ids.ts';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { BUS_NAME, SOURCE } from '../manifest/rules.ts';
+import { simStream } from '../application/stream-ids.ts';
 import type { BusEvent } from '../infra/local/event-bus/put-events.ts';
 import type { Runtime } from '../infra/local/runtime.ts';
+import { lambdaContext } from '../infra/local/lambda-context.ts';
 import { eid } from '../test/support/ids.ts';
 import { median } from './stats.ts';
 
@@ -81,7 +82,7 @@ interface Run {
  * neither run pays for the other's deliveries. Figures are medians of the runs.
  */
 export const forwarderThroughput = async (runtime: Runtime, template: Item, options: { batches: number; rounds: number; first: number }, log: (m: string) => void) => {
-  const { handler } = (await import('../functions/streams/forwarder.ts')) as { handler: (e: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> };
+  const { handler } = (await import('../functions/streams/forwarder.ts')) as unknown as { handler: (e: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse> };
   const eventBridge = new EventBridgeClient({}); // as the forwarder's: endpoint (AWS_ENDPOINT_URL_EVENTBRIDGE), region, keys from the environment
   const sets = Array.from({ length: 2 * options.rounds + 2 }, (_, i) => syntheticBatches(template, options.batches, options.first + i * options.batches * RECORDS_PER_BATCH));
   const calls = sets.map((set) => set.map((batch) => chunk(entriesOf(batch), ENTRIES_PER_CALL)));
@@ -103,7 +104,7 @@ export const forwarderThroughput = async (runtime: Runtime, template: Item, opti
   const forwarder = (set: number) =>
     timed(options.batches * RECORDS_PER_BATCH, async () => {
       for (const batch of sets[set]!) {
-        const out = await handler({ Records: batch });
+        const out = await handler({ Records: batch }, lambdaContext('StreamForwarder', randomUUID()));
         if (out.batchItemFailures.length > 0) throw new Error(`forwarder reported batch item failures: ${JSON.stringify(out.batchItemFailures)}`);
       }
     });

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { simStream } from '../functions/event-store/stream-ids.ts';
+import { simStream } from '../application/stream-ids.ts';
 import { eid, iccid, imsi } from '../test/support/ids.ts';
 import { expectAnswer, type HttpClient } from './command-http.ts';
 import type { SimMnos } from './sim-fleet.ts';

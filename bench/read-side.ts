@@ -1,7 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { simStream } from '../functions/event-store/stream-ids.ts';
-import { readModelsTableName } from '../functions/read-models/table.ts';
-import { TABLES, tableName } from '../functions/tables.ts';
+import { simStream } from '../application/stream-ids.ts';
+import { readEnvironment } from '../manifest/environment.ts';
 import type { Runtime } from '../infra/local/runtime.ts';
 import { eid } from '../test/support/ids.ts';
 import { httpClient } from './command-http.ts';
@@ -30,14 +29,14 @@ export interface ReadSideOptions {
  */
 export const readSideFigures = async (runtime: Runtime, fleet: { tenant: string; token: string; mnos: SimMnos }, o: ReadSideOptions, log: (m: string) => void) => {
   const dynamodb = new DynamoDBClient({ maxAttempts: 3 }); // as functions/config.ts
-  const events = tableName(TABLES.events);
+  const events = readEnvironment().EVENTS_TABLE;
   const client = httpClient(runtime.url, 2);
   try {
     // Let what the cascades left in flight (bus deliveries, webhook attempts) finish first.
     await runtime.bus.idle();
     await runtime.webhooks.idle();
     log(`projection lag: ${o.lagSamples} SIM registrations, one at a time`);
-    const lag = await projectionLag(dynamodb, readModelsTableName(), client, fleet.token, fleet.tenant, fleet.mnos, { samples: o.lagSamples, warmup: 5, first: LAG_FIRST }, log);
+    const lag = await projectionLag(dynamodb, readEnvironment().READ_MODELS_TABLE, client, fleet.token, fleet.tenant, fleet.mnos, { samples: o.lagSamples, warmup: 5, first: LAG_FIRST }, log);
 
     const template = (await streamItems(dynamodb, events, simStream(fleet.tenant, eid(LAG_FIRST)))).find((item) => item.v?.N === '1');
     if (!template) throw new Error('forwarder: no SimRegistered commit to copy');

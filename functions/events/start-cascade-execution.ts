@@ -1,14 +1,21 @@
-import type { EventBridgeEvent } from 'aws-lambda';
-import { startCascadeExecution } from '../cascades.ts';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { traced } from '../../adapters/observability/tracer.ts';
+import { startCascadeExecution } from '../../adapters/step-functions/cascade-executions.ts';
+import { BusEvent } from '../../application/bus-events.ts';
+import { required } from '../../manifest/environment.ts';
+import { lambdaHandler } from '../lambda/handler.ts';
+import { env } from '../lambda/wiring.ts';
 
-type CascadeEventDetail = { tenant: string; data: { cascadeId?: string; round?: number } };
+const sfn = traced(new SFNClient({}));
+const stateMachineArn = required(env, 'CASCADE_STATE_MACHINE_ARN', 'this function starts cascade executions');
 
 /**
  * Rule `start-cascade`: CascadeStarted or CascadeRedriven → the cascade's execution, named after
  * the cascade and round, so an event delivered twice starts one execution.
  */
-export const handler = async (event: EventBridgeEvent<string, CascadeEventDetail>) => {
-  const cascadeId = event.detail.data.cascadeId ?? /#CASCADE#(.+)$/.exec((event.detail as { streamId?: string }).streamId ?? '')?.[1];
-  if (!cascadeId) throw new Error(`${event['detail-type']} ${event.id} names no cascade`);
-  await startCascadeExecution(event.detail.tenant, cascadeId, event.detail.data.round ?? 1);
-};
+export const handler = lambdaHandler(BusEvent, async (event) => {
+  const data = (event.detail.data ?? {}) as { cascadeId?: string; round?: number };
+  const cascadeId = data.cascadeId ?? /#CASCADE#(.+)$/.exec(event.detail.streamId)?.[1];
+  if (!cascadeId || !event.detail.tenant) throw new Error(`${event['detail-type']} ${event.id} names no cascade`);
+  await startCascadeExecution(sfn, stateMachineArn, event.detail.tenant, cascadeId, data.round ?? 1);
+});

@@ -1,6 +1,6 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { config, dynamodb } from '../config.ts';
+import { config, dynamodb } from '../lambda/wiring.ts';
 
 /** GET /health, no token: 200 when the event store answers within 2 s, 503 otherwise. */
 export const handler = async (): Promise<APIGatewayProxyStructuredResultV2> => {

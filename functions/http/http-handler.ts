@@ -1,15 +1,15 @@
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { config, dynamodb, eventStore } from '../config.ts';
-import { logger } from '../logger.ts';
-import { tracer } from '../tracer.ts';
+import { adapters, config, dynamodb } from '../lambda/wiring.ts';
+import { logger } from '../../adapters/observability/logger.ts';
+import { tracer } from '../../adapters/observability/tracer.ts';
 import { activeTenant } from './middleware/active-tenant.ts';
 import { caller, type HttpEvent } from './middleware/caller.ts';
 import { idempotency } from './middleware/idempotency.ts';
 import { jsonBody } from './middleware/json-body.ts';
 import { problemResponse, toProblem } from './problem.ts';
-import { routeFor, type RouteKey } from './routes.ts';
+import { routeFor, type RouteKey } from '../../manifest/routes.ts';
 
 export type HttpRequest = HttpEvent & { json?: unknown };
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -42,7 +42,8 @@ export const httpHandler = (key: RouteKey, fn: (request: HttpRequest) => Promise
     })
     .use(caller(route));
   if (route.method === 'POST' || route.method === 'PUT') handler.use(jsonBody());
-  if (route.tenant) handler.use(activeTenant(eventStore, config.tenantStatusTtlMs));
-  if (route.method === 'POST') handler.use(idempotency(dynamodb, config.idempotencyTable, key));
+  if (route.tenant) handler.use(activeTenant(() => adapters.eventStore, config.tenantStatusTtlMs));
+  // The manifest says which routes keep idempotency records (and so are granted the table).
+  if (route.access.idempotency) handler.use(idempotency(dynamodb, config.idempotencyTable, key));
   return handler;
 };

@@ -2,7 +2,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.ts';
 import { VersionConflict } from '../../domain/event-store.ts';
-import { PreconditionFailed } from '../command.ts';
+import { PreconditionFailed } from '../../application/command.ts';
 
 export interface FieldError {
   path: string;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Eid, MnoId } from '../../domain/identifiers/index.ts';
-import type { CommandContext } from '../command.ts';
-import { config } from '../config.ts';
+import type { CommandContext } from '../../application/command.ts';
+import { config } from '../lambda/wiring.ts';
 import type { HttpRequest } from './http-handler.ts';
 import { problem, validationProblem } from './problem.ts';
 

@@ -1,17 +1,14 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { config, dynamodb, eventStore } from '../config.ts';
-import { traced } from '../tracer.ts';
-import { dynamoDbDeadLetterPayloads } from './dead-letter-payloads.ts';
-import { createWebhookDelivery } from './delivery.ts';
-import { urlPolicyFromEnv } from './ports.ts';
-import { AWS_RETRY_DELAYS_MS, retryDelaysFromEnv } from './retry-scheduler.ts';
-import { webhookSecretsFromEnv } from './secrets.ts';
-import { sqsRetryScheduler } from './sqs-retry-scheduler.ts';
+import { traced } from '../../adapters/observability/tracer.ts';
+import { sqsRetryScheduler } from '../../adapters/webhooks/sqs-retry-scheduler.ts';
+import { createWebhookDelivery } from '../../application/webhooks/delivery.ts';
+import { AWS_RETRY_DELAYS_MS } from '../../application/webhooks/retry-scheduler.ts';
+import { required } from '../../manifest/environment.ts';
+import { adapters, config, env } from '../lambda/wiring.ts';
 
-const queueUrl = process.env.WEBHOOK_RETRY_QUEUE_URL;
-if (!queueUrl) throw new Error('WEBHOOK_RETRY_QUEUE_URL is not set: webhook retries have nowhere to go');
+const queueUrl = required(env, 'WEBHOOK_RETRY_QUEUE_URL', 'webhook retries have nowhere to go');
 
-/** Retries wait on the retry queue (SQS), consumed by retry-handler.ts. */
+/** Retries wait on the retry queue (SQS), consumed by retry.ts. */
 export const scheduler = sqsRetryScheduler(traced(new SQSClient({ maxAttempts: 5 })), queueUrl);
 
 /**
@@ -20,11 +17,11 @@ export const scheduler = sqsRetryScheduler(traced(new SQSClient({ maxAttempts: 5
  * (WEBHOOK_RETRY_DELAYS_MS overrides it).
  */
 export const delivery = createWebhookDelivery({
-  store: eventStore,
-  secrets: webhookSecretsFromEnv(),
-  payloads: dynamoDbDeadLetterPayloads(dynamodb),
-  policy: urlPolicyFromEnv(),
+  store: adapters.eventStore,
+  secrets: adapters.webhookSecrets,
+  payloads: adapters.deadLetterPayloads,
+  policy: config.urlPolicy,
   region: config.region,
   scheduler,
-  retryDelaysMs: retryDelaysFromEnv() ?? AWS_RETRY_DELAYS_MS,
+  retryDelaysMs: env.WEBHOOK_RETRY_DELAYS_MS ?? AWS_RETRY_DELAYS_MS,
 });

@@ -1,16 +1,7 @@
-import type { TargetWork } from './cascade-workflow.ts';
-import { now, recordStep, targetAction } from './cascade-steps.ts';
+import { verifyOnMno } from '../../application/cascades/verify.ts';
+import { TargetWork } from '../../application/cascades/work.ts';
+import { lambdaHandler } from '../lambda/handler.ts';
+import { cascadePorts } from '../lambda/wiring.ts';
 
-/** VerifyOnMno: reads back what the MNO enforces; a difference is drift and raises a security alert. */
-export const handler = async (work: TargetWork): Promise<TargetWork & { verified: boolean }> => {
-  // Its round ended already (a repeated execution, see ApplyToMno): nothing to read back or record.
-  if (work.finished) return { ...work, verified: false };
-  const action = await targetAction(work);
-  const differences = await action.differences();
-  if (differences.length > 0) await recordStep(work, { type: 'MarkDrifted', mno: work.mno, rules: differences });
-  else {
-    await action.verified();
-    await recordStep(work, { type: 'MarkVerified', mno: work.mno, at: now() });
-  }
-  return { tenant: work.tenant, cascadeId: work.cascadeId, round: work.round, mno: work.mno, verified: differences.length === 0 };
-};
+/** Task VerifyOnMno (in the Map): reads back what the MNO enforces; a difference is drift. */
+export const handler = lambdaHandler(TargetWork, (work) => verifyOnMno(cascadePorts, work));

@@ -4,10 +4,10 @@ import { addToDeadLetterQueueResourcePolicy, LambdaFunction } from 'aws-cdk-lib/
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, ResourcePolicy, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BUS_NAME, EVENT_RULES, type EventRule } from '../../functions/events/rules.ts';
+import { BUS_NAME, EVENT_RULES, type EventRule } from '../../manifest/rules.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import { eventFunctionFailures } from './event-function-failures.ts';
-import { EVENT_HANDLERS } from './handlers.ts';
+import { handlersTriggeredBy } from './handlers.ts';
 import { webhookDelivery } from './webhooks.ts';
 
 /** The custom event bus, the shared rules (their targets' dead-letter queue), and the archive. */
@@ -21,7 +21,7 @@ export const eventBus = (stack: Stack, functions: Record<string, NodejsFunction>
     switch (rule.target.kind) {
       case 'function': {
         const target = rule.target;
-        const fn = functions[EVENT_HANDLERS.find((h) => h.name === target.function)!.id]!;
+        const fn = functions[handlersTriggeredBy('rule').find((h) => h.trigger.function === target.function)!.id]!;
         new Rule(stack, `Rule-${rule.name}`, {
           eventBus: bus,
           ruleName: rule.name,

@@ -3,15 +3,16 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
-import { CASCADE_DEFINITION } from '../../functions/workflow/cascade-workflow.ts';
+import { CASCADE_DEFINITION } from '../../manifest/cascade-workflow.ts';
 import { acknowledge } from './acknowledge.ts';
-import { TASK_HANDLERS } from './handlers.ts';
+import { handlersTriggeredBy } from './handlers.ts';
 
 export const CASCADE_STATE_MACHINE_NAME = 'switchboard-cascade';
 
 /** The cascade state machine: the shared ASL, task resources substituted by function ARN. */
 export const cascadeStateMachine = (stack: Stack, functions: Record<string, NodejsFunction>) => {
-  const taskFunctions = TASK_HANDLERS.map((t) => functions[t.id]!);
+  const tasks = handlersTriggeredBy('task');
+  const taskFunctions = tasks.map((t) => functions[t.id]!);
   const stateMachineLogs = new LogGroup(stack, 'CascadeLogs', {
     logGroupName: `/aws/vendedlogs/states/${CASCADE_STATE_MACHINE_NAME}-${stack.region}`,
     retention: RetentionDays.ONE_YEAR,
@@ -21,7 +22,7 @@ export const cascadeStateMachine = (stack: Stack, functions: Record<string, Node
     stateMachineName: CASCADE_STATE_MACHINE_NAME,
     stateMachineType: StateMachineType.STANDARD,
     definitionBody: DefinitionBody.fromString(JSON.stringify(CASCADE_DEFINITION)),
-    definitionSubstitutions: Object.fromEntries(TASK_HANDLERS.map((t) => [t.substitution, functions[t.id]!.functionArn])),
+    definitionSubstitutions: Object.fromEntries(tasks.map((t) => [t.trigger.substitution, functions[t.id]!.functionArn])),
     logs: { destination: stateMachineLogs, level: LogLevel.ALL, includeExecutionData: true },
     tracingEnabled: true,
   });

@@ -1,6 +1,6 @@
 import { Duration, type Stack } from 'aws-cdk-lib';
 import { AlarmStatusWidget, Dashboard, GraphWidget, Metric, Stats, TextWidget, type HorizontalAnnotation, type IWidget } from 'aws-cdk-lib/aws-cloudwatch';
-import { METRIC } from '../../functions/metrics.ts';
+import { METRIC } from '../../adapters/observability/metrics.ts';
 import { ALARM_THRESHOLDS, type OpsAlarms } from './alarms.ts';
 import { api4xx, api5xx, apiRequests, cascadeExecutions, iteratorAge, perMno, queueDepth, webhookDeliveriesParked, type Observed } from './ops-metrics.ts';
 

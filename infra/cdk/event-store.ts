@@ -3,7 +3,7 @@ import { Billing, MultiRegionConsistency, StreamViewType, TableEncryptionV2, Tab
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
-import { TABLES } from '../../functions/tables.ts';
+import { TABLES } from '../../manifest/tables.ts';
 import { acknowledge } from './acknowledge.ts';
 import { EVENT_STORE_KEY_ALIAS } from './event-store-key-stack.ts';
 import type { DeploymentSettings } from './settings.ts';

@@ -6,7 +6,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { acknowledge, XRAY_REASON } from './acknowledge.ts';
 import { HANDLER_BUNDLING } from './bundling.ts';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/metrics.ts';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../adapters/observability/metrics.ts';
 import type { EventStore } from './event-store.ts';
 import { EVENT_STORE_ACTIONS, IDEMPOTENCY_ACTIONS, ROOT, type HandlerSpec } from './handlers.ts';
 import { grantSecrets } from './secrets.ts';
@@ -54,21 +54,22 @@ export const handlerFunction = (stack: Stack, spec: HandlerSpec, tableNames: Rec
   });
   acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', XRAY_REASON);
 
-  if (spec.eventStore) {
-    role.addToPolicy(new PolicyStatement({ actions: [...EVENT_STORE_ACTIONS[spec.eventStore]], resources: [resources.eventStore.tableArn] }));
-    const kmsActions = spec.eventStore === 'append' ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'];
+  const { access } = spec;
+  if (access.eventStore) {
+    role.addToPolicy(new PolicyStatement({ actions: [...EVENT_STORE_ACTIONS[access.eventStore]], resources: [resources.eventStore.tableArn] }));
+    const kmsActions = access.eventStore === 'append' ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'];
     role.addToPolicy(new PolicyStatement({ actions: kmsActions, resources: [resources.eventStoreKey.keyArn] }));
   }
-  if (spec.idempotency) {
+  if (access.idempotency) {
     const table = resources.regionalTables.idempotency!;
     role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: [...IDEMPOTENCY_ACTIONS], resources: [table.tableArn] }));
   }
-  for (const access of spec.tables ?? []) {
-    const table = resources.regionalTables[access.table]!;
+  for (const tableAccess of access.tables ?? []) {
+    const table = resources.regionalTables[tableAccess.table]!;
     // Named indexes, not `/index/*`: no wildcard resource to acknowledge.
-    const resourceArns = access.indexes ? access.indexes.map((index) => `${table.tableArn}/index/${index}`) : [table.tableArn];
-    role.addToPolicy(new PolicyStatement({ actions: [...access.actions], resources: resourceArns }));
+    const resourceArns = tableAccess.indexes ? tableAccess.indexes.map((index) => `${table.tableArn}/index/${index}`) : [table.tableArn];
+    role.addToPolicy(new PolicyStatement({ actions: tableAccess.operations.map((o) => `dynamodb:${o}`), resources: resourceArns }));
   }
-  grantSecrets(fn, role, spec.secrets ?? []);
+  grantSecrets(fn, role, access.secrets ?? []);
   return fn;
 };

@@ -8,7 +8,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { acknowledge } from './acknowledge.ts';
 import { SERVICE_NAME } from './handler-function.ts';
-import { ROUTE_HANDLERS } from './handlers.ts';
+import { handlersTriggeredBy } from './handlers.ts';
 import type { DeploymentSettings } from './settings.ts';
 
 /** The JWT authorizer: the configured issuer, or (development fallback) a Cognito user pool of the stack's own. */
@@ -62,8 +62,8 @@ export const httpApi = (stack: Stack, settings: DeploymentSettings, functions: R
     },
   });
 
-  for (const h of ROUTE_HANDLERS) {
-    const { route } = h;
+  for (const h of handlersTriggeredBy('http')) {
+    const { route } = h.trigger;
     const routes = api.addRoutes({
       path: route.path,
       methods: [HttpMethod[route.method]],

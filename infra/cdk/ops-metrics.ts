@@ -4,7 +4,7 @@ import { MathExpression, Metric, Stats, type MetricOptions } from 'aws-cdk-lib/a
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import { METRIC, METRICS_NAMESPACE, MNO_DIMENSION, SERVICE_NAME } from '../../functions/metrics.ts';
+import { METRIC, METRICS_NAMESPACE, MNO_DIMENSION, SERVICE_NAME } from '../../adapters/observability/metrics.ts';
 import type { DeadLetterQueue } from './dead-letter-queue.ts';
 
 /**

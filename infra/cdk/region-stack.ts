@@ -8,7 +8,8 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { TABLES, type TableDefinition } from '../../functions/tables.ts';
+import { variable } from '../../manifest/environment.ts';
+import { TABLES, type TableDefinition } from '../../manifest/tables.ts';
 import { opsAlarms, type OpsAlarms } from './alarms.ts';
 import { eventBus } from './bus.ts';
 import { cascadeStateMachine } from './cascade-state-machine.ts';
@@ -17,7 +18,7 @@ import { deadLetterQueuesIn } from './dead-letter-queue.ts';
 import { globalEventStore, replicaEventStore } from './event-store.ts';
 import { apiFailover, type ApiFailover } from './failover.ts';
 import { handlerFunction } from './handler-function.ts';
-import { ALL_HANDLERS, FORWARDER_ID, PROJECTOR_ID } from './handlers.ts';
+import { ALL_HANDLERS, handlersTriggeredBy } from './handlers.ts';
 import { httpApi } from './http-api.ts';
 import type { Observed } from './ops-metrics.ts';
 import type { DeploymentSettings } from './settings.ts';
@@ -81,23 +82,18 @@ export class SwitchboardRegionStack extends Stack {
     // ---- Event bus, the shared rules, the archive ----
     this.bus = eventBus(this, this.functions);
 
-    // ---- DynamoDB stream → forwarder → bus; → projector → read models ----
-    const forwarder = this.functions[FORWARDER_ID]!;
-    streamConsumer(this, this, forwarder, 'ForwarderStream', 'ForwarderDlq', 'Stream batches the forwarder could not publish (their shard and sequence numbers).');
-    this.bus.grantPutEventsTo(forwarder);
-    streamConsumer(
-      this,
-      this,
-      this.functions[PROJECTOR_ID]!,
-      'ProjectorStream',
-      'ProjectorDlq',
-      'Stream batches the projector could not apply to the read models (their shard and sequence numbers; rebuild-projections repairs).',
-    );
+    // ---- DynamoDB stream → its consumers (forwarder → bus; projector → read models) ----
+    const consumers = handlersTriggeredBy('stream');
+    for (const h of consumers) {
+      const { name, deadLetters } = h.trigger.consumer;
+      streamConsumer(this, this, this.functions[h.id]!, `${name}Stream`, `${name}Dlq`, deadLetters);
+    }
+    for (const h of ALL_HANDLERS.filter((s) => s.access.publishes)) this.bus.grantPutEventsTo(this.functions[h.id]!);
 
     // ---- Starting cascades ----
-    for (const h of ALL_HANDLERS.filter((s) => s.startsCascades)) {
+    for (const h of ALL_HANDLERS.filter((s) => s.access.startsCascades)) {
       const fn = this.functions[h.id]!;
-      fn.addEnvironment('CASCADE_STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+      fn.addEnvironment(variable('CASCADE_STATE_MACHINE_ARN'), this.stateMachine.stateMachineArn);
       fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }));
     }
 
@@ -112,18 +108,11 @@ export class SwitchboardRegionStack extends Stack {
     const observed: Observed = {
       api: this.api,
       stateMachine: this.stateMachine,
-      streamConsumers: [
-        {
-          name: 'Forwarder',
-          fn: forwarder,
-          whenBehind: 'Domain events reach the bus late: cascades start late, webhooks wait.',
-        },
-        {
-          name: 'Projector',
-          fn: this.functions[PROJECTOR_ID]!,
-          whenBehind: `The read models (lists) are stale; once it has caught up, nothing to repair (if it skipped batches: npm run rebuild-projections -- --region ${this.region}).`,
-        },
-      ],
+      streamConsumers: consumers.map((h) => ({
+        name: h.trigger.consumer.name,
+        fn: this.functions[h.id]!,
+        whenBehind: h.trigger.consumer.whenBehind.replace('<region>', this.region),
+      })),
       deadLetterQueues: deadLetterQueuesIn(this),
     };
     this.alarms = opsAlarms(this, settings, observed);

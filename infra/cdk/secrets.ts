@@ -2,15 +2,12 @@ import { App, ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Alias, Key } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { SECRET_FAMILIES, SECRETS_KEY_ALIAS, type SecretFamily } from '../../functions/secrets-manager.ts';
+import type { SecretAccess } from '../../manifest/access.ts';
+import { variable } from '../../manifest/environment.ts';
+import { SECRET_FAMILIES, SECRETS_KEY_ALIAS, type SecretFamily } from '../../manifest/secrets.ts';
 import { acknowledge } from './acknowledge.ts';
 import { readSettings } from './settings.ts';
 
-/** What a handler does with one family of secrets (functions/secrets-manager.ts): read them, or create new ones. */
-export interface SecretAccess {
-  family: SecretFamily;
-  access: 'read' | 'create' | 'delete';
-}
 
 /**
  * The region's customer-managed key for Switchboard's secrets, under the one alias every region
@@ -56,7 +53,7 @@ export const grantSecrets = (fn: NodejsFunction, role: IRole, accesses: readonly
   if (accesses.length === 0) return;
   const stack = Stack.of(fn);
   const key = secretsKey(stack);
-  fn.addEnvironment('SECRET_STORE', 'secrets-manager');
+  fn.addEnvironment(variable('SECRET_STORE'), 'secrets-manager');
   for (const { family, access } of accesses) {
     const secrets = familyArn(stack, family);
     if (access === 'read') {
@@ -72,8 +69,8 @@ export const grantSecrets = (fn: NodejsFunction, role: IRole, accesses: readonly
       continue;
     }
     const replicaRegion = otherRegion(stack);
-    fn.addEnvironment('SECRETS_REPLICA_REGIONS', replicaRegion);
-    fn.addEnvironment('SECRETS_KMS_KEY', SECRETS_KEY_ALIAS);
+    fn.addEnvironment(variable('SECRETS_REPLICA_REGIONS'), replicaRegion);
+    fn.addEnvironment(variable('SECRETS_KMS_KEY'), SECRETS_KEY_ALIAS);
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:CreateSecret', 'secretsmanager:ReplicateSecretToRegions'], resources: [secrets] }));
     // Exactly what Secrets Manager asks of the caller to encrypt a new secret (no ReEncrypt*, no GenerateDataKey*).
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn] }));

@@ -1,6 +1,6 @@
 import { RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
-import { TABLES, type TableDefinition } from '../../functions/tables.ts';
+import { TABLES, type TableDefinition } from '../../manifest/tables.ts';
 
 export const attribute = (a: { name: string; type: 'S' | 'N' }): Attribute => ({ name: a.name, type: a.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER });
 

@@ -4,6 +4,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { deadLetterQueue } from './dead-letter-queue.ts';
+import { variable } from '../../manifest/environment.ts';
 import { ALL_HANDLERS, WEBHOOK_DELIVER_ID, WEBHOOK_RETRY_ID } from './handlers.ts';
 
 /** A retry is received at most this often before it goes to the retry queue's dead-letter queue. */
@@ -32,9 +33,9 @@ export const webhookDelivery = (stack: Stack, functions: Record<string, NodejsFu
       ),
     },
   });
-  for (const spec of ALL_HANDLERS.filter((h) => h.queuesWebhookRetries)) {
+  for (const spec of ALL_HANDLERS.filter((h) => h.access.queuesWebhookRetries)) {
     const fn = functions[spec.id]!;
-    fn.addEnvironment('WEBHOOK_RETRY_QUEUE_URL', retries.queueUrl);
+    fn.addEnvironment(variable('WEBHOOK_RETRY_QUEUE_URL'), retries.queueUrl);
     retries.grantSendMessages(fn);
   }
   functions[WEBHOOK_RETRY_ID]!.addEventSource(new SqsEventSource(retries, { batchSize: 10, reportBatchItemFailures: true }));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { MAX_BODY_BYTES } from '../../functions/http/middleware/json-body.ts';
-import { ROUTES, routeKey, type Route } from '../../functions/http/routes.ts';
+import { ROUTES, routeKey, type Route } from '../../manifest/routes.ts';
 import type { Authorization } from './jwt-authorizer.ts';
 import { lambdaContext } from './lambda-context.ts';
 

@@ -1,14 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RunOptions } from 'aws-local-stepfunctions';
-import { CASCADE_TASKS, substitute } from '../../functions/workflow/cascade-workflow.ts';
-import { lambdaContext } from './lambda-context.ts';
+import { substitute } from '../../manifest/cascade-workflow.ts';
+import { TASK_ENTRY_POINTS } from '../../manifest/entry-points.ts';
+import { invoke } from './entry-points.ts';
 import { LocalStepFunctionsEngine } from './step-functions/engine.ts';
 import { stepFunctionsEndpoint } from './step-functions/endpoint.ts';
-
-const workflowDir = resolve(fileURLToPath(new URL('../../functions/workflow/', import.meta.url)));
 
 /**
  * The cascade state machine on the local engine: the shared ASL, with each Task state running the
@@ -16,16 +12,8 @@ const workflowDir = resolve(fileURLToPath(new URL('../../functions/workflow/', i
  */
 export const startCascadeEngine = async (overrides: RunOptions['overrides'] = {}) => {
   const engine = new LocalStepFunctionsEngine(overrides);
-  const arns = Object.fromEntries(Object.values(CASCADE_TASKS).map((t) => [t.substitution, `arn:aws:lambda:local:000000000000:function:switchboard-${t.entry.replace('.ts', '')}`]));
-  const tasks = Object.fromEntries(
-    Object.entries(CASCADE_TASKS).map(([state, task]) => [
-      state,
-      async (input: unknown) => {
-        const module = (await import(resolve(workflowDir, task.entry))) as Record<string, (i: unknown, c: unknown) => Promise<unknown>>;
-        return module[task.handler]!(input, lambdaContext(task.entry, randomUUID(), 60_000));
-      },
-    ]),
-  );
+  const arns = Object.fromEntries(TASK_ENTRY_POINTS.map((t) => [t.trigger.substitution, `arn:aws:lambda:local:000000000000:function:${t.id}`]));
+  const tasks = Object.fromEntries(TASK_ENTRY_POINTS.map((t) => [t.trigger.task, (input: unknown) => invoke(t, input)]));
   const machine = engine.register('switchboard-cascade', substitute(arns), tasks);
   const server: Server = stepFunctionsEndpoint(engine);
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));

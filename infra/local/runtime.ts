@@ -1,25 +1,25 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Route } from '../../functions/http/routes.ts';
 import type { RunOptions } from 'aws-local-stepfunctions';
-import { DynamoDbEventStore } from '../../functions/event-store/dynamodb-event-store.ts';
-import { TABLES, tableName } from '../../functions/tables.ts';
+import { createTables } from '../../adapters/dynamodb/create-table.ts';
+import { DynamoDbEventStore } from '../../adapters/event-store/dynamodb-event-store.ts';
+import { ROUTE_ENTRY_POINTS, RULE_ENTRY_POINTS, STREAM_ENTRY_POINTS } from '../../manifest/entry-points.ts';
+import { readEnvironment, type Variable } from '../../manifest/environment.ts';
+import { EVENT_RULES } from '../../manifest/rules.ts';
+import type { TableDefinition } from '../../manifest/tables.ts';
 import { startCascadeEngine } from './cascade-engine.ts';
+import { handlerOf, invoke } from './entry-points.ts';
 import { startStreamPoller, type StreamHandler } from './stream-poller.ts';
-import { EVENT_FUNCTIONS, EVENT_RULES, type EventFunction } from '../../functions/events/rules.ts';
 import { createEventBus, type EventBus } from './event-bus/bus.ts';
 import type { BusEvent } from './event-bus/put-events.ts';
 import { startLocalLogs, type LocalLogs } from './logs/index.ts';
 import { startLocalWebhooks, type LocalWebhooks } from './webhooks/index.ts';
-import { lambdaContext } from './lambda-context.ts';
 import type { MnoSimulator } from './mno-simulators/index.ts';
 import { DEFAULT_SIMULATED_MNOS, startSimulatedMnos, type SimulatedMno } from './simulated-mnos.ts';
 import type { LocalStepFunctionsEngine } from './step-functions/engine.ts';
 import { createGateway } from './api-gateway.ts';
-import { createTables } from './create-tables.ts';
 import { LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { localIssuer, type LocalIssuer } from './issuer.ts';
 import { jwtAuthorizer } from './jwt-authorizer.ts';
@@ -57,7 +57,8 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-const functionsDir = resolve(fileURLToPath(new URL('../../functions/http/', import.meta.url)));
+/** Sets variables of the environment (manifest/environment.ts) for the handlers this process runs. */
+const setVariables = (values: Partial<Record<Variable, string>>) => Object.assign(process.env, values);
 
 /**
  * The whole system on this machine: DynamoDB Local with the tables CDK also creates, simulated
@@ -76,27 +77,28 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
   try {
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-      AWS_REGION: process.env.AWS_REGION ?? 'local',
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     });
+    setVariables({ AWS_REGION: process.env.AWS_REGION ?? 'local' });
+    const env = readEnvironment();
+    // The tables under the names the environment gives them (tests set their own), else their defaults.
+    const tableName = (t: TableDefinition) => (env as Record<string, unknown>)[t.envVar] as string;
     const client = new DynamoDBClient({ endpoint, region: 'local', credentials: LOCAL_CREDENTIALS });
     await createTables(client, tableName);
 
     const cascades = await startCascadeEngine(options.stepFunctions);
     stops.push(cascades.stop);
     const credentialsFile = resolve(options.dataDir, 'mno-credentials.json');
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_SFN: cascades.endpoint,
-      CASCADE_STATE_MACHINE_ARN: cascades.stateMachineArn,
-      MNO_CREDENTIALS_FILE: credentialsFile,
-    });
-    const mnos = await startSimulatedMnos(new DynamoDbEventStore(client, tableName(TABLES.events)), options.mnos ?? DEFAULT_SIMULATED_MNOS, credentialsFile);
+    process.env.AWS_ENDPOINT_URL_SFN = cascades.endpoint;
+    setVariables({ CASCADE_STATE_MACHINE_ARN: cascades.stateMachineArn, MNO_CREDENTIALS_FILE: credentialsFile });
+    const store = new DynamoDbEventStore(client, env.EVENTS_TABLE);
+    const mnos = await startSimulatedMnos(store, options.mnos ?? DEFAULT_SIMULATED_MNOS, credentialsFile);
     stops.push(mnos.stop, async () => client.destroy());
 
     // Webhooks: http to loopback allowed (local receivers), secrets in a 0600 file per subscription.
-    Object.assign(process.env, { SWITCHBOARD_ALLOW_HTTP_WEBHOOKS: 'loopback', WEBHOOK_SECRETS_DIR: resolve(options.dataDir, 'webhook-secrets') });
-    const webhooks = startLocalWebhooks({ store: new DynamoDbEventStore(client, tableName(TABLES.events)), dynamodb: client, retryDelaysMs: options.webhookRetryDelaysMs });
+    setVariables({ SWITCHBOARD_ALLOW_HTTP_WEBHOOKS: 'loopback', WEBHOOK_SECRETS_DIR: resolve(options.dataDir, 'webhook-secrets') });
+    const webhooks = startLocalWebhooks({ store, dynamodb: client, env: readEnvironment(), retryDelaysMs: options.webhookRetryDelaysMs });
     stops.push(webhooks.stop);
 
     // CloudWatch Logs for the rules' log-group targets (the ops feed `npm run ops -- events` follows), in memory.
@@ -117,9 +119,9 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
           throw new Error(`no local state machine target ${name}: rules start cascades through a function`);
         },
         function: async (name, event) => {
-          const fn = EVENT_FUNCTIONS[name as EventFunction];
-          const module = (await import(resolve(functionsDir, '../events', fn.entry))) as Record<string, (e: unknown, c: unknown) => Promise<unknown>>;
-          await module[fn.handler]!(event, lambdaContext(name, event.id));
+          const entry = RULE_ENTRY_POINTS.find((e) => e.trigger.function === name);
+          if (!entry) throw new Error(`no rule entry point ${name} in the manifest`);
+          await invoke(entry, event, event.id);
         },
         webhooks: (event) => webhooks.deliver(event),
         archive: async (event) => {
@@ -139,31 +141,27 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
 
     // The stream handlers AWS runs from the event store's DynamoDB stream, each with its own event
     // source mapping there: here each its own poller, with its own positions.
-    const streamConsumer = async (module: string, checkpoints: string) => {
-      const loaded = import(resolve(functionsDir, module)) as Promise<{ handler: StreamHandler }>;
+    const consumers: Awaited<ReturnType<typeof startStreamPoller>>[] = [];
+    for (const entry of STREAM_ENTRY_POINTS) {
+      const handler: StreamHandler = async (event) => (await invoke(entry, event)) as Awaited<ReturnType<StreamHandler>>;
       const poller = await startStreamPoller({
         dynamodb: client,
         endpoint,
-        tableName: tableName(TABLES.events),
-        handlers: options.streams === false ? [] : [async (event) => (await loaded).handler(event)],
-        checkpointFile: options.inMemory ? undefined : resolve(options.dataDir, checkpoints),
+        tableName: env.EVENTS_TABLE,
+        handlers: options.streams === false ? [] : [handler],
+        checkpointFile: options.inMemory ? undefined : resolve(options.dataDir, entry.trigger.consumer.checkpoints),
       });
       stops.push(poller.stop);
-      return poller;
-    };
-    const consumers = [
-      await streamConsumer('../streams/forwarder.ts', 'stream-checkpoints.json'),
-      await streamConsumer('../read-models/projector.ts', 'projector-checkpoints.json'),
-    ];
+      consumers.push(poller);
+    }
 
     const issuer = await localIssuer(options.dataDir);
-    const handlers = new Map<string, Promise<Record<string, unknown>>>();
     const server: Server = createGateway({
       authorize: jwtAuthorizer(issuer),
-      load: async (route: Route) => {
-        let module = handlers.get(route.entry);
-        if (!module) handlers.set(route.entry, (module = import(resolve(functionsDir, route.entry))));
-        return (await module)[route.handler] as never;
+      load: async (route) => {
+        const entry = ROUTE_ENTRY_POINTS.find((e) => e.trigger.route === route);
+        if (!entry) throw new Error(`no entry point for ${route.method} ${route.path} in the manifest`);
+        return (await handlerOf(entry)) as never;
       },
     });
     server.keepAliveTimeout = 5_000;

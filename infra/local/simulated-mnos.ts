@@ -5,8 +5,8 @@ import { mnoCatalogueDecider } from '../../domain/mno/catalogue.ts';
 import { mnoDecider } from '../../domain/mno/decider.ts';
 import { allChecksPassed, type MnoRegistration } from '../../domain/mno/events.ts';
 import { POLICY_RULES, type PolicyRule } from '../../domain/policy/rules.ts';
-import { executeCommand } from '../../functions/command.ts';
-import { mnoCatalogueStream, mnoStream } from '../../functions/event-store/stream-ids.ts';
+import { executeCommand } from '../../application/command.ts';
+import { mnoCatalogueStream, mnoStream } from '../../application/stream-ids.ts';
 import { startMnoSimulator, type MnoApiStyle, type MnoSimulator } from './mno-simulators/index.ts';
 
 export interface SimulatedMno {

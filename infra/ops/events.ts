@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudWatchLogsClient, FilterLogEventsCommand, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
-import { OPS_FEED_LOG_GROUP } from '../../functions/events/rules.ts';
+import { OPS_FEED_LOG_GROUP } from '../../manifest/rules.ts';
 import { cloudWatchLogsConfig, OpsError } from './endpoints.ts';
 
 /** What a line shows of an event on the bus. */

@@ -46,11 +46,12 @@ describe('Policy decider', () => {
   it('refuses a command for another policy than its stream', () =>
     spec([draft(v1)]).when({ ...setDraft(v2), policyId: 'fleet-us' }).thenFails('policy-id-mismatch', 'invalid'));
 
-  it('state keeps the draft, every published version and the latest version number', () =>
+  it('state keeps the draft, every published version, the latest version number and its cascade', () =>
     expect(fold(policyDecider, policyDecider.initialState, [draft(v1), published(1, v1), draft(v2), published(2, v2), draft(v1)])).toEqual({
       policyId,
       draft: v1,
       published: { 1: v1, 2: v2 },
       latestVersion: 2,
+      latestCascadeId: 'c-2',
     }));
 });

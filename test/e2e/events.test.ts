@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CASCADE_TASKS } from '../../functions/workflow/cascade-workflow.ts';
+import { CASCADE_TASKS } from '../../manifest/cascade-workflow.ts';
 import type { BusEvent } from '../../infra/local/event-bus/put-events.ts';
 import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
 import { unique } from '../support/ids.ts';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CASCADE_TASKS } from '../../functions/workflow/cascade-workflow.ts';
+import { CASCADE_TASKS } from '../../manifest/cascade-workflow.ts';
 import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
 import { eid, iccid, imsi, unique } from '../support/ids.ts';
 import { TEST_MNOS, startLocalApi, type LocalApi } from '../support/local-api.ts';
@@ -167,7 +167,7 @@ describe('npm run rebuild-projections', () => {
   it('rebuilds a read model equal to the live one, with a progress bar on stderr', async () => {
     const live = await scan(process.env.READ_MODELS_TABLE!);
     const table = `switchboard-read-models-${randomUUID().slice(0, 8)}`;
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/rebuild-projections.ts', '--table', table, '--events-table', process.env.EVENTS_TABLE!, '--segments', '4'], {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/ops/rebuild-projections.ts', '--table', table, '--events-table', process.env.EVENTS_TABLE!, '--segments', '4'], {
       env: { ...process.env, SWITCHBOARD_DATA_DIR: api.dataDir },
     });
     expect(stdout).toMatch(new RegExp(`^rebuilt ${live.length} rows of ${table} from \\d+ commits`));

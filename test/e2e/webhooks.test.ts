@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDbEventStore } from '../../functions/event-store/dynamodb-event-store.ts';
+import { DynamoDbEventStore } from '../../adapters/event-store/dynamodb-event-store.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subscriptionsStream } from '../../functions/webhooks/streams.ts';
-import type { WebhookEvent } from '../../functions/webhooks/event.ts';
+import { subscriptionsStream } from '../../application/webhooks/streams.ts';
+import type { WebhookEvent } from '../../application/webhooks/event.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../infra/local/webhooks/receiver.ts';
 import { startLocalApi, type LocalApi } from '../support/local-api.ts';
 

@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import type { DynamoDBRecord } from 'aws-lambda';
+import type { StreamRecord as DynamoDBRecord } from '../../adapters/event-store/stream-records.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventBus, type EventBus } from '../../infra/local/event-bus/bus.ts';
+import { lambdaContext } from '../../infra/local/lambda-context.ts';
 import type { BusEvent } from '../../infra/local/event-bus/put-events.ts';
 
 let bus: EventBus;
@@ -35,7 +36,7 @@ afterAll(() => new Promise((ok) => bus.server.close(ok)));
 
 const publishedFor = async (records: DynamoDBRecord[]) => {
   received.length = 0;
-  const response = await forward({ Records: records });
+  const response = await forward({ Records: records }, lambdaContext('forwarder', 'test'));
   await bus.idle();
   return { response, events: [...received] };
 };
@@ -52,7 +53,7 @@ describe('the forwarder (DynamoDB stream → EventBridge)', () => {
   it('batches across records within PutEvents limits (25 events → 3 calls), in order', async () => {
     const records = Array.from({ length: 25 }, (_, i) => record(100 + i, `T#acme#SIM#${i}`, [{ type: 'SimActivated' }]));
     const { events } = await publishedFor(records);
-    expect(events.map((e) => (e.detail as { streamId: string }).streamId)).toEqual(records.map((r) => r.dynamodb!.NewImage!.pk!.S));
+    expect(events.map((e) => (e.detail as { streamId: string }).streamId)).toEqual(records.map((r) => (r.dynamodb.NewImage as { pk: { S: string } }).pk.S));
   });
 
   it('publishes only what was appended in this region (each replica stream carries every write)', async () => {

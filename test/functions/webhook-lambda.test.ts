@@ -5,16 +5,17 @@ import { join } from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { subscriptionsDecider } from '../../domain/subscription/decider.ts';
-import { executeCommand } from '../../functions/command.ts';
-import { DynamoDbEventStore } from '../../functions/event-store/dynamodb-event-store.ts';
-import { deadLettersOf } from '../../functions/webhooks/dead-letters.ts';
-import type { WebhookEvent } from '../../functions/webhooks/event.ts';
-import { AWS_RETRY_DELAYS_MS, type WebhookRetry } from '../../functions/webhooks/retry-scheduler.ts';
-import { fileWebhookSecrets } from '../../functions/webhooks/secrets.ts';
-import { newSigningSecret } from '../../functions/webhooks/signature.ts';
-import { subscriptionsStream } from '../../functions/webhooks/streams.ts';
+import { executeCommand } from '../../application/command.ts';
+import { DynamoDbEventStore } from '../../adapters/event-store/dynamodb-event-store.ts';
+import { deadLettersOf } from '../../application/webhooks/dead-letters.ts';
+import type { WebhookEvent } from '../../application/webhooks/event.ts';
+import { AWS_RETRY_DELAYS_MS, type WebhookRetry } from '../../application/webhooks/retry-scheduler.ts';
+import { fileWebhookSecrets } from '../../adapters/webhooks/secrets.ts';
+import { newSigningSecret } from '../../adapters/webhooks/signature.ts';
+import { subscriptionsStream } from '../../application/webhooks/streams.ts';
 import { lambdaContext } from '../../infra/local/lambda-context.ts';
-import { createDeadLetterTable } from '../../infra/local/webhooks/dead-letter-table.ts';
+import { createTable } from '../../adapters/dynamodb/create-table.ts';
+import { TABLES } from '../../manifest/tables.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../infra/local/webhooks/receiver.ts';
 import { startAwsJsonEndpoint } from '../support/aws-json-endpoint.ts';
 import { freshTables } from '../support/tables.ts';
@@ -27,14 +28,14 @@ import { freshTables } from '../support/tables.ts';
 let sqs: Awaited<ReturnType<typeof startAwsJsonEndpoint>>;
 let store: DynamoDbEventStore;
 let secretsDir: string;
-let handlers: { deliver: typeof import('../../functions/webhooks/deliver-handler.ts').handler; retry: typeof import('../../functions/webhooks/retry-handler.ts').handler };
+let handlers: { deliver: typeof import('../../functions/webhooks/deliver.ts').handler; retry: typeof import('../../functions/webhooks/retry.ts').handler };
 const receivers: WebhookReceiver[] = [];
 let QUEUE_URL: string;
 
 beforeAll(async () => {
   const tables = await freshTables();
   const deadLetters = `switchboard-webhook-dead-letters-${randomUUID().slice(0, 8)}`;
-  await createDeadLetterTable(tables.client, deadLetters);
+  await createTable(tables.client, TABLES.webhookDeadLetters, deadLetters);
   store = new DynamoDbEventStore(tables.client, tables.events);
   secretsDir = mkdtempSync(join(tmpdir(), 'webhook-secrets-'));
   sqs = await startAwsJsonEndpoint(({ operation, input }) =>
@@ -53,8 +54,8 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_SQS: sqs.url,
   });
   handlers = {
-    deliver: (await import('../../functions/webhooks/deliver-handler.ts')).handler,
-    retry: (await import('../../functions/webhooks/retry-handler.ts')).handler,
+    deliver: (await import('../../functions/webhooks/deliver.ts')).handler,
+    retry: (await import('../../functions/webhooks/retry.ts')).handler,
   };
 });
 afterAll(async () => {

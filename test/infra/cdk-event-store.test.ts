@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { TABLES, type TableDefinition } from '../../functions/tables.ts';
+import { TABLES, type TableDefinition } from '../../manifest/tables.ts';
 import { build, logicalId, resources, type Json } from './support/cdk.ts';
 import { built, primary, secondary, eventStoreId } from './support/synthesized.ts';
 

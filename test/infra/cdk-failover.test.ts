@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '../../functions/http/routes.ts';
+import { ROUTES } from '../../manifest/routes.ts';
 import { HEALTH_CHECK_PATH } from '../../infra/cdk/failover.ts';
 import { build, dashboardBody, logicalId, resources, synthesize, type Json } from './support/cdk.ts';
 

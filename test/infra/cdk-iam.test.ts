@@ -1,9 +1,9 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
-import { routeKey } from '../../functions/http/routes.ts';
-import { TABLES } from '../../functions/tables.ts';
-import { FORWARDER_ID, PROJECTOR_ID, ROUTE_HANDLERS, TASK_HANDLERS, eventFunctionId } from '../../infra/cdk/handlers.ts';
+import { routeKey } from '../../manifest/routes.ts';
+import { TABLES } from '../../manifest/tables.ts';
+import { FORWARDER_ID, PROJECTOR_ID, eventFunctionId, handlersTriggeredBy } from '../../infra/cdk/handlers.ts';
 import {
   actionsOn,
   build,
@@ -26,15 +26,16 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
     const table = (r: unknown) => r !== '*' && isEventStore(r, s === built.primary ? eventStoreId : undefined) && !/stream/i.test(JSON.stringify(r));
     const idempotencyId = logicalId(s, s.regionalTables.idempotency!);
     const idempotency = (r: unknown) => JSON.stringify(r).includes(idempotencyId);
-    for (const h of ROUTE_HANDLERS) {
+    for (const h of handlersTriggeredBy('http').map((e) => ({ ...e, route: e.trigger.route }))) {
       const statements = functionPolicy(s, t, h.id);
       const expected =
         h.route.entry === 'health.ts' ? ['dynamodb:GetItem'] : h.route.entry === 'events/schemas.ts' ? [] : h.route.method === 'GET' ? ['dynamodb:Query'] : ['dynamodb:Query', 'dynamodb:PutItem'];
       expect(actionsOn(statements, table).sort(), routeKey(h.route)).toEqual(expected.sort());
-      expect(actionsOn(statements, idempotency).length > 0, routeKey(h.route)).toBe(h.route.method === 'POST');
+      // Every POST keeps idempotency records, but creating a subscription: it refuses an Idempotency-Key (its response holds the secret).
+      expect(actionsOn(statements, idempotency).length > 0, routeKey(h.route)).toBe(h.route.method === 'POST' && routeKey(h.route) !== 'POST /v1/subscriptions');
       expect(statements.flatMap((st) => list<string>(st.Action)).filter((a) => a.startsWith('states:') || a.startsWith('events:'))).toEqual([]);
     }
-    for (const h of TASK_HANDLERS) expect(actionsOn(functionPolicy(s, t, h.id), table).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+    for (const h of handlersTriggeredBy('task')) expect(actionsOn(functionPolicy(s, t, h.id), table).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
 
     const starter = functionPolicy(s, t, eventFunctionId('start-cascade-execution'));
     expect(actionsOn(starter, (r) => JSON.stringify(r).includes(logicalId(s, s.stateMachine)))).toEqual(['states:StartExecution']);
@@ -80,7 +81,7 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
       statements
         .filter((st) => list(st.Resource).some(readModelIndexes))
         .flatMap((st) => list(st.Resource).map((r) => JSON.stringify(r).match(/\/index\/([^"]+)"/)?.[1]));
-    for (const h of ROUTE_HANDLERS) {
+    for (const h of handlersTriggeredBy('http').map((e) => ({ ...e, route: e.trigger.route }))) {
       const statements = functionPolicy(s, t, h.id);
       const key = routeKey(h.route);
       if (key === 'GET /v1/sims' || key === 'GET /v1/cascades') {
@@ -104,7 +105,7 @@ describe('the event store guard', () => {
   it('catches a statement that would let a function update, delete or do anything to a commit', () => {
     // Without cdk-nag, which would stop the synthesis of these (rightly) before the guard sees them.
     const app = build({}, { nag: false });
-    const fn = app.primary.functions[TASK_HANDLERS[0]!.id]!;
+    const fn = app.primary.functions[handlersTriggeredBy('task')[0]!.id]!;
     fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [app.primary.eventStore.tableArn] }));
     fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:*'], resources: [`${app.primary.eventStore.tableArn}/index/*`] }));
     const other = app.secondary.functions[FORWARDER_ID]!;

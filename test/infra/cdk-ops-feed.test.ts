@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_RULES, OPS_FEED_LOG_GROUP, type EventRule } from '../../functions/events/rules.ts';
+import { EVENT_RULES, OPS_FEED_LOG_GROUP, type EventRule } from '../../manifest/rules.ts';
 import { list, logicalId, resources, type Json } from './support/cdk.ts';
 import { built, primary, secondary } from './support/synthesized.ts';
 

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { METRIC, METRICS_NAMESPACE, MNO_DIMENSION, SERVICE_NAME } from '../../functions/metrics.ts';
+import { METRIC, METRICS_NAMESPACE, MNO_DIMENSION, SERVICE_NAME } from '../../adapters/observability/metrics.ts';
 import { ALARM_THRESHOLDS, ALARM_TOPIC_NAME } from '../../infra/cdk/alarms.ts';
 import { dashboardName } from '../../infra/cdk/dashboard.ts';
 import { deadLetterQueue, deadLetterQueuesIn } from '../../infra/cdk/dead-letter-queue.ts';

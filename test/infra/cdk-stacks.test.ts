@@ -1,22 +1,11 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { BUS_NAME, EVENT_RULES, type EventRule } from '../../functions/events/rules.ts';
-import { ROUTES, routeKey } from '../../functions/http/routes.ts';
-import { TABLES, type TableDefinition } from '../../functions/tables.ts';
-import { CASCADE_DEFINITION, CASCADE_TASKS, substitute } from '../../functions/workflow/cascade-workflow.ts';
-import {
-  ALL_HANDLERS,
-  EVENT_HANDLERS,
-  FORWARDER_ID,
-  PROJECTOR_ID,
-  ROUTE_HANDLERS,
-  STREAM_HANDLERS,
-  TASK_HANDLERS,
-  WEBHOOK_DELIVER_ID,
-  WEBHOOK_HANDLERS,
-  eventFunctionId,
-  routeFunctionId,
-} from '../../infra/cdk/handlers.ts';
+import { BUS_NAME, EVENT_RULES, type EventRule } from '../../manifest/rules.ts';
+import { ROUTES, routeKey } from '../../manifest/routes.ts';
+import { TABLES, type TableDefinition } from '../../manifest/tables.ts';
+import { CASCADE_DEFINITION, CASCADE_TASKS, substitute } from '../../manifest/cascade-workflow.ts';
+import { ALL_HANDLERS, FORWARDER_ID, PROJECTOR_ID, WEBHOOK_DELIVER_ID, eventFunctionId, handlersTriggeredBy, routeFunctionId } from '../../infra/cdk/handlers.ts';
+import { EVENT_FUNCTIONS } from '../../manifest/rules.ts';
 import { logicalId, resources, type Json } from './support/cdk.ts';
 import { both, built, eventStoreId, secondary } from './support/synthesized.ts';
 
@@ -35,8 +24,9 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
 
   it('has one function per route, cascade task, event function, webhook delivery function, and stream consumer (forwarder, projector): Node 24, arm64, X-Ray, Powertools, table names', () => {
     const functions = template().findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'switchboard' } } } });
-    expect(STREAM_HANDLERS.map((h) => h.id)).toEqual([FORWARDER_ID, PROJECTOR_ID]);
-    expect(Object.keys(functions)).toHaveLength(ROUTES.length + Object.keys(CASCADE_TASKS).length + EVENT_HANDLERS.length + WEBHOOK_HANDLERS.length + STREAM_HANDLERS.length);
+    expect(handlersTriggeredBy('stream').map((h) => h.id)).toEqual([FORWARDER_ID, PROJECTOR_ID]);
+    // Routes, cascade tasks, rule functions, two webhook delivery functions (first attempts, retries), two stream consumers.
+    expect(Object.keys(functions)).toHaveLength(ROUTES.length + Object.keys(CASCADE_TASKS).length + Object.keys(EVENT_FUNCTIONS).length + 2 + 2);
     for (const spec of ALL_HANDLERS) {
       const fn = functions[logicalId(stack(), stack().functions[spec.id]!)]!;
       expect(fn, spec.id).toBeDefined();
@@ -55,7 +45,7 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
       });
     }
     // The Lambda runs the handler the shared wiring names: same entry module, same export.
-    expect(ROUTE_HANDLERS.map((h) => [routeKey(h.route), h.entry.split('functions/http/')[1], h.handler])).toEqual(ROUTES.map((r) => [routeKey(r), r.entry, r.handler]));
+    expect(handlersTriggeredBy('http').map((h) => [routeKey(h.trigger.route), h.entry.split('functions/http/')[1], h.handler])).toEqual(ROUTES.map((r) => [routeKey(r), r.entry, r.handler]));
   });
 
   it('serves every route of the route table with the JWT authorizer and exactly its scopes; /health without one', () => {
@@ -104,7 +94,7 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
     const byName = Object.fromEntries(Object.entries(substitutions).map(([key, value]) => [key, `arn:${value['Fn::GetAtt'][0]}`]));
     const applied = JSON.parse((sm.Properties.DefinitionString as string).replace(/\$\{(\w+)\}/g, (_, key: string) => byName[key]!));
     expect(applied).toEqual(substitute(byName));
-    for (const task of TASK_HANDLERS) expect(byName[task.substitution]).toBe(`arn:${logicalId(stack(), stack().functions[task.id]!)}`);
+    for (const task of handlersTriggeredBy('task')) expect(byName[task.trigger.substitution]).toBe(`arn:${logicalId(stack(), stack().functions[task.id]!)}`);
     expect(JSON.stringify(applied)).not.toMatch(/\$\{/);
   });
 

@@ -1,6 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { SECRETS_KEY_ALIAS } from '../../functions/secrets-manager.ts';
+import { SECRETS_KEY_ALIAS } from '../../adapters/secrets/secrets-manager.ts';
 import { ALL_HANDLERS, WEBHOOK_DELIVER_ID, WEBHOOK_RETRY_ID, routeFunctionId, taskFunctionId } from '../../infra/cdk/handlers.ts';
 import { functionPolicy, list, logicalId, resources, type Json, type Synthesized } from './support/cdk.ts';
 import { built, primary, secondary } from './support/synthesized.ts';

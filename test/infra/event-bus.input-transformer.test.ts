@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_RULES } from '../../functions/events/rules.ts';
+import { EVENT_RULES } from '../../manifest/rules.ts';
 import { compileInputTransformer } from '../../infra/local/event-bus/input-transformer.ts';
 
 const event = { id: 'e-1', source: 'switchboard', detail: { tenant: 'acme', data: { cascadeId: 'c-1', targets: ['mno-a', 'mno-b'], quote: 'say "hi"' } } };

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { EventBridgeClient, PutEventsCommand, TestEventPatternCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUS_NAME, EVENT_RULES, OPS_FEED_LOG_GROUP, SOURCE, type EventRule } from '../../functions/events/rules.ts';
+import { BUS_NAME, EVENT_RULES, OPS_FEED_LOG_GROUP, SOURCE, type EventRule } from '../../manifest/rules.ts';
 
 /** The shared rules, plus a state-machine rule with an input transformer (a target kind the shared table may use). */
 const RULES: readonly EventRule[] = [

@@ -10,7 +10,7 @@ import {
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUS_NAME, OPS_FEED_LOG_GROUP, SOURCE } from '../../functions/events/rules.ts';
+import { BUS_NAME, OPS_FEED_LOG_GROUP, SOURCE } from '../../manifest/rules.ts';
 import { createEventBus, type EventBus } from '../../infra/local/event-bus/bus.ts';
 import { compileFilterPattern } from '../../infra/local/logs/filter-pattern.ts';
 import { createLogStore, startLocalLogs, type LocalLogs } from '../../infra/local/logs/index.ts';

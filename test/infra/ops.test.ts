@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { OPS_FEED_LOG_GROUP } from '../../functions/events/rules.ts';
+import { OPS_FEED_LOG_GROUP } from '../../manifest/rules.ts';
 import { startLocalLogs } from '../../infra/local/logs/index.ts';
 import { cloudWatchLogsConfig, stepFunctionsConfig } from '../../infra/ops/endpoints.ts';
 import { eventLine, feedPoller, parseSince } from '../../infra/ops/events.ts';

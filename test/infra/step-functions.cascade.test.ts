@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { DescribeExecutionCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POLICY_RULES } from '../../domain/policy/rules.ts';
-import { CASCADE_TASKS } from '../../functions/workflow/cascade-workflow.ts';
+import { CASCADE_TASKS } from '../../manifest/cascade-workflow.ts';
 import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
 import { executionsWatcher, findStateMachine, historyOf } from '../../infra/ops/executions.ts';
 import { progressOf } from '../../infra/ops/progress.ts';

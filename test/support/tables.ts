@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { TABLES, type TableDefinition } from '../../functions/tables.ts';
-import { createTables } from '../../infra/local/create-tables.ts';
+import { TABLES, type TableDefinition } from '../../manifest/tables.ts';
+import { createTables } from '../../adapters/dynamodb/create-table.ts';
 
 /** A fresh set of tables on the run's DynamoDB Local, named apart from every other test file's. */
 export const freshTables = async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cascadeTargetStream } from '../../functions/event-store/stream-ids.ts';
-import { CASCADE_TASKS } from '../../functions/workflow/cascade-workflow.ts';
+import { cascadeTargetStream } from '../../application/stream-ids.ts';
+import { CASCADE_TASKS } from '../../manifest/cascade-workflow.ts';
 import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
 import { POLICY_RULES } from '../../domain/policy/rules.ts';
 import { unique } from '../support/ids.ts';
@@ -134,7 +134,7 @@ describe('the cascade workflow, on the local engine against simulated MNOs', () 
     } while (cascade.status === 'running' && Date.now() < deadline);
     expect(cascade.status).toBe('failed');
     expect(cascade.targets[0]).toMatchObject({ status: 'failed', lastError: 'drift: data.internetBreakout' });
-    const { DynamoDbEventStore } = await import('../../functions/event-store/dynamodb-event-store.ts');
+    const { DynamoDbEventStore } = await import('../../adapters/event-store/dynamodb-event-store.ts');
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
     const store = new DynamoDbEventStore(new DynamoDBClient({}), process.env.EVENTS_TABLE!);
     // The target's steps are on its own stream (one MNO, one round).
@@ -154,7 +154,7 @@ describe('the cascade workflow, on the local engine against simulated MNOs', () 
       cascade = (await api.call('GET', `/v1/cascades/${published.body.cascadeId}`, { token: t.token })).body;
       await new Promise((ok) => setTimeout(ok, 25));
     } while (cascade.status === 'running' && Date.now() < deadline);
-    const { DynamoDbEventStore } = await import('../../functions/event-store/dynamodb-event-store.ts');
+    const { DynamoDbEventStore } = await import('../../adapters/event-store/dynamodb-event-store.ts');
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
     const events = (await new DynamoDbEventStore(new DynamoDBClient({}), process.env.EVENTS_TABLE!).load(cascadeTargetStream(t.id, published.body.cascadeId, 1, flakyJobs.id))).commits.flatMap((c) => c.events);
     const failedJobs = events.filter((e) => e.type === 'CascadeAttemptFailed');

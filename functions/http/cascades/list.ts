@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { dynamodb } from '../../config.ts';
-import { CASCADE_SORT_KEY, decodeCursor, listCascades } from '../../read-models/queries.ts';
-import { readModelsTableName } from '../../read-models/table.ts';
+import { config, dynamodb } from '../../lambda/wiring.ts';
+import { CASCADE_SORT_KEY, decodeCursor, listCascades } from '../../../adapters/read-models/queries.ts';
 import { httpHandler } from '../http-handler.ts';
 import { validationProblem } from '../problem.ts';
 import { json } from '../responses.ts';
@@ -17,8 +16,6 @@ const Query = z.object({
     .optional(),
 });
 
-const table = readModelsTableName();
-
 /**
  * GET /v1/cascades[?status=running][&limit=&cursor=]: the tenant's cascades, newest first, from the
  * read model, with `summary` (targets per status), `startedAt` and `updatedAt`. The read model
@@ -31,5 +28,5 @@ export const handler = httpHandler('GET /v1/cascades', async (request) => {
   const query = Query.safeParse(request.queryStringParameters ?? {});
   if (!query.success) throw validationProblem(query.error, '/query');
   const { cursor, ...filters } = query.data;
-  return json(200, await listCascades(dynamodb, table, request.caller.tenant, { ...filters, after: cursor }));
+  return json(200, await listCascades(dynamodb, config.readModelsTable, request.caller.tenant, { ...filters, after: cursor }));
 });

@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import { CascadeId } from '../../../domain/policy/identifiers.ts';
-import { eventStore } from '../../config.ts';
-import { liveCascade } from '../../cascades.ts';
+import { adapters } from '../../lambda/wiring.ts';
+import { liveCascade } from '../../../application/cascades/live.ts';
 import { httpHandler, type HttpRequest } from '../http-handler.ts';
 import { problem, validationProblem } from '../problem.ts';
 import { etag, json } from '../responses.ts';
@@ -20,7 +19,7 @@ export const cascadeParam = (request: HttpRequest) => {
  * weak and counts the steps too.
  */
 export const get = httpHandler('GET /v1/cascades/{cascadeId}', async (request) => {
-  const { state, head, progress } = await liveCascade(eventStore, request.caller.tenant, cascadeParam(request));
+  const { state, head, progress } = await liveCascade(adapters.eventStore, request.caller.tenant, cascadeParam(request));
   const view = cascadeView(state, head.version);
   if (!view) throw problem(404, 'cascade-not-found', 'cascade not found');
   return json(200, view, { etag: view.status === 'running' ? `W/"${head.version}.${progress}"` : etag(head.version) });

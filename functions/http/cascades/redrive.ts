@@ -1,7 +1,7 @@
 import { cascadeDecider } from '../../../domain/cascade/decider.ts';
-import { executeCommand } from '../../command.ts';
-import { eventStore } from '../../config.ts';
-import { cascadeStream } from '../../event-store/stream-ids.ts';
+import { executeCommand } from '../../../application/command.ts';
+import { adapters } from '../../lambda/wiring.ts';
+import { cascadeStream } from '../../../application/stream-ids.ts';
 import { httpHandler } from '../http-handler.ts';
 import { commandContext } from '../request.ts';
 import { etag, json } from '../responses.ts';
@@ -15,6 +15,6 @@ import { cascadeView } from './representation.ts';
 export const handler = httpHandler('POST /v1/cascades/{cascadeId}/redrive', async (request) => {
   const tenant = request.caller.tenant;
   const cascadeId = cascadeParam(request);
-  const { state, head } = await executeCommand(eventStore, cascadeDecider, cascadeStream(tenant, cascadeId), { type: 'RedriveCascade' }, commandContext(request));
+  const { state, head } = await executeCommand(adapters.eventStore, cascadeDecider, cascadeStream(tenant, cascadeId), { type: 'RedriveCascade' }, commandContext(request));
   return json(202, cascadeView(state, head.version), { etag: etag(head.version) });
 });

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { enterpriseDecider } from '../../../domain/enterprise/decider.ts';
 import { MnoId } from '../../../domain/identifiers/index.ts';
-import { executeCommand } from '../../command.ts';
-import { eventStore } from '../../config.ts';
-import { enterpriseStream } from '../../event-store/stream-ids.ts';
-import { listedMnoIds } from '../../mnos.ts';
+import { executeCommand } from '../../../application/command.ts';
+import { adapters } from '../../lambda/wiring.ts';
+import { enterpriseStream } from '../../../application/stream-ids.ts';
+import { listedMnoIds } from '../../../application/mnos.ts';
 import { httpHandler } from '../http-handler.ts';
 import { bodyOf, commandContext } from '../request.ts';
 import { etag, json } from '../responses.ts';
@@ -14,9 +14,9 @@ const ChooseMnos = z.strictObject({ mnos: z.array(MnoId).max(100) });
 /** PUT /v1/enterprise/mnos: the MNOs the caller's enterprise works with (SIM profiles and cascades are limited to them). */
 export const handler = httpHandler('PUT /v1/enterprise/mnos', async (request) => {
   const { mnos } = bodyOf(request, ChooseMnos);
-  const registered = await listedMnoIds(eventStore);
+  const registered = await listedMnoIds(adapters.eventStore);
   const { state, head } = await executeCommand(
-    eventStore,
+    adapters.eventStore,
     enterpriseDecider,
     enterpriseStream(request.caller.tenant),
     { type: 'ChooseMnos', mnos, registered },

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { enterpriseDecider } from '../../../domain/enterprise/decider.ts';
 import { EnterpriseEvents } from '../../../domain/enterprise/events.ts';
-import { executeCommand } from '../../command.ts';
-import { eventStore } from '../../config.ts';
-import { enterpriseStream } from '../../event-store/stream-ids.ts';
+import { executeCommand } from '../../../application/command.ts';
+import { adapters } from '../../lambda/wiring.ts';
+import { enterpriseStream } from '../../../application/stream-ids.ts';
 import { httpHandler } from '../http-handler.ts';
 import { bodyOf, commandContext } from '../request.ts';
 import { etag, json } from '../responses.ts';
@@ -14,6 +14,6 @@ const Onboard = z.strictObject(EnterpriseEvents.EnterpriseOnboarded.shape);
 /** POST /v1/enterprises (platform): onboards a tenant; the same tenant id again → 409. */
 export const handler = httpHandler('POST /v1/enterprises', async (request) => {
   const body = bodyOf(request, Onboard);
-  const { state, head } = await executeCommand(eventStore, enterpriseDecider, enterpriseStream(body.tenantId), { type: 'OnboardEnterprise', ...body }, commandContext(request));
+  const { state, head } = await executeCommand(adapters.eventStore, enterpriseDecider, enterpriseStream(body.tenantId), { type: 'OnboardEnterprise', ...body }, commandContext(request));
   return json(201, enterpriseView(state, head.version), { etag: etag(head.version), location: `/v1/enterprises/${body.tenantId}` });
 });

@@ -1,13 +1,13 @@
 import { enterpriseDecider, type EnterpriseCommand } from '../../../domain/enterprise/decider.ts';
 import { TenantId } from '../../../domain/identifiers/index.ts';
-import { executeCommand } from '../../command.ts';
-import { eventStore } from '../../config.ts';
-import { enterpriseStream } from '../../event-store/stream-ids.ts';
+import { executeCommand } from '../../../application/command.ts';
+import { adapters } from '../../lambda/wiring.ts';
+import { enterpriseStream } from '../../../application/stream-ids.ts';
 import { httpHandler } from '../http-handler.ts';
 import { forgetTenantStatus } from '../middleware/active-tenant.ts';
 import { validationProblem } from '../problem.ts';
 import { WithReason, bodyOf, commandContext } from '../request.ts';
-import type { RouteKey } from '../routes.ts';
+import type { RouteKey } from '../../../manifest/routes.ts';
 import { etag, json } from '../responses.ts';
 import { enterpriseView } from './representation.ts';
 
@@ -17,7 +17,7 @@ const statusHandler = (key: RouteKey, type: 'SuspendEnterprise' | 'ReinstateEnte
     if (!tenantId.success) throw validationProblem(tenantId.error, '/path/tenantId');
     const { reason } = bodyOf(request, WithReason, {});
     const command: EnterpriseCommand = { type, reason };
-    const { state, head } = await executeCommand(eventStore, enterpriseDecider, enterpriseStream(tenantId.data), command, commandContext(request));
+    const { state, head } = await executeCommand(adapters.eventStore, enterpriseDecider, enterpriseStream(tenantId.data), command, commandContext(request));
     forgetTenantStatus(tenantId.data);
     return json(200, enterpriseView(state, head.version), { etag: etag(head.version) });
   });

@@ -1,4 +1,4 @@
-import { eventSchemas } from '../../events/json-schemas.ts';
+import { eventSchemas } from './catalogue.ts';
 import { httpHandler } from '../http-handler.ts';
 import { json } from '../responses.ts';
 

@@ -2,7 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { TenantId } from '../../../domain/identifiers/index.ts';
 import { problem } from '../problem.ts';
-import type { Route } from '../routes.ts';
+import type { Route } from '../../../manifest/routes.ts';
 
 /** The verified caller, from the claims API Gateway's JWT authorizer has already checked. */
 export interface Caller {

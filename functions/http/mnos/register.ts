@@ -1,9 +1,9 @@
 import { mnoCatalogueDecider } from '../../../domain/mno/catalogue.ts';
 import { mnoDecider } from '../../../domain/mno/decider.ts';
 import { MnoRegistration } from '../../../domain/mno/events.ts';
-import { executeCommand } from '../../command.ts';
-import { eventStore } from '../../config.ts';
-import { mnoCatalogueStream, mnoStream } from '../../event-store/stream-ids.ts';
+import { executeCommand } from '../../../application/command.ts';
+import { adapters } from '../../lambda/wiring.ts';
+import { mnoCatalogueStream, mnoStream } from '../../../application/stream-ids.ts';
 import { httpHandler } from '../http-handler.ts';
 import { bodyOf, commandContext } from '../request.ts';
 import { etag, json } from '../responses.ts';
@@ -14,7 +14,7 @@ export const handler = httpHandler('POST /v1/mnos', async (request) => {
   const registration = bodyOf(request, MnoRegistration);
   const context = commandContext(request);
   // Listed first (a no-op when listed already), so a registration that fails half-way is retried whole.
-  await executeCommand(eventStore, mnoCatalogueDecider, mnoCatalogueStream(), { type: 'ListMno', id: registration.id }, { ...context, expectedVersion: undefined }, 20);
-  const { state, head } = await executeCommand(eventStore, mnoDecider, mnoStream(registration.id), { type: 'RegisterMno', registration }, context);
+  await executeCommand(adapters.eventStore, mnoCatalogueDecider, mnoCatalogueStream(), { type: 'ListMno', id: registration.id }, { ...context, expectedVersion: undefined }, 20);
+  const { state, head } = await executeCommand(adapters.eventStore, mnoDecider, mnoStream(registration.id), { type: 'RegisterMno', registration }, context);
   return json(201, mnoView(state, head.version, true), { etag: etag(head.version), location: `/v1/mnos/${registration.id}` });
 });

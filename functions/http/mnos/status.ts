@@ -1,19 +1,19 @@
 import { z } from 'zod';
 import { mnoDecider, type MnoCommand } from '../../../domain/mno/decider.ts';
 import { VerificationResults } from '../../../domain/mno/events.ts';
-import { executeCommand } from '../../command.ts';
-import { eventStore } from '../../config.ts';
-import { mnoStream } from '../../event-store/stream-ids.ts';
+import { executeCommand } from '../../../application/command.ts';
+import { adapters } from '../../lambda/wiring.ts';
+import { mnoStream } from '../../../application/stream-ids.ts';
 import { httpHandler, type HttpRequest } from '../http-handler.ts';
 import { bodyOf, commandContext, mnoParam } from '../request.ts';
-import type { RouteKey } from '../routes.ts';
+import type { RouteKey } from '../../../manifest/routes.ts';
 import { etag, json } from '../responses.ts';
 import { mnoView } from './representation.ts';
 
 const mnoCommandHandler = (key: RouteKey, toCommand: (request: HttpRequest) => MnoCommand) =>
   httpHandler(key, async (request) => {
     const id = mnoParam(request);
-    const { state, head } = await executeCommand(eventStore, mnoDecider, mnoStream(id), toCommand(request), commandContext(request));
+    const { state, head } = await executeCommand(adapters.eventStore, mnoDecider, mnoStream(id), toCommand(request), commandContext(request));
     return json(200, mnoView(state, head.version, true), { etag: etag(head.version) });
   });
 

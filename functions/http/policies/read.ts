@@ -3,10 +3,10 @@ import { MnoId } from '../../../domain/identifiers/index.ts';
 import { compilePolicy } from '../../../domain/policy/compile.ts';
 import { policyDecider } from '../../../domain/policy/decider.ts';
 import type { PolicyRule } from '../../../domain/policy/rules.ts';
-import { eventStore } from '../../config.ts';
-import { policyStream } from '../../event-store/stream-ids.ts';
-import { loadState } from '../../load-state.ts';
-import { loadMno } from '../../mnos.ts';
+import { adapters } from '../../lambda/wiring.ts';
+import { policyStream } from '../../../application/stream-ids.ts';
+import { loadState } from '../../../application/load-state.ts';
+import { loadMno } from '../../../application/mnos.ts';
 import { httpHandler, type HttpRequest } from '../http-handler.ts';
 import { problem, validationProblem } from '../problem.ts';
 import { etag, json } from '../responses.ts';
@@ -14,7 +14,7 @@ import { policyParam, versionParam } from './params.ts';
 
 const loadPolicy = async (request: HttpRequest) => {
   const policyId = policyParam(request);
-  const { state, head } = await loadState(eventStore, policyDecider, policyStream(request.caller.tenant, policyId));
+  const { state, head } = await loadState(adapters.eventStore, policyDecider, policyStream(request.caller.tenant, policyId));
   if (state.draft === undefined) throw problem(404, 'policy-not-found', 'policy not found');
   return { policyId, state, head };
 };
@@ -37,7 +37,7 @@ export const get = httpHandler('GET /v1/policies/{policyId}', async (request) =>
 /** GET /v1/policies/{policyId}/versions/{version}: a published version and the cascade that carried it. */
 export const version = httpHandler('GET /v1/policies/{policyId}/versions/{version}', async (request) => {
   const { policyId, version, document } = await publishedVersion(request);
-  const { commits } = await eventStore.load(policyStream(request.caller.tenant, policyId));
+  const { commits } = await adapters.eventStore.load(policyStream(request.caller.tenant, policyId));
   const published = eventsOf(commits).find((e) => e.type === 'PolicyPublished' && (e.data as { version: number }).version === version);
   return json(200, { policyId, version, document, cascadeId: (published?.data as { cascadeId?: string }).cascadeId ?? null });
 });
@@ -47,7 +47,7 @@ export const effective = httpHandler('GET /v1/policies/{policyId}/versions/{vers
   const mnoId = MnoId.safeParse(request.queryStringParameters?.mno);
   if (!mnoId.success) throw validationProblem(mnoId.error, '/query/mno');
   const { policyId, version, document } = await publishedVersion(request);
-  const mno = await loadMno(eventStore, mnoId.data);
+  const mno = await loadMno(adapters.eventStore, mnoId.data);
   if (mno.status === 'unknown') throw problem(404, 'mno-not-found', 'MNO not found');
   const { effective, unenforceable } = compilePolicy(document, mno.registration.capabilities as PolicyRule[]);
   return json(200, { policyId, version, mno: mnoId.data, effective, unenforceable });

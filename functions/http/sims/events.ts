@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { eventStore } from '../../config.ts';
-import { simStream } from '../../event-store/stream-ids.ts';
+import { adapters } from '../../lambda/wiring.ts';
+import { simStream } from '../../../application/stream-ids.ts';
 import { httpHandler } from '../http-handler.ts';
 import { problem, validationProblem } from '../problem.ts';
 import { eidParam } from '../request.ts';
@@ -24,7 +24,7 @@ export const handler = httpHandler('GET /v1/sims/{eid}/events', async (request) 
   const query = Query.safeParse(request.queryStringParameters ?? {});
   if (!query.success) throw validationProblem(query.error, '/query');
   const { limit, cursor } = query.data;
-  const { commits, more } = await eventStore.readCommits(simStream(request.caller.tenant, eid), { after: cursor, limit });
+  const { commits, more } = await adapters.eventStore.readCommits(simStream(request.caller.tenant, eid), { after: cursor, limit });
   if (commits.length === 0 && cursor === undefined) throw problem(404, 'sim-not-found', 'SIM not found');
   const items = commits.flatMap((c) =>
     c.events.map((e) => ({ id: e.id, version: e.version, type: e.type, time: c.metadata.time, actor: c.metadata.actor, data: e.data })),

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { simDecider } from '../../../domain/sim/decider.ts';
-import { eventStore } from '../../config.ts';
-import { simStream } from '../../event-store/stream-ids.ts';
-import { loadState } from '../../load-state.ts';
+import { adapters } from '../../lambda/wiring.ts';
+import { simStream } from '../../../application/stream-ids.ts';
+import { loadState } from '../../../application/load-state.ts';
 import { httpHandler } from '../http-handler.ts';
 import { problem, validationProblem } from '../problem.ts';
 import { eidParam } from '../request.ts';
@@ -17,7 +17,7 @@ export const handler = httpHandler('GET /v1/sims/{eid}', async (request) => {
   const at = request.queryStringParameters?.at;
   const valid = at === undefined ? undefined : At.safeParse(at);
   if (valid?.error) throw validationProblem(valid.error, '/query/at');
-  const { state, head } = await loadState(eventStore, simDecider, simStream(request.caller.tenant, eid), at === undefined ? {} : { at });
+  const { state, head } = await loadState(adapters.eventStore, simDecider, simStream(request.caller.tenant, eid), at === undefined ? {} : { at });
   const view = simView(state, head.version);
   if (!view) throw problem(404, 'sim-not-found', 'SIM not found');
   return json(200, view, { etag: etag(head.version) });

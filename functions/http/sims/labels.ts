@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { simDecider } from '../../../domain/sim/decider.ts';
 import { Labels } from '../../../domain/sim/events.ts';
-import { executeCommand } from '../../command.ts';
-import { eventStore } from '../../config.ts';
-import { simStream } from '../../event-store/stream-ids.ts';
+import { executeCommand } from '../../../application/command.ts';
+import { adapters } from '../../lambda/wiring.ts';
+import { simStream } from '../../../application/stream-ids.ts';
 import { httpHandler } from '../http-handler.ts';
 import { bodyOf, commandContext, eidParam } from '../request.ts';
 import { etag, json } from '../responses.ts';
@@ -19,6 +19,6 @@ export const handler = httpHandler('PUT /v1/sims/{eid}/labels', async (request) 
   const eid = eidParam(request);
   const { labels } = bodyOf(request, SetLabels);
   const context = commandContext(request);
-  const { state, head } = await executeCommand(eventStore, simDecider, simStream(request.caller.tenant, eid), { type: 'SetSimLabels', actor: context.actor, labels }, context);
+  const { state, head } = await executeCommand(adapters.eventStore, simDecider, simStream(request.caller.tenant, eid), { type: 'SetSimLabels', actor: context.actor, labels }, context);
   return json(200, simView(state, head.version), { etag: etag(head.version) });
 });

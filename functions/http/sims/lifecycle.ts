@@ -1,10 +1,10 @@
 import type { SimCommand } from '../../../domain/sim/commands.ts';
 import { simDecider } from '../../../domain/sim/decider.ts';
-import { executeCommand } from '../../command.ts';
-import { eventStore } from '../../config.ts';
-import { simStream } from '../../event-store/stream-ids.ts';
+import { executeCommand } from '../../../application/command.ts';
+import { adapters } from '../../lambda/wiring.ts';
+import { simStream } from '../../../application/stream-ids.ts';
 import { httpHandler } from '../http-handler.ts';
-import type { RouteKey } from '../routes.ts';
+import type { RouteKey } from '../../../manifest/routes.ts';
 import { WithReason, bodyOf, commandContext, eidParam } from '../request.ts';
 import { etag, json } from '../responses.ts';
 import { simView } from './representation.ts';
@@ -16,7 +16,7 @@ const lifecycleHandler = (key: RouteKey, type: Exclude<SimCommand['type'], 'Regi
     const { reason } = bodyOf(request, WithReason, {});
     const context = commandContext(request);
     const command = { type, actor: context.actor, reason } as SimCommand;
-    const { state, head } = await executeCommand(eventStore, simDecider, simStream(request.caller.tenant, eid), command, context);
+    const { state, head } = await executeCommand(adapters.eventStore, simDecider, simStream(request.caller.tenant, eid), command, context);
     return json(status, simView(state, head.version), { etag: etag(head.version) });
   });
 

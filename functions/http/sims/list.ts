@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { MnoId } from '../../../domain/identifiers/index.ts';
-import { dynamodb } from '../../config.ts';
-import { decodeCursor, listSims } from '../../read-models/queries.ts';
-import { readModelsTableName } from '../../read-models/table.ts';
+import { config, dynamodb } from '../../lambda/wiring.ts';
+import { decodeCursor, listSims } from '../../../adapters/read-models/queries.ts';
 import { httpHandler } from '../http-handler.ts';
 import { validationProblem } from '../problem.ts';
 import { json } from '../responses.ts';
@@ -20,8 +19,6 @@ const Query = z.object({
     .optional(),
 });
 
-const table = readModelsTableName();
-
 /**
  * GET /v1/sims[?state=&mno=&label=&limit=&cursor=]: the tenant's SIMs in EID order, from the read
  * model (eventually consistent: a command shows here once the projector has seen it). `nextCursor`
@@ -32,5 +29,5 @@ export const handler = httpHandler('GET /v1/sims', async (request) => {
   const query = Query.safeParse(request.queryStringParameters ?? {});
   if (!query.success) throw validationProblem(query.error, '/query');
   const { cursor, ...filters } = query.data;
-  return json(200, await listSims(dynamodb, table, request.caller.tenant, { ...filters, after: cursor }));
+  return json(200, await listSims(dynamodb, config.readModelsTable, request.caller.tenant, { ...filters, after: cursor }));
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { eventStore } from '../../config.ts';
-import { deadLettersOf, redeliver as redeliverOnce } from '../../webhooks/dead-letters.ts';
+import { adapters } from '../../lambda/wiring.ts';
+import { deadLettersOf, redeliver as redeliverOnce } from '../../../application/webhooks/dead-letters.ts';
 import { httpHandler } from '../http-handler.ts';
 import { bodyOf, commandContext } from '../request.ts';
 import { json } from '../responses.ts';
@@ -9,7 +9,7 @@ import { eventIdParam, subscriptionOfRequest, subscriptionRoute, webhookPorts } 
 /** GET /v1/subscriptions/{subscriptionId}/dead-letters: deliveries that failed every attempt, oldest first. */
 export const list = httpHandler(subscriptionRoute('GET /v1/subscriptions/{subscriptionId}/dead-letters'), async (request) => {
   const subscription = await subscriptionOfRequest(request);
-  return json(200, { items: await deadLettersOf({ store: eventStore }, request.caller.tenant, subscription.id) });
+  return json(200, { items: await deadLettersOf({ store: adapters.eventStore }, request.caller.tenant, subscription.id) });
 });
 
 /**

@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import { SubscriptionId } from '../../../domain/subscription/events.ts';
 import type { Subscription } from '../../../domain/subscription/decider.ts';
-import { config, dynamodb, eventStore } from '../../config.ts';
-import { dynamoDbDeadLetterPayloads } from '../../webhooks/dead-letter-payloads.ts';
-import { findSubscription, urlPolicyFromEnv, type WebhookPorts } from '../../webhooks/ports.ts';
-import { webhookSecretsFromEnv } from '../../webhooks/secrets.ts';
+import { adapters, config } from '../../lambda/wiring.ts';
+import { findSubscription, type WebhookPorts } from '../../../application/webhooks/ports.ts';
 import type { HttpRequest } from '../http-handler.ts';
 import { problem, validationProblem } from '../problem.ts';
-import type { RouteKey } from '../routes.ts';
+import type { RouteKey } from '../../../manifest/routes.ts';
 
 /**
  * A route key of the subscription routes. Typed as a string until their entries are in
@@ -17,10 +15,10 @@ export const subscriptionRoute = (key: `${'GET' | 'POST' | 'DELETE'} /v1/subscri
 
 /** What the webhook routes reach, as configured for this process. */
 export const webhookPorts = (): WebhookPorts => ({
-  store: eventStore,
-  secrets: webhookSecretsFromEnv(),
-  payloads: dynamoDbDeadLetterPayloads(dynamodb),
-  policy: urlPolicyFromEnv(),
+  store: adapters.eventStore,
+  secrets: adapters.webhookSecrets,
+  payloads: adapters.deadLetterPayloads,
+  policy: config.urlPolicy,
   region: config.region,
 });
 
@@ -30,7 +28,7 @@ export const subscriptionView = (s: Subscription) => ({ id: s.id, url: s.url, ev
 export const subscriptionOfRequest = async (request: HttpRequest): Promise<Subscription> => {
   const id = SubscriptionId.safeParse(request.pathParameters?.subscriptionId);
   if (!id.success) throw validationProblem(id.error, '/path/subscriptionId');
-  const subscription = await findSubscription(eventStore, request.caller.tenant, id.data);
+  const subscription = await findSubscription(adapters.eventStore, request.caller.tenant, id.data);
   if (!subscription) throw problem(404, 'subscription-not-found', 'subscription not found');
   return subscription;
 };

@@ -2,12 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { subscriptionsDecider } from '../../../domain/subscription/decider.ts';
 import { SubscriptionId } from '../../../domain/subscription/events.ts';
 import { SubscriptionRequest } from '../../../domain/subscription/request.ts';
-import { executeCommand } from '../../command.ts';
-import { eventStore } from '../../config.ts';
-import { urlPolicyFromEnv } from '../../webhooks/ports.ts';
-import { newSigningSecret } from '../../webhooks/signature.ts';
-import { webhookSecretsFromEnv } from '../../webhooks/secrets.ts';
-import { subscriptionsStream } from '../../webhooks/streams.ts';
+import { executeCommand } from '../../../application/command.ts';
+import { adapters, config } from '../../lambda/wiring.ts';
+import { newSigningSecret } from '../../../adapters/webhooks/signature.ts';
+import { subscriptionsStream } from '../../../application/webhooks/streams.ts';
 import { httpHandler } from '../http-handler.ts';
 import { problem, validationProblem } from '../problem.ts';
 import { bodyOf, commandContext } from '../request.ts';
@@ -24,13 +22,13 @@ import { subscriptionRoute, subscriptionView } from './params.ts';
 export const create = httpHandler(subscriptionRoute('POST /v1/subscriptions'), async (request) => {
   if (request.headers['idempotency-key'] !== undefined)
     throw problem(400, 'idempotency-key-not-supported', 'creating a subscription returns its secret once and never stores that response: send it without Idempotency-Key');
-  const { url, eventTypes } = bodyOf(request, SubscriptionRequest(urlPolicyFromEnv()));
+  const { url, eventTypes } = bodyOf(request, SubscriptionRequest(config.urlPolicy));
   const tenant = request.caller.tenant;
   const id = randomUUID();
   const secret = newSigningSecret();
-  await webhookSecretsFromEnv().put(tenant, id, secret);
+  await adapters.webhookSecrets.put(tenant, id, secret);
   const subscription = { id, url, eventTypes };
-  await executeCommand(eventStore, subscriptionsDecider, subscriptionsStream(tenant), { type: 'CreateSubscription', subscription }, { ...commandContext(request), expectedVersion: undefined });
+  await executeCommand(adapters.eventStore, subscriptionsDecider, subscriptionsStream(tenant), { type: 'CreateSubscription', subscription }, { ...commandContext(request), expectedVersion: undefined });
   return json(201, { ...subscriptionView(subscription), secret }, { location: `/v1/subscriptions/${id}`, 'cache-control': 'no-store' });
 });
 
@@ -46,7 +44,7 @@ export const remove = httpHandler(subscriptionRoute('DELETE /v1/subscriptions/{s
   const context = { ...commandContext(request), expectedVersion: undefined };
   const tenant = request.caller.tenant;
   // An id the tenant never held is a 404 here, before any secret is touched.
-  await executeCommand(eventStore, subscriptionsDecider, subscriptionsStream(tenant), { type: 'DeleteSubscription', id: id.data }, context);
-  await webhookSecretsFromEnv().remove(tenant, id.data);
+  await executeCommand(adapters.eventStore, subscriptionsDecider, subscriptionsStream(tenant), { type: 'DeleteSubscription', id: id.data }, context);
+  await adapters.webhookSecrets.remove(tenant, id.data);
   return { statusCode: 204 };
 });

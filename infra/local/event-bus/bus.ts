@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { compilePattern } from '../../../functions/events/pattern.ts';
-import { BUS_NAME, EVENT_RULES, type EventRule } from '../../../functions/events/rules.ts';
+import { compilePattern } from './pattern.ts';
+import { BUS_NAME, EVENT_RULES, type EventRule } from '../../../manifest/rules.ts';
 import { deliver, type DeadLetter, type RetryPolicy } from './delivery.ts';
 import { eventBridgeEndpoint } from './endpoint.ts';
 import { compileInputTransformer } from './input-transformer.ts';

@@ -1,4 +1,4 @@
-import type { RuleTarget } from '../../../functions/events/rules.ts';
+import type { RuleTarget } from '../../../manifest/rules.ts';
 import type { BusEvent } from './put-events.ts';
 
 /** How often a target is tried again after failing, and the first delay (doubled each time, jittered). */

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { compilePattern } from '../../../functions/events/pattern.ts';
+import { compilePattern } from './pattern.ts';
 import { awsJsonEndpoint } from '../aws-json-endpoint.ts';
 import type { PutEventsEntry, PutEventsResult } from './put-events.ts';
 

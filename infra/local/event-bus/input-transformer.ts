@@ -1,4 +1,4 @@
-import type { InputTransformer } from '../../../functions/events/rules.ts';
+import type { InputTransformer } from '../../../manifest/rules.ts';
 
 const PLACEHOLDER = /<([^<>\s]+)>/g;
 const PATH = /^\$(\.[^.\s[\]]+)*$/;

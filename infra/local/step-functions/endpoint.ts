@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { awsJsonEndpoint, type AwsJsonAction } from '../aws-json-endpoint.ts';
-import { actions, type Input } from './actions.ts';
+import { actions } from './actions.ts';
 import { StepFunctionsError, type LocalStepFunctionsEngine } from './engine.ts';
 
 /**

@@ -1,15 +1,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { urlPolicyFor, webhookSecretsFor } from '../../../adapters/configured.ts';
+import { dynamoDbDeadLetterPayloads } from '../../../adapters/webhooks/dead-letter-payloads.ts';
+import { createWebhookDelivery } from '../../../application/webhooks/delivery.ts';
+import type { WebhookEvent } from '../../../application/webhooks/event.ts';
 import type { EventStore } from '../../../domain/event-store.ts';
-import { dynamoDbDeadLetterPayloads } from '../../../functions/webhooks/dead-letter-payloads.ts';
-import { createWebhookDelivery } from '../../../functions/webhooks/delivery.ts';
-import type { WebhookEvent } from '../../../functions/webhooks/event.ts';
-import { urlPolicyFromEnv } from '../../../functions/webhooks/ports.ts';
-import { retryDelaysFromEnv } from '../../../functions/webhooks/retry-scheduler.ts';
-import { webhookSecretsFromEnv } from '../../../functions/webhooks/secrets.ts';
+import { readEnvironment, type Environment } from '../../../manifest/environment.ts';
 import { timerScheduler } from './timer-scheduler.ts';
 
 export interface LocalWebhooksOptions {
   store: EventStore;
+  /** Where secrets, the URL policy, the dead-letter table and the retry delays come from; the process's environment by default. */
+  env?: Environment | undefined;
   /** DynamoDB (Local) for the dead-letter payload table; a client from the environment by default. */
   dynamodb?: DynamoDBClient | undefined;
   /** Delays before each retry; else WEBHOOK_RETRY_DELAYS_MS (`1000,2000,4000`), else 1 s, 2 s, 4 s, 8 s, 30 s. */
@@ -26,15 +27,16 @@ export type LocalWebhooks = ReturnType<typeof startLocalWebhooks>;
  * waits for first attempts and retries alike; `stop()` cancels pending retries.
  */
 export const startLocalWebhooks = (options: LocalWebhooksOptions) => {
+  const env = options.env ?? readEnvironment();
   const scheduler = timerScheduler((retry) => delivery.retry(retry));
   const delivery = createWebhookDelivery({
     store: options.store,
-    secrets: webhookSecretsFromEnv(),
-    payloads: dynamoDbDeadLetterPayloads(options.dynamodb ?? new DynamoDBClient({})),
-    policy: urlPolicyFromEnv(),
-    region: process.env.AWS_REGION ?? 'local',
+    secrets: webhookSecretsFor(env),
+    payloads: dynamoDbDeadLetterPayloads(options.dynamodb ?? new DynamoDBClient({}), env.WEBHOOK_DEAD_LETTERS_TABLE),
+    policy: urlPolicyFor(env),
+    region: env.AWS_REGION,
     scheduler,
-    retryDelaysMs: options.retryDelaysMs ?? retryDelaysFromEnv(),
+    retryDelaysMs: options.retryDelaysMs ?? env.WEBHOOK_RETRY_DELAYS_MS,
     timeoutMs: options.timeoutMs,
   });
   const inFlight = new Set<Promise<void>>();

@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import { verifySignature } from '../../../functions/webhooks/signature.ts';
+import { verifySignature } from '../../../adapters/webhooks/signature.ts';
 
 export interface ReceivedDelivery {
   /** `webhook-id`: the domain event id. */

@@ -1,5 +1,5 @@
-import { logger } from '../../../functions/logger.ts';
-import type { RetryScheduler, WebhookRetry } from '../../../functions/webhooks/retry-scheduler.ts';
+import { logger } from '../../../adapters/observability/logger.ts';
+import type { RetryScheduler, WebhookRetry } from '../../../application/webhooks/retry-scheduler.ts';
 
 /** When a retry itself fails (its next retry or parking could not be recorded), it is run again after this long. */
 const RERUN_AFTER_MS = 5_000;

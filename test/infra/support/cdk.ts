@@ -1,7 +1,7 @@
 import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { TABLES } from '../../../functions/tables.ts';
+import { TABLES } from '../../../manifest/tables.ts';
 import type { SwitchboardRegionStack } from '../../../infra/cdk/region-stack.ts';
 import { switchboardApp } from '../../../infra/cdk/switchboard-app.ts';
 

@@ -1,0 +1,137 @@
+import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { MnoState } from '../../domain/mno/decider.ts';
+import { cascadeStream, mnoStream, simStream } from '../../application/stream-ids.ts';
+import { cascadeView } from '../../functions/http/cascades/representation.ts';
+import type { CascadeRow } from './projections.ts';
+import { projectedOf, stringsOf } from './rows.ts';
+import { BY_LIST, BY_STATUS } from './table.ts';
+
+type Item = Record<string, AttributeValue>;
+
+/** At most this many index pages per request: a filter that matches few rows answers with a cursor rather than reading on. */
+const MAX_PAGES = 10;
+const FILTERED_PAGE = 200;
+
+interface RowQuery {
+  list: string;
+  /** Read the list's rows with this status only (the by-status index). */
+  status?: string | undefined;
+  forward: boolean;
+  limit: number;
+  /** Continue after this row (a cursor's sort key, and the row's table key). */
+  after?: { sortKey: string; pk: string } | undefined;
+  filter?: { expression: string; names: Record<string, string>; values: Record<string, AttributeValue> } | undefined;
+}
+
+/** A page of a list in sort-key order and where the next one starts (absent when the list is done). */
+const queryRows = async (client: DynamoDBClient, table: string, q: RowQuery) => {
+  const keyName = q.status === undefined ? 'listKey' : 'statusKey';
+  const keyValue = q.status === undefined ? q.list : `${q.list}#${q.status}`;
+  let start: Item | undefined = q.after && { pk: { S: q.after.pk }, [keyName]: { S: keyValue }, sortKey: { S: q.after.sortKey } };
+  const rows: Item[] = [];
+  for (let pages = 0; rows.length <= q.limit && pages < MAX_PAGES; pages++) {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: q.status === undefined ? BY_LIST : BY_STATUS,
+        KeyConditionExpression: '#key = :key',
+        FilterExpression: q.filter?.expression,
+        ExpressionAttributeNames: { '#key': keyName, ...q.filter?.names },
+        ExpressionAttributeValues: { ':key': { S: keyValue }, ...q.filter?.values },
+        ScanIndexForward: q.forward,
+        ExclusiveStartKey: start,
+        // One row more than asked tells whether there is a next page without an empty last one.
+        Limit: q.filter ? FILTERED_PAGE : q.limit + 1 - rows.length,
+      }),
+    );
+    rows.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+    if (!start) break;
+  }
+  if (rows.length > q.limit) {
+    rows.length = q.limit;
+    return { rows, next: rows.at(-1)!.sortKey?.S };
+  }
+  return { rows, next: start?.sortKey?.S };
+};
+
+/** Cursors are a row's sort key, opaque to clients; the table key is rebuilt from the caller's tenant, so a cursor cannot leave it. */
+export const encodeCursor = (sortKey: string) => Buffer.from(sortKey).toString('base64url');
+export const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString();
+
+const page = <T>(items: T[], next: string | undefined) => ({ items, ...(next !== undefined && { nextCursor: encodeCursor(next) }) });
+
+export interface SimQuery {
+  state?: string | undefined;
+  mno?: string | undefined;
+  label?: string | undefined;
+  limit: number;
+  /** The EID to continue after. */
+  after?: string | undefined;
+}
+
+/** A tenant's SIMs in EID order (stable under updates), filtered by state, MNO and label. */
+export const listSims = async (client: DynamoDBClient, table: string, tenant: string, q: SimQuery) => {
+  const conditions: string[] = [];
+  const values: Record<string, AttributeValue> = {};
+  if (q.mno !== undefined) (conditions.push('contains(mnos, :mno)'), (values[':mno'] = { S: q.mno }));
+  if (q.label !== undefined) (conditions.push('contains(labels, :label)'), (values[':label'] = { S: q.label }));
+  const { rows, next } = await queryRows(client, table, {
+    list: `T#${tenant}#SIM`,
+    status: q.state,
+    forward: true,
+    limit: q.limit,
+    after: q.after === undefined ? undefined : { sortKey: q.after, pk: simStream(tenant, q.after) },
+    filter: conditions.length ? { expression: conditions.join(' AND '), names: {}, values } : undefined,
+  });
+  const items = rows.map((r) => ({
+    eid: r.id?.S,
+    state: r.status?.S,
+    mnos: stringsOf(r.mnos),
+    labels: stringsOf(r.labels),
+    version: Number(r.version?.N),
+    updatedAt: r.updatedAt?.S,
+  }));
+  return page(items, next);
+};
+
+/** A cascade's sort key: `<startedAt>#<cascade id>`. */
+export const CASCADE_SORT_KEY = /^(\d{4}-\d\d-\d\dT[\d:.]+Z)#([A-Za-z0-9_-]{1,80})$/;
+
+/** A tenant's cascades, newest first, optionally with one status; each with a count of its targets per status. */
+export const listCascades = async (client: DynamoDBClient, table: string, tenant: string, q: { status?: string | undefined; limit: number; after?: string | undefined }) => {
+  const id = q.after === undefined ? undefined : CASCADE_SORT_KEY.exec(q.after)?.[2];
+  const { rows, next } = await queryRows(client, table, {
+    list: `T#${tenant}#CASCADE`,
+    status: q.status,
+    forward: false,
+    limit: q.limit,
+    after: q.after === undefined || id === undefined ? undefined : { sortKey: q.after, pk: cascadeStream(tenant, id) },
+  });
+  const items = rows.flatMap((r) => {
+    const { state, version, updatedAt } = projectedOf<CascadeRow>(r);
+    const view = cascadeView(state.cascade, version);
+    if (!view) return [];
+    const summary: Record<string, number> = {};
+    for (const t of view.targets) summary[t.status] = (summary[t.status] ?? 0) + 1;
+    return [{ ...view, summary, startedAt: state.startedAt, updatedAt }];
+  });
+  return page(items, next);
+};
+
+/** Every MNO (platform-wide) in id order, with its status and whether it may get new work. */
+export const listMnos = async (client: DynamoDBClient, table: string, q: { status?: string | undefined; limit: number; after?: string | undefined }) => {
+  const { rows, next } = await queryRows(client, table, {
+    list: 'MNO',
+    status: q.status,
+    forward: true,
+    limit: q.limit,
+    after: q.after === undefined ? undefined : { sortKey: q.after, pk: mnoStream(q.after) },
+  });
+  const items = rows.map((r) => {
+    const { state, version, updatedAt } = projectedOf<MnoState>(r);
+    const outage = state.status === 'unknown' ? undefined : state.outage;
+    return { id: r.id?.S, status: r.status?.S, available: r.available?.BOOL === true, outage: outage?.reason ?? null, version, updatedAt };
+  });
+  return page(items, next);
+};

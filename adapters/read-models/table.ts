@@ -1,0 +1,5 @@
+import { TABLES } from '../../manifest/tables.ts';
+
+/** The read-model table's indexes (manifest/tables.ts describes the table). */
+export const BY_LIST = TABLES.readModels.indexes[0].name;
+export const BY_STATUS = TABLES.readModels.indexes[1].name;

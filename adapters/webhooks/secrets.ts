@@ -1,0 +1,75 @@
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TenantId } from '../../domain/identifiers/index.ts';
+import { SubscriptionId } from '../../domain/subscription/events.ts';
+import { createJsonSecret, deleteSecret, readJsonSecret, SECRET_FAMILIES, type SecretPlacement } from '../secrets/secrets-manager.ts';
+
+/**
+ * Where the subscriptions' signing secrets are kept (a port). The API writes a secret when the
+ * subscription is created; the delivery worker reads it to sign. A secret never enters an event,
+ * a log line, an error or any response but the one that created it.
+ *
+ * In AWS: Secrets Manager, one secret per subscription (functions/secrets-manager.ts); locally: files.
+ */
+export interface WebhookSecrets {
+  put(tenant: string, subscriptionId: string, secret: string): Promise<void>;
+  /** The secret, or undefined when none is stored. */
+  get(tenant: string, subscriptionId: string): Promise<string | undefined>;
+  /** Forgets the secret of a deleted subscription; removing one that is gone already is fine. */
+  remove(tenant: string, subscriptionId: string): Promise<void>;
+}
+
+/** A path that cannot leave the directory: both parts are validated identifiers. */
+const fileOf = (dir: string, tenant: string, id: string) => {
+  if (!TenantId.safeParse(tenant).success || !SubscriptionId.safeParse(id).success) throw new Error('not a tenant and subscription id');
+  return join(dir, tenant, `${id}.json`);
+};
+
+/**
+ * The local secret store: one JSON file per subscription, `<dir>/<tenant>/<id>.json`, mode 0600
+ * in directories of mode 0700, written to a temporary file and renamed into place.
+ */
+export const fileWebhookSecrets = (dir: string): WebhookSecrets => ({
+  async put(tenant, id, secret) {
+    const file = fileOf(dir, tenant, id);
+    await mkdir(join(dir, tenant), { recursive: true, mode: 0o700 });
+    const temporary = `${file}.${process.pid}.tmp`;
+    await writeFile(temporary, JSON.stringify({ secret }), { mode: 0o600, flag: 'w' });
+    await chmod(temporary, 0o600);
+    await rename(temporary, file);
+  },
+  async get(tenant, id) {
+    try {
+      return (JSON.parse(await readFile(fileOf(dir, tenant, id), 'utf8')) as { secret?: string }).secret;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  },
+  async remove(tenant, id) {
+    await rm(fileOf(dir, tenant, id), { force: true });
+  },
+});
+
+/** The secret's name, from validated parts only. */
+export const webhookSecretName = (tenant: string, id: string) => {
+  if (!TenantId.safeParse(tenant).success || !SubscriptionId.safeParse(id).success) throw new Error('not a tenant and subscription id');
+  return `${SECRET_FAMILIES.webhooks}${tenant}/${id}`;
+};
+
+/**
+ * Secrets Manager: `switchboard/webhooks/<tenant>/<id>` holding `{"secret": …}`, created once
+ * (encrypted with the regional key, replicated to the other region) and read through a cache.
+ */
+export const secretsManagerWebhookSecrets = (placement: SecretPlacement = {}): WebhookSecrets => ({
+  async put(tenant, id, secret) {
+    await createJsonSecret(webhookSecretName(tenant, id), { secret }, `Switchboard webhook signing secret of subscription ${id}`, placement);
+  },
+  async get(tenant, id) {
+    const value = (await readJsonSecret(webhookSecretName(tenant, id)))?.secret;
+    return typeof value === 'string' ? value : undefined;
+  },
+  async remove(tenant, id) {
+    await deleteSecret(webhookSecretName(tenant, id));
+  },
+});

@@ -1,0 +1,22 @@
+import type { CascadePorts } from './ports.ts';
+import { recordStep } from './steps.ts';
+import type { TargetWork } from './work.ts';
+
+/** Lambda puts `{"errorMessage": …}` JSON in a Task error's Cause; the local engine the bare message. */
+const messageOf = (cause: string) => {
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string };
+    return parsed.errorMessage ?? cause;
+  } catch {
+    return cause;
+  }
+};
+
+/** RecordFailure: the target failed after its retries (or at once, for a permanent error). */
+export const recordFailure = async (ports: CascadePorts, work: TargetWork): Promise<{ mno: string; failed: true }> => {
+  const error = work.error ?? { Error: 'Unknown', Cause: 'no error was passed' };
+  const message = messageOf(error.Cause).slice(0, 500);
+  const { changed } = await recordStep(ports, work, { type: 'MarkFailed', mno: work.mno, error: message, permanent: error.Error === 'MnoPermanentError' });
+  if (changed) ports.countApplyFailure(work.mno);
+  return { mno: work.mno, failed: true };
+};

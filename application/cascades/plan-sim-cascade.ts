@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+import { simStateAfter } from '../../domain/cascade/process.ts';
+import type { EventStore } from '../../domain/event-store.ts';
+import { simDecider } from '../../domain/sim/decider.ts';
+import type { BusEvent } from '../bus-events.ts';
+import { loadState } from '../load-state.ts';
+import { recordCascade } from './record.ts';
+
+/** Named after the event, so a delivery repeated records the same cascade (a no-op). */
+export const simCascadeId = (streamId: string, version: number) => `sim-${createHash('sha256').update(`${streamId}#${version}`).digest('hex').slice(0, 32)}`;
+
+/**
+ * A SIM lifecycle change becomes a cascade to every MNO hosting one of the SIM's profiles (its
+ * execution then starts from the CascadeStarted event). Off the command's path: a command costs
+ * its Query and PutItem, nothing more.
+ */
+export const planSimCascade = async (store: EventStore, region: string, event: BusEvent) => {
+  const state = simStateAfter(event['detail-type']);
+  const { detail } = event;
+  const eid = /#SIM#(\d{32})$/.exec(detail.streamId)?.[1];
+  if (!state || !eid || !detail.tenant) return;
+  const { state: sim } = await loadState(store, simDecider, detail.streamId);
+  if (sim.status === 'unregistered') return;
+  const targets = [...new Set(sim.profiles.map((p) => p.mno))];
+  const context = { actor: detail.metadata.actor, correlationId: detail.metadata.correlationId, region };
+  await recordCascade(store, detail.tenant, simCascadeId(detail.streamId, detail.version), { kind: 'sim-state', eid, state }, targets, context);
+};

@@ -1,0 +1,27 @@
+import { loadMno } from '../mnos.ts';
+import { MnoJobFailed, MnoPermanentError } from '../ports/mno-gateway.ts';
+import type { CascadePorts } from './ports.ts';
+import { recordStep } from './steps.ts';
+import type { TargetWork } from './work.ts';
+
+/**
+ * PollJob: asks an asynchronous CMP how its job is doing. A job the MNO failed for a passing
+ * reason is recorded and submitted again (`resubmit`), not polled again; a job it refused fails
+ * the target.
+ */
+export const pollJob = async (ports: CascadePorts, work: TargetWork): Promise<TargetWork> => {
+  const mno = await loadMno(ports.store, work.mno);
+  if (mno.status === 'unknown' || !work.jobId) throw new MnoPermanentError(`nothing to poll at ${work.mno}`);
+  let status: 'pending' | 'done';
+  try {
+    status = await (await ports.gateway(mno.registration)).jobStatus(work.jobId);
+  } catch (error) {
+    ports.countApplyError(work.mno);
+    if (!(error instanceof MnoJobFailed)) throw error;
+    await recordStep(ports, work, { type: 'RecordAttemptFailure', mno: work.mno, error: error.message });
+    return { ...work, done: false, resubmit: true };
+  }
+  if (status === 'pending') return { ...work, polls: (work.polls ?? 0) + 1, resubmit: false };
+  await recordStep(ports, work, { type: 'MarkApplied', mno: work.mno, at: ports.now(), jobId: work.jobId });
+  return { ...work, done: true, resubmit: false };
+};

@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import { cascadeDecider } from '../../domain/cascade/decider.ts';
+import type { CascadeSubject } from '../../domain/cascade/events.ts';
+import type { EventStore } from '../../domain/event-store.ts';
+import { appendToLog } from '../append-to-log.ts';
+import { executeCommand, type CommandContext } from '../command.ts';
+import { cascadeIndexStream, cascadeStream } from '../stream-ids.ts';
+
+/**
+ * Records a new cascade (its stream and the tenant's index). Its execution is started by the
+ * `start-cascade` rule when the CascadeStarted event reaches the bus.
+ */
+export const recordCascade = async (
+  store: EventStore,
+  tenant: string,
+  cascadeId: string,
+  subject: CascadeSubject,
+  targets: string[],
+  context: CommandContext,
+) => {
+  const unpinned = { ...context, expectedVersion: undefined };
+  const { changed } = await executeCommand(store, cascadeDecider, cascadeStream(tenant, cascadeId), { type: 'StartCascade', cascadeId, subject, targets }, unpinned);
+  // Listed once, when the cascade is new; the index is only ever appended to, at its head.
+  if (changed)
+    await appendToLog(store, cascadeIndexStream(tenant), [{ type: 'CascadeListed', data: { cascadeId } }], {
+      actor: context.actor,
+      commandId: randomUUID(),
+      correlationId: context.correlationId,
+      region: context.region,
+      time: new Date().toISOString(),
+    });
+};

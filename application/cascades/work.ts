@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { CascadeId } from '../../domain/policy/identifiers.ts';
+import { TenantId } from '../../domain/identifiers/index.ts';
+
+/**
+ * What the cascade state machine carries from step to step (manifest/cascade.asl.json), as zod
+ * schemas: each task's input is parsed against them before the step runs, so a malformed item
+ * (hand-started, or from a changed definition) fails at once with the field it lacks.
+ */
+
+/** Input of the cascade state machine: which cascade of which tenant. */
+export const CascadeInput = z.object({
+  tenant: TenantId,
+  cascadeId: CascadeId,
+  /**
+   * The round the execution was started for: planning and completion act only while it is the
+   * cascade's current round, so a stale or repeated execution changes nothing (absent in
+   * executions started before rounds were passed: then the current round).
+   */
+  round: z.int().positive().optional(),
+});
+export type CascadeInput = z.infer<typeof CascadeInput>;
+
+/** An error a Task state caught, as Step Functions passes it on (ResultPath `$.error`). */
+export const CaughtError = z.object({ Error: z.string(), Cause: z.string() });
+
+/** One target's work item, carried from task to task through the Map iteration. */
+export const TargetWork = CascadeInput.extend({
+  /** (`round`: the cascade's round this work belongs to: 1, then one more per redrive; absent in work planned before rounds were passed.) */
+  mno: z.string().min(1),
+  done: z.boolean().optional(),
+  jobId: z.string().nullable().optional(),
+  polls: z.int().nonnegative().optional(),
+  /** The MNO failed the job for a passing reason: submit it again. */
+  resubmit: z.boolean().optional(),
+  /** The target's round had already ended (a repeated execution): nothing more is done for it. */
+  finished: z.boolean().optional(),
+  error: CaughtError.optional(),
+});
+export type TargetWork = z.infer<typeof TargetWork>;
+
+/** CompleteCascade's input: the cascade, and the error when planning or the Map failed. */
+export const CompletionInput = CascadeInput.extend({ error: CaughtError.optional() });
+export type CompletionInput = z.infer<typeof CompletionInput>;

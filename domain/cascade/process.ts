@@ -1,0 +1,84 @@
+import type { MnoState } from '../mno/decider.ts';
+import { unavailableReason } from '../mno/decider.ts';
+import { canonicalJson } from '../policy/canonical.ts';
+import type { PolicyDocument } from '../policy/document.ts';
+import { ruleValue, rulesUsed } from '../policy/rules.ts';
+import type { SimState } from '../sim/decider.ts';
+import type { CascadeSubject } from './events.ts';
+import { finished, type Target } from './target.ts';
+
+/**
+ * The rules of the cascade process, pure: what the workflow's steps (application/cascades) decide
+ * at each MNO, from the facts they have loaded. No I/O, no clock: each rule takes what it decides
+ * on and says what to do; the step does it and records the outcome on the target's stream.
+ */
+
+/** Submissions of one change to one MNO in one round (transient retries and resubmitted jobs included) before the target fails. */
+export const MAX_SUBMISSIONS = 12;
+
+/** Before a submission: submit, or not at all (the round has ended for this target), or give up (its budget is spent). */
+export type BeforeSubmission = { kind: 'submit' } | { kind: 'finished' } | { kind: 'give-up'; reason: string };
+
+export const beforeSubmission = (target: Target): BeforeSubmission => {
+  // Its round ended already (a repeated execution): the MNO gets nothing more.
+  if (finished(target)) return { kind: 'finished' };
+  if (target.attempts >= MAX_SUBMISSIONS) return { kind: 'give-up', reason: `gave up after ${target.attempts} submissions; last: ${target.lastError ?? 'unknown'}` };
+  return { kind: 'submit' };
+};
+
+type SimSubject = Extract<CascadeSubject, { kind: 'sim-state' }>;
+
+/** Where a SIM-state cascade goes at one MNO: the profile's ICCID and the state to set, or why there is nothing to do. */
+export type SimTarget = { iccid: string; desired: SimSubject['state'] } | { skip: string };
+
+/**
+ * A SIM's state at one MNO, as the SIM is now: the state its subject carries, on the profile the
+ * SIM has there. A change that a later one replaced (the SIM's desired state is no longer the
+ * subject's) is superseded: the later change's own cascade carries it.
+ */
+export const simTargetAt = (sim: SimState, subject: SimSubject, mno: string): SimTarget => {
+  if (sim.status === 'unregistered') return { skip: 'the SIM does not exist' };
+  const desired = sim.status === 'inventory' ? undefined : sim.status;
+  if (desired !== subject.state) return { skip: `superseded: the SIM is now ${sim.status}` };
+  const profile = sim.profiles.find((p) => p.mno === mno);
+  return profile ? { iccid: profile.iccid, desired } : { skip: `no profile of this SIM is on ${mno}` };
+};
+
+/** The SIM's desired state at its MNOs now (none while in inventory, or before it exists). */
+export const desiredSimState = (sim: SimState): SimSubject['state'] | undefined =>
+  sim.status === 'unregistered' || sim.status === 'inventory' ? undefined : sim.status;
+
+/**
+ * Why a target of this round gets no work, or undefined when it does: an MNO that is unverified,
+ * quarantined or in outage gets none; nor does a SIM change at an MNO where it has no profile or
+ * that a later change superseded (`sim` is the SIM now, for a SIM-state cascade).
+ */
+export const skipReason = (subject: CascadeSubject, mno: MnoState, mnoId: string, sim?: SimState): string | undefined => {
+  const unavailable = unavailableReason(mno);
+  if (unavailable || subject.kind !== 'sim-state') return unavailable;
+  const target = simTargetAt(sim ?? { status: 'unregistered' }, subject, mnoId);
+  return 'skip' in target ? target.skip : undefined;
+};
+
+/**
+ * Policy drift: the rules this MNO was given whose value it does not hold (`profile` when it
+ * holds no profile at all). What it holds beyond them is not ours to verify.
+ */
+export const policyDrift = (applied: PolicyDocument, held: PolicyDocument | undefined): string[] => {
+  if (!held) return ['profile'];
+  return rulesUsed(applied).filter((rule) => canonicalJson(ruleValue(held, rule) ?? null) !== canonicalJson(ruleValue(applied, rule)));
+};
+
+/** SIM-state drift: the MNO holds no state, or another than the one the SIM should have there now. */
+export const simStateDrift = (held: SimSubject['state'] | undefined, desired: SimSubject['state'] | undefined): string[] =>
+  held !== undefined && held === desired ? [] : ['state'];
+
+const STATE_AFTER: Readonly<Record<string, SimSubject['state']>> = {
+  SimActivated: 'active',
+  SimResumed: 'active',
+  SimSuspended: 'suspended',
+  SimTerminated: 'terminated',
+};
+
+/** The state a SIM should have at its MNOs after a lifecycle event, or undefined for an event that changes none. */
+export const simStateAfter = (eventType: string): SimSubject['state'] | undefined => (Object.hasOwn(STATE_AFTER, eventType) ? STATE_AFTER[eventType] : undefined);

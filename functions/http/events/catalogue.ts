@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { EVENT_CATALOGUE } from '../../../domain/event-catalogue.ts';
+
+export const SCHEMA_VERSION = 1;
+
+/**
+ * One JSON Schema (draft 2020-12) per event type, for the `detail.data` of its EventBridge event.
+ * Values zod cannot express in JSON Schema (refinements such as check digits) are described by
+ * their base type; the API validates them on the way in.
+ */
+export const eventSchemas = () => ({
+  source: 'switchboard',
+  envelope: {
+    description: 'EventBridge event: source "switchboard", detail-type = the event type, detail = { tenant, streamId, version, eventId, schemaVersion, data, metadata }',
+  },
+  events: Object.entries(EVENT_CATALOGUE).flatMap(([aggregate, events]) =>
+    Object.entries(events).map(([type, schema]) => ({
+      type,
+      aggregate,
+      schemaVersion: SCHEMA_VERSION,
+      schema: z.toJSONSchema(schema as z.ZodType, { unrepresentable: 'any', io: 'output' }),
+    })),
+  ),
+});

@@ -1,0 +1,21 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { logger } from '../../adapters/observability/logger.ts';
+import { tracer } from '../../adapters/observability/tracer.ts';
+
+/**
+ * A Lambda handler that is not an HTTP route (a workflow task, a rule's target, a stream or queue
+ * consumer), with the middleware every one of them gets: the invocation's trace segment (responses
+ * not captured), the logger's Lambda context (request id, cold start, function), and its input
+ * parsed with zod before the handler sees it (Powertools parser): a malformed input fails at once
+ * as a `ParseError` that names the fields, never deep inside the handler.
+ */
+export const lambdaHandler = <S extends z.ZodType, R>(schema: S, fn: (input: z.output<S>, context: Context) => Promise<R>) =>
+  middy<z.output<S>, R, Error, Context>(fn, { timeoutEarlyInMillis: 0 })
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(parser({ schema }));

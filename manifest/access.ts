@@ -1,0 +1,67 @@
+import type { SecretFamily } from './secrets.ts';
+import { TABLES, type RegionalTable } from './tables.ts';
+
+/**
+ * What an entry point does with the event store: `probe` reads one item (GetItem), `read` loads
+ * streams (Query), `append` adds a commit (a conditional PutItem, after reading the stream). Never
+ * more: the event store is append-only.
+ */
+export type EventStoreAccess = 'probe' | 'read' | 'append';
+
+/**
+ * What an entry point does with one regional table: exactly these DynamoDB operations, on the
+ * table, or (with `indexes`) on those indexes of it only.
+ */
+export interface TableAccess {
+  table: Exclude<RegionalTable, 'idempotency'>;
+  operations: readonly ('GetItem' | 'PutItem' | 'Query')[];
+  indexes?: readonly string[];
+}
+
+/** What an entry point does with one family of secrets (manifest/secrets.ts). */
+export interface SecretAccess {
+  family: SecretFamily;
+  access: 'read' | 'create' | 'delete';
+}
+
+/**
+ * Everything an entry point touches besides its own logs and traces. The CDK app grants exactly
+ * this and sets the variables it implies (manifest/entry-points.ts `variablesOf`); the local
+ * runtime wires the same; tests check that the grants match.
+ */
+export interface Access {
+  eventStore?: EventStoreAccess;
+  /** Keeps Powertools idempotency records (the POST routes that take an Idempotency-Key). */
+  idempotency?: boolean;
+  /** Regional tables other than the idempotency records. */
+  tables?: readonly TableAccess[];
+  secrets?: readonly SecretAccess[];
+  /** Starts executions of the cascade state machine. */
+  startsCascades?: boolean;
+  /** Publishes to the bus. */
+  publishes?: boolean;
+  /** Sends webhook retries to their queue. */
+  queuesWebhookRetries?: boolean;
+}
+
+/** The read-model lists (adapters/read-models/queries.ts): every query names one of the two indexes. */
+export const READ_MODEL_LISTS: TableAccess = { table: 'readModels', operations: ['Query'], indexes: TABLES.readModels.indexes.map((i) => i.name) };
+
+/** The projector reads a row consistently and writes it back conditionally. */
+export const READ_MODEL_PROJECTION: TableAccess = { table: 'readModels', operations: ['GetItem', 'PutItem'] };
+
+/** Redelivering a dead letter reads its parked event; only the delivery functions park one. */
+export const DEAD_LETTER_PAYLOAD_READ: TableAccess = { table: 'webhookDeadLetters', operations: ['GetItem'] };
+export const DEAD_LETTER_PAYLOAD_WRITE: TableAccess = { table: 'webhookDeadLetters', operations: ['PutItem'] };
+
+export const WEBHOOK_SECRETS_READ: SecretAccess = { family: 'webhooks', access: 'read' };
+export const WEBHOOK_SECRETS_CREATE: SecretAccess = { family: 'webhooks', access: 'create' };
+export const WEBHOOK_SECRETS_DELETE: SecretAccess = { family: 'webhooks', access: 'delete' };
+export const MNO_CREDENTIALS_READ: SecretAccess = { family: 'mnoCredentials', access: 'read' };
+
+/** A query of the route's own data (and the tenant check every tenant route makes). */
+export const READS: Access = { eventStore: 'read' };
+/** A command: load, decide, append. */
+export const WRITES: Access = { eventStore: 'append' };
+/** A command that takes an Idempotency-Key. */
+export const IDEMPOTENT_WRITES: Access = { eventStore: 'append', idempotency: true };

@@ -1,0 +1,147 @@
+import { DEAD_LETTER_PAYLOAD_WRITE, READ_MODEL_PROJECTION, WEBHOOK_SECRETS_READ, type Access } from './access.ts';
+import { CASCADE_TASKS, type CascadeTaskName } from './cascade-workflow.ts';
+import { ROUTES, type Route } from './routes.ts';
+import { EVENT_FUNCTIONS, type EventFunction } from './rules.ts';
+
+/**
+ * The deployment manifest: every entry point a Lambda runtime invokes, what invokes it, and what it
+ * touches. The CDK app makes one function per entry (its grants and variables from `access`), the
+ * local runtime wires the same modules to its gateway, engine, bus and stream pollers, and the bench
+ * bundles them; none of them keeps a list of its own.
+ */
+export interface EntryPoint {
+  /** Unique; the CDK construct id of its function. */
+  id: string;
+  /** The module, from the repository root, and its export that is the handler. */
+  module: string;
+  handler: string;
+  timeoutSeconds: number;
+  access: Access;
+  trigger: Trigger;
+}
+
+/** What invokes an entry point. */
+export type Trigger =
+  | { kind: 'http'; route: Route }
+  | { kind: 'task'; task: CascadeTaskName; substitution: string }
+  | { kind: 'rule'; function: EventFunction }
+  /** The `webhooks` target of the deliver-webhooks rule. */
+  | { kind: 'webhooks' }
+  | { kind: 'stream'; consumer: StreamConsumer }
+  | { kind: 'queue'; queue: 'webhookRetries' };
+
+/** A consumer of the event store's DynamoDB stream, with its own event source mapping (its own positions). */
+export interface StreamConsumer {
+  /** `Forwarder`: the CDK construct ids `<name>Stream` and `<name>Dlq` come from it. */
+  name: string;
+  /** Locally, the file (in the data dir) that keeps its positions across restarts. */
+  checkpoints: string;
+  /** What its dead-letter queue holds. */
+  deadLetters: string;
+  /** What it means when it falls behind (the iterator-age alarm's text). */
+  whenBehind: string;
+}
+
+export type EntryKind = Trigger['kind'];
+
+const pascal = (s: string) =>
+  s
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase())
+    .join('');
+
+/** `POST /v1/sims/{eid}/activate` → `HttpPostV1SimsEidActivate`. */
+export const routeFunctionId = (route: Pick<Route, 'method' | 'path'>) => `Http${pascal(route.method)}${pascal(route.path)}`;
+export const taskFunctionId = (task: CascadeTaskName) => `Task${task}`;
+export const eventFunctionId = (fn: EventFunction) => `Event${pascal(fn)}`;
+export const FORWARDER_ID = 'StreamForwarder';
+export const PROJECTOR_ID = 'StreamProjector';
+export const WEBHOOK_DELIVER_ID = 'WebhookDeliver';
+export const WEBHOOK_RETRY_ID = 'WebhookRetry';
+
+export const ROUTE_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 'http' } })[] = ROUTES.map((route) => ({
+  id: routeFunctionId(route),
+  module: `functions/http/${route.entry}`,
+  handler: route.handler,
+  timeoutSeconds: 10,
+  access: route.access,
+  trigger: { kind: 'http', route },
+}));
+
+export const TASK_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 'task' } })[] = (Object.keys(CASCADE_TASKS) as CascadeTaskName[]).map((task) => ({
+  id: taskFunctionId(task),
+  module: `functions/workflow/${CASCADE_TASKS[task].entry}`,
+  handler: CASCADE_TASKS[task].handler,
+  // The ASL's own TimeoutSeconds (60–120 s) bound the steps; the Lambda's is the backstop.
+  timeoutSeconds: 120,
+  access: CASCADE_TASKS[task].access,
+  trigger: { kind: 'task', task, substitution: CASCADE_TASKS[task].substitution },
+}));
+
+export const RULE_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 'rule' } })[] = (Object.keys(EVENT_FUNCTIONS) as EventFunction[]).map((name) => ({
+  id: eventFunctionId(name),
+  module: `functions/events/${EVENT_FUNCTIONS[name].entry}`,
+  handler: EVENT_FUNCTIONS[name].handler,
+  timeoutSeconds: 30,
+  access: EVENT_FUNCTIONS[name].access,
+  trigger: { kind: 'rule', function: name },
+}));
+
+/**
+ * Webhook delivery: the bus's `webhooks` target makes first attempts; the retry queue's consumer
+ * makes the rest. Both load subscriptions, read signing secrets, queue the next retry, and park a
+ * delivery whose retries are spent (its event in the dead-letter table, the dead letter appended
+ * to the subscription's stream). Every attempt is bounded by 5 s; a batch of 10 retries, or the
+ * subscriptions of one tenant, fit in the timeout.
+ */
+const WEBHOOK_DELIVERY: Access = { eventStore: 'append', tables: [DEAD_LETTER_PAYLOAD_WRITE], secrets: [WEBHOOK_SECRETS_READ], queuesWebhookRetries: true };
+
+export const WEBHOOK_ENTRY_POINTS: readonly EntryPoint[] = [
+  { id: WEBHOOK_DELIVER_ID, module: 'functions/webhooks/deliver.ts', handler: 'handler', timeoutSeconds: 60, access: WEBHOOK_DELIVERY, trigger: { kind: 'webhooks' } },
+  { id: WEBHOOK_RETRY_ID, module: 'functions/webhooks/retry.ts', handler: 'handler', timeoutSeconds: 60, access: WEBHOOK_DELIVERY, trigger: { kind: 'queue', queue: 'webhookRetries' } },
+];
+
+export const STREAM_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 'stream' } })[] = [
+  {
+    id: FORWARDER_ID,
+    module: 'functions/streams/forwarder.ts',
+    handler: 'handler',
+    timeoutSeconds: 60,
+    access: { publishes: true },
+    trigger: {
+      kind: 'stream',
+      consumer: {
+        name: 'Forwarder',
+        checkpoints: 'stream-checkpoints.json',
+        deadLetters: 'Stream batches the forwarder could not publish (their shard and sequence numbers).',
+        whenBehind: 'Domain events reach the bus late: cascades start late, webhooks wait.',
+      },
+    },
+  },
+  {
+    id: PROJECTOR_ID,
+    module: 'functions/streams/projector.ts',
+    handler: 'handler',
+    timeoutSeconds: 60,
+    // A row that lags behind a delivered commit is caught up from the event store (Query).
+    access: { eventStore: 'read', tables: [READ_MODEL_PROJECTION] },
+    trigger: {
+      kind: 'stream',
+      consumer: {
+        name: 'Projector',
+        checkpoints: 'projector-checkpoints.json',
+        deadLetters: 'Stream batches the projector could not apply to the read models (their shard and sequence numbers; rebuild-projections repairs).',
+        whenBehind: 'The read models (lists) are stale; once it has caught up, nothing to repair (if it skipped batches: npm run rebuild-projections -- --region <region>).',
+      },
+    },
+  },
+];
+
+export const ENTRY_POINTS: readonly EntryPoint[] = [...ROUTE_ENTRY_POINTS, ...TASK_ENTRY_POINTS, ...RULE_ENTRY_POINTS, ...WEBHOOK_ENTRY_POINTS, ...STREAM_ENTRY_POINTS];
+
+export const entryPoint = (id: string): EntryPoint => {
+  const found = ENTRY_POINTS.find((e) => e.id === id);
+  if (!found) throw new Error(`no entry point ${id} in the manifest`);
+  return found;
+};

@@ -1,0 +1,68 @@
+import { DEAD_LETTER_PAYLOAD_READ, IDEMPOTENT_WRITES, READ_MODEL_LISTS, READS, WEBHOOK_SECRETS_CREATE, WEBHOOK_SECRETS_DELETE, WEBHOOK_SECRETS_READ, WRITES, type Access } from './access.ts';
+
+/**
+ * The route table: one entry per HTTP route, the single source for the local gateway, the CDK app
+ * (API Gateway routes, authorizer scopes, one Lambda per route and its grants) and the handlers'
+ * middleware. A caller needs any one of `scopes`; `tenant: true` routes act for the tenant named in
+ * the token, which must be onboarded and not suspended. `access` is everything the route's
+ * function touches: `idempotency` is what makes a POST take an Idempotency-Key (its middleware is
+ * added from it), and a route's grants come from it alone.
+ */
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  /** Module under functions/http and the export that is the Lambda handler. */
+  entry: string;
+  handler: string;
+  scopes: readonly string[];
+  tenant: boolean;
+  /** No authorizer: the route answers without a token. */
+  public?: boolean;
+  access: Access;
+}
+
+export const ROUTES = [
+  { method: 'GET', path: '/health', entry: 'health.ts', handler: 'handler', scopes: [], tenant: false, public: true, access: { eventStore: 'probe' } },
+  { method: 'POST', path: '/v1/enterprises', entry: 'enterprises/onboard.ts', handler: 'handler', scopes: ['platform:admin'], tenant: false, access: IDEMPOTENT_WRITES },
+  { method: 'POST', path: '/v1/enterprises/{tenantId}/suspend', entry: 'enterprises/status.ts', handler: 'suspend', scopes: ['platform:admin'], tenant: false, access: IDEMPOTENT_WRITES },
+  { method: 'POST', path: '/v1/enterprises/{tenantId}/reinstate', entry: 'enterprises/status.ts', handler: 'reinstate', scopes: ['platform:admin'], tenant: false, access: IDEMPOTENT_WRITES },
+  { method: 'POST', path: '/v1/sims', entry: 'sims/register.ts', handler: 'handler', scopes: ['sims:write'], tenant: true, access: IDEMPOTENT_WRITES },
+  { method: 'GET', path: '/v1/sims/{eid}', entry: 'sims/get.ts', handler: 'handler', scopes: ['sims:read'], tenant: true, access: READS },
+  { method: 'POST', path: '/v1/sims/{eid}/activate', entry: 'sims/lifecycle.ts', handler: 'activate', scopes: ['sims:write'], tenant: true, access: IDEMPOTENT_WRITES },
+  { method: 'POST', path: '/v1/sims/{eid}/suspend', entry: 'sims/lifecycle.ts', handler: 'suspend', scopes: ['sims:write'], tenant: true, access: IDEMPOTENT_WRITES },
+  { method: 'POST', path: '/v1/sims/{eid}/resume', entry: 'sims/lifecycle.ts', handler: 'resume', scopes: ['sims:write'], tenant: true, access: IDEMPOTENT_WRITES },
+  { method: 'POST', path: '/v1/sims/{eid}/terminate', entry: 'sims/lifecycle.ts', handler: 'terminate', scopes: ['sims:write'], tenant: true, access: IDEMPOTENT_WRITES },
+  { method: 'POST', path: '/v1/sims/{eid}/terminate/approve', entry: 'sims/lifecycle.ts', handler: 'approveTermination', scopes: ['sims:write'], tenant: true, access: IDEMPOTENT_WRITES },
+  { method: 'POST', path: '/v1/sims/{eid}/terminate/cancel', entry: 'sims/lifecycle.ts', handler: 'cancelTermination', scopes: ['sims:write'], tenant: true, access: IDEMPOTENT_WRITES },
+  { method: 'PUT', path: '/v1/sims/{eid}/labels', entry: 'sims/labels.ts', handler: 'handler', scopes: ['sims:write'], tenant: true, access: WRITES },
+  { method: 'GET', path: '/v1/sims/{eid}/events', entry: 'sims/events.ts', handler: 'handler', scopes: ['audit:read', 'sims:read'], tenant: true, access: READS },
+  { method: 'GET', path: '/v1/sims/{eid}/audit', entry: 'sims/audit.ts', handler: 'handler', scopes: ['audit:read'], tenant: true, access: READS },
+  { method: 'POST', path: '/v1/mnos', entry: 'mnos/register.ts', handler: 'handler', scopes: ['platform:admin'], tenant: false, access: IDEMPOTENT_WRITES },
+  { method: 'GET', path: '/v1/mnos', entry: 'mnos/list.ts', handler: 'list', scopes: ['mnos:read', 'platform:admin'], tenant: false, access: READS },
+  { method: 'GET', path: '/v1/mnos/{mnoId}', entry: 'mnos/list.ts', handler: 'get', scopes: ['mnos:read', 'platform:admin'], tenant: false, access: READS },
+  { method: 'POST', path: '/v1/mnos/{mnoId}/verification', entry: 'mnos/status.ts', handler: 'verification', scopes: ['platform:admin'], tenant: false, access: IDEMPOTENT_WRITES },
+  { method: 'POST', path: '/v1/mnos/{mnoId}/outage', entry: 'mnos/status.ts', handler: 'declareOutage', scopes: ['platform:admin'], tenant: false, access: IDEMPOTENT_WRITES },
+  { method: 'POST', path: '/v1/mnos/{mnoId}/outage/clear', entry: 'mnos/status.ts', handler: 'clearOutage', scopes: ['platform:admin'], tenant: false, access: IDEMPOTENT_WRITES },
+  { method: 'PUT', path: '/v1/enterprise/mnos', entry: 'enterprises/mnos.ts', handler: 'handler', scopes: ['policies:write'], tenant: true, access: WRITES },
+  { method: 'GET', path: '/v1/sims', entry: 'sims/list.ts', handler: 'handler', scopes: ['sims:read'], tenant: true, access: { ...READS, tables: [READ_MODEL_LISTS] } },
+  { method: 'GET', path: '/v1/cascades', entry: 'cascades/list.ts', handler: 'handler', scopes: ['policies:read'], tenant: true, access: { ...READS, tables: [READ_MODEL_LISTS] } },
+  { method: 'GET', path: '/v1/cascades/{cascadeId}', entry: 'cascades/read.ts', handler: 'get', scopes: ['policies:read'], tenant: true, access: READS },
+  { method: 'POST', path: '/v1/cascades/{cascadeId}/redrive', entry: 'cascades/redrive.ts', handler: 'handler', scopes: ['policies:write'], tenant: true, access: IDEMPOTENT_WRITES },
+  { method: 'PUT', path: '/v1/policies/{policyId}', entry: 'policies/write.ts', handler: 'setDraft', scopes: ['policies:write'], tenant: true, access: WRITES },
+  { method: 'POST', path: '/v1/policies/{policyId}/publish', entry: 'policies/write.ts', handler: 'publish', scopes: ['policies:write'], tenant: true, access: IDEMPOTENT_WRITES },
+  { method: 'GET', path: '/v1/policies/{policyId}', entry: 'policies/read.ts', handler: 'get', scopes: ['policies:read'], tenant: true, access: READS },
+  { method: 'GET', path: '/v1/policies/{policyId}/versions/{version}', entry: 'policies/read.ts', handler: 'version', scopes: ['policies:read'], tenant: true, access: READS },
+  { method: 'GET', path: '/v1/policies/{policyId}/versions/{version}/effective', entry: 'policies/read.ts', handler: 'effective', scopes: ['policies:read'], tenant: true, access: READS },
+  { method: 'POST', path: '/v1/subscriptions', entry: 'subscriptions/write.ts', handler: 'create', scopes: ['integrations:write'], tenant: true, access: { ...WRITES, secrets: [WEBHOOK_SECRETS_CREATE] } },
+  { method: 'GET', path: '/v1/subscriptions', entry: 'subscriptions/read.ts', handler: 'list', scopes: ['integrations:read', 'integrations:write'], tenant: true, access: READS },
+  { method: 'DELETE', path: '/v1/subscriptions/{subscriptionId}', entry: 'subscriptions/write.ts', handler: 'remove', scopes: ['integrations:write'], tenant: true, access: { ...WRITES, secrets: [WEBHOOK_SECRETS_DELETE] } },
+  { method: 'GET', path: '/v1/subscriptions/{subscriptionId}/dead-letters', entry: 'subscriptions/dead-letters.ts', handler: 'list', scopes: ['integrations:read', 'integrations:write'], tenant: true, access: READS },
+  { method: 'POST', path: '/v1/subscriptions/{subscriptionId}/dead-letters/{eventId}/redeliver', entry: 'subscriptions/dead-letters.ts', handler: 'redeliver', scopes: ['integrations:write'], tenant: true, access: { ...IDEMPOTENT_WRITES, tables: [DEAD_LETTER_PAYLOAD_READ], secrets: [WEBHOOK_SECRETS_READ] } },
+  { method: 'GET', path: '/v1/events/schemas', entry: 'events/schemas.ts', handler: 'handler', scopes: [], tenant: false, access: {} },
+] as const satisfies readonly Route[];
+
+export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;
+
+export const routeKey = (r: Pick<Route, 'method' | 'path'>) => `${r.method} ${r.path}`;
+
+export const routeFor = (key: RouteKey): Route => ROUTES.find((r) => routeKey(r) === key)!;

@@ -1,0 +1,18 @@
+/**
+ * Switchboard's secrets in AWS Secrets Manager: every name starts with `switchboard/`, so IAM can
+ * grant a function one family of them and nothing else. The CDK app and the adapters share these
+ * names.
+ * - `switchboard/webhooks/<tenant>/<subscription id>`: a subscription's signing secret, written by
+ *   the create route, read by the delivery functions and the redeliver route.
+ * - `switchboard/mno/<id>`: a CMP's credentials (JSON object), written by an operator
+ *   (`aws secretsmanager create-secret`), referenced from the MNO registration as `secret://mno/<id>`,
+ *   read by the cascade tasks that call CMPs.
+ */
+export const SECRET_FAMILIES = {
+  webhooks: 'switchboard/webhooks/',
+  mnoCredentials: 'switchboard/mno/',
+} as const;
+export type SecretFamily = keyof typeof SECRET_FAMILIES;
+
+/** The customer-managed key each region encrypts Switchboard's secrets with (the same alias in every region). */
+export const SECRETS_KEY_ALIAS = 'alias/switchboard-secrets';

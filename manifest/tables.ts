@@ -1,0 +1,90 @@
+/**
+ * The tables, one definition each for the CDK app (infra/cdk/tables.ts, event-store.ts), the local
+ * runtime and tests (adapters/dynamodb/create-table.ts). Handlers find a table's name in the
+ * variable `envVar` (manifest/environment.ts); `name` is the default, and the name CDK gives it.
+ */
+export interface KeyDefinition {
+  name: string;
+  type: 'S' | 'N';
+}
+
+export interface IndexDefinition {
+  name: string;
+  partitionKey: KeyDefinition;
+  sortKey?: KeyDefinition;
+}
+
+export interface TableDefinition {
+  name: string;
+  envVar: string;
+  partitionKey: KeyDefinition;
+  sortKey?: KeyDefinition;
+  timeToLiveAttribute?: string;
+  stream?: 'NEW_IMAGE';
+  /** Global (replicated to the second region) or regional. */
+  scope: 'global' | 'regional';
+  /** Global secondary indexes (all attributes projected). */
+  indexes?: readonly IndexDefinition[];
+}
+
+export const TABLES = {
+  /** The event store: one item per commit. Append-only. */
+  events: {
+    name: 'switchboard-events',
+    envVar: 'EVENTS_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'v', type: 'N' },
+    stream: 'NEW_IMAGE',
+    scope: 'global',
+  },
+  /** Powertools idempotency records: the first response to each Idempotency-Key, for 24 h. */
+  idempotency: {
+    name: 'switchboard-idempotency',
+    envVar: 'IDEMPOTENCY_TABLE',
+    partitionKey: { name: 'id', type: 'S' },
+    timeToLiveAttribute: 'expiration',
+    scope: 'regional',
+  },
+  /**
+   * The events of parked webhook deliveries, kept for redelivery: one item per parked delivery,
+   * `pk` = the subscription's stream id, `eventId`. Regional: deliveries run where events are
+   * published (the region that owns publishing), so that is where they are parked and can be
+   * redelivered; a redelivery asked of the other region finds no payload and says so (409).
+   */
+  webhookDeadLetters: {
+    name: 'switchboard-webhook-dead-letters',
+    envVar: 'WEBHOOK_DEAD_LETTERS_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'eventId', type: 'S' },
+    scope: 'regional',
+  },
+  /**
+   * The read models: regional (every region projects its own replica's stream), disposable,
+   * rebuilt from the event store by `npm run rebuild-projections`.
+   *
+   * One row per projected event-store stream, keyed by that stream's id (`pk` = `T#<tenant>#SIM#<eid>`,
+   * `T#<tenant>#CASCADE#<id>`, `MNO#<id>`), so the projector finds a commit's row without a lookup.
+   * Lists are two overloaded GSIs sharing one sort key:
+   * - `by-list`: `listKey` = the tenant's list (`T#<tenant>#SIM`, `T#<tenant>#CASCADE`, `MNO`);
+   * - `by-status`: `statusKey` = that list and a status (`T#<tenant>#SIM#active`, `T#<tenant>#CASCADE#running`);
+   * - `sortKey`: a SIM's EID, a cascade's `<startedAt>#<id>` (newest first when read backwards), an MNO's id.
+   * A status change only rewrites the row's `statusKey`; DynamoDB moves it between index partitions.
+   * MNO and label filters are multi-valued (a SIM has profiles on several MNOs), which a GSI key
+   * cannot hold: they are filter expressions on the tenant's (or the tenant's state's) partition.
+   */
+  readModels: {
+    name: 'switchboard-read-models',
+    envVar: 'READ_MODELS_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    scope: 'regional',
+    indexes: [
+      { name: 'by-list', partitionKey: { name: 'listKey', type: 'S' }, sortKey: { name: 'sortKey', type: 'S' } },
+      { name: 'by-status', partitionKey: { name: 'statusKey', type: 'S' }, sortKey: { name: 'sortKey', type: 'S' } },
+    ],
+  },
+} as const satisfies Record<string, TableDefinition>;
+
+export type TableKey = keyof typeof TABLES;
+
+/** The regional tables (read models, idempotency records, parked webhook payloads). */
+export type RegionalTable = { [K in TableKey]: (typeof TABLES)[K]['scope'] extends 'regional' ? K : never }[TableKey];
