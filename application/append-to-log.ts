@@ -1,3 +1,4 @@
+import { stamped } from '../domain/event-catalogue.ts';
 import { VersionConflict, type CommitMetadata, type EventStore, type NewEvent } from '../domain/event-store.ts';
 
 /**
@@ -8,7 +9,7 @@ import { VersionConflict, type CommitMetadata, type EventStore, type NewEvent } 
 export const appendToLog = async (store: EventStore, streamId: string, events: NewEvent[], metadata: CommitMetadata, maxAttempts = 20) => {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await store.append(streamId, await store.head(streamId), events, metadata);
+      return await store.append(streamId, await store.head(streamId), stamped(events), metadata);
     } catch (error) {
       if (!(error instanceof VersionConflict) || attempt >= maxAttempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 4 * attempt));

@@ -1,4 +1,5 @@
 import { fold, type Decider } from '../domain/decider.ts';
+import { readEvents } from '../domain/event-catalogue.ts';
 import { eventsOf, type EventStore, type StreamHead } from '../domain/event-store.ts';
 
 /** An aggregate's state, folded from its stream (optionally as it was at a time), with the stream's head. */
@@ -9,5 +10,5 @@ export const loadState = async <E, S>(
   options: { at?: string } = {},
 ): Promise<{ state: S; head: StreamHead }> => {
   const { head, commits } = await store.load(streamId, options);
-  return { state: fold(decider, decider.initialState, eventsOf(commits) as unknown as E[]), head };
+  return { state: fold(decider, decider.initialState, readEvents<E>(eventsOf(commits))), head };
 };

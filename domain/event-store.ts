@@ -5,6 +5,8 @@
 export interface NewEvent {
   type: string;
   data: unknown;
+  /** The version of its type's schema the data has (domain/event-catalogue.ts); 1 when not given. */
+  schemaVersion?: number | undefined;
 }
 
 export interface RecordedEvent {

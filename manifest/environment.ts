@@ -36,7 +36,7 @@ export const ENVIRONMENT = z.object({
   /** How long a warm handler trusts that a tenant is active before it reads the tenant's stream again. */
   TENANT_STATUS_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
   /** Switchboard's own log level (Powertools Logger). */
-  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']).default('WARN'),
+  LOG_LEVEL: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL'])).default('WARN'),
   /** The cascade state machine, for the functions that start executions. */
   CASCADE_STATE_MACHINE_ARN: z.string().regex(/^arn:/, 'a state machine ARN').optional(),
   /** The bus the forwarder publishes to. */

@@ -1,42 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import {
-  ConditionalCheckFailedException,
-  PutItemCommand,
-  QueryCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-  type QueryCommandInput,
-} from '@aws-sdk/client-dynamodb';
-import {
-  GENESIS,
-  VersionConflict,
-  type ChainVerification,
-  type Commit,
-  type CommitMetadata,
-  type EventStore,
-  type LoadedStream,
-  type NewEvent,
-  type RecordedEvent,
-  type StreamHead,
-} from '../../domain/event-store.ts';
-import { commitHash } from './hash-chain.ts';
+import { ConditionalCheckFailedException, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { VersionConflict, type ChainVerification, type Commit, type CommitMetadata, type EventStore, type LoadedStream, type NewEvent, type StreamHead } from '../../domain/event-store.ts';
+import { asOf, eventCount, headAfter, headOf, newCommit, toCommit, verifyChain, type StoredCommit } from './stored-commit.ts';
 
-/** A commit as stored: events and metadata kept as the exact JSON strings the hash covers. */
-interface StoredCommit {
-  streamId: string;
-  version: number;
-  eventsJson: string;
-  metaJson: string;
-  hash: string;
-  prevHash: string;
-}
-
-const SCHEMA_VERSION = 1;
-
-const toItem = (c: StoredCommit, count: number): Record<string, AttributeValue> => ({
+const toItem = (c: StoredCommit): Record<string, AttributeValue> => ({
   pk: { S: c.streamId },
   v: { N: String(c.version) },
-  n: { N: String(count) },
+  n: { N: String(eventCount(c.eventsJson)) },
   events: { S: c.eventsJson },
   meta: { S: c.metaJson },
   hash: { S: c.hash },
@@ -52,35 +21,6 @@ const fromItem = (item: Record<string, AttributeValue>): StoredCommit => ({
   prevHash: item.prev?.S ?? '',
 });
 
-/** A stored commit as the port's Commit; metadata is parsed on first read, as most loads never look at it. */
-const parse = (c: StoredCommit): Commit => {
-  let metadata: CommitMetadata | undefined;
-  return {
-    streamId: c.streamId,
-    version: c.version,
-    events: JSON.parse(c.eventsJson) as RecordedEvent[],
-    get metadata() {
-      return (metadata ??= JSON.parse(c.metaJson) as CommitMetadata);
-    },
-    hash: c.hash,
-    prevHash: c.prevHash,
-  };
-};
-
-const eventCount = (eventsJson: string) => {
-  try {
-    const events: unknown = JSON.parse(eventsJson);
-    return Array.isArray(events) ? events.length : 0;
-  } catch {
-    return 0;
-  }
-};
-
-const headOf = (commits: readonly Commit[]): StreamHead => {
-  const last = commits.at(-1);
-  return last ? { version: last.version + last.events.length - 1, hash: last.hash } : GENESIS;
-};
-
 /**
  * Event store on one DynamoDB table: one item per commit, `pk` = stream id, `v` = version of the
  * commit's first event. An append is one conditional PutItem on a key that two writers from the
@@ -93,71 +33,29 @@ export class DynamoDbEventStore implements EventStore {
   ) {}
 
   async load(streamId: string, options: { at?: string } = {}): Promise<LoadedStream> {
-    let commits = (await this.query(streamId)).map(parse);
-    if (options.at !== undefined) {
-      const at = Date.parse(options.at);
-      // A prefix, never a selection: a stream as it was is its commits up to the first one after `at`.
-      const after = commits.findIndex((c) => Date.parse(c.metadata.time) > at);
-      if (after >= 0) commits = commits.slice(0, after);
-    }
+    let commits = (await this.query(streamId)).map(toCommit);
+    if (options.at !== undefined) commits = asOf(commits, options.at);
     return { head: headOf(commits), commits };
   }
 
   async append(streamId: string, head: StreamHead, events: NewEvent[], metadata: CommitMetadata): Promise<Commit> {
-    const version = head.version + 1;
-    const recorded: RecordedEvent[] = events.map((e, i) => ({
-      id: randomUUID(),
-      type: e.type,
-      version: version + i,
-      schemaVersion: SCHEMA_VERSION,
-      data: e.data,
-    }));
-    const eventsJson = JSON.stringify(recorded);
-    const metaJson = JSON.stringify(metadata);
-    const hash = commitHash(head.hash, streamId, version, eventsJson, metaJson);
-    const stored: StoredCommit = { streamId, version, eventsJson, metaJson, hash, prevHash: head.hash };
+    const { stored, commit } = newCommit(streamId, head, events, metadata);
     try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: toItem(stored, recorded.length),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: toItem(stored), ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new VersionConflict(streamId, head.version);
       throw error;
     }
-    return { streamId, version, events: recorded, metadata, hash, prevHash: head.hash };
+    return commit;
   }
 
   async readCommits(streamId: string, options: { after?: number; limit: number }) {
     const items = await this.query(streamId, options.after ?? 0, options.limit + 1);
-    return { commits: items.slice(0, options.limit).map(parse), more: items.length > options.limit };
+    return { commits: items.slice(0, options.limit).map(toCommit), more: items.length > options.limit };
   }
 
   async verify(streamId: string): Promise<ChainVerification> {
-    const stored = await this.query(streamId);
-    let expected = 1;
-    let prev = GENESIS.hash;
-    let brokenAt: number | undefined;
-    for (const c of stored) {
-      const count = eventCount(c.eventsJson);
-      const intact =
-        c.version === expected &&
-        c.prevHash === prev &&
-        count > 0 &&
-        c.hash === commitHash(prev, streamId, c.version, c.eventsJson, c.metaJson);
-      if (!intact) {
-        brokenAt = c.version;
-        break;
-      }
-      expected = c.version + count;
-      prev = c.hash;
-    }
-    const last = stored.at(-1);
-    const head = last ? { version: last.version + eventCount(last.eventsJson) - 1, hash: last.hash } : GENESIS;
-    return { valid: brokenAt === undefined, commits: stored.length, head, brokenAt };
+    return verifyChain(streamId, await this.query(streamId));
   }
 
   async head(streamId: string): Promise<StreamHead> {
@@ -172,9 +70,7 @@ export class DynamoDbEventStore implements EventStore {
       }),
     );
     const last = page.Items?.[0];
-    if (!last) return GENESIS;
-    const stored = fromItem(last);
-    return { version: stored.version + eventCount(stored.eventsJson) - 1, hash: stored.hash };
+    return headAfter(last ? fromItem(last) : undefined);
   }
 
   /** All commits of a stream after a version, in order, by consistent Query (following pages). */

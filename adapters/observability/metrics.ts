@@ -1,4 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { readEnvironment } from '../../manifest/environment.ts';
 
 /** The service every handler logs and measures as (Powertools' `service` dimension). */
 export const SERVICE_NAME = 'switchboard';
@@ -34,7 +35,10 @@ export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 
  * EMF lines are for CloudWatch: written in Lambda, or where POWERTOOLS_METRICS_DISABLED is
  * `false`; the local runtime and tests write none (their stdout is for people).
  */
-const emitting = () => Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME) || process.env.POWERTOOLS_METRICS_DISABLED === 'false';
+const emitting = () => {
+  const env = readEnvironment();
+  return Boolean(env.AWS_LAMBDA_FUNCTION_NAME) || env.POWERTOOLS_METRICS_DISABLED === 'false';
+};
 
 /** A count with the MNO as a dimension, written at once (its own EMF line, its own dimensions). */
 const countForMno = (name: string, mno: string) => {

@@ -1,6 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { cascadeDecider, type CascadeState } from '../../domain/cascade/decider.ts';
 import { CascadeEvents, type CascadeEvent } from '../../domain/cascade/events.ts';
+import { readEvent } from '../../domain/event-catalogue.ts';
 import type { RecordedEvent } from '../../domain/event-store.ts';
 import { mnoDecider, unavailableReason, type MnoState } from '../../domain/mno/decider.ts';
 import { MnoEvents, type MnoEvent } from '../../domain/mno/events.ts';
@@ -24,8 +25,14 @@ export interface Projection<S> {
 
 const strings = (values: readonly string[]): AttributeValue => ({ L: values.map((S) => ({ S })) });
 
-/** Events of types a decider knows; others (a later schema, read by an older projector) change nothing. */
-const known = (catalogue: object, event: RecordedEvent) => Object.hasOwn(catalogue, event.type);
+/**
+ * The event, read as its type's current version (domain/event-catalogue.ts: an unknown type fails
+ * the projection loudly), if it is one of this aggregate's types (only those change its state).
+ */
+const own = <E>(catalogue: object, event: RecordedEvent): E | undefined => {
+  const read = readEvent(event);
+  return Object.hasOwn(catalogue, read.type) ? (read as unknown as E) : undefined;
+};
 
 /** Labels, where an event carries them (`labels` on registration, once SIMs have them). */
 const labelsOf = (data: unknown): string[] | undefined => {
@@ -49,10 +56,10 @@ export interface SimRow {
 export const simProjection: Projection<SimRow> = {
   match: tenantStream('SIM'),
   initial: { sim: simDecider.initialState, labels: [] },
-  evolve: (row, event) => ({
-    sim: known(SimEvents, event) ? simDecider.evolve(row.sim, event as unknown as SimEvent) : row.sim,
-    labels: labelsOf(event.data) ?? row.labels,
-  }),
+  evolve: (row, event) => {
+    const e = own<SimEvent>(SimEvents, event);
+    return { sim: e ? simDecider.evolve(row.sim, e) : row.sim, labels: labelsOf(e?.data) ?? row.labels };
+  },
   index: ({ sim, labels }) =>
     sim.status === 'unregistered'
       ? undefined
@@ -68,10 +75,10 @@ export interface CascadeRow {
 export const cascadeProjection: Projection<CascadeRow> = {
   match: tenantStream('CASCADE'),
   initial: { cascade: cascadeDecider.initialState, startedAt: '' },
-  evolve: (row, event, time) => ({
-    cascade: known(CascadeEvents, event) ? cascadeDecider.evolve(row.cascade, event as unknown as CascadeEvent) : row.cascade,
-    startedAt: event.type === 'CascadeStarted' ? time : row.startedAt,
-  }),
+  evolve: (row, event, time) => {
+    const e = own<CascadeEvent>(CascadeEvents, event);
+    return { cascade: e ? cascadeDecider.evolve(row.cascade, e) : row.cascade, startedAt: e?.type === 'CascadeStarted' ? time : row.startedAt };
+  },
   index: ({ cascade, startedAt }) =>
     cascade.status === 'none' ? undefined : { status: cascade.status, sortKey: `${startedAt}#${cascade.cascadeId}`, attributes: {} },
 };
@@ -82,7 +89,10 @@ export const mnoProjection: Projection<MnoState> = {
     return m ? { list: 'MNO', id: m[1]! } : undefined;
   },
   initial: mnoDecider.initialState,
-  evolve: (state, event) => (known(MnoEvents, event) ? mnoDecider.evolve(state, event as unknown as MnoEvent) : state),
+  evolve: (state, event) => {
+    const e = own<MnoEvent>(MnoEvents, event);
+    return e ? mnoDecider.evolve(state, e) : state;
+  },
   index: (state) =>
     state.status === 'unknown'
       ? undefined

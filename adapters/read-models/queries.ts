@@ -1,7 +1,7 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { MnoState } from '../../domain/mno/decider.ts';
 import { cascadeStream, mnoStream, simStream } from '../../application/stream-ids.ts';
-import { cascadeView } from '../../functions/http/cascades/representation.ts';
+import { cascadeView } from '../../application/views/cascades.ts';
 import type { CascadeRow } from './projections.ts';
 import { projectedOf, stringsOf } from './rows.ts';
 import { BY_LIST, BY_STATUS } from './table.ts';

@@ -2,16 +2,11 @@ import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/cl
 import type { WebhookEvent } from '../../application/webhooks/event.ts';
 import { subscriptionStream } from '../../application/webhooks/streams.ts';
 
-/**
- * The events of parked deliveries, kept for redelivery (a port). Not in the event store: a parked
- * event would be published again inside WebhookDeliveryParked and could outgrow EventBridge's
- * 256 KB. An event holds only the tenant's own data and never a secret. DynamoDB everywhere (the
- * same adapter against DynamoDB Local); the table is `webhookDeadLetters` in manifest/tables.ts.
- */
-export interface DeadLetterPayloads {
-  put(tenant: string, subscriptionId: string, event: WebhookEvent, eventId: string): Promise<void>;
-  get(tenant: string, subscriptionId: string, eventId: string): Promise<WebhookEvent | undefined>;
-}
+import type { DeadLetterPayloads } from '../../application/webhooks/ports.ts';
+
+export type { DeadLetterPayloads };
+
+/** The parked deliveries' events in their DynamoDB table (`webhookDeadLetters` in manifest/tables.ts), the same adapter against DynamoDB Local. */
 
 export const dynamoDbDeadLetterPayloads = (client: DynamoDBClient, table: string): DeadLetterPayloads => ({
   async put(tenant, subscriptionId, event, eventId) {

@@ -4,20 +4,9 @@ import { TenantId } from '../../domain/identifiers/index.ts';
 import { SubscriptionId } from '../../domain/subscription/events.ts';
 import { createJsonSecret, deleteSecret, readJsonSecret, SECRET_FAMILIES, type SecretPlacement } from '../secrets/secrets-manager.ts';
 
-/**
- * Where the subscriptions' signing secrets are kept (a port). The API writes a secret when the
- * subscription is created; the delivery worker reads it to sign. A secret never enters an event,
- * a log line, an error or any response but the one that created it.
- *
- * In AWS: Secrets Manager, one secret per subscription (functions/secrets-manager.ts); locally: files.
- */
-export interface WebhookSecrets {
-  put(tenant: string, subscriptionId: string, secret: string): Promise<void>;
-  /** The secret, or undefined when none is stored. */
-  get(tenant: string, subscriptionId: string): Promise<string | undefined>;
-  /** Forgets the secret of a deleted subscription; removing one that is gone already is fine. */
-  remove(tenant: string, subscriptionId: string): Promise<void>;
-}
+import type { WebhookSecrets } from '../../application/webhooks/ports.ts';
+
+export type { WebhookSecrets };
 
 /** A path that cannot leave the directory: both parts are validated identifiers. */
 const fileOf = (dir: string, tenant: string, id: string) => {

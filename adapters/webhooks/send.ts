@@ -7,7 +7,9 @@ import type { WebhookEvent } from '../../application/webhooks/event.ts';
 import { signedHeaders } from './signature.ts';
 
 /** A 2xx is delivered; anything else is a failure named by a code, never by what the receiver said. */
-export type SendOutcome = { delivered: true; status: number } | { delivered: false; error: string };
+import type { SendOutcome } from '../../application/webhooks/ports.ts';
+
+export type { SendOutcome };
 
 export interface SendOptions {
   policy: UrlPolicy;

@@ -1,7 +1,6 @@
 import { wants, type Subscription } from '../../domain/subscription/decider.ts';
 import { WEBHOOK_EVENT_TYPES } from '../../domain/subscription/events.ts';
-import { logger } from '../../adapters/observability/logger.ts';
-import { countWebhookParked } from '../../adapters/observability/metrics.ts';
+import type { Log } from '../ports/log.ts';
 import { park } from './dead-letters.ts';
 import { addressOf, type WebhookEvent } from './event.ts';
 import { attemptDelivery, findSubscription, subscriptionsOf, type WebhookPorts } from './ports.ts';
@@ -13,6 +12,9 @@ export interface WebhookDeliveryOptions extends WebhookPorts {
   retryDelaysMs?: readonly number[] | undefined;
   /** Each delay is stretched by up to this fraction at random, so that retries to one receiver spread out. Default 0.1. */
   jitter?: number | undefined;
+  log: Log;
+  /** A delivery parked after its last retry (a metric). */
+  countParked(): void;
 }
 
 export type WebhookDelivery = ReturnType<typeof createWebhookDelivery>;
@@ -41,7 +43,7 @@ export const createWebhookDelivery = (options: WebhookDeliveryOptions) => {
       if (outcome.delivered) return;
       error = outcome.error;
     } catch (e) {
-      logger.warn('webhook attempt could not be made', { tenant, subscriptionId, eventId, attempt: n, error: (e as Error).name });
+      options.log.warn('webhook attempt could not be made', { tenant, subscriptionId, eventId, attempt: n, error: (e as Error).name });
       error = 'internal-error';
     }
     const delay = delays[n - 1];
@@ -51,9 +53,9 @@ export const createWebhookDelivery = (options: WebhookDeliveryOptions) => {
       await options.scheduler.schedule(delayMs, { tenant, subscriptionId, eventId, event, attempt: n + 1, dueAt });
       return;
     }
-    logger.warn('webhook delivery parked', { tenant, subscriptionId, eventId, attempts: n, lastError: error });
+    options.log.warn('webhook delivery parked', { tenant, subscriptionId, eventId, attempts: n, lastError: error });
     await park(options, tenant, subscriptionId, event, eventId, n, error);
-    countWebhookParked();
+    options.countParked();
   };
 
   return {

@@ -1,8 +1,18 @@
-import type { EventBridgeEvent } from 'aws-lambda';
 import { TenantId } from '../../domain/identifiers/index.ts';
 
 /** A Switchboard event as EventBridge hands it to a target, and as a webhook's body carries it. */
-export type WebhookEvent = EventBridgeEvent<string, unknown>;
+export interface WebhookEvent {
+  version?: string;
+  id: string;
+  'detail-type': string;
+  source: string;
+  account?: string;
+  time: string;
+  region?: string;
+  resources?: string[];
+  detail: unknown;
+  'replay-name'?: string;
+}
 
 interface Detail {
   tenant?: unknown;

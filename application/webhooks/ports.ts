@@ -2,17 +2,46 @@ import type { EventStore } from '../../domain/event-store.ts';
 import { activeSubscription, activeSubscriptions, subscriptionsDecider, type Subscription } from '../../domain/subscription/decider.ts';
 import type { UrlPolicy } from '../../domain/subscription/url.ts';
 import { loadState } from '../load-state.ts';
-import type { DeadLetterPayloads } from '../../adapters/webhooks/dead-letter-payloads.ts';
 import type { WebhookEvent } from './event.ts';
-import type { WebhookSecrets } from '../../adapters/webhooks/secrets.ts';
-import { sendWebhook, type SendOutcome } from '../../adapters/webhooks/send.ts';
 import { subscriptionsStream } from './streams.ts';
+
+/**
+ * Where the subscriptions' signing secrets are kept (a port). The API writes a secret when the
+ * subscription is created; the delivery worker reads it to sign. A secret never enters an event,
+ * a log line, an error or any response but the one that created it.
+ *
+ * In AWS: Secrets Manager, one secret per subscription (adapters/webhooks/secrets.ts); locally: files.
+ */
+export interface WebhookSecrets {
+  put(tenant: string, subscriptionId: string, secret: string): Promise<void>;
+  /** The secret, or undefined when none is stored. */
+  get(tenant: string, subscriptionId: string): Promise<string | undefined>;
+  /** Forgets the secret of a deleted subscription; removing one that is gone already is fine. */
+  remove(tenant: string, subscriptionId: string): Promise<void>;
+}
+
+/**
+ * The events of parked deliveries, kept for redelivery (a port). Not in the event store: a parked
+ * event would be published again inside WebhookDeliveryParked and could outgrow EventBridge's
+ * 256 KB. An event holds only the tenant's own data and never a secret. DynamoDB everywhere (adapters/webhooks/dead-letter-payloads.ts).
+ */
+export interface DeadLetterPayloads {
+  put(tenant: string, subscriptionId: string, event: WebhookEvent, eventId: string): Promise<void>;
+  get(tenant: string, subscriptionId: string, eventId: string): Promise<WebhookEvent | undefined>;
+}
+
+/** A 2xx is delivered; anything else is a failure named by a code, never by what the receiver said. */
+export type SendOutcome = { delivered: true; status: number } | { delivered: false; error: string };
+
+/** One signed POST of an event to a URL (adapters/webhooks/send.ts): the URL checked against the policy, nothing followed or read. */
+export type SendWebhook = (url: string, secret: string, event: WebhookEvent, eventId: string, options: { policy: UrlPolicy; timeoutMs?: number }) => Promise<SendOutcome>;
 
 /** What delivering and redelivering webhooks needs from where it runs. */
 export interface WebhookPorts {
   store: EventStore;
   secrets: WebhookSecrets;
   payloads: DeadLetterPayloads;
+  send: SendWebhook;
   policy: UrlPolicy;
   /** The region commits are recorded in (the forwarder publishes only its own region's). */
   region: string;
@@ -32,5 +61,5 @@ export const subscriptionsOf = async (store: EventStore, tenant: string) => acti
 export const attemptDelivery = async (ports: WebhookPorts, tenant: string, subscription: Subscription, event: WebhookEvent, eventId: string): Promise<SendOutcome> => {
   const secret = await ports.secrets.get(tenant, subscription.id);
   if (!secret) return { delivered: false, error: 'no-signing-secret' };
-  return sendWebhook(subscription.url, secret, event, eventId, { policy: ports.policy, timeoutMs: ports.timeoutMs ?? 5_000 });
+  return ports.send(subscription.url, secret, event, eventId, { policy: ports.policy, timeoutMs: ports.timeoutMs ?? 5_000 });
 };

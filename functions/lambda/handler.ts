@@ -3,7 +3,7 @@ import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { logger } from '../../adapters/observability/logger.ts';
 import { tracer } from '../../adapters/observability/tracer.ts';
 
@@ -19,3 +19,13 @@ export const lambdaHandler = <S extends z.ZodType, R>(schema: S, fn: (input: z.o
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(parser({ schema }));
+
+/**
+ * A schema that checks an input against `schema` and hands on the input itself, untouched (key
+ * order and all), typed as `T`: for events passed on whole, such as a webhook's body.
+ */
+export const checked = <T>(schema: z.ZodType) =>
+  z.unknown().superRefine((input, ctx) => {
+    const result = schema.safeParse(input);
+    if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ ...issue, code: 'custom', input: undefined } as never);
+  }) as unknown as z.ZodType<T, T>;

@@ -1,5 +1,8 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { logger } from '../../adapters/observability/logger.ts';
+import { countWebhookParked } from '../../adapters/observability/metrics.ts';
 import { traced } from '../../adapters/observability/tracer.ts';
+import { sendWebhook } from '../../adapters/webhooks/send.ts';
 import { sqsRetryScheduler } from '../../adapters/webhooks/sqs-retry-scheduler.ts';
 import { createWebhookDelivery } from '../../application/webhooks/delivery.ts';
 import { AWS_RETRY_DELAYS_MS } from '../../application/webhooks/retry-scheduler.ts';
@@ -20,6 +23,9 @@ export const delivery = createWebhookDelivery({
   store: adapters.eventStore,
   secrets: adapters.webhookSecrets,
   payloads: adapters.deadLetterPayloads,
+  send: sendWebhook,
+  log: logger,
+  countParked: countWebhookParked,
   policy: config.urlPolicy,
   region: config.region,
   scheduler,

@@ -1,9 +1,14 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { checked, lambdaHandler } from '../lambda/handler.ts';
 import { delivery, scheduler } from './lambda-delivery.ts';
 import { WebhookRetry } from '../../application/webhooks/retry-scheduler.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
+
+/** The fields of an SQS batch the consumer relies on (each record's body is parsed as a WebhookRetry on its own). */
+const SqsEvent = z.object({ Records: z.array(z.looseObject({ messageId: z.string(), body: z.string() })) });
 
 /** A retry whose time has not come (SQS delays at most 15 minutes) goes back on the queue for the rest. */
 const EARLY_TOLERANCE_MS = 1_000;
@@ -23,4 +28,4 @@ const retryOne = async (record: SQSRecord) => {
  * retry is queued, or the delivery parked). Records that fail are reported as batch item failures
  * (Powertools batch), so only they are received again.
  */
-export const handler = async (event: SQSEvent, context: Context) => processPartialResponse(event, retryOne, processor, { context });
+export const handler = lambdaHandler(checked<SQSEvent>(SqsEvent), (event, context) => processPartialResponse(event, retryOne, processor, { context }));

@@ -6,7 +6,7 @@ import { ENTRY_POINTS, type EntryPoint, type Trigger } from '../../manifest/entr
 export { FORWARDER_ID, PROJECTOR_ID, WEBHOOK_DELIVER_ID, WEBHOOK_RETRY_ID, eventFunctionId, routeFunctionId, taskFunctionId } from '../../manifest/entry-points.ts';
 
 /** The repository root (bundling's project root, where package-lock.json is). */
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The IAM actions of each kind of event-store access (manifest/access.ts). */
 export const EVENT_STORE_ACTIONS: Record<EventStoreAccess, readonly string[]> = {

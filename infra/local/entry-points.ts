@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { EntryPoint } from '../../manifest/entry-points.ts';
 import { lambdaContext } from './lambda-context.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 

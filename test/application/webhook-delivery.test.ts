@@ -6,6 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { subscriptionsDecider } from '../../domain/subscription/decider.ts';
 import { executeCommand } from '../../application/command.ts';
 import { DynamoDbEventStore } from '../../adapters/event-store/dynamodb-event-store.ts';
+import { logger } from '../../adapters/observability/logger.ts';
+import { sendWebhook } from '../../adapters/webhooks/send.ts';
 import { dynamoDbDeadLetterPayloads } from '../../adapters/webhooks/dead-letter-payloads.ts';
 import { deadLettersOf, redeliver } from '../../application/webhooks/dead-letters.ts';
 import { createWebhookDelivery } from '../../application/webhooks/delivery.ts';
@@ -33,6 +35,7 @@ beforeAll(async () => {
     store: new DynamoDbEventStore(tables.client, tables.events),
     secrets: fileWebhookSecrets(mkdtempSync(join(tmpdir(), 'webhook-secrets-'))),
     payloads: dynamoDbDeadLetterPayloads(tables.client, deadLetters),
+    send: sendWebhook,
     policy: { allowLoopbackHttp: true },
     region: 'local',
     timeoutMs: 300,
@@ -54,7 +57,7 @@ const receiver = async (respond?: (n: number) => number) => {
 const delivery = (retryDelaysMs = [20, 40, 60]) => {
   const scheduler = timerScheduler((retry) => delivery.retry(retry));
   schedulers.push(scheduler);
-  const delivery = createWebhookDelivery({ ...ports, scheduler, retryDelaysMs, jitter: 0 });
+  const delivery = createWebhookDelivery({ ...ports, scheduler, retryDelaysMs, jitter: 0, log: logger, countParked: () => undefined });
   return { scheduler, ...delivery };
 };
 

@@ -87,7 +87,7 @@ const event = (tenant: string): WebhookEvent => ({
   time: '2026-11-25T10:00:00Z',
   region: 'eu-west-1',
   resources: [],
-  detail: { tenant, streamId: `T#${tenant}#SIM#1`, version: 1, eventId: randomUUID(), schemaVersion: 1, data: {}, metadata: { correlationId: 'corr' } },
+  detail: { tenant, streamId: `T#${tenant}#SIM#1`, version: 1, eventId: randomUUID(), schemaVersion: 1, data: {}, metadata: { actor: 'alice', commandId: 'cmd-1', correlationId: 'corr', region: 'eu-west-1', time: '2026-11-25T10:00:00.000Z' } },
 });
 
 const sqsEvent = (...bodies: string[]): SQSEvent => ({
@@ -113,7 +113,7 @@ describe('webhook delivery in Lambda', () => {
   it('a failed first attempt is queued on SQS for the first retry, which delivers it signed when it comes back due', async () => {
     const { tenant, receiver } = await subscribe((n) => (n === 1 ? 503 : 200));
     const e = event(tenant);
-    await handlers.deliver(e);
+    await handlers.deliver(e, lambdaContext('deliver', 'd1'));
     const [message, ...more] = queued();
     expect(more).toEqual([]);
     expect(message!.QueueUrl).toBe(QUEUE_URL);
@@ -155,6 +155,6 @@ describe('webhook delivery in Lambda', () => {
   it('when the retry cannot be queued, the first attempt fails so that Lambda retries the event', async () => {
     const { tenant } = await subscribe(() => 500);
     await sqs.close();
-    await expect(handlers.deliver(event(tenant))).rejects.toThrow();
+    await expect(handlers.deliver(event(tenant), lambdaContext('deliver', 'd2'))).rejects.toThrow();
   });
 });

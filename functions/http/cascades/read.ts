@@ -4,7 +4,7 @@ import { liveCascade } from '../../../application/cascades/live.ts';
 import { httpHandler, type HttpRequest } from '../http-handler.ts';
 import { problem, validationProblem } from '../problem.ts';
 import { etag, json } from '../responses.ts';
-import { cascadeView } from './representation.ts';
+import { cascadeView } from '../../../application/views/cascades.ts';
 
 export const cascadeParam = (request: HttpRequest) => {
   const id = CascadeId.safeParse(request.pathParameters?.cascadeId);

@@ -6,7 +6,7 @@ import { httpHandler } from '../http-handler.ts';
 import { commandContext } from '../request.ts';
 import { etag, json } from '../responses.ts';
 import { cascadeParam } from './read.ts';
-import { cascadeView } from './representation.ts';
+import { cascadeView } from '../../../application/views/cascades.ts';
 
 /**
  * POST /v1/cascades/{cascadeId}/redrive: runs the cascade again for the MNOs that did not succeed

@@ -7,7 +7,7 @@ import { enterpriseStream } from '../../../application/stream-ids.ts';
 import { httpHandler } from '../http-handler.ts';
 import { bodyOf, commandContext } from '../request.ts';
 import { etag, json } from '../responses.ts';
-import { enterpriseView } from './representation.ts';
+import { enterpriseView } from '../../../application/views/enterprises.ts';
 
 const Onboard = z.strictObject(EnterpriseEvents.EnterpriseOnboarded.shape);
 

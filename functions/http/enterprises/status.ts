@@ -9,7 +9,7 @@ import { validationProblem } from '../problem.ts';
 import { WithReason, bodyOf, commandContext } from '../request.ts';
 import type { RouteKey } from '../../../manifest/routes.ts';
 import { etag, json } from '../responses.ts';
-import { enterpriseView } from './representation.ts';
+import { enterpriseView } from '../../../application/views/enterprises.ts';
 
 const statusHandler = (key: RouteKey, type: 'SuspendEnterprise' | 'ReinstateEnterprise') =>
   httpHandler(key, async (request) => {

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { EVENT_CATALOGUE } from '../../../domain/event-catalogue.ts';
-
-export const SCHEMA_VERSION = 1;
+import { EVENT_CATALOGUE, schemaVersionOf } from '../../../domain/event-catalogue.ts';
 
 /**
  * One JSON Schema (draft 2020-12) per event type, for the `detail.data` of its EventBridge event.
@@ -17,7 +15,7 @@ export const eventSchemas = () => ({
     Object.entries(events).map(([type, schema]) => ({
       type,
       aggregate,
-      schemaVersion: SCHEMA_VERSION,
+      schemaVersion: schemaVersionOf(type),
       schema: z.toJSONSchema(schema as z.ZodType, { unrepresentable: 'any', io: 'output' }),
     })),
   ),

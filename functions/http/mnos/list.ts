@@ -7,7 +7,7 @@ import { httpHandler } from '../http-handler.ts';
 import { problem } from '../problem.ts';
 import { mnoParam } from '../request.ts';
 import { etag, json } from '../responses.ts';
-import { mnoView } from './representation.ts';
+import { mnoView } from '../../../application/views/mnos.ts';
 
 /** GET /v1/mnos: every registered MNO with its status and whether it may get work. */
 export const list = httpHandler('GET /v1/mnos', async (request) => {

@@ -7,7 +7,7 @@ import { mnoCatalogueStream, mnoStream } from '../../../application/stream-ids.t
 import { httpHandler } from '../http-handler.ts';
 import { bodyOf, commandContext } from '../request.ts';
 import { etag, json } from '../responses.ts';
-import { mnoView } from './representation.ts';
+import { mnoView } from '../../../application/views/mnos.ts';
 
 /** POST /v1/mnos (platform): registers an MNO, unverified until its security checks are recorded. */
 export const handler = httpHandler('POST /v1/mnos', async (request) => {

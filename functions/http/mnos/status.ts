@@ -8,7 +8,7 @@ import { httpHandler, type HttpRequest } from '../http-handler.ts';
 import { bodyOf, commandContext, mnoParam } from '../request.ts';
 import type { RouteKey } from '../../../manifest/routes.ts';
 import { etag, json } from '../responses.ts';
-import { mnoView } from './representation.ts';
+import { mnoView } from '../../../application/views/mnos.ts';
 
 const mnoCommandHandler = (key: RouteKey, toCommand: (request: HttpRequest) => MnoCommand) =>
   httpHandler(key, async (request) => {

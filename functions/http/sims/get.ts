@@ -7,7 +7,7 @@ import { httpHandler } from '../http-handler.ts';
 import { problem, validationProblem } from '../problem.ts';
 import { eidParam } from '../request.ts';
 import { etag, json } from '../responses.ts';
-import { simView } from './representation.ts';
+import { simView } from '../../../application/views/sims.ts';
 
 const At = z.iso.datetime({ offset: true });
 

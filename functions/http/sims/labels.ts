@@ -7,7 +7,7 @@ import { simStream } from '../../../application/stream-ids.ts';
 import { httpHandler } from '../http-handler.ts';
 import { bodyOf, commandContext, eidParam } from '../request.ts';
 import { etag, json } from '../responses.ts';
-import { simView } from './representation.ts';
+import { simView } from '../../../application/views/sims.ts';
 
 const SetLabels = z.strictObject({ labels: Labels });
 

@@ -7,7 +7,7 @@ import { httpHandler } from '../http-handler.ts';
 import type { RouteKey } from '../../../manifest/routes.ts';
 import { WithReason, bodyOf, commandContext, eidParam } from '../request.ts';
 import { etag, json } from '../responses.ts';
-import { simView } from './representation.ts';
+import { simView } from '../../../application/views/sims.ts';
 
 /** One lifecycle command on one SIM: 200 with the SIM as it now is (or `status` for an accepted request). */
 const lifecycleHandler = (key: RouteKey, type: Exclude<SimCommand['type'], 'RegisterSim'>, status = 200) =>

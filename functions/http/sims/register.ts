@@ -6,7 +6,7 @@ import { adapters } from '../../lambda/wiring.ts';
 import { httpHandler } from '../http-handler.ts';
 import { bodyOf, commandContext } from '../request.ts';
 import { etag, json } from '../responses.ts';
-import { simView } from './representation.ts';
+import { simView } from '../../../application/views/sims.ts';
 
 const RegisterSim = z.strictObject({
   eid: Eid,

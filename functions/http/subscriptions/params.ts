@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SubscriptionId } from '../../../domain/subscription/events.ts';
 import type { Subscription } from '../../../domain/subscription/decider.ts';
 import { adapters, config } from '../../lambda/wiring.ts';
+import { sendWebhook } from '../../../adapters/webhooks/send.ts';
 import { findSubscription, type WebhookPorts } from '../../../application/webhooks/ports.ts';
 import type { HttpRequest } from '../http-handler.ts';
 import { problem, validationProblem } from '../problem.ts';
@@ -18,6 +19,7 @@ export const webhookPorts = (): WebhookPorts => ({
   store: adapters.eventStore,
   secrets: adapters.webhookSecrets,
   payloads: adapters.deadLetterPayloads,
+  send: sendWebhook,
   policy: config.urlPolicy,
   region: config.region,
 });

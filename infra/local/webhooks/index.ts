@@ -1,6 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { urlPolicyFor, webhookSecretsFor } from '../../../adapters/configured.ts';
+import { logger } from '../../../adapters/observability/logger.ts';
+import { countWebhookParked } from '../../../adapters/observability/metrics.ts';
 import { dynamoDbDeadLetterPayloads } from '../../../adapters/webhooks/dead-letter-payloads.ts';
+import { sendWebhook } from '../../../adapters/webhooks/send.ts';
 import { createWebhookDelivery } from '../../../application/webhooks/delivery.ts';
 import type { WebhookEvent } from '../../../application/webhooks/event.ts';
 import type { EventStore } from '../../../domain/event-store.ts';
@@ -33,6 +36,9 @@ export const startLocalWebhooks = (options: LocalWebhooksOptions) => {
     store: options.store,
     secrets: webhookSecretsFor(env),
     payloads: dynamoDbDeadLetterPayloads(options.dynamodb ?? new DynamoDBClient({}), env.WEBHOOK_DEAD_LETTERS_TABLE),
+    send: sendWebhook,
+    log: logger,
+    countParked: countWebhookParked,
     policy: urlPolicyFor(env),
     region: env.AWS_REGION,
     scheduler,

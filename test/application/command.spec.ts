@@ -2,25 +2,23 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Decider } from '../../domain/decider.ts';
 import { VersionConflict, eventsOf } from '../../domain/event-store.ts';
 import { PreconditionFailed, executeCommand } from '../../application/command.ts';
-import { DynamoDbEventStore } from '../../adapters/event-store/dynamodb-event-store.ts';
-import { freshTables } from '../support/tables.ts';
+import { MemoryEventStore } from '../../adapters/event-store/memory-event-store.ts';
 
-/** A decider that always appends one event: every command changes the stream. */
-type Tick = { type: 'Ticked'; data: { by: string } };
+/** A decider that always appends one event (a catalogue type, as every stored event is): every command changes the stream. */
+type Tick = { type: 'MnoListed'; data: { id: string } };
 const ticker: Decider<{ by: string }, Tick, number> = {
   initialState: 0,
-  decide: (c) => [{ type: 'Ticked', data: { by: c.by } }],
+  decide: (c) => [{ type: 'MnoListed', data: { id: c.by } }],
   evolve: (n) => n + 1,
 };
 
-let store: DynamoDbEventStore;
+let store: MemoryEventStore;
 let seq = 0;
 const stream = () => `T#test#TICK#${++seq}`;
 const ctx = (actor: string, expectedVersion?: number) => ({ actor, correlationId: 'c', region: 'local', expectedVersion });
 
-beforeAll(async () => {
-  const tables = await freshTables();
-  store = new DynamoDbEventStore(tables.client, tables.events);
+beforeAll(() => {
+  store = new MemoryEventStore();
 });
 
 describe('executeCommand', () => {
@@ -30,7 +28,7 @@ describe('executeCommand', () => {
     expect(outcomes.map((o) => o.head.version).sort()).toEqual([1, 2, 3, 4]);
     const events = eventsOf((await store.load(id)).commits);
     expect(events.map((e) => e.version)).toEqual([1, 2, 3, 4]);
-    expect(new Set(events.map((e) => (e.data as { by: string }).by)).size).toBe(4);
+    expect(new Set(events.map((e) => (e.data as { id: string }).id)).size).toBe(4);
   });
 
   it('gives up after a bounded number of attempts', async () => {
@@ -64,8 +62,8 @@ describe('executeCommand when a write landed but its reply was lost', () => {
   it('recognises its own commit behind the conflict and reports success, appending nothing more', async () => {
     const id = stream();
     // What the SDK does when a PutItem's reply is lost: it sends the put again, which now conflicts.
-    const lossy = Object.create(store) as DynamoDbEventStore;
-    lossy.append = async (...args: Parameters<DynamoDbEventStore['append']>) => {
+    const lossy = Object.create(store) as MemoryEventStore;
+    lossy.append = async (...args: Parameters<MemoryEventStore['append']>) => {
       await store.append(...args);
       throw new VersionConflict(args[0], args[1].version);
     };

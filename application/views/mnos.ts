@@ -1,5 +1,5 @@
-import type { MnoState } from '../../../domain/mno/decider.ts';
-import { unavailableReason } from '../../../domain/mno/decider.ts';
+import type { MnoState } from '../../domain/mno/decider.ts';
+import { unavailableReason } from '../../domain/mno/decider.ts';
 
 /** An MNO as the API shows it. Tenants see no endpoint or credentials reference. */
 export const mnoView = (state: MnoState, version: number, platform: boolean) => {

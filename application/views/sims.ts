@@ -1,4 +1,4 @@
-import type { SimState } from '../../../domain/sim/decider.ts';
+import type { SimState } from '../../domain/sim/decider.ts';
 
 /** The SIM as the API shows it. */
 export const simView = (state: SimState, version: number) => {

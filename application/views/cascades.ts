@@ -1,4 +1,4 @@
-import type { CascadeState } from '../../../domain/cascade/decider.ts';
+import type { CascadeState } from '../../domain/cascade/decider.ts';
 
 /** A cascade as the API shows it: overall status and, per target MNO, how far it got. */
 export const cascadeView = (state: CascadeState, version: number) =>

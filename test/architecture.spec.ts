@@ -1,0 +1,53 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The dependency rule of the layers (docs/architecture.md), checked on every import of every
+ * module: an inner layer never reaches an outer one, and the domain reaches nothing at all.
+ */
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+const LAYERS = {
+  domain: { may: ['domain'], packages: ['zod'] },
+  manifest: { may: ['manifest'], packages: ['zod'] },
+  application: { may: ['domain', 'manifest', 'application'], packages: ['zod', 'node:crypto'] },
+  adapters: { may: ['domain', 'manifest', 'application', 'adapters'], packages: '*' },
+  functions: { may: ['domain', 'manifest', 'application', 'adapters', 'functions'], packages: '*' },
+} as const;
+
+type Layer = keyof typeof LAYERS;
+
+const sources = (dir: string): string[] =>
+  readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+
+const importsOf = (file: string) =>
+  [...readFileSync(join(ROOT, file), 'utf8').matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => (m[1] ?? m[2])!);
+
+const layerOf = (path: string) => path.split('/')[0] as string;
+
+describe('the dependency rule', () => {
+  for (const layer of Object.keys(LAYERS) as Layer[]) {
+    it(`${layer}/ imports only ${LAYERS[layer].may.join(', ')}${LAYERS[layer].packages === '*' ? ' and packages' : ` and ${LAYERS[layer].packages.join(', ')}`}`, () => {
+      const rule = LAYERS[layer];
+      const broken: string[] = [];
+      for (const file of sources(layer))
+        for (const spec of importsOf(file)) {
+          if (spec.startsWith('.')) {
+            const target = layerOf(relative(ROOT, resolve(ROOT, file, '..', spec)));
+            if (!(rule.may as readonly string[]).includes(target)) broken.push(`${file} → ${spec}`);
+          } else if (rule.packages !== '*' && !(rule.packages as readonly string[]).includes(spec) && !spec.startsWith('zod/')) broken.push(`${file} → ${spec}`);
+        }
+      expect(broken).toEqual([]);
+    });
+  }
+
+  it('functions/ holds only what a Lambda runtime invokes, and what every entry point shares to run (functions/lambda, the HTTP plumbing)', () => {
+    const modules = sources('functions').filter((f) => !f.startsWith('functions/lambda/') && !f.startsWith('functions/http/'));
+    const handlers = modules.filter((f) => /export const (\{ handler \}|handler)\b/.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(modules.filter((f) => !handlers.includes(f) && f !== 'functions/webhooks/lambda-delivery.ts')).toEqual([]);
+  });
+});

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { CascadeSubject } from '../../domain/cascade/events.ts';
+import { MAX_SUBMISSIONS, beforeSubmission, desiredSimState, policyDrift, simStateAfter, simStateDrift, simTargetAt, skipReason } from '../../domain/cascade/process.ts';
+import { targetDecider, type TargetEvent } from '../../domain/cascade/target.ts';
+import { fold } from '../../domain/decider.ts';
+import { mnoDecider, type MnoState } from '../../domain/mno/decider.ts';
+import type { MnoEvent } from '../../domain/mno/events.ts';
+import type { PolicyDocument } from '../../domain/policy/document.ts';
+import { simDecider, type SimState } from '../../domain/sim/decider.ts';
+import type { SimEvent } from '../../domain/sim/events.ts';
+
+/**
+ * The cascade process's rules (domain/cascade/process.ts), given what a step has loaded, when it
+ * is about to act, then what it does: the workflow's decisions, specified without I/O.
+ */
+const target = (...events: TargetEvent[]) => fold(targetDecider, targetDecider.initialState, events);
+const applying = (attempt: number): TargetEvent => ({ type: 'CascadeTargetApplying', data: { mno: 'a', attempt } });
+const attemptFailed = (attempt: number): TargetEvent => ({ type: 'CascadeAttemptFailed', data: { mno: 'a', attempt, error: 'job failed' } });
+
+const registration = { id: 'northwind-de', name: 'Northwind', plmns: ['262-01'], countries: ['DE'], api: { style: 'rest-oauth2', endpoint: 'https://cmp.example', credentialsRef: 'secret://mno/northwind-de' }, capabilities: [] };
+const mno = (...events: MnoEvent[]): MnoState => fold(mnoDecider, mnoDecider.initialState, events);
+const registered: MnoEvent = { type: 'MnoRegistered', data: registration as never };
+const verified: MnoEvent = { type: 'MnoVerified', data: { checks: {} as never } };
+
+const eid = '89049032000000000000000000000163';
+const sim = (...events: SimEvent[]): SimState => fold(simDecider, simDecider.initialState, events);
+const simRegistered: SimEvent = { type: 'SimRegistered', data: { eid, profiles: [{ iccid: '8944123456789012348', mno: 'northwind-de', imsi: '262021234567890', fallback: false }] } };
+const activated: SimEvent = { type: 'SimActivated', data: {} };
+const suspended: SimEvent = { type: 'SimSuspended', data: {} };
+const toActive: CascadeSubject = { kind: 'sim-state', eid, state: 'active' };
+const policy: CascadeSubject = { kind: 'policy', policyId: 'fleet', version: 1 };
+
+describe('before a submission (the give-up rule)', () => {
+  it('given a fresh target, then it submits', () => expect(beforeSubmission(target())).toEqual({ kind: 'submit' }));
+
+  it(`given ${MAX_SUBMISSIONS} submissions already, then it gives up, naming the count and the last error`, () => {
+    const spent = target(...Array.from({ length: MAX_SUBMISSIONS }, (_, i) => [applying(i + 1), attemptFailed(i + 1)]).flat());
+    expect(beforeSubmission(spent)).toEqual({ kind: 'give-up', reason: `gave up after ${MAX_SUBMISSIONS} submissions; last: job failed` });
+    expect(beforeSubmission(target(applying(MAX_SUBMISSIONS - 1)))).toEqual({ kind: 'submit' });
+  });
+
+  it('given a target its round has finished (verified, failed, skipped), then nothing more goes to the MNO', () => {
+    expect(beforeSubmission(target({ type: 'CascadeTargetSkipped', data: { mno: 'a', reason: 'outage' } }))).toEqual({ kind: 'finished' });
+    expect(beforeSubmission(target(applying(1), { type: 'CascadeTargetFailed', data: { mno: 'a', error: 'x', permanent: true } }))).toEqual({ kind: 'finished' });
+  });
+});
+
+describe('which targets get no work (skip rules)', () => {
+  it('given an MNO that is unregistered, unverified, quarantined or in outage, then it is skipped with why', () => {
+    expect(skipReason(policy, mno(), 'x')).toBe('the MNO is not registered');
+    expect(skipReason(policy, mno(registered), 'x')).toBe('the MNO has not passed security verification');
+    expect(skipReason(policy, mno(registered, { type: 'MnoQuarantined', data: { checks: {} as never, failed: ['smsFirewall'] } }), 'x')).toMatch(/quarantined/);
+    expect(skipReason(policy, mno(registered, verified, { type: 'MnoOutageDeclared', data: { reason: 'fibre cut' } }), 'x')).toBe('the MNO is in outage: fibre cut');
+    expect(skipReason(policy, mno(registered, verified), 'x')).toBeUndefined();
+  });
+
+  it('given a SIM change, then an MNO without a profile of the SIM, a SIM that is gone, or a later change skip it', () => {
+    const ok = mno(registered, verified);
+    expect(skipReason(toActive, ok, 'northwind-de', sim(simRegistered, activated))).toBeUndefined();
+    expect(skipReason(toActive, ok, 'orbital-fr', sim(simRegistered, activated))).toBe('no profile of this SIM is on orbital-fr');
+    expect(skipReason(toActive, ok, 'northwind-de', sim())).toBe('the SIM does not exist');
+    expect(skipReason(toActive, ok, 'northwind-de', sim(simRegistered, activated, suspended))).toBe('superseded: the SIM is now suspended');
+  });
+});
+
+describe('where a SIM change goes', () => {
+  it('given the SIM as it is now, then its profile at that MNO and the state to set', () => {
+    expect(simTargetAt(sim(simRegistered, activated), toActive, 'northwind-de')).toEqual({ iccid: '8944123456789012348', desired: 'active' });
+    expect(desiredSimState(sim(simRegistered))).toBeUndefined();
+    expect(desiredSimState(sim(simRegistered, activated, suspended))).toBe('suspended');
+  });
+
+  it('which events change the state at the MNOs', () => {
+    expect([simStateAfter('SimActivated'), simStateAfter('SimResumed'), simStateAfter('SimSuspended'), simStateAfter('SimTerminated')]).toEqual(['active', 'active', 'suspended', 'terminated']);
+    expect(simStateAfter('SimLabelsSet')).toBeUndefined();
+    expect(simStateAfter('toString')).toBeUndefined();
+  });
+});
+
+describe('drift (the read-back comparison)', () => {
+  const applied = { data: { apns: ['iot.acme'] }, imeiLock: true } as unknown as PolicyDocument;
+
+  it('given what the MNO holds equals what it was given, then no drift; what it holds beyond that is not ours to verify', () => {
+    expect(policyDrift(applied, applied)).toEqual([]);
+    expect(policyDrift(applied, { ...applied, roaming: { countries: ['DE'] } } as unknown as PolicyDocument)).toEqual([]);
+  });
+
+  it('given a rule it holds otherwise, or no profile at all, then those rules drift', () => {
+    expect(policyDrift(applied, { ...applied, imeiLock: false } as unknown as PolicyDocument)).toEqual(['imeiLock']);
+    expect(policyDrift(applied, undefined)).toEqual(['profile']);
+  });
+
+  it('given a SIM state, then drift unless the MNO holds the state the SIM should have now', () => {
+    expect(simStateDrift('active', 'active')).toEqual([]);
+    expect(simStateDrift('suspended', 'active')).toEqual(['state']);
+    expect(simStateDrift(undefined, 'active')).toEqual(['state']);
+  });
+});

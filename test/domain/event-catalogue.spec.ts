@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { MalformedEvent, STORED_EVENTS, UnknownEventType, readEvent, stamped, type EventSchemas } from '../../domain/event-catalogue.ts';
+import type { RecordedEvent } from '../../domain/event-store.ts';
+
+const stored = (type: string, data: unknown, schemaVersion = 1): RecordedEvent => ({ id: 'e-1', type, version: 1, schemaVersion, data });
+
+/** A catalogue whose one type changed shape twice: v1 had `name`, v2 split it, v3 added `country`. */
+const evolving: EventSchemas = {
+  schemas: { DeviceNamed: z.strictObject({ first: z.string(), last: z.string(), country: z.string().length(2) }) },
+  versions: { DeviceNamed: 3 },
+  upcasters: {
+    DeviceNamed: {
+      1: (data) => {
+        const [first = '', last = ''] = String((data as { name: string }).name).split(' ');
+        return { first, last };
+      },
+      2: (data) => ({ ...(data as object), country: 'ZZ' }),
+    },
+  },
+};
+
+describe('reading stored events against the catalogue', () => {
+  it('given an event of the current version, then its data parsed by its schema', () => {
+    const event = stored('SimActivated', { reason: 'go' });
+    expect(readEvent(event)).toEqual(event);
+  });
+
+  it('given an event of an older version, then upcast step by step to the current one, never rewritten', () => {
+    const v1 = stored('DeviceNamed', { name: 'Ada Lovelace' }, 1);
+    expect(readEvent(v1, evolving)).toEqual({ ...v1, schemaVersion: 3, data: { first: 'Ada', last: 'Lovelace', country: 'ZZ' } });
+    expect(readEvent(stored('DeviceNamed', { first: 'A', last: 'B' }, 2), evolving).data).toEqual({ first: 'A', last: 'B', country: 'ZZ' });
+    expect(v1.data).toEqual({ name: 'Ada Lovelace' });
+  });
+
+  it('given an unknown type, then it fails loudly, naming the event', () => {
+    expect(() => readEvent(stored('SimTeleported', {}))).toThrow(UnknownEventType);
+    expect(() => readEvent(stored('constructor', {}))).toThrow(UnknownEventType);
+  });
+
+  it('given data that does not fit, then it fails naming the fields and never their values', () => {
+    const error = (() => {
+      try {
+        readEvent(stored('SimStateObserved', { mno: 'northwind-de', state: 'hunter2-secret' }));
+      } catch (e) {
+        return e as MalformedEvent;
+      }
+    })();
+    expect(error).toBeInstanceOf(MalformedEvent);
+    expect(error!.message).toContain('state');
+    expect(error!.message).not.toContain('hunter2');
+  });
+
+  it('given a version newer than the code, or one with no upcaster, then it fails rather than guess', () => {
+    expect(() => readEvent(stored('SimActivated', {}, 2))).toThrow(/newer than this code/);
+    expect(() => readEvent(stored('DeviceNamed', {}, 0), evolving)).toThrow(/no upcaster from schema version 0/);
+  });
+
+  it('new events are written with their type’s current version', () => {
+    expect(stamped([{ type: 'DeviceNamed', data: {} }], evolving)).toEqual([{ type: 'DeviceNamed', data: {}, schemaVersion: 3 }]);
+    expect(stamped([{ type: 'SimActivated', data: {} }])).toEqual([{ type: 'SimActivated', data: {}, schemaVersion: 1 }]);
+  });
+
+  it('knows every type the store may hold: the public catalogue and the webhooks’ own', () => {
+    expect(Object.keys(STORED_EVENTS.schemas)).toEqual(expect.arrayContaining(['SimRegistered', 'CascadeTargetApplied', 'SubscriptionCreated', 'WebhookDeliveryParked', 'MnoListed']));
+  });
+});
