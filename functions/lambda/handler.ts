@@ -7,17 +7,40 @@ import { z } from 'zod';
 import { logger } from '../../adapters/observability/logger.ts';
 import { tracer } from '../../adapters/observability/tracer.ts';
 
+/** An input that does not fit its schema: which fields, and why (never their values). */
+export class InvalidInput extends Error {
+  override readonly name = 'InvalidInput';
+}
+
+type Issue = { message: string; path?: readonly (PropertyKey | { key: PropertyKey })[] };
+
+/** The Standard Schema issues Powertools puts in the ParseError's cause, as one line. */
+const described = (error: unknown) => {
+  const cause = (error as { cause?: unknown }).cause;
+  const issues: Issue[] = Array.isArray(cause) ? cause : [];
+  const where = (i: Issue) => (i.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)).join('.') || '(input)';
+  return new InvalidInput(`the input does not fit: ${issues.map((i) => `${where(i)}: ${i.message}`).join('; ') || 'no detail'}`);
+};
+
+/** Powertools' ParseError says only that parsing failed (the fields are in its cause): say which, in the error itself, where Step Functions and logs show it. */
+const nameTheFields = (): middy.MiddlewareObj => ({
+  onError: (request) => {
+    if ((request.error as Error | undefined)?.name === 'ParseError') throw described(request.error);
+  },
+});
+
 /**
  * A Lambda handler that is not an HTTP route (a workflow task, a rule's target, a stream or queue
  * consumer), with the middleware every one of them gets: the invocation's trace segment (responses
  * not captured), the logger's Lambda context (request id, cold start, function), and its input
  * parsed with zod before the handler sees it (Powertools parser): a malformed input fails at once
- * as a `ParseError` that names the fields, never deep inside the handler.
+ * as an `InvalidInput` that names the fields, never deep inside the handler.
  */
 export const lambdaHandler = <S extends z.ZodType, R>(schema: S, fn: (input: z.output<S>, context: Context) => Promise<R>) =>
   middy<z.output<S>, R, Error, Context>(fn, { timeoutEarlyInMillis: 0 })
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(nameTheFields())
     .use(parser({ schema }));
 
 /**

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryEventStore } from '../../adapters/event-store/memory-event-store.ts';
+import { mnoGateways } from '../../adapters/mno-gateways/index.ts';
+import { liveCascade } from '../../application/cascades/live.ts';
+import { simCascadeId } from '../../application/cascades/plan-sim-cascade.ts';
+import { executeCommand } from '../../application/command.ts';
+import { publishPolicy } from '../../application/policies/publish.ts';
+import { enterpriseStream, mnoStream, policyStream } from '../../application/stream-ids.ts';
+import { enterpriseDecider } from '../../domain/enterprise/decider.ts';
+import { mnoDecider } from '../../domain/mno/decider.ts';
+import { allChecksPassed } from '../../domain/mno/events.ts';
+import { policyDecider } from '../../domain/policy/decider.ts';
+import { useAdapters } from '../../functions/lambda/wiring.ts';
+import { startMnoSimulator, type MnoSimulator } from '../../infra/local/mno-simulators/index.ts';
+import { taskFunctionId, eventFunctionId } from '../../manifest/entry-points.ts';
+import { invokeEntry } from '../support/invoke.ts';
+
+/**
+ * The cascade's task handlers as the state machine invokes them (input parsed, middleware and all),
+ * one after another as the ASL would for one MNO, on the in-memory event store and a simulated CMP
+ * in this process. The integration tier runs the same on the local Step Functions engine.
+ */
+const store = new MemoryEventStore();
+const context = { actor: 'alice', correlationId: 'c', region: 'local' };
+const tenant = 'acme';
+let cmp: MnoSimulator;
+
+beforeAll(async () => {
+  cmp = await startMnoSimulator({ id: 'northwind-de', style: 'rest-oauth2' });
+  useAdapters({ eventStore: store, gateways: mnoGateways({ get: async () => cmp.credentials }) });
+  const registration = { id: 'northwind-de', name: 'Northwind', plmns: ['262-91'], countries: ['DE'], api: { style: 'rest-oauth2' as const, endpoint: cmp.url, credentialsRef: 'secret://mno/northwind-de' }, capabilities: ['data.apns' as const, 'imeiLock' as const] };
+  await executeCommand(store, mnoDecider, mnoStream('northwind-de'), { type: 'RegisterMno', registration }, context);
+  await executeCommand(store, mnoDecider, mnoStream('northwind-de'), { type: 'RecordVerification', checks: allChecksPassed() }, context);
+  await executeCommand(store, enterpriseDecider, enterpriseStream(tenant), { type: 'OnboardEnterprise', tenantId: tenant, name: 'Acme' }, context);
+  await executeCommand(store, enterpriseDecider, enterpriseStream(tenant), { type: 'ChooseMnos', mnos: ['northwind-de'], registered: ['northwind-de'] }, context);
+});
+afterAll(() => cmp.stop());
+
+const publish = async (policyId: string, document: object) => {
+  await executeCommand(store, policyDecider, policyStream(tenant, policyId), { type: 'SetPolicyDraft', policyId, document: document as never, actor: 'alice' }, context);
+  const { cascadeId } = await publishPolicy(store, tenant, policyId, `c-${policyId}`, context);
+  return cascadeId!;
+};
+
+const task = (name: 'PlanCascade' | 'ApplyToMno' | 'PollJob' | 'VerifyOnMno' | 'RecordFailure' | 'CompleteCascade', input: unknown) => invokeEntry(taskFunctionId(name), input) as Promise<any>;
+
+describe('cascade tasks on the in-memory event store', () => {
+  it('plan → apply → verify → complete: the MNO holds the policy, the cascade succeeded', async () => {
+    const cascadeId = await publish('fleet', { data: { apns: ['iot.acme'] }, imeiLock: true });
+    const planned = await task('PlanCascade', { tenant, cascadeId, round: 1 });
+    expect(planned.work).toEqual([{ tenant, cascadeId, round: 1, mno: 'northwind-de' }]);
+    const applied = await task('ApplyToMno', planned.work[0]);
+    expect(applied).toMatchObject({ done: true, jobId: null });
+    expect(await task('VerifyOnMno', applied)).toMatchObject({ verified: true });
+    expect(await task('CompleteCascade', { tenant, cascadeId, work: planned.work })).toMatchObject({ status: 'succeeded' });
+    expect(cmp.state().profiles[`${tenant}.fleet`]).toBeDefined();
+    const { state } = await liveCascade(store, tenant, cascadeId);
+    expect(state).toMatchObject({ status: 'succeeded', targets: [{ mno: 'northwind-de', status: 'verified', attempts: 1 }] });
+  });
+
+  it('a repeated execution applies nothing more: the target’s round has ended', async () => {
+    const cascadeId = await publish('repeat', { imeiLock: true });
+    const [work] = (await task('PlanCascade', { tenant, cascadeId, round: 1 })).work;
+    await task('VerifyOnMno', await task('ApplyToMno', work));
+    await task('CompleteCascade', { tenant, cascadeId });
+    const calls = cmp.state().calls;
+    expect(await task('PlanCascade', { tenant, cascadeId, round: 1 })).toMatchObject({ work: [] });
+    expect(await task('ApplyToMno', work)).toMatchObject({ finished: true });
+    expect(cmp.state().calls).toBe(calls);
+  });
+
+  it('what the MNO refuses fails the target at once (permanent), recorded by RecordFailure', async () => {
+    const cascadeId = await publish('refused', { data: { apns: ['iot.acme'] } });
+    const [work] = (await task('PlanCascade', { tenant, cascadeId, round: 1 })).work;
+    cmp.setFaults({ reject: true });
+    const error = await task('ApplyToMno', work).catch((e: Error) => e);
+    cmp.setFaults({});
+    expect(error).toMatchObject({ name: 'MnoPermanentError' });
+    await task('RecordFailure', { ...work, error: { Error: 'MnoPermanentError', Cause: (error as Error).message } });
+    expect(await task('CompleteCascade', { tenant, cascadeId })).toMatchObject({ status: 'failed' });
+  });
+
+  it('a malformed work item is refused before the step runs, naming the field', async () => {
+    const error = await task('ApplyToMno', { tenant, cascadeId: 'c-fleet', round: 1 }).catch((e: Error) => e);
+    expect(error).toMatchObject({ name: 'InvalidInput' });
+    expect((error as Error).message).toContain('mno');
+    const noTenant = await task('PlanCascade', { cascadeId: 'c-fleet' }).catch((e: Error) => e);
+    expect((noTenant as Error).message).toContain('tenant');
+  });
+});
+
+describe('rule targets on the in-memory event store', () => {
+  const busEvent = (detailType: string, detail: object) => ({
+    version: '0',
+    id: 'evt-1',
+    'detail-type': detailType,
+    source: 'switchboard',
+    account: '000000000000',
+    time: '2026-12-04T10:00:00Z',
+    region: 'local',
+    resources: [],
+    detail,
+  });
+
+  it('plan-sim-cascade records a cascade to the MNOs of the SIM’s profiles, once however often delivered', async () => {
+    const eid = '89049032000000000000000000000163';
+    const streamId = `T#${tenant}#SIM#${eid}`;
+    await executeCommand(store, (await import('../../domain/sim/decider.ts')).simDecider, streamId, {
+      type: 'RegisterSim', actor: 'alice', allowedMnos: ['northwind-de'], eid, profiles: [{ iccid: '8944123456789012348', mno: 'northwind-de', imsi: '262021234567890', fallback: false }],
+    }, context);
+    const metadata = { actor: 'alice', commandId: 'cmd', correlationId: 'corr', region: 'local', time: '2026-12-04T10:00:00.000Z' };
+    const event = busEvent('SimActivated', { tenant, streamId, version: 2, eventId: 'e2', schemaVersion: 1, data: {}, metadata });
+    await invokeEntry(eventFunctionId('plan-sim-cascade'), event);
+    await invokeEntry(eventFunctionId('plan-sim-cascade'), event);
+    const cascade = await store.load(`T#${tenant}#CASCADE#${simCascadeId(streamId, 2)}`);
+    expect(cascade.commits.flatMap((c) => c.events)).toMatchObject([{ type: 'CascadeStarted', data: { subject: { kind: 'sim-state', eid, state: 'active' }, targets: ['northwind-de'] } }]);
+  });
+
+  it('an event without Switchboard’s detail is refused, naming what is missing', async () => {
+    const error = await invokeEntry(eventFunctionId('plan-sim-cascade'), busEvent('SimActivated', { tenant })).catch((e: Error) => e);
+    expect(error).toMatchObject({ name: 'InvalidInput' });
+    expect((error as Error).message).toMatch(/streamId/);
+  });
+});

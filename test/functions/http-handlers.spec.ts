@@ -1,0 +1,105 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MemoryEventStore } from '../../adapters/event-store/memory-event-store.ts';
+import { eventsOf } from '../../domain/event-store.ts';
+import { allChecksPassed } from '../../domain/mno/events.ts';
+import { useAdapters } from '../../functions/lambda/wiring.ts';
+import { eid, iccid, imsi } from '../support/ids.ts';
+import { invokeRoute, type Caller } from '../support/invoke.ts';
+
+/**
+ * The HTTP handlers as Lambda runs them (middleware and all), on the in-memory event store: what a
+ * user meets, without Java or a runtime. The integration tier runs the same routes end to end.
+ */
+const store = new MemoryEventStore();
+const admin: Caller = { sub: 'ops', scope: 'platform:admin' };
+const alice: Caller = { sub: 'alice', tenant: 'acme', scope: 'sims:write sims:read audit:read policies:write policies:read' };
+const bob: Caller = { sub: 'bob', tenant: 'acme', scope: 'sims:write sims:read' };
+const eve: Caller = { sub: 'eve', tenant: 'globex', scope: 'sims:write sims:read policies:write' };
+const registration = (mno: string) => ({
+  id: mno,
+  name: mno,
+  plmns: ['262-91'],
+  countries: ['DE'],
+  api: { style: 'rest-oauth2', endpoint: 'https://cmp.example.com', credentialsRef: `secret://mno/${mno}` },
+  capabilities: ['data.apns'],
+});
+const sim = (n: number, mno = 'northwind-de') => ({ eid: eid(n), profiles: [{ iccid: iccid(n), mno, imsi: imsi(n) }] });
+
+beforeAll(async () => {
+  useAdapters({ eventStore: store });
+  expect((await invokeRoute('POST /v1/mnos', admin, { body: registration('northwind-de') })).status).toBe(201);
+  expect((await invokeRoute('POST /v1/mnos/{mnoId}/verification', admin, { path: { mnoId: 'northwind-de' }, body: allChecksPassed() })).status).toBe(200);
+  for (const tenantId of ['acme', 'globex']) {
+    expect((await invokeRoute('POST /v1/enterprises', admin, { body: { tenantId, name: tenantId } })).status).toBe(201);
+    const caller = tenantId === 'acme' ? alice : eve;
+    expect((await invokeRoute('PUT /v1/enterprise/mnos', { ...caller, scope: 'policies:write' }, { body: { mnos: ['northwind-de'] } })).status).toBe(200);
+  }
+});
+
+describe('SIM routes on the in-memory event store', () => {
+  it('registers a SIM: 201, ETag, Location; the SIM and a claim per identifier are recorded', async () => {
+    const answer = await invokeRoute('POST /v1/sims', alice, { body: sim(1) });
+    expect(answer).toMatchObject({ status: 201, headers: { etag: '"1"', location: `/v1/sims/${eid(1)}` }, body: { eid: eid(1), state: 'inventory', version: 1 } });
+    expect(store.streamIds().filter((s) => s.startsWith('CLAIM#'))).toEqual(expect.arrayContaining([`CLAIM#EID#${eid(1)}`, `CLAIM#ICCID#${iccid(1)}`, `CLAIM#IMSI#${imsi(1)}`]));
+  });
+
+  it('an ICCID another tenant holds is a 409 that names no one, and that tenant records nothing', async () => {
+    await invokeRoute('POST /v1/sims', alice, { body: sim(2) });
+    const taken = await invokeRoute('POST /v1/sims', eve, { body: { ...sim(3), profiles: [{ iccid: iccid(2), mno: 'northwind-de', imsi: imsi(3) }] } });
+    expect(taken).toMatchObject({ status: 409, body: { type: '/problems/iccid-in-use' } });
+    expect(JSON.stringify(taken.body)).not.toMatch(/acme|alice/);
+    expect((await store.load(`T#globex#SIM#${eid(3)}`)).commits).toEqual([]);
+  });
+
+  it('another tenant’s SIM is a 404, as one that does not exist', async () => {
+    await invokeRoute('POST /v1/sims', alice, { body: sim(4) });
+    const theirs = await invokeRoute('GET /v1/sims/{eid}', eve, { path: { eid: eid(4) } });
+    const none = await invokeRoute('GET /v1/sims/{eid}', eve, { path: { eid: eid(999) } });
+    expect(theirs).toMatchObject({ status: 404, body: { type: '/problems/sim-not-found' } });
+    expect(theirs.body).toEqual({ ...none.body, instance: theirs.body.instance });
+  });
+
+  it('a lifecycle command pinned to a stale version is a 412 and changes nothing; the current one lands', async () => {
+    await invokeRoute('POST /v1/sims', alice, { body: sim(5) });
+    const path = { eid: eid(5) };
+    expect((await invokeRoute('POST /v1/sims/{eid}/activate', alice, { path, headers: { 'if-match': '"0"' } })).status).toBe(412);
+    expect((await invokeRoute('POST /v1/sims/{eid}/activate', alice, { path, headers: { 'if-match': '"1"' } })).body).toMatchObject({ state: 'active', version: 2 });
+  });
+
+  it('termination takes two people: the requester cannot approve, someone else can', async () => {
+    await invokeRoute('POST /v1/sims', alice, { body: sim(6) });
+    const path = { eid: eid(6) };
+    expect((await invokeRoute('POST /v1/sims/{eid}/terminate', alice, { path })).status).toBe(202);
+    expect((await invokeRoute('POST /v1/sims/{eid}/terminate/approve', alice, { path })).body).toMatchObject({ type: '/problems/same-approver' });
+    expect((await invokeRoute('POST /v1/sims/{eid}/terminate/approve', bob, { path })).body).toMatchObject({ state: 'terminated' });
+  });
+
+  it('bad input is a 400 naming the field, a missing scope a 403, no token a 401; none appends anything', async () => {
+    const before = store.streamIds().length;
+    expect(await invokeRoute('GET /v1/sims/{eid}', alice, { path: { eid: '123' } })).toMatchObject({ status: 400, body: { errors: [{ path: '/path/eid' }] } });
+    expect(await invokeRoute('POST /v1/sims', alice, { body: { ...sim(7), extra: true } })).toMatchObject({ status: 400, body: { type: '/problems/validation-failed' } });
+    expect(await invokeRoute('POST /v1/sims', { ...alice, scope: 'sims:read' }, { body: sim(7) })).toMatchObject({ status: 403, body: { type: '/problems/insufficient-scope' } });
+    expect(await invokeRoute('POST /v1/sims', undefined, { body: sim(7) })).toMatchObject({ status: 401 });
+    expect(store.streamIds().length).toBe(before);
+  });
+
+  it('a suspended tenant is refused (403) until reinstated', async () => {
+    await invokeRoute('POST /v1/enterprises/{tenantId}/suspend', admin, { path: { tenantId: 'globex' } });
+    expect(await invokeRoute('GET /v1/sims/{eid}', eve, { path: { eid: eid(8) } })).toMatchObject({ status: 403, body: { type: '/problems/tenant-not-active' } });
+    await invokeRoute('POST /v1/enterprises/{tenantId}/reinstate', admin, { path: { tenantId: 'globex' } });
+    expect((await invokeRoute('GET /v1/sims/{eid}', eve, { path: { eid: eid(8) } })).status).toBe(404);
+  });
+});
+
+describe('policy routes on the in-memory event store', () => {
+  it('publishing records the version and its cascade to the enterprise’s MNOs; publishing again unchanged is a no-op naming that cascade', async () => {
+    expect((await invokeRoute('PUT /v1/policies/{policyId}', alice, { path: { policyId: 'fleet' }, body: { data: { apns: ['iot.acme'] } } })).status).toBe(200);
+    const published = await invokeRoute('POST /v1/policies/{policyId}/publish', alice, { path: { policyId: 'fleet' } });
+    expect(published).toMatchObject({ status: 202, body: { version: 1 } });
+    const { cascadeId } = published.body as { cascadeId: string };
+    const started = eventsOf((await store.load(`T#acme#CASCADE#${cascadeId}`)).commits);
+    expect(started).toMatchObject([{ type: 'CascadeStarted', data: { cascadeId, subject: { kind: 'policy', policyId: 'fleet', version: 1 }, targets: ['northwind-de'] } }]);
+    expect(await invokeRoute('POST /v1/policies/{policyId}/publish', alice, { path: { policyId: 'fleet' } })).toMatchObject({ status: 200, body: { version: 1, cascadeId, unchanged: true } });
+    expect(eventsOf((await store.load(`T#acme#CASCADE#${cascadeId}`)).commits)).toHaveLength(1);
+  });
+});
