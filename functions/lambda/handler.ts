@@ -6,6 +6,7 @@ import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { logger } from '../../adapters/observability/logger.ts';
 import { tracer } from '../../adapters/observability/tracer.ts';
+import { readEnvironment } from '../../manifest/environment.ts';
 
 /** An input that does not fit its schema: which fields, and why (never their values). */
 export class InvalidInput extends Error {
@@ -36,12 +37,13 @@ const nameTheFields = (): middy.MiddlewareObj => ({
  * parsed with zod before the handler sees it (Powertools parser): a malformed input fails at once
  * as an `InvalidInput` that names the fields, never deep inside the handler.
  */
-export const lambdaHandler = <S extends z.ZodType, R>(schema: S, fn: (input: z.output<S>, context: Context) => Promise<R>) =>
-  middy<z.output<S>, R, Error, Context>(fn, { timeoutEarlyInMillis: 0 })
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(nameTheFields())
-    .use(parser({ schema }));
+export const lambdaHandler = <S extends z.ZodType, R>(schema: S, fn: (input: z.output<S>, context: Context) => Promise<R>) => {
+  const handler = middy<z.output<S>, R, Error, Context>(fn, { timeoutEarlyInMillis: 0 }).use(captureLambdaHandler(tracer, { captureResponse: false }));
+  // One function per process in Lambda; the local runtime runs every handler in one process, where
+  // one logger's Lambda context would name whichever invocation came last.
+  if (readEnvironment().AWS_LAMBDA_FUNCTION_NAME) handler.use(injectLambdaContext(logger, { resetKeys: true }));
+  return handler.use(nameTheFields()).use(parser({ schema }));
+};
 
 /**
  * A schema that checks an input against `schema` and hands on the input itself, untouched (key
