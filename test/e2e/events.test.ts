@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASCADE_TASKS } from '../../manifest/cascade-workflow.ts';
 import type { BusEvent } from '../../infra/local/event-bus/put-events.ts';
 import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
+import { until } from '../support/eventually.ts';
 import { unique } from '../support/ids.ts';
 import { startLocalApi, type LocalApi } from '../support/local-api.ts';
 
@@ -20,11 +21,6 @@ beforeAll(async () => {
 });
 afterAll(() => api.stop());
 
-const until = async (done: () => boolean, what: string) => {
-  for (const deadline = Date.now() + 30_000; !done(); await new Promise((ok) => setTimeout(ok, 20)))
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-};
-
 describe('npm run ops -- events --follow', () => {
   it('prints each event on the bus once, one line each, as it happens (the ops-feed log group, read with FilterLogEvents), and stops cleanly on Ctrl-C', async () => {
     expect(JSON.parse(readFileSync(join(api.dataDir, 'endpoints.json'), 'utf8'))).toMatchObject({ logs: api.runtime.logs.endpoint });
@@ -36,9 +32,9 @@ describe('npm run ops -- events --follow', () => {
       child.stdout.on('data', (d: Buffer) => (out += d));
       child.stderr.on('data', (d: Buffer) => (err += d));
       // Its first poll prints the last minute: the test MNOs registered when the runtime started.
-      await until(() => /MnoRegistered .*\n/.test(out), 'the CLI to print the events of the last minute');
+      await until(() => /MnoRegistered .*\n/.test(out), 'the CLI to print the events of the last minute', { interval: 20 });
       const t = await api.tenant('sims:write');
-      await until(() => out.includes('EnterpriseMnosChosen') && out.includes(t.id), "the CLI to print the tenant's event");
+      await until(() => out.includes('EnterpriseMnosChosen') && out.includes(t.id), "the CLI to print the tenant's event", { interval: 20 });
       expect(out.split('\n').find((l) => l.includes('EnterpriseOnboarded') && l.includes(t.id))).toMatch(/^\d{4}-\d\d-\d\dT.*EnterpriseOnboarded\s+t-/);
       // Polls overlap by design; two more of them print nothing twice.
       await new Promise((ok) => setTimeout(ok, 2500));
@@ -56,7 +52,7 @@ describe('npm run ops -- events --follow', () => {
   it('--json prints the events as the bus carried them; without --follow, those of the last minutes, then exits', async () => {
     const t = await api.tenant('sims:write');
     const onboarded = () => seen.find((e) => e['detail-type'] === 'EnterpriseOnboarded' && (e.detail as { tenant: string }).tenant === t.id);
-    await until(() => onboarded() !== undefined, 'the tenant onboarded on the bus');
+    await until(() => onboarded() !== undefined, 'the tenant onboarded on the bus', { interval: 20 });
     await api.runtime.bus.idle();
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/ops/cli.ts', 'events', '--json', '--since', '5m', '--filter', `{ $.detail.tenant = "${t.id}" }`], {
       env: { ...process.env, SWITCHBOARD_DATA_DIR: api.dataDir },
@@ -90,7 +86,7 @@ describe('domain events on the bus, as integrations receive them', () => {
 
     const mine = () => seen.filter((e) => (e.detail as { tenant: string | null }).tenant === t.id);
     const types = () => mine().map((e) => e['detail-type']);
-    await until(() => types().filter((x) => x === 'CascadeCompleted').length === 2, 'two cascades to complete');
+    await until(() => types().filter((x) => x === 'CascadeCompleted').length === 2, 'two cascades to complete', { interval: 20 });
     await api.runtime.bus.idle();
 
     const ids = mine().map((e) => (e.detail as { eventId: string }).eventId);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually.ts';
 import { eid, iccid, imsi, unique } from '../support/ids.ts';
 import { registerMno } from '../support/local-api.ts';
 
@@ -73,11 +74,13 @@ describe('npm start and npm run token', () => {
     await fetch(first.url + '/v1/enterprise/mnos', { method: 'PUT', headers: { authorization: `Bearer ${policies.trim()}`, 'content-type': 'application/json' }, body: JSON.stringify({ mnos: mnos.map((m) => m.id) }) });
     await fetch(first.url + '/v1/policies/fleet', { method: 'PUT', headers: { authorization: `Bearer ${policies.trim()}`, 'content-type': 'application/json' }, body: JSON.stringify({ data: { apns: ['iot.acme'] }, imeiLock: true }) });
     const { cascadeId } = (await (await call(first.url, '/v1/policies/fleet/publish', policies, {})).json()) as { cascadeId: string };
-    let cascade: { status: string; targets: { status: string }[] };
-    do {
-      await new Promise((ok) => setTimeout(ok, 250));
-      cascade = (await (await call(first.url, `/v1/cascades/${cascadeId}`, policies)).json()) as typeof cascade;
-    } while (cascade.status === 'running');
+    // Bounded only by the test's own 150 s, as the plain loop was.
+    const cascade = await eventually(
+      async () => (await (await call(first.url, `/v1/cascades/${cascadeId}`, policies)).json()) as { status: string; targets: { status: string }[] },
+      (c) => c.status !== 'running',
+      'the fleet policy cascade to finish',
+      { timeout: 150_000, interval: 250 },
+    );
     expect(cascade.status).toBe('succeeded');
     expect(cascade.targets.map((t) => t.status)).toEqual(Array(5).fill('verified'));
 

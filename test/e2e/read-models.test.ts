@@ -5,6 +5,7 @@ import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/clien
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASCADE_TASKS } from '../../manifest/cascade-workflow.ts';
 import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
+import { eventually, until } from '../support/eventually.ts';
 import { eid, iccid, imsi, unique } from '../support/ids.ts';
 import { TEST_MNOS, startLocalApi, type LocalApi } from '../support/local-api.ts';
 
@@ -17,16 +18,6 @@ let client: DynamoDBClient;
 let acme: Awaited<ReturnType<LocalApi['tenant']>>;
 let other: Awaited<ReturnType<LocalApi['tenant']>>;
 const sims: Record<'a' | 'b' | 'c' | 'd' | 'e', string> = { a: '', b: '', c: '', d: '', e: '' };
-
-const eventually = async <T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> => {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: ${JSON.stringify(value)}`);
-    await new Promise((ok) => setTimeout(ok, 50));
-  }
-};
 
 const register = async (tenant: typeof acme, mnos: string[], labels?: string[]) => {
   const n = unique();
@@ -77,9 +68,9 @@ beforeAll(async () => {
   await command(acme, sims.b, 'suspend');
   for (let i = 0; i < 2; i++) await register(other, ['orange-fr']);
   // Four sim-state cascades (a, b twice, d; not c, e or the other tenant's), started from the stream, run to their end.
-  await eventually(async () => (await list('/v1/cascades?limit=100')).items, (items) => items.length === 4 && items.every((c) => c.status !== 'running'), 'cascades did not finish');
+  await eventually(async () => (await list('/v1/cascades?limit=100')).items, (items) => items.length === 4 && items.every((c) => c.status !== 'running'), 'the four cascades to finish', { timeout: 60_000, interval: 50 });
   await api.runtime.cascades.engine.idle();
-  await eventually(caughtUp, Boolean, 'the read model did not catch up');
+  await until(caughtUp, 'the read model to catch up', { timeout: 60_000, interval: 50 });
 });
 afterAll(async () => {
   await api?.stop();

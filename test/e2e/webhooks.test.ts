@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscriptionsStream } from '../../application/webhooks/streams.ts';
 import type { WebhookEvent } from '../../application/webhooks/event.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../infra/local/webhooks/receiver.ts';
+import { until } from '../support/eventually.ts';
 import { startLocalApi, type LocalApi } from '../support/local-api.ts';
 
 const SCOPES = 'sims:write sims:read integrations:write integrations:read';
@@ -27,10 +28,6 @@ afterAll(async () => {
   delete process.env.WEBHOOK_RETRY_DELAYS_MS;
 });
 
-const until = async (done: () => boolean | Promise<boolean>, what: string) => {
-  for (const deadline = Date.now() + 30_000; !(await done()); await new Promise((ok) => setTimeout(ok, 25)))
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-};
 const receiver = async (respond?: (n: number) => number) => {
   const r = await startWebhookReceiver({ respond, answer: 'receiver internals: session=s3cr3t-body' });
   receivers.push(r);

@@ -9,6 +9,7 @@ import { CASCADE_TASKS } from '../../manifest/cascade-workflow.ts';
 import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
 import { executionsWatcher, findStateMachine, historyOf } from '../../infra/ops/executions.ts';
 import { progressOf } from '../../infra/ops/progress.ts';
+import { eventually } from '../support/eventually.ts';
 import { unique } from '../support/ids.ts';
 import { startLocalApi, type LocalApi } from '../support/local-api.ts';
 
@@ -47,16 +48,16 @@ afterAll(async () => {
 
 const arnOf = (name: string) => `${api.runtime.cascades.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 /** The execution once it stopped; the cascade starts it a moment after publish answers, off the request path. */
-const settled = async (executionArn: string) => {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const d = await sfn.send(new DescribeExecutionCommand({ executionArn })).catch((e: Error) => {
-      if (e.name !== 'ExecutionDoesNotExist' || Date.now() > deadline) throw e;
-    });
-    if ((d && d.status !== 'RUNNING') || Date.now() > deadline) return d!;
-    await new Promise((ok) => setTimeout(ok, 20));
-  }
-};
+const settled = async (executionArn: string) =>
+  (await eventually(
+    () =>
+      sfn.send(new DescribeExecutionCommand({ executionArn })).catch((e: Error) => {
+        if (e.name !== 'ExecutionDoesNotExist') throw e;
+      }),
+    (d) => d !== undefined && d.status !== 'RUNNING',
+    `execution ${executionArn} to stop`,
+    { timeout: 20_000, interval: 20 },
+  ))!;
 
 describe('the cascade on the local engine, watched through the Step Functions API', () => {
   it('finds the cascade state machine and its execution, named after the cascade', async () => {
@@ -103,10 +104,12 @@ describe('the cascade on the local engine, watched through the Step Functions AP
     expect(stdout).toMatch(new RegExp(`✗ ${rejecting.id} +\\[██░+\\] failed at ApplyToMno \\(1 failed attempt\\) {2}MnoPermanentError: `));
     expect(stdout).toMatch(/MNOs \[█{24}\] 3\/3 {2}✓ 2 {2}✗ 1 {2}… 0/);
     // The cascade's events and its targets', as the bus carried them (its last one may still be on its way there).
-    let lines: string[] = [];
-    for (const deadline = Date.now() + 10_000; !lines.some((l) => l.includes(' CascadeCompleted ')) && Date.now() < deadline; ) {
-      lines = (await ops('events', '--since', '10m', '--filter', `{ $.detail.streamId = "T#${tenant.id}#CASCADE#${cascadeId}*" }`)).stdout.trim().split('\n');
-    }
+    const lines = await eventually(
+      async () => (await ops('events', '--since', '10m', '--filter', `{ $.detail.streamId = "T#${tenant.id}#CASCADE#${cascadeId}*" }`)).stdout.trim().split('\n'),
+      (lines) => lines.some((l) => l.includes(' CascadeCompleted ')),
+      'CascadeCompleted among the cascade’s events in the ops feed',
+      { timeout: 10_000, interval: 0 },
+    );
     expect(lines[0]).toMatch(new RegExp(`^\\S+Z  CascadeStarted +${tenant.id}  T#${tenant.id}#CASCADE#${cascadeId}@1$`));
     expect(lines).toContainEqual(expect.stringMatching(/ CascadeCompleted /));
     expect(lines.some((l) => / CascadeTargetVerified /.test(l) && l.includes(`#CASCADE#${cascadeId}#R1#MNO#${steady.id}@`))).toBe(true);

@@ -14,6 +14,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalStepFunctionsEngine } from '../../infra/local/step-functions/engine.ts';
 import { stepFunctionsEndpoint } from '../../infra/local/step-functions/endpoint.ts';
+import { eventually } from '../support/eventually.ts';
 
 /** A task each test opens or fails by hand: `gate.open()` lets the waiting calls return. */
 const gate = () => {
@@ -80,13 +81,9 @@ afterAll(async () => {
   await new Promise((ok) => server.close(ok));
 });
 
-const settled = async (executionArn: string) => {
-  for (;;) {
-    const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    if (d.status !== 'RUNNING') return d;
-    await new Promise((ok) => setTimeout(ok, 5));
-  }
-};
+/** The execution once it stopped (within the test's own 90 s, as a plain loop would be). */
+const settled = (executionArn: string) =>
+  eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (d) => d.status !== 'RUNNING', `execution ${executionArn} to stop`, { timeout: 90_000, interval: 5 });
 const history = async (executionArn: string) => (await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events!;
 const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (e: Error) => e.name);
 

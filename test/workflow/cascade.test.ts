@@ -3,6 +3,7 @@ import { cascadeTargetStream } from '../../application/stream-ids.ts';
 import { CASCADE_TASKS } from '../../manifest/cascade-workflow.ts';
 import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
 import { POLICY_RULES } from '../../domain/policy/rules.ts';
+import { eventually } from '../support/eventually.ts';
 import { unique } from '../support/ids.ts';
 import { startLocalApi, type LocalApi } from '../support/local-api.ts';
 
@@ -37,15 +38,15 @@ const policy = {
   caps: { dataMbPerMonth: 500, smsPerMonth: 100 },
 };
 
-const settled = async (cascadeId: string) => {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const r = await api.call('GET', `/v1/cascades/${cascadeId}`, { token: tenant.token });
-    if (r.status === 200 && r.body.status !== 'running') return r.body;
-    if (Date.now() > deadline) throw new Error(`cascade still running: ${JSON.stringify(r.body)}`);
-    await new Promise((ok) => setTimeout(ok, 25));
-  }
-};
+const settled = async (cascadeId: string) =>
+  (
+    await eventually(
+      () => api.call('GET', `/v1/cascades/${cascadeId}`, { token: tenant.token }),
+      (r) => r.status === 200 && r.body.status !== 'running',
+      `cascade ${cascadeId} to finish`,
+      { timeout: 60_000, interval: 25 },
+    )
+  ).body;
 const byMno = (cascade: { targets: { mno: string }[] }) => Object.fromEntries(cascade.targets.map((t) => [t.mno, t])) as Record<string, any>;
 
 beforeAll(async () => {
@@ -126,12 +127,12 @@ describe('the cascade workflow, on the local engine against simulated MNOs', () 
     api.runtime.simulators.get(drifting.id)!.setFaults({ drift: true });
     await api.call('PUT', '/v1/policies/strict', { token: t.token, body: { data: { apns: ['iot.strict'] } } });
     const published = await api.call('POST', '/v1/policies/strict/publish', { token: t.token });
-    const deadline = Date.now() + 60_000;
-    let cascade;
-    do {
-      cascade = (await api.call('GET', `/v1/cascades/${published.body.cascadeId}`, { token: t.token })).body;
-      await new Promise((ok) => setTimeout(ok, 25));
-    } while (cascade.status === 'running' && Date.now() < deadline);
+    const cascade = await eventually(
+      async () => (await api.call('GET', `/v1/cascades/${published.body.cascadeId}`, { token: t.token })).body,
+      (c) => c.status !== 'running',
+      'the drifting cascade to finish',
+      { timeout: 60_000, interval: 25 },
+    );
     expect(cascade.status).toBe('failed');
     expect(cascade.targets[0]).toMatchObject({ status: 'failed', lastError: 'drift: data.internetBreakout' });
     const { DynamoDbEventStore } = await import('../../adapters/event-store/dynamodb-event-store.ts');
@@ -148,12 +149,12 @@ describe('the cascade workflow, on the local engine against simulated MNOs', () 
     api.runtime.simulators.get(flakyJobs.id)!.setFaults({ errorRate: 0.4, seed: 1 }) // seed 1: the first job ends FAILED, retryable;
     await api.call('PUT', '/v1/policies/retry', { token: t.token, body: { data: { apns: ['iot.retry'] } } });
     const published = await api.call('POST', '/v1/policies/retry/publish', { token: t.token });
-    let cascade;
-    const deadline = Date.now() + 60_000;
-    do {
-      cascade = (await api.call('GET', `/v1/cascades/${published.body.cascadeId}`, { token: t.token })).body;
-      await new Promise((ok) => setTimeout(ok, 25));
-    } while (cascade.status === 'running' && Date.now() < deadline);
+    const cascade = await eventually(
+      async () => (await api.call('GET', `/v1/cascades/${published.body.cascadeId}`, { token: t.token })).body,
+      (c) => c.status !== 'running',
+      'the retried job’s cascade to finish',
+      { timeout: 60_000, interval: 25 },
+    );
     const { DynamoDbEventStore } = await import('../../adapters/event-store/dynamodb-event-store.ts');
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
     const events = (await new DynamoDbEventStore(new DynamoDBClient({}), process.env.EVENTS_TABLE!).load(cascadeTargetStream(t.id, published.body.cascadeId, 1, flakyJobs.id))).commits.flatMap((c) => c.events);
@@ -164,9 +165,13 @@ describe('the cascade workflow, on the local engine against simulated MNOs', () 
   });
 
   it('lists running and finished cascades; a second start of the same execution name changes nothing', async () => {
-    let list = await api.call('GET', '/v1/cascades?status=succeeded', { token: tenant.token });
-    for (const deadline = Date.now() + 30_000; list.body.items.length === 0 && Date.now() < deadline; await new Promise((ok) => setTimeout(ok, 25)))
-      list = await api.call('GET', '/v1/cascades?status=succeeded', { token: tenant.token }); // the list is a read model: eventually consistent
+    // The list is a read model: eventually consistent.
+    const list = await eventually(
+      () => api.call('GET', '/v1/cascades?status=succeeded', { token: tenant.token }),
+      (r) => r.body.items.length !== 0,
+      'a succeeded cascade in the list',
+      { timeout: 30_000, interval: 25 },
+    );
     expect(list.body.items.map((c: { status: string }) => c.status)).toEqual(['succeeded']);
     const engine = api.runtime.cascades.engine;
     const count = engine.executions.size;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASCADE_TASKS } from '../../manifest/cascade-workflow.ts';
 import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
+import { eventually } from '../support/eventually.ts';
 import { eid, iccid, imsi, unique } from '../support/ids.ts';
 import { startLocalApi, type LocalApi } from '../support/local-api.ts';
 
@@ -21,26 +22,22 @@ beforeAll(async () => {
 afterAll(() => api.stop());
 
 /** The SIM's cascades from the list (a read model: eventually consistent), once `count` of them have finished. */
-const finishedCascadesOf = async (eidValue: string, count: number) => {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const items = (await api.call('GET', '/v1/cascades?limit=100', { token: tenant.token })).body.items.filter((c: { subject: { eid?: string } }) => c.subject.eid === eidValue);
-    if (items.length === count && items.every((c: { status: string }) => c.status !== 'running')) return items;
-    if (Date.now() > deadline) throw new Error(`cascades of ${eidValue} not finished: ${JSON.stringify(items)}`);
-    await new Promise((ok) => setTimeout(ok, 25));
-  }
-};
+const finishedCascadesOf = (eidValue: string, count: number) =>
+  eventually(
+    async () => (await api.call('GET', '/v1/cascades?limit=100', { token: tenant.token })).body.items.filter((c: { subject: { eid?: string } }) => c.subject.eid === eidValue),
+    (items) => items.length === count && items.every((c: { status: string }) => c.status !== 'running'),
+    `${count} finished cascades of ${eidValue}`,
+    { timeout: 60_000, interval: 25 },
+  );
 
 /** Polls the SIM until every hosting MNO is observed in `state`. */
-const observedAll = async (eidValue: string, mnos: string[], state: string) => {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const sim = (await api.call('GET', `/v1/sims/${eidValue}`, { token: tenant.token })).body;
-    if (mnos.every((m) => sim.observed?.[m] === state)) return sim;
-    if (Date.now() > deadline) throw new Error(`not observed ${state} everywhere: ${JSON.stringify(sim)}`);
-    await new Promise((ok) => setTimeout(ok, 25));
-  }
-};
+const observedAll = (eidValue: string, mnos: string[], state: string) =>
+  eventually(
+    async () => (await api.call('GET', `/v1/sims/${eidValue}`, { token: tenant.token })).body,
+    (sim) => mnos.every((m) => sim.observed?.[m] === state),
+    `${state} observed at ${mnos.join(', ')}`,
+    { timeout: 60_000, interval: 25 },
+  );
 
 describe('SIM lifecycle changes reach the MNOs hosting its profiles', () => {
   it('activate, suspend, terminate: desired state at once, observed per MNO once each confirms it', async () => {
