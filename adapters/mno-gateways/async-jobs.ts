@@ -1,4 +1,5 @@
-import { cmpFetch, errorForStatus, excerpt, MnoJobFailed, MnoPermanentError, type MnoGateway } from '../../application/ports/mno-gateway.ts';
+import { MnoJobFailed, MnoPermanentError, type MnoGateway } from '../../application/ports/mno-gateway.ts';
+import { cmpFetch, errorCode, errorForStatus, excerpt, jsonOf } from './cmp-http.ts';
 import { flatten, unflatten, type FlatPolicy } from './flat-policy.ts';
 
 interface JobSpec {
@@ -58,7 +59,7 @@ export const asyncJobsGateway = (mno: string, endpoint: string, credentials: Rec
   const submit = async (job: unknown) => {
     const res = await call('POST', '/api/jobs', job);
     if (res.status === 404) throw new MnoPermanentError(`${mno} has no job API at ${endpoint}`);
-    return { done: false as const, jobId: ((await res.json()) as { jobId: string }).jobId };
+    return { done: false as const, jobId: (await jsonOf<{ jobId: string }>(mno, res)).jobId };
   };
 
   return {
@@ -67,21 +68,21 @@ export const asyncJobsGateway = (mno: string, endpoint: string, credentials: Rec
     async jobStatus(jobId) {
       const res = await call('GET', `/api/jobs/${encodeURIComponent(jobId)}`);
       if (res.status === 404) throw new MnoPermanentError(`${mno} does not know job ${jobId}`);
-      const job = (await res.json()) as { status: string; error?: { code: string; message: string; retryable: boolean } };
+      const job = await jsonOf<{ status: string; error?: { code: string; message: string; retryable: boolean } }>(mno, res);
       if (job.status === 'DONE') return 'done';
       if (job.status !== 'FAILED') return 'pending';
-      const message = `${mno} job failed: ${job.error?.code ?? 'unknown'}`;
+      const message = `${mno} job failed: ${errorCode(job.error?.code) ?? 'unknown'}`;
       throw job.error?.retryable ? new MnoJobFailed(message) : new MnoPermanentError(message);
     },
     async readPolicy(profileId) {
       const res = await call('GET', `/api/profiles/${encodeURIComponent(profileId)}`);
       if (res.status === 404) return undefined;
-      return unflatten(fromSpec(((await res.json()) as { spec: JobSpec }).spec));
+      return unflatten(fromSpec((await jsonOf<{ spec: JobSpec }>(mno, res)).spec));
     },
     async readSimState(iccid) {
       const res = await call('GET', `/api/sims/${iccid}`);
       if (res.status === 404) return undefined;
-      return ((await res.json()) as { state: 'active' | 'suspended' | 'terminated' }).state;
+      return (await jsonOf<{ state: 'active' | 'suspended' | 'terminated' }>(mno, res)).state;
     },
   };
 };

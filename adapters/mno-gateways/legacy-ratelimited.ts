@@ -1,4 +1,5 @@
-import { cmpFetch, errorForStatus, excerpt, MnoPermanentError, MnoTransientError, type MnoGateway, type SimStateAtMno } from '../../application/ports/mno-gateway.ts';
+import { MnoPermanentError, MnoTransientError, type MnoGateway, type SimStateAtMno } from '../../application/ports/mno-gateway.ts';
+import { cmpFetch, errorCode, errorForStatus, excerpt, jsonOf } from './cmp-http.ts';
 import { flatten, unflatten, type FlatPolicy } from './flat-policy.ts';
 
 const yn = (b: boolean | undefined) => (b === undefined ? undefined : b ? 'Y' : 'N');
@@ -57,10 +58,10 @@ export const legacyRateLimitedGateway = (mno: string, endpoint: string, credenti
       body: JSON.stringify(body),
     });
     if (!res.ok) throw errorForStatus(mno, res.status, res.status === 401 ? 'the CMP refused our credentials' : await excerpt(res));
-    const reply = (await res.json()) as Record<string, string>;
+    const reply = await jsonOf<Record<string, string>>(mno, res);
     if (reply.RESULT === 'OK') return reply;
     if (reply.CODE === 'E404' && operation.endsWith('.get')) return undefined;
-    const message = `${mno} answered ${String(reply.CODE ?? 'ERR').slice(0, 40)}`;
+    const message = `${mno} answered ${errorCode(reply.CODE) ?? 'ERR'}`;
     throw reply.CODE === 'BUSY' ? new MnoTransientError(message) : new MnoPermanentError(message);
   };
   return {

@@ -1,4 +1,5 @@
-import { cmpFetch, errorForStatus, excerpt, MnoPermanentError, type MnoGateway, type SimStateAtMno } from '../../application/ports/mno-gateway.ts';
+import { MnoPermanentError, type MnoGateway, type SimStateAtMno } from '../../application/ports/mno-gateway.ts';
+import { cmpFetch, errorForStatus, excerpt, jsonOf } from './cmp-http.ts';
 import { flatten, unflatten, type FlatPolicy } from './flat-policy.ts';
 
 interface RestProfile {
@@ -60,7 +61,7 @@ export const restOauth2Gateway = (mno: string, endpoint: string, credentials: Re
       body: 'grant_type=client_credentials',
     });
     if (!res.ok) throw errorForStatus(mno, res.status, res.status === 401 ? 'the CMP refused our client credentials' : await excerpt(res));
-    const body = (await res.json()) as { access_token: string; expires_in: number };
+    const body = await jsonOf<{ access_token: string; expires_in: number }>(mno, res);
     token = { value: body.access_token, until: Date.now() + (body.expires_in - 30) * 1000 };
     return token.value;
   };
@@ -99,12 +100,12 @@ export const restOauth2Gateway = (mno: string, endpoint: string, credentials: Re
     async readPolicy(profileId) {
       const res = await call('GET', `/v1/policy-profiles/${encodeURIComponent(profileId)}`);
       if (res.status === 404) return undefined;
-      return unflatten(fromRest((await (await expectOk(res)).json()) as RestProfile));
+      return unflatten(fromRest(await jsonOf<RestProfile>(mno, await expectOk(res))));
     },
     async readSimState(iccid) {
       const res = await call('GET', `/v1/sims/${iccid}`);
       if (res.status === 404) return undefined;
-      const { status } = (await (await expectOk(res)).json()) as { status: string };
+      const { status } = await jsonOf<{ status: string }>(mno, await expectOk(res));
       return (Object.entries(STATES).find(([, s]) => s === status)?.[0] as SimStateAtMno | undefined) ?? undefined;
     },
   };

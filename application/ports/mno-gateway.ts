@@ -31,36 +31,3 @@ export class MnoJobFailed extends MnoTransientError {}
 export class MnoPermanentError extends Error {
   override readonly name = 'MnoPermanentError';
 }
-
-/** Classifies an HTTP answer from a CMP: 408, 429 and 5xx are transient; other 4xx permanent. */
-export const errorForStatus = (mno: string, status: number, detail: string) =>
-  status === 408 || status === 429 || status >= 500
-    ? new MnoTransientError(`${mno} answered ${status}${detail ? `: ${detail}` : ''}`)
-    : new MnoPermanentError(`${mno} refused the request (${status})${detail ? `: ${detail}` : ''}`);
-
-/** fetch against a CMP with a time limit; network failures become transient errors. */
-export const cmpFetch = async (mno: string, url: string, init: RequestInit, timeoutMs = 10_000): Promise<Response> => {
-  try {
-    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    throw new MnoTransientError(`${mno} could not be reached (${cause})`);
-  }
-};
-
-/**
- * What a CMP's error body says, reduced to its error code: the body itself may name other
- * enterprises' profiles or SIMs on the shared operator account, and it ends up in tenant-visible
- * events (`lastError`). The full body is for operator logs only.
- */
-export const excerpt = async (response: Response) => {
-  const text = await response.text().catch(() => '');
-  try {
-    const body = JSON.parse(text) as { type?: unknown; code?: unknown; error?: unknown; CODE?: unknown };
-    const nested = typeof body.error === 'object' && body.error !== null ? (body.error as { code?: unknown }).code : body.error;
-    const code = [body.type, body.code, nested, body.CODE].find((v) => typeof v === 'string');
-    return typeof code === 'string' ? code.replace(/[^\w./:-]/g, '').slice(0, 80) : '';
-  } catch {
-    return '';
-  }
-};
