@@ -1,19 +1,19 @@
-import { z } from 'zod';
-import type { Commit, RecordedEvent } from '../domain/event-store.ts';
+import * as z from 'zod/mini';
 import { SOURCE } from '../manifest/rules.ts';
 
 /**
  * A domain event as the forwarder publishes it and rules, webhooks and integrations receive it:
  * EventBridge's envelope (`source` switchboard, `detail-type` the event type, `time` the commit's)
- * around Switchboard's detail. One contract, parsed by every consumer on the way in.
+ * around Switchboard's detail (application/publishing.ts). One contract, parsed by every consumer
+ * on the way in (zod/mini: the rule targets that start executions need no other schema).
  */
 export const BusDetail = z.looseObject({
   /** The tenant whose stream it is; null for platform streams (MNOs, identifier claims). */
-  tenant: z.string().nullable(),
-  streamId: z.string().min(1),
-  version: z.int().positive(),
-  eventId: z.string().min(1),
-  schemaVersion: z.int().positive(),
+  tenant: z.nullable(z.string()),
+  streamId: z.string().check(z.minLength(1)),
+  version: z.int().check(z.positive()),
+  eventId: z.string().check(z.minLength(1)),
+  schemaVersion: z.int().check(z.positive()),
   data: z.unknown(),
   metadata: z.looseObject({ actor: z.string(), commandId: z.string(), correlationId: z.string(), region: z.string(), time: z.string() }),
 });
@@ -23,29 +23,9 @@ export type BusDetail = z.infer<typeof BusDetail>;
 export const BusEvent = z.looseObject({
   id: z.string(),
   source: z.literal(SOURCE),
-  'detail-type': z.string().min(1),
+  'detail-type': z.string().check(z.minLength(1)),
   time: z.string(),
-  'replay-name': z.string().optional(),
+  'replay-name': z.optional(z.string()),
   detail: BusDetail,
 });
 export type BusEvent = z.infer<typeof BusEvent>;
-
-/** The tenant a stream belongs to, from its id (`T#<tenant>#…`), or null for a platform stream. */
-export const tenantOfStream = (streamId: string) => /^T#([^#]+)#/.exec(streamId)?.[1] ?? null;
-
-/** The detail of one event of a commit, as published. */
-export const busDetailOf = (commit: Pick<Commit, 'streamId' | 'metadata'>, event: RecordedEvent): BusDetail => ({
-  tenant: tenantOfStream(commit.streamId),
-  streamId: commit.streamId,
-  version: event.version,
-  eventId: event.id,
-  schemaVersion: event.schemaVersion,
-  data: event.data,
-  metadata: { ...commit.metadata },
-});
-
-/**
- * Each replica's stream carries every write, wherever it was made; only the region a commit was
- * appended in acts on it (publishes it), so nothing is published or started twice. The one place that decides.
- */
-export const originatedIn = (commit: Pick<Commit, 'metadata'>, region: string) => commit.metadata.region === region;

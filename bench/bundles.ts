@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../adapters/observability/metrics.ts';
+import type { Variable } from '../manifest/environment.ts';
 import { TABLES } from '../manifest/tables.ts';
 import { handlerEsbuildOptions } from '../infra/cdk/bundling.ts';
 import { ALL_HANDLERS, ROOT, type HandlerSpec } from '../infra/cdk/handlers.ts';
@@ -32,18 +33,23 @@ const EMPTY = {
  * child does not pretend to be Lambda. A module that needs another variable at import fails the
  * section, naming the function.
  */
-export const INIT_ENV: Record<string, string> = {
+/** Switchboard's own variables (manifest/environment.ts: the names are checked), as CDK sets them. */
+const SWITCHBOARD_ENV: Partial<Record<Variable, string>> = {
   ...Object.fromEntries(Object.values(TABLES).map((t) => [t.envVar, t.name])),
   LOG_LEVEL: 'INFO',
-  POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-  POWERTOOLS_LOG_LEVEL: 'INFO',
-  POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-  POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
   CASCADE_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:000000000000:stateMachine:switchboard-cascade',
   SECRET_STORE: 'secrets-manager',
   WEBHOOK_RETRY_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/switchboard-webhook-retries',
   // No credentials: importing a handler makes no AWS call.
   AWS_REGION: 'eu-west-1',
+};
+
+export const INIT_ENV: Record<string, string> = {
+  ...(SWITCHBOARD_ENV as Record<string, string>),
+  POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+  POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+  POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
   AWS_DEFAULT_REGION: 'eu-west-1',
 };
 

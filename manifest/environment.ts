@@ -1,20 +1,30 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { BUS_NAME } from './rules.ts';
 import { SECRETS_KEY_ALIAS } from './secrets.ts';
 import { TABLES } from './tables.ts';
 
-const tableName = (table: { name: string }) => z.string().min(1).default(table.name);
+// zod/mini (17 KiB bundled, against classic zod's 440): every entry point reads the environment,
+// and some (/health, the forwarder) need no other schema.
+
+const text = () => z.string().check(z.minLength(1));
+const tableName = (table: { name: string }) => z._default(text(), table.name);
 
 /** `a,b,c` → ['a', 'b', 'c'] (blanks dropped). */
-const commaList = z
-  .string()
-  .transform((s) => s.split(',').map((part) => part.trim()).filter(Boolean));
+const commaList = z.pipe(
+  z.string(),
+  z.transform((s: string) => s.split(',').map((part) => part.trim()).filter(Boolean)),
+);
 
 /** Milliseconds before each webhook retry, comma-separated; empty for none. */
-const delays = z
-  .string()
-  .transform((s) => (s.trim() === '' ? [] : s.split(',').map((d) => Number(d.trim()))))
-  .refine((list) => list.every((d) => Number.isInteger(d) && d >= 0 && d <= 86_400_000), 'a comma-separated list of delays in milliseconds, e.g. 1000,2000,4000');
+const delays = z.pipe(
+  z.string(),
+  z.pipe(
+    z.transform((s: string) => (s.trim() === '' ? [] : s.split(',').map((d) => Number(d.trim())))),
+    z.array(z.number().check(z.int(), z.gte(0), z.lte(86_400_000))),
+  ),
+);
+
+const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL'] as const;
 
 /**
  * Every environment variable Switchboard's code reads, in one place: its type, its default, and
@@ -24,37 +34,37 @@ const delays = z
  */
 export const ENVIRONMENT = z.object({
   /** The region the function runs in (set by Lambda); commits are stamped with it. `local` on this machine. */
-  AWS_REGION: z.string().min(1).default('local'),
+  AWS_REGION: z._default(text(), 'local'),
   /** Set by Lambda: metrics are written only there (or where POWERTOOLS_METRICS_DISABLED is `false`). */
-  AWS_LAMBDA_FUNCTION_NAME: z.string().optional(),
-  POWERTOOLS_METRICS_DISABLED: z.string().optional(),
+  AWS_LAMBDA_FUNCTION_NAME: z.optional(z.string()),
+  POWERTOOLS_METRICS_DISABLED: z.optional(z.string()),
   /** The tables' names (manifest/tables.ts); each defaults to the name CDK gives it. */
   EVENTS_TABLE: tableName(TABLES.events),
   IDEMPOTENCY_TABLE: tableName(TABLES.idempotency),
   WEBHOOK_DEAD_LETTERS_TABLE: tableName(TABLES.webhookDeadLetters),
   READ_MODELS_TABLE: tableName(TABLES.readModels),
   /** How long a warm handler trusts that a tenant is active before it reads the tenant's stream again. */
-  TENANT_STATUS_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
-  /** Switchboard's own log level (Powertools Logger). */
-  LOG_LEVEL: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL'])).default('WARN'),
+  TENANT_STATUS_TTL_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600_000)), 5000),
+  /** Switchboard's own log level (Powertools Logger), in any case. */
+  LOG_LEVEL: z._default(z.pipe(z.string(), z.pipe(z.transform((v: string) => v.toUpperCase()), z.enum(LEVELS))), 'WARN'),
   /** The cascade state machine, for the functions that start executions. */
-  CASCADE_STATE_MACHINE_ARN: z.string().regex(/^arn:/, 'a state machine ARN').optional(),
+  CASCADE_STATE_MACHINE_ARN: z.optional(z.string().check(z.regex(/^arn:/, 'a state machine ARN'))),
   /** The bus the forwarder publishes to. */
-  EVENT_BUS_NAME: z.string().min(1).default(BUS_NAME),
+  EVENT_BUS_NAME: z._default(text(), BUS_NAME),
   /** Where secrets are kept: Secrets Manager in AWS (the CDK app sets it), else files on this machine. */
-  SECRET_STORE: z.enum(['secrets-manager', 'files']).default('files'),
+  SECRET_STORE: z._default(z.enum(['secrets-manager', 'files']), 'files'),
   /** Secrets Manager writers: the regions each new secret is replicated to, and the key alias to encrypt with. */
-  SECRETS_REPLICA_REGIONS: commaList.default([]),
-  SECRETS_KMS_KEY: z.string().min(1).default(SECRETS_KEY_ALIAS),
+  SECRETS_REPLICA_REGIONS: z._default(commaList, []),
+  SECRETS_KMS_KEY: z._default(text(), SECRETS_KEY_ALIAS),
   /** Files (local): the MNOs' credentials (JSON, 0600) and the webhooks' signing secrets (a 0700 directory). */
-  MNO_CREDENTIALS_FILE: z.string().min(1).optional(),
-  WEBHOOK_SECRETS_DIR: z.string().min(1).optional(),
+  MNO_CREDENTIALS_FILE: z.optional(text()),
+  WEBHOOK_SECRETS_DIR: z.optional(text()),
   /** The SQS queue webhook retries wait on (the functions that deliver webhooks in AWS). */
-  WEBHOOK_RETRY_QUEUE_URL: z.url().optional(),
+  WEBHOOK_RETRY_QUEUE_URL: z.optional(z.url()),
   /** Overrides the webhook retry schedule (tests). */
-  WEBHOOK_RETRY_DELAYS_MS: delays.optional(),
+  WEBHOOK_RETRY_DELAYS_MS: z.optional(delays),
   /** `loopback`: webhooks may use http to loopback addresses (the local runtime's receivers); otherwise https only. */
-  SWITCHBOARD_ALLOW_HTTP_WEBHOOKS: z.enum(['loopback']).optional(),
+  SWITCHBOARD_ALLOW_HTTP_WEBHOOKS: z.optional(z.enum(['loopback'])),
 });
 
 export type Environment = z.output<typeof ENVIRONMENT>;

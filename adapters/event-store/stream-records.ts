@@ -1,5 +1,5 @@
 import type { AttributeValue as StreamAttribute } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { CommitMetadata, RecordedEvent } from '../../domain/event-store.ts';
 
 /**
@@ -9,8 +9,8 @@ import type { CommitMetadata, RecordedEvent } from '../../domain/event-store.ts'
 export const StreamEvent = z.object({
   Records: z.array(
     z.looseObject({
-      eventName: z.string().optional(),
-      dynamodb: z.looseObject({ SequenceNumber: z.string(), NewImage: z.record(z.string(), z.unknown()).optional() }),
+      eventName: z.optional(z.string()),
+      dynamodb: z.looseObject({ SequenceNumber: z.string(), NewImage: z.optional(z.record(z.string(), z.unknown())) }),
     }),
   ),
 });

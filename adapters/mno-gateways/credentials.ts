@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { EnvironmentError, type Environment } from '../../manifest/environment.ts';
 import { parseJsonObject, readJsonSecret, SECRET_FAMILIES } from '../secrets/secrets-manager.ts';
 
 /**
@@ -34,3 +35,18 @@ export const secretsManagerCredentialStore = (): CredentialStore => ({
     return Object.fromEntries(Object.entries(found).filter((e): e is [string, string] => typeof e[1] === 'string'));
   },
 });
+
+/**
+ * The store an environment (manifest/environment.ts) selects: Secrets Manager where SECRET_STORE
+ * says so (the CDK app), else the file MNO_CREDENTIALS_FILE names. Without either it fails when
+ * first used, naming the variable, so that an entry point that never calls a CMP starts without it.
+ */
+export const credentialStoreFor = (env: Environment): CredentialStore => {
+  if (env.SECRET_STORE === 'secrets-manager') return secretsManagerCredentialStore();
+  if (env.MNO_CREDENTIALS_FILE) return fileCredentialStore(env.MNO_CREDENTIALS_FILE);
+  return {
+    get: async () => {
+      throw new EnvironmentError('MNO_CREDENTIALS_FILE is not set: no credential store is configured');
+    },
+  };
+};

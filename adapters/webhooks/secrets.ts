@@ -5,6 +5,7 @@ import { SubscriptionId } from '../../domain/subscription/events.ts';
 import { createJsonSecret, deleteSecret, readJsonSecret, SECRET_FAMILIES, type SecretPlacement } from '../secrets/secrets-manager.ts';
 
 import type { WebhookSecrets } from '../../application/webhooks/ports.ts';
+import { EnvironmentError, type Environment } from '../../manifest/environment.ts';
 
 export type { WebhookSecrets };
 
@@ -62,3 +63,17 @@ export const secretsManagerWebhookSecrets = (placement: SecretPlacement = {}): W
     await deleteSecret(webhookSecretName(tenant, id));
   },
 });
+
+/**
+ * The store an environment (manifest/environment.ts) selects: Secrets Manager where SECRET_STORE
+ * says so (the CDK app; new secrets replicated to SECRETS_REPLICA_REGIONS under SECRETS_KMS_KEY),
+ * else files in WEBHOOK_SECRETS_DIR. Without either it fails when first used, naming the variable.
+ */
+export const webhookSecretsFor = (env: Environment): WebhookSecrets => {
+  if (env.SECRET_STORE === 'secrets-manager') return secretsManagerWebhookSecrets({ replicaRegions: env.SECRETS_REPLICA_REGIONS, kmsKeyId: env.SECRETS_KMS_KEY });
+  if (env.WEBHOOK_SECRETS_DIR) return fileWebhookSecrets(env.WEBHOOK_SECRETS_DIR);
+  const fail = async (): Promise<never> => {
+    throw new EnvironmentError('WEBHOOK_SECRETS_DIR is not set: no webhook secret store is configured');
+  };
+  return { put: fail, get: fail, remove: fail };
+};

@@ -4,7 +4,7 @@ import { putEvents, type Pending } from '../../adapters/event-bus/put-events.ts'
 import { commitOf, StreamEvent } from '../../adapters/event-store/stream-records.ts';
 import { logger } from '../../adapters/observability/logger.ts';
 import { traced } from '../../adapters/observability/tracer.ts';
-import { busDetailOf, originatedIn } from '../../application/bus-events.ts';
+import { busDetailOf, originatedIn } from '../../application/publishing.ts';
 import { SOURCE } from '../../manifest/rules.ts';
 import { lambdaHandler } from '../lambda/handler.ts';
 import { config, env } from '../lambda/wiring.ts';

@@ -1,7 +1,7 @@
 import { BusEvent } from '../../application/bus-events.ts';
 import type { WebhookEvent } from '../../application/webhooks/event.ts';
 import { checked, lambdaHandler } from '../lambda/handler.ts';
-import { delivery } from './lambda-delivery.ts';
+import { delivery } from '../lambda/webhook-delivery.ts';
 
 /**
  * The bus's `webhooks` target in AWS (rule `deliver-webhooks`, invoked asynchronously): the first

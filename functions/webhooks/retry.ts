@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { checked, lambdaHandler } from '../lambda/handler.ts';
-import { delivery, scheduler } from './lambda-delivery.ts';
+import { delivery, scheduler } from '../lambda/webhook-delivery.ts';
 import { WebhookRetry } from '../../application/webhooks/retry-scheduler.ts';
 
 const processor = new BatchProcessor(EventType.SQS);

@@ -57,7 +57,7 @@ beforeEach(() => {
 
 describe('webhook secrets in Secrets Manager', () => {
   it('creates one secret per subscription, under its tenant, with the regional key, replicated to the other region', async () => {
-    const { webhookSecretsFor } = await import('../../adapters/configured.ts');
+    const { webhookSecretsFor } = await import('../../adapters/webhooks/secrets.ts');
     const secrets = webhookSecretsFor(readEnvironment());
     await secrets.put('t-acme', '0b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e', 'whsec_c2VjcmV0');
     expect(endpoint.calls).toEqual([
@@ -135,7 +135,7 @@ describe('webhook secrets in Secrets Manager', () => {
 describe('MNO credentials in Secrets Manager', () => {
   it('resolves secret://mno/<id> to switchboard/mno/<id>, a JSON object of strings', async () => {
     stored.set('switchboard/mno/orange-fr', JSON.stringify({ clientId: 'sb', clientSecret: 's3cr3t', ignored: 42 }));
-    const { credentialStoreFor } = await import('../../adapters/configured.ts');
+    const { credentialStoreFor } = await import('../../adapters/mno-gateways/credentials.ts');
     expect(await credentialStoreFor(readEnvironment()).get('secret://mno/orange-fr')).toEqual({ clientId: 'sb', clientSecret: 's3cr3t' });
     expect(endpoint.calls).toEqual([{ operation: 'GetSecretValue', input: { SecretId: 'switchboard/mno/orange-fr' } }]);
   });

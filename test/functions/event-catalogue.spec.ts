@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EVENT_CATALOGUE } from '../../domain/event-catalogue.ts';
-import { eventSchemas } from '../../functions/http/events/catalogue.ts';
+import { eventSchemas } from '../../application/views/event-catalogue.ts';
 
 describe('the event catalogue', () => {
   it('has a JSON Schema for every event type, each type once', () => {

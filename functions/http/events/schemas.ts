@@ -1,4 +1,4 @@
-import { eventSchemas } from './catalogue.ts';
+import { eventSchemas } from '../../../application/views/event-catalogue.ts';
 import { httpHandler } from '../http-handler.ts';
 import { json } from '../responses.ts';
 

@@ -4,10 +4,11 @@ import { deadLettersOf, redeliver as redeliverOnce } from '../../../application/
 import { httpHandler } from '../http-handler.ts';
 import { bodyOf, commandContext } from '../request.ts';
 import { json } from '../responses.ts';
-import { eventIdParam, subscriptionOfRequest, subscriptionRoute, webhookPorts } from './params.ts';
+import { eventIdParam, subscriptionOfRequest } from './params.ts';
+import { webhookPorts } from '../../lambda/webhook-wiring.ts';
 
 /** GET /v1/subscriptions/{subscriptionId}/dead-letters: deliveries that failed every attempt, oldest first. */
-export const list = httpHandler(subscriptionRoute('GET /v1/subscriptions/{subscriptionId}/dead-letters'), async (request) => {
+export const list = httpHandler('GET /v1/subscriptions/{subscriptionId}/dead-letters', async (request) => {
   const subscription = await subscriptionOfRequest(request);
   return json(200, { items: await deadLettersOf({ store: adapters.eventStore }, request.caller.tenant, subscription.id) });
 });
@@ -17,7 +18,7 @@ export const list = httpHandler(subscriptionRoute('GET /v1/subscriptions/{subscr
  * made now: `delivered` says how it went (recorded as WebhookRedelivered, or parked again with the
  * attempt counted, `deadLetter` as it now stands). Not parked (any more) → 404.
  */
-export const redeliver = httpHandler(subscriptionRoute('POST /v1/subscriptions/{subscriptionId}/dead-letters/{eventId}/redeliver'), async (request) => {
+export const redeliver = httpHandler('POST /v1/subscriptions/{subscriptionId}/dead-letters/{eventId}/redeliver', async (request) => {
   bodyOf(request, z.strictObject({}), {});
   const subscription = await subscriptionOfRequest(request);
   const outcome = await redeliverOnce(webhookPorts(), request.caller.tenant, subscription, eventIdParam(request), commandContext(request));

@@ -3,14 +3,15 @@ import { subscriptionsDecider } from '../../../domain/subscription/decider.ts';
 import { SubscriptionId } from '../../../domain/subscription/events.ts';
 import { SubscriptionRequest } from '../../../domain/subscription/request.ts';
 import { executeCommand } from '../../../application/command.ts';
-import { adapters, config } from '../../lambda/wiring.ts';
+import { adapters } from '../../lambda/wiring.ts';
+import { urlPolicy, webhookPorts } from '../../lambda/webhook-wiring.ts';
 import { newSigningSecret } from '../../../adapters/webhooks/signature.ts';
 import { subscriptionsStream } from '../../../application/webhooks/streams.ts';
 import { httpHandler } from '../http-handler.ts';
 import { problem, validationProblem } from '../problem.ts';
 import { bodyOf, commandContext } from '../request.ts';
 import { json } from '../responses.ts';
-import { subscriptionRoute, subscriptionView } from './params.ts';
+import { subscriptionView } from './params.ts';
 
 /**
  * POST /v1/subscriptions `{ url, eventTypes }` → 201 with the signing secret, the only time it is
@@ -19,14 +20,14 @@ import { subscriptionRoute, subscriptionView } from './params.ts';
  * first response would keep the secret in the idempotency table (list to see whether a retried
  * create went through, and delete a duplicate).
  */
-export const create = httpHandler(subscriptionRoute('POST /v1/subscriptions'), async (request) => {
+export const create = httpHandler('POST /v1/subscriptions', async (request) => {
   if (request.headers['idempotency-key'] !== undefined)
     throw problem(400, 'idempotency-key-not-supported', 'creating a subscription returns its secret once and never stores that response: send it without Idempotency-Key');
-  const { url, eventTypes } = bodyOf(request, SubscriptionRequest(config.urlPolicy));
+  const { url, eventTypes } = bodyOf(request, SubscriptionRequest(urlPolicy));
   const tenant = request.caller.tenant;
   const id = randomUUID();
   const secret = newSigningSecret();
-  await adapters.webhookSecrets.put(tenant, id, secret);
+  await webhookPorts().secrets.put(tenant, id, secret);
   const subscription = { id, url, eventTypes };
   await executeCommand(adapters.eventStore, subscriptionsDecider, subscriptionsStream(tenant), { type: 'CreateSubscription', subscription }, { ...commandContext(request), expectedVersion: undefined });
   return json(201, { ...subscriptionView(subscription), secret }, { location: `/v1/subscriptions/${id}`, 'cache-control': 'no-store' });
@@ -38,13 +39,13 @@ export const create = httpHandler(subscriptionRoute('POST /v1/subscriptions'), a
  * whose secret a repeated DELETE removes). Deleting again is a 204 too. Another tenant's
  * subscription is never touched: only an id the caller's tenant holds (or held) is removed.
  */
-export const remove = httpHandler(subscriptionRoute('DELETE /v1/subscriptions/{subscriptionId}'), async (request) => {
+export const remove = httpHandler('DELETE /v1/subscriptions/{subscriptionId}', async (request) => {
   const id = SubscriptionId.safeParse(request.pathParameters?.subscriptionId);
   if (!id.success) throw validationProblem(id.error, '/path/subscriptionId');
   const context = { ...commandContext(request), expectedVersion: undefined };
   const tenant = request.caller.tenant;
   // An id the tenant never held is a 404 here, before any secret is touched.
   await executeCommand(adapters.eventStore, subscriptionsDecider, subscriptionsStream(tenant), { type: 'DeleteSubscription', id: id.data }, context);
-  await adapters.webhookSecrets.remove(tenant, id.data);
+  await webhookPorts().secrets.remove(tenant, id.data);
   return { statusCode: 204 };
 });

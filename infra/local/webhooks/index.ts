@@ -1,9 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { urlPolicyFor, webhookSecretsFor } from '../../../adapters/configured.ts';
 import { logger } from '../../../adapters/observability/logger.ts';
 import { countWebhookParked } from '../../../adapters/observability/metrics.ts';
 import { dynamoDbDeadLetterPayloads } from '../../../adapters/webhooks/dead-letter-payloads.ts';
+import { webhookSecretsFor } from '../../../adapters/webhooks/secrets.ts';
 import { sendWebhook } from '../../../adapters/webhooks/send.ts';
+import { urlPolicyFor } from '../../../adapters/webhooks/url-policy.ts';
 import { createWebhookDelivery } from '../../../application/webhooks/delivery.ts';
 import type { WebhookEvent } from '../../../application/webhooks/event.ts';
 import type { EventStore } from '../../../domain/event-store.ts';

@@ -2,12 +2,12 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { logger } from '../../adapters/observability/logger.ts';
 import { countWebhookParked } from '../../adapters/observability/metrics.ts';
 import { traced } from '../../adapters/observability/tracer.ts';
-import { sendWebhook } from '../../adapters/webhooks/send.ts';
 import { sqsRetryScheduler } from '../../adapters/webhooks/sqs-retry-scheduler.ts';
 import { createWebhookDelivery } from '../../application/webhooks/delivery.ts';
 import { AWS_RETRY_DELAYS_MS } from '../../application/webhooks/retry-scheduler.ts';
 import { required } from '../../manifest/environment.ts';
-import { adapters, config, env } from '../lambda/wiring.ts';
+import { webhookPorts } from './webhook-wiring.ts';
+import { env } from './wiring.ts';
 
 const queueUrl = required(env, 'WEBHOOK_RETRY_QUEUE_URL', 'webhook retries have nowhere to go');
 
@@ -20,14 +20,9 @@ export const scheduler = sqsRetryScheduler(traced(new SQSClient({ maxAttempts: 5
  * (WEBHOOK_RETRY_DELAYS_MS overrides it).
  */
 export const delivery = createWebhookDelivery({
-  store: adapters.eventStore,
-  secrets: adapters.webhookSecrets,
-  payloads: adapters.deadLetterPayloads,
-  send: sendWebhook,
+  ...webhookPorts(),
   log: logger,
   countParked: countWebhookParked,
-  policy: config.urlPolicy,
-  region: config.region,
   scheduler,
   retryDelaysMs: env.WEBHOOK_RETRY_DELAYS_MS ?? AWS_RETRY_DELAYS_MS,
 });

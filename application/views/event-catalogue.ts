@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVENT_CATALOGUE, schemaVersionOf } from '../../../domain/event-catalogue.ts';
+import { EVENT_CATALOGUE, schemaVersionOf } from '../../domain/event-catalogue.ts';
 
 /**
  * One JSON Schema (draft 2020-12) per event type, for the `detail.data` of its EventBridge event.
