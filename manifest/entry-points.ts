@@ -69,23 +69,26 @@ export const ROUTE_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 'http
   trigger: { kind: 'http', route },
 }));
 
-export const TASK_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 'task' } })[] = (Object.keys(CASCADE_TASKS) as CascadeTaskName[]).map((task) => ({
-  id: taskFunctionId(task),
-  module: `functions/workflow/${CASCADE_TASKS[task].entry}`,
-  handler: CASCADE_TASKS[task].handler,
-  // The ASL's own TimeoutSeconds (60–120 s) bound the steps; the Lambda's is the backstop.
-  timeoutSeconds: 120,
-  access: CASCADE_TASKS[task].access,
-  trigger: { kind: 'task', task, substitution: CASCADE_TASKS[task].substitution },
+/** The entry points of a table of handlers (module under `dir`, export, access), keyed by name. */
+const entriesOf = <K extends string, T extends { kind: string }>(
+  table: Readonly<Record<K, { entry: string; handler: string; access: Access }>>,
+  dir: string,
+  timeoutSeconds: number,
+  idOf: (name: K) => string,
+  triggerOf: (name: K) => T,
+) =>
+  (Object.keys(table) as K[]).map((name) => ({ id: idOf(name), module: `${dir}/${table[name].entry}`, handler: table[name].handler, timeoutSeconds, access: table[name].access, trigger: triggerOf(name) }));
+
+/** The ASL's own TimeoutSeconds (60–120 s) bound the steps; the Lambda's timeout is the backstop. */
+export const TASK_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 'task' } })[] = entriesOf(CASCADE_TASKS, 'functions/workflow', 120, taskFunctionId, (task) => ({
+  kind: 'task' as const,
+  task,
+  substitution: CASCADE_TASKS[task].substitution,
 }));
 
-export const RULE_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 'rule' } })[] = (Object.keys(EVENT_FUNCTIONS) as EventFunction[]).map((name) => ({
-  id: eventFunctionId(name),
-  module: `functions/events/${EVENT_FUNCTIONS[name].entry}`,
-  handler: EVENT_FUNCTIONS[name].handler,
-  timeoutSeconds: 30,
-  access: EVENT_FUNCTIONS[name].access,
-  trigger: { kind: 'rule', function: name },
+export const RULE_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 'rule' } })[] = entriesOf(EVENT_FUNCTIONS, 'functions/events', 30, eventFunctionId, (name) => ({
+  kind: 'rule' as const,
+  function: name,
 }));
 
 /**

@@ -38,10 +38,11 @@ const policy = {
   caps: { dataMbPerMonth: 500, smsPerMonth: 100 },
 };
 
-const settled = async (cascadeId: string) =>
+/** The cascade once it has finished, as the caller (the suite's tenant by default) reads it. */
+const settled = async (cascadeId: string, token = tenant.token) =>
   (
     await eventually(
-      () => api.call('GET', `/v1/cascades/${cascadeId}`, { token: tenant.token }),
+      () => api.call('GET', `/v1/cascades/${cascadeId}`, { token }),
       (r) => r.status === 200 && r.body.status !== 'running',
       `cascade ${cascadeId} to finish`,
       { timeout: 60_000, interval: 25 },
@@ -127,12 +128,7 @@ describe('the cascade workflow, on the local engine against simulated MNOs', () 
     api.runtime.simulators.get(drifting.id)!.setFaults({ drift: true });
     await api.call('PUT', '/v1/policies/strict', { token: t.token, body: { data: { apns: ['iot.strict'] } } });
     const published = await api.call('POST', '/v1/policies/strict/publish', { token: t.token });
-    const cascade = await eventually(
-      async () => (await api.call('GET', `/v1/cascades/${published.body.cascadeId}`, { token: t.token })).body,
-      (c) => c.status !== 'running',
-      'the drifting cascade to finish',
-      { timeout: 60_000, interval: 25 },
-    );
+    const cascade = await settled(published.body.cascadeId, t.token);
     expect(cascade.status).toBe('failed');
     expect(cascade.targets[0]).toMatchObject({ status: 'failed', lastError: 'drift: data.internetBreakout' });
     const { DynamoDbEventStore } = await import('../../adapters/event-store/dynamodb-event-store.ts');
@@ -149,12 +145,7 @@ describe('the cascade workflow, on the local engine against simulated MNOs', () 
     api.runtime.simulators.get(flakyJobs.id)!.setFaults({ errorRate: 0.4, seed: 1 }) // seed 1: the first job ends FAILED, retryable;
     await api.call('PUT', '/v1/policies/retry', { token: t.token, body: { data: { apns: ['iot.retry'] } } });
     const published = await api.call('POST', '/v1/policies/retry/publish', { token: t.token });
-    const cascade = await eventually(
-      async () => (await api.call('GET', `/v1/cascades/${published.body.cascadeId}`, { token: t.token })).body,
-      (c) => c.status !== 'running',
-      'the retried job’s cascade to finish',
-      { timeout: 60_000, interval: 25 },
-    );
+    const cascade = await settled(published.body.cascadeId, t.token);
     const { DynamoDbEventStore } = await import('../../adapters/event-store/dynamodb-event-store.ts');
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
     const events = (await new DynamoDbEventStore(new DynamoDBClient({}), process.env.EVENTS_TABLE!).load(cascadeTargetStream(t.id, published.body.cascadeId, 1, flakyJobs.id))).commits.flatMap((c) => c.events);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { legacyRateLimitedGateway } from '../../../adapters/mno-gateways/legacy-ratelimited.ts';
 import { MnoPermanentError, MnoTransientError } from '../../../application/ports/mno-gateway.ts';
 import { expectFailure } from './expect-failure.ts';
+import { expectSimStatesRoundTrip } from './sim-states.ts';
 import { BAD_PROFILE_ID, CREDENTIALS, ICCID, MNO, POLICY, PROFILE_ID, SMALL_POLICY, UNKNOWN_ICCID, WRONG_CREDENTIALS } from './inputs.ts';
 import { answeredWith, noCalls, replaying, requestLines, type Replay } from './replay-server.ts';
 
@@ -47,11 +48,7 @@ describe('legacy-ratelimited adapter against recorded CMP payloads', () => {
   it('sets each SIM state as STATUS A, S, T and reads it back; a subscriber the CMP lacks is undefined', async () => {
     const cmp = await replaying('legacy-ratelimited.sim-state');
     const mno = gateway(cmp);
-    for (const state of ['active', 'suspended', 'terminated'] as const) {
-      expect(await mno.setSimState(ICCID, state)).toEqual({ done: true });
-      expect(await mno.readSimState(ICCID)).toBe(state);
-    }
-    expect(await mno.readSimState(UNKNOWN_ICCID)).toBeUndefined();
+    await expectSimStatesRoundTrip(mno);
     const sets = cmp.recording.exchanges.filter((e) => e.request.path === '/ws/Subscriber.setStatus').map((e) => e.request.body);
     expect(sets).toEqual(['A', 'S', 'T'].map((STATUS) => ({ ICCID, STATUS })));
   });

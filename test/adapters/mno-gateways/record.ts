@@ -144,22 +144,42 @@ const seedFailingTheJobOnly = () => {
   }
 };
 
-const REST = 'rest-oauth2';
-await record(REST, 'apply-policy', 'A token, then the whole policy PUT as a camelCase profile.', async ({ gateway }) => {
+/** Scenarios every CMP style records alike (what differs is in their descriptions and the wire). */
+const applyPolicyOnce = async ({ gateway }: Context) => {
   await step('applyPolicy', gateway.applyPolicy(PROFILE_ID, POLICY));
-});
-await record(REST, 'read-policy', 'A token, reused for reading a stored profile back and for a profile the CMP does not have (404).', async ({ gateway, direct }) => {
+};
+const readPolicyBack = async ({ gateway, direct }: Context) => {
   await direct.applyPolicy(PROFILE_ID, POLICY);
   await step('readPolicy', gateway.readPolicy(PROFILE_ID));
   await step('readPolicy unknown', gateway.readPolicy('acme.unknown'));
-});
-await record(REST, 'sim-state', 'Each SIM state set and read back (ACTIVE, SUSPENDED, DEACTIVATED), then a SIM the CMP does not have.', async ({ gateway }) => {
+};
+const simStatesSetAndRead = async ({ gateway }: Context) => {
   for (const state of ['active', 'suspended', 'terminated'] as const) {
     await step(`setSimState ${state}`, gateway.setSimState(ICCID, state));
     await step('readSimState', gateway.readSimState(ICCID));
   }
   await step('readSimState unknown', gateway.readSimState(UNKNOWN_ICCID));
-});
+};
+const refusals = async ({ gateway, direct, sim }: Context) => {
+  await step('applyPolicy bad id', gateway.applyPolicy(BAD_PROFILE_ID, SMALL_POLICY));
+  sim.setFaults({ reject: true });
+  await step('applyPolicy rejected', gateway.applyPolicy(PROFILE_ID, SMALL_POLICY));
+  sim.setFaults({});
+  await direct.setSimState(ICCID, 'terminated');
+  await step('setSimState active', gateway.setSimState(ICCID, 'active'));
+};
+const unknownCredentials = async ({ wrong }: Context) => {
+  await step('readSimState', wrong.readSimState(ICCID));
+};
+const droppedConnection = async ({ gateway, sim }: Context) => {
+  sim.setFaults({ outage: true });
+  await step('setSimState', gateway.setSimState(ICCID, 'suspended'));
+};
+
+const REST = 'rest-oauth2';
+await record(REST, 'apply-policy', 'A token, then the whole policy PUT as a camelCase profile.', applyPolicyOnce);
+await record(REST, 'read-policy', 'A token, reused for reading a stored profile back and for a profile the CMP does not have (404).', readPolicyBack);
+await record(REST, 'sim-state', 'Each SIM state set and read back (ACTIVE, SUSPENDED, DEACTIVATED), then a SIM the CMP does not have.', simStatesSetAndRead);
 await record(
   REST,
   'token-expiry',
@@ -182,17 +202,8 @@ await record(REST, 'token-rejected-twice', 'Tokens from one CMP instance, API ca
   c.routeTo((path) => (path === '/oauth2/token' ? issuer : c.sim));
   await step('setSimState', c.gateway.setSimState(ICCID, 'active'));
 });
-await record(REST, 'wrong-credentials', 'The token endpoint refuses client credentials it does not know (401 invalid_client).', async ({ wrong }) => {
-  await step('readSimState', wrong.readSimState(ICCID));
-});
-await record(REST, 'refused', 'The CMP refuses: a profile id it cannot take (400), a policy the network rejects (422), a deactivated SIM reactivated (409).', async ({ gateway, direct, sim }) => {
-  await step('applyPolicy bad id', gateway.applyPolicy(BAD_PROFILE_ID, SMALL_POLICY));
-  sim.setFaults({ reject: true });
-  await step('applyPolicy rejected', gateway.applyPolicy(PROFILE_ID, SMALL_POLICY));
-  sim.setFaults({});
-  await direct.setSimState(ICCID, 'terminated');
-  await step('setSimState active', gateway.setSimState(ICCID, 'active'));
-});
+await record(REST, 'wrong-credentials', 'The token endpoint refuses client credentials it does not know (401 invalid_client).', unknownCredentials);
+await record(REST, 'refused', 'The CMP refuses: a profile id it cannot take (400), a policy the network rejects (422), a deactivated SIM reactivated (409).', refusals);
 await record(REST, 'unavailable', 'A 503 on the token request, then a good token, then a 503 on the API call.', async ({ gateway, sim }) => {
   sim.setFaults({ failFirst: 1 });
   await step('readSimState', gateway.readSimState(UNKNOWN_ICCID));
@@ -280,38 +291,14 @@ await record(JOBS, 'throttled', 'The CMP throttles (429, Retry-After: 1).', asyn
   sim.setFaults({ throttle: true });
   await step('readSimState', gateway.readSimState(ICCID));
 });
-await record(JOBS, 'outage', 'The CMP drops the connection without answering.', async ({ gateway, sim }) => {
-  sim.setFaults({ outage: true });
-  await step('setSimState', gateway.setSimState(ICCID, 'suspended'));
-});
+await record(JOBS, 'outage', 'The CMP drops the connection without answering.', droppedConnection);
 
 const LEGACY = 'legacy-ratelimited';
-await record(LEGACY, 'apply-policy', 'The policy as ServiceProfile.set: UPPER_SNAKE string fields over HTTP Basic.', async ({ gateway }) => {
-  await step('applyPolicy', gateway.applyPolicy(PROFILE_ID, POLICY));
-});
-await record(LEGACY, 'read-policy', 'ServiceProfile.get of a stored profile, then of one the CMP does not have (RESULT ERR, CODE E404, in a 200).', async ({ gateway, direct }) => {
-  await direct.applyPolicy(PROFILE_ID, POLICY);
-  await step('readPolicy', gateway.readPolicy(PROFILE_ID));
-  await step('readPolicy unknown', gateway.readPolicy('acme.unknown'));
-});
-await record(LEGACY, 'sim-state', 'Subscriber.setStatus A, S, T each read back with Subscriber.get, then a subscriber the CMP does not have.', async ({ gateway }) => {
-  for (const state of ['active', 'suspended', 'terminated'] as const) {
-    await step(`setSimState ${state}`, gateway.setSimState(ICCID, state));
-    await step('readSimState', gateway.readSimState(ICCID));
-  }
-  await step('readSimState unknown', gateway.readSimState(UNKNOWN_ICCID));
-});
-await record(LEGACY, 'wrong-credentials', 'Basic credentials the CMP does not know (HTTP 401, CODE E401).', async ({ wrong }) => {
-  await step('readSimState', wrong.readSimState(ICCID));
-});
-await record(LEGACY, 'refused', 'Errors inside a 200: a profile id it cannot take (E400), a profile the network refuses (E400), a terminated subscriber reactivated (E409).', async ({ gateway, direct, sim }) => {
-  await step('applyPolicy bad id', gateway.applyPolicy(BAD_PROFILE_ID, SMALL_POLICY));
-  sim.setFaults({ reject: true });
-  await step('applyPolicy rejected', gateway.applyPolicy(PROFILE_ID, SMALL_POLICY));
-  sim.setFaults({});
-  await direct.setSimState(ICCID, 'terminated');
-  await step('setSimState active', gateway.setSimState(ICCID, 'active'));
-});
+await record(LEGACY, 'apply-policy', 'The policy as ServiceProfile.set: UPPER_SNAKE string fields over HTTP Basic.', applyPolicyOnce);
+await record(LEGACY, 'read-policy', 'ServiceProfile.get of a stored profile, then of one the CMP does not have (RESULT ERR, CODE E404, in a 200).', readPolicyBack);
+await record(LEGACY, 'sim-state', 'Subscriber.setStatus A, S, T each read back with Subscriber.get, then a subscriber the CMP does not have.', simStatesSetAndRead);
+await record(LEGACY, 'wrong-credentials', 'Basic credentials the CMP does not know (HTTP 401, CODE E401).', unknownCredentials);
+await record(LEGACY, 'refused', 'Errors inside a 200: a profile id it cannot take (E400), a profile the network refuses (E400), a terminated subscriber reactivated (E409).', refusals);
 await record(LEGACY, 'busy', 'The CMP is busy (RESULT ERR, CODE BUSY, in a 200), then takes the same call.', async ({ gateway, sim }) => {
   sim.setFaults({ failFirst: 1 });
   await step('setSimState', gateway.setSimState(ICCID, 'suspended'));
@@ -327,7 +314,4 @@ await record(
   },
   { ratePerSecond: 1 },
 );
-await record(LEGACY, 'outage', 'The CMP drops the connection without answering.', async ({ gateway, sim }) => {
-  sim.setFaults({ outage: true });
-  await step('setSimState', gateway.setSimState(ICCID, 'suspended'));
-});
+await record(LEGACY, 'outage', 'The CMP drops the connection without answering.', droppedConnection);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { restOauth2Gateway } from '../../../adapters/mno-gateways/rest-oauth2.ts';
 import { MnoPermanentError, MnoTransientError } from '../../../application/ports/mno-gateway.ts';
 import { expectFailure } from './expect-failure.ts';
+import { expectSimStatesRoundTrip } from './sim-states.ts';
 import { BAD_PROFILE_ID, CREDENTIALS, ICCID, MNO, POLICY, PROFILE_ID, SMALL_POLICY, UNKNOWN_ICCID, WRONG_CREDENTIALS } from './inputs.ts';
 import { answeredWith, noCalls, replaying, requestLines, type Replay } from './replay-server.ts';
 
@@ -24,23 +25,8 @@ describe('rest-oauth2 adapter against recorded CMP payloads', () => {
     const [token, put] = cmp.recording.exchanges.map((e) => e.request);
     expect(token).toEqual({ method: 'POST', path: '/oauth2/token', headers: { authorization: basic(CREDENTIALS[STYLE]), 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
     expect(put).toMatchObject({ method: 'PUT', path: `/v1/policy-profiles/${PROFILE_ID}`, headers: { authorization: 'Bearer fake-access-token-1', 'content-type': 'application/json' } });
-    expect(put!.body).toEqual({
-      apnAllowList: ['iot.acme', 'iot.backup'],
-      ipAllowList: [
-        { cidr: '10.0.0.0/8', ports: '443,8000-8099', protocol: 'tcp' },
-        { cidr: '2001:db8::/32', ports: '53', protocol: 'udp' },
-        { cidr: '192.0.2.0/24', ports: '*', protocol: 'any' },
-      ],
-      internetBreakout: false,
-      smsMoAllowList: ['+4915112345678', '+4930*'],
-      smsMtAllowList: [],
-      roamingCountries: ['DE', 'FR'],
-      roamingPlmns: ['262-01', '310-260'],
-      imeiLock: true,
-      dataCapMb: 500,
-      smsCap: 100,
-      vpn: { peerIp: '203.0.113.10', subnets: ['10.20.0.0/16'], secretRef: 'secret://vpn/acme-site-a' },
-    });
+    // The whole body must equal the recording's (the replay server checks it), which the simulated CMP's schema took; here, its shape.
+    expect(put!.body).toMatchObject({ apnAllowList: POLICY.data!.apns, internetBreakout: false, roamingCountries: POLICY.roaming!.countries, imeiLock: true, dataCapMb: 500, vpn: { peerIp: '203.0.113.10' } });
   });
 
   it('reads a profile back into Switchboard’s model, reusing its token; a profile the CMP lacks is undefined', async () => {
@@ -54,11 +40,7 @@ describe('rest-oauth2 adapter against recorded CMP payloads', () => {
   it('sets each SIM state (ACTIVE, SUSPENDED, DEACTIVATED) and reads it back; a SIM the CMP lacks is undefined', async () => {
     const cmp = await replaying('rest-oauth2.sim-state');
     const mno = gateway(cmp);
-    for (const state of ['active', 'suspended', 'terminated'] as const) {
-      expect(await mno.setSimState(ICCID, state)).toEqual({ done: true });
-      expect(await mno.readSimState(ICCID)).toBe(state);
-    }
-    expect(await mno.readSimState(UNKNOWN_ICCID)).toBeUndefined();
+    await expectSimStatesRoundTrip(mno);
     const puts = cmp.recording.exchanges.filter((e) => e.request.method === 'PUT');
     expect(puts.map((e) => [e.request.path, e.request.body])).toEqual(['ACTIVE', 'SUSPENDED', 'DEACTIVATED'].map((status) => [`/v1/sims/${ICCID}/status`, { status }]));
   });
