@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Decider } from '../domain/decider.ts';
 import { fold } from '../domain/decider.ts';
-import { readEvents, stamped } from '../domain/event-catalogue.ts';
+import { readEvents, stamped } from '../domain/events.ts';
 import { VersionConflict, eventsOf, type CommitMetadata, type EventStore, type StreamHead } from '../domain/event-store.ts';
 
 export class PreconditionFailed extends Error {
@@ -43,7 +43,7 @@ export const executeCommand = async <C, E extends { type: string; data: unknown 
     const { head, commits } = await store.load(streamId);
     if (context.expectedVersion !== undefined && context.expectedVersion !== head.version)
       throw new PreconditionFailed(head.version);
-    const state = fold(decider, decider.initialState, readEvents<E>(eventsOf(commits)));
+    const state = fold(decider, decider.initialState, readEvents<E>(eventsOf(commits), decider.events));
     const events = decider.decide(command, state);
     if (events.length === 0) return { state, head, changed: false };
     const metadata: CommitMetadata = {
@@ -54,7 +54,7 @@ export const executeCommand = async <C, E extends { type: string; data: unknown 
       time: new Date().toISOString(),
     };
     try {
-      const commit = await store.append(streamId, head, stamped(events), metadata);
+      const commit = await store.append(streamId, head, stamped(events, decider.events), metadata);
       const last = commit.events.at(-1)!;
       return { state: fold(decider, state, events), head: { version: last.version, hash: commit.hash }, changed: true };
     } catch (error) {

@@ -1,14 +1,23 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { cascadeDecider } from './cascade/decider.ts';
+import { cascadeIndexDecider } from './cascade/index-decider.ts';
+import { enterpriseDecider } from './enterprise/decider.ts';
+import { identifierClaimDecider } from './identifier-claim/decider.ts';
+import { mnoCatalogueDecider } from './mno/catalogue.ts';
+import { mnoDecider } from './mno/decider.ts';
+import { policyDecider } from './policy/decider.ts';
+import { simDecider } from './sim/decider.ts';
+import { deadLettersDecider } from './subscription/dead-letters.ts';
+import { subscriptionsDecider } from './subscription/decider.ts';
+import { mergedSchemas, schemaVersionOf as currentVersion } from './events.ts';
 import { CascadeEvents } from './cascade/events.ts';
 import { CascadeIndexEvents } from './cascade/index-decider.ts';
 import { EnterpriseEvents } from './enterprise/events.ts';
-import type { NewEvent, RecordedEvent } from './event-store.ts';
 import { IdentifierClaimEvents } from './identifier-claim/decider.ts';
 import { MnoCatalogueEvents } from './mno/catalogue.ts';
 import { MnoEvents } from './mno/events.ts';
 import { PolicyEvents } from './policy/events.ts';
 import { SimEvents } from './sim/events.ts';
-import { SubscriptionEvents, WebhookDeliveryEvents } from './subscription/events.ts';
 
 /**
  * Every domain event type and the schema of its data, by aggregate: the one list integrators'
@@ -25,74 +34,23 @@ export const EVENT_CATALOGUE = {
   CascadeIndex: CascadeIndexEvents,
 } as const satisfies Record<string, Record<string, z.ZodType>>;
 
-/** Turns an event's data of one schema version into the next version's. */
-export type Upcaster = (data: unknown) => unknown;
-
 /**
- * What the event store may hold, and how to read it: each type's schema (the catalogue's, and the
- * webhooks' own events, which are never delivered to webhooks), the version new events of a type
- * are written with (1 unless listed), and the upcasters from each older version. When a type's
- * data changes shape, its version goes up by one and an upcaster from the old version is added:
- * stored events are never rewritten, they are read as the current version.
+ * Every type the event store may hold, as the deciders declare their streams': the catalogue's,
+ * and the webhooks' own events (never delivered to webhooks). For the catalogue's versions and
+ * for tests; a handler reads a stream with its own decider's schemas only.
  */
-export interface EventSchemas {
-  schemas: Readonly<Record<string, z.ZodType>>;
-  versions: Readonly<Record<string, number>>;
-  upcasters: Readonly<Record<string, Readonly<Record<number, Upcaster>>>>;
-}
+export const STORED_EVENTS = mergedSchemas(
+  enterpriseDecider.events,
+  simDecider.events,
+  identifierClaimDecider.events,
+  mnoDecider.events,
+  mnoCatalogueDecider.events,
+  policyDecider.events,
+  cascadeDecider.events,
+  cascadeIndexDecider.events,
+  subscriptionsDecider.events,
+  deadLettersDecider.events,
+);
 
-export const STORED_EVENTS: EventSchemas = {
-  schemas: Object.assign({}, ...Object.values(EVENT_CATALOGUE), SubscriptionEvents, WebhookDeliveryEvents) as Record<string, z.ZodType>,
-  versions: {},
-  upcasters: {},
-};
-
-export class UnknownEventType extends Error {
-  override readonly name = 'UnknownEventType';
-  constructor(readonly event: Pick<RecordedEvent, 'id' | 'type'>) {
-    super(`event ${event.id} has the type ${event.type}, which this code does not know (is it older than the code that wrote it?)`);
-  }
-}
-
-/** Data that does not fit its type's schema: the fields are named, never their values. */
-export class MalformedEvent extends Error {
-  override readonly name = 'MalformedEvent';
-  constructor(
-    readonly event: Pick<RecordedEvent, 'id' | 'type' | 'schemaVersion'>,
-    readonly issues: readonly string[],
-  ) {
-    super(`event ${event.id} (${event.type}, schema version ${event.schemaVersion}) does not fit its schema: ${issues.join('; ')}`);
-  }
-}
-
-/** The schema version a new event of this type is written with. */
-export const schemaVersionOf = (type: string, catalogue: EventSchemas = STORED_EVENTS) => catalogue.versions[type] ?? 1;
-
-/** New events stamped with their type's current schema version (what the store writes). */
-export const stamped = (events: readonly NewEvent[], catalogue: EventSchemas = STORED_EVENTS): NewEvent[] =>
-  events.map((e) => ({ ...e, schemaVersion: schemaVersionOf(e.type, catalogue) }));
-
-/**
- * An event as it came out of the store, read as the current version of its type: upcast from the
- * version it was written with, then parsed against the type's schema. An unknown type, a version
- * with no way up, or data that does not fit fail loudly, naming the event (never its values).
- */
-export const readEvent = (event: RecordedEvent, catalogue: EventSchemas = STORED_EVENTS): RecordedEvent => {
-  const schema = Object.hasOwn(catalogue.schemas, event.type) ? catalogue.schemas[event.type] : undefined;
-  if (!schema) throw new UnknownEventType(event);
-  const current = schemaVersionOf(event.type, catalogue);
-  let { data } = event;
-  for (let version = event.schemaVersion ?? 1; version < current; version++) {
-    const up = catalogue.upcasters[event.type]?.[version];
-    if (!up) throw new MalformedEvent(event, [`no upcaster from schema version ${version}`]);
-    data = up(data);
-  }
-  if (event.schemaVersion > current) throw new MalformedEvent(event, [`schema version ${event.schemaVersion} is newer than this code's ${current}`]);
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) throw new MalformedEvent(event, parsed.error.issues.map((i) => `${i.path.join('.') || '(data)'}: ${i.message}`));
-  return { ...event, schemaVersion: current, data: parsed.data };
-};
-
-/** Events as the store holds them, each read as its type's current version, typed as the reader's decider expects. */
-export const readEvents = <E = RecordedEvent>(events: readonly RecordedEvent[], catalogue: EventSchemas = STORED_EVENTS): E[] =>
-  events.map((e) => readEvent(e, catalogue)) as unknown as E[];
+/** The version new events of a type are written with, whichever stream they are in. */
+export const schemaVersionOf = (type: string) => currentVersion(type, STORED_EVENTS);

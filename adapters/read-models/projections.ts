@@ -1,12 +1,12 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { cascadeDecider, type CascadeState } from '../../domain/cascade/decider.ts';
-import { CascadeEvents, type CascadeEvent } from '../../domain/cascade/events.ts';
-import { readEvent } from '../../domain/event-catalogue.ts';
+import type { CascadeEvent } from '../../domain/cascade/events.ts';
 import type { RecordedEvent } from '../../domain/event-store.ts';
+import { readEvent, type EventSchemas } from '../../domain/events.ts';
 import { mnoDecider, unavailableReason, type MnoState } from '../../domain/mno/decider.ts';
-import { MnoEvents, type MnoEvent } from '../../domain/mno/events.ts';
+import type { MnoEvent } from '../../domain/mno/events.ts';
 import { simDecider, type SimState } from '../../domain/sim/decider.ts';
-import { SimEvents, type SimEvent } from '../../domain/sim/events.ts';
+import type { SimEvent } from '../../domain/sim/events.ts';
 
 /**
  * One kind of read-model row: which event-store streams it projects, the state it folds from
@@ -26,13 +26,10 @@ export interface Projection<S> {
 const strings = (values: readonly string[]): AttributeValue => ({ L: values.map((S) => ({ S })) });
 
 /**
- * The event, read as its type's current version (domain/event-catalogue.ts: an unknown type fails
- * the projection loudly), if it is one of this aggregate's types (only those change its state).
+ * The event, read as its type's current version by the aggregate's own schemas (domain/events.ts:
+ * a type its stream may not hold fails the projection loudly).
  */
-const own = <E>(catalogue: object, event: RecordedEvent): E | undefined => {
-  const read = readEvent(event);
-  return Object.hasOwn(catalogue, read.type) ? (read as unknown as E) : undefined;
-};
+const own = <E>(decider: { events: EventSchemas }, event: RecordedEvent): E => readEvent(event, decider.events) as unknown as E;
 
 /** Labels, where an event carries them (`labels` on registration, once SIMs have them). */
 const labelsOf = (data: unknown): string[] | undefined => {
@@ -57,8 +54,8 @@ export const simProjection: Projection<SimRow> = {
   match: tenantStream('SIM'),
   initial: { sim: simDecider.initialState, labels: [] },
   evolve: (row, event) => {
-    const e = own<SimEvent>(SimEvents, event);
-    return { sim: e ? simDecider.evolve(row.sim, e) : row.sim, labels: labelsOf(e?.data) ?? row.labels };
+    const e = own<SimEvent>(simDecider, event);
+    return { sim: simDecider.evolve(row.sim, e), labels: labelsOf(e.data) ?? row.labels };
   },
   index: ({ sim, labels }) =>
     sim.status === 'unregistered'
@@ -76,8 +73,8 @@ export const cascadeProjection: Projection<CascadeRow> = {
   match: tenantStream('CASCADE'),
   initial: { cascade: cascadeDecider.initialState, startedAt: '' },
   evolve: (row, event, time) => {
-    const e = own<CascadeEvent>(CascadeEvents, event);
-    return { cascade: e ? cascadeDecider.evolve(row.cascade, e) : row.cascade, startedAt: e?.type === 'CascadeStarted' ? time : row.startedAt };
+    const e = own<CascadeEvent>(cascadeDecider, event);
+    return { cascade: cascadeDecider.evolve(row.cascade, e), startedAt: e.type === 'CascadeStarted' ? time : row.startedAt };
   },
   index: ({ cascade, startedAt }) =>
     cascade.status === 'none' ? undefined : { status: cascade.status, sortKey: `${startedAt}#${cascade.cascadeId}`, attributes: {} },
@@ -90,8 +87,7 @@ export const mnoProjection: Projection<MnoState> = {
   },
   initial: mnoDecider.initialState,
   evolve: (state, event) => {
-    const e = own<MnoEvent>(MnoEvents, event);
-    return e ? mnoDecider.evolve(state, e) : state;
+    return mnoDecider.evolve(state, own<MnoEvent>(mnoDecider, event));
   },
   index: (state) =>
     state.status === 'unknown'

@@ -1,6 +1,6 @@
 import { cascadeDecider, type CascadeState } from '../../domain/cascade/decider.ts';
 import { fold } from '../../domain/decider.ts';
-import { readEvents } from '../../domain/event-catalogue.ts';
+import { readEvents } from '../../domain/events.ts';
 import { eventsOf, type EventStore, type StreamHead } from '../../domain/event-store.ts';
 import { loadState } from '../load-state.ts';
 import { cascadeStream, cascadeTargetStream } from '../stream-ids.ts';
@@ -15,5 +15,5 @@ export const liveCascade = async (store: EventStore, tenant: string, cascadeId: 
   if (state.status !== 'running') return { state, head, progress: 0 };
   const streams = await Promise.all(state.roundTargets.map((mno) => store.load(cascadeTargetStream(tenant, cascadeId, state.round, mno))));
   const progress = streams.reduce((n, s) => n + s.head.version, 0);
-  return { state: fold(cascadeDecider, state, readEvents(streams.flatMap((s) => eventsOf(s.commits)))), head, progress };
+  return { state: fold(cascadeDecider, state, readEvents(streams.flatMap((s) => eventsOf(s.commits)), cascadeDecider.events)), head, progress };
 };

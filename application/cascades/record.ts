@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { cascadeDecider } from '../../domain/cascade/decider.ts';
+import { cascadeIndexDecider } from '../../domain/cascade/index-decider.ts';
 import type { CascadeSubject } from '../../domain/cascade/events.ts';
 import type { EventStore } from '../../domain/event-store.ts';
 import { appendToLog } from '../append-to-log.ts';
@@ -22,7 +23,7 @@ export const recordCascade = async (
   const { changed } = await executeCommand(store, cascadeDecider, cascadeStream(tenant, cascadeId), { type: 'StartCascade', cascadeId, subject, targets }, unpinned);
   // Listed once, when the cascade is new; the index is only ever appended to, at its head.
   if (changed)
-    await appendToLog(store, cascadeIndexStream(tenant), [{ type: 'CascadeListed', data: { cascadeId } }], {
+    await appendToLog(store, cascadeIndexStream(tenant), cascadeIndexDecider.events, [{ type: 'CascadeListed', data: { cascadeId } }], {
       actor: context.actor,
       commandId: randomUUID(),
       correlationId: context.correlationId,

@@ -1,4 +1,6 @@
 import type { Decider } from '../decider.ts';
+import { eventSchemas } from '../events.ts';
+import { CascadeEvents } from './events.ts';
 import { DomainError } from '../errors.ts';
 import type { CascadeEvent, CascadeSubject } from './events.ts';
 import { evolveTarget, isTargetEvent, type Target } from './target.ts';
@@ -58,6 +60,7 @@ const snapshot = (t: Target): Target => ({
 });
 
 export const cascadeDecider: Decider<CascadeCommand, CascadeEvent, CascadeState> = {
+  events: eventSchemas(CascadeEvents),
   initialState: { status: 'none' },
 
   decide(command, state) {

@@ -1,4 +1,6 @@
 import type { Decider } from '../decider.ts';
+import { eventSchemas } from '../events.ts';
+import { CascadeEvents } from './events.ts';
 import type { CascadeEvent } from './events.ts';
 
 export type TargetStatus = 'pending' | 'applying' | 'applied' | 'verified' | 'failed' | 'skipped';
@@ -68,6 +70,7 @@ export const evolveTarget = (t: Target, event: TargetEvent): Target => {
  * (the stream is new each round: a redriven target gets the full budget again).
  */
 export const targetDecider: Decider<TargetCommand, TargetEvent, Target> = {
+  events: eventSchemas(Object.fromEntries([...TARGET_EVENTS].map((type) => [type, CascadeEvents[type as keyof typeof CascadeEvents]]))),
   initialState: { mno: '', status: 'pending', attempts: 0 },
 
   decide(command, target) {

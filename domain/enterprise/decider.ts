@@ -1,4 +1,6 @@
 import type { Decider } from '../decider.ts';
+import { eventSchemas } from '../events.ts';
+import { EnterpriseEvents } from './events.ts';
 import { DomainError } from '../errors.ts';
 import type { EnterpriseEvent } from './events.ts';
 
@@ -17,6 +19,7 @@ export type EnterpriseState =
 export const chosenMnos = (state: EnterpriseState): readonly string[] => (state.status === 'none' ? [] : state.mnos);
 
 export const enterpriseDecider: Decider<EnterpriseCommand, EnterpriseEvent, EnterpriseState> = {
+  events: eventSchemas(EnterpriseEvents),
   initialState: { status: 'none' },
 
   decide(command, state) {

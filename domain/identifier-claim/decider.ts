@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventSchemas } from '../events.ts';
 import type { Decider } from '../decider.ts';
 import { DomainError } from '../errors.ts';
 
@@ -29,6 +30,7 @@ const MESSAGES: Record<IdentifierKind, [code: string, message: string]> = {
 };
 
 export const identifierClaimDecider: Decider<IdentifierClaimCommand, IdentifierClaimEvent, IdentifierClaimState> = {
+  events: eventSchemas(IdentifierClaimEvents),
   initialState: {},
   decide(command, state) {
     const { holder } = state;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventSchemas } from '../events.ts';
 import type { Decider } from '../decider.ts';
 
 /**
@@ -10,6 +11,7 @@ export type MnoCatalogueEvent = { type: 'MnoListed'; data: { id: string } };
 export type MnoCatalogueCommand = { type: 'ListMno'; id: string };
 
 export const mnoCatalogueDecider: Decider<MnoCatalogueCommand, MnoCatalogueEvent, readonly string[]> = {
+  events: eventSchemas(MnoCatalogueEvents),
   initialState: [],
   decide: (command, ids) => (ids.includes(command.id) ? [] : [{ type: 'MnoListed', data: { id: command.id } }]),
   evolve: (ids, event) => [...ids, event.data.id],

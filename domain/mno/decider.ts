@@ -1,4 +1,6 @@
 import type { Decider } from '../decider.ts';
+import { eventSchemas } from '../events.ts';
+import { MnoEvents } from './events.ts';
 import { DomainError } from '../errors.ts';
 import { REQUIRED_CHECKS, type CheckResults, type MnoEvent, type MnoRegistration } from './events.ts';
 
@@ -29,6 +31,7 @@ export const unavailableReason = (state: MnoState): string | undefined => {
 };
 
 export const mnoDecider: Decider<MnoCommand, MnoEvent, MnoState> = {
+  events: eventSchemas(MnoEvents),
   initialState: { status: 'unknown' },
 
   decide(command, state) {

@@ -1,4 +1,6 @@
 import type { Decider } from '../decider.ts';
+import { eventSchemas } from '../events.ts';
+import { PolicyEvents } from './events.ts';
 import { DomainError } from '../errors.ts';
 import { canonicallyEqual } from './canonical.ts';
 import type { PolicyCommand } from './commands.ts';
@@ -22,6 +24,7 @@ export interface PolicyState {
 }
 
 export const policyDecider: Decider<PolicyCommand, PolicyEvent, PolicyState> = {
+  events: eventSchemas(PolicyEvents),
   initialState: { published: {}, latestVersion: 0 },
 
   decide(command, state) {

@@ -1,4 +1,6 @@
 import type { Decider } from '../decider.ts';
+import { eventSchemas } from '../events.ts';
+import { SimEvents } from './events.ts';
 import { DomainError } from '../errors.ts';
 import type { SimCommand } from './commands.ts';
 import type { Profile, SimEvent } from './events.ts';
@@ -54,6 +56,7 @@ const checkProfiles = (profiles: Profile[], allowedMnos: readonly string[]) => {
 };
 
 export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
+  events: eventSchemas(SimEvents),
   initialState: { status: 'unregistered' },
 
   decide(command, state) {

@@ -1,4 +1,6 @@
 import type { Decider } from '../decider.ts';
+import { eventSchemas } from '../events.ts';
+import { WebhookDeliveryEvents } from './events.ts';
 import { DomainError } from '../errors.ts';
 import type { WebhookDeliveryEvent } from './events.ts';
 
@@ -22,6 +24,7 @@ export type DeadLettersState = readonly DeadLetter[];
 export const deadLetter = (state: DeadLettersState, eventId: string) => state.find((d) => d.eventId === eventId);
 
 export const deadLettersDecider: Decider<DeadLetterCommand, WebhookDeliveryEvent, DeadLettersState> = {
+  events: eventSchemas(WebhookDeliveryEvents),
   initialState: [],
 
   decide(command, state) {

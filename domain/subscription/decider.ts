@@ -1,4 +1,6 @@
 import type { Decider } from '../decider.ts';
+import { eventSchemas } from '../events.ts';
+import { SubscriptionEvents } from './events.ts';
 import { DomainError } from '../errors.ts';
 import { WEBHOOK_EVENT_TYPES, type SubscriptionEvent } from './events.ts';
 
@@ -35,6 +37,7 @@ export const wants = (subscription: Subscription, detailType: string) =>
  * conflict); deleting records that the subscription is gone, and deleting it again is a no-op.
  */
 export const subscriptionsDecider: Decider<SubscriptionCommand, SubscriptionEvent, SubscriptionsState> = {
+  events: eventSchemas(SubscriptionEvents),
   initialState: {},
 
   decide(command, state) {

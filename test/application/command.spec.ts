@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Decider } from '../../domain/decider.ts';
+import { mnoCatalogueDecider } from '../../domain/mno/catalogue.ts';
 import { VersionConflict, eventsOf } from '../../domain/event-store.ts';
 import { PreconditionFailed, executeCommand } from '../../application/command.ts';
 import { MemoryEventStore } from '../../adapters/event-store/memory-event-store.ts';
@@ -7,6 +8,7 @@ import { MemoryEventStore } from '../../adapters/event-store/memory-event-store.
 /** A decider that always appends one event (a catalogue type, as every stored event is): every command changes the stream. */
 type Tick = { type: 'MnoListed'; data: { id: string } };
 const ticker: Decider<{ by: string }, Tick, number> = {
+  events: mnoCatalogueDecider.events,
   initialState: 0,
   decide: (c) => [{ type: 'MnoListed', data: { id: c.by } }],
   evolve: (n) => n + 1,

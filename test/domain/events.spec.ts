@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { MalformedEvent, STORED_EVENTS, UnknownEventType, readEvent, stamped, type EventSchemas } from '../../domain/event-catalogue.ts';
+import { cascadeDecider } from '../../domain/cascade/decider.ts';
+import { STORED_EVENTS } from '../../domain/event-catalogue.ts';
+import { MalformedEvent, UnknownEventType, readEvent, stamped, type EventSchemas } from '../../domain/events.ts';
+import { simDecider } from '../../domain/sim/decider.ts';
 import type { RecordedEvent } from '../../domain/event-store.ts';
 
 const stored = (type: string, data: unknown, schemaVersion = 1): RecordedEvent => ({ id: 'e-1', type, version: 1, schemaVersion, data });
@@ -11,11 +14,11 @@ const evolving: EventSchemas = {
   versions: { DeviceNamed: 3 },
   upcasters: {
     DeviceNamed: {
-      1: (data) => {
+      1: (data: unknown) => {
         const [first = '', last = ''] = String((data as { name: string }).name).split(' ');
         return { first, last };
       },
-      2: (data) => ({ ...(data as object), country: 'ZZ' }),
+      2: (data: unknown) => ({ ...(data as object), country: 'ZZ' }),
     },
   },
 };
@@ -23,7 +26,7 @@ const evolving: EventSchemas = {
 describe('reading stored events against the catalogue', () => {
   it('given an event of the current version, then its data parsed by its schema', () => {
     const event = stored('SimActivated', { reason: 'go' });
-    expect(readEvent(event)).toEqual(event);
+    expect(readEvent(event, simDecider.events)).toEqual(event);
   });
 
   it('given an event of an older version, then upcast step by step to the current one, never rewritten', () => {
@@ -34,14 +37,18 @@ describe('reading stored events against the catalogue', () => {
   });
 
   it('given an unknown type, then it fails loudly, naming the event', () => {
-    expect(() => readEvent(stored('SimTeleported', {}))).toThrow(UnknownEventType);
-    expect(() => readEvent(stored('constructor', {}))).toThrow(UnknownEventType);
+    expect(() => readEvent(stored('SimTeleported', {}), STORED_EVENTS)).toThrow(UnknownEventType);
+    expect(() => readEvent(stored('constructor', {}), STORED_EVENTS)).toThrow(UnknownEventType);
+  });
+
+  it('given a type another stream holds, then it fails too: a stream is read by its own decider’s schemas', () => {
+    expect(() => readEvent(stored('SimActivated', { reason: 'go' }), cascadeDecider.events)).toThrow(UnknownEventType);
   });
 
   it('given data that does not fit, then it fails naming the fields and never their values', () => {
     const error = (() => {
       try {
-        readEvent(stored('SimStateObserved', { mno: 'northwind-de', state: 'hunter2-secret' }));
+        readEvent(stored('SimStateObserved', { mno: 'northwind-de', state: 'hunter2-secret' }), simDecider.events);
       } catch (e) {
         return e as MalformedEvent;
       }
@@ -52,13 +59,13 @@ describe('reading stored events against the catalogue', () => {
   });
 
   it('given a version newer than the code, or one with no upcaster, then it fails rather than guess', () => {
-    expect(() => readEvent(stored('SimActivated', {}, 2))).toThrow(/newer than this code/);
+    expect(() => readEvent(stored('SimActivated', {}, 2), simDecider.events)).toThrow(/newer than this code/);
     expect(() => readEvent(stored('DeviceNamed', {}, 0), evolving)).toThrow(/no upcaster from schema version 0/);
   });
 
   it('new events are written with their type’s current version', () => {
     expect(stamped([{ type: 'DeviceNamed', data: {} }], evolving)).toEqual([{ type: 'DeviceNamed', data: {}, schemaVersion: 3 }]);
-    expect(stamped([{ type: 'SimActivated', data: {} }])).toEqual([{ type: 'SimActivated', data: {}, schemaVersion: 1 }]);
+    expect(stamped([{ type: 'SimActivated', data: {} }], simDecider.events)).toEqual([{ type: 'SimActivated', data: {}, schemaVersion: 1 }]);
   });
 
   it('knows every type the store may hold: the public catalogue and the webhooks’ own', () => {

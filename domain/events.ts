@@ -1,0 +1,82 @@
+import type { z } from 'zod';
+import type { NewEvent, RecordedEvent } from './event-store.ts';
+
+/** Turns an event's data of one schema version into the next version's. */
+export type Upcaster = (data: unknown) => unknown;
+
+/**
+ * What a stream may hold, and how to read it: each type's schema, the version new events of a type
+ * are written with (1 unless listed), and the upcasters from each older version. When a type's
+ * data changes shape, its version goes up by one and an upcaster from the old version is added:
+ * stored events are never rewritten, they are read as the current version. Each decider declares
+ * its stream's (`Decider.events`), so that a handler carries only the schemas of the streams it reads.
+ */
+export interface EventSchemas {
+  schemas: Readonly<Record<string, z.ZodType>>;
+  versions: Readonly<Record<string, number>>;
+  upcasters: Readonly<Record<string, Readonly<Record<number, Upcaster>>>>;
+}
+
+/** Several streams' schemas as one (the catalogue of everything the store may hold). */
+export const mergedSchemas = (...all: readonly EventSchemas[]): EventSchemas => ({
+  schemas: Object.assign({}, ...all.map((s) => s.schemas)),
+  versions: Object.assign({}, ...all.map((s) => s.versions)),
+  upcasters: Object.assign({}, ...all.map((s) => s.upcasters)),
+});
+
+/** The schemas of a stream's events, with how they evolved (none yet: every type at version 1). */
+export const eventSchemas = (schemas: Readonly<Record<string, z.ZodType>>, evolution: Partial<Pick<EventSchemas, 'versions' | 'upcasters'>> = {}): EventSchemas => ({
+  schemas,
+  versions: evolution.versions ?? {},
+  upcasters: evolution.upcasters ?? {},
+});
+
+export class UnknownEventType extends Error {
+  override readonly name = 'UnknownEventType';
+  constructor(readonly event: Pick<RecordedEvent, 'id' | 'type'>) {
+    super(`event ${event.id} has the type ${event.type}, which this code does not know (is it older than the code that wrote it?)`);
+  }
+}
+
+/** Data that does not fit its type's schema: the fields are named, never their values. */
+export class MalformedEvent extends Error {
+  override readonly name = 'MalformedEvent';
+  constructor(
+    readonly event: Pick<RecordedEvent, 'id' | 'type' | 'schemaVersion'>,
+    readonly issues: readonly string[],
+  ) {
+    super(`event ${event.id} (${event.type}, schema version ${event.schemaVersion}) does not fit its schema: ${issues.join('; ')}`);
+  }
+}
+
+/** The schema version a new event of this type is written with. */
+export const schemaVersionOf = (type: string, catalogue: EventSchemas) => catalogue.versions[type] ?? 1;
+
+/** New events stamped with their type's current schema version (what the store writes). */
+export const stamped = (events: readonly NewEvent[], catalogue: EventSchemas): NewEvent[] =>
+  events.map((e) => ({ ...e, schemaVersion: schemaVersionOf(e.type, catalogue) }));
+
+/**
+ * An event as it came out of the store, read as the current version of its type: upcast from the
+ * version it was written with, then parsed against the type's schema. An unknown type, a version
+ * with no way up, or data that does not fit fail loudly, naming the event (never its values).
+ */
+export const readEvent = (event: RecordedEvent, catalogue: EventSchemas): RecordedEvent => {
+  const schema = Object.hasOwn(catalogue.schemas, event.type) ? catalogue.schemas[event.type] : undefined;
+  if (!schema) throw new UnknownEventType(event);
+  const current = schemaVersionOf(event.type, catalogue);
+  let { data } = event;
+  for (let version = event.schemaVersion ?? 1; version < current; version++) {
+    const up = catalogue.upcasters[event.type]?.[version];
+    if (!up) throw new MalformedEvent(event, [`no upcaster from schema version ${version}`]);
+    data = up(data);
+  }
+  if (event.schemaVersion > current) throw new MalformedEvent(event, [`schema version ${event.schemaVersion} is newer than this code's ${current}`]);
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw new MalformedEvent(event, parsed.error.issues.map((i) => `${i.path.join('.') || '(data)'}: ${i.message}`));
+  return { ...event, schemaVersion: current, data: parsed.data };
+};
+
+/** Events as the store holds them, each read as its type's current version, typed as the reader's decider expects. */
+export const readEvents = <E = RecordedEvent>(events: readonly RecordedEvent[], catalogue: EventSchemas): E[] =>
+  events.map((e) => readEvent(e, catalogue)) as unknown as E[];
