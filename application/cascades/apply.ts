@@ -1,20 +1,44 @@
 import { beforeSubmission } from '../../domain/cascade/process.ts';
-import { MnoPermanentError } from '../ports/mno-gateway.ts';
+import { MnoPermanentError, MnoTransientError } from '../ports/mno-gateway.ts';
 import type { CascadePorts } from './ports.ts';
 import { loadTarget, recordStep, targetAction } from './steps.ts';
 import type { TargetWork } from './work.ts';
 
-/** ApplyToMno: one attempt to submit the change to the MNO; synchronous CMPs are applied at once. */
+/** Nothing more is done for this target in its round (it ended, or a newer change took its place). */
+const ended = (work: TargetWork): TargetWork => ({ ...work, done: true, finished: true, jobId: null, polls: 0, resubmit: false });
+
+/** A retried failure shows as the target's lastError at once, not only when it gives up. */
+export const recordTransient = async (ports: CascadePorts, work: TargetWork, error: unknown) => {
+  ports.countApplyError(work.mno);
+  if (error instanceof MnoTransientError) await recordStep(ports, work, { type: 'RecordAttemptFailure', mno: work.mno, error: error.message });
+};
+
+/**
+ * ApplyToMno: one attempt to submit the change to the MNO; synchronous CMPs are applied at once.
+ * A change that a newer one superseded is not submitted; one that a newer one overtook while it
+ * was being submitted has the newest submitted after it, so the MNO never keeps the older.
+ */
 export const applyToMno = async (ports: CascadePorts, work: TargetWork): Promise<TargetWork> => {
   const action = await targetAction(ports, work);
   const next = beforeSubmission(await loadTarget(ports, work));
-  if (next.kind === 'finished') return { ...work, done: true, finished: true, jobId: null, polls: 0, resubmit: false };
+  if (next.kind === 'finished') return ended(work);
   if (next.kind === 'give-up') throw new MnoPermanentError(next.reason);
+  const before = await action.superseded();
+  if (before) {
+    await recordStep(ports, work, { type: 'MarkSuperseded', mno: work.mno, reason: before });
+    return ended(work);
+  }
   await recordStep(ports, work, { type: 'BeginAttempt', mno: work.mno });
-  const submission = await action.apply().catch((error: unknown) => {
-    ports.countApplyError(work.mno);
+  const submission = await action.apply().catch(async (error: unknown) => {
+    await recordTransient(ports, work, error);
     throw error;
   });
+  const overtaken = await action.superseded();
+  if (overtaken) {
+    await action.converge();
+    await recordStep(ports, work, { type: 'MarkSuperseded', mno: work.mno, reason: overtaken });
+    return ended(work);
+  }
   const base = { tenant: work.tenant, cascadeId: work.cascadeId, round: work.round, mno: work.mno, polls: 0, resubmit: false };
   if (submission.done) {
     await recordStep(ports, work, { type: 'MarkApplied', mno: work.mno, at: ports.now() });

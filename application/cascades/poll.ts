@@ -1,6 +1,7 @@
 import { loadMno } from '../mnos.ts';
 import { MnoJobFailed, MnoPermanentError } from '../ports/mno-gateway.ts';
 import type { CascadePorts } from './ports.ts';
+import { recordTransient } from './apply.ts';
 import { recordStep } from './steps.ts';
 import type { TargetWork } from './work.ts';
 
@@ -16,8 +17,11 @@ export const pollJob = async (ports: CascadePorts, work: TargetWork): Promise<Ta
   try {
     status = await (await ports.gateway(mno.registration)).jobStatus(work.jobId);
   } catch (error) {
+    if (!(error instanceof MnoJobFailed)) {
+      await recordTransient(ports, work, error);
+      throw error;
+    }
     ports.countApplyError(work.mno);
-    if (!(error instanceof MnoJobFailed)) throw error;
     await recordStep(ports, work, { type: 'RecordAttemptFailure', mno: work.mno, error: error.message });
     return { ...work, done: false, resubmit: true };
   }

@@ -1,6 +1,6 @@
 import { cascadeDecider, type CascadeState } from '../../domain/cascade/decider.ts';
 import type { CascadeSubject } from '../../domain/cascade/events.ts';
-import { desiredSimState, policyDrift, simStateDrift, simTargetAt } from '../../domain/cascade/process.ts';
+import { desiredSimState, policyDrift, policySuperseded, simStateDrift, simSuperseded } from '../../domain/cascade/process.ts';
 import { targetDecider, type TargetCommand } from '../../domain/cascade/target.ts';
 import type { MnoRegistration } from '../../domain/mno/events.ts';
 import { compilePolicy } from '../../domain/policy/compile.ts';
@@ -36,11 +36,20 @@ export const recordStep = async (ports: CascadePorts, work: TargetWork, command:
 /** The target as its round's stream has it. */
 export const loadTarget = async (ports: CascadePorts, work: TargetWork) => (await loadState(ports.store, targetDecider, await targetStream(ports, work))).state;
 
-/** What a cascade does at one MNO: submit the change, read back which parts differ, and record what was confirmed. */
+/**
+ * What a cascade does at one MNO: submit the change, read back which parts differ, record what was
+ * confirmed; and, since an older change must never overwrite a newer one there, say whether a
+ * newer change has taken this one's place, and submit that newest one instead when it overtook
+ * this step's own submission.
+ */
 export interface TargetAction {
   gateway: MnoGateway;
+  /** Why a newer change (a later policy version, a later SIM state) has taken this one's place now, or undefined. */
+  superseded(): Promise<string | undefined>;
   apply(): Promise<Submission>;
-  /** The rules (or `state`) whose value at the MNO differs from what was applied; empty when all hold. */
+  /** Submits the newest change in place of this one (after a newer one overtook this step's submission). */
+  converge(): Promise<void>;
+  /** The rules (or `state`) whose value at the MNO differs from this change; empty when all hold. */
   differences(): Promise<string[]>;
   /** Called once the MNO is verified to hold the change. */
   verified(): Promise<void>;
@@ -51,12 +60,13 @@ type Subject<K extends CascadeSubject['kind']> = Extract<CascadeSubject, { kind:
 /** Published policy versions never change: the steps of a cascade read the same document, so a process reads it once. */
 const publishedVersions = new Map<string, PolicyDocument>();
 
+const loadPolicy = async (ports: CascadePorts, tenant: string, policyId: string) => (await loadState(ports.store, policyDecider, policyStream(tenant, policyId))).state;
+
 const publishedVersion = async (ports: CascadePorts, tenant: string, policyId: string, version: number): Promise<PolicyDocument | undefined> => {
   const key = `${tenant} ${policyId} ${version}`;
   const kept = publishedVersions.get(key);
   if (kept) return kept;
-  const { state: policy } = await loadState(ports.store, policyDecider, policyStream(tenant, policyId));
-  const document = policy.published[version];
+  const document = (await loadPolicy(ports, tenant, policyId)).published[version];
   if (document) {
     if (publishedVersions.size >= 256) publishedVersions.delete(publishedVersions.keys().next().value!);
     publishedVersions.set(key, document);
@@ -64,14 +74,24 @@ const publishedVersion = async (ports: CascadePorts, tenant: string, policyId: s
   return document;
 };
 
+/** A published version as this MNO enforces it (the rules it cannot enforce left out). */
+const effectiveAt = async (ports: CascadePorts, tenant: string, policyId: string, version: number, mno: MnoRegistration) => {
+  const document = await publishedVersion(ports, tenant, policyId, version);
+  if (!document) throw new MnoPermanentError(`policy ${policyId} has no version ${version}`);
+  return compilePolicy(document, mno.capabilities as PolicyRule[]).effective;
+};
+
 const policyAction = async (ports: CascadePorts, tenant: string, subject: Subject<'policy'>, mno: MnoRegistration, gateway: MnoGateway): Promise<TargetAction> => {
-  const document = await publishedVersion(ports, tenant, subject.policyId, subject.version);
-  if (!document) throw new MnoPermanentError(`policy ${subject.policyId} has no version ${subject.version}`);
-  const { effective } = compilePolicy(document, mno.capabilities as PolicyRule[]);
+  const effective = await effectiveAt(ports, tenant, subject.policyId, subject.version, mno);
   const profileId = `${tenant}.${subject.policyId}`;
   return {
     gateway,
+    superseded: async () => policySuperseded(subject, await loadPolicy(ports, tenant, subject.policyId)),
     apply: () => gateway.applyPolicy(profileId, effective),
+    converge: async () => {
+      const { latestVersion } = await loadPolicy(ports, tenant, subject.policyId);
+      await gateway.applyPolicy(profileId, await effectiveAt(ports, tenant, subject.policyId, latestVersion, mno));
+    },
     differences: async () => policyDrift(effective, await gateway.readPolicy(profileId)),
     verified: async () => undefined,
   };
@@ -81,23 +101,28 @@ const policyAction = async (ports: CascadePorts, tenant: string, subject: Subjec
 export const loadSim = async (ports: CascadePorts, tenant: string, eid: string) => (await loadState(ports.store, simDecider, simStream(tenant, eid))).state;
 
 /**
- * Sets a SIM's state at one MNO. It converges rather than replays: each step applies and checks
- * the state the SIM should have *now*, so two changes racing through the workflow cannot leave the
- * MNO holding the older one.
+ * Sets a SIM's state at one MNO: the state this cascade carries. A later change of the SIM
+ * supersedes it (its own cascade sets the newer state); when the later change overtook this
+ * step's submission, the step submits the SIM's state as it is now, so the MNO never keeps the
+ * older one. Read back, the MNO is compared with this cascade's state, never with a newer one.
  */
 const simStateAction = async (ports: CascadePorts, tenant: string, subject: Subject<'sim-state'>, mno: string, gateway: MnoGateway): Promise<TargetAction> => {
-  const current = async () => desiredSimState(await loadSim(ports, tenant, subject.eid));
   const sim = await loadSim(ports, tenant, subject.eid);
-  const target = simTargetAt(sim, { ...subject, state: desiredSimState(sim) ?? subject.state }, mno);
-  if ('skip' in target) throw new MnoPermanentError(target.skip);
+  if (sim.status === 'unregistered') throw new MnoPermanentError('the SIM does not exist');
+  const profile = sim.profiles.find((p) => p.mno === mno);
+  if (!profile) throw new MnoPermanentError(`no profile of this SIM is on ${mno}`);
   let confirmed: SimStateAtMno | undefined;
   return {
     gateway,
-    apply: () => gateway.setSimState(target.iccid, target.desired),
+    superseded: async () => simSuperseded(subject, await loadSim(ports, tenant, subject.eid)),
+    apply: () => gateway.setSimState(profile.iccid, subject.state),
+    converge: async () => {
+      const desired = desiredSimState(await loadSim(ports, tenant, subject.eid));
+      if (desired) await gateway.setSimState(profile.iccid, desired);
+    },
     differences: async () => {
-      const [held, desired] = await Promise.all([gateway.readSimState(target.iccid), current()]);
-      confirmed = held;
-      return simStateDrift(held, desired);
+      confirmed = await gateway.readSimState(profile.iccid);
+      return simStateDrift(confirmed, subject.state);
     },
     verified: async () => {
       if (!confirmed) return;

@@ -7,7 +7,7 @@ import { evolveTarget, isTargetEvent, type Target } from './target.ts';
 
 export { finished, type Target, type TargetStatus } from './target.ts';
 
-export type CascadeStatus = 'running' | 'succeeded' | 'partial' | 'failed';
+export type CascadeStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'superseded';
 
 export type CascadeState =
   | { status: 'none' }
@@ -29,7 +29,8 @@ export type CascadeState =
 export type CascadeCommand =
   | { type: 'StartCascade'; cascadeId: string; subject: CascadeSubject; targets: string[] }
   | { type: 'CompleteCascade'; targets: readonly Target[] }
-  | { type: 'RedriveCascade' };
+  /** `superseded`: why a newer change has taken this one's place (the caller finds it: domain/cascade/process.ts `supersededBy`). */
+  | { type: 'RedriveCascade'; superseded?: string | undefined };
 
 type Running = Extract<CascadeState, { status: CascadeStatus }>;
 
@@ -38,10 +39,16 @@ const existing = (state: CascadeState): Running => {
   return state;
 };
 
-/** succeeded when every target verified, failed when none did, partial otherwise. */
+/**
+ * superseded when a newer change took every target's place; otherwise, of the targets not
+ * superseded, succeeded when every one verified, failed when none did, partial in between. Only
+ * real failures make a cascade `failed` (alarms key on it).
+ */
 export const outcome = (targets: readonly Target[]): Exclude<CascadeStatus, 'running'> => {
-  const verified = targets.filter((t) => t.status === 'verified').length;
-  return verified === targets.length ? 'succeeded' : verified === 0 ? 'failed' : 'partial';
+  const own = targets.filter((t) => t.status !== 'superseded');
+  if (targets.length > 0 && own.length === 0) return 'superseded';
+  const verified = own.filter((t) => t.status === 'verified').length;
+  return verified === own.length ? 'succeeded' : verified === 0 ? 'failed' : 'partial';
 };
 
 /** The targets with the round's outcomes in place of what they were when the round began. */
@@ -71,8 +78,10 @@ export const cascadeDecider: Decider<CascadeCommand, CascadeEvent, CascadeState>
     const cascade = existing(state);
     if (command.type === 'RedriveCascade') {
       if (cascade.status === 'running') throw new DomainError('conflict', 'cascade-running', 'the cascade is still running');
-      const targets = cascade.targets.filter((t) => t.status !== 'verified').map((t) => t.mno);
-      if (targets.length === 0) throw new DomainError('conflict', 'nothing-to-redrive', 'every target of this cascade succeeded');
+      // An older change must never overwrite a newer one at an MNO.
+      if (command.superseded) throw new DomainError('conflict', 'cascade-superseded', `${command.superseded}: redrive that one instead`);
+      const targets = cascade.targets.filter((t) => t.status !== 'verified' && t.status !== 'superseded').map((t) => t.mno);
+      if (targets.length === 0) throw new DomainError('conflict', 'nothing-to-redrive', 'every target of this cascade succeeded or was superseded');
       return [{ type: 'CascadeRedriven', data: { round: cascade.round + 1, targets } }];
     }
     if (cascade.status !== 'running') return []; // a repeated completion changes nothing

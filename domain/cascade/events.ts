@@ -11,7 +11,7 @@ const Mno = z.object({ mno: z.string() });
 
 const TargetOutcome = z.object({
   mno: z.string(),
-  status: z.enum(['pending', 'applying', 'applied', 'verified', 'failed', 'skipped']),
+  status: z.enum(['pending', 'applying', 'applied', 'verified', 'failed', 'skipped', 'superseded']),
   attempts: z.number().int().nonnegative(),
   lastError: z.string().optional(),
   appliedAt: z.string().optional(),
@@ -26,12 +26,14 @@ export const CascadeEvents = {
   CascadeTargetApplied: Mno.extend({ at: At, jobId: z.string().optional() }),
   CascadeTargetVerified: Mno.extend({ at: At }),
   CascadeTargetFailed: Mno.extend({ error: z.string(), permanent: z.boolean() }),
+  /** A newer change (a later policy version, a later SIM state) took this one's place at the MNO: its own cascade carries it there. Not a failure. */
+  CascadeTargetSuperseded: Mno.extend({ reason: z.string() }),
   /** One submission failed in a way worth another (e.g. an asynchronous job the MNO gave up on). */
   CascadeAttemptFailed: Mno.extend({ attempt: z.number().int().positive(), error: z.string() }),
   /** What an MNO enforces differs from what was applied: an alert for the enterprise's security team. */
   SecurityAlertRaised: Mno.extend({ kind: z.literal('policy-drift'), rules: z.array(z.string()), detail: z.string() }),
   /** The outcome, with each target as the round left it (absent in cascades recorded before targets had streams of their own). */
-  CascadeCompleted: z.object({ status: z.enum(['succeeded', 'partial', 'failed']), targets: z.array(TargetOutcome).optional() }),
+  CascadeCompleted: z.object({ status: z.enum(['succeeded', 'partial', 'failed', 'superseded']), targets: z.array(TargetOutcome).optional() }),
   CascadeRedriven: z.object({ round: z.number().int().positive(), targets: z.array(z.string()) }),
 } as const;
 

@@ -1,6 +1,7 @@
 import type { MnoState } from '../mno/decider.ts';
 import { unavailableReason } from '../mno/decider.ts';
 import { canonicalJson } from '../policy/canonical.ts';
+import type { PolicyState } from '../policy/decider.ts';
 import type { PolicyDocument } from '../policy/document.ts';
 import { ruleValue, rulesUsed } from '../policy/rules.ts';
 import type { SimState } from '../sim/decider.ts';
@@ -29,7 +30,7 @@ export const beforeSubmission = (target: Target): BeforeSubmission => {
 type SimSubject = Extract<CascadeSubject, { kind: 'sim-state' }>;
 
 /** Where a SIM-state cascade goes at one MNO: the profile's ICCID and the state to set, or why there is nothing to do. */
-export type SimTarget = { iccid: string; desired: SimSubject['state'] } | { skip: string };
+export type SimTarget = { iccid: string; desired: SimSubject['state'] } | { skip: string } | { superseded: string };
 
 /**
  * A SIM's state at one MNO, as the SIM is now: the state its subject carries, on the profile the
@@ -38,26 +39,52 @@ export type SimTarget = { iccid: string; desired: SimSubject['state'] } | { skip
  */
 export const simTargetAt = (sim: SimState, subject: SimSubject, mno: string): SimTarget => {
   if (sim.status === 'unregistered') return { skip: 'the SIM does not exist' };
-  const desired = sim.status === 'inventory' ? undefined : sim.status;
-  if (desired !== subject.state) return { skip: `superseded: the SIM is now ${sim.status}` };
+  const superseded = simSuperseded(subject, sim);
+  if (superseded) return { superseded };
   const profile = sim.profiles.find((p) => p.mno === mno);
-  return profile ? { iccid: profile.iccid, desired } : { skip: `no profile of this SIM is on ${mno}` };
+  return profile ? { iccid: profile.iccid, desired: subject.state } : { skip: `no profile of this SIM is on ${mno}` };
 };
+
+/** Why a later SIM change has taken this one's place (the SIM's desired state is another now), or undefined. */
+export const simSuperseded = (subject: SimSubject, sim: SimState): string | undefined => {
+  if (sim.status === 'unregistered') return undefined;
+  const desired = sim.status === 'inventory' ? undefined : sim.status;
+  return desired === subject.state ? undefined : `superseded: the SIM is now ${sim.status}`;
+};
+
+type PolicySubject = Extract<CascadeSubject, { kind: 'policy' }>;
+
+/** Why a later version of the policy has taken this one's place, or undefined while it is the latest. */
+export const policySuperseded = (subject: PolicySubject, policy: Pick<PolicyState, 'latestVersion' | 'latestCascadeId'>): string | undefined =>
+  policy.latestVersion > subject.version
+    ? `superseded: version ${subject.version} of policy ${subject.policyId} was replaced by version ${policy.latestVersion}${policy.latestCascadeId ? ` (cascade ${policy.latestCascadeId})` : ''}`
+    : undefined;
+
+/** Why the newest change is another than the cascade's subject, from the policy or the SIM as it is now; undefined while it is the newest. */
+export const supersededBy = (subject: CascadeSubject, now: { policy?: Pick<PolicyState, 'latestVersion' | 'latestCascadeId'> | undefined; sim?: SimState | undefined }) =>
+  subject.kind === 'policy' ? (now.policy ? policySuperseded(subject, now.policy) : undefined) : now.sim ? simSuperseded(subject, now.sim) : undefined;
 
 /** The SIM's desired state at its MNOs now (none while in inventory, or before it exists). */
 export const desiredSimState = (sim: SimState): SimSubject['state'] | undefined =>
   sim.status === 'unregistered' || sim.status === 'inventory' ? undefined : sim.status;
 
+/** What planning does with one target: give it work, skip it (and why), or record it superseded (and by what). */
+export type TargetPlan = { kind: 'work' } | { kind: 'skip'; reason: string } | { kind: 'superseded'; reason: string };
+
 /**
- * Why a target of this round gets no work, or undefined when it does: an MNO that is unverified,
- * quarantined or in outage gets none; nor does a SIM change at an MNO where it has no profile or
- * that a later change superseded (`sim` is the SIM now, for a SIM-state cascade).
+ * A target of this round: superseded when a newer change has taken the subject's place (a later
+ * policy version, a later SIM state: its own cascade carries it); skipped when the MNO is
+ * unverified, quarantined or in outage, or a SIM has no profile there or no longer exists;
+ * otherwise work. `now` is the policy or the SIM as it is now.
  */
-export const skipReason = (subject: CascadeSubject, mno: MnoState, mnoId: string, sim?: SimState): string | undefined => {
+export const planTarget = (subject: CascadeSubject, mno: MnoState, mnoId: string, now: { policy?: PolicyState | undefined; sim?: SimState | undefined }): TargetPlan => {
+  const superseded = supersededBy(subject, now);
+  if (superseded) return { kind: 'superseded', reason: superseded };
   const unavailable = unavailableReason(mno);
-  if (unavailable || subject.kind !== 'sim-state') return unavailable;
-  const target = simTargetAt(sim ?? { status: 'unregistered' }, subject, mnoId);
-  return 'skip' in target ? target.skip : undefined;
+  if (unavailable) return { kind: 'skip', reason: unavailable };
+  if (subject.kind !== 'sim-state') return { kind: 'work' };
+  const target = simTargetAt(now.sim ?? { status: 'unregistered' }, subject, mnoId);
+  return 'skip' in target ? { kind: 'skip', reason: target.skip } : { kind: 'work' };
 };
 
 /**

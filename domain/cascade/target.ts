@@ -3,7 +3,7 @@ import { eventSchemas } from '../events.ts';
 import { CascadeEvents } from './events.ts';
 import type { CascadeEvent } from './events.ts';
 
-export type TargetStatus = 'pending' | 'applying' | 'applied' | 'verified' | 'failed' | 'skipped';
+export type TargetStatus = 'pending' | 'applying' | 'applied' | 'verified' | 'failed' | 'skipped' | 'superseded';
 
 /** How far one MNO got in one round of a cascade. */
 export interface Target {
@@ -15,8 +15,9 @@ export interface Target {
   verifiedAt?: string | undefined;
 }
 
-/** A target's round ends verified, failed or skipped; anything else is unfinished. */
-export const finished = (target: Pick<Target, 'status'>) => target.status === 'verified' || target.status === 'failed' || target.status === 'skipped';
+/** A target's round ends verified, failed, skipped or superseded; anything else is unfinished. */
+export const finished = (target: Pick<Target, 'status'>) =>
+  target.status === 'verified' || target.status === 'failed' || target.status === 'skipped' || target.status === 'superseded';
 
 export type TargetCommand =
   | { type: 'SkipTarget'; mno: string; reason: string }
@@ -25,12 +26,23 @@ export type TargetCommand =
   | { type: 'MarkVerified'; mno: string; at: string }
   | { type: 'MarkDrifted'; mno: string; rules: string[] }
   | { type: 'MarkFailed'; mno: string; error: string; permanent: boolean }
+  | { type: 'MarkSuperseded'; mno: string; reason: string }
   | { type: 'RecordAttemptFailure'; mno: string; error: string };
 
 /** The events of one target's stream. */
 export type TargetEvent = Extract<
   CascadeEvent,
-  { type: 'CascadeTargetSkipped' | 'CascadeTargetApplying' | 'CascadeTargetApplied' | 'CascadeTargetVerified' | 'CascadeTargetFailed' | 'CascadeAttemptFailed' | 'SecurityAlertRaised' }
+  {
+    type:
+      | 'CascadeTargetSkipped'
+      | 'CascadeTargetApplying'
+      | 'CascadeTargetApplied'
+      | 'CascadeTargetVerified'
+      | 'CascadeTargetFailed'
+      | 'CascadeTargetSuperseded'
+      | 'CascadeAttemptFailed'
+      | 'SecurityAlertRaised';
+  }
 >;
 
 const TARGET_EVENTS = new Set<string>([
@@ -39,6 +51,7 @@ const TARGET_EVENTS = new Set<string>([
   'CascadeTargetApplied',
   'CascadeTargetVerified',
   'CascadeTargetFailed',
+  'CascadeTargetSuperseded',
   'CascadeAttemptFailed',
   'SecurityAlertRaised',
 ]);
@@ -57,6 +70,8 @@ export const evolveTarget = (t: Target, event: TargetEvent): Target => {
       return { ...t, status: 'verified', verifiedAt: event.data.at };
     case 'CascadeTargetFailed':
       return { ...t, status: 'failed', lastError: event.data.error };
+    case 'CascadeTargetSuperseded':
+      return { ...t, status: 'superseded', lastError: event.data.reason };
     case 'CascadeAttemptFailed':
       return { ...t, lastError: event.data.error };
     case 'SecurityAlertRaised':
@@ -94,7 +109,12 @@ export const targetDecider: Decider<TargetCommand, TargetEvent, Target> = {
         ];
       }
       case 'RecordAttemptFailure':
-        return target.status === 'applying' ? [{ type: 'CascadeAttemptFailed', data: { mno, attempt: target.attempts, error: command.error } }] : [];
+        // While submitting or reading back: the failed attempt's error shows at once, not only when the target gives up.
+        return target.status === 'applying' || target.status === 'applied'
+          ? [{ type: 'CascadeAttemptFailed', data: { mno, attempt: target.attempts, error: command.error } }]
+          : [];
+      case 'MarkSuperseded':
+        return finished(target) ? [] : [{ type: 'CascadeTargetSuperseded', data: { mno, reason: command.reason } }];
       case 'MarkFailed':
         return finished(target) ? [] : [{ type: 'CascadeTargetFailed', data: { mno, error: command.error, permanent: command.permanent } }];
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CascadeSubject } from '../../domain/cascade/events.ts';
-import { MAX_SUBMISSIONS, beforeSubmission, desiredSimState, policyDrift, simStateAfter, simStateDrift, simTargetAt, skipReason } from '../../domain/cascade/process.ts';
+import { MAX_SUBMISSIONS, beforeSubmission, desiredSimState, planTarget, policyDrift, simStateAfter, simStateDrift, simTargetAt, supersededBy } from '../../domain/cascade/process.ts';
 import { targetDecider, type TargetEvent } from '../../domain/cascade/target.ts';
 import { fold } from '../../domain/decider.ts';
 import { mnoDecider, type MnoState } from '../../domain/mno/decider.ts';
@@ -45,27 +45,43 @@ describe('before a submission (the give-up rule)', () => {
   });
 });
 
-describe('which targets get no work (skip rules)', () => {
+describe('which targets get no work (skip rules) and which a newer change superseded', () => {
+  const latest = (latestVersion: number) => ({ policy: { latestVersion, latestCascadeId: `c-${latestVersion}`, published: {} } });
+
   it('given an MNO that is unregistered, unverified, quarantined or in outage, then it is skipped with why', () => {
-    expect(skipReason(policy, mno(), 'x')).toBe('the MNO is not registered');
-    expect(skipReason(policy, mno(registered), 'x')).toBe('the MNO has not passed security verification');
-    expect(skipReason(policy, mno(registered, { type: 'MnoQuarantined', data: { checks: {} as never, failed: ['smsFirewall'] } }), 'x')).toMatch(/quarantined/);
-    expect(skipReason(policy, mno(registered, verified, { type: 'MnoOutageDeclared', data: { reason: 'fibre cut' } }), 'x')).toBe('the MNO is in outage: fibre cut');
-    expect(skipReason(policy, mno(registered, verified), 'x')).toBeUndefined();
+    const skip = (m: MnoState) => planTarget(policy, m, 'x', latest(1));
+    expect(skip(mno())).toEqual({ kind: 'skip', reason: 'the MNO is not registered' });
+    expect(skip(mno(registered))).toEqual({ kind: 'skip', reason: 'the MNO has not passed security verification' });
+    expect(skip(mno(registered, { type: 'MnoQuarantined', data: { checks: {} as never, failed: ['smsFirewall'] } }))).toMatchObject({ kind: 'skip', reason: expect.stringMatching(/quarantined/) });
+    expect(skip(mno(registered, verified, { type: 'MnoOutageDeclared', data: { reason: 'fibre cut' } }))).toEqual({ kind: 'skip', reason: 'the MNO is in outage: fibre cut' });
+    expect(skip(mno(registered, verified))).toEqual({ kind: 'work' });
   });
 
-  it('given a SIM change, then an MNO without a profile of the SIM, a SIM that is gone, or a later change skip it', () => {
+  it('given a later version of the policy, then every target of the older one is superseded, naming the newer, whatever the MNO', () => {
+    const plan = planTarget(policy, mno(registered, verified), 'x', latest(3));
+    expect(plan).toEqual({ kind: 'superseded', reason: 'superseded: version 1 of policy fleet was replaced by version 3 (cascade c-3)' });
+    expect(planTarget(policy, mno(), 'x', latest(3)).kind).toBe('superseded');
+  });
+
+  it('given a SIM change, then an MNO without a profile of the SIM or a SIM that is gone skip it, a later change supersedes it', () => {
     const ok = mno(registered, verified);
-    expect(skipReason(toActive, ok, 'northwind-de', sim(simRegistered, activated))).toBeUndefined();
-    expect(skipReason(toActive, ok, 'orbital-fr', sim(simRegistered, activated))).toBe('no profile of this SIM is on orbital-fr');
-    expect(skipReason(toActive, ok, 'northwind-de', sim())).toBe('the SIM does not exist');
-    expect(skipReason(toActive, ok, 'northwind-de', sim(simRegistered, activated, suspended))).toBe('superseded: the SIM is now suspended');
+    expect(planTarget(toActive, ok, 'northwind-de', { sim: sim(simRegistered, activated) })).toEqual({ kind: 'work' });
+    expect(planTarget(toActive, ok, 'orbital-fr', { sim: sim(simRegistered, activated) })).toEqual({ kind: 'skip', reason: 'no profile of this SIM is on orbital-fr' });
+    expect(planTarget(toActive, ok, 'northwind-de', { sim: sim() })).toEqual({ kind: 'skip', reason: 'the SIM does not exist' });
+    expect(planTarget(toActive, ok, 'northwind-de', { sim: sim(simRegistered, activated, suspended) })).toEqual({ kind: 'superseded', reason: 'superseded: the SIM is now suspended' });
+  });
+
+  it('a cascade is superseded by a newer change of its own subject only', () => {
+    expect(supersededBy(policy, latest(1))).toBeUndefined();
+    expect(supersededBy(toActive, { sim: sim(simRegistered, activated) })).toBeUndefined();
+    expect(supersededBy(toActive, { sim: sim(simRegistered, activated, suspended) })).toMatch(/superseded/);
   });
 });
 
 describe('where a SIM change goes', () => {
   it('given the SIM as it is now, then its profile at that MNO and the state to set', () => {
     expect(simTargetAt(sim(simRegistered, activated), toActive, 'northwind-de')).toEqual({ iccid: '8944123456789012348', desired: 'active' });
+    expect(simTargetAt(sim(simRegistered, activated, suspended), toActive, 'northwind-de')).toEqual({ superseded: 'superseded: the SIM is now suspended' });
     expect(desiredSimState(sim(simRegistered))).toBeUndefined();
     expect(desiredSimState(sim(simRegistered, activated, suspended))).toBe('suspended');
   });

@@ -1,18 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryEventStore } from '../../adapters/event-store/memory-event-store.ts';
-import { mnoGateways } from '../../adapters/mno-gateways/index.ts';
+import { describe, expect, it } from 'vitest';
 import { liveCascade } from '../../application/cascades/live.ts';
 import { simCascadeId } from '../../application/cascades/plan-sim-cascade.ts';
 import { executeCommand } from '../../application/command.ts';
-import { publishPolicy } from '../../application/policies/publish.ts';
-import { enterpriseStream, mnoStream, policyStream } from '../../application/stream-ids.ts';
-import { enterpriseDecider } from '../../domain/enterprise/decider.ts';
-import { mnoDecider } from '../../domain/mno/decider.ts';
-import { allChecksPassed } from '../../domain/mno/events.ts';
-import { policyDecider } from '../../domain/policy/decider.ts';
-import { useAdapters } from '../../functions/lambda/wiring.ts';
-import { startMnoSimulator, type MnoSimulator } from '../../infra/local/mno-simulators/index.ts';
-import { taskFunctionId, eventFunctionId } from '../../manifest/entry-points.ts';
+import { eventFunctionId } from '../../manifest/entry-points.ts';
+import { cascadeFixture } from '../support/cascade-fixture.ts';
 import { invokeEntry } from '../support/invoke.ts';
 
 /**
@@ -20,29 +11,8 @@ import { invokeEntry } from '../support/invoke.ts';
  * one after another as the ASL would for one MNO, on the in-memory event store and a simulated CMP
  * in this process. The integration tier runs the same on the local Step Functions engine.
  */
-const store = new MemoryEventStore();
-const context = { actor: 'alice', correlationId: 'c', region: 'local' };
-const tenant = 'acme';
-let cmp: MnoSimulator;
-
-beforeAll(async () => {
-  cmp = await startMnoSimulator({ id: 'northwind-de', style: 'rest-oauth2' });
-  useAdapters({ eventStore: store, gateways: mnoGateways({ get: async () => cmp.credentials }) });
-  const registration = { id: 'northwind-de', name: 'Northwind', plmns: ['262-91'], countries: ['DE'], api: { style: 'rest-oauth2' as const, endpoint: cmp.url, credentialsRef: 'secret://mno/northwind-de' }, capabilities: ['data.apns' as const, 'imeiLock' as const] };
-  await executeCommand(store, mnoDecider, mnoStream('northwind-de'), { type: 'RegisterMno', registration }, context);
-  await executeCommand(store, mnoDecider, mnoStream('northwind-de'), { type: 'RecordVerification', checks: allChecksPassed() }, context);
-  await executeCommand(store, enterpriseDecider, enterpriseStream(tenant), { type: 'OnboardEnterprise', tenantId: tenant, name: 'Acme' }, context);
-  await executeCommand(store, enterpriseDecider, enterpriseStream(tenant), { type: 'ChooseMnos', mnos: ['northwind-de'], registered: ['northwind-de'] }, context);
-});
-afterAll(() => cmp.stop());
-
-const publish = async (policyId: string, document: object) => {
-  await executeCommand(store, policyDecider, policyStream(tenant, policyId), { type: 'SetPolicyDraft', policyId, document: document as never, actor: 'alice' }, context);
-  const { cascadeId } = await publishPolicy(store, tenant, policyId, `c-${policyId}`, context);
-  return cascadeId!;
-};
-
-const task = (name: 'PlanCascade' | 'ApplyToMno' | 'PollJob' | 'VerifyOnMno' | 'RecordFailure' | 'CompleteCascade', input: unknown) => invokeEntry(taskFunctionId(name), input) as Promise<any>;
+const fixture = cascadeFixture();
+const { store, context, tenant, publish, task } = fixture;
 
 describe('cascade tasks on the in-memory event store', () => {
   it('plan → apply → verify → complete: the MNO holds the policy, the cascade succeeded', async () => {
@@ -53,7 +23,7 @@ describe('cascade tasks on the in-memory event store', () => {
     expect(applied).toMatchObject({ done: true, jobId: null });
     expect(await task('VerifyOnMno', applied)).toMatchObject({ verified: true });
     expect(await task('CompleteCascade', { tenant, cascadeId, work: planned.work })).toMatchObject({ status: 'succeeded' });
-    expect(cmp.state().profiles[`${tenant}.fleet`]).toBeDefined();
+    expect(fixture.cmp.state().profiles[`${tenant}.fleet`]).toBeDefined();
     const { state } = await liveCascade(store, tenant, cascadeId);
     expect(state).toMatchObject({ status: 'succeeded', targets: [{ mno: 'northwind-de', status: 'verified', attempts: 1 }] });
   });
@@ -63,18 +33,18 @@ describe('cascade tasks on the in-memory event store', () => {
     const [work] = (await task('PlanCascade', { tenant, cascadeId, round: 1 })).work;
     await task('VerifyOnMno', await task('ApplyToMno', work));
     await task('CompleteCascade', { tenant, cascadeId });
-    const calls = cmp.state().calls;
+    const calls = fixture.cmp.state().calls;
     expect(await task('PlanCascade', { tenant, cascadeId, round: 1 })).toMatchObject({ work: [] });
     expect(await task('ApplyToMno', work)).toMatchObject({ finished: true });
-    expect(cmp.state().calls).toBe(calls);
+    expect(fixture.cmp.state().calls).toBe(calls);
   });
 
   it('what the MNO refuses fails the target at once (permanent), recorded by RecordFailure', async () => {
     const cascadeId = await publish('refused', { data: { apns: ['iot.acme'] } });
     const [work] = (await task('PlanCascade', { tenant, cascadeId, round: 1 })).work;
-    cmp.setFaults({ reject: true });
+    fixture.cmp.setFaults({ reject: true });
     const error = await task('ApplyToMno', work).catch((e: Error) => e);
-    cmp.setFaults({});
+    fixture.cmp.setFaults({});
     expect(error).toMatchObject({ name: 'MnoPermanentError' });
     await task('RecordFailure', { ...work, error: { Error: 'MnoPermanentError', Cause: (error as Error).message } });
     expect(await task('CompleteCascade', { tenant, cascadeId })).toMatchObject({ status: 'failed' });

@@ -1,7 +1,5 @@
-import { cascadeDecider } from '../../../domain/cascade/decider.ts';
-import { executeCommand } from '../../../application/command.ts';
+import { redriveCascade } from '../../../application/cascades/redrive.ts';
 import { adapters } from '../../lambda/wiring.ts';
-import { cascadeStream } from '../../../application/stream-ids.ts';
 import { httpHandler } from '../http-handler.ts';
 import { commandContext } from '../request.ts';
 import { etag, json } from '../responses.ts';
@@ -10,11 +8,12 @@ import { cascadeView } from '../../../application/views/cascades.ts';
 
 /**
  * POST /v1/cascades/{cascadeId}/redrive: runs the cascade again for the MNOs that did not succeed
- * (the `start-cascade` rule starts the new round's execution from the CascadeRedriven event).
+ * (application/cascades/redrive.ts); a cascade a newer change superseded is refused (409
+ * `cascade-superseded`, naming it).
  */
 export const handler = httpHandler('POST /v1/cascades/{cascadeId}/redrive', async (request) => {
   const tenant = request.caller.tenant;
   const cascadeId = cascadeParam(request);
-  const { state, head } = await executeCommand(adapters.eventStore, cascadeDecider, cascadeStream(tenant, cascadeId), { type: 'RedriveCascade' }, commandContext(request));
+  const { state, head } = await redriveCascade(adapters.eventStore, tenant, cascadeId, commandContext(request));
   return json(202, cascadeView(state, head.version), { etag: etag(head.version) });
 });

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import type { GatewayFor } from '../../adapters/mno-gateways/index.ts';
+import { liveCascade } from '../../application/cascades/live.ts';
+import { redriveCascade } from '../../application/cascades/redrive.ts';
+import { recordCascade } from '../../application/cascades/record.ts';
+import { executeCommand } from '../../application/command.ts';
+import { simStream } from '../../application/stream-ids.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { simDecider } from '../../domain/sim/decider.ts';
+import { cascadeFixture } from '../support/cascade-fixture.ts';
+
+/**
+ * An older change must never overwrite a newer one at an MNO: a policy version or SIM state that
+ * a newer one has superseded is not submitted, not redriven, and not taken for drift; when a newer
+ * one overtakes a submission under way, the newest is submitted after it.
+ */
+let duringNextApply: (() => Promise<void>) | undefined;
+/** Runs `duringNextApply` while the next policy submission is in flight, before it lands (the overtaking race). */
+const overtaking = (gateways: GatewayFor): GatewayFor => async (registration) => {
+  const gateway = await gateways(registration);
+  return {
+    ...gateway,
+    applyPolicy: async (profileId, policy) => {
+      const hook = duringNextApply;
+      duringNextApply = undefined;
+      if (hook) await hook();
+      return gateway.applyPolicy(profileId, policy);
+    },
+  };
+};
+
+const fixture = cascadeFixture({ wrap: overtaking });
+const { store, context, tenant, publish, task, applyAndVerify } = fixture;
+const apns = (policyId: string) => (fixture.cmp.state().profiles[`${tenant}.${policyId}`] as { apnAllowList?: string[] } | undefined)?.apnAllowList;
+const targets = async (cascadeId: string) => (await liveCascade(store, tenant, cascadeId)).state as { status: string; targets: { status: string }[] };
+
+describe('policy versions', () => {
+  it('two cascades of one policy at once: the older, reaching the MNO after the newer verified, is superseded and submits nothing', async () => {
+    const v1 = await publish('p1', { data: { apns: ['v1'] } });
+    const [older] = (await task('PlanCascade', { tenant, cascadeId: v1, round: 1 })).work;
+    const v2 = await publish('p1', { data: { apns: ['v2'] } });
+    const [newer] = (await task('PlanCascade', { tenant, cascadeId: v2, round: 1 })).work;
+    expect(await applyAndVerify(newer)).toMatchObject({ verified: true });
+    const calls = fixture.cmp.state().calls;
+    expect(await task('ApplyToMno', older)).toMatchObject({ finished: true });
+    expect(fixture.cmp.state().calls).toBe(calls);
+    expect(apns('p1')).toEqual(['v2']);
+    expect(await task('CompleteCascade', { tenant, cascadeId: v1, round: 1 })).toMatchObject({ status: 'superseded' });
+    expect((await targets(v1)).targets).toMatchObject([{ status: 'superseded', lastError: expect.stringContaining('replaced by version 2') }]);
+  });
+
+  it('a newer version landing while the older is being submitted: the newest is submitted after it, the older is superseded', async () => {
+    const v1 = await publish('p2', { data: { apns: ['v1'] } });
+    const [older] = (await task('PlanCascade', { tenant, cascadeId: v1, round: 1 })).work;
+    let v2 = '';
+    duringNextApply = async () => {
+      v2 = await publish('p2', { data: { apns: ['v2'] } });
+      await applyAndVerify((await task('PlanCascade', { tenant, cascadeId: v2, round: 1 })).work[0]);
+    };
+    expect(await applyAndVerify(older)).toMatchObject({ verified: false });
+    expect(apns('p2')).toEqual(['v2']);
+    expect((await targets(v1)).targets).toMatchObject([{ status: 'superseded' }]);
+    expect((await targets(v2)).targets).toMatchObject([{ status: 'verified' }]);
+  });
+
+  it('a redrive of a superseded version is refused, naming the newer; the MNO keeps the newer', async () => {
+    fixture.cmp.setFaults({ reject: true });
+    const v1 = await publish('p3', { data: { apns: ['v1'] } });
+    const [work] = (await task('PlanCascade', { tenant, cascadeId: v1, round: 1 })).work;
+    const error = await task('ApplyToMno', work).catch((e: Error) => e);
+    await task('RecordFailure', { ...work, error: { Error: 'MnoPermanentError', Cause: (error as Error).message } });
+    expect(await task('CompleteCascade', { tenant, cascadeId: v1, round: 1 })).toMatchObject({ status: 'failed' });
+    fixture.cmp.setFaults({});
+    const v2 = await publish('p3', { data: { apns: ['v2'] } });
+    await applyAndVerify((await task('PlanCascade', { tenant, cascadeId: v2, round: 1 })).work[0]);
+    const refused = await redriveCascade(store, tenant, v1, context).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(DomainError);
+    expect(refused).toMatchObject({ code: 'cascade-superseded', message: expect.stringContaining(`version 2 (cascade ${v2})`) });
+    expect(apns('p3')).toEqual(['v2']);
+  });
+
+  it('a stale execution (an earlier round, started again) completes nothing of the round under way', async () => {
+    fixture.cmp.setFaults({ reject: true });
+    const cascadeId = await publish('p4', { data: { apns: ['v1'] } });
+    const [work] = (await task('PlanCascade', { tenant, cascadeId, round: 1 })).work;
+    await task('RecordFailure', { ...work, error: { Error: 'MnoPermanentError', Cause: 'refused' } });
+    await task('CompleteCascade', { tenant, cascadeId, round: 1 });
+    fixture.cmp.setFaults({});
+    await redriveCascade(store, tenant, cascadeId, context);
+    const stale = await task('PlanCascade', { tenant, cascadeId, round: 1 });
+    expect(await task('CompleteCascade', stale)).toMatchObject({ status: 'running' });
+    expect((await targets(cascadeId)).status).toBe('running');
+  });
+});
+
+describe('SIM states', () => {
+  const eid = '89049032000000000000000000000163';
+  const iccid = '8944123456789012348';
+  const lifecycle = (type: 'ActivateSim' | 'SuspendSim' | 'RequestTermination' | 'ApproveTermination', actor = 'alice') =>
+    executeCommand(store, simDecider, simStream(tenant, eid), { type, actor } as never, context);
+  const simCascade = async (id: string, state: 'active' | 'suspended' | 'terminated') => {
+    await recordCascade(store, tenant, id, { kind: 'sim-state', eid, state }, ['northwind-de'], context);
+    return id;
+  };
+
+  it('suspend, then terminate at once: the suspension’s read-back is not drift (no alert), it is superseded; the termination verifies', async () => {
+    await executeCommand(store, simDecider, simStream(tenant, eid), { type: 'RegisterSim', actor: 'alice', allowedMnos: ['northwind-de'], eid, profiles: [{ iccid, mno: 'northwind-de', imsi: '262911234567890', fallback: false }] }, context);
+    await lifecycle('ActivateSim');
+    await lifecycle('SuspendSim');
+    const suspend = await simCascade('sim-suspend', 'suspended');
+    const [work] = (await task('PlanCascade', { tenant, cascadeId: suspend, round: 1 })).work;
+    const applied = await task('ApplyToMno', work);
+    await lifecycle('RequestTermination');
+    await lifecycle('ApproveTermination', 'bob');
+    const terminate = await simCascade('sim-terminate', 'terminated');
+    await applyAndVerify((await task('PlanCascade', { tenant, cascadeId: terminate, round: 1 })).work[0]);
+    expect(await task('VerifyOnMno', applied)).toMatchObject({ verified: false });
+    const events = (await store.load(`T#${tenant}#CASCADE#${suspend}#R1#MNO#northwind-de`)).commits.flatMap((c) => c.events.map((e) => e.type));
+    expect(events).not.toContain('SecurityAlertRaised');
+    expect(events).toContain('CascadeTargetSuperseded');
+    expect(fixture.cmp.state().sims[iccid]).toBe('DEACTIVATED');
+    expect(await task('CompleteCascade', { tenant, cascadeId: suspend, round: 1 })).toMatchObject({ status: 'superseded' });
+  });
+
+  it('a SIM change superseded before it was planned: every target superseded, the cascade `superseded`, not `failed`', async () => {
+    const late = await simCascade('sim-late-activate', 'active');
+    expect(await task('PlanCascade', { tenant, cascadeId: late, round: 1 })).toMatchObject({ work: [] });
+    expect(await task('CompleteCascade', { tenant, cascadeId: late, round: 1 })).toMatchObject({ status: 'superseded' });
+    await expect(redriveCascade(store, tenant, late, context)).rejects.toMatchObject({ code: 'cascade-superseded' });
+  });
+});
+
+describe('a target retrying', () => {
+  it('shows the last error at every failed attempt, not only when it gives up', async () => {
+    const cascadeId = await publish('p5', { data: { apns: ['v1'] } });
+    const [work] = (await task('PlanCascade', { tenant, cascadeId, round: 1 })).work;
+    fixture.cmp.setFaults({ failFirst: 1 });
+    await expect(task('ApplyToMno', work)).rejects.toMatchObject({ name: 'MnoTransientError' });
+    expect((await targets(cascadeId)).targets).toMatchObject([{ status: 'applying', attempts: 1, lastError: expect.stringContaining('503') }]);
+    fixture.cmp.setFaults({});
+    await applyAndVerify(work);
+    expect((await targets(cascadeId)).targets).toMatchObject([{ status: 'verified', attempts: 2 }]);
+  });
+});
