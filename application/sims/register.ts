@@ -1,6 +1,6 @@
 import { chosenMnos, enterpriseDecider } from '../../domain/enterprise/decider.ts';
 import type { EventStore } from '../../domain/event-store.ts';
-import { identifierClaimDecider, identifiersOf } from '../../domain/identifier-claim/decider.ts';
+import { identifierClaimDecider, identifiersOf, type IdentifierKind } from '../../domain/identifier-claim/decider.ts';
 import type { SimCommand } from '../../domain/sim/commands.ts';
 import { simDecider } from '../../domain/sim/decider.ts';
 import { executeCommand, type CommandContext } from '../command.ts';
@@ -13,6 +13,10 @@ export type Registration = Omit<Extract<SimCommand, { type: 'RegisterSim' }>, 't
  * Registers a SIM in inventory: checked against the enterprise's MNOs, then its identifiers are
  * claimed for it (platform-wide: an operator knows a SIM by its ICCID), then the SIM is recorded.
  * The registration is decided on an empty SIM first, so one the SIM would refuse claims nothing.
+ * A registration refused after it claimed (another SIM holds one of its identifiers, say) gives
+ * back what it claimed and the SIM does not use, so no identifier is held for a SIM nobody can
+ * see. Claims are idempotent for their holder: the same registration retried after a crash
+ * between claims completes it.
  */
 export const registerSim = async (store: EventStore, tenant: string, registration: Registration, context: CommandContext) => {
   const { state: enterprise } = await loadState(store, enterpriseDecider, enterpriseStream(tenant));
@@ -20,10 +24,18 @@ export const registerSim = async (store: EventStore, tenant: string, registratio
   simDecider.decide(command, simDecider.initialState);
   const holder = { tenant, eid: registration.eid };
   const unpinned = { ...context, expectedVersion: undefined };
-  await Promise.all(
-    identifiersOf(registration).map(({ kind, value }) =>
-      executeCommand(store, identifierClaimDecider, identifierClaimStream(kind, value), { type: 'ClaimIdentifier', kind, holder }, unpinned),
-    ),
-  );
-  return executeCommand(store, simDecider, simStream(tenant, registration.eid), command, context);
+  const claim = (type: 'ClaimIdentifier' | 'ReleaseIdentifier', { kind, value }: { kind: IdentifierKind; value: string }) =>
+    executeCommand(store, identifierClaimDecider, identifierClaimStream(kind, value), { type, kind, holder }, unpinned);
+  try {
+    const claims = await Promise.allSettled(identifiersOf(registration).map((id) => claim('ClaimIdentifier', id)));
+    const refused = claims.find((c): c is PromiseRejectedResult => c.status === 'rejected');
+    if (refused) throw refused.reason;
+    return await executeCommand(store, simDecider, simStream(tenant, registration.eid), command, context);
+  } catch (error) {
+    // What the SIM as it is now uses stays claimed (a SIM registered before, or by a concurrent request).
+    const { state: sim } = await loadState(store, simDecider, simStream(tenant, registration.eid));
+    const used = new Set(sim.status === 'unregistered' ? [] : identifiersOf(sim).map((id) => `${id.kind} ${id.value}`));
+    await Promise.all(identifiersOf(registration).filter((id) => !used.has(`${id.kind} ${id.value}`)).map((id) => claim('ReleaseIdentifier', id)));
+    throw error;
+  }
 };

@@ -17,10 +17,17 @@ export type Holder = z.infer<typeof Holder>;
 
 export const IdentifierClaimEvents = {
   IdentifierClaimed: z.object({ kind: IdentifierKind, holder: Holder }),
+  /** A registration that was refused gives back what it had claimed, so that no identifier is held for a SIM nobody can see. */
+  IdentifierReleased: z.object({ kind: IdentifierKind, holder: Holder }),
 } as const;
 
-export type IdentifierClaimEvent = { type: 'IdentifierClaimed'; data: { kind: IdentifierKind; holder: Holder } };
-export type IdentifierClaimCommand = { type: 'ClaimIdentifier'; kind: IdentifierKind; holder: Holder };
+export type IdentifierClaimEvent =
+  | { type: 'IdentifierClaimed'; data: { kind: IdentifierKind; holder: Holder } }
+  | { type: 'IdentifierReleased'; data: { kind: IdentifierKind; holder: Holder } };
+export type IdentifierClaimCommand =
+  | { type: 'ClaimIdentifier'; kind: IdentifierKind; holder: Holder }
+  /** Only its holder releases a claim (an identifier held by another, or by no one, is left as it is). */
+  | { type: 'ReleaseIdentifier'; kind: IdentifierKind; holder: Holder };
 export type IdentifierClaimState = { holder?: Holder | undefined };
 
 const MESSAGES: Record<IdentifierKind, [code: string, message: string]> = {
@@ -34,12 +41,14 @@ export const identifierClaimDecider: Decider<IdentifierClaimCommand, IdentifierC
   initialState: {},
   decide(command, state) {
     const { holder } = state;
-    if (holder?.tenant === command.holder.tenant && holder.eid === command.holder.eid) return [];
+    const own = holder?.tenant === command.holder.tenant && holder.eid === command.holder.eid;
+    if (command.type === 'ReleaseIdentifier') return own ? [{ type: 'IdentifierReleased', data: { kind: command.kind, holder: command.holder } }] : [];
+    if (own) return [];
     // The same words whoever holds it: neither the tenant nor the SIM is named.
     if (holder) throw new DomainError('conflict', ...MESSAGES[command.kind]);
     return [{ type: 'IdentifierClaimed', data: { kind: command.kind, holder: command.holder } }];
   },
-  evolve: (_state, event) => ({ holder: event.data.holder }),
+  evolve: (_state, event) => (event.type === 'IdentifierClaimed' ? { holder: event.data.holder } : { holder: undefined }),
 };
 
 /** The identifiers a SIM registration claims, each for that SIM alone: its EID, and each profile's ICCID and IMSI. */

@@ -31,6 +31,18 @@ describe('Identifier claim decider', () => {
     claim([claimed]).when({ type: 'ClaimIdentifier', kind: 'iccid', holder: { tenant: 'acme', eid: 'e2' } }).thenFails('iccid-in-use', 'conflict'));
   it('an EID held by another tenant reads as an already registered SIM', () =>
     claim([{ type: 'IdentifierClaimed', data: { kind: 'eid', holder: acmeSim } }]).when({ type: 'ClaimIdentifier', kind: 'eid', holder: { tenant: 'globex', eid: 'e1' } }).thenFails('sim-already-registered'));
+  const released = { type: 'IdentifierReleased' as const, data: { kind: 'iccid' as const, holder: acmeSim } };
+  it('its holder releases a claim; then another SIM may claim it', () => {
+    claim([claimed]).when({ type: 'ReleaseIdentifier', kind: 'iccid', holder: acmeSim }).then([released]);
+    claim([claimed, released]).when({ type: 'ClaimIdentifier', kind: 'iccid', holder: { tenant: 'globex', eid: 'e9' } }).then([
+      { type: 'IdentifierClaimed', data: { kind: 'iccid', holder: { tenant: 'globex', eid: 'e9' } } },
+    ]);
+  });
+  it('no one but its holder releases a claim, and releasing what is not held changes nothing', () => {
+    claim([claimed]).when({ type: 'ReleaseIdentifier', kind: 'iccid', holder: { tenant: 'globex', eid: 'e9' } }).then([]);
+    claim([]).when({ type: 'ReleaseIdentifier', kind: 'iccid', holder: acmeSim }).then([]);
+    claim([claimed, released]).when({ type: 'ReleaseIdentifier', kind: 'iccid', holder: acmeSim }).then([]);
+  });
 });
 
 describe('Enterprise MNO choice', () => {
