@@ -26,9 +26,16 @@ export interface CommandOutcome<S> {
   changed: boolean;
 }
 
+/** Attempts of a command that keeps losing races on its stream before it gives up (then a 409 with Retry-After). */
+export const COMMAND_ATTEMPTS = 16;
+
+/** Before attempt n + 1: full jitter over an exponential window (8 ms, 16 ms, … up to 250 ms), so writers that collided do not collide again in lock-step. */
+const backoffMs = (attempt: number) => Math.random() * Math.min(250, 4 * 2 ** attempt);
+
 /**
  * Load → decide → append, the one way every command runs. On a version conflict the command is
- * decided again on fresh state (a bounded number of times) unless the client pinned a version.
+ * decided again on fresh state (up to COMMAND_ATTEMPTS times: enough for 32 writers on one stream
+ * at once) unless the client pinned a version.
  */
 export const executeCommand = async <C, E extends { type: string; data: unknown }, S>(
   store: EventStore,
@@ -36,7 +43,7 @@ export const executeCommand = async <C, E extends { type: string; data: unknown 
   streamId: string,
   command: C,
   context: CommandContext,
-  maxAttempts = 5,
+  maxAttempts = COMMAND_ATTEMPTS,
 ): Promise<CommandOutcome<S>> => {
   const commandId = randomUUID();
   for (let attempt = 1; ; attempt++) {
@@ -67,8 +74,7 @@ export const executeCommand = async <C, E extends { type: string; data: unknown 
       }
       if (context.expectedVersion !== undefined) throw new PreconditionFailed(-1);
       if (attempt >= maxAttempts) throw error;
-      // Writers that collided would collide again in lock-step: spread them out a little.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 4 * attempt));
+      await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
     }
   }
 };

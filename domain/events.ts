@@ -53,8 +53,17 @@ export class MalformedEvent extends Error {
 export const schemaVersionOf = (type: string, catalogue: EventSchemas) => catalogue.versions[type] ?? 1;
 
 /** New events stamped with their type's current schema version (what the store writes). */
+/**
+ * New events as the store will write them: stamped with their type's current schema version, and
+ * checked against it first, so that a stream never takes an event it could not read back (an
+ * unknown type or misfit data fails here, naming the fields, and nothing is written).
+ */
 export const stamped = (events: readonly NewEvent[], catalogue: EventSchemas): NewEvent[] =>
-  events.map((e) => ({ ...e, schemaVersion: schemaVersionOf(e.type, catalogue) }));
+  events.map((e) => {
+    const schemaVersion = schemaVersionOf(e.type, catalogue);
+    readEvent({ id: '(new)', type: e.type, version: 0, schemaVersion, data: e.data }, catalogue);
+    return { ...e, schemaVersion };
+  });
 
 /**
  * An event as it came out of the store, read as the current version of its type: upcast from the

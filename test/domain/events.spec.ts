@@ -64,8 +64,14 @@ describe('reading stored events against the catalogue', () => {
   });
 
   it('new events are written with their type’s current version', () => {
-    expect(stamped([{ type: 'DeviceNamed', data: {} }], evolving)).toEqual([{ type: 'DeviceNamed', data: {}, schemaVersion: 3 }]);
+    const named = { first: 'A', last: 'B', country: 'DE' };
+    expect(stamped([{ type: 'DeviceNamed', data: named }], evolving)).toEqual([{ type: 'DeviceNamed', data: named, schemaVersion: 3 }]);
     expect(stamped([{ type: 'SimActivated', data: {} }], simDecider.events)).toEqual([{ type: 'SimActivated', data: {}, schemaVersion: 1 }]);
+  });
+
+  it('a new event that does not fit its stream is refused before it is written', () => {
+    expect(() => stamped([{ type: 'SimStateObserved', data: { mno: 'northwind-de', state: 'lost' } }], simDecider.events)).toThrow(MalformedEvent);
+    expect(() => stamped([{ type: 'CascadeStarted', data: {} }], simDecider.events)).toThrow(UnknownEventType);
   });
 
   it('knows every type the store may hold: the public catalogue and the webhooks’ own', () => {
