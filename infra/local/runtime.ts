@@ -21,6 +21,8 @@ import { DEFAULT_SIMULATED_MNOS, startSimulatedMnos, type SimulatedMno } from '.
 import type { LocalStepFunctionsEngine } from './step-functions/engine.ts';
 import { createGateway } from './api-gateway.ts';
 import { LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+import { lockDataDir } from './data-dir-lock.ts';
+import { secureDataDir } from './data-dir-modes.ts';
 import { localIssuer, type LocalIssuer } from './issuer.ts';
 import { jwtAuthorizer } from './jwt-authorizer.ts';
 
@@ -39,6 +41,8 @@ export interface RuntimeOptions {
   streams?: boolean | undefined;
   /** Delays before each webhook retry (default 1 s, 2 s, 4 s, 8 s, 30 s, then parked); tests pass shorter ones. */
   webhookRetryDelaysMs?: readonly number[] | undefined;
+  /** Where notices go (a simulated MNO's kept port taken, a DynamoDB Local left running stopped); stderr by default. */
+  log?: ((message: string) => void) | undefined;
 }
 
 export interface Runtime {
@@ -55,6 +59,8 @@ export interface Runtime {
   /** The stream handlers' feed: `discard()` drops records until `resume()` (benchmarks of the command path). */
   streams: { discard(): void; resume(): void };
   stop(): Promise<void>;
+  /** Kills DynamoDB Local at once: for a process that must exit before `stop()` is done. */
+  kill(): void;
 }
 
 /** Sets variables of the environment (manifest/environment.ts) for the handlers this process runs. */
@@ -66,15 +72,25 @@ const setVariables = (values: Partial<Record<Variable, string>>) => Object.assig
  * the development token issuer, and the API behind a gateway that authorizes as API Gateway does.
  * Handlers are the Lambda handlers, unchanged; they reach DynamoDB through the endpoint variable
  * the SDK reads, exactly as in AWS.
+ *
+ * The data folder is this runtime's alone while it runs (`runtime.lock`: a second start on it
+ * fails naming this one) and private (0700, its files 0600, fixed at start for older files). It
+ * keeps, unless `inMemory`: DynamoDB Local's files, the event archive, the stream pollers'
+ * checkpoints, the executions (`executions/`) and the ops feed (`logs/`); and always: the issuer's
+ * key, the simulated MNOs' credentials and ports, the webhook secrets, endpoints.json.
  */
 export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> => {
-  mkdirSync(options.dataDir, { recursive: true });
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const lock = lockDataDir(options.dataDir, options.port);
+  const log = options.log ?? ((message: string) => console.warn(`switchboard: ${message}`));
+  const file = (name: string) => resolve(options.dataDir, name);
+  const kept = (name: string) => (options.inMemory ? undefined : file(name));
   let dynamo: DynamoDbLocal | undefined;
   const stops: (() => Promise<unknown>)[] = [];
-  const endpoint =
-    options.dynamodbEndpoint ??
-    (dynamo = await startDynamoDbLocal({ path: options.inMemory ? undefined : resolve(options.dataDir, 'dynamodb') })).endpoint;
   try {
+    secureDataDir(options.dataDir);
+    const endpoint =
+      options.dynamodbEndpoint ?? (dynamo = await startDynamoDbLocal({ path: kept('dynamodb'), pidFile: file('dynamodb-local.json'), log })).endpoint;
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_DYNAMODB: endpoint,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -87,28 +103,31 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     const client = new DynamoDBClient({ endpoint, region: 'local', credentials: LOCAL_CREDENTIALS });
     await createTables(client, tableName);
 
-    const cascades = await startCascadeEngine(options.stepFunctions);
-    stops.push(cascades.stop);
-    const credentialsFile = resolve(options.dataDir, 'mno-credentials.json');
+    const cascades = await startCascadeEngine(options.stepFunctions, kept('executions'));
+    let cascadesStopped: Promise<unknown> | undefined;
+    const stopCascades = () => (cascadesStopped ??= cascades.stop());
+    stops.push(stopCascades);
+    const credentialsFile = file('mno-credentials.json');
     process.env.AWS_ENDPOINT_URL_SFN = cascades.endpoint;
     setVariables({ CASCADE_STATE_MACHINE_ARN: cascades.stateMachineArn, MNO_CREDENTIALS_FILE: credentialsFile });
     const store = new DynamoDbEventStore(client, env.EVENTS_TABLE);
-    const mnos = await startSimulatedMnos(store, options.mnos ?? DEFAULT_SIMULATED_MNOS, credentialsFile);
+    const mnos = await startSimulatedMnos(store, options.mnos ?? DEFAULT_SIMULATED_MNOS, credentialsFile, { portsFile: file('mno-ports.json'), log });
     stops.push(mnos.stop, async () => client.destroy());
 
     // Webhooks: http to loopback allowed (local receivers), secrets in a 0600 file per subscription.
-    setVariables({ SWITCHBOARD_ALLOW_HTTP_WEBHOOKS: 'loopback', WEBHOOK_SECRETS_DIR: resolve(options.dataDir, 'webhook-secrets') });
+    setVariables({ SWITCHBOARD_ALLOW_HTTP_WEBHOOKS: 'loopback', WEBHOOK_SECRETS_DIR: file('webhook-secrets') });
     const webhooks = startLocalWebhooks({ store, dynamodb: client, env: readEnvironment(), retryDelaysMs: options.webhookRetryDelaysMs });
     stops.push(webhooks.stop);
 
-    // CloudWatch Logs for the rules' log-group targets (the ops feed `npm run ops -- events` follows), in memory.
-    const logs = await startLocalLogs({ logGroups: EVENT_RULES.flatMap((r) => (r.target.kind === 'log-group' ? [r.target.logGroup] : [])), retentionInDays: 30 });
+    // CloudWatch Logs for the rules' log-group targets (the ops feed `npm run ops -- events` follows), its newest events kept on disk.
+    const logGroups = EVENT_RULES.flatMap((r) => (r.target.kind === 'log-group' ? [r.target.logGroup] : []));
+    const logs = await startLocalLogs({ logGroups, retentionInDays: 30, journalDir: kept('logs') });
     stops.push(logs.stop);
     process.env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS = logs.endpoint;
 
     // The event bus with the shared rules; its function targets are the Lambda handlers CDK wires to them.
     // Its archive is kept on disk (one event per line), so replays reach back across restarts.
-    const archiveFile = options.inMemory ? undefined : resolve(options.dataDir, 'event-archive.ndjson');
+    const archiveFile = kept('event-archive.ndjson');
     const archived = archiveFile && existsSync(archiveFile)
       ? readFileSync(archiveFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as BusEvent)
       : [];
@@ -125,7 +144,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
         },
         webhooks: (event) => webhooks.deliver(event),
         archive: async (event) => {
-          if (archiveFile) appendFileSync(archiveFile, JSON.stringify(event) + '\n');
+          if (archiveFile) appendFileSync(archiveFile, JSON.stringify(event) + '\n', { mode: 0o600 });
         },
         'log-group': (logGroup, event) => logs.writeEvent(logGroup, event),
       },
@@ -133,6 +152,9 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     await new Promise<void>((ok) => bus.server.listen(0, '127.0.0.1', () => ok()));
     const eventBridgeEndpoint = `http://127.0.0.1:${(bus.server.address() as { port: number }).port}`;
     process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = eventBridgeEndpoint;
+    // Stopping runs backwards: once the bus is idle (no execution starts any more), executions are
+    // interrupted (journaled as still running) before the MNOs and the rest go, which would fail them.
+    stops.push(stopCascades);
     stops.push(async () => {
       await bus.idle();
       bus.server.closeAllConnections();
@@ -149,7 +171,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
         endpoint,
         tableName: env.EVENTS_TABLE,
         handlers: options.streams === false ? [] : [handler],
-        checkpointFile: options.inMemory ? undefined : resolve(options.dataDir, entry.trigger.consumer.checkpoints),
+        checkpointFile: kept(entry.trigger.consumer.checkpoints),
       });
       stops.push(poller.stop);
       consumers.push(poller);
@@ -170,8 +192,18 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => ok());
     });
     const { port } = server.address() as { port: number };
-    const endpoints = { api: `http://localhost:${port}`, dynamodb: endpoint, stepfunctions: cascades.endpoint, eventbridge: eventBridgeEndpoint, logs: logs.endpoint };
-    writeFileSync(resolve(options.dataDir, 'endpoints.json'), JSON.stringify(endpoints, null, 2) + '\n');
+    lock.update(port);
+    const endpoints = {
+      api: `http://localhost:${port}`,
+      dynamodb: endpoint,
+      stepfunctions: cascades.endpoint,
+      eventbridge: eventBridgeEndpoint,
+      logs: logs.endpoint,
+      mnos: Object.fromEntries([...mnos.simulators.values()].map((m) => [m.id, m.url])),
+    };
+    writeFileSync(file('endpoints.json'), JSON.stringify(endpoints, null, 2) + '\n', { mode: 0o600 });
+    // What DynamoDB Local and the rest created meanwhile (npm start also sets a umask of 077).
+    secureDataDir(options.dataDir);
     return {
       url: `http://localhost:${port}`,
       dynamodbEndpoint: endpoint,
@@ -187,11 +219,14 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
         await new Promise((ok) => server.close(ok));
         for (const stop of stops.reverse()) await stop();
         await dynamo?.stop();
+        lock.release();
       },
+      kill: () => dynamo?.kill(),
     };
   } catch (error) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     await dynamo?.stop();
+    lock.release();
     throw error;
   }
 };

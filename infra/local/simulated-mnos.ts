@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { DomainError } from '../../domain/errors.ts';
 import type { EventStore } from '../../domain/event-store.ts';
 import { mnoCatalogueDecider } from '../../domain/mno/catalogue.ts';
@@ -7,7 +7,8 @@ import { allChecksPassed, type MnoRegistration } from '../../domain/mno/events.t
 import { POLICY_RULES, type PolicyRule } from '../../domain/policy/rules.ts';
 import { executeCommand } from '../../application/command.ts';
 import { mnoCatalogueStream, mnoStream } from '../../application/stream-ids.ts';
-import { startMnoSimulator, type MnoApiStyle, type MnoSimulator } from './mno-simulators/index.ts';
+import type { MnoApiStyle, MnoSimulator } from './mno-simulators/index.ts';
+import { keptPorts, startOnKeptPort } from './mno-ports.ts';
 
 export interface SimulatedMno {
   id: string;
@@ -37,16 +38,26 @@ const ignoreConflict = (error: unknown) => {
 };
 
 /**
- * Starts a simulator per MNO, writes their fresh credentials to `credentialsFile` (mode 0600)
- * under `secret://mno/<id>`, and registers and verifies each MNO in the event store, moving its
- * endpoint when it was registered by an earlier run.
+ * Starts a simulator per MNO, on the port it had before if `portsFile` kept one (else a free one,
+ * then kept), writes their fresh credentials to `credentialsFile` (mode 0600) under
+ * `secret://mno/<id>`, and registers and verifies each MNO in the event store, moving its endpoint
+ * when an earlier run registered another.
  */
-export const startSimulatedMnos = async (store: EventStore, specs: readonly SimulatedMno[], credentialsFile: string) => {
+export const startSimulatedMnos = async (
+  store: EventStore,
+  specs: readonly SimulatedMno[],
+  credentialsFile: string,
+  options: { portsFile?: string | undefined; log?: ((message: string) => void) | undefined } = {},
+) => {
   const simulators = new Map<string, MnoSimulator>();
   try {
-    for (const spec of specs) simulators.set(spec.id, await startMnoSimulator({ id: spec.id, style: spec.style }));
+    const ports = keptPorts(options.portsFile);
+    for (const spec of specs) simulators.set(spec.id, await startOnKeptPort({ id: spec.id, style: spec.style }, ports, options.log ?? console.warn));
+    ports.save();
     const credentials = Object.fromEntries([...simulators.values()].map((s) => [`secret://mno/${s.id}`, s.credentials]));
-    writeFileSync(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
+    // A new file renamed into place: an older run's file would keep its mode through writeFileSync.
+    writeFileSync(`${credentialsFile}.tmp`, JSON.stringify(credentials), { mode: 0o600 });
+    renameSync(`${credentialsFile}.tmp`, credentialsFile);
     for (const spec of specs) {
       const api = { style: spec.style, endpoint: simulators.get(spec.id)!.url, credentialsRef: `secret://mno/${spec.id}` };
       const registration: MnoRegistration = { id: spec.id, name: spec.name, plmns: spec.plmns, countries: spec.countries, api, capabilities: [...spec.capabilities] };

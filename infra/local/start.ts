@@ -1,25 +1,47 @@
-import { dataDirFromEnv, startRuntime } from './runtime.ts';
+import { watchLaunchers } from './launchers.ts';
+import { dataDirFromEnv, startRuntime, type Runtime } from './runtime.ts';
 
-/** `npm start [-- --in-memory]`: the whole system on this machine until Ctrl-C or SIGTERM. */
+/**
+ * `npm start [-- --in-memory]`: the whole system on this machine until Ctrl-C, SIGTERM or SIGHUP,
+ * to this process or to npm (launchers.ts), which stop everything it started, DynamoDB Local
+ * included. A second start on the same data folder exits at once (runtime.lock).
+ */
 const inMemory = process.argv.includes('--in-memory');
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = dataDirFromEnv();
+// Whatever this process and its children (DynamoDB Local) create is its user's alone.
+process.umask(0o077);
+// A closed terminal must not turn the goodbye into an uncaught EIO/EPIPE.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
-const runtime = await startRuntime({ port, dataDir, inMemory }).catch((error: Error) => {
-  console.error(`switchboard: could not start: ${error.message}`);
-  process.exit(1);
-});
-
-let stopping = false;
-const stop = async (signal: string) => {
+let runtime: Runtime | undefined;
+let stopping: string | undefined;
+const stop = async (why: string) => {
   if (stopping) return;
-  stopping = true;
-  console.log(`\nswitchboard: ${signal}, stopping`);
+  stopping = why;
+  if (!runtime) return; // still starting: stopped as soon as it has started
+  console.log(`\nswitchboard: ${why}, stopping`);
+  // A stop that hangs must not keep DynamoDB Local running.
+  setTimeout(() => {
+    console.error('switchboard: still stopping after 15 s: killing DynamoDB Local and exiting');
+    runtime?.kill();
+    process.exit(1);
+  }, 15_000).unref();
   await runtime.stop();
   process.exit(0);
 };
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
+watchLaunchers((why) => void stop(why));
+
+runtime = await startRuntime({ port, dataDir, inMemory }).catch((error: Error) => {
+  console.error(`switchboard: could not start: ${error.message}`);
+  process.exit(1);
+});
+if (stopping) {
+  const why = stopping;
+  stopping = undefined;
+  await stop(why);
+}
 
 const url = runtime.url;
 // Token commands must mint with this runtime's issuer key: name its data dir when it is not the default.
@@ -29,8 +51,8 @@ const auth = (token: string) => `-H "authorization: Bearer $${token}" -H 'conten
 console.log(`Switchboard is running at ${url}
   DynamoDB Local ${runtime.dynamodbEndpoint} (${inMemory ? 'in memory' : `data in ${dataDir}`})
   Step Functions (local) ${runtime.cascades.endpoint}
-  every local endpoint (API, DynamoDB, Step Functions, EventBridge, CloudWatch Logs): ${dataDir}/endpoints.json
-  simulated MNOs, registered and verified:
+  every local endpoint (API, DynamoDB, Step Functions, EventBridge, CloudWatch Logs, the MNOs): ${dataDir}/endpoints.json
+  simulated MNOs, registered and verified (same ports after a restart):
     ${mnos}
   tokens: ${env}npm run -s token -- --tenant <id> --scope "<scopes>" [--sub <user>] [--ttl <seconds>]
 

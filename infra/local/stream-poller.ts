@@ -79,7 +79,7 @@ export const startStreamPoller = async (options: {
       if (records.length === 0) continue;
       if (!discarding) await deliver(records);
       checkpoints[shardId] = records.at(-1)!.dynamodb!.SequenceNumber!;
-      if (options.checkpointFile) writeFileSync(options.checkpointFile, JSON.stringify(checkpoints));
+      if (options.checkpointFile) writeFileSync(options.checkpointFile, JSON.stringify(checkpoints), { mode: 0o600 });
     }
   };
 

@@ -11,6 +11,8 @@ export interface Endpoints {
   eventbridge?: string;
   /** CloudWatch Logs: the ops feed's log group (functions/events/rules.ts, `log-group` targets). */
   logs?: string;
+  /** The simulated MNOs' CMP endpoints, `{ "<mno id>": "<url>" }`; the same across restarts. */
+  mnos?: Record<string, string>;
 }
 
 /** The local endpoints accept any credentials; these are the runtime's own. */

@@ -1,36 +1,23 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.ts';
 import { eid, iccid, imsi, unique } from '../support/ids.ts';
 import { registerMno } from '../support/local-api.ts';
+import { killAll, spawnRuntime, tempDataDir } from './runtime-process.ts';
 
 const run = promisify(execFile);
-const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
+const dataDir = tempDataDir();
 const env = { ...process.env, SWITCHBOARD_DATA_DIR: dataDir, PORT: '0' };
-const children: ChildProcess[] = [];
-afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
+// Every process started here, DynamoDB Local included, is killed even if a test fails.
+afterAll(killAll);
 
 /** `npm start` as a newcomer runs it (the script behind it, so signals reach it directly). */
-const start = async (...args: string[]) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  child.stderr!.on('data', (d: Buffer) => (out += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d;
-      const m = /running at (http:\/\/\S+)/.exec(out);
-      if (m && /Ctrl-C/.test(out)) resolve(m[1]!);
-    });
-    child.once('exit', () => reject(new Error(`exited early: ${out}`)));
-  });
-  const dynamo = /DynamoDB Local (http:\/\/\S+)/.exec(out)![1]!;
-  return { child, url, dynamo, output: () => out };
+const start = async () => {
+  const runtime = spawnRuntime(dataDir);
+  const { url, dynamo } = await runtime.started;
+  return { child: runtime.child, url, dynamo, output: runtime.output };
 };
 
 const token = async (...args: string[]) => (await run('npm', ['run', '-s', 'token', '--', ...args], { env })).stdout;

@@ -21,6 +21,13 @@ export interface Reply {
   body: any;
 }
 
+const tablesOf = (suffix: string) => ({
+  EVENTS_TABLE: `switchboard-events-${suffix}`,
+  IDEMPOTENCY_TABLE: `switchboard-idempotency-${suffix}`,
+  WEBHOOK_DEAD_LETTERS_TABLE: `switchboard-webhook-dead-letters-${suffix}`,
+  READ_MODELS_TABLE: `switchboard-read-models-${suffix}`,
+});
+
 /** MNOs every test tenant works with (registered and verified, on no real endpoint). */
 export const TEST_MNOS = ['vodafone-de', 'orange-fr'];
 
@@ -36,21 +43,25 @@ export const registerMno = async (call: (m: string, p: string, o?: CallOptions) 
   if (verified.status !== 200) throw new Error(`MNO verification failed: ${verified.status} ${JSON.stringify(verified.body)}`);
 };
 
-/** The local runtime on a free port, sharing the run's DynamoDB Local; a client as a user would call it. */
-export const startLocalApi = async (options: Partial<Pick<RuntimeOptions, 'mnos' | 'stepFunctions'>> = {}) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
+/**
+ * The local runtime on a free port, sharing the run's DynamoDB Local; a client as a user would call it.
+ * `restartOf`: the same data folder and tables as that one (stopped first), as a restart would find them.
+ * A restart in the same process keeps the handlers loaded (as a warm Lambda does), with their clients
+ * on the endpoints of the first runtime: pass `streams: false` to a restarted one if nothing needs them.
+ */
+export const startLocalApi = async (options: Partial<Pick<RuntimeOptions, 'mnos' | 'stepFunctions' | 'log' | 'streams'>> & { restartOf?: LocalApi } = {}): Promise<LocalApi> => {
+  const dataDir = options.restartOf?.dataDir ?? mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   // Tables of this test file's own: stream pollers of other files' runtimes never see its events.
-  const suffix = randomUUID().slice(0, 8);
-  process.env.EVENTS_TABLE = `switchboard-events-${suffix}`;
-  process.env.IDEMPOTENCY_TABLE = `switchboard-idempotency-${suffix}`;
-  process.env.WEBHOOK_DEAD_LETTERS_TABLE = `switchboard-webhook-dead-letters-${suffix}`;
-  process.env.READ_MODELS_TABLE = `switchboard-read-models-${suffix}`;
+  const tables = options.restartOf?.tables ?? tablesOf(randomUUID().slice(0, 8));
+  Object.assign(process.env, tables);
   const runtime: Runtime = await startRuntime({
     port: 0,
     dataDir,
     dynamodbEndpoint: inject('dynamodbEndpoint'),
     mnos: options.mnos ?? [],
     stepFunctions: options.stepFunctions,
+    log: options.log,
+    streams: options.streams,
   });
 
   const call = async (method: string, path: string, options: CallOptions = {}): Promise<Reply> => {
@@ -93,7 +104,17 @@ export const startLocalApi = async (options: Partial<Pick<RuntimeOptions, 'mnos'
     return { eid: eid(n), profiles: [{ iccid: iccid(n % 1e12), mno: 'vodafone-de', imsi: imsi(n % 1e10) }] };
   };
 
-  return { runtime, dataDir, call, token, admin, tenant, newSim, stop: () => runtime.stop() };
+  return { runtime, dataDir, tables, call, token, admin, tenant, newSim, stop: () => runtime.stop() };
 };
 
-export type LocalApi = Awaited<ReturnType<typeof startLocalApi>>;
+export interface LocalApi {
+  runtime: Runtime;
+  dataDir: string;
+  tables: ReturnType<typeof tablesOf>;
+  call(method: string, path: string, options?: CallOptions): Promise<Reply>;
+  token(tenant: string | undefined, scope: string, sub?: string): Promise<string>;
+  admin: string;
+  tenant(scope?: string, sub?: string): Promise<{ id: string; token: string; tokenFor(scope: string, who?: string): Promise<string> }>;
+  newSim(): { eid: string; profiles: { iccid: string; mno: string; imsi: string }[] };
+  stop(): Promise<void>;
+}

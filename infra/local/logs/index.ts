@@ -31,6 +31,7 @@ export const startLocalLogs = async (options: LogStoreOptions & { logGroups: rea
     stop: async () => {
       server.closeAllConnections();
       await new Promise((ok) => server.close(ok));
+      store.close();
     },
   };
 };

@@ -1,4 +1,5 @@
 import { compileFilterPattern, FilterPatternError } from './filter-pattern.ts';
+import { openLogJournal, type LogJournal } from './journal.ts';
 
 /** A log event as FilterLogEvents returns it. */
 export interface LogEvent {
@@ -49,6 +50,7 @@ interface Group {
   retentionInDays: number | undefined;
   /** Ordered by (timestamp, seq), as FilterLogEvents answers. */
   events: Stored[];
+  journal?: LogJournal | undefined;
 }
 
 export interface LogStoreOptions {
@@ -57,6 +59,8 @@ export interface LogStoreOptions {
   region?: string;
   account?: string;
   now?: () => number;
+  /** Where each group's newest events are kept across restarts (journal.ts); in memory only without. */
+  journalDir?: string | undefined;
 }
 
 /** A page position: after the event at (timestamp, seq). Opaque to clients, as AWS's tokens are. */
@@ -81,9 +85,10 @@ const checkLimit = (limit: unknown, max: number) => {
 
 /**
  * CloudWatch Logs on this machine, for what the local bus writes (the `log-group` rule target) and
- * operators read (FilterLogEvents): log groups of log events, in memory. Each group keeps its
- * newest `maxEventsPerGroup` events (10,000 by default), a sane cap for a feed that operators
- * follow minutes back; every event is also in the bus's archive on disk, which replays reach.
+ * operators read (FilterLogEvents): log groups of log events, in memory, and with `journalDir` also
+ * on disk, so that a restart keeps them. Each group keeps its newest `maxEventsPerGroup` events
+ * (10,000 by default), a sane cap for a feed that operators follow minutes back; every event is
+ * also in the bus's archive on disk, which replays reach.
  */
 export const createLogStore = (options: LogStoreOptions = {}) => {
   const { maxEventsPerGroup = 10_000, region = 'local', account = '000000000000', now = Date.now } = options;
@@ -107,7 +112,16 @@ export const createLogStore = (options: LogStoreOptions = {}) => {
     createLogGroup(name: string, retentionInDays?: number) {
       if (!/^[.\-_/#A-Za-z0-9]{1,512}$/.test(name)) throw new LogsError('InvalidParameterException', `invalid log group name ${JSON.stringify(name)}`);
       if (groups.has(name)) throw new LogsError('ResourceAlreadyExistsException', 'The specified log group already exists');
-      groups.set(name, { name, creationTime: now(), retentionInDays, events: [] });
+      const journal = options.journalDir === undefined ? undefined : openLogJournal(options.journalDir, name, maxEventsPerGroup);
+      // Kept events come back with their ids; new ones are numbered after them.
+      const events = (journal?.events ?? []).map((e) => ({ ...e, seq: Number(e.eventId) || 0 })).sort((a, b) => a.timestamp - b.timestamp || a.seq - b.seq);
+      for (const e of events) seq = Math.max(seq, e.seq);
+      groups.set(name, { name, creationTime: now(), retentionInDays, events, journal });
+    },
+
+    /** Nothing more is written to disk (the runtime stops). */
+    close() {
+      for (const g of groups.values()) g.journal?.close();
     },
 
     /** One log event into a group's stream (streams need no creating here). */
@@ -119,6 +133,8 @@ export const createLogStore = (options: LogStoreOptions = {}) => {
       while (i > 0 && !after(stored, [g.events[i - 1]!.timestamp, g.events[i - 1]!.seq])) i--;
       g.events.splice(i, 0, stored);
       if (g.events.length > maxEventsPerGroup) g.events.splice(0, g.events.length - maxEventsPerGroup);
+      const { seq: _, ...kept } = stored;
+      g.journal?.append(kept, () => g.events.map(({ seq: _seq, ...e }) => e));
     },
 
     /** FilterLogEvents: events in [startTime, endTime] (both inclusive), by timestamp, a page of `limit` (≤ 10,000) at a time. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
 import { ExecutionHistory } from './history.ts';
+import type { ExecutionJournal, JournaledExecution } from './journal.ts';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
 
@@ -33,6 +34,8 @@ export interface LocalStateMachine {
   definition: object;
   tasks: Record<string, TaskHandler>;
   creationDate: Date;
+  /** Where its executions are kept across restarts, if anywhere. */
+  journal?: ExecutionJournal | undefined;
 }
 
 /** An error the endpoint answers as an AWS JSON error, `__type` = its name. */
@@ -68,11 +71,43 @@ export class LocalStepFunctionsEngine {
 
   constructor(private readonly overrides: RunOptions['overrides'] = {}) {}
 
-  register(name: string, definition: object, tasks: Record<string, TaskHandler>): LocalStateMachine {
-    const machine = { arn: `arn:aws:states:local:000000000000:stateMachine:${name}`, name, definition, tasks, creationDate: new Date() };
+  /**
+   * With a journal, the machine's executions are written to it as they run, and those it held are
+   * read back: finished ones as they ended, unfinished ones RUNNING (and not run: see journal.ts).
+   */
+  register(name: string, definition: object, tasks: Record<string, TaskHandler>, journal?: ExecutionJournal): LocalStateMachine {
+    const machine: LocalStateMachine = { arn: `arn:aws:states:local:000000000000:stateMachine:${name}`, name, definition, tasks, creationDate: new Date(), journal };
     this.runners.set(machine.arn, new StateMachine(definition as never, { validationOptions: { checkArn: false } }));
     this.machines.set(machine.arn, machine);
+    for (const kept of journal?.open() ?? []) this.restore(machine, kept);
     return machine;
+  }
+
+  private restore(machine: LocalStateMachine, kept: JournaledExecution) {
+    const { events, startDate, stopDate, redriveDate, ...rest } = kept;
+    const execution: Execution = {
+      ...rest,
+      stateMachineArn: machine.arn,
+      startDate: new Date(startDate),
+      stopDate: stopDate === undefined ? undefined : new Date(stopDate),
+      redriveDate: redriveDate === undefined ? undefined : new Date(redriveDate),
+      history: new ExecutionHistory(machine.definition),
+      abort: () => undefined,
+      done: Promise.resolve(),
+    };
+    execution.history.restore(events);
+    this.journaled(execution, machine);
+    this.executions.set(execution.executionArn, execution);
+  }
+
+  /** The execution's history events go to its machine's journal as they are added. */
+  private journaled(execution: Execution, machine: LocalStateMachine) {
+    const journal = machine.journal;
+    if (journal) execution.history.onEvent = (event) => journal.event(execution.executionArn, event);
+  }
+
+  private changed(execution: Execution) {
+    this.machines.get(execution.stateMachineArn)?.journal?.status(execution);
   }
 
   machine(stateMachineArn: string): LocalStateMachine {
@@ -117,6 +152,8 @@ export class LocalStepFunctionsEngine {
       done: Promise.resolve(),
     };
     this.executions.set(executionArn, execution);
+    machine.journal?.started(execution);
+    this.journaled(execution, machine);
     this.launch(execution, machine);
     return execution;
   }
@@ -135,7 +172,7 @@ export class LocalStepFunctionsEngine {
       if (execution.redriveCount !== round || execution.status !== 'RUNNING') return;
       if (result.status === 'fulfilled') {
         Object.assign(execution, { status: 'SUCCEEDED', output: JSON.stringify(result.value), stopDate: new Date() });
-        return;
+        return this.changed(execution);
       }
       const error = result.reason as Error;
       const status = error.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : error.name === 'ExecutionAbortedError' ? 'ABORTED' : 'FAILED';
@@ -146,6 +183,7 @@ export class LocalStepFunctionsEngine {
         cause: failed?.cause ?? error.message,
         stopDate: new Date(),
       });
+      this.changed(execution);
     });
   }
 
@@ -155,6 +193,7 @@ export class LocalStepFunctionsEngine {
     if (execution.status !== 'RUNNING') return execution;
     execution.history.abortReason = { error, cause };
     Object.assign(execution, { status: 'ABORTED', error, cause, stopDate: new Date() });
+    this.changed(execution);
     execution.abort();
     return execution;
   }
@@ -168,6 +207,7 @@ export class LocalStepFunctionsEngine {
     Object.assign(execution, { status: 'RUNNING', output: undefined, error: undefined, cause: undefined, stopDate: undefined });
     execution.redriveCount += 1;
     execution.redriveDate = new Date();
+    this.changed(execution);
     execution.history.redriven(execution.redriveCount);
     this.launch(execution, this.machine(execution.stateMachineArn));
     return execution;
@@ -178,7 +218,9 @@ export class LocalStepFunctionsEngine {
     await Promise.all([...this.executions.values()].map((e) => e.done));
   }
 
+  /** Aborts what runs, for a shutdown: journals are closed first, so those executions read back as RUNNING. */
   stopAll() {
+    for (const machine of this.machines.values()) machine.journal?.close();
     for (const e of this.executions.values()) if (e.status === 'RUNNING') e.abort();
   }
 }

@@ -53,6 +53,8 @@ export class ExecutionHistory {
   readonly events: HistoryEvent[] = [];
   /** What StopExecution was given, for the ExecutionAborted event. */
   abortReason: { error?: string | undefined; cause?: string | undefined } = {};
+  /** Called with each event as it is added (the engine's journal). */
+  onEvent: ((event: HistoryEvent) => void) | undefined;
   private readonly states: Map<string, StateDefinition>;
   private readonly last = new Map<string, number>();
   private readonly caught = new Set<string>();
@@ -66,7 +68,14 @@ export class ExecutionHistory {
     const id = this.events.length + 1;
     this.events.push({ timestamp: timestamp / 1000, type, id, previousEventId: previous ?? this.last.get(thread) ?? 0, ...details });
     this.last.set(thread, id);
+    this.onEvent?.(this.events.at(-1)!);
     return id;
+  }
+
+  /** The events of an execution read back from the journal (a restart): later events (a redrive) follow them. */
+  restore(events: readonly HistoryEvent[]) {
+    this.events.push(...events);
+    if (events.length > 0) this.last.set('root', events.at(-1)!.id);
   }
 
   /** The execution is run again under its own ARN (RedriveExecution). */
