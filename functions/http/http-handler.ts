@@ -1,6 +1,7 @@
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
 import { adapters, config, dynamodb } from '../lambda/wiring.ts';
 import { logger } from '../../adapters/observability/logger.ts';
 import { tracer } from '../../adapters/observability/tracer.ts';
@@ -9,21 +10,28 @@ import { caller, type HttpEvent } from './middleware/caller.ts';
 import { idempotency } from './middleware/idempotency.ts';
 import { jsonBody } from './middleware/json-body.ts';
 import { problemResponse, toProblem } from './problem.ts';
+import { query, type QuerySchema } from './query.ts';
 import { routeFor, type RouteKey } from '../../manifest/routes.ts';
 
-export type HttpRequest = HttpEvent & { json?: unknown };
+/** The request a route's function gets: the caller, the parsed JSON body, and the query as its schema read it. */
+export type HttpRequest<Q = unknown> = HttpEvent & { json?: unknown; query: Q };
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
 /**
  * A Lambda handler for one route of the route table (API Gateway v2 events: header names
  * arrive lower-cased): the caller is authenticated and
- * authorized, the body parsed, the tenant checked, POSTs made idempotent, and every failure
- * answered as application/problem+json — never a stack trace.
+ * authorized, the body parsed, the tenant checked, the query read by `querySchema` (a route
+ * without one takes no query parameter; a repeated or unknown one is a 400), POSTs made
+ * idempotent, and every failure answered as application/problem+json — never a stack trace.
  */
-export const httpHandler = (key: RouteKey, fn: (request: HttpRequest) => Promise<HttpResult>) => {
+export const httpHandler = <S extends QuerySchema = z.ZodObject<{}>>(
+  key: RouteKey,
+  fn: (request: HttpRequest<z.output<S>>) => Promise<HttpResult>,
+  querySchema?: S,
+) => {
   const route = routeFor(key);
   // No early-timeout race per request: API Gateway ends the request at its own 29 s limit anyway.
-  const handler = middy<HttpRequest, HttpResult, Error, Context>(fn, { timeoutEarlyInMillis: 0 })
+  const handler = middy<HttpRequest<z.output<S>>, HttpResult, Error, Context>(fn, { timeoutEarlyInMillis: 0 })
     // The invocation's segment, annotated with cold starts; responses are not captured (they may hold a secret shown once).
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use({
@@ -43,6 +51,7 @@ export const httpHandler = (key: RouteKey, fn: (request: HttpRequest) => Promise
     .use(caller(route));
   if (route.method === 'POST' || route.method === 'PUT') handler.use(jsonBody());
   if (route.tenant) handler.use(activeTenant(() => adapters.eventStore, config.tenantStatusTtlMs));
+  handler.use(query(querySchema));
   // The manifest says which routes keep idempotency records (and so are granted the table).
   if (route.access.idempotency) handler.use(idempotency(dynamodb, config.idempotencyTable, key));
   return handler;

@@ -22,7 +22,8 @@ export const eidParam = (request: HttpRequest): string => {
 export const expectedVersion = (request: HttpRequest): number | undefined => {
   const header = request.headers['if-match'];
   if (header === undefined) return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
+  // The version exactly as the ETag writes it: `"07"` or `"7.0"` is not `"7"`.
+  const match = /^\s*(?:W\/)?"?(0|[1-9]\d{0,14})"?\s*$/.exec(header);
   if (!match) throw problem(400, 'invalid-if-match', 'If-Match must be a version as given in the ETag, e.g. "3"');
   return Number(match[1]);
 };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, maxHeaderSize, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { MAX_BODY_BYTES } from '../../functions/http/middleware/json-body.ts';
 import { ROUTES, routeKey, type Route } from '../../manifest/routes.ts';
@@ -14,13 +15,17 @@ const compiled = ROUTES.map((route: Route) => {
   return { route, names, regex: new RegExp(`^${pattern}$`) };
 });
 
-const match = (method: string, path: string) => {
-  let pathMatched = false;
+type Match = { route: Route; params: Record<string, string> } | { allow: string } | 'bad-path' | undefined;
+
+/** The route for a method and path (HEAD is answered by a GET route), or the methods the path allows. */
+const match = (method: string, path: string): Match => {
+  const allowed = new Set<string>();
   for (const { route, names, regex } of compiled) {
     const m = regex.exec(path);
     if (!m) continue;
-    pathMatched = true;
-    if (route.method !== method) continue;
+    allowed.add(route.method);
+    if (route.method === 'GET') allowed.add('HEAD');
+    if (route.method !== (method === 'HEAD' ? 'GET' : method)) continue;
     try {
       const params = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
       return { route, params };
@@ -28,12 +33,56 @@ const match = (method: string, path: string) => {
       return 'bad-path';
     }
   }
-  return pathMatched ? 'method-not-allowed' : undefined;
+  return allowed.size > 0 ? { allow: [...allowed].sort().join(', ') } : undefined;
 };
 
-const problem = (res: ServerResponse, status: number, title: string, detail: string, headers: Record<string, string> = {}) => {
-  res.writeHead(status, { 'content-type': 'application/problem+json', ...headers });
-  res.end(JSON.stringify({ type: 'about:blank', title, status, detail }));
+/**
+ * The request target split as sent, or undefined for one that would have to be resolved to be
+ * routed: dot segments (`.` and `..`, also written with `%2e` in any case), empty segments (`//`),
+ * backslashes and encoded separators (`%2f`, `%5c`). Nothing is normalised: a path is routed as
+ * written or refused.
+ */
+const requestTarget = (raw: string) => {
+  const at = raw.indexOf('?');
+  const path = at < 0 ? raw : raw.slice(0, at);
+  if (!path.startsWith('/') || path.includes('//') || /\\|%2f|%5c/i.test(path)) return undefined;
+  if (path.slice(1).split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment))) return undefined;
+  return { path, query: at < 0 ? '' : raw.slice(at + 1) };
+};
+
+/** As API Gateway passes them: a repeated parameter's values joined with commas. */
+const queryParameters = (query: string) => {
+  const joined: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(query)) joined[name] = Object.hasOwn(joined, name) ? `${joined[name]},${value}` : value;
+  return joined;
+};
+
+/** Every answer with its length (so that HEAD gets the headers GET would, and no body); none on a 204 or 304, which have no body. */
+const send = (res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer | string) => {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  res.writeHead(status, status === 204 || status === 304 ? headers : { ...headers, 'content-length': String(bytes.length) });
+  res.end(bytes);
+};
+
+const problemBody = (status: number, title: string, detail: string) => JSON.stringify({ type: 'about:blank', title, status, detail });
+
+const problem = (res: ServerResponse, status: number, title: string, detail: string, headers: Record<string, string> = {}) =>
+  send(res, status, { 'content-type': 'application/problem+json', ...headers }, problemBody(status, title, detail));
+
+/**
+ * What Node refuses before a request exists (headers over its limit, a malformed request, a
+ * request too slow to arrive), answered as a problem like every other error, then the connection closed.
+ */
+const refuseMalformed = (error: NodeJS.ErrnoException, socket: Duplex) => {
+  if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+  const [status, title, detail] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', `the request line and headers are over ${maxHeaderSize} bytes`]
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'the request did not arrive in time']
+        : [400, 'Bad Request', 'the request is not well-formed HTTP/1.1'];
+  const body = problemBody(status, title, detail);
+  socket.end(`HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 };
 
 /** Reads the body, giving up (→ undefined) as soon as it passes the limit. */
@@ -69,12 +118,14 @@ export interface GatewayOptions {
 export const createGateway = ({ authorize, load }: GatewayOptions): Server =>
   createServer(async (req, res) => {
     try {
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      const target = requestTarget(req.url ?? '');
+      if (!target) return problem(res, 400, 'Bad Request', 'the path has dot segments, empty segments, backslashes or encoded separators: send it resolved');
+      const { path, query } = target;
       const method = (req.method ?? 'GET').toUpperCase();
-      const found = match(method, url.pathname);
-      if (found === undefined) return problem(res, 404, 'Not Found', `no route for ${url.pathname}`);
+      const found = match(method, path);
+      if (found === undefined) return problem(res, 404, 'Not Found', `no route for ${path}`);
       if (found === 'bad-path') return problem(res, 400, 'Bad Request', 'the path is not valid percent-encoding');
-      if (found === 'method-not-allowed') return problem(res, 405, 'Method Not Allowed', `${method} is not allowed on ${url.pathname}`);
+      if ('allow' in found) return problem(res, 405, 'Method Not Allowed', `${method} is not allowed on ${path}`, { allow: found.allow });
       const { route, params } = found;
 
       let authorizer: APIGatewayProxyEventV2WithJWTAuthorizer['requestContext']['authorizer'] | undefined;
@@ -103,10 +154,10 @@ export const createGateway = ({ authorize, load }: GatewayOptions): Server =>
       const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
         version: '2.0',
         routeKey: routeKey(route),
-        rawPath: url.pathname,
-        rawQueryString: url.search.slice(1),
+        rawPath: path,
+        rawQueryString: query,
         headers,
-        ...(url.search && { queryStringParameters: Object.fromEntries(url.searchParams) }),
+        ...(query && { queryStringParameters: queryParameters(query) }),
         ...(Object.keys(params).length > 0 && { pathParameters: params }),
         requestContext: {
           accountId: '000000000000',
@@ -114,7 +165,7 @@ export const createGateway = ({ authorize, load }: GatewayOptions): Server =>
           authorizer: authorizer!,
           domainName: headers.host ?? 'localhost',
           domainPrefix: 'localhost',
-          http: { method, path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' },
+          http: { method, path, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' },
           requestId,
           routeKey: routeKey(route),
           stage: '$default',
@@ -127,11 +178,10 @@ export const createGateway = ({ authorize, load }: GatewayOptions): Server =>
       const handler = await load(route);
       const result = await handler(event, lambdaContext(`switchboard-${route.entry.replace(/\W+/g, '-')}-${route.handler}`, requestId));
       const out = typeof result === 'object' && result !== null && 'statusCode' in result ? result : { statusCode: 200, body: JSON.stringify(result) };
-      res.writeHead(out.statusCode ?? 200, { 'apigw-requestid': requestId, ...(out.headers as Record<string, string>) });
-      res.end(out.isBase64Encoded ? Buffer.from(out.body ?? '', 'base64') : (out.body ?? ''));
+      send(res, out.statusCode ?? 200, { 'apigw-requestid': requestId, ...(out.headers as Record<string, string>) }, out.isBase64Encoded ? Buffer.from(out.body ?? '', 'base64') : (out.body ?? ''));
     } catch (error) {
       console.error('local gateway: handler failed', error);
       if (!res.headersSent) problem(res, 500, 'Internal Server Error', 'the handler failed');
       else res.end();
     }
-  });
+  }).on('clientError', refuseMalformed);

@@ -4,11 +4,19 @@ export type Authorization =
   | { ok: true; claims: Record<string, string>; scopes: string[] }
   | { ok: false; status: 401 | 403; reason: string };
 
+/** How far ahead of this clock a token's `iat` may be (the issuer's clock may run a little fast). */
+export const CLOCK_SKEW_SECONDS = 60;
+
 /**
  * What API Gateway's JWT authorizer does before a handler runs: a Bearer token, signed by a key
  * of the issuer with an allowed algorithm, from the right issuer, for the right audience, not
- * expired (nor used before `nbf`), and holding one of the route's scopes. Claims reach the
- * handler as strings, as API Gateway passes them.
+ * expired (nor used before `nbf`), not issued in the future (`iat`, within CLOCK_SKEW_SECONDS),
+ * and holding one of the route's scopes. Claims reach the handler as strings, as API Gateway
+ * passes them.
+ *
+ * jose's jwtVerify checks the signature, `alg`, `iss`, `aud`, `exp` and `nbf`, and that `iat` is a
+ * number; it compares `iat` with the clock only when given `maxTokenAge` (which would also require
+ * `iat`, and would stretch `exp` and `nbf` by its tolerance), so the future `iat` is checked here.
  */
 export const jwtAuthorizer = (config: { issuer: string; audience: string; jwks: { keys: JWK[] } }) => {
   const keys = createLocalJWKSet(config.jwks);
@@ -23,6 +31,8 @@ export const jwtAuthorizer = (config: { issuer: string; audience: string; jwks: 
         algorithms: ['ES256', 'RS256'],
         requiredClaims: ['exp', 'sub'],
       });
+      if (typeof payload.iat === 'number' && payload.iat > Math.floor(Date.now() / 1000) + CLOCK_SKEW_SECONDS)
+        return { ok: false, status: 401, reason: 'the token was issued in the future (iat)' };
       const claims = Object.fromEntries(
         Object.entries(payload).map(([k, v]) => [k, typeof v === 'string' ? v : Array.isArray(v) ? `[${v.join(' ')}]` : String(v)]),
       );

@@ -59,6 +59,26 @@ describe('authentication (401, WWW-Authenticate: Bearer)', () => {
     await expect401(`Bearer ${await sign('https://evil.example', LOCAL_AUDIENCE)}`);
   });
 
+  it('issued in the future (iat more than 60 s ahead): 401; within the clock skew: accepted', async () => {
+    const t = await api.tenant('sims:read');
+    const jwk = JSON.parse(readFileSync(join(api.dataDir, 'issuer', 'signing-key.jwk.json'), 'utf8'));
+    const key = await importJWK(jwk, 'ES256');
+    const now = Math.floor(Date.now() / 1000);
+    const issuedAt = (iat: number) =>
+      new SignJWT({ scope: 'sims:read', tenant: t.id })
+        .setProtectedHeader({ alg: 'ES256', kid: jwk.kid })
+        .setIssuer(LOCAL_ISSUER)
+        .setAudience(LOCAL_AUDIENCE)
+        .setSubject('alice')
+        .setIssuedAt(iat)
+        .setExpirationTime(now + 7200)
+        .sign(key);
+    await expect401(`Bearer ${await issuedAt(now + 3600)}`);
+    await expect401(`Bearer ${await issuedAt(now + 90)}`);
+    const skewed = await api.call('GET', '/v1/sims/89049032000000000000000000000163', { token: await issuedAt(now + 30) });
+    expect(skewed.status).toBe(404);
+  });
+
   it('a payload edited after signing', async () => {
     const good = await api.runtime.issuer.sign({ subject: 'alice', tenant: 'acme', scopes: ['sims:read'] });
     const [header, payload, signature] = good.split('.');
@@ -92,6 +112,15 @@ describe('authorization (403)', () => {
     const t = await api.tenant('sims:write sims:read');
     const r = await api.call('POST', '/v1/enterprises', { token: t.token, body: { tenantId: 'sneaky', name: 'x' } });
     expect(r.status).toBe(403);
+  });
+
+  it('a tenant token that also carries platform:admin cannot suspend another tenant', async () => {
+    const victim = await api.tenant('sims:read');
+    const t = await api.tenant('sims:read platform:admin');
+    const r = await api.call('POST', `/v1/enterprises/${victim.id}/suspend`, { token: t.token, body: { reason: 'mine now' } });
+    expect(r.status).toBe(403);
+    expect(r.body.type).toBe('/problems/platform-scope-on-tenant-token');
+    expect((await api.call('GET', '/v1/sims/89049032000000000000000000000163', { token: victim.token })).status).toBe(404);
   });
 
   it('a tenant that is not onboarded', async () => {

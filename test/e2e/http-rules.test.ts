@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalApi, type LocalApi } from '../support/local-api.ts';
@@ -139,5 +140,79 @@ describe('malformed requests', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+/** A request sent as written (fetch would resolve `..` and `//` before sending), to 127.0.0.1. */
+const raw = (method: string, path: string, headers: Record<string, string> = {}) =>
+  new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: new URL(api.runtime.url).port, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text: Buffer.concat(chunks).toString() }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+
+describe('the gateway refuses what it would otherwise have to guess', () => {
+  it('dot segments (`..`, `.`, any case of `%2e`), empty segments and backslashes: 400 before routing', async () => {
+    const sim = api.newSim();
+    await api.call('POST', '/v1/sims', { token: acme.token, body: sim });
+    const auth = { authorization: `Bearer ${acme.token}` };
+    const paths = [
+      `/v1/sims/${sim.eid}/events/../audit`,
+      `/v1/sims/${sim.eid}/events/%2e%2e/audit`,
+      `/v1/sims/${sim.eid}/events/%2E%2e/audit`,
+      `/v1/sims/${sim.eid}/events/.%2E/audit`,
+      `/v1/sims/./${sim.eid}`,
+      `/v1/sims/%2e/${sim.eid}`,
+      `/v1/sims/${sim.eid}/..`,
+      `//v1/sims/${sim.eid}`,
+      `/v1//sims/${sim.eid}`,
+      `/v1/sims/${sim.eid}/events/..%2faudit`,
+      `/v1/sims\\${sim.eid}`,
+    ];
+    for (const path of paths) {
+      const r = await raw('GET', path, auth);
+      expect(r.status, path).toBe(400);
+      expect(r.headers['content-type'], path).toBe('application/problem+json');
+    }
+    expect((await raw('GET', `/v1/sims/${sim.eid}/audit`, auth)).status).toBe(200);
+  });
+
+  it('HEAD on a GET route answers as GET does, without a body; on other routes 405 with Allow', async () => {
+    const sim = api.newSim();
+    await api.call('POST', '/v1/sims', { token: acme.token, body: sim });
+    const auth = { authorization: `Bearer ${acme.token}` };
+    for (const path of [`/v1/sims/${sim.eid}`, `/v1/sims/${sim.eid}/events`, '/health', '/v1/sims/123']) {
+      const [get, head] = [await raw('GET', path, auth), await raw('HEAD', path, auth)];
+      expect(head.status, path).toBe(get.status);
+      expect(head.text, path).toBe('');
+      for (const name of ['content-type', 'content-length', 'etag', 'www-authenticate']) expect(head.headers[name], `${path} ${name}`).toBe(get.headers[name]);
+      expect(Number(get.headers['content-length']), path).toBe(Buffer.byteLength(get.text));
+    }
+    const notGet = await raw('HEAD', `/v1/sims/${sim.eid}/activate`, auth);
+    expect(notGet.status).toBe(405);
+    expect(notGet.headers.allow).toBe('POST');
+    expect((await raw('DELETE', '/v1/sims', auth)).headers.allow).toBe('GET, HEAD, POST');
+  });
+
+  it('request headers over the limit: 431 as a problem', async () => {
+    const r = await raw('GET', '/v1/sims', { authorization: `Bearer ${'x'.repeat(20_000)}` });
+    expect(r.status).toBe(431);
+    expect(r.headers['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(r.text)).toMatchObject({ status: 431, title: 'Request Header Fields Too Large' });
+  });
+
+  it('a query parameter given twice, or one the route does not take: 400 naming it', async () => {
+    const twice = await api.call('GET', '/v1/sims?state=active&state=suspended', { token: acme.token });
+    expect(twice.status).toBe(400);
+    expect(twice.body.errors).toEqual([expect.objectContaining({ path: '/query/state' })]);
+    const unknown = await api.call('GET', '/v1/sims?foo=1', { token: acme.token });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual([expect.objectContaining({ path: '/query/foo' })]);
+    expect((await api.call('GET', '/v1/sims?state=active', { token: acme.token })).status).toBe(200);
   });
 });

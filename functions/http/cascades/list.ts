@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { config, dynamodb } from '../../lambda/wiring.ts';
 import { CASCADE_SORT_KEY, decodeCursor, listCascades } from '../../../adapters/read-models/queries.ts';
 import { httpHandler } from '../http-handler.ts';
-import { validationProblem } from '../problem.ts';
+import { positiveInteger } from '../integers.ts';
 import { json } from '../responses.ts';
 
 const Query = z.object({
-  status: z.enum(['running', 'succeeded', 'partial', 'failed']).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  status: z.enum(['running', 'succeeded', 'partial', 'failed', 'superseded']).optional(),
+  limit: positiveInteger(100).default(20),
   cursor: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,200}$/, 'not a cursor this API gave')
@@ -25,8 +25,6 @@ const Query = z.object({
  * while more may follow.
  */
 export const handler = httpHandler('GET /v1/cascades', async (request) => {
-  const query = Query.safeParse(request.queryStringParameters ?? {});
-  if (!query.success) throw validationProblem(query.error, '/query');
-  const { cursor, ...filters } = query.data;
+  const { cursor, ...filters } = request.query;
   return json(200, await listCascades(dynamodb, config.readModelsTable, request.caller.tenant, { ...filters, after: cursor }));
-});
+}, Query);

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { PolicyId } from '../../../domain/policy/identifiers.ts';
 import type { HttpRequest } from '../http-handler.ts';
+import { positiveInteger } from '../integers.ts';
 import { validationProblem } from '../problem.ts';
 
 export const policyParam = (request: HttpRequest) => {
@@ -9,7 +9,8 @@ export const policyParam = (request: HttpRequest) => {
   return id.data;
 };
 
-const Version = z.coerce.number().int().positive();
+/** A published version: a canonical positive integer (`1`, never `1.0`, `01` or `+1`). */
+const Version = positiveInteger();
 
 export const versionParam = (request: HttpRequest) => {
   const version = Version.safeParse(request.pathParameters?.version);

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { eventsOf } from '../../../domain/event-store.ts';
 import { MnoId } from '../../../domain/identifiers/index.ts';
 import { compilePolicy } from '../../../domain/policy/compile.ts';
@@ -8,7 +9,7 @@ import { policyStream } from '../../../application/stream-ids.ts';
 import { loadState } from '../../../application/load-state.ts';
 import { loadMno } from '../../../application/mnos.ts';
 import { httpHandler, type HttpRequest } from '../http-handler.ts';
-import { problem, validationProblem } from '../problem.ts';
+import { problem } from '../problem.ts';
 import { etag, json } from '../responses.ts';
 import { policyParam, versionParam } from './params.ts';
 
@@ -42,13 +43,14 @@ export const version = httpHandler('GET /v1/policies/{policyId}/versions/{versio
   return json(200, { policyId, version, document, cascadeId: (published?.data as { cascadeId?: string }).cascadeId ?? null });
 });
 
+const EffectiveQuery = z.object({ mno: MnoId });
+
 /** GET /v1/policies/{policyId}/versions/{version}/effective?mno=<id>: what that MNO enforces, and every rule it cannot. */
 export const effective = httpHandler('GET /v1/policies/{policyId}/versions/{version}/effective', async (request) => {
-  const mnoId = MnoId.safeParse(request.queryStringParameters?.mno);
-  if (!mnoId.success) throw validationProblem(mnoId.error, '/query/mno');
+  const mnoId = request.query.mno;
   const { policyId, version, document } = await publishedVersion(request);
-  const mno = await loadMno(adapters.eventStore, mnoId.data);
+  const mno = await loadMno(adapters.eventStore, mnoId);
   if (mno.status === 'unknown') throw problem(404, 'mno-not-found', 'MNO not found');
   const { effective, unenforceable } = compilePolicy(document, mno.registration.capabilities as PolicyRule[]);
-  return json(200, { policyId, version, mno: mnoId.data, effective, unenforceable });
-});
+  return json(200, { policyId, version, mno: mnoId, effective, unenforceable });
+}, EffectiveQuery);

@@ -2,17 +2,19 @@ import { z } from 'zod';
 import { adapters } from '../../lambda/wiring.ts';
 import { simStream } from '../../../application/stream-ids.ts';
 import { httpHandler } from '../http-handler.ts';
-import { problem, validationProblem } from '../problem.ts';
+import { CANONICAL_POSITIVE_INTEGER, positiveInteger } from '../integers.ts';
+import { problem } from '../problem.ts';
 import { eidParam } from '../request.ts';
 import { json } from '../responses.ts';
 
 const Query = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  limit: positiveInteger(100).default(50),
   cursor: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,24}$/, 'not a cursor this API gave')
-    .transform((c) => Number(Buffer.from(c, 'base64url').toString()))
-    .refine((n) => Number.isSafeInteger(n) && n > 0, 'not a cursor this API gave')
+    .transform((c) => Buffer.from(c, 'base64url').toString())
+    .refine((version) => CANONICAL_POSITIVE_INTEGER.test(version), 'not a cursor this API gave')
+    .transform(Number)
     .optional(),
 });
 
@@ -21,9 +23,7 @@ const cursorAfter = (version: number) => Buffer.from(String(version)).toString('
 /** GET /v1/sims/{eid}/events: the SIM's events, oldest first, a page of whole commits at a time. */
 export const handler = httpHandler('GET /v1/sims/{eid}/events', async (request) => {
   const eid = eidParam(request);
-  const query = Query.safeParse(request.queryStringParameters ?? {});
-  if (!query.success) throw validationProblem(query.error, '/query');
-  const { limit, cursor } = query.data;
+  const { limit, cursor } = request.query;
   const { commits, more } = await adapters.eventStore.readCommits(simStream(request.caller.tenant, eid), { after: cursor, limit });
   if (commits.length === 0 && cursor === undefined) throw problem(404, 'sim-not-found', 'SIM not found');
   const items = commits.flatMap((c) =>
@@ -31,4 +31,4 @@ export const handler = httpHandler('GET /v1/sims/{eid}/events', async (request) 
   );
   const last = commits.at(-1);
   return json(200, { items, ...(more && last && { nextCursor: cursorAfter(last.version) }) });
-});
+}, Query);

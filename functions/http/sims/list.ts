@@ -3,14 +3,14 @@ import { MnoId } from '../../../domain/identifiers/index.ts';
 import { config, dynamodb } from '../../lambda/wiring.ts';
 import { decodeCursor, listSims } from '../../../adapters/read-models/queries.ts';
 import { httpHandler } from '../http-handler.ts';
-import { validationProblem } from '../problem.ts';
+import { positiveInteger } from '../integers.ts';
 import { json } from '../responses.ts';
 
 const Query = z.object({
   state: z.enum(['inventory', 'active', 'suspended', 'terminated']).optional(),
   mno: MnoId.optional(),
   label: z.string().min(1).max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  limit: positiveInteger(100).default(50),
   cursor: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a cursor this API gave')
@@ -26,8 +26,6 @@ const Query = z.object({
  * matches few SIMs.
  */
 export const handler = httpHandler('GET /v1/sims', async (request) => {
-  const query = Query.safeParse(request.queryStringParameters ?? {});
-  if (!query.success) throw validationProblem(query.error, '/query');
-  const { cursor, ...filters } = query.data;
+  const { cursor, ...filters } = request.query;
   return json(200, await listSims(dynamodb, config.readModelsTable, request.caller.tenant, { ...filters, after: cursor }));
-});
+}, Query);
