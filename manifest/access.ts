@@ -38,14 +38,19 @@ export interface Access {
   secrets?: readonly SecretAccess[];
   /** Starts executions of the cascade state machine. */
   startsCascades?: boolean;
+  /** Reads the status of the cascade state machine's executions (DescribeExecution). */
+  watchesCascades?: boolean;
   /** Publishes to the bus. */
   publishes?: boolean;
   /** Sends webhook retries to their queue. */
   queuesWebhookRetries?: boolean;
 }
 
-/** The read-model lists (adapters/read-models/queries.ts): every query names one of the two indexes. */
-export const READ_MODEL_LISTS: TableAccess = { table: 'readModels', operations: ['Query'], indexes: TABLES.readModels.indexes.map((i) => i.name) };
+/** The read-model lists (adapters/read-models/queries.ts): every query names one of the two list indexes. */
+export const READ_MODEL_LISTS: TableAccess = { table: 'readModels', operations: ['Query'], indexes: ['by-list', 'by-status'] };
+
+/** The running cascades of every tenant (the reconciler): the sparse `open` index only. */
+export const OPEN_CASCADES: TableAccess = { table: 'readModels', operations: ['Query'], indexes: ['open'] };
 
 /** The projector reads a row consistently and writes it back conditionally. */
 export const READ_MODEL_PROJECTION: TableAccess = { table: 'readModels', operations: ['GetItem', 'PutItem'] };

@@ -1,4 +1,4 @@
-import { DEAD_LETTER_PAYLOAD_WRITE, READ_MODEL_PROJECTION, WEBHOOK_SECRETS_READ, type Access } from './access.ts';
+import { DEAD_LETTER_PAYLOAD_WRITE, OPEN_CASCADES, READ_MODEL_PROJECTION, WEBHOOK_SECRETS_READ, type Access } from './access.ts';
 import { CASCADE_TASKS, type CascadeTaskName } from './cascade-workflow.ts';
 import { ROUTES, type Route } from './routes.ts';
 import { EVENT_FUNCTIONS, type EventFunction } from './rules.ts';
@@ -28,7 +28,9 @@ export type Trigger =
   /** The `webhooks` target of the deliver-webhooks rule. */
   | { kind: 'webhooks' }
   | { kind: 'stream'; consumer: StreamConsumer }
-  | { kind: 'queue'; queue: 'webhookRetries' };
+  | { kind: 'queue'; queue: 'webhookRetries' }
+  /** A schedule: `rate` as EventBridge Scheduler and rules write it (locally: at start-up, then every `everyMs`). */
+  | { kind: 'schedule'; name: string; rate: string; everyMs: number };
 
 /** A consumer of the event store's DynamoDB stream, with its own event source mapping (its own positions). */
 export interface StreamConsumer {
@@ -141,7 +143,21 @@ export const STREAM_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 'str
   },
 ];
 
-export const ENTRY_POINTS: readonly EntryPoint[] = [...ROUTE_ENTRY_POINTS, ...TASK_ENTRY_POINTS, ...RULE_ENTRY_POINTS, ...WEBHOOK_ENTRY_POINTS, ...STREAM_ENTRY_POINTS];
+export const RECONCILER_ID = 'ScheduleReconcileCascades';
+
+export const SCHEDULE_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 'schedule' } })[] = [
+  {
+    id: RECONCILER_ID,
+    module: 'functions/schedules/reconcile-cascades.ts',
+    handler: 'handler',
+    timeoutSeconds: 60,
+    // Running cascades from the read models' open index; each checked and resumed on its stream; executions described and started.
+    access: { eventStore: 'append', tables: [OPEN_CASCADES], startsCascades: true, watchesCascades: true },
+    trigger: { kind: 'schedule', name: 'reconcile-cascades', rate: 'rate(1 minute)', everyMs: 60_000 },
+  },
+];
+
+export const ENTRY_POINTS: readonly EntryPoint[] = [...ROUTE_ENTRY_POINTS, ...TASK_ENTRY_POINTS, ...RULE_ENTRY_POINTS, ...WEBHOOK_ENTRY_POINTS, ...STREAM_ENTRY_POINTS, ...SCHEDULE_ENTRY_POINTS];
 
 export const entryPoint = (id: string): EntryPoint => {
   const found = ENTRY_POINTS.find((e) => e.id === id);

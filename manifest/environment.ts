@@ -49,6 +49,8 @@ export const ENVIRONMENT = z.object({
   LOG_LEVEL: z._default(z.pipe(z.string(), z.pipe(z.transform((v: string) => v.toUpperCase()), z.enum(LEVELS))), 'WARN'),
   /** The cascade state machine, for the functions that start executions. */
   CASCADE_STATE_MACHINE_ARN: z.optional(z.string().check(z.regex(/^arn:/, 'a state machine ARN'))),
+  /** How long a cascade round's execution may take to appear before the reconciler takes it for lost. */
+  CASCADE_RESUME_GRACE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600_000)), 60_000),
   /** The bus the forwarder publishes to. */
   EVENT_BUS_NAME: z._default(text(), BUS_NAME),
   /** Where secrets are kept: Secrets Manager in AWS (the CDK app sets it), else files on this machine. */

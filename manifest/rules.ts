@@ -67,9 +67,9 @@ export const EVENT_RULES = [
   {
     name: 'start-cascade',
     description:
-      'A recorded (or redriven) cascade starts its state machine execution, named after the cascade so a repeated start does nothing. ' +
+      'A recorded, redriven or resumed cascade starts its state machine execution, named after the cascade, round and attempt so a repeated start does nothing. ' +
       'A Lambda starts it because an EventBridge Step Functions target cannot name executions. Replays are left out: replaying history must not apply changes to MNOs again.',
-    eventPattern: { source: [SOURCE], 'detail-type': ['CascadeStarted', 'CascadeRedriven'], 'replay-name': [{ exists: false }] },
+    eventPattern: { source: [SOURCE], 'detail-type': ['CascadeStarted', 'CascadeRedriven', 'CascadeResumed'], 'replay-name': [{ exists: false }] },
     target: { kind: 'function', function: 'start-cascade-execution' },
   },
   {

@@ -68,6 +68,8 @@ export const TABLES = {
    * - `by-list`: `listKey` = the tenant's list (`T#<tenant>#SIM`, `T#<tenant>#CASCADE`, `MNO`);
    * - `by-status`: `statusKey` = that list and a status (`T#<tenant>#SIM#active`, `T#<tenant>#CASCADE#running`);
    * - `sortKey`: a SIM's EID, a cascade's `<startedAt>#<id>` (newest first when read backwards), an MNO's id.
+   * - `open` (sparse): `openKey` = `CASCADE#running` on the rows of running cascades only, every
+   *   tenant's: what the reconciler checks (a row leaves it when its cascade completes).
    * A status change only rewrites the row's `statusKey`; DynamoDB moves it between index partitions.
    * MNO and label filters are multi-valued (a SIM has profiles on several MNOs), which a GSI key
    * cannot hold: they are filter expressions on the tenant's (or the tenant's state's) partition.
@@ -80,6 +82,7 @@ export const TABLES = {
     indexes: [
       { name: 'by-list', partitionKey: { name: 'listKey', type: 'S' }, sortKey: { name: 'sortKey', type: 'S' } },
       { name: 'by-status', partitionKey: { name: 'statusKey', type: 'S' }, sortKey: { name: 'sortKey', type: 'S' } },
+      { name: 'open', partitionKey: { name: 'openKey', type: 'S' }, sortKey: { name: 'sortKey', type: 'S' } },
     ],
   },
 } as const satisfies Record<string, TableDefinition>;

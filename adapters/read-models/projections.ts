@@ -77,7 +77,9 @@ export const cascadeProjection: Projection<CascadeRow> = {
     return { cascade: cascadeDecider.evolve(row.cascade, e), startedAt: e.type === 'CascadeStarted' ? time : row.startedAt };
   },
   index: ({ cascade, startedAt }) =>
-    cascade.status === 'none' ? undefined : { status: cascade.status, sortKey: `${startedAt}#${cascade.cascadeId}`, attributes: {} },
+    cascade.status === 'none'
+      ? undefined
+      : { status: cascade.status, sortKey: `${startedAt}#${cascade.cascadeId}`, attributes: (cascade.status === 'running' ? { openKey: { S: OPEN_CASCADES_KEY } } : {}) as Record<string, AttributeValue> },
 };
 
 export const mnoProjection: Projection<MnoState> = {
@@ -94,6 +96,9 @@ export const mnoProjection: Projection<MnoState> = {
       ? undefined
       : { status: state.status, sortKey: state.registration.id, attributes: { available: { BOOL: unavailableReason(state) === undefined } } },
 };
+
+/** The `open` index's one partition: running cascades, every tenant's. */
+export const OPEN_CASCADES_KEY = 'CASCADE#running';
 
 const PROJECTIONS = [simProjection, cascadeProjection, mnoProjection] as readonly Projection<unknown>[];
 

@@ -4,7 +4,8 @@ import { cascadeStream, mnoStream, simStream } from '../../application/stream-id
 import { cascadeView } from '../../application/views/cascades.ts';
 import type { CascadeRow } from './projections.ts';
 import { projectedOf, stringsOf } from './rows.ts';
-import { BY_LIST, BY_STATUS } from './table.ts';
+import { OPEN_CASCADES_KEY } from './projections.ts';
+import { BY_LIST, BY_STATUS, OPEN } from './table.ts';
 
 type Item = Record<string, AttributeValue>;
 
@@ -134,4 +135,24 @@ export const listMnos = async (client: DynamoDBClient, table: string, q: { statu
     return { id: r.id?.S, status: r.status?.S, available: r.available?.BOOL === true, outage: outage?.reason ?? null, version, updatedAt };
   });
   return page(items, next);
+};
+
+/**
+ * The running cascades of every tenant, from the sparse `open` index: what the reconciler checks
+ * against the event store (the read model may lag: a cascade that completed since is passed over).
+ */
+export const openCascades = async (client: DynamoDBClient, table: string): Promise<{ tenant: string; cascadeId: string }[]> => {
+  const out: { tenant: string; cascadeId: string }[] = [];
+  let start: Item | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({ TableName: table, IndexName: OPEN, KeyConditionExpression: 'openKey = :open', ExpressionAttributeValues: { ':open': { S: OPEN_CASCADES_KEY } }, ExclusiveStartKey: start }),
+    );
+    for (const item of page.Items ?? []) {
+      const m = /^T#([^#]+)#CASCADE#([^#]+)$/.exec(item.pk?.S ?? '');
+      if (m) out.push({ tenant: m[1]!, cascadeId: m[2]! });
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
 };

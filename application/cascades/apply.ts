@@ -23,6 +23,10 @@ export const applyToMno = async (ports: CascadePorts, work: TargetWork): Promise
   const next = beforeSubmission(await loadTarget(ports, work));
   if (next.kind === 'finished') return ended(work);
   if (next.kind === 'give-up') throw new MnoPermanentError(next.reason);
+  const base = { tenant: work.tenant, cascadeId: work.cascadeId, round: work.round, mno: work.mno, polls: 0, resubmit: false };
+  // A resumed round goes on from the step that completed: read back, or poll the job the MNO took.
+  if (next.kind === 'verify') return { ...base, done: true, jobId: null };
+  if (next.kind === 'poll') return { ...base, done: false, jobId: next.jobId };
   const before = await action.superseded();
   if (before) {
     await recordStep(ports, work, { type: 'MarkSuperseded', mno: work.mno, reason: before });
@@ -39,10 +43,10 @@ export const applyToMno = async (ports: CascadePorts, work: TargetWork): Promise
     await recordStep(ports, work, { type: 'MarkSuperseded', mno: work.mno, reason: overtaken });
     return ended(work);
   }
-  const base = { tenant: work.tenant, cascadeId: work.cascadeId, round: work.round, mno: work.mno, polls: 0, resubmit: false };
   if (submission.done) {
     await recordStep(ports, work, { type: 'MarkApplied', mno: work.mno, at: ports.now() });
     return { ...base, done: true, jobId: null };
   }
+  await recordStep(ports, work, { type: 'RecordSubmission', mno: work.mno, jobId: submission.jobId });
   return { ...base, done: false, jobId: submission.jobId };
 };

@@ -19,6 +19,8 @@ export type CascadeState =
       round: number;
       /** The MNOs this round works on: every target in round 1, the redriven ones after. */
       roundTargets: string[];
+      /** How often this round was resumed after its execution was gone (0 until then): names its execution. */
+      attempt: number;
     };
 
 /**
@@ -30,7 +32,13 @@ export type CascadeCommand =
   | { type: 'StartCascade'; cascadeId: string; subject: CascadeSubject; targets: string[] }
   | { type: 'CompleteCascade'; targets: readonly Target[] }
   /** `superseded`: why a newer change has taken this one's place (the caller finds it: domain/cascade/process.ts `supersededBy`). */
-  | { type: 'RedriveCascade'; superseded?: string | undefined };
+  | { type: 'RedriveCascade'; superseded?: string | undefined }
+  /**
+   * The execution of `round`'s attempt `gone` is not running (the reconciler found it so): run the
+   * round again under the next attempt. Only while that is still the round and attempt (two
+   * reconcilers finding it gone resume it once).
+   */
+  | { type: 'ResumeCascade'; round: number; gone: number };
 
 type Running = Extract<CascadeState, { status: CascadeStatus }>;
 
@@ -76,6 +84,10 @@ export const cascadeDecider: Decider<CascadeCommand, CascadeEvent, CascadeState>
       return [{ type: 'CascadeStarted', data: { cascadeId: command.cascadeId, subject: command.subject, targets: [...new Set(command.targets)] } }];
     }
     const cascade = existing(state);
+    if (command.type === 'ResumeCascade') {
+      if (cascade.status !== 'running' || cascade.round !== command.round || cascade.attempt !== command.gone) return [];
+      return [{ type: 'CascadeResumed', data: { round: cascade.round, attempt: cascade.attempt + 1 } }];
+    }
     if (command.type === 'RedriveCascade') {
       if (cascade.status === 'running') throw new DomainError('conflict', 'cascade-running', 'the cascade is still running');
       // An older change must never overwrite a newer one at an MNO.
@@ -101,10 +113,13 @@ export const cascadeDecider: Decider<CascadeCommand, CascadeEvent, CascadeState>
           targets: event.data.targets.map((mno) => ({ mno, status: 'pending', attempts: 0 })),
           round: 1,
           roundTargets: event.data.targets,
+          attempt: 0,
         };
       case 'CascadeCompleted':
         if (state.status === 'none') return state;
         return { ...state, status: event.data.status, targets: event.data.targets ? event.data.targets.map(snapshot) : state.targets };
+      case 'CascadeResumed':
+        return state.status === 'none' || event.data.round !== state.round ? state : { ...state, attempt: event.data.attempt };
       case 'CascadeRedriven': {
         if (state.status === 'none') return state;
         const again = new Set(event.data.targets);
@@ -113,6 +128,7 @@ export const cascadeDecider: Decider<CascadeCommand, CascadeEvent, CascadeState>
           status: 'running',
           round: event.data.round,
           roundTargets: event.data.targets,
+          attempt: 0,
           // Attempts count per round: a redriven target gets the full budget again.
           targets: state.targets.map((t) => (again.has(t.mno) ? { mno: t.mno, status: 'pending', attempts: 0 } : t)),
         };

@@ -23,6 +23,8 @@ export const CascadeEvents = {
   CascadeStarted: z.object({ cascadeId: z.string(), subject: CascadeSubject, targets: z.array(z.string()) }),
   CascadeTargetSkipped: Mno.extend({ reason: z.string() }),
   CascadeTargetApplying: Mno.extend({ attempt: z.number().int().positive() }),
+  /** An asynchronous CMP took the attempt's submission as a job: a resumed round polls it instead of submitting again. */
+  CascadeTargetSubmitted: Mno.extend({ attempt: z.number().int().positive(), jobId: z.string() }),
   CascadeTargetApplied: Mno.extend({ at: At, jobId: z.string().optional() }),
   CascadeTargetVerified: Mno.extend({ at: At }),
   CascadeTargetFailed: Mno.extend({ error: z.string(), permanent: z.boolean() }),
@@ -35,6 +37,8 @@ export const CascadeEvents = {
   /** The outcome, with each target as the round left it (absent in cascades recorded before targets had streams of their own). */
   CascadeCompleted: z.object({ status: z.enum(['succeeded', 'partial', 'failed', 'superseded']), targets: z.array(TargetOutcome).optional() }),
   CascadeRedriven: z.object({ round: z.number().int().positive(), targets: z.array(z.string()) }),
+  /** The round's execution was gone (the process died, the execution failed or was aborted, its region was lost): it runs again under the next attempt's name, repeating no step that completed. */
+  CascadeResumed: z.object({ round: z.number().int().positive(), attempt: z.number().int().positive() }),
 } as const;
 
 type Defs = typeof CascadeEvents;

@@ -17,12 +17,23 @@ import { finished, type Target } from './target.ts';
 /** Submissions of one change to one MNO in one round (transient retries and resubmitted jobs included) before the target fails. */
 export const MAX_SUBMISSIONS = 12;
 
-/** Before a submission: submit, or not at all (the round has ended for this target), or give up (its budget is spent). */
-export type BeforeSubmission = { kind: 'submit' } | { kind: 'finished' } | { kind: 'give-up'; reason: string };
+/**
+ * Before a submission: submit, or not at all (the round has ended for this target), or give up (its
+ * budget is spent); or, when a resumed round finds a step already done, go on from there: read
+ * back what the MNO applied, or poll the job it took (never submit the same change twice).
+ */
+export type BeforeSubmission =
+  | { kind: 'submit' }
+  | { kind: 'finished' }
+  | { kind: 'give-up'; reason: string }
+  | { kind: 'verify' }
+  | { kind: 'poll'; jobId: string };
 
 export const beforeSubmission = (target: Target): BeforeSubmission => {
   // Its round ended already (a repeated execution): the MNO gets nothing more.
   if (finished(target)) return { kind: 'finished' };
+  if (target.status === 'applied') return { kind: 'verify' };
+  if (target.status === 'applying' && target.jobId) return { kind: 'poll', jobId: target.jobId };
   if (target.attempts >= MAX_SUBMISSIONS) return { kind: 'give-up', reason: `gave up after ${target.attempts} submissions; last: ${target.lastError ?? 'unknown'}` };
   return { kind: 'submit' };
 };
@@ -109,3 +120,11 @@ const STATE_AFTER: Readonly<Record<string, SimSubject['state']>> = {
 
 /** The state a SIM should have at its MNOs after a lifecycle event, or undefined for an event that changes none. */
 export const simStateAfter = (eventType: string): SimSubject['state'] | undefined => (Object.hasOwn(STATE_AFTER, eventType) ? STATE_AFTER[eventType] : undefined);
+
+/**
+ * The name of a round's execution (Step Functions keeps names unique, so a repeated start of the
+ * same attempt does nothing): the cascade id for round 1, `-r<round>` after a redrive,
+ * `-a<attempt>` once the round was resumed after its execution was gone.
+ */
+export const executionName = (cascadeId: string, round: number, attempt: number) =>
+  `${cascadeId}${round === 1 ? '' : `-r${round}`}${attempt === 0 ? '' : `-a${attempt}`}`;

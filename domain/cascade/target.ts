@@ -10,6 +10,8 @@ export interface Target {
   mno: string;
   status: TargetStatus;
   attempts: number;
+  /** The job an asynchronous CMP took this attempt's submission as (until the next attempt begins). */
+  jobId?: string | undefined;
   lastError?: string | undefined;
   appliedAt?: string | undefined;
   verifiedAt?: string | undefined;
@@ -22,6 +24,7 @@ export const finished = (target: Pick<Target, 'status'>) =>
 export type TargetCommand =
   | { type: 'SkipTarget'; mno: string; reason: string }
   | { type: 'BeginAttempt'; mno: string }
+  | { type: 'RecordSubmission'; mno: string; jobId: string }
   | { type: 'MarkApplied'; mno: string; at: string; jobId?: string | undefined }
   | { type: 'MarkVerified'; mno: string; at: string }
   | { type: 'MarkDrifted'; mno: string; rules: string[] }
@@ -36,6 +39,7 @@ export type TargetEvent = Extract<
     type:
       | 'CascadeTargetSkipped'
       | 'CascadeTargetApplying'
+      | 'CascadeTargetSubmitted'
       | 'CascadeTargetApplied'
       | 'CascadeTargetVerified'
       | 'CascadeTargetFailed'
@@ -48,6 +52,7 @@ export type TargetEvent = Extract<
 const TARGET_EVENTS = new Set<string>([
   'CascadeTargetSkipped',
   'CascadeTargetApplying',
+  'CascadeTargetSubmitted',
   'CascadeTargetApplied',
   'CascadeTargetVerified',
   'CascadeTargetFailed',
@@ -63,7 +68,9 @@ export const evolveTarget = (t: Target, event: TargetEvent): Target => {
     case 'CascadeTargetSkipped':
       return { ...t, status: 'skipped', lastError: event.data.reason };
     case 'CascadeTargetApplying':
-      return { ...t, status: 'applying', attempts: event.data.attempt };
+      return { ...t, status: 'applying', attempts: event.data.attempt, jobId: undefined };
+    case 'CascadeTargetSubmitted':
+      return event.data.attempt === t.attempts ? { ...t, jobId: event.data.jobId } : t;
     case 'CascadeTargetApplied':
       return { ...t, status: 'applied', appliedAt: event.data.at, lastError: undefined };
     case 'CascadeTargetVerified':
@@ -73,7 +80,8 @@ export const evolveTarget = (t: Target, event: TargetEvent): Target => {
     case 'CascadeTargetSuperseded':
       return { ...t, status: 'superseded', lastError: event.data.reason };
     case 'CascadeAttemptFailed':
-      return { ...t, lastError: event.data.error };
+      // A failed job is not polled again (nor is one whose poll failed: a resumed round submits anew).
+      return { ...t, lastError: event.data.error, jobId: undefined };
     case 'SecurityAlertRaised':
       return t;
   }
@@ -96,6 +104,8 @@ export const targetDecider: Decider<TargetCommand, TargetEvent, Target> = {
       case 'BeginAttempt':
         // Verified, failed or skipped ends the target's round: only a redrive (a new round, a new stream) tries again.
         return finished(target) ? [] : [{ type: 'CascadeTargetApplying', data: { mno, attempt: target.attempts + 1 } }];
+      case 'RecordSubmission':
+        return target.status === 'applying' ? [{ type: 'CascadeTargetSubmitted', data: { mno, attempt: target.attempts, jobId: command.jobId } }] : [];
       case 'MarkApplied':
         return target.status === 'applying' ? [{ type: 'CascadeTargetApplied', data: { mno, at: command.at, jobId: command.jobId } }] : [];
       case 'MarkVerified':

@@ -18,7 +18,7 @@ export const eventFunctionFailures = (stack: Stack, functions: Record<string, No
     'Events a rule-invoked function (cascade start, SIM cascade planning, webhook delivery) failed on after Lambda’s retries, with the error.',
     'Read the error in each message (requestContext.condition, responsePayload); once fixed, send the event (requestPayload) to the bus again with `aws events put-events`, or start a replay of the archive for its time range.',
   );
-  for (const spec of ALL_HANDLERS.filter((h) => h.trigger.kind === 'rule' || h.trigger.kind === 'webhooks')) {
+  for (const spec of ALL_HANDLERS.filter((h) => h.trigger.kind === 'rule' || h.trigger.kind === 'webhooks' || h.trigger.kind === 'schedule')) {
     functions[spec.id]!.configureAsyncInvoke({ onFailure: new SqsDestination(failures), retryAttempts: 2, maxEventAge: Duration.hours(6) });
   }
 };

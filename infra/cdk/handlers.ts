@@ -19,7 +19,7 @@ export const EVENT_STORE_ACTIONS: Record<EventStoreAccess, readonly string[]> = 
 export const IDEMPOTENCY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
 
 /** How a function is described in its role: by what invokes it. */
-const KIND: Record<Trigger['kind'], string> = { http: 'http', task: 'task', rule: 'event', webhooks: 'event', stream: 'stream', queue: 'queue' };
+const KIND: Record<Trigger['kind'], string> = { http: 'http', task: 'task', rule: 'event', webhooks: 'event', stream: 'stream', queue: 'queue', schedule: 'schedule' };
 
 /** One function of the manifest, as CDK makes it: its module as an absolute path. */
 export type HandlerSpec<T extends EntryPoint = EntryPoint> = T & { entry: string; kind: string };

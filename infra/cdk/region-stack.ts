@@ -22,6 +22,7 @@ import { ALL_HANDLERS, handlersTriggeredBy } from './handlers.ts';
 import { httpApi } from './http-api.ts';
 import type { Observed } from './ops-metrics.ts';
 import type { DeploymentSettings } from './settings.ts';
+import { schedules } from './schedules.ts';
 import { streamConsumer } from './stream-consumers.ts';
 import { regionalTables } from './tables.ts';
 
@@ -96,6 +97,9 @@ export class SwitchboardRegionStack extends Stack {
       fn.addEnvironment(variable('CASCADE_STATE_MACHINE_ARN'), this.stateMachine.stateMachineArn);
       fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }));
     }
+
+    // ---- Schedules: the cascade reconciler every minute ----
+    schedules(this, this.functions);
 
     // ---- HTTP API ----
     ({ api: this.api, stage: this.apiStage } = httpApi(this, settings, this.functions));

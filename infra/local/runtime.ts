@@ -5,12 +5,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RunOptions } from 'aws-local-stepfunctions';
 import { createTables } from '../../adapters/dynamodb/create-table.ts';
 import { DynamoDbEventStore } from '../../adapters/event-store/dynamodb-event-store.ts';
-import { ROUTE_ENTRY_POINTS, RULE_ENTRY_POINTS, STREAM_ENTRY_POINTS } from '../../manifest/entry-points.ts';
+import { ROUTE_ENTRY_POINTS, RULE_ENTRY_POINTS, SCHEDULE_ENTRY_POINTS, STREAM_ENTRY_POINTS } from '../../manifest/entry-points.ts';
 import { readEnvironment, type Variable } from '../../manifest/environment.ts';
 import { EVENT_RULES } from '../../manifest/rules.ts';
 import type { TableDefinition } from '../../manifest/tables.ts';
 import { startCascadeEngine } from './cascade-engine.ts';
 import { handlerOf, invoke } from './entry-points.ts';
+import { startSchedules } from './schedules.ts';
 import { startStreamPoller, type StreamHandler } from './stream-poller.ts';
 import { createEventBus, type EventBus } from './event-bus/bus.ts';
 import type { BusEvent } from './event-bus/put-events.ts';
@@ -43,6 +44,8 @@ export interface RuntimeOptions {
   webhookRetryDelaysMs?: readonly number[] | undefined;
   /** Where notices go (a simulated MNO's kept port taken, a DynamoDB Local left running stopped); stderr by default. */
   log?: ((message: string) => void) | undefined;
+  /** How often the schedules (the cascade reconciler) run after the first run at start-up; each its own by default (a minute). */
+  scheduleEveryMs?: number | undefined;
 }
 
 export interface Runtime {
@@ -61,6 +64,8 @@ export interface Runtime {
   stop(): Promise<void>;
   /** Kills DynamoDB Local at once: for a process that must exit before `stop()` is done. */
   kill(): void;
+  /** The scheduled entry points (the cascade reconciler): `runNow()` runs them at once. */
+  schedules: { runNow(): Promise<void> };
 }
 
 /** Sets variables of the environment (manifest/environment.ts) for the handlers this process runs. */
@@ -111,7 +116,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     process.env.AWS_ENDPOINT_URL_SFN = cascades.endpoint;
     setVariables({ CASCADE_STATE_MACHINE_ARN: cascades.stateMachineArn, MNO_CREDENTIALS_FILE: credentialsFile });
     const store = new DynamoDbEventStore(client, env.EVENTS_TABLE);
-    const mnos = await startSimulatedMnos(store, options.mnos ?? DEFAULT_SIMULATED_MNOS, credentialsFile, { portsFile: file('mno-ports.json'), log });
+    const mnos = await startSimulatedMnos(store, options.mnos ?? DEFAULT_SIMULATED_MNOS, credentialsFile, { portsFile: file('mno-ports.json'), stateDir: kept('mno-state'), log });
     stops.push(mnos.stop, async () => client.destroy());
 
     // Webhooks: http to loopback allowed (local receivers), secrets in a 0600 file per subscription.
@@ -204,6 +209,14 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     writeFileSync(file('endpoints.json'), JSON.stringify(endpoints, null, 2) + '\n', { mode: 0o600 });
     // What DynamoDB Local and the rest created meanwhile (npm start also sets a umask of 077).
     secureDataDir(options.dataDir);
+    // The cascade reconciler: at start-up (what a process that died left running is resumed, once the
+    // read models hold what the streams did), then every minute.
+    const schedules = startSchedules(SCHEDULE_ENTRY_POINTS, {
+      everyMs: options.scheduleEveryMs,
+      log: options.log ?? ((m) => console.error(m)),
+      after: Promise.all(consumers.map((c) => c.caughtUp())),
+    });
+    stops.push(schedules.stop);
     return {
       url: `http://localhost:${port}`,
       dynamodbEndpoint: endpoint,
@@ -222,6 +235,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
         lock.release();
       },
       kill: () => dynamo?.kill(),
+      schedules: { runNow: schedules.runNow },
     };
   } catch (error) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);

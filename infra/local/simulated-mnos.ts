@@ -1,4 +1,5 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DomainError } from '../../domain/errors.ts';
 import type { EventStore } from '../../domain/event-store.ts';
 import { mnoCatalogueDecider } from '../../domain/mno/catalogue.ts';
@@ -47,12 +48,19 @@ export const startSimulatedMnos = async (
   store: EventStore,
   specs: readonly SimulatedMno[],
   credentialsFile: string,
-  options: { portsFile?: string | undefined; log?: ((message: string) => void) | undefined } = {},
+  options: {
+    portsFile?: string | undefined;
+    log?: ((message: string) => void) | undefined;
+    /** A folder (0700) where each CMP keeps what it holds across restarts, `<mno id>.json`; in memory only without one. */
+    stateDir?: string | undefined;
+  } = {},
 ) => {
   const simulators = new Map<string, MnoSimulator>();
   try {
     const ports = keptPorts(options.portsFile);
-    for (const spec of specs) simulators.set(spec.id, await startOnKeptPort({ id: spec.id, style: spec.style }, ports, options.log ?? console.warn));
+    if (options.stateDir) mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
+    const stateFile = (id: string) => (options.stateDir ? join(options.stateDir, `${id}.json`) : undefined);
+    for (const spec of specs) simulators.set(spec.id, await startOnKeptPort({ id: spec.id, style: spec.style, stateFile: stateFile(spec.id) }, ports, options.log ?? console.warn));
     ports.save();
     const credentials = Object.fromEntries([...simulators.values()].map((s) => [`secret://mno/${s.id}`, s.credentials]));
     // A new file renamed into place: an older run's file would keep its mode through writeFileSync.

@@ -32,6 +32,9 @@ export const startStreamPoller = async (options: {
   const iterators = new Map<string, string | undefined>();
   let stopped = false;
   let polls = 0;
+  /** Resolves the first time a poll finds nothing new: what the stream held at start-up has been handled. */
+  let drained!: () => void;
+  const caughtUp = new Promise<void>((ok) => (drained = ok));
   /** While discarding, records are read and dropped (positions advance): what a benchmark of the command path wants. */
   let discarding = false;
 
@@ -71,16 +74,19 @@ export const startStreamPoller = async (options: {
 
   const pollOnce = async () => {
     if (polls++ % 50 === 0) await discoverShards();
+    let handled = 0;
     for (const [shardId, iterator] of iterators) {
       if (!iterator) continue;
       const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
       iterators.set(shardId, page.NextShardIterator);
       const records = (page.Records ?? []).map((r) => ({ ...r, eventSourceARN: streamArn }) as unknown as DynamoDBRecord);
       if (records.length === 0) continue;
+      handled += records.length;
       if (!discarding) await deliver(records);
       checkpoints[shardId] = records.at(-1)!.dynamodb!.SequenceNumber!;
       if (options.checkpointFile) writeFileSync(options.checkpointFile, JSON.stringify(checkpoints), { mode: 0o600 });
     }
+    if (handled === 0) drained();
   };
 
   const loop = (async () => {
@@ -92,10 +98,13 @@ export const startStreamPoller = async (options: {
 
   return {
     /** Drops records instead of handling them until `resume` (a disabled event source mapping that also skips). */
+    /** Resolves once what the stream held when the poller started has been handled (or is being stopped). */
+    caughtUp: () => caughtUp,
     discard: () => void (discarding = true),
     resume: () => void (discarding = false),
     stop: async () => {
       stopped = true;
+      drained();
       await loop;
       streams.destroy();
     },

@@ -43,6 +43,25 @@ describe('before a submission (the give-up rule)', () => {
     expect(beforeSubmission(target({ type: 'CascadeTargetSkipped', data: { mno: 'a', reason: 'outage' } }))).toEqual({ kind: 'finished' });
     expect(beforeSubmission(target(applying(1), { type: 'CascadeTargetFailed', data: { mno: 'a', error: 'x', permanent: true } }))).toEqual({ kind: 'finished' });
   });
+
+  describe('when a resumed round (its execution was gone) meets a step that completed', () => {
+    const submitted = (attempt: number, jobId: string): TargetEvent => ({ type: 'CascadeTargetSubmitted', data: { mno: 'a', attempt, jobId } });
+    const applied: TargetEvent = { type: 'CascadeTargetApplied', data: { mno: 'a', at: '2026-12-05T00:00:00.000Z' } };
+
+    it('given the MNO applied the change, then it reads back only (no second submission)', () => {
+      expect(beforeSubmission(target(applying(1), applied))).toEqual({ kind: 'verify' });
+    });
+
+    it('given the MNO took the submission as a job, then it polls that job', () => {
+      expect(beforeSubmission(target(applying(1), submitted(1, 'job-7')))).toEqual({ kind: 'poll', jobId: 'job-7' });
+    });
+
+    it('given the job failed, or the attempt never reached the MNO, then it submits again', () => {
+      expect(beforeSubmission(target(applying(1), submitted(1, 'job-7'), attemptFailed(1)))).toEqual({ kind: 'submit' });
+      expect(beforeSubmission(target(applying(1), submitted(1, 'job-7'), attemptFailed(1), applying(2)))).toEqual({ kind: 'submit' });
+      expect(beforeSubmission(target(applying(1)))).toEqual({ kind: 'submit' });
+    });
+  });
 });
 
 describe('which targets get no work (skip rules) and which a newer change superseded', () => {

@@ -33,6 +33,13 @@ describe('Cascade target decider (one MNO, one round, its own stream)', () => {
       { type: 'SecurityAlertRaised', data: { mno: 'a', kind: 'policy-drift', rules: ['data.internetBreakout'], detail: 'a does not enforce what was applied: data.internetBreakout' } },
       { type: 'CascadeTargetFailed', data: { mno: 'a', error: 'drift: data.internetBreakout', permanent: false } },
     ]));
+  it('a job the MNO took is remembered for the attempt, so a resumed round polls it', () => {
+    const submitted: TargetEvent = { type: 'CascadeTargetSubmitted', data: { mno: 'a', attempt: 1, jobId: 'job-1' } };
+    spec([applying('a')]).when({ type: 'RecordSubmission', mno: 'a', jobId: 'job-1' }).then([submitted]);
+    spec([applying('a'), applied('a')]).when({ type: 'RecordSubmission', mno: 'a', jobId: 'job-1' }).then([]);
+    expect(target([applying('a'), submitted]).jobId).toBe('job-1');
+    expect(target([applying('a'), submitted, applying('a', 2)]).jobId).toBeUndefined();
+  });
   it('a failed submission keeps the target applying, with the error', () =>
     spec([applying('a')]).when({ type: 'RecordAttemptFailure', mno: 'a', error: 'job failed' }).then([
       { type: 'CascadeAttemptFailed', data: { mno: 'a', attempt: 1, error: 'job failed' } },
@@ -82,6 +89,19 @@ describe('Cascade decider (its own stream: started, completed, redriven)', () =>
     const [second] = cascadeDecider.decide({ type: 'CompleteCascade', targets: [done('b')] }, redriven);
     expect(second).toMatchObject({ type: 'CascadeCompleted', data: { status: 'succeeded' } });
     spec([...partial, { type: 'CascadeRedriven', data: { round: 2, targets: ['b'] } }, second!]).when({ type: 'RedriveCascade' }).thenFails('nothing-to-redrive');
+  });
+  it('resumes a running round whose execution was gone once: only for the attempt found gone, and only while running', () => {
+    const resumed: CascadeEvent = { type: 'CascadeResumed', data: { round: 1, attempt: 1 } };
+    spec([started]).when({ type: 'ResumeCascade', round: 1, gone: 0 }).then([resumed]);
+    // A second reconciler found the same attempt gone: it was resumed already.
+    spec([started, resumed]).when({ type: 'ResumeCascade', round: 1, gone: 0 }).then([]);
+    spec([started, resumed]).when({ type: 'ResumeCascade', round: 1, gone: 1 }).then([{ type: 'CascadeResumed', data: { round: 1, attempt: 2 } }]);
+    const partial = [started, ...cascadeDecider.decide({ type: 'CompleteCascade', targets: [done('a'), refused('b')] }, fold(cascadeDecider, cascadeDecider.initialState, [started]))];
+    spec(partial).when({ type: 'ResumeCascade', round: 1, gone: 0 }).then([]);
+    // A redrive begins round 2 at attempt 0: a reconciler that looked at round 1 resumes nothing.
+    const round2: CascadeEvent = { type: 'CascadeRedriven', data: { round: 2, targets: ['b'] } };
+    spec([...partial, round2]).when({ type: 'ResumeCascade', round: 1, gone: 0 }).then([]);
+    expect(fold(cascadeDecider, cascadeDecider.initialState, [started, resumed, ...partial.slice(1), round2])).toMatchObject({ round: 2, attempt: 0 });
   });
   it('a live view folds the round’s target events into the cascade', () => {
     const live = fold(cascadeDecider, fold(cascadeDecider, cascadeDecider.initialState, [started]), [applying('a'), applied('a'), applying('b')]);

@@ -98,10 +98,10 @@ export interface RuntimeProcess {
  * Spawns the local runtime on `dataDir` with PORT=0: `npm start` itself (`via: 'npm'`: npm → sh →
  * tsx → node → java), or the script behind it with node (`via: 'node'`: node → java).
  */
-export const spawnRuntime = (dataDir: string, via: 'npm' | 'node' = 'node'): RuntimeProcess => {
+export const spawnRuntime = (dataDir: string, via: 'npm' | 'node' = 'node', env: Record<string, string> = {}): RuntimeProcess => {
   const [command, args] = via === 'npm' ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', 'infra/local/start.ts']];
   const child = spawn(command as string, args as string[], {
-    env: { ...process.env, SWITCHBOARD_DATA_DIR: dataDir, PORT: '0' },
+    env: { ...process.env, SWITCHBOARD_DATA_DIR: dataDir, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

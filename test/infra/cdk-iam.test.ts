@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { routeKey } from '../../manifest/routes.ts';
 import { TABLES } from '../../manifest/tables.ts';
 import { FORWARDER_ID, PROJECTOR_ID, eventFunctionId, handlersTriggeredBy } from '../../infra/cdk/handlers.ts';
+import { RECONCILER_ID } from '../../manifest/entry-points.ts';
 import {
   actionsOn,
   build,
@@ -86,7 +87,8 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
       const key = routeKey(h.route);
       if (key === 'GET /v1/sims' || key === 'GET /v1/cascades') {
         expect(actionsOn(statements, readModelIndexes), key).toEqual(['dynamodb:Query']);
-        expect(indexArns(statements).sort(), key).toEqual(TABLES.readModels.indexes.map((i) => i.name).sort());
+        // The two list indexes, not the reconciler's index of every tenant's running cascades.
+        expect(indexArns(statements).sort(), key).toEqual(['by-list', 'by-status']);
         expect(actionsOn(statements, readModelTable), key).toEqual([]);
       } else expect(actionsOn(statements, (r) => JSON.stringify(r).includes(readModelsId)), key).toEqual([]);
       // Only redelivering a dead letter reads a parked event; nothing in the API writes one.
@@ -113,5 +115,18 @@ describe('the event store guard', () => {
     const primaryId = logicalId(app.primary, app.primary.eventStore);
     expect(eventStoreViolations(Template.fromStack(app.primary), primaryId).map((v) => v.statement.Action)).toEqual(['dynamodb:UpdateItem', 'dynamodb:*']);
     expect(eventStoreViolations(Template.fromStack(app.secondary), undefined).map((v) => v.statement.Action)).toEqual(['dynamodb:DeleteItem']);
+  });
+});
+
+describe.each(both())('the %s stack’s reconciler', (_name, stack, template) => {
+  it('reads only the open-cascades index, appends to the event store, starts and describes cascade executions, and runs every minute', () => {
+    const s = stack();
+    const t = template();
+    const statements = functionPolicy(s, t, RECONCILER_ID);
+    const actions = statements.flatMap((st) => list<string>(st.Action)).filter((a) => !/^(xray|logs|kms|sqs):/.test(a)); // traces, its logs, the event store's key, its failure destination
+    expect([...new Set(actions)].sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Query', 'states:DescribeExecution', 'states:StartExecution']);
+    expect(JSON.stringify(statements)).toContain('/index/open');
+    expect(JSON.stringify(statements)).toContain('execution:switchboard-cascade:*');
+    t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)', Name: 'switchboard-reconcile-cascades' });
   });
 });

@@ -25,8 +25,8 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
   it('has one function per route, cascade task, event function, webhook delivery function, and stream consumer (forwarder, projector): Node 24, arm64, X-Ray, Powertools, table names', () => {
     const functions = template().findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'switchboard' } } } });
     expect(handlersTriggeredBy('stream').map((h) => h.id)).toEqual([FORWARDER_ID, PROJECTOR_ID]);
-    // Routes, cascade tasks, rule functions, two webhook delivery functions (first attempts, retries), two stream consumers.
-    expect(Object.keys(functions)).toHaveLength(ROUTES.length + Object.keys(CASCADE_TASKS).length + Object.keys(EVENT_FUNCTIONS).length + 2 + 2);
+    // Routes, cascade tasks, rule functions, two webhook delivery functions (first attempts, retries), two stream consumers, the reconciler.
+    expect(Object.keys(functions)).toHaveLength(ROUTES.length + Object.keys(CASCADE_TASKS).length + Object.keys(EVENT_FUNCTIONS).length + 2 + 2 + 1);
     for (const spec of ALL_HANDLERS) {
       const fn = functions[logicalId(stack(), stack().functions[spec.id]!)]!;
       expect(fn, spec.id).toBeDefined();

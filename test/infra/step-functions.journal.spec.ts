@@ -37,7 +37,7 @@ const stopped = (e: Execution) => eventually(() => e.status, (s) => s !== 'RUNNI
 const folder = () => mkdtempSync(join(tmpdir(), 'switchboard-executions-'));
 
 describe('executions kept across restarts (the journal)', () => {
-  it('shows finished executions as they ended, with their history, and unfinished ones as RUNNING', async () => {
+  it('shows finished executions as they ended, with their history, and unfinished ones as aborted by the stop (nothing runs them any more)', async () => {
     const dir = folder();
     const before = engineOn(dir);
     const done = before.start('done-1', 'done');
@@ -51,10 +51,12 @@ describe('executions kept across restarts (the journal)', () => {
 
     const after = engineOn(dir);
     expect(after.listed().map((e) => [e.name, e.status])).toEqual(
-      expect.arrayContaining([['done-1', 'SUCCEEDED'], ['failed-1', 'FAILED'], ['held-1', 'RUNNING']]),
+      expect.arrayContaining([['done-1', 'SUCCEEDED'], ['failed-1', 'FAILED'], ['held-1', 'ABORTED']]),
     );
     const restored = ['done-1', 'failed-1', 'held-1'].map((n) => after.engine.executions.get(`arn:aws:states:local:000000000000:execution:work:${n}`)!);
-    expect(restored.map(after.history)).toEqual(histories);
+    expect(restored.slice(0, 2).map(after.history)).toEqual(histories.slice(0, 2));
+    expect(after.history(restored[2]!)).toEqual([...histories[2]!, expect.objectContaining({ type: 'ExecutionAborted', executionAbortedEventDetails: { error: 'Runtime.Stopped', cause: expect.any(String) } })]);
+    expect(restored[2]).toMatchObject({ status: 'ABORTED', error: 'Runtime.Stopped' });
     expect(restored[0]).toMatchObject({ output: '{"done":true}', stopDate: done.stopDate, startDate: done.startDate });
     expect(restored[1]).toMatchObject({ error: 'Refused', cause: 'refused' });
     // A failed one can be redriven after the restart; its history goes on from where it was.
@@ -74,14 +76,14 @@ describe('executions kept across restarts (the journal)', () => {
     expect(readExecutionJournal(file)).toMatchObject([{ name: 'done-2', status: 'SUCCEEDED', output: '{"done":true}' }]);
   });
 
-  it('a shutdown interrupts what runs: read back RUNNING, not ABORTED', async () => {
+  it('a shutdown interrupts what runs: read back aborted by the stop (Runtime.Stopped), so that the reconciler resumes its work', async () => {
     const dir = folder();
     const before = engineOn(dir);
     const held = before.start('held-3', 'hold');
     await eventually(() => before.history(held).length, (n) => n >= 3, 'the held task to start');
     before.engine.stopAll();
     await stopped(held);
-    expect(engineOn(dir).listed()).toEqual([expect.objectContaining({ name: 'held-3', status: 'RUNNING' })]);
+    expect(engineOn(dir).listed()).toEqual([expect.objectContaining({ name: 'held-3', status: 'ABORTED' })]);
     before.release();
   });
 

@@ -112,6 +112,7 @@ export const asyncJobsApi = (options: { faults: FaultState; pollsToComplete: num
       return error(404, 'NOT_FOUND', `no route ${method} ${path}`);
     },
     transient: () => error(503, 'UNAVAILABLE', 'the platform is temporarily unavailable', true),
+    held: { jobs, profiles, sims } as CmpApi['held'],
     state: () => ({
       profiles: Object.fromEntries([...profiles].map(([id, { spec }]) => [id, spec])),
       sims: Object.fromEntries(sims),

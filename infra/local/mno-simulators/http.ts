@@ -22,6 +22,8 @@ export interface CmpApi {
   /** How this CMP says "try again later" when a fault makes a call fail transiently. */
   transient(): CmpReply;
   state(): { profiles: Record<string, unknown>; sims: Record<string, string> };
+  /** What the CMP holds (profiles, SIMs, jobs), by name: kept across restarts when the simulator has a state file. */
+  held: Record<string, Map<string, unknown>>;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -87,7 +89,15 @@ export interface ServedCmp {
  * Serves one simulated CMP on 127.0.0.1: the unauthenticated admin routes under `/_sim/`
  * (faults, state), and every other request through the fault gate and then the style's API.
  */
-export const serveCmp = async (options: { id: string; style: string; port?: number | undefined; faults: FaultState; api: CmpApi }): Promise<ServedCmp> => {
+export const serveCmp = async (options: {
+  id: string;
+  style: string;
+  port?: number | undefined;
+  faults: FaultState;
+  api: CmpApi;
+  /** Called after each CMP API call (not the admin routes): what it changed is kept. */
+  afterCall?: (() => void) | undefined;
+}): Promise<ServedCmp> => {
   const { id, style, faults, api } = options;
   let calls = 0;
   /** Cuts short the latency of calls still waiting when the simulator stops. */
@@ -125,6 +135,7 @@ export const serveCmp = async (options: { id: string; style: string; port?: numb
         if (verdict === 'throttle') reply = json(429, { error: 'throttled' }, { 'retry-after': '1' });
         else if (verdict === 'transient') reply = api.transient();
         else reply = await api.handle({ method, path, headers: req.headers, body });
+        options.afterCall?.();
       }
       const headers: Record<string, string> = { ...reply.headers };
       if (reply.json !== undefined) headers['content-type'] ??= 'application/json';

@@ -1,5 +1,6 @@
 import { asyncJobsApi } from './async-jobs.ts';
 import { FaultState, type MnoFaults } from './faults.ts';
+import { keepHeldState } from './held-state.ts';
 import { serveCmp, type CmpApi } from './http.ts';
 import { legacyRateLimitedApi } from './legacy-ratelimited.ts';
 import { restOauth2Api } from './rest-oauth2.ts';
@@ -38,6 +39,8 @@ export interface MnoSimulatorOptions {
   ratePerSecond?: number;
   /** rest-oauth2: access token lifetime (default 300). */
   tokenTtlSeconds?: number;
+  /** Where what the CMP holds is kept across restarts (held-state.ts); in memory only without one. */
+  stateFile?: string | undefined;
 }
 
 const apiFor = (options: MnoSimulatorOptions, faults: FaultState): { api: CmpApi; credentials: Record<string, string> } => {
@@ -53,13 +56,14 @@ const apiFor = (options: MnoSimulatorOptions, faults: FaultState): { api: CmpApi
 
 /**
  * Starts a simulated MNO connectivity-management platform on 127.0.0.1 with fresh random
- * credentials and in-memory state. Faults can be changed in-process (`setFaults`) or over HTTP
+ * credentials, and the state its `stateFile` kept (else in memory only). Faults can be changed in-process (`setFaults`) or over HTTP
  * (`PUT /_sim/faults`, unauthenticated, for someone breaking an MNO by hand with curl).
  */
 export const startMnoSimulator = async (options: MnoSimulatorOptions): Promise<MnoSimulator> => {
   const faults = new FaultState(options.faults);
   const { api, credentials } = apiFor(options, faults);
-  const served = await serveCmp({ id: options.id, style: options.style, port: options.port, faults, api });
+  const afterCall = options.stateFile ? keepHeldState(api, options.stateFile) : undefined;
+  const served = await serveCmp({ id: options.id, style: options.style, port: options.port, faults, api, afterCall });
   return {
     id: options.id,
     style: options.style,

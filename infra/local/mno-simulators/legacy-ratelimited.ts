@@ -75,6 +75,7 @@ export const legacyRateLimitedApi = (options: { faults: FaultState; ratePerSecon
       return operation(parsed as Record<string, unknown>);
     },
     transient: () => err('BUSY', 'system busy, retry later'),
+    held: { profiles, sims } as CmpApi['held'],
     state: () => ({
       profiles: Object.fromEntries([...profiles].map(([id, { fields }]) => [id, fields])),
       sims: Object.fromEntries(sims),

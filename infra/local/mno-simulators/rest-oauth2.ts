@@ -106,6 +106,7 @@ export const restOauth2Api = (options: { faults: FaultState; tokenTtlSeconds: nu
       return problem(404, 'not-found', `no route ${method} ${path}`);
     },
     transient: () => problem(503, 'service-unavailable', 'the platform is temporarily unavailable, try again'),
+    held: { profiles, sims } as CmpApi['held'],
     state: () => ({
       profiles: Object.fromEntries([...profiles].map(([id, { profile }]) => [id, profile])),
       sims: Object.fromEntries(sims),

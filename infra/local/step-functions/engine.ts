@@ -98,6 +98,15 @@ export class LocalStepFunctionsEngine {
     execution.history.restore(events);
     this.journaled(execution, machine);
     this.executions.set(execution.executionArn, execution);
+    // Unfinished when the process that ran it stopped: nothing runs it any more, and it says so (the
+    // cascade reconciler resumes what it was doing under a new execution).
+    if (execution.status === 'RUNNING') {
+      const stopped = { error: 'Runtime.Stopped', cause: 'the local runtime stopped before this execution finished' };
+      execution.history.abortReason = stopped;
+      execution.history.record({ type: 'ExecutionAborted', timestamp: Date.now() } as never);
+      Object.assign(execution, { status: 'ABORTED', ...stopped, stopDate: new Date() });
+      this.changed(execution);
+    }
   }
 
   /** The execution's history events go to its machine's journal as they are added. */

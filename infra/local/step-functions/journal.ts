@@ -17,8 +17,9 @@ import type { HistoryEvent } from './history.ts';
  * status. One whose last status is RUNNING, or that has none, was running when the runtime
  * stopped, and is RUNNING when read back, unless its history (after its last ExecutionRedriven)
  * ends with ExecutionSucceeded, ExecutionFailed, ExecutionAborted or ExecutionTimedOut: then it
- * finished before its status was written, and that event gives the status. Nothing resumes a
- * RUNNING execution here: `readExecutionJournal` is for whatever does (a reconciler).
+ * finished before its status was written, and that event gives the status. The engine marks an
+ * execution that was still running ABORTED (`Runtime.Stopped`) when it reads it back: nothing runs
+ * it any more, and the cascade reconciler resumes its work under a new execution.
  *
  * Bounded: opening the journal rewrites it with the newest `maxExecutions` executions and every
  * unfinished one; while running, it is rewritten so when it holds twice as many.

@@ -1,0 +1,34 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
+import * as z from 'zod/mini';
+import { logger } from '../../adapters/observability/logger.ts';
+import { traced } from '../../adapters/observability/tracer.ts';
+import { openCascades } from '../../adapters/read-models/queries.ts';
+import { executionStatus, startCascadeExecution } from '../../adapters/step-functions/cascade-executions.ts';
+import { reconcileCascades } from '../../application/cascades/reconcile.ts';
+import { required } from '../../manifest/environment.ts';
+import { lambdaHandler } from '../lambda/handler.ts';
+import { adapters, config, dynamodb, env } from '../lambda/wiring.ts';
+
+const sfn = traced(new SFNClient({}));
+const stateMachineArn = required(env, 'CASCADE_STATE_MACHINE_ARN', 'the reconciler checks and starts cascade executions');
+
+/** A scheduled event (EventBridge) or a local tick: only its id is used, to name the run in the log. */
+const Tick = z.looseObject({ id: z.optional(z.string()) });
+
+/**
+ * Every minute (the `reconcile-cascades` schedule; locally at start-up and every minute): each
+ * running cascade without a live execution is resumed (application/cascades/reconcile.ts).
+ */
+export const handler = lambdaHandler(Tick, async () => {
+  const result = await reconcileCascades({
+    store: adapters.eventStore,
+    open: () => openCascades(dynamodb, config.readModelsTable),
+    executionStatus: (name) => executionStatus(sfn, stateMachineArn, name),
+    start: (tenant, cascadeId, round, attempt) => startCascadeExecution(sfn, stateMachineArn, tenant, cascadeId, round, attempt),
+    region: config.region,
+    now: () => Date.now(),
+    graceMs: env.CASCADE_RESUME_GRACE_MS,
+  });
+  if (result.resumed.length > 0) logger.warn('cascades resumed', { resumed: result.resumed });
+  return result;
+});

@@ -1,0 +1,22 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { CmpApi } from './http.ts';
+
+/**
+ * What a simulated CMP holds (profiles, SIM states, jobs) kept in a file of its own (mode 0600),
+ * so that a restart of the local runtime finds the network as it was, as a real MNO's would be:
+ * a cascade resumed after a crash reads back what was applied before it, and polls the jobs it
+ * submitted. Written after each CMP call, to a new file renamed into place (never half written).
+ */
+export const keepHeldState = (api: CmpApi, file: string) => {
+  try {
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>;
+    for (const [name, map] of Object.entries(api.held)) for (const [key, value] of Object.entries(kept[name] ?? {})) map.set(key, value);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') console.warn(`mno simulator state ${file} unreadable: starting empty (${(error as Error).message})`);
+  }
+  return () => {
+    const held = Object.fromEntries(Object.entries(api.held).map(([name, map]) => [name, Object.fromEntries(map)]));
+    writeFileSync(`${file}.tmp`, JSON.stringify(held), { mode: 0o600 });
+    renameSync(`${file}.tmp`, file);
+  };
+};
