@@ -7,6 +7,12 @@ import definition from './cascade.asl.json' with { type: 'json' };
  */
 export const CASCADE_DEFINITION = definition;
 
+/**
+ * No execution of a round runs longer than this (the ASL's TimeoutSeconds): past it, an execution
+ * is over wherever it ran, so another region's reconciler may resume it without running beside it.
+ */
+export const CASCADE_EXECUTION_TIMEOUT_MS = definition.TimeoutSeconds * 1000;
+
 /** Each step reads the cascade (and its policy, SIM, MNOs) and appends its outcome; the steps that call a CMP read its credentials. */
 const STEP: Access = { eventStore: 'append' };
 const CMP_STEP: Access = { eventStore: 'append', secrets: [MNO_CREDENTIALS_READ] };

@@ -5,6 +5,7 @@ import { traced } from '../../adapters/observability/tracer.ts';
 import { openCascades } from '../../adapters/read-models/queries.ts';
 import { executionStatus, startCascadeExecution } from '../../adapters/step-functions/cascade-executions.ts';
 import { reconcileCascades } from '../../application/cascades/reconcile.ts';
+import { CASCADE_EXECUTION_TIMEOUT_MS } from '../../manifest/cascade-workflow.ts';
 import { required } from '../../manifest/environment.ts';
 import { lambdaHandler } from '../lambda/handler.ts';
 import { adapters, config, dynamodb, env } from '../lambda/wiring.ts';
@@ -28,6 +29,7 @@ export const handler = lambdaHandler(Tick, async () => {
     region: config.region,
     now: () => Date.now(),
     graceMs: env.CASCADE_RESUME_GRACE_MS,
+    executionTimeoutMs: CASCADE_EXECUTION_TIMEOUT_MS,
   });
   if (result.resumed.length > 0) logger.warn('cascades resumed', { resumed: result.resumed });
   return result;

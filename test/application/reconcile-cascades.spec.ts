@@ -28,6 +28,7 @@ const setup = async (...ids: string[]) => {
     region: 'local',
     now: () => Date.now(),
     graceMs: 60_000,
+    executionTimeoutMs: 3_600_000,
     ...over,
   });
   const command = (id: string, c: CascadeCommand) => executeCommand(store, cascadeDecider, cascadeStream('acme', id), c, context);
@@ -76,12 +77,22 @@ describe('reconciling running cascades', () => {
     expect(started).toEqual([]);
   });
 
-  it('given two reconcilers (two regions, or a slow run and the next) at once, then the round is resumed once', async () => {
+  it('given two reconcilers at once (a slow run and the next, or two instances), then the round is resumed once', async () => {
     const { statuses, started, ports, events } = await setup('c1', 'c2');
     statuses.set('c1', 'ABORTED').set('c2', 'FAILED');
-    const [one, two] = await Promise.all([reconcileCascades(ports({ region: 'eu-west-1' })), reconcileCascades(ports({ region: 'eu-central-1' }))]);
+    const [one, two] = await Promise.all([reconcileCascades(ports()), reconcileCascades(ports())]);
     expect(one!.resumed.length + two!.resumed.length).toBe(2);
     expect(started.sort()).toEqual(['c1 r1 a1', 'c2 r1 a1']);
+    expect(await events('c1')).toEqual(['CascadeStarted', 'CascadeResumed']);
+  });
+
+  it('given a round another region began, then it is left to that region until no execution of it can still run; then (the region was lost) it is resumed here', async () => {
+    const { started, ports, events } = await setup('c1');
+    const elsewhere = ports({ region: 'eu-central-1', now: () => Date.now() + 60_001 });
+    expect((await reconcileCascades(elsewhere)).resumed).toEqual([]);
+    const afterTimeout = ports({ region: 'eu-central-1', now: () => Date.now() + 3_600_000 + 60_001 });
+    expect((await reconcileCascades(afterTimeout)).resumed).toMatchObject([{ cascadeId: 'c1', attempt: 1 }]);
+    expect(started).toEqual(['c1 r1 a1']);
     expect(await events('c1')).toEqual(['CascadeStarted', 'CascadeResumed']);
   });
 
