@@ -1,4 +1,4 @@
-import type { Access } from './access.ts';
+import { READ_MODEL_LISTS, type Access } from './access.ts';
 import type { EventPattern } from './event-pattern.ts';
 
 /** The custom bus every Switchboard domain event is published to (by the stream forwarder). */
@@ -48,6 +48,8 @@ export const EVENT_FUNCTIONS = {
   'start-cascade-execution': { entry: 'start-cascade-execution.ts', handler: 'handler', access: { startsCascades: true } },
   /** Records a cascade (its stream and the tenant's index). */
   'plan-sim-cascade': { entry: 'plan-sim-cascade.ts', handler: 'handler', access: { eventStore: 'append' } },
+  /** Records (or redrives) catch-up cascades: which enterprises, policies and SIMs from the read models' lists, each checked against its stream. */
+  'catch-up': { entry: 'catch-up.ts', handler: 'handler', access: { eventStore: 'append', tables: [READ_MODEL_LISTS] } },
 } as const satisfies Record<string, { entry: string; handler: string; access: Access }>;
 export type EventFunction = keyof typeof EVENT_FUNCTIONS;
 
@@ -77,6 +79,14 @@ export const EVENT_RULES = [
     description: 'A SIM lifecycle change is carried to every MNO hosting one of its profiles, by a cascade recorded for it. Replays are left out.',
     eventPattern: { source: [SOURCE], 'detail-type': ['SimActivated', 'SimResumed', 'SimSuspended', 'SimTerminated'], 'replay-name': [{ exists: false }] },
     target: { kind: 'function', function: 'plan-sim-cascade' },
+  },
+  {
+    name: 'catch-up',
+    description:
+      'An MNO that becomes available (verified again, outage cleared), an MNO an enterprise newly chooses, and an enterprise reinstated get the current policies and SIM states they were not given: ' +
+      'a catch-up cascade per change, to that MNO alone, attributed to the platform. Replays are left out.',
+    eventPattern: { source: [SOURCE], 'detail-type': ['MnoVerified', 'MnoOutageCleared', 'EnterpriseMnosChosen', 'EnterpriseReinstated'], 'replay-name': [{ exists: false }] },
+    target: { kind: 'function', function: 'catch-up' },
   },
   {
     name: 'deliver-webhooks',

@@ -6,6 +6,10 @@ import { readEvent, type EventSchemas } from '../../domain/events.ts';
 import { mnoDecider, unavailableReason, type MnoState } from '../../domain/mno/decider.ts';
 import type { MnoEvent } from '../../domain/mno/events.ts';
 import { simDecider, type SimState } from '../../domain/sim/decider.ts';
+import { enterpriseDecider, type EnterpriseState } from '../../domain/enterprise/decider.ts';
+import type { EnterpriseEvent } from '../../domain/enterprise/events.ts';
+import { policyDecider } from '../../domain/policy/decider.ts';
+import type { PolicyEvent } from '../../domain/policy/events.ts';
 import type { SimEvent } from '../../domain/sim/events.ts';
 
 /**
@@ -97,10 +101,38 @@ export const mnoProjection: Projection<MnoState> = {
       : { status: state.status, sortKey: state.registration.id, attributes: { available: { BOOL: unavailableReason(state) === undefined } } },
 };
 
+/** Enterprises, platform-wide: their status and the MNOs each chose (whom catch-up brings an MNO up to date for). */
+export const enterpriseProjection: Projection<EnterpriseState> = {
+  match: (streamId) => {
+    const m = /^T#([^#]+)#ENTERPRISE$/.exec(streamId);
+    return m ? { list: ENTERPRISES_LIST, id: m[1]! } : undefined;
+  },
+  initial: enterpriseDecider.initialState,
+  evolve: (state, event) => enterpriseDecider.evolve(state, own<EnterpriseEvent>(enterpriseDecider, event)),
+  index: (state) => (state.status === 'none' ? undefined : { status: state.status, sortKey: state.tenantId, attributes: { mnos: strings(state.mnos) } }),
+};
+export const ENTERPRISES_LIST = 'ENTERPRISE';
+
+/** A tenant's policies once published: the latest version (the documents stay in the event store). */
+export interface PolicyRow {
+  policyId: string;
+  latestVersion: number;
+}
+
+export const policyProjection: Projection<PolicyRow> = {
+  match: tenantStream('POLICY'),
+  initial: { policyId: '', latestVersion: 0 },
+  evolve: (row, event) => {
+    const e = own<PolicyEvent>(policyDecider, event);
+    return e.type === 'PolicyPublished' ? { policyId: e.data.policyId, latestVersion: e.data.version } : row;
+  },
+  index: (row) => (row.latestVersion === 0 ? undefined : { status: 'published', sortKey: row.policyId, attributes: { latestVersion: { N: String(row.latestVersion) } } }),
+};
+
 /** The `open` index's one partition: running cascades, every tenant's. */
 export const OPEN_CASCADES_KEY = 'CASCADE#running';
 
-const PROJECTIONS = [simProjection, cascadeProjection, mnoProjection] as readonly Projection<unknown>[];
+const PROJECTIONS = [simProjection, cascadeProjection, mnoProjection, enterpriseProjection, policyProjection] as readonly Projection<unknown>[];
 
 /** The projection of a stream and the stream's place in its list, or undefined for streams no read model shows. */
 export const projectionOf = (streamId: string) => {

@@ -1,10 +1,10 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { MnoState } from '../../domain/mno/decider.ts';
-import { cascadeStream, mnoStream, simStream } from '../../application/stream-ids.ts';
+import { cascadeStream, enterpriseStream, mnoStream, policyStream, simStream } from '../../application/stream-ids.ts';
 import { cascadeView } from '../../application/views/cascades.ts';
 import type { CascadeRow } from './projections.ts';
 import { projectedOf, stringsOf } from './rows.ts';
-import { OPEN_CASCADES_KEY } from './projections.ts';
+import { ENTERPRISES_LIST, OPEN_CASCADES_KEY } from './projections.ts';
 import { BY_LIST, BY_STATUS, OPEN } from './table.ts';
 
 type Item = Record<string, AttributeValue>;
@@ -156,3 +156,31 @@ export const openCascades = async (client: DynamoDBClient, table: string): Promi
   } while (start);
   return out;
 };
+
+/** Every row of a list (optionally of one status) that the filter keeps, in sort-key order: for the platform's own sweeps, not for API pages. */
+const allRows = async (client: DynamoDBClient, table: string, q: Omit<RowQuery, 'forward' | 'limit' | 'after'>, pk: (sortKey: string) => string) => {
+  const out: Item[] = [];
+  let after: string | undefined;
+  do {
+    const { rows, next } = await queryRows(client, table, { ...q, forward: true, limit: 1000, after: after === undefined ? undefined : { sortKey: after, pk: pk(after) } });
+    out.push(...rows);
+    after = next;
+  } while (after !== undefined);
+  return out;
+};
+
+/** The active enterprises that chose this MNO (tenant ids). */
+export const enterprisesUsing = async (client: DynamoDBClient, table: string, mno: string): Promise<string[]> =>
+  (
+    await allRows(client, table, { list: ENTERPRISES_LIST, status: 'active', filter: { expression: 'contains(mnos, :mno)', names: {}, values: { ':mno': { S: mno } } } }, (tenant) => enterpriseStream(tenant))
+  ).map((r) => r.id!.S!);
+
+/** The tenant's published policies (ids). */
+export const publishedPolicies = async (client: DynamoDBClient, table: string, tenant: string): Promise<string[]> =>
+  (await allRows(client, table, { list: `T#${tenant}#POLICY`, status: 'published' }, (policyId) => policyStream(tenant, policyId))).map((r) => r.id!.S!);
+
+/** The tenant's SIMs with a profile on this MNO (EIDs). */
+export const simsOn = async (client: DynamoDBClient, table: string, tenant: string, mno: string): Promise<string[]> =>
+  (
+    await allRows(client, table, { list: `T#${tenant}#SIM`, filter: { expression: 'contains(mnos, :mno)', names: {}, values: { ':mno': { S: mno } } } }, (eid) => simStream(tenant, eid))
+  ).map((r) => r.id!.S!);

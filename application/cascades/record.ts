@@ -20,7 +20,7 @@ export const recordCascade = async (
   context: CommandContext,
 ) => {
   const unpinned = { ...context, expectedVersion: undefined };
-  const { changed } = await executeCommand(store, cascadeDecider, cascadeStream(tenant, cascadeId), { type: 'StartCascade', cascadeId, subject, targets }, unpinned);
+  const { changed } = await executeCommand(store, cascadeDecider, cascadeStream(tenant, cascadeId), { type: 'StartCascade', cascadeId, subject, targets, startedBy: context.actor }, unpinned);
   // Listed once, when the cascade is new; the index is only ever appended to, at its head.
   if (changed)
     await appendToLog(store, cascadeIndexStream(tenant), cascadeIndexDecider.events, [{ type: 'CascadeListed', data: { cascadeId } }], {

@@ -8,6 +8,7 @@ export const cascadeView = (state: CascadeState, version: number) =>
         id: state.cascadeId,
         status: state.status,
         subject: state.subject,
+        startedBy: state.startedBy ?? null,
         round: state.round,
         targets: state.targets.map((t) => ({
           mno: t.mno,

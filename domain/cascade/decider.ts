@@ -15,6 +15,8 @@ export type CascadeState =
       status: CascadeStatus;
       cascadeId: string;
       subject: CascadeSubject;
+      /** Who started it: the user who published or changed the SIM, or the platform (`switchboard:catch-up`); absent in cascades recorded before it was kept. */
+      startedBy?: string | undefined;
       targets: Target[];
       round: number;
       /** The MNOs this round works on: every target in round 1, the redriven ones after. */
@@ -29,7 +31,7 @@ export type CascadeState =
  * (target.ts), so that the MNOs of a cascade never contend for one stream.
  */
 export type CascadeCommand =
-  | { type: 'StartCascade'; cascadeId: string; subject: CascadeSubject; targets: string[] }
+  | { type: 'StartCascade'; cascadeId: string; subject: CascadeSubject; targets: string[]; startedBy?: string | undefined }
   | { type: 'CompleteCascade'; targets: readonly Target[] }
   /** `superseded`: why a newer change has taken this one's place (the caller finds it: domain/cascade/process.ts `supersededBy`). */
   | { type: 'RedriveCascade'; superseded?: string | undefined }
@@ -81,7 +83,7 @@ export const cascadeDecider: Decider<CascadeCommand, CascadeEvent, CascadeState>
   decide(command, state) {
     if (command.type === 'StartCascade') {
       if (state.status !== 'none') return [];
-      return [{ type: 'CascadeStarted', data: { cascadeId: command.cascadeId, subject: command.subject, targets: [...new Set(command.targets)] } }];
+      return [{ type: 'CascadeStarted', data: { cascadeId: command.cascadeId, subject: command.subject, targets: [...new Set(command.targets)], startedBy: command.startedBy } }];
     }
     const cascade = existing(state);
     if (command.type === 'ResumeCascade') {
@@ -110,6 +112,7 @@ export const cascadeDecider: Decider<CascadeCommand, CascadeEvent, CascadeState>
           status: 'running',
           cascadeId: event.data.cascadeId,
           subject: event.data.subject,
+          ...(event.data.startedBy !== undefined && { startedBy: event.data.startedBy }),
           targets: event.data.targets.map((mno) => ({ mno, status: 'pending', attempts: 0 })),
           round: 1,
           roundTargets: event.data.targets,

@@ -20,7 +20,8 @@ const TargetOutcome = z.object({
 const At = z.string();
 
 export const CascadeEvents = {
-  CascadeStarted: z.object({ cascadeId: z.string(), subject: CascadeSubject, targets: z.array(z.string()) }),
+  /** `startedBy`: the actor whose change it carries (a user, or `switchboard:catch-up` for the platform's catch-up). */
+  CascadeStarted: z.object({ cascadeId: z.string(), subject: CascadeSubject, targets: z.array(z.string()), startedBy: z.string().optional() }),
   CascadeTargetSkipped: Mno.extend({ reason: z.string() }),
   CascadeTargetApplying: Mno.extend({ attempt: z.number().int().positive() }),
   /** An asynchronous CMP took the attempt's submission as a job: a resumed round polls it instead of submitting again. */
