@@ -3,7 +3,11 @@ import type { EventStore } from '../../domain/event-store.ts';
 import { identifierClaimDecider, identifiersOf, type IdentifierKind } from '../../domain/identifier-claim/decider.ts';
 import type { SimCommand } from '../../domain/sim/commands.ts';
 import { simDecider } from '../../domain/sim/decider.ts';
+import type { MnoState } from '../../domain/mno/decider.ts';
+
+const plmnsOf = (mno: MnoState) => (mno.status === 'unknown' ? [] : mno.registration.plmns);
 import { executeCommand, type CommandContext } from '../command.ts';
+import { loadMno } from '../mnos.ts';
 import { loadState } from '../load-state.ts';
 import { enterpriseStream, identifierClaimStream, simStream } from '../stream-ids.ts';
 
@@ -20,7 +24,12 @@ export type Registration = Omit<Extract<SimCommand, { type: 'RegisterSim' }>, 't
  */
 export const registerSim = async (store: EventStore, tenant: string, registration: Registration, context: CommandContext) => {
   const { state: enterprise } = await loadState(store, enterpriseDecider, enterpriseStream(tenant));
-  const command: SimCommand = { type: 'RegisterSim', actor: context.actor, allowedMnos: chosenMnos(enterprise), ...registration };
+  // The PLMNs of each chosen MNO a profile names: its IMSI must belong to one of them.
+  const named = new Set(registration.profiles.map((p) => p.mno));
+  const chosen = chosenMnos(enterprise);
+  const plmns = await Promise.all(chosen.map(async (mno) => (named.has(mno) ? plmnsOf(await loadMno(store, mno)) : [])));
+  const allowedMnos = Object.fromEntries(chosen.map((mno, i) => [mno, plmns[i]!]));
+  const command: SimCommand = { type: 'RegisterSim', actor: context.actor, allowedMnos, ...registration };
   simDecider.decide(command, simDecider.initialState);
   const holder = { tenant, eid: registration.eid };
   const unpinned = { ...context, expectedVersion: undefined };

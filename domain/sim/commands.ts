@@ -6,8 +6,11 @@ interface Issued {
 }
 
 export type SimCommand =
-  /** `allowedMnos`: the MNOs the enterprise has chosen; every profile must name one of them. */
-  | (Issued & { type: 'RegisterSim'; eid: string; profiles: Profile[]; imei?: string | undefined; labels?: string[] | undefined; allowedMnos: readonly string[] })
+  /**
+   * `allowedMnos`: the MNOs the enterprise has chosen, each with its PLMNs (`262-91`); every profile
+   * must name one of them, with an IMSI whose MCC-MNC is one of that MNO's PLMNs.
+   */
+  | (Issued & { type: 'RegisterSim'; eid: string; profiles: Profile[]; imei?: string | undefined; labels?: string[] | undefined; allowedMnos: Readonly<Record<string, readonly string[]>> })
   | (Issued & { type: 'SetSimLabels'; labels: string[] })
   | (Issued & { type: 'ActivateSim'; reason?: string | undefined })
   | (Issued & { type: 'SuspendSim'; reason?: string | undefined })

@@ -37,16 +37,30 @@ const noPendingTermination = (sim: RegisteredSim, what: string) => {
     throw new DomainError('conflict', 'termination-pending', `cannot ${what} a SIM while its termination awaits approval; cancel it first`);
 };
 
-const checkProfiles = (profiles: Profile[], allowedMnos: readonly string[]) => {
-  const foreign = [...new Set(profiles.map((p) => p.mno).filter((m) => !allowedMnos.includes(m)))];
+/** The PLMN (`262-91`) an IMSI belongs to among these, if any: its first digits are the PLMN's MCC and MNC. */
+export const plmnOfImsi = (imsi: string, plmns: readonly string[]) => plmns.find((plmn) => imsi.startsWith(plmn.replace('-', '')));
+
+const checkProfiles = (profiles: Profile[], allowedMnos: Readonly<Record<string, readonly string[]>>) => {
+  const chosen = Object.keys(allowedMnos);
+  const foreign = [...new Set(profiles.map((p) => p.mno).filter((m) => !Object.hasOwn(allowedMnos, m)))];
   if (foreign.length > 0)
     throw new DomainError(
       'invalid',
       'mno-not-chosen',
-      allowedMnos.length === 0
+      chosen.length === 0
         ? 'the enterprise has chosen no MNOs yet (PUT /v1/enterprise/mnos)'
-        : `a profile names ${foreign.join(', ')}, which the enterprise has not chosen (it works with ${allowedMnos.join(', ')})`,
+        : `a profile names ${foreign.join(', ')}, which the enterprise has not chosen (it works with ${chosen.join(', ')})`,
     );
+  profiles.forEach((p, i) => {
+    const plmns = allowedMnos[p.mno]!;
+    // The IMSI itself stays out of the message: its MCC-MNC is enough to see the mismatch.
+    if (!plmnOfImsi(p.imsi, plmns))
+      throw new DomainError(
+        'invalid',
+        'imsi-not-of-mno',
+        `profile ${i} (ICCID ${p.iccid}): its IMSI's MCC-MNC (${p.imsi.slice(0, 3)}-${p.imsi.slice(3, 5)}…) is not a PLMN of ${p.mno} (${plmns.join(', ') || 'none registered'})`,
+      );
+  });
   if (profiles.filter((p) => p.fallback).length > 1)
     throw new DomainError('invalid', 'fallback-profiles', 'at most one profile may be the fallback');
   if (new Set(profiles.map((p) => p.iccid)).size !== profiles.length)

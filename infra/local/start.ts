@@ -62,7 +62,7 @@ Try it (in another terminal, same folder):
   TOKEN=$(${env}npm run -s token -- --tenant acme --scope "sims:write sims:read audit:read policies:write policies:read mnos:read" --sub alice)
   curl -s -X PUT ${url}/v1/enterprise/mnos ${auth('TOKEN')} -d '{"mnos":["northwind-de","orbital-fr","meridian-es","southgate-gb","eastline-pl"]}'
   curl -s -X POST ${url}/v1/sims ${auth('TOKEN')} \\
-    -d '{"eid":"89049032000000000000000000000163","profiles":[{"iccid":"8944123456789012348","mno":"northwind-de","imsi":"262021234567890"}]}'
+    -d '{"eid":"89049032000000000000000000000163","profiles":[{"iccid":"8944123456789012348","mno":"northwind-de","imsi":"262911234567890"}]}'
   curl -s -X POST ${url}/v1/sims/89049032000000000000000000000163/activate -H "authorization: Bearer $TOKEN"
   curl -s -X PUT ${url}/v1/policies/fleet ${auth('TOKEN')} -d '{"data":{"apns":["iot.acme"]},"sms":{"mo":["+4915112345678"]},"roaming":{"countries":["DE","FR"]},"imeiLock":true}'
   curl -s -X POST ${url}/v1/policies/fleet/publish -H "authorization: Bearer $TOKEN"      # → { version, cascadeId }

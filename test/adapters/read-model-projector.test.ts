@@ -4,10 +4,10 @@ import type { StreamRecord as DynamoDBRecord } from '../../adapters/event-store/
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GENESIS, type Commit, type NewEvent } from '../../domain/event-store.ts';
 import { DynamoDbEventStore } from '../../adapters/event-store/dynamodb-event-store.ts';
-import { cascadeStream, enterpriseStream, mnoStream, simStream } from '../../application/stream-ids.ts';
+import { cascadeIndexStream, cascadeStream, enterpriseStream, mnoStream, policyStream, simStream } from '../../application/stream-ids.ts';
 import { createProjector } from '../../adapters/read-models/projector.ts';
 import { projectionOf } from '../../adapters/read-models/projections.ts';
-import { listCascades, listMnos, listSims } from '../../adapters/read-models/queries.ts';
+import { enterprisesUsing, listCascades, listMnos, listSims, publishedPolicies } from '../../adapters/read-models/queries.ts';
 import { applyCommits, initialOf, rowItem } from '../../adapters/read-models/rows.ts';
 import { createTable } from '../../adapters/dynamodb/create-table.ts';
 import { TABLES } from '../../manifest/tables.ts';
@@ -156,13 +156,27 @@ describe('projector: cascades and MNOs', () => {
     expect(await find()).toMatchObject({ status: 'verified', available: false, outage: 'core network down', version: 3 });
   });
 
+  it('enterprises (with the MNOs each chose) and published policies are listed: what catch-up sweeps', async () => {
+    const tenant = `t-${unique()}`;
+    await append(enterpriseStream(tenant), { type: 'EnterpriseOnboarded', data: { tenantId: tenant, name: 'x' } }, { type: 'EnterpriseMnosChosen', data: { mnos: ['vodafone-de', 'orange-fr'] } });
+    await append(policyStream(tenant, 'draft-only'), { type: 'PolicyDraftSet', data: { policyId: 'draft-only', document: {} } });
+    await append(policyStream(tenant, 'fleet'), { type: 'PolicyDraftSet', data: { policyId: 'fleet', document: {} } }, { type: 'PolicyPublished', data: { policyId: 'fleet', version: 1, document: {}, cascadeId: 'c-1' } });
+    await deliver(...(await records(enterpriseStream(tenant))), ...(await records(policyStream(tenant, 'draft-only'))), ...(await records(policyStream(tenant, 'fleet'))));
+    expect(await enterprisesUsing(tables.client, table, 'orange-fr')).toContain(tenant);
+    expect(await enterprisesUsing(tables.client, table, 'telia-se')).not.toContain(tenant);
+    expect(await publishedPolicies(tables.client, table, tenant)).toEqual(['fleet']);
+    await append(enterpriseStream(tenant), { type: 'EnterpriseSuspended', data: {} });
+    await deliver(...(await records(enterpriseStream(tenant))));
+    expect(await enterprisesUsing(tables.client, table, 'orange-fr')).not.toContain(tenant);
+  });
+
   it('streams no read model shows are passed over; a failed write reports the earliest failed record', async () => {
     const tenant = `t-${unique()}`;
-    await append(enterpriseStream(tenant), { type: 'EnterpriseOnboarded', data: { tenantId: tenant, name: 'x' } });
-    await deliver(...(await records(enterpriseStream(tenant))));
-    expect(await row(enterpriseStream(tenant))).toBeUndefined();
+    await append(cascadeIndexStream(tenant), { type: 'CascadeListed', data: { cascadeId: 'c-1' } });
+    await deliver(...(await records(cascadeIndexStream(tenant))));
+    expect(await row(cascadeIndexStream(tenant))).toBeUndefined();
     const broken = createProjector({ client: tables.client, store, table: 'no-such-table' });
-    const batch = [...(await records(enterpriseStream(tenant))), ...(await records(simStream(tenant, await newSim(tenant))))];
+    const batch = [...(await records(cascadeIndexStream(tenant))), ...(await records(simStream(tenant, await newSim(tenant))))];
     expect(await broken.handler({ Records: batch })).toEqual({ batchItemFailures: [{ itemIdentifier: batch[1]!.dynamodb!.SequenceNumber }] });
   });
 });

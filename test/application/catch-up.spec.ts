@@ -110,7 +110,7 @@ describe('catching an MNO up', () => {
   });
 
   it('given a SIM whose state the MNO has not confirmed, then its state is carried there; once confirmed, nothing', async () => {
-    await executeCommand(store, simDecider, simStream('acme', sim), { type: 'RegisterSim', eid: sim, profiles: [{ iccid: iccid(7), mno: 'north', imsi: '262910000000007', fallback: false }], allowedMnos: ['north'], actor: 'alice' }, alice);
+    await executeCommand(store, simDecider, simStream('acme', sim), { type: 'RegisterSim', eid: sim, profiles: [{ iccid: iccid(7), mno: 'north', imsi: '262910000000007', fallback: false }], allowedMnos: { north: ['262-91'] }, actor: 'alice' }, alice);
     await executeCommand(store, simDecider, simStream('acme', sim), { type: 'ActivateSim', actor: 'alice' } as never, alice);
     await mno('north', { type: 'DeclareOutage', reason: 'down' });
     await mno('north', { type: 'ClearOutage' });

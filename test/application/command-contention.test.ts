@@ -20,7 +20,7 @@ describe('commands on one busy SIM', () => {
   it('32 label writes at once all land, each on fresh state, in one gap-free stream', async () => {
     const stream = simStream('acme', eid(1));
     const context = (actor: string) => ({ actor, correlationId: actor, region: 'local' });
-    await executeCommand(store, simDecider, stream, { type: 'RegisterSim', actor: 'alice', allowedMnos: ['northwind-de'], eid: eid(1), profiles: [{ iccid: iccid(1), mno: 'northwind-de', imsi: imsi(1), fallback: false }] }, context('alice'));
+    await executeCommand(store, simDecider, stream, { type: 'RegisterSim', actor: 'alice', allowedMnos: { 'northwind-de': ['262-91'] }, eid: eid(1), profiles: [{ iccid: iccid(1), mno: 'northwind-de', imsi: imsi(1), fallback: false }] }, context('alice'));
     const writers = Array.from({ length: 32 }, (_, i) => executeCommand(store, simDecider, stream, { type: 'SetSimLabels', actor: `w${i}`, labels: [`w${i}`] }, context(`w${i}`)));
     const outcomes = await Promise.allSettled(writers);
     expect(outcomes.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason))).toEqual([]);

@@ -9,7 +9,7 @@ import { eid, iccid, imsi } from '../support/ids.ts';
 
 const actor = fc.constantFrom('alice', 'bob', 'carol');
 const command: fc.Arbitrary<SimCommand> = fc.oneof(
-  actor.map((a): SimCommand => ({ type: 'RegisterSim', actor: a, allowedMnos: ['mno-a'], eid: eid(7), profiles: [{ iccid: iccid(7), mno: 'mno-a', imsi: imsi(7), fallback: true }] })),
+  actor.map((a): SimCommand => ({ type: 'RegisterSim', actor: a, allowedMnos: { 'mno-a': ['262-91'] }, eid: eid(7), profiles: [{ iccid: iccid(7), mno: 'mno-a', imsi: imsi(7), fallback: true }] })),
   fc.tuple(fc.constantFrom('ActivateSim', 'SuspendSim', 'ResumeSim', 'RequestTermination', 'CancelTermination', 'ApproveTermination'), actor).map(
     ([type, a]) => ({ type, actor: a }) as SimCommand,
   ),

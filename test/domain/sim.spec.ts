@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { simDecider } from '../../domain/sim/decider.ts';
 import type { SimEvent } from '../../domain/sim/events.ts';
 import { eid, iccid, imsi } from '../support/ids.ts';
@@ -13,7 +13,7 @@ const suspended: SimEvent = { type: 'SimSuspended', data: { reason: 'lost' } };
 const requested: SimEvent = { type: 'SimTerminationRequested', data: { requestedBy: 'alice', reason: undefined } };
 const terminated: SimEvent = { type: 'SimTerminated', data: { requestedBy: 'alice', approvedBy: 'bob' } };
 const by = (actor: string) => ({ actor });
-const MNOS = ['mno-1', 'mno-2'];
+const MNOS = { 'mno-1': ['262-91'], 'mno-2': ['262-91'] };
 
 describe('Sim decider', () => {
   describe('labels', () => {
@@ -40,9 +40,18 @@ describe('Sim decider', () => {
     it('allows at most one fallback profile', () =>
       spec([]).when({ type: 'RegisterSim', ...by('a'), allowedMnos: MNOS, eid: EID, profiles: [profile(1, true), profile(2, true)] }).thenFails('fallback-profiles', 'invalid'));
     it('refuses a profile on an MNO the enterprise has not chosen', () =>
-      spec([]).when({ type: 'RegisterSim', ...by('a'), allowedMnos: ['mno-2'], eid: EID, profiles: [profile(1)] }).thenFails('mno-not-chosen', 'invalid'));
+      spec([]).when({ type: 'RegisterSim', ...by('a'), allowedMnos: { 'mno-2': ['262-91'] }, eid: EID, profiles: [profile(1)] }).thenFails('mno-not-chosen', 'invalid'));
     it('refuses every profile while the enterprise has chosen no MNO', () =>
-      spec([]).when({ type: 'RegisterSim', ...by('a'), allowedMnos: [], eid: EID, profiles: [profile(1)] }).thenFails('mno-not-chosen', 'invalid'));
+      spec([]).when({ type: 'RegisterSim', ...by('a'), allowedMnos: {}, eid: EID, profiles: [profile(1)] }).thenFails('mno-not-chosen', 'invalid'));
+    it('refuses a profile whose IMSI is not of its MNO (its MCC-MNC is none of the MNO’s PLMNs), naming the profile, not the IMSI', () => {
+      const us = { ...profile(2), imsi: '310410123456789' };
+      spec([]).when({ type: 'RegisterSim', ...by('a'), allowedMnos: MNOS, eid: EID, profiles: [profile(1), us] }).thenFails('imsi-not-of-mno', 'invalid');
+      expect(() => simDecider.decide({ type: 'RegisterSim', ...by('a'), allowedMnos: MNOS, eid: EID, profiles: [profile(1), us] }, simDecider.initialState)).toThrow(
+        `profile 1 (ICCID ${us.iccid}): its IMSI's MCC-MNC (310-41…) is not a PLMN of mno-2 (262-91)`,
+      );
+      // A three-digit MNC: the PLMN's digits are the IMSI's first six.
+      spec([]).when({ type: 'RegisterSim', ...by('a'), allowedMnos: { 'mno-2': ['310-410'] }, eid: EID, profiles: [us] }).then([{ type: 'SimRegistered', data: { eid: EID, profiles: [us] } }]);
+    });
     it('refuses two profiles with one ICCID', () =>
       spec([]).when({ type: 'RegisterSim', ...by('a'), allowedMnos: MNOS, eid: EID, profiles: [profile(1), { ...profile(2), iccid: iccid(1) }] }).thenFails('duplicate-iccid'));
   });

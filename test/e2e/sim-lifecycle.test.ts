@@ -47,6 +47,17 @@ describe('registering a SIM', () => {
     expect((await api.call('GET', `/v1/sims/${body.eid}`, { token: acme.token })).status).toBe(400);
   });
 
+  it('an IMSI whose MCC-MNC is none of its MNO’s PLMNs (a US IMSI on a German MNO) is a 400 naming the profile; nothing is claimed', async () => {
+    const sim = api.newSim();
+    const us = { ...sim, profiles: [{ ...sim.profiles[0]!, imsi: '310410' + sim.profiles[0]!.imsi.slice(6) }] };
+    const r = await api.call('POST', '/v1/sims', { token: acme.token, body: us });
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ type: '/problems/imsi-not-of-mno' });
+    expect(r.body.detail).toContain(`profile 0 (ICCID ${sim.profiles[0]!.iccid})`);
+    expect(r.body.detail).not.toContain(us.profiles[0]!.imsi);
+    expect((await api.call('POST', '/v1/sims', { token: acme.token, body: sim })).status).toBe(201);
+  });
+
   it('two fallback profiles are refused', async () => {
     const sim = api.newSim();
     const n = unique();

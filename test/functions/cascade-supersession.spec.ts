@@ -104,7 +104,7 @@ describe('SIM states', () => {
   };
 
   it('suspend, then terminate at once: the suspension’s read-back is not drift (no alert), it is superseded; the termination verifies', async () => {
-    await executeCommand(store, simDecider, simStream(tenant, eid), { type: 'RegisterSim', actor: 'alice', allowedMnos: ['northwind-de'], eid, profiles: [{ iccid, mno: 'northwind-de', imsi: '262911234567890', fallback: false }] }, context);
+    await executeCommand(store, simDecider, simStream(tenant, eid), { type: 'RegisterSim', actor: 'alice', allowedMnos: { 'northwind-de': ['262-91'] }, eid, profiles: [{ iccid, mno: 'northwind-de', imsi: '262911234567890', fallback: false }] }, context);
     await lifecycle('ActivateSim');
     await lifecycle('SuspendSim');
     const suspend = await simCascade('sim-suspend', 'suspended');

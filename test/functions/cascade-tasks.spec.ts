@@ -76,7 +76,7 @@ describe('rule targets on the in-memory event store', () => {
     const eid = '89049032000000000000000000000163';
     const streamId = `T#${tenant}#SIM#${eid}`;
     await executeCommand(store, (await import('../../domain/sim/decider.ts')).simDecider, streamId, {
-      type: 'RegisterSim', actor: 'alice', allowedMnos: ['northwind-de'], eid, profiles: [{ iccid: '8944123456789012348', mno: 'northwind-de', imsi: '262021234567890', fallback: false }],
+      type: 'RegisterSim', actor: 'alice', allowedMnos: { 'northwind-de': ['262-91'] }, eid, profiles: [{ iccid: '8944123456789012348', mno: 'northwind-de', imsi: '262911234567890', fallback: false }],
     }, context);
     const metadata = { actor: 'alice', commandId: 'cmd', correlationId: 'corr', region: 'local', time: '2026-12-04T10:00:00.000Z' };
     const event = busEvent('SimActivated', { tenant, streamId, version: 2, eventId: 'e2', schemaVersion: 1, data: {}, metadata });

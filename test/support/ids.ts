@@ -32,7 +32,7 @@ export const imei = (n: number) => {
   return body + luhnDigit(body);
 };
 
-export const imsi = (n: number) => '26202' + String(n).padStart(10, '0');
+export const imsi = (n: number) => '26291' + String(n).padStart(10, '0');
 
 let next = randomInt(2 ** 47);
 /** A number no other test in this run is likely to use (for EIDs, tenants): test files run in parallel. */

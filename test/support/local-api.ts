@@ -36,7 +36,7 @@ export const TEST_MNOS = ['vodafone-de', 'orange-fr'];
 export const registerMno = async (call: (m: string, p: string, o?: CallOptions) => Promise<Reply>, admin: string, id: string, capabilities: string[] = []) => {
   const registered = await call('POST', '/v1/mnos', {
     token: admin,
-    body: { id, name: id, plmns: ['262-01'], countries: ['DE'], api: { style: 'rest-oauth2', endpoint: 'http://127.0.0.1:9', credentialsRef: `secret://mno/${id}` }, capabilities },
+    body: { id, name: id, plmns: ['262-91'], countries: ['DE'], api: { style: 'rest-oauth2', endpoint: 'http://127.0.0.1:9', credentialsRef: `secret://mno/${id}` }, capabilities },
   });
   if (registered.status !== 201 && registered.status !== 409) throw new Error(`MNO registration failed: ${registered.status} ${JSON.stringify(registered.body)}`);
   const verified = await call('POST', `/v1/mnos/${id}/verification`, { token: admin, body: allChecksPassed() });
