@@ -58,11 +58,37 @@ describe('an MNO brought up to date automatically', () => {
     expect((await api.call('GET', `/v1/sims/${sim}`, { token: tenant.token })).body.observed).toEqual({ [flaky.id]: 'active' });
   });
 
+  it('no rollback: v8 published while an MNO is down, the fault cleared, v9 published; redriving v8 is refused and the MNO keeps v9', async () => {
+    const policy = (apn: string) => ({ data: { apns: [apn] } });
+    expect((await api.call('POST', `/v1/mnos/${steady.id}/outage`, { token: api.admin, body: { reason: 'down' } })).status).toBe(200);
+    expect((await api.call('PUT', '/v1/policies/rollback', { token: tenant.token, body: policy('v8.acme') })).status).toBe(200);
+    const v8 = (await api.call('POST', '/v1/policies/rollback/publish', { token: tenant.token })).body;
+    await finished((items) => items.filter((c) => c.id === v8.cascadeId), 1, 'v8 to finish');
+    expect((await api.call('POST', `/v1/mnos/${steady.id}/outage/clear`, { token: api.admin, body: {} })).status).toBe(200);
+    expect((await api.call('PUT', '/v1/policies/rollback', { token: tenant.token, body: policy('v9.acme') })).status).toBe(200);
+    const v9 = (await api.call('POST', '/v1/policies/rollback/publish', { token: tenant.token })).body;
+    const settledAll = await finished((items) => items.filter((c) => c.subject.kind === 'policy' && (c.subject as { policyId?: string }).policyId === 'rollback'), 3, 'v8, its catch-up and v9 to finish');
+    expect(settledAll.find((c) => c.id === v9.cascadeId)?.status).toBe('succeeded');
+
+    const redrive = await api.call('POST', `/v1/cascades/${v8.cascadeId}/redrive`, { token: tenant.token });
+    expect(redrive.status).toBe(409);
+    expect(redrive.body).toMatchObject({ type: '/problems/cascade-superseded' });
+    const held = api.runtime.simulators.get(steady.id)!.state().profiles[`${tenant.id}.rollback`] as { apns?: string[]; apn_allow_list?: string[] };
+    expect(JSON.stringify(held)).toContain('v9.acme');
+    expect(JSON.stringify(held)).not.toContain('v8.acme');
+  });
+
   it('chosen after the publish: the latest version of the policy goes there', async () => {
     const already = platforms(await cascades()).length;
     expect((await api.call('PUT', '/v1/enterprise/mnos', { token: tenant.token, body: { mnos: [steady.id, flaky.id, late.id] } })).status).toBe(200);
-    const caughtUp = platforms(await finished(platforms, already + 1, 'the catch-up to the new MNO to finish'));
-    expect(caughtUp.find((c) => c.targets[0]?.mno === late.id)).toMatchObject({ status: 'succeeded', subject: { kind: 'policy', version: 1 } });
-    expect(Object.keys(api.runtime.simulators.get(late.id)!.state().profiles)).toEqual([`${tenant.id}.fleet`]);
+    const caughtUp = platforms(await finished(platforms, already + 2, 'the catch-ups to the new MNO to finish'));
+    const there = caughtUp.filter((c) => c.targets[0]?.mno === late.id).map((c) => [c.status, c.subject]);
+    expect(there).toEqual(
+      expect.arrayContaining([
+        ['succeeded', { kind: 'policy', policyId: 'fleet', version: 1 }],
+        ['succeeded', { kind: 'policy', policyId: 'rollback', version: 2 }],
+      ]),
+    );
+    expect(Object.keys(api.runtime.simulators.get(late.id)!.state().profiles).sort()).toEqual([`${tenant.id}.fleet`, `${tenant.id}.rollback`]);
   });
 });
