@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { becameAvailable, newlyChosen, policyToCatchUp, simStateToCatchUp } from '../../domain/cascade/catch-up.ts';
-import { cascadeDecider } from '../../domain/cascade/decider.ts';
+import { cascadeDecider, type CascadeState } from '../../domain/cascade/decider.ts';
+import { simStateAfter } from '../../domain/cascade/process.ts';
+import type { TargetStatus } from '../../domain/cascade/target.ts';
 import type { CascadeSubject } from '../../domain/cascade/events.ts';
 import { fold, type Decider } from '../../domain/decider.ts';
 import { chosenMnos, enterpriseDecider } from '../../domain/enterprise/decider.ts';
@@ -15,6 +17,7 @@ import type { CommandContext } from '../command.ts';
 import { loadState } from '../load-state.ts';
 import { cascadeStream, enterpriseStream, mnoStream, policyStream, simStream } from '../stream-ids.ts';
 import { liveCascade } from './live.ts';
+import { simCascadeId } from './plan-sim-cascade.ts';
 import { recordCascade } from './record.ts';
 import { redriveCascade } from './redrive.ts';
 
@@ -47,6 +50,14 @@ const aroundEvent = async <S>(store: EventStore, decider: Pick<Decider<unknown, 
   const events = readEvents(eventsOf((await store.load(streamId)).commits), decider.events);
   return { before: fold(decider, decider.initialState, events.slice(0, version - 1)), after: fold(decider, decider.initialState, events.slice(0, version)) };
 };
+
+/**
+ * How the change's own cascade stands at this MNO: undefined when the change has none or the MNO is
+ * not among its targets; `pending` when it is not recorded yet (the rule that records it is on its
+ * way: events are handled in no set order, so a catch-up may run before it).
+ */
+const targetAt = (cascade: CascadeState | undefined, mno: string): TargetStatus | undefined =>
+  cascade === undefined ? undefined : cascade.status === 'none' ? 'pending' : cascade.targets.find((t) => t.mno === mno)?.status;
 
 const idOf = (...parts: (string | number)[]) => `catch-up-${createHash('sha256').update(parts.join('#')).digest('hex').slice(0, 32)}`;
 
@@ -89,14 +100,18 @@ export const catchUp = async (ports: CatchUpPorts, tenant: string, mno: string, 
   for (const policyId of await ports.policiesOf(tenant)) {
     const { state: policy } = await loadState(ports.store, policyDecider, policyStream(tenant, policyId));
     const latest = policy.latestCascadeId ? (await liveCascade(ports.store, tenant, policy.latestCascadeId)).state : undefined;
-    const there = latest?.status === 'none' ? undefined : latest?.targets.find((t) => t.mno === mno)?.status;
-    const subject = policyToCatchUp(policy, there);
+    const subject = policyToCatchUp(policy, targetAt(latest, mno));
     if (subject) changes.push({ cascadeId: idOf(tenant, 'policy', subject.policyId, subject.version, mno), subject });
   }
   for (const eid of await ports.simsOn(tenant, mno)) {
-    const { state: sim, head } = await loadState(ports.store, simDecider, simStream(tenant, eid));
-    const subject = simStateToCatchUp(sim, mno);
-    if (subject) changes.push({ cascadeId: idOf(tenant, 'sim', eid, subject.state, head.version, mno), subject });
+    const stream = simStream(tenant, eid);
+    const events = eventsOf((await ports.store.load(stream)).commits);
+    const sim = fold(simDecider, simDecider.initialState, readEvents(events, simDecider.events));
+    // The cascade of the SIM's last state change (application/cascades/plan-sim-cascade.ts names it after the event).
+    const change = events.findLast((e) => simStateAfter(e.type) !== undefined);
+    const own = change ? (await liveCascade(ports.store, tenant, simCascadeId(stream, change.version))).state : undefined;
+    const subject = simStateToCatchUp(sim, mno, targetAt(own, mno));
+    if (subject) changes.push({ cascadeId: idOf(tenant, 'sim', eid, subject.state, change?.version ?? 0, mno), subject });
   }
   const out: CaughtUp[] = [];
   for (const { cascadeId, subject } of changes) {

@@ -23,17 +23,26 @@ export const newlyChosen = (before: EnterpriseState, after: EnterpriseState): st
 };
 
 /**
- * The policy's latest version, when the MNO has not confirmed it: the version's own cascade did
- * not verify it there (`targetThere`: that target's status, undefined when the MNO was not a target).
+ * Whether a change is owed to an MNO, given how its own cascade's target there stands
+ * (`targetThere`; undefined when the MNO was no target of it, or it has none): owed when that
+ * cascade passed the MNO over (skipped, failed, superseded) or never had it as a target; not when
+ * the MNO confirmed it, nor while that cascade is still carrying it there (it gets there itself).
  */
+export const owed = (targetThere: TargetStatus | undefined) => targetThere === undefined || targetThere === 'skipped' || targetThere === 'failed' || targetThere === 'superseded';
+
+/** The policy's latest version, when it is owed to the MNO (`targetThere`: the version's own cascade's target there). */
 export const policyToCatchUp = (policy: PolicyState, targetThere: TargetStatus | undefined): Extract<CascadeSubject, { kind: 'policy' }> | undefined =>
-  policy.policyId === undefined || policy.latestVersion === 0 || targetThere === 'verified'
+  policy.policyId === undefined || policy.latestVersion === 0 || !owed(targetThere)
     ? undefined
     : { kind: 'policy', policyId: policy.policyId, version: policy.latestVersion };
 
-/** The SIM's state at the MNO, when a profile of it is there and the MNO has not confirmed the state the SIM should have. */
-export const simStateToCatchUp = (sim: SimState, mno: string): Extract<CascadeSubject, { kind: 'sim-state' }> | undefined => {
+/**
+ * The SIM's state at the MNO, when a profile of it is there, the MNO has not confirmed the state
+ * the SIM should have, and it is owed (`targetThere`: the target there of the cascade of the SIM's
+ * last state change).
+ */
+export const simStateToCatchUp = (sim: SimState, mno: string, targetThere: TargetStatus | undefined): Extract<CascadeSubject, { kind: 'sim-state' }> | undefined => {
   const desired = desiredSimState(sim);
   if (sim.status === 'unregistered' || desired === undefined || !sim.profiles.some((p) => p.mno === mno)) return undefined;
-  return sim.observed[mno] === desired ? undefined : { kind: 'sim-state', eid: sim.eid, state: desired };
+  return sim.observed[mno] === desired || !owed(targetThere) ? undefined : { kind: 'sim-state', eid: sim.eid, state: desired };
 };

@@ -4,6 +4,7 @@ import type { BusEvent } from '../../application/bus-events.ts';
 import { catchUpAfter, type CatchUpPorts } from '../../application/cascades/catch-up.ts';
 import { executeCommand } from '../../application/command.ts';
 import { publishPolicy } from '../../application/policies/publish.ts';
+import { planSimCascade, simCascadeId } from '../../application/cascades/plan-sim-cascade.ts';
 import { cascadeStream, enterpriseStream, mnoStream, policyStream, simStream } from '../../application/stream-ids.ts';
 import { cascadeDecider } from '../../domain/cascade/decider.ts';
 import { enterpriseDecider } from '../../domain/enterprise/decider.ts';
@@ -52,6 +53,11 @@ const catchUps = async () =>
   (await store.load('T#acme#CASCADES')).commits
     .flatMap((c) => c.events.map((e) => (e.data as { cascadeId: string }).cascadeId))
     .filter((id) => id.startsWith('catch-up-'));
+/** Publishes the policy; its cascade's planning skips north, which is down. */
+const publishedWhileDown = async () => {
+  const { cascadeId } = await publishPolicy(store, 'acme', 'fleet', 'c-1', alice);
+  await executeCommand(store, cascadeDecider, cascadeStream('acme', cascadeId!), { type: 'CompleteCascade', targets: [{ mno: 'north', status: 'skipped', attempts: 0, lastError: 'outage' }] }, ops);
+};
 const startedOf = async (cascadeId: string) => eventsOf((await store.load(cascadeStream('acme', cascadeId))).commits)[0];
 
 beforeEach(async () => {
@@ -109,10 +115,14 @@ describe('catching an MNO up', () => {
     expect(caught).toMatchObject([{ mno: 'south', subject: { kind: 'policy', version: 1 }, how: 'recorded' }]);
   });
 
-  it('given a SIM whose state the MNO has not confirmed, then its state is carried there; once confirmed, nothing', async () => {
+  it('given a SIM whose state the MNO has not confirmed (its activation skipped there), then its state is carried there; once confirmed, nothing', async () => {
+    await mno('north', { type: 'DeclareOutage', reason: 'down' });
     await executeCommand(store, simDecider, simStream('acme', sim), { type: 'RegisterSim', eid: sim, profiles: [{ iccid: iccid(7), mno: 'north', imsi: '262910000000007', fallback: false }], allowedMnos: { north: ['262-91'] }, actor: 'alice' }, alice);
     await executeCommand(store, simDecider, simStream('acme', sim), { type: 'ActivateSim', actor: 'alice' } as never, alice);
-    await mno('north', { type: 'DeclareOutage', reason: 'down' });
+    const activated = await published(simStream('acme', sim), 'acme');
+    await planSimCascade(store, 'local', activated);
+    const own = simCascadeId(activated.detail.streamId, activated.detail.version);
+    await executeCommand(store, cascadeDecider, cascadeStream('acme', own), { type: 'CompleteCascade', targets: [{ mno: 'north', status: 'skipped', attempts: 0, lastError: 'outage' }] }, ops);
     await mno('north', { type: 'ClearOutage' });
     const cleared = await published(mnoStream('north'));
     expect(await catchUpAfter(ports, cleared)).toMatchObject([{ mno: 'north', subject: { kind: 'sim-state', eid: sim, state: 'active' }, how: 'recorded' }]);
@@ -122,9 +132,20 @@ describe('catching an MNO up', () => {
     expect(await catchUpAfter(ports, await published(mnoStream('north')))).toEqual([]);
   });
 
+  it('given the SIM change’s own cascade still on its way to the MNO, then catch-up leaves it to that cascade', async () => {
+    await executeCommand(store, simDecider, simStream('acme', sim), { type: 'RegisterSim', eid: sim, profiles: [{ iccid: iccid(7), mno: 'north', imsi: '262910000000007', fallback: false }], allowedMnos: { north: ['262-91'] }, actor: 'alice' }, alice);
+    await executeCommand(store, simDecider, simStream('acme', sim), { type: 'ActivateSim', actor: 'alice' } as never, alice);
+    const activated = await published(simStream('acme', sim), 'acme');
+    await planSimCascade(store, 'local', activated);
+    // The MNO was verified for the first time meanwhile (a new MNO's registration): its SIM's own cascade is still running.
+    await mno('north', { type: 'DeclareOutage', reason: 'down' });
+    await mno('north', { type: 'ClearOutage' });
+    expect(await catchUpAfter(ports, await published(mnoStream('north')))).toEqual([]);
+  });
+
   it('given a catch-up that did not succeed, when the MNO becomes available again, then that cascade is redriven rather than a second recorded', async () => {
     await mno('north', { type: 'DeclareOutage', reason: 'down' });
-    await publishPolicy(store, 'acme', 'fleet', 'c-1', alice);
+    await publishedWhileDown();
     await mno('north', { type: 'ClearOutage' });
     const [first] = await catchUpAfter(ports, await published(mnoStream('north')));
     await executeCommand(store, cascadeDecider, cascadeStream('acme', first!.cascadeId), { type: 'CompleteCascade', targets: [{ mno: 'north', status: 'failed', attempts: 12, lastError: 'timeout' }] }, ops);
@@ -137,7 +158,7 @@ describe('catching an MNO up', () => {
 
   it('given the enterprise is suspended, or the MNO is down again by the time the event is handled, then nothing is recorded', async () => {
     await mno('north', { type: 'DeclareOutage', reason: 'down' });
-    await publishPolicy(store, 'acme', 'fleet', 'c-1', alice);
+    await publishedWhileDown();
     await mno('north', { type: 'ClearOutage' });
     const cleared = await published(mnoStream('north'));
     await executeCommand(store, enterpriseDecider, enterpriseStream('acme'), { type: 'SuspendEnterprise' }, ops);

@@ -44,10 +44,16 @@ describe('which changes an MNO is owed', () => {
     expect(policyToCatchUp({ policyId: 'fleet', latestVersion: 0, published: {} }, undefined)).toBeUndefined();
   });
   it('given a SIM whose state the MNO has not confirmed, then that state; confirmed, in inventory, or no profile there, then nothing', () => {
-    expect(simStateToCatchUp(sim({ type: 'SimActivated', data: {} }), 'north')).toEqual({ kind: 'sim-state', eid, state: 'active' });
-    expect(simStateToCatchUp(sim({ type: 'SimActivated', data: {} }, { type: 'SimStateObserved', data: { mno: 'north', state: 'active' } }), 'north')).toBeUndefined();
-    expect(simStateToCatchUp(sim({ type: 'SimActivated', data: {} }, { type: 'SimStateObserved', data: { mno: 'north', state: 'active' } }, { type: 'SimSuspended', data: {} }), 'north')).toMatchObject({ state: 'suspended' });
-    expect(simStateToCatchUp(sim(), 'north')).toBeUndefined();
-    expect(simStateToCatchUp(sim({ type: 'SimActivated', data: {} }), 'south')).toBeUndefined();
+    expect(simStateToCatchUp(sim({ type: 'SimActivated', data: {} }), 'north', 'skipped')).toEqual({ kind: 'sim-state', eid, state: 'active' });
+    expect(simStateToCatchUp(sim({ type: 'SimActivated', data: {} }, { type: 'SimStateObserved', data: { mno: 'north', state: 'active' } }), 'north', undefined)).toBeUndefined();
+    expect(simStateToCatchUp(sim({ type: 'SimActivated', data: {} }, { type: 'SimStateObserved', data: { mno: 'north', state: 'active' } }, { type: 'SimSuspended', data: {} }), 'north', undefined)).toMatchObject({ state: 'suspended' });
+    expect(simStateToCatchUp(sim(), 'north', undefined)).toBeUndefined();
+    expect(simStateToCatchUp(sim({ type: 'SimActivated', data: {} }), 'south', undefined)).toBeUndefined();
+  });
+  it('given the change’s own cascade still carrying it there (pending, applying, applied), then nothing: it gets there by itself', () => {
+    for (const there of ['pending', 'applying', 'applied'] as const) {
+      expect(policyToCatchUp(policy, there)).toBeUndefined();
+      expect(simStateToCatchUp(sim({ type: 'SimActivated', data: {} }), 'north', there)).toBeUndefined();
+    }
   });
 });

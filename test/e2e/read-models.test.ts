@@ -45,9 +45,12 @@ const scan = async (table: string) => {
 const caughtUp = async () => {
   const heads = new Map<string, number>();
   for (const c of await scan(process.env.EVENTS_TABLE!))
-    // The streams that have rows: SIMs, cascades (not their targets' own streams) and MNOs.
-    if (/^(T#[^#]+#(SIM|CASCADE)#[^#]+|MNO#[^#]+)$/.test(c.pk!.S!)) heads.set(c.pk!.S!, Math.max(heads.get(c.pk!.S!) ?? 0, Number(c.v!.N) + Number(c.n!.N) - 1));
+    // The streams that have rows: SIMs, cascades (not their targets' own streams), policies, enterprises and MNOs.
+    if (/^(T#[^#]+#(SIM|CASCADE|POLICY)#[^#]+|T#[^#]+#ENTERPRISE|MNO#[^#]+)$/.test(c.pk!.S!)) heads.set(c.pk!.S!, Math.max(heads.get(c.pk!.S!) ?? 0, Number(c.v!.N) + Number(c.n!.N) - 1));
   const rows = await scan(process.env.READ_MODELS_TABLE!);
+  // A policy has a row once published: one only drafted has none.
+  const listed = new Set(rows.map((r) => r.pk!.S!));
+  for (const pk of heads.keys()) if (pk.includes('#POLICY#') && !listed.has(pk)) heads.delete(pk);
   return rows.length === heads.size && rows.every((r) => heads.get(r.pk!.S!) === Number(r.version!.N));
 };
 

@@ -34,7 +34,7 @@ const contents = async (table: string) => {
   return Items.sort((a, b) => a.pk!.S!.localeCompare(b.pk!.S!));
 };
 
-/** A small but varied history: two tenants' SIMs through their lifecycle, cascades, MNOs, and streams no read model shows. */
+/** A small but varied history: two tenants (enterprises) with SIMs through their lifecycle, cascades, MNOs, and streams no read model shows. */
 const history = async () => {
   for (const tenant of [`t-${unique()}`, `t-${unique()}`]) {
     await append(enterpriseStream(tenant), { type: 'EnterpriseOnboarded', data: { tenantId: tenant, name: tenant } });
@@ -79,7 +79,8 @@ describe('rebuilding the read models', () => {
     const progress: RebuildProgress[] = [];
     const result = await rebuildReadModels({ client: tables.client, eventsTable: tables.events, table: rebuilt, segments: 4, onProgress: (p) => progress.push(p) });
     const rows = await contents(live);
-    expect(rows).toHaveLength(2 * 12 + 2 * 3 + 1);
+    // Per tenant 12 SIMs, 3 cascades and its enterprise; one MNO.
+    expect(rows).toHaveLength(2 * 12 + 2 * 3 + 2 + 1);
     expect(await contents(rebuilt)).toEqual(rows);
     const commits = (await allRecords()).length;
     expect(result).toMatchObject({ commits, rows: rows.length, removed: 0, kept: 0, incomplete: 0 });
