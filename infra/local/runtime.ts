@@ -177,6 +177,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
         tableName: env.EVENTS_TABLE,
         handlers: options.streams === false ? [] : [handler],
         checkpointFile: kept(entry.trigger.consumer.checkpoints),
+        deadLetterFile: kept(`${entry.trigger.consumer.checkpoints.replace(/-checkpoints\.json$/, '')}-dead-letters.ndjson`),
       });
       stops.push(poller.stop);
       consumers.push(poller);

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -8,7 +8,10 @@ export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatc
 /**
  * What Lambda's event source mapping does for a DynamoDB stream, on DynamoDB Local: read every
  * shard in order, hand batches to the handlers, and on reported item failures retry from the
- * first failed record (three times, then log and move on, as a mapping with a retry limit would).
+ * first failed record, three times; then that record is set aside and the rest of the batch goes on
+ * (as a mapping that bisects failing batches isolates the record). What it sets aside is kept in
+ * `deadLetterFile` (mode 0600, one JSON line per record, the whole record: what AWS sends to the
+ * mapping's dead-letter queue is only its position), never just dropped.
  * Positions are kept in `checkpointFile`, so a restart does not replay what was handled.
  */
 export const startStreamPoller = async (options: {
@@ -17,6 +20,8 @@ export const startStreamPoller = async (options: {
   tableName: string;
   handlers: StreamHandler[];
   checkpointFile?: string | undefined;
+  /** Where records the handlers failed three times go; without one, they are only reported. */
+  deadLetterFile?: string | undefined;
   intervalMs?: number;
 }) => {
   const streams = new DynamoDBStreamsClient({ endpoint: options.endpoint, region: 'local', credentials: await options.dynamodb.config.credentials() });
@@ -62,11 +67,16 @@ export const startStreamPoller = async (options: {
         const failures = (await handler({ Records: batch }).catch(() => ({ batchItemFailures: [{ itemIdentifier: batch[0]!.dynamodb!.SequenceNumber! }] })))?.batchItemFailures ?? [];
         if (failures.length === 0) break;
         const first = batch.findIndex((r) => r.dynamodb?.SequenceNumber === failures[0]!.itemIdentifier);
-        if (attempt >= 3) {
-          console.error(`stream poller: giving up on ${batch.length - Math.max(first, 0)} record(s) after 3 attempts`);
-          break;
-        }
         batch = batch.slice(Math.max(first, 0));
+        if (attempt >= 3) {
+          // The record that keeps failing is set aside (as a bisecting mapping isolates it); the rest go on.
+          const [failed, ...rest] = batch;
+          if (options.deadLetterFile) appendFileSync(options.deadLetterFile, JSON.stringify({ failedAt: new Date().toISOString(), record: failed }) + '\n', { mode: 0o600 });
+          console.error(`stream poller: gave up on record ${failed!.dynamodb?.SequenceNumber} after 3 attempts${options.deadLetterFile ? `; kept in ${options.deadLetterFile}` : ''}`);
+          batch = rest;
+          attempt = 0;
+          continue;
+        }
         await new Promise((ok) => setTimeout(ok, 200 * attempt));
       }
     }
