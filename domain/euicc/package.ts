@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { Eid, Iccid } from '../identifiers/index.ts';
+
+/**
+ * eIM packages (GSMA SGP.32 §2.11: EuiccPackageRequest / EuiccPackageResult), as Switchboard
+ * carries them: the same fields in JSON rather than DER, signed as a JWS (ES256: ECDSA P-256 with
+ * SHA-256, the curve and hash SGP.32 uses) instead of the ASN.1 `eimSignature`.
+ */
+
+export const PsmoOp = z.enum(['enable', 'disable', 'delete', 'setFallbackAttribute', 'unsetFallbackAttribute']);
+
+/** Profile State Management Operations: the `psmoList` of an eUICC package. */
+export const Psmo = z.discriminatedUnion('op', [
+  /** `rollback`: if the profile cannot attach in time, the eUICC goes back to the one enabled before (SGP.32 rollbackProfile). */
+  z.object({ op: z.literal('enable'), iccid: Iccid, rollback: z.boolean().optional() }),
+  z.object({ op: z.literal('disable'), iccid: Iccid }),
+  z.object({ op: z.literal('delete'), iccid: Iccid }),
+  z.object({ op: z.literal('setFallbackAttribute'), iccid: Iccid }),
+  z.object({ op: z.literal('unsetFallbackAttribute'), iccid: Iccid }),
+]);
+export type Psmo = z.infer<typeof Psmo>;
+
+/** EuiccPackageSigned: what the eIM signs. The counter rises with each package to this eUICC. */
+export const EuiccPackage = z.strictObject({
+  eimId: z.string().min(1).max(128),
+  eid: Eid,
+  counter: z.int().positive(),
+  transactionId: z.string().regex(/^[0-9a-f]{2,32}$/, 'a transaction id is 1–16 bytes of hex'),
+  psmos: z.array(Psmo).min(1).max(8),
+});
+export type EuiccPackage = z.infer<typeof EuiccPackage>;
+
+/** The outcome of one PSMO (SGP.32 enableResult and its siblings, in words). */
+export const PsmoOutcome = z.enum([
+  'ok',
+  /** Enabled, could not attach within its timeout, and the profile enabled before is enabled again. */
+  'rolled-back',
+  'iccid-not-found',
+  'profile-not-in-disabled-state',
+  'profile-not-in-enabled-state',
+  /** The last profile cannot be left without an enabled one, nor the enabled one deleted. */
+  'disallowed-by-policy',
+]);
+export type PsmoOutcome = z.infer<typeof PsmoOutcome>;
+
+/** Why an eUICC refused a whole package (SGP.32 EuiccPackageErrorCode): nothing in it was executed. */
+export const PackageRefusal = z.enum(['invalid-signature', 'invalid-eid', 'replay']);
+export type PackageRefusal = z.infer<typeof PackageRefusal>;
+
+/** EuiccPackageResultDataSigned: what the eUICC signs back, one outcome per PSMO, or the refusal. */
+export const EuiccPackageResult = z.strictObject({
+  eimId: z.string().min(1).max(128),
+  eid: Eid,
+  counter: z.int().positive(),
+  transactionId: z.string(),
+  /** The eUICC's own sequence number for results: rises with each result it signs. */
+  seq: z.int().positive(),
+  outcome: z.union([z.object({ refused: PackageRefusal }), z.object({ results: z.array(z.object({ op: PsmoOp, iccid: Iccid, outcome: PsmoOutcome })) })]),
+});
+export type EuiccPackageResult = z.infer<typeof EuiccPackageResult>;
