@@ -1,7 +1,6 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { JWK } from 'jose';
-import type { Signer } from '../../application/ports/signer.ts';
+import type { PublicJwk, Signer } from '../../application/ports/signer.ts';
 
 /**
  * A P-256 key kept in a file (a private JWK, mode 0600), created on first use: the local stand-in
@@ -11,7 +10,7 @@ import type { Signer } from '../../application/ports/signer.ts';
 export const fileSigner = (file: string, keyId: string): Signer => {
   let key: KeyObject;
   try {
-    key = createPrivateKey({ key: JSON.parse(readFileSync(file, 'utf8')) as JWK & { kty: string }, format: 'jwk' });
+    key = createPrivateKey({ key: JSON.parse(readFileSync(file, 'utf8')) as JsonWebKey, format: 'jwk' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`signing key ${file} is unreadable: ${(error as Error).name}`);
     key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
@@ -23,7 +22,7 @@ export const fileSigner = (file: string, keyId: string): Signer => {
 
 /** A P-256 key in memory (a simulated eUICC's, a test's). */
 export const memorySigner = (key: KeyObject = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, keyId = 'memory'): Signer => {
-  const publicJwk = { ...(createPublicKey(key).export({ format: 'jwk' }) as JWK), alg: 'ES256', kid: keyId };
+  const publicJwk = { ...(createPublicKey(key).export({ format: 'jwk' }) as PublicJwk), alg: 'ES256', kid: keyId };
   return {
     keyId,
     publicJwk: async () => publicJwk,

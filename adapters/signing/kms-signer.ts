@@ -1,7 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { GetPublicKeyCommand, SignCommand, type KMSClient } from '@aws-sdk/client-kms';
-import type { JWK } from 'jose';
-import type { Signer } from '../../application/ports/signer.ts';
+import type { PublicJwk, Signer } from '../../application/ports/signer.ts';
 
 /**
  * The eIM key in AWS: an asymmetric KMS key (`ECC_NIST_P256`, usage `SIGN_VERIFY`) that never
@@ -9,13 +8,13 @@ import type { Signer } from '../../application/ports/signer.ts';
  * which becomes the r‖s form a JWS carries. The public key is read once (`GetPublicKey`).
  */
 export const kmsSigner = (kms: Pick<KMSClient, 'send'>, keyId: string): Signer => {
-  let publicJwk: Promise<JWK> | undefined;
+  let publicJwk: Promise<PublicJwk> | undefined;
   return {
     keyId,
     publicJwk: () =>
       (publicJwk ??= kms.send(new GetPublicKeyCommand({ KeyId: keyId })).then(({ PublicKey }) => {
         if (!PublicKey) throw new Error(`KMS key ${keyId} gave no public key`);
-        return { ...(createPublicKey({ key: Buffer.from(PublicKey), format: 'der', type: 'spki' }).export({ format: 'jwk' }) as JWK), alg: 'ES256', kid: keyId };
+        return { ...(createPublicKey({ key: Buffer.from(PublicKey), format: 'der', type: 'spki' }).export({ format: 'jwk' }) as PublicJwk), alg: 'ES256', kid: keyId };
       })),
     sign: async (input) => {
       const { Signature } = await kms.send(new SignCommand({ KeyId: keyId, Message: input, MessageType: 'RAW', SigningAlgorithm: 'ECDSA_SHA_256' }));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SignatureRefused, signJson, verifyJson } from '../../application/euicc/signed.ts';
+import { SignatureRefused, signJson, verifyJson } from '../../adapters/signing/jws.ts';
 import { fileSigner, memorySigner } from '../../adapters/signing/file-signer.ts';
 import { derToRaw, kmsSigner } from '../../adapters/signing/kms-signer.ts';
 import { EuiccPackage } from '../../domain/euicc/package.ts';

@@ -1,7 +1,7 @@
 import { base64url, flattenedVerify, importJWK, type FlattenedJWS, type JWK } from 'jose';
 import type { z } from 'zod';
 import { canonicalJson } from '../../domain/policy/canonical.ts';
-import type { Signer } from '../ports/signer.ts';
+import type { Signer } from '../../application/ports/signer.ts';
 
 /**
  * Signed eIM packages and eUICC results, as flattened JWS (ES256) over their canonical JSON. The
