@@ -1,0 +1,65 @@
+import type { FlattenedJWS } from 'jose';
+import type { PublicJwk, Signer } from '../../../application/ports/signer.ts';
+import { memorySigner } from '../../../adapters/signing/file-signer.ts';
+import { SignatureRefused, signJson, verifyJson } from '../../../adapters/signing/jws.ts';
+import { executePackage, type Attachable, type EuiccProfile, type EuiccState } from '../../../domain/euicc/euicc.ts';
+import { EuiccPackage, type EuiccPackageResult } from '../../../domain/euicc/package.ts';
+
+/**
+ * A simulated IoT device: its IPA hands eIM packages to its eUICC, which checks the eIM's
+ * signature (with the eIM public key it was configured with), runs the package by the eUICC's
+ * rules (domain/euicc/euicc.ts) and signs the result with its own key (EID-bound), as SGP.32's
+ * ES10b LoadEuiccPackage does. The network decides what can attach (`attachable`), so a profile
+ * on an MNO in outage rolls back.
+ */
+export interface SimulatedEuicc {
+  readonly eid: string;
+  /** The eUICC's public key: what a result's signature is checked with. */
+  publicJwk(): Promise<PublicJwk>;
+  state(): EuiccState;
+  /** One package, signed by the eIM: the signed result (a refusal too is signed). */
+  load(jws: FlattenedJWS): Promise<FlattenedJWS>;
+}
+
+export const simulatedEuicc = (options: {
+  eid: string;
+  profiles: readonly EuiccProfile[];
+  eimId: string;
+  eimPublicJwk: PublicJwk;
+  attachable: Attachable;
+  key?: Signer | undefined;
+}): SimulatedEuicc => {
+  const key = options.key ?? memorySigner(undefined, `euicc-${options.eid}`);
+  let state: EuiccState = { eid: options.eid, profiles: options.profiles, counter: 0 };
+  let seq = 0;
+  const result = (pkg: Pick<EuiccPackage, 'counter' | 'transactionId'>, outcome: EuiccPackageResult['outcome']) =>
+    signJson(key, { eimId: options.eimId, eid: options.eid, counter: pkg.counter, transactionId: pkg.transactionId, seq: ++seq, outcome } satisfies EuiccPackageResult);
+
+  return {
+    eid: options.eid,
+    publicJwk: () => key.publicJwk(),
+    state: () => state,
+    async load(jws) {
+      let pkg: EuiccPackage;
+      try {
+        pkg = await verifyJson(jws, options.eimPublicJwk, EuiccPackage);
+      } catch (error) {
+        if (!(error instanceof SignatureRefused)) throw error;
+        // Not the eIM's: nothing runs; the answer names what the package claimed to be, if it can be read.
+        const claimed = EuiccPackage.pick({ counter: true, transactionId: true }).safeParse(readPayload(jws));
+        return result(claimed.success ? claimed.data : { counter: 1, transactionId: '00' }, { refused: 'invalid-signature' });
+      }
+      const out = executePackage(state, pkg, options.attachable);
+      state = out.euicc;
+      return result(pkg, 'refused' in out ? { refused: out.refused } : { results: out.results });
+    },
+  };
+};
+
+const readPayload = (jws: FlattenedJWS): unknown => {
+  try {
+    return JSON.parse(Buffer.from(jws.payload, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+};
