@@ -76,7 +76,7 @@ export const EVENT_RULES = [
   },
   {
     name: 'plan-sim-cascade',
-    description: 'A SIM lifecycle change is carried to every MNO hosting one of its profiles, by a cascade recorded for it. Replays are left out.',
+    description: 'A SIM lifecycle change is carried to the MNO of its enabled profile (the only subscription in use), by a cascade recorded for it. Replays are left out.',
     eventPattern: { source: [SOURCE], 'detail-type': ['SimActivated', 'SimResumed', 'SimSuspended', 'SimTerminated'], 'replay-name': [{ exists: false }] },
     target: { kind: 'function', function: 'plan-sim-cascade' },
   },

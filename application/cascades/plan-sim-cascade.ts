@@ -10,7 +10,7 @@ import { recordCascade } from './record.ts';
 export const simCascadeId = (streamId: string, version: number) => `sim-${createHash('sha256').update(`${streamId}#${version}`).digest('hex').slice(0, 32)}`;
 
 /**
- * A SIM lifecycle change becomes a cascade to every MNO hosting one of the SIM's profiles (its
+ * A SIM lifecycle change becomes a cascade to the MNO of the SIM's enabled profile (its
  * execution then starts from the CascadeStarted event). Off the command's path: a command costs
  * its Query and PutItem, nothing more.
  */
@@ -21,7 +21,8 @@ export const planSimCascade = async (store: EventStore, region: string, event: B
   if (!state || !eid || !detail.tenant) return;
   const { state: sim } = await loadState(store, simDecider, detail.streamId);
   if (sim.status === 'unregistered') return;
-  const targets = [...new Set(sim.profiles.map((p) => p.mno))];
+  // Lifecycle acts on the enabled profile's MNO only (the others' subscriptions are not in use).
+  const targets = sim.profiles.filter((p) => p.iccid === sim.enabledProfile).map((p) => p.mno);
   const context = { actor: detail.metadata.actor, correlationId: detail.metadata.correlationId, region };
   await recordCascade(store, detail.tenant, simCascadeId(detail.streamId, detail.version), { kind: 'sim-state', eid, state }, targets, context);
 };

@@ -8,6 +8,8 @@ export const simView = (state: SimState, version: number) => {
     state: state.status,
     version,
     profiles: state.profiles,
+    /** The ICCID of the enabled profile: lifecycle changes go to its MNO. */
+    enabledProfile: state.enabledProfile,
     ...(state.imei && { imei: state.imei }),
     ...(state.pendingTermination && { pendingTermination: state.pendingTermination }),
     /** Desired is `state`; this is what each MNO hosting a profile confirmed it holds. */

@@ -37,12 +37,12 @@ export const policyToCatchUp = (policy: PolicyState, targetThere: TargetStatus |
     : { kind: 'policy', policyId: policy.policyId, version: policy.latestVersion };
 
 /**
- * The SIM's state at the MNO, when a profile of it is there, the MNO has not confirmed the state
+ * The SIM's state at the MNO, when its enabled profile is there, the MNO has not confirmed the state
  * the SIM should have, and it is owed (`targetThere`: the target there of the cascade of the SIM's
  * last state change).
  */
 export const simStateToCatchUp = (sim: SimState, mno: string, targetThere: TargetStatus | undefined): Extract<CascadeSubject, { kind: 'sim-state' }> | undefined => {
   const desired = desiredSimState(sim);
-  if (sim.status === 'unregistered' || desired === undefined || !sim.profiles.some((p) => p.mno === mno)) return undefined;
+  if (sim.status === 'unregistered' || desired === undefined || !sim.profiles.some((p) => p.iccid === sim.enabledProfile && p.mno === mno)) return undefined;
   return sim.observed[mno] === desired || !owed(targetThere) ? undefined : { kind: 'sim-state', eid: sim.eid, state: desired };
 };

@@ -52,8 +52,10 @@ export const simTargetAt = (sim: SimState, subject: SimSubject, mno: string): Si
   if (sim.status === 'unregistered') return { skip: 'the SIM does not exist' };
   const superseded = simSuperseded(subject, sim);
   if (superseded) return { superseded };
-  const profile = sim.profiles.find((p) => p.mno === mno);
-  return profile ? { iccid: profile.iccid, desired: subject.state } : { skip: `no profile of this SIM is on ${mno}` };
+  // Only the enabled profile's subscription is active at its MNO: the others are provisioned, not in use.
+  const profile = sim.profiles.find((p) => p.iccid === sim.enabledProfile);
+  if (profile?.mno === mno) return { iccid: profile.iccid, desired: subject.state };
+  return { skip: sim.profiles.some((p) => p.mno === mno) ? `the SIM's enabled profile is not on ${mno}` : `no profile of this SIM is on ${mno}` };
 };
 
 /** Why a later SIM change has taken this one's place (the SIM's desired state is another now), or undefined. */

@@ -1,4 +1,4 @@
-import type { Profile } from './events.ts';
+import type { ProfileInput } from './events.ts';
 
 /** Who asks: the verified subject of the caller's token. */
 interface Issued {
@@ -10,7 +10,7 @@ export type SimCommand =
    * `allowedMnos`: the MNOs the enterprise has chosen, each with its PLMNs (`262-91`); every profile
    * must name one of them, with an IMSI whose MCC-MNC is one of that MNO's PLMNs.
    */
-  | (Issued & { type: 'RegisterSim'; eid: string; profiles: Profile[]; imei?: string | undefined; labels?: string[] | undefined; allowedMnos: Readonly<Record<string, readonly string[]>> })
+  | (Issued & { type: 'RegisterSim'; eid: string; profiles: ProfileInput[]; imei?: string | undefined; labels?: string[] | undefined; allowedMnos: Readonly<Record<string, readonly string[]>> })
   | (Issued & { type: 'SetSimLabels'; labels: string[] })
   | (Issued & { type: 'ActivateSim'; reason?: string | undefined })
   | (Issued & { type: 'SuspendSim'; reason?: string | undefined })

@@ -1,9 +1,9 @@
 import type { Decider } from '../decider.ts';
 import { eventSchemas } from '../events.ts';
-import { SimEvents } from './events.ts';
+import { SIM_EVOLUTION, SimEvents, profilesWithStates } from './events.ts';
 import { DomainError } from '../errors.ts';
 import type { SimCommand } from './commands.ts';
-import type { Profile, SimEvent } from './events.ts';
+import type { Profile, ProfileInput, SimEvent } from './events.ts';
 
 export type Lifecycle = 'inventory' | 'active' | 'suspended' | 'terminated';
 
@@ -13,6 +13,8 @@ export type SimState =
       status: Lifecycle;
       eid: string;
       profiles: Profile[];
+      /** The ICCID of the one enabled profile: its MNO is the one lifecycle changes go to. */
+      enabledProfile: string;
       imei?: string | undefined;
       pendingTermination?: { requestedBy: string; reason?: string | undefined } | undefined;
       /** What each MNO hosting a profile last confirmed it holds. */
@@ -40,7 +42,7 @@ const noPendingTermination = (sim: RegisteredSim, what: string) => {
 /** The PLMN (`262-91`) an IMSI belongs to among these, if any: its first digits are the PLMN's MCC and MNC. */
 export const plmnOfImsi = (imsi: string, plmns: readonly string[]) => plmns.find((plmn) => imsi.startsWith(plmn.replace('-', '')));
 
-const checkProfiles = (profiles: Profile[], allowedMnos: Readonly<Record<string, readonly string[]>>) => {
+const checkProfiles = (profiles: ProfileInput[], allowedMnos: Readonly<Record<string, readonly string[]>>) => {
   const chosen = Object.keys(allowedMnos);
   const foreign = [...new Set(profiles.map((p) => p.mno).filter((m) => !Object.hasOwn(allowedMnos, m)))];
   if (foreign.length > 0)
@@ -63,6 +65,8 @@ const checkProfiles = (profiles: Profile[], allowedMnos: Readonly<Record<string,
   });
   if (profiles.filter((p) => p.fallback).length > 1)
     throw new DomainError('invalid', 'fallback-profiles', 'at most one profile may be the fallback');
+  if (profiles.filter((p) => p.enabled).length > 1)
+    throw new DomainError('invalid', 'enabled-profiles', 'at most one profile may be marked enabled: an eUICC has one enabled profile at a time');
   if (new Set(profiles.map((p) => p.iccid)).size !== profiles.length)
     throw new DomainError('invalid', 'duplicate-iccid', 'each profile needs its own ICCID');
   if (new Set(profiles.map((p) => p.imsi)).size !== profiles.length)
@@ -70,7 +74,7 @@ const checkProfiles = (profiles: Profile[], allowedMnos: Readonly<Record<string,
 };
 
 export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
-  events: eventSchemas(SimEvents),
+  events: eventSchemas(SimEvents, SIM_EVOLUTION),
   initialState: { status: 'unregistered' },
 
   decide(command, state) {
@@ -79,7 +83,8 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
         throw new DomainError('conflict', 'sim-already-registered', 'a SIM with this EID is already registered');
       checkProfiles(command.profiles, command.allowedMnos);
       const labels = command.labels?.length ? { labels: [...new Set(command.labels)] } : {};
-      return [{ type: 'SimRegistered', data: { eid: command.eid, profiles: command.profiles, imei: command.imei, ...labels } }];
+      const profiles = profilesWithStates(command.profiles, command.profiles.find((p) => p.enabled)?.iccid);
+      return [{ type: 'SimRegistered', data: { eid: command.eid, profiles, imei: command.imei, ...labels } }];
     }
     if (command.type === 'RecordObservedState') {
       // Observations are facts about the MNO: recorded even for a terminated SIM, once per change.
@@ -127,7 +132,8 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
   evolve(state, event) {
     if (event.type === 'SimRegistered') {
       const { eid, profiles, imei, labels } = event.data;
-      return { status: 'inventory', eid, profiles, imei, observed: {}, labels: labels ?? [] };
+      const enabled = profiles.find((p) => p.state === 'enabled') ?? profiles[0]!;
+      return { status: 'inventory', eid, profiles, enabledProfile: enabled.iccid, imei, observed: {}, labels: labels ?? [] };
     }
     if (state.status === 'unregistered') return state;
     switch (event.type) {

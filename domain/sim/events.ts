@@ -1,13 +1,42 @@
 import { z } from 'zod';
 import { Eid, Iccid, Imei, Imsi, MnoId } from '../identifiers/index.ts';
 
-export const Profile = z.object({
+/** A profile as a registration names it: `enabled` marks the one the eUICC has enabled (else the first that is not the fallback). */
+export const ProfileInput = z.object({
   iccid: Iccid,
   mno: MnoId,
   imsi: Imsi,
   fallback: z.boolean().default(false),
+  enabled: z.boolean().optional(),
+});
+export type ProfileInput = z.infer<typeof ProfileInput>;
+
+/**
+ * Where a profile is on the eUICC: `ordered` from the MNO's SM-DP+, `downloading`, then installed
+ * `disabled`; `enabled` (exactly one at a time: only its subscription is active at its MNO);
+ * `deleted`.
+ */
+export const ProfileState = z.enum(['ordered', 'downloading', 'disabled', 'enabled', 'deleted']);
+export type ProfileState = z.infer<typeof ProfileState>;
+
+/** A profile the SIM holds. */
+export const Profile = z.object({
+  iccid: Iccid,
+  mno: MnoId,
+  imsi: Imsi,
+  fallback: z.boolean(),
+  state: ProfileState,
 });
 export type Profile = z.infer<typeof Profile>;
+
+/**
+ * SimRegistered before profiles had states (schema version 1): the first profile that is not the
+ * fallback (else the first) was the one in use, the others installed but not enabled.
+ */
+export const profilesWithStates = (profiles: readonly Omit<ProfileInput, 'enabled'>[], enabledIccid?: string | undefined): Profile[] => {
+  const enabled = enabledIccid ?? (profiles.find((p) => !p.fallback) ?? profiles[0])?.iccid;
+  return profiles.map((p) => ({ iccid: p.iccid, mno: p.mno, imsi: p.imsi, fallback: p.fallback ?? false, state: p.iccid === enabled ? 'enabled' : 'disabled' }));
+};
 
 const Reason = z.string().max(500).optional();
 
@@ -17,6 +46,7 @@ export const Labels = z.array(Label).max(20, 'at most 20 labels');
 
 /** Typed event definitions of the Sim aggregate: one schema per event type, the data it carries. */
 export const SimEvents = {
+  /** (Schema version 2: each profile with its state. Version 1 is read through `SIM_UPCASTERS`.) */
   SimRegistered: z.object({ eid: Eid, profiles: z.array(Profile).min(1), imei: Imei.optional(), labels: Labels.optional() }),
   /** The SIM's labels, all of them, as they are from now on. */
   SimLabelsSet: z.object({ labels: Labels }),
@@ -32,3 +62,16 @@ export const SimEvents = {
 
 type Defs = typeof SimEvents;
 export type SimEvent = { [K in keyof Defs]: { type: K; data: z.infer<Defs[K]> } }[keyof Defs];
+
+/** How the SIM's events evolved: SimRegistered 1 → 2 gave each profile its state. */
+export const SIM_EVOLUTION = {
+  versions: { SimRegistered: 2 },
+  upcasters: {
+    SimRegistered: {
+      1: (data: unknown) => {
+        const v1 = data as { profiles: Omit<ProfileInput, 'enabled'>[] } & Record<string, unknown>;
+        return { ...v1, profiles: profilesWithStates(v1.profiles) };
+      },
+    },
+  },
+};

@@ -3,5 +3,5 @@ import { planSimCascade } from '../../application/cascades/plan-sim-cascade.ts';
 import { lambdaHandler } from '../lambda/handler.ts';
 import { adapters, config } from '../lambda/wiring.ts';
 
-/** Rule `plan-sim-cascade`: a SIM lifecycle change becomes a cascade to the MNOs hosting its profiles. */
+/** Rule `plan-sim-cascade`: a SIM lifecycle change becomes a cascade to the MNO of its enabled profile. */
 export const handler = lambdaHandler(BusEvent, (event) => planSimCascade(adapters.eventStore, config.region, event));

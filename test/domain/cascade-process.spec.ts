@@ -24,7 +24,7 @@ const verified: MnoEvent = { type: 'MnoVerified', data: { checks: {} as never } 
 
 const eid = '89049032000000000000000000000163';
 const sim = (...events: SimEvent[]): SimState => fold(simDecider, simDecider.initialState, events);
-const simRegistered: SimEvent = { type: 'SimRegistered', data: { eid, profiles: [{ iccid: '8944123456789012348', mno: 'northwind-de', imsi: '262911234567890', fallback: false }] } };
+const simRegistered: SimEvent = { type: 'SimRegistered', data: { eid, profiles: [{ iccid: '8944123456789012348', mno: 'northwind-de', imsi: '262911234567890', fallback: false, state: 'enabled' }] } };
 const activated: SimEvent = { type: 'SimActivated', data: {} };
 const suspended: SimEvent = { type: 'SimSuspended', data: {} };
 const toActive: CascadeSubject = { kind: 'sim-state', eid, state: 'active' };

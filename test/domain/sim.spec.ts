@@ -3,11 +3,15 @@ import { simDecider } from '../../domain/sim/decider.ts';
 import type { SimEvent } from '../../domain/sim/events.ts';
 import { eid, iccid, imsi } from '../support/ids.ts';
 import { specFor } from '../support/given.ts';
+import { fold } from '../../domain/decider.ts';
+import { readEvents } from '../../domain/events.ts';
 
 const spec = specFor(simDecider);
 const EID = eid(1);
 const profile = (n: number, fallback = false) => ({ iccid: iccid(n), mno: `mno-${n}`, imsi: imsi(n), fallback });
-const registered: SimEvent = { type: 'SimRegistered', data: { eid: EID, profiles: [profile(1)], imei: undefined } };
+/** A profile as the SIM holds it. */
+const held = (n: number, state: 'enabled' | 'disabled' = 'enabled', fallback = false) => ({ ...profile(n, fallback), state });
+const registered: SimEvent = { type: 'SimRegistered', data: { eid: EID, profiles: [held(1)], imei: undefined } };
 const activated: SimEvent = { type: 'SimActivated', data: { reason: undefined } };
 const suspended: SimEvent = { type: 'SimSuspended', data: { reason: 'lost' } };
 const requested: SimEvent = { type: 'SimTerminationRequested', data: { requestedBy: 'alice', reason: undefined } };
@@ -19,7 +23,7 @@ describe('Sim decider', () => {
   describe('labels', () => {
     it('are given at registration, each once', () =>
       spec([]).when({ type: 'RegisterSim', ...by('a'), allowedMnos: MNOS, eid: EID, profiles: [profile(1)], labels: ['fleet-a', 'fleet-a', 'site.7'] }).then([
-        { type: 'SimRegistered', data: { eid: EID, profiles: [profile(1)], imei: undefined, labels: ['fleet-a', 'site.7'] } },
+        { type: 'SimRegistered', data: { eid: EID, profiles: [held(1)], imei: undefined, labels: ['fleet-a', 'site.7'] } },
       ]));
     it('are replaced as a whole; the same set again changes nothing', () => {
       const set: SimEvent = { type: 'SimLabelsSet', data: { labels: ['fleet-b'] } };
@@ -37,6 +41,21 @@ describe('Sim decider', () => {
       spec([]).when({ type: 'RegisterSim', ...by('alice'), allowedMnos: MNOS, eid: EID, profiles: [profile(1)] }).then([registered]));
     it('refuses an EID already registered', () =>
       spec([registered]).when({ type: 'RegisterSim', ...by('alice'), allowedMnos: MNOS, eid: EID, profiles: [profile(1)] }).thenFails('sim-already-registered', 'conflict'));
+    it('gives each profile its state on the eUICC: the one marked enabled, else the first that is not the fallback; the others disabled', () => {
+      spec([]).when({ type: 'RegisterSim', ...by('a'), allowedMnos: MNOS, eid: EID, profiles: [profile(1, true), profile(2)] }).then([
+        { type: 'SimRegistered', data: { eid: EID, profiles: [held(1, 'disabled', true), held(2, 'enabled')], imei: undefined } },
+      ]);
+      spec([]).when({ type: 'RegisterSim', ...by('a'), allowedMnos: MNOS, eid: EID, profiles: [profile(1), { ...profile(2), enabled: true }] }).then([
+        { type: 'SimRegistered', data: { eid: EID, profiles: [held(1, 'disabled'), held(2, 'enabled')], imei: undefined } },
+      ]);
+      spec([]).when({ type: 'RegisterSim', ...by('a'), allowedMnos: MNOS, eid: EID, profiles: [{ ...profile(1), enabled: true }, { ...profile(2), enabled: true }] }).thenFails('enabled-profiles', 'invalid');
+    });
+    it('reads a registration recorded before profiles had states (schema version 1) through its upcaster: the first non-fallback profile enabled', () => {
+      const v1 = { id: 'e1', type: 'SimRegistered', version: 1, schemaVersion: 1, data: { eid: EID, profiles: [profile(1, true), profile(2)] } };
+      const [read] = readEvents<SimEvent>([v1], simDecider.events);
+      expect(read).toMatchObject({ data: { profiles: [held(1, 'disabled', true), held(2, 'enabled')] } });
+      expect(fold(simDecider, simDecider.initialState, [read!])).toMatchObject({ status: 'inventory', enabledProfile: iccid(2) });
+    });
     it('allows at most one fallback profile', () =>
       spec([]).when({ type: 'RegisterSim', ...by('a'), allowedMnos: MNOS, eid: EID, profiles: [profile(1, true), profile(2, true)] }).thenFails('fallback-profiles', 'invalid'));
     it('refuses a profile on an MNO the enterprise has not chosen', () =>
@@ -50,7 +69,7 @@ describe('Sim decider', () => {
         `profile 1 (ICCID ${us.iccid}): its IMSI's MCC-MNC (310-41…) is not a PLMN of mno-2 (262-91)`,
       );
       // A three-digit MNC: the PLMN's digits are the IMSI's first six.
-      spec([]).when({ type: 'RegisterSim', ...by('a'), allowedMnos: { 'mno-2': ['310-410'] }, eid: EID, profiles: [us] }).then([{ type: 'SimRegistered', data: { eid: EID, profiles: [us] } }]);
+      spec([]).when({ type: 'RegisterSim', ...by('a'), allowedMnos: { 'mno-2': ['310-410'] }, eid: EID, profiles: [us] }).then([{ type: 'SimRegistered', data: { eid: EID, profiles: [{ ...us, state: 'enabled' }] } }]);
     });
     it('refuses two profiles with one ICCID', () =>
       spec([]).when({ type: 'RegisterSim', ...by('a'), allowedMnos: MNOS, eid: EID, profiles: [profile(1), { ...profile(2), iccid: iccid(1) }] }).thenFails('duplicate-iccid'));

@@ -39,8 +39,8 @@ const observedAll = (eidValue: string, mnos: string[], state: string) =>
     { timeout: 60_000, interval: 25 },
   );
 
-describe('SIM lifecycle changes reach the MNOs hosting its profiles', () => {
-  it('activate, suspend, terminate: desired state at once, observed per MNO once each confirms it', async () => {
+describe('SIM lifecycle changes reach the MNO of its enabled profile', () => {
+  it('activate, suspend, terminate: desired state at once, observed at the enabled profile’s MNO once it confirms it', async () => {
     const n = unique();
     const m = unique();
     const profiles = [
@@ -50,20 +50,27 @@ describe('SIM lifecycle changes reach the MNOs hosting its profiles', () => {
     const id = eid(n);
     expect((await api.call('POST', '/v1/sims', { token: tenant.token, body: { eid: id, profiles } })).status).toBe(201);
     const activated = await api.call('POST', `/v1/sims/${id}/activate`, { token: tenant.token });
-    expect(activated.body).toMatchObject({ state: 'active', observed: {} });
+    expect(activated.body).toMatchObject({ state: 'active', observed: {}, enabledProfile: profiles[0]!.iccid });
+    expect(activated.body.profiles.map((p: { state: string; fallback: boolean }) => [p.state, p.fallback])).toEqual([
+      ['enabled', false],
+      ['disabled', true],
+    ]);
 
-    await observedAll(id, [rest.id, jobs.id], 'active');
+    // Only the enabled profile's subscription is in use: its MNO gets the state; the fallback's MNO is not called.
+    await observedAll(id, [rest.id], 'active');
     expect(api.runtime.simulators.get(rest.id)!.state().sims[profiles[0]!.iccid]).toBe('ACTIVE');
-    expect(api.runtime.simulators.get(jobs.id)!.state().sims[profiles[1]!.iccid]).toBe('active');
+    expect(api.runtime.simulators.get(jobs.id)!.state().sims[profiles[1]!.iccid]).toBeUndefined();
     expect(api.runtime.simulators.get(legacy.id)!.state().calls).toBe(0);
 
     await api.call('POST', `/v1/sims/${id}/suspend`, { token: tenant.token });
-    await observedAll(id, [rest.id, jobs.id], 'suspended');
+    await observedAll(id, [rest.id], 'suspended');
     await api.call('POST', `/v1/sims/${id}/terminate`, { token: tenant.token });
     const bob = await tenant.tokenFor('sims:write', 'bob');
     await api.call('POST', `/v1/sims/${id}/terminate/approve`, { token: bob });
-    const terminated = await observedAll(id, [rest.id, jobs.id], 'terminated');
+    const terminated = await observedAll(id, [rest.id], 'terminated');
     expect(terminated.state).toBe('terminated');
+    expect(terminated.observed).toEqual({ [rest.id]: 'terminated' });
+    expect(api.runtime.simulators.get(jobs.id)!.state().calls).toBe(0);
     expect(api.runtime.simulators.get(rest.id)!.state().sims[profiles[0]!.iccid]).toBe('DEACTIVATED');
 
     const simCascades = await finishedCascadesOf(id, 3);

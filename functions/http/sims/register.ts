@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { registerSim } from '../../../application/sims/register.ts';
 import { Eid, Imei } from '../../../domain/identifiers/index.ts';
-import { Labels, Profile } from '../../../domain/sim/events.ts';
+import { Labels, ProfileInput } from '../../../domain/sim/events.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import { httpHandler } from '../http-handler.ts';
 import { bodyOf, commandContext } from '../request.ts';
@@ -10,7 +10,7 @@ import { simView } from '../../../application/views/sims.ts';
 
 const RegisterSim = z.strictObject({
   eid: Eid,
-  profiles: z.array(Profile).min(1).max(8),
+  profiles: z.array(ProfileInput).min(1).max(8),
   imei: Imei.optional(),
   labels: Labels.optional(),
 });
