@@ -67,7 +67,8 @@ export const asyncJobsGateway = (mno: string, endpoint: string, credentials: Rec
     setSimState: (iccid, state) => submit({ kind: 'sim.state', target: iccid, spec: { state } }),
     async jobStatus(jobId) {
       const res = await call('GET', `/api/jobs/${encodeURIComponent(jobId)}`);
-      if (res.status === 404) throw new MnoPermanentError(`${mno} does not know job ${jobId}`);
+      // A job the CMP no longer knows (expired, or its store was reset): the change is submitted again, not given up.
+      if (res.status === 404) throw new MnoJobFailed(`${mno} does not know job ${jobId}`);
       const job = await jsonOf<{ status: string; error?: { code: string; message: string; retryable: boolean } }>(mno, res);
       if (job.status === 'DONE') return 'done';
       if (job.status !== 'FAILED') return 'pending';

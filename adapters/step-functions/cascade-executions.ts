@@ -9,7 +9,7 @@ import { executionName } from '../../domain/cascade/process.ts';
  * has finished, or returns the running one).
  */
 export const startCascadeExecution = async (sfn: SFNClient, stateMachineArn: string, tenant: string, cascadeId: string, round = 1, attempt = 0) => {
-  const input: CascadeInput = { tenant, cascadeId, round };
+  const input: CascadeInput = { tenant, cascadeId, round, attempt };
   try {
     await sfn.send(new StartExecutionCommand({ stateMachineArn, name: executionName(cascadeId, round, attempt), input: JSON.stringify(input) }));
   } catch (error) {
@@ -21,10 +21,11 @@ export const startCascadeExecution = async (sfn: SFNClient, stateMachineArn: str
 /** An execution's ARN: the state machine's, with `execution` for `stateMachine` and its name after. */
 export const executionArn = (stateMachineArn: string, name: string) => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 
-/** An execution's status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED…), or undefined when there is none of that name. */
-export const executionStatus = async (sfn: SFNClient, stateMachineArn: string, name: string): Promise<string | undefined> => {
+/** An execution's status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE) and when it stopped, or undefined when there is none of that name. */
+export const describeExecution = async (sfn: SFNClient, stateMachineArn: string, name: string): Promise<{ status: string; stopDate?: Date | undefined } | undefined> => {
   try {
-    return (await sfn.send(new DescribeExecutionCommand({ executionArn: executionArn(stateMachineArn, name) }))).status;
+    const { status, stopDate } = await sfn.send(new DescribeExecutionCommand({ executionArn: executionArn(stateMachineArn, name) }));
+    return { status: status ?? 'UNKNOWN', stopDate };
   } catch (error) {
     if ((error as Error).name === 'ExecutionDoesNotExist') return undefined;
     throw error;

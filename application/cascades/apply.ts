@@ -1,7 +1,7 @@
 import { beforeSubmission } from '../../domain/cascade/process.ts';
 import { MnoPermanentError, MnoTransientError } from '../ports/mno-gateway.ts';
 import type { CascadePorts } from './ports.ts';
-import { loadTarget, recordStep, targetAction } from './steps.ts';
+import { current, loadCascade, loadTarget, recordStep, targetAction } from './steps.ts';
 import type { TargetWork } from './work.ts';
 
 /** Nothing more is done for this target in its round (it ended, or a newer change took its place). */
@@ -19,11 +19,13 @@ export const recordTransient = async (ports: CascadePorts, work: TargetWork, err
  * was being submitted has the newest submitted after it, so the MNO never keeps the older.
  */
 export const applyToMno = async (ports: CascadePorts, work: TargetWork): Promise<TargetWork> => {
+  // An execution the reconciler has replaced (it resumed the round under a later attempt) submits nothing.
+  if (!current(await loadCascade(ports, work), work)) return ended(work);
   const action = await targetAction(ports, work);
   const next = beforeSubmission(await loadTarget(ports, work));
   if (next.kind === 'finished') return ended(work);
   if (next.kind === 'give-up') throw new MnoPermanentError(next.reason);
-  const base = { tenant: work.tenant, cascadeId: work.cascadeId, round: work.round, mno: work.mno, polls: 0, resubmit: false };
+  const base = { tenant: work.tenant, cascadeId: work.cascadeId, round: work.round, attempt: work.attempt, mno: work.mno, polls: 0, resubmit: false };
   // A resumed round goes on from the step that completed: read back, or poll the job the MNO took.
   if (next.kind === 'verify') return { ...base, done: true, jobId: null };
   if (next.kind === 'poll') return { ...base, done: false, jobId: next.jobId };

@@ -3,7 +3,7 @@ import { executeCommand } from '../command.ts';
 import { cascadeStream } from '../stream-ids.ts';
 import { liveCascade } from './live.ts';
 import type { CascadePorts } from './ports.ts';
-import { recordStep, stepContext } from './steps.ts';
+import { current, recordStep, stepContext } from './steps.ts';
 import type { CompletionInput } from './work.ts';
 
 /**
@@ -15,7 +15,7 @@ export const completeCascade = async (ports: CascadePorts, input: CompletionInpu
   const { state: cascade } = await liveCascade(ports.store, input.tenant, input.cascadeId);
   if (cascade.status === 'none') throw new Error(`cascade ${input.cascadeId} does not exist`);
   // A repeated or stale execution (the round already completed, or a later one under way) changes nothing.
-  if (cascade.status !== 'running' || (input.round ?? cascade.round) !== cascade.round) return { tenant: input.tenant, cascadeId: input.cascadeId, status: cascade.status };
+  if (!current(cascade, input)) return { tenant: input.tenant, cascadeId: input.cascadeId, status: cascade.status };
   const why = input.error ? `the workflow stopped (${input.error.Error}) before this MNO finished` : 'the workflow ended before this MNO finished';
   const outcomes = await Promise.all(
     cascade.targets

@@ -4,7 +4,7 @@ import { loadState } from '../load-state.ts';
 import { loadMno } from '../mnos.ts';
 import { policyStream } from '../stream-ids.ts';
 import type { CascadePorts } from './ports.ts';
-import { loadCascade, loadSim, recordStep } from './steps.ts';
+import { current, loadCascade, loadSim, recordStep } from './steps.ts';
 import type { CascadeInput, TargetWork } from './work.ts';
 
 /**
@@ -15,8 +15,9 @@ import type { CascadeInput, TargetWork } from './work.ts';
 export const planCascade = async (ports: CascadePorts, input: CascadeInput): Promise<CascadeInput & { work: TargetWork[] }> => {
   const cascade = await loadCascade(ports, input);
   const round = input.round ?? cascade.round;
-  // A repeated or stale execution (a finished cascade, or a later round under way) plans nothing.
-  if (cascade.status !== 'running' || round !== cascade.round) return { tenant: input.tenant, cascadeId: input.cascadeId, round, work: [] };
+  const attempt = input.attempt ?? 0;
+  // A repeated or stale execution (a finished cascade, a later round, or a later attempt under way) plans nothing.
+  if (!current(cascade, input)) return { tenant: input.tenant, cascadeId: input.cascadeId, round, attempt, work: [] };
   const subject = cascade.subject;
   const now =
     subject.kind === 'policy'
@@ -24,7 +25,7 @@ export const planCascade = async (ports: CascadePorts, input: CascadeInput): Pro
       : { sim: await loadSim(ports, input.tenant, subject.eid) };
   const planned = await Promise.all(
     cascade.roundTargets.map(async (mno) => {
-      const work: TargetWork = { tenant: input.tenant, cascadeId: input.cascadeId, round: cascade.round, mno };
+      const work: TargetWork = { tenant: input.tenant, cascadeId: input.cascadeId, round: cascade.round, attempt, mno };
       const plan = planTarget(subject, await loadMno(ports.store, mno), mno, now);
       if (plan.kind === 'work') return work;
       const command = plan.kind === 'skip' ? { type: 'SkipTarget' as const, mno, reason: plan.reason } : { type: 'MarkSuperseded' as const, mno, reason: plan.reason };
@@ -33,5 +34,5 @@ export const planCascade = async (ports: CascadePorts, input: CascadeInput): Pro
       return state.status === 'pending' ? work : undefined;
     }),
   );
-  return { tenant: input.tenant, cascadeId: input.cascadeId, round: cascade.round, work: planned.filter((w): w is TargetWork => w !== undefined) };
+  return { tenant: input.tenant, cascadeId: input.cascadeId, round: cascade.round, attempt, work: planned.filter((w): w is TargetWork => w !== undefined) };
 };

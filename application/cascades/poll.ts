@@ -22,7 +22,7 @@ export const pollJob = async (ports: CascadePorts, work: TargetWork): Promise<Ta
       throw error;
     }
     ports.countApplyError(work.mno);
-    await recordStep(ports, work, { type: 'RecordAttemptFailure', mno: work.mno, error: error.message });
+    await recordStep(ports, work, { type: 'RecordAttemptFailure', mno: work.mno, error: error.message, jobFailed: true });
     return { ...work, done: false, resubmit: true };
   }
   if (status === 'pending') return { ...work, polls: (work.polls ?? 0) + 1, resubmit: false };

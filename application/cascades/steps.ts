@@ -25,6 +25,10 @@ export const loadCascade = async (ports: CascadePorts, input: CascadeInput): Pro
   return state;
 };
 
+/** Whether the execution's round and attempt are the cascade's current ones (a running cascade's): only then may its steps change anything. */
+export const current = (cascade: CascadeState, input: CascadeInput) =>
+  cascade.status === 'running' && (input.round ?? cascade.round) === cascade.round && (input.attempt ?? 0) === cascade.attempt;
+
 /** The target's stream: its round's (work planned before rounds were passed has none: the current round). */
 const targetStream = async (ports: CascadePorts, work: TargetWork) =>
   cascadeTargetStream(work.tenant, work.cascadeId, work.round ?? (await loadCascade(ports, work)).round, work.mno);

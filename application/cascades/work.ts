@@ -18,6 +18,12 @@ export const CascadeInput = z.object({
    * executions started before rounds were passed: then the current round).
    */
   round: z.int().positive().optional(),
+  /**
+   * The attempt of the round the execution runs (0, then one more each time the reconciler resumed
+   * it): every step that changes something acts only while it is the cascade's current attempt, so
+   * an older execution that is still running, or starts late, changes nothing (absent: 0).
+   */
+  attempt: z.int().nonnegative().optional(),
 });
 export type CascadeInput = z.infer<typeof CascadeInput>;
 

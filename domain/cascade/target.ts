@@ -30,7 +30,7 @@ export type TargetCommand =
   | { type: 'MarkDrifted'; mno: string; rules: string[] }
   | { type: 'MarkFailed'; mno: string; error: string; permanent: boolean }
   | { type: 'MarkSuperseded'; mno: string; reason: string }
-  | { type: 'RecordAttemptFailure'; mno: string; error: string };
+  | { type: 'RecordAttemptFailure'; mno: string; error: string; jobFailed?: true | undefined };
 
 /** The events of one target's stream. */
 export type TargetEvent = Extract<
@@ -80,8 +80,8 @@ export const evolveTarget = (t: Target, event: TargetEvent): Target => {
     case 'CascadeTargetSuperseded':
       return { ...t, status: 'superseded', lastError: event.data.reason };
     case 'CascadeAttemptFailed':
-      // A failed job is not polled again (nor is one whose poll failed: a resumed round submits anew).
-      return { ...t, lastError: event.data.error, jobId: undefined };
+      // A job the MNO failed is not polled again; one whose poll failed in passing still is (a resumed round polls it).
+      return { ...t, lastError: event.data.error, jobId: event.data.jobFailed ? undefined : t.jobId };
     case 'SecurityAlertRaised':
       return t;
   }
@@ -121,7 +121,7 @@ export const targetDecider: Decider<TargetCommand, TargetEvent, Target> = {
       case 'RecordAttemptFailure':
         // While submitting or reading back: the failed attempt's error shows at once, not only when the target gives up.
         return target.status === 'applying' || target.status === 'applied'
-          ? [{ type: 'CascadeAttemptFailed', data: { mno, attempt: target.attempts, error: command.error } }]
+          ? [{ type: 'CascadeAttemptFailed', data: { mno, attempt: target.attempts, error: command.error, ...(command.jobFailed && { jobFailed: true as const }) } }]
           : [];
       case 'MarkSuperseded':
         return finished(target) ? [] : [{ type: 'CascadeTargetSuperseded', data: { mno, reason: command.reason } }];

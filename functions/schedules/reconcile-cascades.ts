@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { logger } from '../../adapters/observability/logger.ts';
 import { traced } from '../../adapters/observability/tracer.ts';
 import { openCascades } from '../../adapters/read-models/queries.ts';
-import { executionStatus, startCascadeExecution } from '../../adapters/step-functions/cascade-executions.ts';
+import { describeExecution, startCascadeExecution } from '../../adapters/step-functions/cascade-executions.ts';
 import { reconcileCascades } from '../../application/cascades/reconcile.ts';
 import { CASCADE_EXECUTION_TIMEOUT_MS } from '../../manifest/cascade-workflow.ts';
 import { required } from '../../manifest/environment.ts';
@@ -24,13 +24,16 @@ export const handler = lambdaHandler(Tick, async () => {
   const result = await reconcileCascades({
     store: adapters.eventStore,
     open: () => openCascades(dynamodb, config.readModelsTable),
-    executionStatus: (name) => executionStatus(sfn, stateMachineArn, name),
+    execution: (name) => describeExecution(sfn, stateMachineArn, name),
     start: (tenant, cascadeId, round, attempt) => startCascadeExecution(sfn, stateMachineArn, tenant, cascadeId, round, attempt),
     region: config.region,
     now: () => Date.now(),
     graceMs: env.CASCADE_RESUME_GRACE_MS,
+    settleMs: env.CASCADE_RESUME_SETTLE_MS,
     executionTimeoutMs: CASCADE_EXECUTION_TIMEOUT_MS,
   });
   if (result.resumed.length > 0) logger.warn('cascades resumed', { resumed: result.resumed });
+  if (result.stuck.length > 0) logger.error('cascades stuck: resumed too often, left for an operator', { stuck: result.stuck });
+  if (result.errors.length > 0) logger.warn('cascades not checked this time', { errors: result.errors });
   return result;
 });

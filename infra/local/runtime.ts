@@ -114,7 +114,8 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     stops.push(stopCascades);
     const credentialsFile = file('mno-credentials.json');
     process.env.AWS_ENDPOINT_URL_SFN = cascades.endpoint;
-    setVariables({ CASCADE_STATE_MACHINE_ARN: cascades.stateMachineArn, MNO_CREDENTIALS_FILE: credentialsFile });
+    // A stopped local execution's tasks stop with it (they run in this process): nothing to wait for before resuming.
+    setVariables({ CASCADE_STATE_MACHINE_ARN: cascades.stateMachineArn, MNO_CREDENTIALS_FILE: credentialsFile, CASCADE_RESUME_SETTLE_MS: process.env.CASCADE_RESUME_SETTLE_MS ?? '0' });
     const store = new DynamoDbEventStore(client, env.EVENTS_TABLE);
     const mnos = await startSimulatedMnos(store, options.mnos ?? DEFAULT_SIMULATED_MNOS, credentialsFile, { portsFile: file('mno-ports.json'), stateDir: kept('mno-state'), log });
     stops.push(mnos.stop, async () => client.destroy());

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryEventStore } from '../../adapters/event-store/memory-event-store.ts';
 import { executeCommand } from '../../application/command.ts';
-import { reconcileCascades, type ReconcilePorts } from '../../application/cascades/reconcile.ts';
+import { MAX_RESUMES, reconcileCascades, type ReconcilePorts } from '../../application/cascades/reconcile.ts';
 import { cascadeStream } from '../../application/stream-ids.ts';
 import { cascadeDecider, type CascadeCommand } from '../../domain/cascade/decider.ts';
 import { eventsOf } from '../../domain/event-store.ts';
@@ -19,28 +19,30 @@ const setup = async (...ids: string[]) => {
     await executeCommand(store, cascadeDecider, cascadeStream('acme', id), { type: 'StartCascade', cascadeId: id, subject, targets: ['a'] }, context);
   }
   const statuses = new Map<string, string>();
+  const stopped = new Map<string, Date>();
   const started: string[] = [];
   const ports = (over: Partial<ReconcilePorts> = {}): ReconcilePorts => ({
     store,
     open: async () => ids.map((cascadeId) => ({ tenant: 'acme', cascadeId })),
-    executionStatus: async (name) => statuses.get(name),
+    execution: async (name) => (statuses.has(name) ? { status: statuses.get(name)!, stopDate: stopped.get(name) } : undefined),
     start: async (_tenant, cascadeId, round, attempt) => void started.push(`${cascadeId} r${round} a${attempt}`),
     region: 'local',
     now: () => Date.now(),
     graceMs: 60_000,
+    settleMs: 120_000,
     executionTimeoutMs: 3_600_000,
     ...over,
   });
   const command = (id: string, c: CascadeCommand) => executeCommand(store, cascadeDecider, cascadeStream('acme', id), c, context);
   const events = async (id: string) => eventsOf((await store.load(cascadeStream('acme', id))).commits).map((e) => e.type);
-  return { store, statuses, started, ports, command, events };
+  return { store, statuses, stopped, started, ports, command, events };
 };
 
 describe('reconciling running cascades', () => {
   it('given a running execution, then nothing is resumed', async () => {
     const { statuses, started, ports } = await setup('c1');
     statuses.set('c1', 'RUNNING');
-    expect(await reconcileCascades(ports())).toEqual({ checked: 1, resumed: [] });
+    expect(await reconcileCascades(ports())).toEqual({ checked: 1, resumed: [], stuck: [], errors: [] });
     expect(started).toEqual([]);
   });
 
@@ -86,11 +88,43 @@ describe('reconciling running cascades', () => {
     expect(await events('c1')).toEqual(['CascadeStarted', 'CascadeResumed']);
   });
 
+  it('given an execution waiting to be redriven, then it counts as live', async () => {
+    const { statuses, started, ports } = await setup('c1');
+    statuses.set('c1', 'PENDING_REDRIVE');
+    expect((await reconcileCascades(ports())).resumed).toEqual([]);
+    expect(started).toEqual([]);
+  });
+
+  it('given an execution that stopped a moment ago, then its round waits until its tasks can no longer be running', async () => {
+    const { statuses, stopped, started, ports } = await setup('c1');
+    statuses.set('c1', 'TIMED_OUT');
+    stopped.set('c1', new Date());
+    expect((await reconcileCascades(ports())).resumed).toEqual([]);
+    expect((await reconcileCascades(ports({ now: () => Date.now() + 120_001 }))).resumed).toMatchObject([{ cascadeId: 'c1', attempt: 1 }]);
+    expect(started).toEqual(['c1 r1 a1']);
+  });
+
+  it(`given a round resumed ${MAX_RESUMES} times, then it is reported stuck, not resumed again`, async () => {
+    const { statuses, started, ports, command } = await setup('c1');
+    for (let gone = 0; gone < MAX_RESUMES; gone++) await command('c1', { type: 'ResumeCascade', round: 1, gone });
+    statuses.set(`c1-a${MAX_RESUMES}`, 'FAILED');
+    expect(await reconcileCascades(ports())).toMatchObject({ resumed: [], stuck: [{ cascadeId: 'c1', round: 1, attempt: MAX_RESUMES }] });
+    expect(started).toEqual([]);
+  });
+
+  it('given one cascade that cannot be checked (a throttled call), then the others are still reconciled', async () => {
+    const { statuses, started, ports } = await setup('c1', 'c2');
+    statuses.set('c1', 'ABORTED').set('c2', 'ABORTED');
+    const flaky = ports({ execution: async (name) => (name === 'c1' ? Promise.reject(Object.assign(new Error('slow down'), { name: 'ThrottlingException' })) : { status: 'ABORTED' }) });
+    expect(await reconcileCascades(flaky)).toMatchObject({ resumed: [{ cascadeId: 'c2' }], errors: [{ cascadeId: 'c1', error: 'ThrottlingException' }] });
+    expect(started).toEqual(['c2 r1 a1']);
+  });
+
   it('given a round another region began, then it is left to that region until no execution of it can still run; then (the region was lost) it is resumed here', async () => {
     const { started, ports, events } = await setup('c1');
     const elsewhere = ports({ region: 'eu-central-1', now: () => Date.now() + 60_001 });
     expect((await reconcileCascades(elsewhere)).resumed).toEqual([]);
-    const afterTimeout = ports({ region: 'eu-central-1', now: () => Date.now() + 3_600_000 + 60_001 });
+    const afterTimeout = ports({ region: 'eu-central-1', now: () => Date.now() + 3_600_000 + 60_000 + 120_001 });
     expect((await reconcileCascades(afterTimeout)).resumed).toMatchObject([{ cascadeId: 'c1', attempt: 1 }]);
     expect(started).toEqual(['c1 r1 a1']);
     expect(await events('c1')).toEqual(['CascadeStarted', 'CascadeResumed']);
@@ -99,7 +133,7 @@ describe('reconciling running cascades', () => {
   it('given a start that fails, then the next run starts the resumed attempt (its execution is not there)', async () => {
     const { statuses, started, ports } = await setup('c1');
     statuses.set('c1', 'ABORTED');
-    await expect(reconcileCascades(ports({ start: async () => Promise.reject(new Error('throttled')) }))).rejects.toThrow('throttled');
+    expect(await reconcileCascades(ports({ start: async () => Promise.reject(new Error('throttled')) }))).toMatchObject({ resumed: [], errors: [{ cascadeId: 'c1' }] });
     const result = await reconcileCascades(ports({ now: () => Date.now() + 60_001 }));
     expect(result.resumed).toMatchObject([{ cascadeId: 'c1', attempt: 2, was: 'c1-a1', status: 'none' }]);
     expect(started).toEqual(['c1 r1 a2']);

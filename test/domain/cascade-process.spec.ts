@@ -56,9 +56,14 @@ describe('before a submission (the give-up rule)', () => {
       expect(beforeSubmission(target(applying(1), submitted(1, 'job-7')))).toEqual({ kind: 'poll', jobId: 'job-7' });
     });
 
+    it('given a poll that failed in passing (the job still under way), then it polls that job still', () => {
+      expect(beforeSubmission(target(applying(1), submitted(1, 'job-7'), attemptFailed(1)))).toEqual({ kind: 'poll', jobId: 'job-7' });
+    });
+
     it('given the job failed, or the attempt never reached the MNO, then it submits again', () => {
-      expect(beforeSubmission(target(applying(1), submitted(1, 'job-7'), attemptFailed(1)))).toEqual({ kind: 'submit' });
-      expect(beforeSubmission(target(applying(1), submitted(1, 'job-7'), attemptFailed(1), applying(2)))).toEqual({ kind: 'submit' });
+      const jobFailed: TargetEvent = { type: 'CascadeAttemptFailed', data: { mno: 'a', attempt: 1, error: 'job failed: NETWORK_TIMEOUT', jobFailed: true } };
+      expect(beforeSubmission(target(applying(1), submitted(1, 'job-7'), jobFailed))).toEqual({ kind: 'submit' });
+      expect(beforeSubmission(target(applying(1), submitted(1, 'job-7'), jobFailed, applying(2)))).toEqual({ kind: 'submit' });
       expect(beforeSubmission(target(applying(1)))).toEqual({ kind: 'submit' });
     });
   });

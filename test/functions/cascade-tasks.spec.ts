@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { liveCascade } from '../../application/cascades/live.ts';
 import { simCascadeId } from '../../application/cascades/plan-sim-cascade.ts';
 import { executeCommand } from '../../application/command.ts';
+import { cascadeStream } from '../../application/stream-ids.ts';
+import { cascadeDecider } from '../../domain/cascade/decider.ts';
 import { eventFunctionId } from '../../manifest/entry-points.ts';
 import { cascadeFixture } from '../support/cascade-fixture.ts';
 import { invokeEntry } from '../support/invoke.ts';
@@ -18,7 +20,7 @@ describe('cascade tasks on the in-memory event store', () => {
   it('plan → apply → verify → complete: the MNO holds the policy, the cascade succeeded', async () => {
     const cascadeId = await publish('fleet', { data: { apns: ['iot.acme'] }, imeiLock: true });
     const planned = await task('PlanCascade', { tenant, cascadeId, round: 1 });
-    expect(planned.work).toEqual([{ tenant, cascadeId, round: 1, mno: 'northwind-de' }]);
+    expect(planned.work).toEqual([{ tenant, cascadeId, round: 1, attempt: 0, mno: 'northwind-de' }]);
     const applied = await task('ApplyToMno', planned.work[0]);
     expect(applied).toMatchObject({ done: true, jobId: null });
     expect(await task('VerifyOnMno', applied)).toMatchObject({ verified: true });
@@ -37,6 +39,22 @@ describe('cascade tasks on the in-memory event store', () => {
     expect(await task('PlanCascade', { tenant, cascadeId, round: 1 })).toMatchObject({ work: [] });
     expect(await task('ApplyToMno', work)).toMatchObject({ finished: true });
     expect(fixture.cmp.state().calls).toBe(calls);
+  });
+
+  it('an execution the reconciler replaced (a later attempt resumed the round) plans, submits, fails and completes nothing', async () => {
+    const cascadeId = await publish('replaced', { imeiLock: true });
+    const [work] = (await task('PlanCascade', { tenant, cascadeId, round: 1 })).work;
+    await executeCommand(store, cascadeDecider, cascadeStream(tenant, cascadeId), { type: 'ResumeCascade', round: 1, gone: 0 }, context);
+    const calls = fixture.cmp.state().calls;
+    expect(await task('PlanCascade', { tenant, cascadeId, round: 1, attempt: 0 })).toMatchObject({ work: [] });
+    expect(await task('ApplyToMno', work)).toMatchObject({ finished: true });
+    await task('RecordFailure', { ...work, error: { Error: 'States.Timeout', Cause: 'stale' } });
+    expect(await task('CompleteCascade', { tenant, cascadeId, round: 1, attempt: 0 })).toMatchObject({ status: 'running' });
+    expect(fixture.cmp.state().calls).toBe(calls);
+    // The resumed attempt carries the round to its end.
+    const [resumed] = (await task('PlanCascade', { tenant, cascadeId, round: 1, attempt: 1 })).work;
+    await task('VerifyOnMno', await task('ApplyToMno', resumed));
+    expect(await task('CompleteCascade', { tenant, cascadeId, round: 1, attempt: 1 })).toMatchObject({ status: 'succeeded' });
   });
 
   it('what the MNO refuses fails the target at once (permanent), recorded by RecordFailure', async () => {

@@ -61,13 +61,13 @@ describe('async-jobs adapter against recorded CMP payloads', () => {
     expect(error.message).toBe(`${MNO} job failed: NETWORK_TIMEOUT`);
   });
 
-  it('a job FAILED as not retryable is permanent; so is a job the CMP does not know (404)', async () => {
+  it('a job FAILED as not retryable is permanent; a job the CMP does not know (404) is a failed job, submitted again', async () => {
     const cmp = await replaying('async-jobs.job-failed-permanent');
     const mno = gateway(cmp);
     const { jobId } = (await mno.applyPolicy(PROFILE_ID, SMALL_POLICY)) as { jobId: string };
     const failed = await expectFailure(mno.jobStatus(jobId), MnoPermanentError, { code: 'job failed: POLICY_REJECTED', answer: body(cmp, 1), secrets: SECRETS });
     expect(failed).not.toBeInstanceOf(MnoTransientError);
-    await expectFailure(mno.jobStatus('00000000-0000-4000-8000-000000000000'), MnoPermanentError, { code: 'does not know job', answer: body(cmp, 2), secrets: SECRETS });
+    await expectFailure(mno.jobStatus('00000000-0000-4000-8000-000000000000'), MnoJobFailed, { code: 'does not know job', answer: body(cmp, 2), secrets: SECRETS });
   });
 
   it('an API key the CMP refuses is a permanent error that names neither it nor the CMP’s answer', async () => {
