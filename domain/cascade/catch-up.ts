@@ -44,5 +44,8 @@ export const policyToCatchUp = (policy: PolicyState, targetThere: TargetStatus |
 export const simStateToCatchUp = (sim: SimState, mno: string, targetThere: TargetStatus | undefined): Extract<CascadeSubject, { kind: 'sim-state' }> | undefined => {
   const desired = desiredSimState(sim);
   if (sim.status === 'unregistered' || desired === undefined || !sim.profiles.some((p) => p.iccid === sim.enabledProfile && p.mno === mno)) return undefined;
-  return sim.observed[mno] === desired || !owed(targetThere) ? undefined : { kind: 'sim-state', eid: sim.eid, state: desired };
+  if (!owed(targetThere)) return undefined;
+  // Its own cascade passed the MNO over: what the MNO was last seen to hold may be older than that change (owed anyway).
+  if (targetThere === undefined && sim.observed[mno] === desired) return undefined;
+  return { kind: 'sim-state', eid: sim.eid, state: desired };
 };

@@ -2,6 +2,7 @@ import type { Decider } from '../decider.ts';
 import { eventSchemas } from '../events.ts';
 import { MnoEvents } from './events.ts';
 import { DomainError } from '../errors.ts';
+import { plmnFitsItsCountry } from '../identifiers/plmn.ts';
 import { REQUIRED_CHECKS, type CheckResults, type MnoEvent, type MnoRegistration } from './events.ts';
 
 export type MnoCommand =
@@ -37,6 +38,9 @@ export const mnoDecider: Decider<MnoCommand, MnoEvent, MnoState> = {
   decide(command, state) {
     if (command.type === 'RegisterMno') {
       if (state.status !== 'unknown') throw new DomainError('conflict', 'mno-exists', 'an MNO with this id is already registered');
+      const misfit = command.registration.plmns.filter((plmn) => !plmnFitsItsCountry(plmn));
+      if (misfit.length > 0)
+        throw new DomainError('invalid', 'plmn-mnc-length', `${misfit.join(', ')}: the MNC has not the length its country uses (3 digits in North America, e.g. 310-410; 2 in most others)`);
       return [{ type: 'MnoRegistered', data: command.registration }];
     }
     if (state.status === 'unknown') throw new DomainError('not-found', 'mno-not-found', 'MNO not found');

@@ -2,6 +2,7 @@ import type { Decider } from '../decider.ts';
 import { eventSchemas } from '../events.ts';
 import { SIM_EVOLUTION, SimEvents, profilesWithStates } from './events.ts';
 import { DomainError } from '../errors.ts';
+import { imsiNetwork, plmnOfImsi } from '../identifiers/plmn.ts';
 import type { SimCommand } from './commands.ts';
 import type { Profile, ProfileInput, SimEvent } from './events.ts';
 
@@ -39,8 +40,6 @@ const noPendingTermination = (sim: RegisteredSim, what: string) => {
     throw new DomainError('conflict', 'termination-pending', `cannot ${what} a SIM while its termination awaits approval; cancel it first`);
 };
 
-/** The PLMN (`262-91`) an IMSI belongs to among these, if any: its first digits are the PLMN's MCC and MNC. */
-export const plmnOfImsi = (imsi: string, plmns: readonly string[]) => plmns.find((plmn) => imsi.startsWith(plmn.replace('-', '')));
 
 const checkProfiles = (profiles: ProfileInput[], allowedMnos: Readonly<Record<string, readonly string[]>>) => {
   const chosen = Object.keys(allowedMnos);
@@ -60,7 +59,7 @@ const checkProfiles = (profiles: ProfileInput[], allowedMnos: Readonly<Record<st
       throw new DomainError(
         'invalid',
         'imsi-not-of-mno',
-        `profile ${i} (ICCID ${p.iccid}): its IMSI's MCC-MNC (${p.imsi.slice(0, 3)}-${p.imsi.slice(3, 5)}…) is not a PLMN of ${p.mno} (${plmns.join(', ') || 'none registered'})`,
+        `profile ${i} (ICCID ${p.iccid}): its IMSI's MCC-MNC (${imsiNetwork(p.imsi)}) is not a PLMN of ${p.mno} (${plmns.join(', ') || 'none registered'})`,
       );
   });
   if (profiles.filter((p) => p.fallback).length > 1)

@@ -50,6 +50,11 @@ describe('which changes an MNO is owed', () => {
     expect(simStateToCatchUp(sim(), 'north', undefined)).toBeUndefined();
     expect(simStateToCatchUp(sim({ type: 'SimActivated', data: {} }), 'south', undefined)).toBeUndefined();
   });
+  it('given the change’s own cascade skipped or failed there, then it is owed even if the MNO was last seen holding that state (an observation older than the change)', () => {
+    const seenActive = sim({ type: 'SimActivated', data: {} }, { type: 'SimStateObserved', data: { mno: 'north', state: 'active' } }, { type: 'SimSuspended', data: {} }, { type: 'SimResumed', data: {} });
+    expect(simStateToCatchUp(seenActive, 'north', 'skipped')).toMatchObject({ state: 'active' });
+    expect(simStateToCatchUp(seenActive, 'north', 'failed')).toMatchObject({ state: 'active' });
+  });
   it('given the change’s own cascade still carrying it there (pending, applying, applied), then nothing: it gets there by itself', () => {
     for (const there of ['pending', 'applying', 'applied'] as const) {
       expect(policyToCatchUp(policy, there)).toBeUndefined();

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { imsiNetwork, plmnFitsItsCountry, plmnOfImsi } from '../../domain/identifiers/plmn.ts';
 import { describe, expect, it } from 'vitest';
 import { Eid, Iccid, Imei, Imsi, TenantId } from '../../domain/identifiers/index.ts';
 import { eid, iccid, imei } from '../support/ids.ts';
@@ -51,4 +52,23 @@ describe('identifiers', () => {
       }),
       { numRuns: 50 },
     ));
+});
+
+describe('PLMNs and IMSIs (E.212)', () => {
+  it('an IMSI belongs to a PLMN whose MCC-MNC, split as its country splits them, begins it', () => {
+    expect(plmnOfImsi('262911234567890', ['262-01', '262-91'])).toBe('262-91');
+    expect(plmnOfImsi('310410123456789', ['310-410'])).toBe('310-410');
+    // 310 is a three-digit-MNC country: a PLMN 310-41 does not exist, and AT&T's IMSI is not its.
+    expect(plmnOfImsi('310410123456789', ['310-41'])).toBeUndefined();
+    expect(plmnOfImsi('262021234567890', ['262-020'])).toBeUndefined();
+    // India uses both lengths: the PLMN says.
+    expect(plmnOfImsi('405025123456789', ['405-025'])).toBe('405-025');
+    expect(plmnOfImsi('405021234567890', ['405-02'])).toBe('405-02');
+  });
+  it('messages show an IMSI’s network as its country splits it, never the subscriber part', () => {
+    expect(imsiNetwork('310410123456789')).toBe('310-410');
+    expect(imsiNetwork('262911234567890')).toBe('262-91');
+    expect(plmnFitsItsCountry('310-41')).toBe(false);
+    expect(plmnFitsItsCountry('208-01')).toBe(true);
+  });
 });

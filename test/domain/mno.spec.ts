@@ -21,6 +21,8 @@ const verified: MnoEvent = { type: 'MnoVerified', data: { checks: allPass } };
 describe('Mno decider', () => {
   it('registers an MNO', () => spec([]).when({ type: 'RegisterMno', registration }).then([registered]));
   it('refuses a second registration of the id', () => spec([registered]).when({ type: 'RegisterMno', registration }).thenFails('mno-exists', 'conflict'));
+  it('refuses a PLMN whose MNC has not its country’s length (310-41: North America uses three digits)', () =>
+    spec([]).when({ type: 'RegisterMno', registration: { ...registration, plmns: ['310-41'] } }).thenFails('plmn-mnc-length', 'invalid'));
   it('required checks passed → verified (SGP.32 support is not required)', () =>
     spec([registered]).when({ type: 'RecordVerification', checks: allPass }).then([verified]));
   it('a failed or missing required check → quarantined, naming it', () =>

@@ -66,7 +66,7 @@ describe('Sim decider', () => {
       const us = { ...profile(2), imsi: '310410123456789' };
       spec([]).when({ type: 'RegisterSim', ...by('a'), allowedMnos: MNOS, eid: EID, profiles: [profile(1), us] }).thenFails('imsi-not-of-mno', 'invalid');
       expect(() => simDecider.decide({ type: 'RegisterSim', ...by('a'), allowedMnos: MNOS, eid: EID, profiles: [profile(1), us] }, simDecider.initialState)).toThrow(
-        `profile 1 (ICCID ${us.iccid}): its IMSI's MCC-MNC (310-41…) is not a PLMN of mno-2 (262-91)`,
+        `profile 1 (ICCID ${us.iccid}): its IMSI's MCC-MNC (310-410) is not a PLMN of mno-2 (262-91)`,
       );
       // A three-digit MNC: the PLMN's digits are the IMSI's first six.
       spec([]).when({ type: 'RegisterSim', ...by('a'), allowedMnos: { 'mno-2': ['310-410'] }, eid: EID, profiles: [us] }).then([{ type: 'SimRegistered', data: { eid: EID, profiles: [{ ...us, state: 'enabled' }] } }]);
