@@ -63,21 +63,34 @@ export const startStreamPoller = async (options: {
   const deliver = async (records: DynamoDBRecord[]) => {
     for (const handler of options.handlers) {
       let batch = records;
-      for (let attempt = 1; batch.length > 0; attempt++) {
-        const failures = (await handler({ Records: batch }).catch(() => ({ batchItemFailures: [{ itemIdentifier: batch[0]!.dynamodb!.SequenceNumber! }] })))?.batchItemFailures ?? [];
+      // Attempts per record: a record is set aside only after it failed three times itself.
+      const failedTimes = new Map<string, number>();
+      while (batch.length > 0) {
+        let failures: { itemIdentifier: string }[];
+        let thrown = false;
+        try {
+          failures = (await handler({ Records: batch }))?.batchItemFailures ?? [];
+        } catch {
+          // The whole invocation failed (a dependency down, say): blamed on no record in particular.
+          thrown = true;
+          failures = [{ itemIdentifier: batch[0]!.dynamodb!.SequenceNumber! }];
+        }
         if (failures.length === 0) break;
         const first = batch.findIndex((r) => r.dynamodb?.SequenceNumber === failures[0]!.itemIdentifier);
         batch = batch.slice(Math.max(first, 0));
-        if (attempt >= 3) {
-          // The record that keeps failing is set aside (as a bisecting mapping isolates it); the rest go on.
+        const sequence = batch[0]!.dynamodb!.SequenceNumber!;
+        const times = (failedTimes.get(sequence) ?? 0) + 1;
+        failedTimes.set(sequence, times);
+        // A record the handler reports three times is set aside (as a bisecting mapping isolates it); a
+        // handler that keeps throwing is given longer (about half a minute) before its first record is.
+        if (times >= (thrown ? 8 : 3)) {
           const [failed, ...rest] = batch;
           if (options.deadLetterFile) appendFileSync(options.deadLetterFile, JSON.stringify({ failedAt: new Date().toISOString(), record: failed }) + '\n', { mode: 0o600 });
-          console.error(`stream poller: gave up on record ${failed!.dynamodb?.SequenceNumber} after 3 attempts${options.deadLetterFile ? `; kept in ${options.deadLetterFile}` : ''}`);
+          console.error(`stream poller: gave up on record ${sequence} after ${times} attempts${options.deadLetterFile ? `; kept in ${options.deadLetterFile}` : ''}`);
           batch = rest;
-          attempt = 0;
           continue;
         }
-        await new Promise((ok) => setTimeout(ok, 200 * attempt));
+        await new Promise((ok) => setTimeout(ok, Math.min(200 * 2 ** (times - 1), 8_000)));
       }
     }
   };

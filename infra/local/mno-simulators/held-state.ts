@@ -7,6 +7,9 @@ import type { CmpApi } from './http.ts';
  * a cascade resumed after a crash reads back what was applied before it, and polls the jobs it
  * submitted. Written after each CMP call, to a new file renamed into place (never half written).
  */
+/** Ended jobs kept per CMP. */
+const MAX_JOBS = 1_000;
+
 export const keepHeldState = (api: CmpApi, file: string) => {
   try {
     const kept = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>;
@@ -15,6 +18,14 @@ export const keepHeldState = (api: CmpApi, file: string) => {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') console.warn(`mno simulator state ${file} unreadable: starting empty (${(error as Error).message})`);
   }
   return () => {
+    // Jobs that ended are kept a while (a client may still poll them), not forever: the oldest go first.
+    const jobs = api.held.jobs;
+    if (jobs && jobs.size > MAX_JOBS)
+      for (const [id, job] of jobs) {
+        if (jobs.size <= MAX_JOBS) break;
+        const status = (job as { status?: string }).status;
+        if (status === 'DONE' || status === 'FAILED') jobs.delete(id);
+      }
     const held = Object.fromEntries(Object.entries(api.held).map(([name, map]) => [name, Object.fromEntries(map)]));
     writeFileSync(`${file}.tmp`, JSON.stringify(held), { mode: 0o600 });
     renameSync(`${file}.tmp`, file);
