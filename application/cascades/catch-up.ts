@@ -59,6 +59,11 @@ const aroundEvent = async <S>(store: EventStore, decider: Pick<Decider<unknown, 
 const targetAt = (cascade: CascadeState | undefined, mno: string): TargetStatus | undefined =>
   cascade === undefined ? undefined : cascade.status === 'none' ? 'pending' : cascade.targets.find((t) => t.mno === mno)?.status;
 
+/** Sixteen at a time: a fleet on one MNO is read in parallel, within what one invocation may ask of DynamoDB. */
+const inBatches = async <T>(items: readonly T[], each: (item: T) => Promise<void>) => {
+  for (let i = 0; i < items.length; i += 16) await Promise.all(items.slice(i, i + 16).map(each));
+};
+
 const idOf = (...parts: (string | number)[]) => `catch-up-${createHash('sha256').update(parts.join('#')).digest('hex').slice(0, 32)}`;
 
 /**
@@ -103,7 +108,7 @@ export const catchUp = async (ports: CatchUpPorts, tenant: string, mno: string, 
     const subject = policyToCatchUp(policy, targetAt(latest, mno));
     if (subject) changes.push({ cascadeId: idOf(tenant, 'policy', subject.policyId, subject.version, mno), subject });
   }
-  for (const eid of await ports.simsOn(tenant, mno)) {
+  const simChange = async (eid: string) => {
     const stream = simStream(tenant, eid);
     const events = eventsOf((await ports.store.load(stream)).commits);
     const sim = fold(simDecider, simDecider.initialState, readEvents(events, simDecider.events));
@@ -112,12 +117,13 @@ export const catchUp = async (ports: CatchUpPorts, tenant: string, mno: string, 
     const own = change ? (await liveCascade(ports.store, tenant, simCascadeId(stream, change.version))).state : undefined;
     const subject = simStateToCatchUp(sim, mno, targetAt(own, mno));
     if (subject) changes.push({ cascadeId: idOf(tenant, 'sim', eid, subject.state, change?.version ?? 0, mno), subject });
-  }
+  };
+  await inBatches(await ports.simsOn(tenant, mno), simChange);
   const out: CaughtUp[] = [];
-  for (const { cascadeId, subject } of changes) {
+  await inBatches(changes, async ({ cascadeId, subject }) => {
     const how = await ensureCascade(ports.store, tenant, cascadeId, subject, mno, context);
     if (how) out.push({ tenant, mno, cascadeId, subject, how });
-  }
+  });
   return out;
 };
 
