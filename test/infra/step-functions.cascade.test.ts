@@ -65,7 +65,7 @@ describe('the cascade on the local engine, watched through the Step Functions AP
     expect(stateMachines!.map((m) => m.name)).toContain('switchboard-cascade');
     expect(await findStateMachine(sfn)).toEqual({ arn: api.runtime.cascades.stateMachineArn, name: 'switchboard-cascade' });
     const described = await settled(arnOf(cascadeId));
-    expect(described).toMatchObject({ status: 'SUCCEEDED', input: JSON.stringify({ tenant: tenant.id, cascadeId, round: 1 }) });
+    expect(described).toMatchObject({ status: 'SUCCEEDED', input: JSON.stringify({ tenant: tenant.id, cascadeId, round: 1, attempt: 0 }) });
     expect(JSON.parse(described.output!)).toMatchObject({ status: 'partial' });
     const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: api.runtime.cascades.stateMachineArn, statusFilter: 'SUCCEEDED' }));
     expect(listed.executions!.map((e) => e.name)).toContain(cascadeId);
