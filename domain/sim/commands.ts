@@ -1,3 +1,5 @@
+import type { PackageRefusal, Psmo } from '../euicc/package.ts';
+import type { PsmoResult } from './eim.ts';
 import type { ProfileInput } from './events.ts';
 
 /** Who asks: the verified subject of the caller's token. */
@@ -18,4 +20,8 @@ export type SimCommand =
   | (Issued & { type: 'RequestTermination'; reason?: string | undefined })
   | (Issued & { type: 'CancelTermination' })
   | (Issued & { type: 'ApproveTermination' })
-  | (Issued & { type: 'RecordObservedState'; mno: string; state: 'active' | 'suspended' | 'terminated' });
+  | (Issued & { type: 'RecordObservedState'; mno: string; state: 'active' | 'suspended' | 'terminated' })
+  /** `transactionId`: fresh hex the caller chose (the domain draws nothing at random). */
+  | (Issued & { type: 'QueueEimPackage'; transactionId: string; psmos: Psmo[] })
+  /** What the eUICC's result says, once its signature was verified. */
+  | (Issued & { type: 'RecordEimPackageResult'; counter: number; transactionId: string; seq: number; outcome: { refused: PackageRefusal } | { results: PsmoResult[] } });

@@ -3,6 +3,7 @@ import { eventSchemas } from '../events.ts';
 import { SIM_EVOLUTION, SimEvents, profilesWithStates } from './events.ts';
 import { DomainError } from '../errors.ts';
 import { imsiNetwork, plmnOfImsi } from '../identifiers/plmn.ts';
+import { NO_PACKAGES, profilesAfter, psmoRefusal, type EimState } from './eim.ts';
 import type { SimCommand } from './commands.ts';
 import type { Profile, ProfileInput, SimEvent } from './events.ts';
 
@@ -22,6 +23,8 @@ export type SimState =
       observed: Readonly<Record<string, 'active' | 'suspended' | 'terminated'>>;
       /** The enterprise's labels, each once, in the order given. */
       labels: readonly string[];
+      /** The eIM packages queued for the eUICC and the counter they carry. */
+      eim: EimState;
     };
 
 export type RegisteredSim = Exclude<SimState, { status: 'unregistered' }>;
@@ -85,6 +88,20 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
       const profiles = profilesWithStates(command.profiles, command.profiles.find((p) => p.enabled)?.iccid);
       return [{ type: 'SimRegistered', data: { eid: command.eid, profiles, imei: command.imei, ...labels } }];
     }
+    if (command.type === 'RecordEimPackageResult') {
+      // The eUICC's answer is a fact: recorded whatever the SIM's lifecycle, once.
+      if (state.status === 'unregistered') throw new DomainError('not-found', 'sim-not-found', 'SIM not found');
+      const pkg = state.eim.pending.find((p) => p.counter === command.counter);
+      if (!pkg) {
+        if (command.counter <= state.eim.counter) return []; // answered already (a result delivered twice)
+        throw new DomainError('invalid', 'unknown-package', `no eIM package ${command.counter} was queued for this SIM`);
+      }
+      if (pkg.transactionId !== command.transactionId) throw new DomainError('invalid', 'unknown-package', `package ${command.counter} is not transaction ${command.transactionId}`);
+      const base = { counter: command.counter, transactionId: command.transactionId, seq: command.seq };
+      return 'refused' in command.outcome
+        ? [{ type: 'EimPackageRefused', data: { ...base, reason: command.outcome.refused } }]
+        : [{ type: 'EimPackageExecuted', data: { ...base, results: command.outcome.results } }];
+    }
     if (command.type === 'RecordObservedState') {
       // Observations are facts about the MNO: recorded even for a terminated SIM, once per change.
       if (state.status === 'unregistered') throw new DomainError('not-found', 'sim-not-found', 'SIM not found');
@@ -93,6 +110,11 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
     }
     const sim = registered(state);
     switch (command.type) {
+      case 'QueueEimPackage': {
+        const refusal = psmoRefusal(sim.eid, sim.profiles, sim.eim, command.psmos);
+        if (refusal) throw new DomainError('conflict', 'psmo-refused', `the eUICC would refuse ${refusal}`);
+        return [{ type: 'EimPackageQueued', data: { counter: sim.eim.counter + 1, transactionId: command.transactionId, psmos: command.psmos } }];
+      }
       case 'SetSimLabels': {
         const labels = [...new Set(command.labels)];
         return labels.length === sim.labels.length && labels.every((l, i) => l === sim.labels[i]) ? [] : [{ type: 'SimLabelsSet', data: { labels } }];
@@ -132,7 +154,7 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
     if (event.type === 'SimRegistered') {
       const { eid, profiles, imei, labels } = event.data;
       const enabled = profiles.find((p) => p.state === 'enabled') ?? profiles[0]!;
-      return { status: 'inventory', eid, profiles, enabledProfile: enabled.iccid, imei, observed: {}, labels: labels ?? [] };
+      return { status: 'inventory', eid, profiles, enabledProfile: enabled.iccid, imei, observed: {}, labels: labels ?? [], eim: NO_PACKAGES };
     }
     if (state.status === 'unregistered') return state;
     switch (event.type) {
@@ -151,6 +173,18 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
         return { ...state, observed: { ...state.observed, [event.data.mno]: event.data.state } };
       case 'SimLabelsSet':
         return { ...state, labels: event.data.labels };
+      case 'EimPackageQueued':
+        return { ...state, eim: { counter: event.data.counter, pending: [...state.eim.pending, { counter: event.data.counter, transactionId: event.data.transactionId, psmos: event.data.psmos }] } };
+      case 'EimPackageExecuted': {
+        const pkg = state.eim.pending.find((p) => p.counter === event.data.counter);
+        const pending = state.eim.pending.filter((p) => p.counter !== event.data.counter);
+        if (!pkg) return { ...state, eim: { ...state.eim, pending } };
+        const profiles = profilesAfter(state.eid, state.profiles, pkg.psmos, event.data.results);
+        const enabled = profiles.find((p) => p.state === 'enabled')?.iccid ?? state.enabledProfile;
+        return { ...state, profiles, enabledProfile: enabled, eim: { ...state.eim, pending } };
+      }
+      case 'EimPackageRefused':
+        return { ...state, eim: { ...state.eim, pending: state.eim.pending.filter((p) => p.counter !== event.data.counter) } };
     }
   },
 };
