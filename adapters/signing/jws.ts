@@ -1,6 +1,7 @@
 import { base64url, flattenedVerify, importJWK, type FlattenedJWS, type JWK } from 'jose';
 import type { z } from 'zod';
 import { canonicalJson } from '../../domain/policy/canonical.ts';
+import type { SignedJson } from '../../application/ports/eim-packages.ts';
 import type { Signer } from '../../application/ports/signer.ts';
 
 /**
@@ -8,7 +9,7 @@ import type { Signer } from '../../application/ports/signer.ts';
  * signature is made by a Signer (the key never leaves KMS or its file) and checked with jose; a
  * payload is trusted only after its signature holds and it parses against its schema.
  */
-export const signJson = async (signer: Signer, value: unknown): Promise<FlattenedJWS> => {
+export const signJson = async (signer: Signer, value: unknown): Promise<SignedJson> => {
   const header = base64url.encode(JSON.stringify({ alg: 'ES256', kid: signer.keyId }));
   const payload = base64url.encode(canonicalJson(value));
   const signature = await signer.sign(new TextEncoder().encode(`${header}.${payload}`));

@@ -1,4 +1,4 @@
-import type { FlattenedJWS } from 'jose';
+import type { SignedJson } from '../../../application/ports/eim-packages.ts';
 import type { PublicJwk, Signer } from '../../../application/ports/signer.ts';
 import { memorySigner } from '../../../adapters/signing/file-signer.ts';
 import { SignatureRefused, signJson, verifyJson } from '../../../adapters/signing/jws.ts';
@@ -18,7 +18,7 @@ export interface SimulatedEuicc {
   publicJwk(): Promise<PublicJwk>;
   state(): EuiccState;
   /** One package, signed by the eIM: the signed result (a refusal too is signed). */
-  load(jws: FlattenedJWS): Promise<FlattenedJWS>;
+  load(jws: SignedJson): Promise<SignedJson>;
 }
 
 export const simulatedEuicc = (options: {
@@ -56,7 +56,7 @@ export const simulatedEuicc = (options: {
   };
 };
 
-const readPayload = (jws: FlattenedJWS): unknown => {
+const readPayload = (jws: SignedJson): unknown => {
   try {
     return JSON.parse(Buffer.from(jws.payload, 'base64url').toString('utf8'));
   } catch {

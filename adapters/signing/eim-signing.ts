@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import type { EimSigning, SignedJson } from '../../application/ports/eim-packages.ts';
+import type { PublicJwk, Signer } from '../../application/ports/signer.ts';
+import { EuiccPackageResult } from '../../domain/euicc/package.ts';
+import { Eid } from '../../domain/identifiers/index.ts';
+import { SignatureRefused, signJson, verifyJson } from './jws.ts';
+
+/**
+ * An eUICC's certificate, as Switchboard takes it: its EID and public key, signed by its
+ * manufacturer (the EUM), whose key Switchboard trusts. It stands for SGP.32's certificate chain
+ * (CI → EUM → eUICC) in one link: enough to bind a result's key to one EID.
+ */
+export const EuiccCertificate = z.strictObject({
+  eid: Eid,
+  publicJwk: z.looseObject({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string() }),
+});
+
+/** What an EUM signs for one of its eUICCs. */
+export const issueEuiccCertificate = (eum: Signer, eid: string, publicJwk: PublicJwk) => signJson(eum, { eid, publicJwk });
+
+/** The eIM's signing and verification: packages signed with `signer` (the eIM key), results checked against certificates from the `eums` it trusts. */
+export const eimSigning = (options: { eimId: string; signer: Signer; eums: () => Promise<readonly PublicJwk[]> }): EimSigning => ({
+  eimId: options.eimId,
+  sign: (pkg) => signJson(options.signer, pkg),
+  async verifyResult(eid, result, certificate) {
+    const certified = await certifiedKey(await options.eums(), certificate);
+    if (certified.eid !== eid) throw new SignatureRefused('the certificate is for another EID');
+    const verified = await verifyJson(result, certified.publicJwk as PublicJwk, EuiccPackageResult);
+    if (verified.eid !== eid) throw new SignatureRefused('the result is for another EID');
+    return verified;
+  },
+});
+
+const certifiedKey = async (eums: readonly PublicJwk[], certificate: SignedJson) => {
+  for (const eum of eums) {
+    try {
+      return await verifyJson(certificate, eum, EuiccCertificate);
+    } catch (error) {
+      if (!(error instanceof SignatureRefused)) throw error;
+    }
+  }
+  throw new SignatureRefused('the eUICC certificate is from no trusted EUM');
+};

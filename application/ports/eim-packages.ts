@@ -1,0 +1,20 @@
+import type { EuiccPackage, EuiccPackageResult } from '../../domain/euicc/package.ts';
+
+/** A package or result as it travels: a flattened JWS (ES256) over its canonical JSON. */
+export interface SignedJson {
+  protected: string;
+  payload: string;
+  signature: string;
+}
+
+/**
+ * The cryptography of the eIM's side of SGP.32 (adapters/signing): packages signed with the eIM key
+ * (KMS in AWS, a key file locally), and eUICC results checked against the key that the eUICC's
+ * certificate (issued by a trusted EUM) names for that EID.
+ */
+export interface EimSigning {
+  readonly eimId: string;
+  sign(pkg: EuiccPackage): Promise<SignedJson>;
+  /** The result, once its certificate is the EUM's for this EID and its signature is that eUICC's; else it throws, naming no secret. */
+  verifyResult(eid: string, result: SignedJson, certificate: SignedJson): Promise<EuiccPackageResult>;
+}

@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import type { EventStore } from '../../domain/event-store.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { identifierClaimDecider } from '../../domain/identifier-claim/decider.ts';
+import type { Psmo } from '../../domain/euicc/package.ts';
+import { simDecider } from '../../domain/sim/decider.ts';
+import { executeCommand, type CommandContext } from '../command.ts';
+import { loadState } from '../load-state.ts';
+import type { EimSigning, SignedJson } from '../ports/eim-packages.ts';
+import { identifierClaimStream, simStream } from '../stream-ids.ts';
+
+/**
+ * Switchboard as the enterprise's eIM: a profile operation becomes a package queued for the eUICC
+ * (the SIM's stream keeps it and its counter); the device's IPA fetches the oldest package not yet
+ * answered, signed; its eUICC's signed result is verified, then recorded.
+ */
+export const queuePsmos = (store: EventStore, tenant: string, eid: string, psmos: Psmo[], context: CommandContext) =>
+  executeCommand(store, simDecider, simStream(tenant, eid), { type: 'QueueEimPackage', actor: context.actor, transactionId: randomBytes(8).toString('hex'), psmos }, context);
+
+/** The tenant whose SIM this EID is (platform-wide claim): the device names only its EID. */
+const tenantOf = async (store: EventStore, eid: string) => {
+  const holder = (await loadState(store, identifierClaimDecider, identifierClaimStream('eid', eid))).state.holder;
+  if (!holder) throw new DomainError('not-found', 'sim-not-found', 'no SIM with this EID is registered');
+  return holder.tenant;
+};
+
+/** ESipa GetEimPackage: the oldest package the eUICC has not answered, signed by the eIM; undefined when none waits. */
+export const nextPackage = async (store: EventStore, signing: EimSigning, eid: string): Promise<SignedJson | undefined> => {
+  const { state: sim } = await loadState(store, simDecider, simStream(await tenantOf(store, eid), eid));
+  if (sim.status === 'unregistered') throw new DomainError('not-found', 'sim-not-found', 'no SIM with this EID is registered');
+  const [oldest] = sim.eim.pending;
+  if (!oldest) return undefined;
+  return signing.sign({ eimId: signing.eimId, eid, counter: oldest.counter, transactionId: oldest.transactionId, psmos: oldest.psmos });
+};
+
+/** ESipa ProvideEimPackageResult: recorded only once the eUICC's certificate and signature hold, and it answers a package of this eIM. */
+export const recordResult = async (store: EventStore, signing: EimSigning, eid: string, result: SignedJson, certificate: SignedJson, region: string) => {
+  const verified = await signing.verifyResult(eid, result, certificate);
+  if (verified.eimId !== signing.eimId) throw new DomainError('invalid', 'not-our-package', 'the result answers another eIM');
+  const context = { actor: `euicc:${eid}`, correlationId: verified.transactionId, region };
+  return executeCommand(store, simDecider, simStream(await tenantOf(store, eid), eid), { type: 'RecordEimPackageResult', actor: context.actor, counter: verified.counter, transactionId: verified.transactionId, seq: verified.seq, outcome: verified.outcome }, context);
+};
