@@ -36,6 +36,8 @@ export const ROUTES = [
   { method: 'POST', path: '/v1/sims/{eid}/terminate/cancel', entry: 'sims/lifecycle.ts', handler: 'cancelTermination', scopes: ['sims:write'], tenant: true, access: IDEMPOTENT_WRITES },
   { method: 'PUT', path: '/v1/sims/{eid}/labels', entry: 'sims/labels.ts', handler: 'handler', scopes: ['sims:write'], tenant: true, access: WRITES },
   { method: 'GET', path: '/v1/sims/{eid}/events', entry: 'sims/events.ts', handler: 'handler', scopes: ['audit:read', 'sims:read'], tenant: true, access: READS },
+  { method: 'POST', path: '/v1/sims/{eid}/profiles/{iccid}/enable', entry: 'sims/profiles.ts', handler: 'enable', scopes: ['sims:write'], tenant: true, access: IDEMPOTENT_WRITES },
+  { method: 'GET', path: '/v1/sims/{eid}/eim-packages/{counter}', entry: 'sims/profiles.ts', handler: 'eimPackage', scopes: ['sims:read'], tenant: true, access: READS },
   { method: 'GET', path: '/v1/sims/{eid}/audit', entry: 'sims/audit.ts', handler: 'handler', scopes: ['audit:read'], tenant: true, access: READS },
   { method: 'POST', path: '/v1/mnos', entry: 'mnos/register.ts', handler: 'handler', scopes: ['platform:admin'], tenant: false, access: IDEMPOTENT_WRITES },
   { method: 'GET', path: '/v1/mnos', entry: 'mnos/list.ts', handler: 'list', scopes: ['mnos:read', 'platform:admin'], tenant: false, access: READS },

@@ -103,3 +103,31 @@ describe('policy routes on the in-memory event store', () => {
     expect(eventsOf((await store.load(`T#acme#CASCADE#${cascadeId}`)).commits)).toHaveLength(1);
   });
 });
+
+describe('profile operations on the in-memory event store', () => {
+  const twoProfiles = (n: number) => ({ eid: eid(n), profiles: [{ iccid: iccid(n), mno: 'northwind-de', imsi: imsi(n) }, { iccid: iccid(n + 1), mno: 'northwind-de', imsi: imsi(n + 1), fallback: true }] });
+
+  it('enabling a disabled profile queues an eIM package: 202, its Location, and the package queued there; the SIM shows it', async () => {
+    expect((await invokeRoute('POST /v1/sims', alice, { body: twoProfiles(40) })).status).toBe(201);
+    const queued = await invokeRoute('POST /v1/sims/{eid}/profiles/{iccid}/enable', alice, { path: { eid: eid(40), iccid: iccid(41) } });
+    expect(queued).toMatchObject({ status: 202, headers: { location: `/v1/sims/${eid(40)}/eim-packages/1` }, body: { counter: 1, status: 'queued', psmos: [{ op: 'enable', iccid: iccid(41), rollback: true }] } });
+    expect(queued.body.transactionId).toMatch(/^[0-9a-f]{16}$/);
+    const pkg = await invokeRoute('GET /v1/sims/{eid}/eim-packages/{counter}', alice, { path: { eid: eid(40), counter: '1' } });
+    expect(pkg).toMatchObject({ status: 200, body: { counter: 1, status: 'queued' } });
+    const shown = await invokeRoute('GET /v1/sims/{eid}', alice, { path: { eid: eid(40) } });
+    expect(shown.body).toMatchObject({ enabledProfile: iccid(40), profiles: [{ iccid: iccid(40), state: 'enabled' }, { iccid: iccid(41), state: 'disabled', fallback: true }] });
+  });
+
+  it('what the eUICC would refuse is a 409 naming why; a bad ICCID or counter a 400; another tenant’s SIM or an unknown package a 404', async () => {
+    expect((await invokeRoute('POST /v1/sims', alice, { body: twoProfiles(42) })).status).toBe(201);
+    const enabled = await invokeRoute('POST /v1/sims/{eid}/profiles/{iccid}/enable', alice, { path: { eid: eid(42), iccid: iccid(42) } });
+    expect(enabled).toMatchObject({ status: 409, body: { type: '/problems/psmo-refused' } });
+    expect(enabled.body.detail).toContain('profile-not-in-disabled-state');
+    expect((await invokeRoute('POST /v1/sims/{eid}/profiles/{iccid}/enable', alice, { path: { eid: eid(42), iccid: '123' } })).status).toBe(400);
+    expect((await invokeRoute('POST /v1/sims/{eid}/profiles/{iccid}/enable', alice, { path: { eid: eid(42), iccid: iccid(43) }, body: { rollback: 'yes' } })).status).toBe(400);
+    expect((await invokeRoute('GET /v1/sims/{eid}/eim-packages/{counter}', alice, { path: { eid: eid(42), counter: '01' } })).status).toBe(400);
+    expect((await invokeRoute('GET /v1/sims/{eid}/eim-packages/{counter}', alice, { path: { eid: eid(42), counter: '9' } })).body).toMatchObject({ type: '/problems/package-not-found' });
+    expect((await invokeRoute('POST /v1/sims/{eid}/profiles/{iccid}/enable', eve, { path: { eid: eid(42), iccid: iccid(43) } })).status).toBe(404);
+    expect((await invokeRoute('GET /v1/sims/{eid}/eim-packages/{counter}', eve, { path: { eid: eid(42), counter: '1' } })).status).toBe(404);
+  });
+});

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { eventsOf } from '../../../domain/event-store.ts';
+import { Iccid } from '../../../domain/identifiers/index.ts';
+import { queuePsmos } from '../../../application/sims/eim.ts';
+import { simStream } from '../../../application/stream-ids.ts';
+import { eimPackageView } from '../../../application/views/eim-packages.ts';
+import { adapters } from '../../lambda/wiring.ts';
+import { positiveInteger } from '../integers.ts';
+import { httpHandler, type HttpRequest } from '../http-handler.ts';
+import { problem, validationProblem } from '../problem.ts';
+import { bodyOf, commandContext, eidParam } from '../request.ts';
+import { json } from '../responses.ts';
+
+const iccidParam = (request: HttpRequest) => {
+  const parsed = Iccid.safeParse(request.pathParameters?.iccid);
+  if (!parsed.success) throw validationProblem(parsed.error, '/path/iccid');
+  return parsed.data;
+};
+
+/** `rollback` (default true): if the profile cannot attach in time, the eUICC goes back to the one enabled before. */
+const Enable = z.strictObject({ rollback: z.boolean().default(true) });
+
+/**
+ * POST /v1/sims/{eid}/profiles/{iccid}/enable → 202: an eIM package (SGP.32 PSMO enable) queued
+ * for the SIM's eUICC, which its device fetches when it next polls; follow it at its Location.
+ * 409 `psmo-refused` when the eUICC would refuse it (the profile is the enabled one, not installed…).
+ */
+export const enable = httpHandler('POST /v1/sims/{eid}/profiles/{iccid}/enable', async (request) => {
+  const eid = eidParam(request);
+  const iccid = iccidParam(request);
+  const { rollback } = bodyOf(request, Enable, {});
+  const { state } = await queuePsmos(adapters.eventStore, request.caller.tenant, eid, [{ op: 'enable', iccid, rollback }], commandContext(request));
+  if (state.status === 'unregistered') throw problem(404, 'sim-not-found', 'SIM not found');
+  const queued = state.eim.pending.at(-1)!;
+  return json(202, { eid, counter: queued.counter, transactionId: queued.transactionId, status: 'queued', psmos: queued.psmos }, { location: `/v1/sims/${eid}/eim-packages/${queued.counter}` });
+});
+
+const counterParam = (request: HttpRequest) => {
+  const parsed = positiveInteger().safeParse(request.pathParameters?.counter);
+  if (!parsed.success) throw validationProblem(parsed.error, '/path/counter');
+  return parsed.data;
+};
+
+/** GET /v1/sims/{eid}/eim-packages/{counter}: one package, what it asked and what the eUICC did. */
+export const eimPackage = httpHandler('GET /v1/sims/{eid}/eim-packages/{counter}', async (request) => {
+  const eid = eidParam(request);
+  const counter = counterParam(request);
+  const { commits } = await adapters.eventStore.load(simStream(request.caller.tenant, eid));
+  if (commits.length === 0) throw problem(404, 'sim-not-found', 'SIM not found');
+  const view = eimPackageView(eventsOf(commits), counter);
+  if (!view) throw problem(404, 'package-not-found', `no eIM package ${counter} for this SIM`);
+  return json(200, view);
+});
