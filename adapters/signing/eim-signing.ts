@@ -15,6 +15,9 @@ export const EuiccCertificate = z.strictObject({
   publicJwk: z.looseObject({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string() }),
 });
 
+/** What a device signs (with its eUICC's key) to ask for its packages: its EID and when (a request is good for a few minutes). */
+export const DeviceRequest = z.strictObject({ eid: Eid, at: z.iso.datetime() });
+
 /** What an EUM signs for one of its eUICCs. */
 export const issueEuiccCertificate = (eum: Signer, eid: string, publicJwk: PublicJwk) => signJson(eum, { eid, publicJwk });
 
@@ -22,6 +25,13 @@ export const issueEuiccCertificate = (eum: Signer, eid: string, publicJwk: Publi
 export const eimSigning = (options: { eimId: string; signer: Signer; eums: () => Promise<readonly PublicJwk[]> }): EimSigning => ({
   eimId: options.eimId,
   sign: (pkg) => signJson(options.signer, pkg),
+  async verifyRequest(eid, request, certificate) {
+    const certified = await certifiedKey(await options.eums(), certificate);
+    if (certified.eid !== eid) throw new SignatureRefused('the certificate is for another EID');
+    const verified = await verifyJson(request, certified.publicJwk as PublicJwk, DeviceRequest);
+    if (verified.eid !== eid) throw new SignatureRefused('the request is for another EID');
+    return verified;
+  },
   async verifyResult(eid, result, certificate) {
     const certified = await certifiedKey(await options.eums(), certificate);
     if (certified.eid !== eid) throw new SignatureRefused('the certificate is for another EID');

@@ -17,4 +17,6 @@ export interface EimSigning {
   sign(pkg: EuiccPackage): Promise<SignedJson>;
   /** The result, once its certificate is the EUM's for this EID and its signature is that eUICC's; else it throws, naming no secret. */
   verifyResult(eid: string, result: SignedJson, certificate: SignedJson): Promise<EuiccPackageResult>;
+  /** A device's request for its packages (`{ eid, at }` signed by its eUICC), once its certificate and signature hold: when it was made. */
+  verifyRequest(eid: string, request: SignedJson, certificate: SignedJson): Promise<{ eid: string; at: string }>;
 }

@@ -24,7 +24,21 @@ const tenantOf = async (store: EventStore, eid: string) => {
   return holder.tenant;
 };
 
-/** ESipa GetEimPackage: the oldest package the eUICC has not answered, signed by the eIM; undefined when none waits. */
+/** How old a device's signed request may be (its clock may be off a little too). */
+export const REQUEST_WINDOW_MS = 5 * 60_000;
+
+/**
+ * ESipa GetEimPackage, asked by the device itself: its request signed by its eUICC (certified by a
+ * trusted EUM) and fresh, so no one else learns what waits for it. Then the oldest package not yet
+ * answered, signed by the eIM; undefined when none waits.
+ */
+export const packageForDevice = async (store: EventStore, signing: EimSigning, eid: string, request: SignedJson, certificate: SignedJson, now: number) => {
+  const { at } = await signing.verifyRequest(eid, request, certificate);
+  if (Math.abs(now - Date.parse(at)) > REQUEST_WINDOW_MS) throw new DomainError('forbidden', 'stale-request', 'the signed request is older (or newer) than five minutes: sign a fresh one');
+  return nextPackage(store, signing, eid);
+};
+
+/** The oldest package the eUICC has not answered, signed by the eIM; undefined when none waits. */
 export const nextPackage = async (store: EventStore, signing: EimSigning, eid: string): Promise<SignedJson | undefined> => {
   const { state: sim } = await loadState(store, simDecider, simStream(await tenantOf(store, eid), eid));
   if (sim.status === 'unregistered') throw new DomainError('not-found', 'sim-not-found', 'no SIM with this EID is registered');

@@ -4,7 +4,7 @@ import { eimSigning, issueEuiccCertificate } from '../../adapters/signing/eim-si
 import { memorySigner } from '../../adapters/signing/file-signer.ts';
 import { SignatureRefused } from '../../adapters/signing/jws.ts';
 import { executeCommand } from '../../application/command.ts';
-import { nextPackage, queuePsmos, recordResult } from '../../application/sims/eim.ts';
+import { nextPackage, packageForDevice, queuePsmos, recordResult } from '../../application/sims/eim.ts';
 import { registerSim } from '../../application/sims/register.ts';
 import { enterpriseStream, mnoCatalogueStream, mnoStream, simStream } from '../../application/stream-ids.ts';
 import { loadState } from '../../application/load-state.ts';
@@ -42,7 +42,7 @@ const device = async (attachable = (_: string) => true) => {
   const certificate = await issueEuiccCertificate(eum, EID, await euicc.publicJwk());
   /** The IPA's poll: fetch the next package, hand it to the eUICC, send back its result. */
   const poll = async () => {
-    const pkg = await nextPackage(store, signing, EID);
+    const pkg = await packageForDevice(store, signing, EID, await euicc.request(new Date()), certificate, Date.now());
     if (!pkg) return undefined;
     const result = await euicc.load(pkg);
     return { pkg, result, certificate, recorded: await recordResult(store, signing, EID, result, certificate, 'local') };
@@ -63,6 +63,16 @@ beforeAll(async () => {
 });
 
 describe('a profile switch through the eIM', () => {
+  it('a device gets its packages only by a fresh request its own eUICC signed', async () => {
+    const d = await device();
+    const other = await device();
+    const stale = await d.euicc.request(new Date(Date.now() - 10 * 60_000));
+    await expect(packageForDevice(store, signing, EID, stale, d.certificate, Date.now())).rejects.toMatchObject({ code: 'stale-request' });
+    // Another eUICC's key under this EID's certificate: the signature does not hold.
+    await expect(packageForDevice(store, signing, EID, await other.euicc.request(new Date()), d.certificate, Date.now())).rejects.toBeInstanceOf(SignatureRefused);
+    expect(await packageForDevice(store, signing, EID, await d.euicc.request(new Date()), d.certificate, Date.now())).toBeUndefined();
+  });
+
   it('queued, fetched signed, run by the eUICC, its signed result verified and recorded: the SIM’s enabled profile is the new one', async () => {
     const d = await device();
     await queuePsmos(store, 'acme', EID, [{ op: 'enable', iccid: away, rollback: true }], context);

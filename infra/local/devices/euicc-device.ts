@@ -17,6 +17,8 @@ export interface SimulatedEuicc {
   /** The eUICC's public key: what a result's signature is checked with. */
   publicJwk(): Promise<PublicJwk>;
   state(): EuiccState;
+  /** The device's request for its packages, signed by its eUICC: `{ eid, at }`. */
+  request(at: Date): Promise<SignedJson>;
   /** One package, signed by the eIM: the signed result (a refusal too is signed). */
   load(jws: SignedJson): Promise<SignedJson>;
 }
@@ -39,6 +41,7 @@ export const simulatedEuicc = (options: {
     eid: options.eid,
     publicJwk: () => key.publicJwk(),
     state: () => state,
+    request: (at) => signJson(key, { eid: options.eid, at: at.toISOString() }),
     async load(jws) {
       let pkg: EuiccPackage;
       try {
