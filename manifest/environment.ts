@@ -63,6 +63,22 @@ export const ENVIRONMENT = z.object({
   /** Files (local): the MNOs' credentials (JSON, 0600) and the webhooks' signing secrets (a 0700 directory). */
   MNO_CREDENTIALS_FILE: z.optional(text()),
   WEBHOOK_SECRETS_DIR: z.optional(text()),
+  /** The eIM (SGP.32): its id in packages, its signing key (a KMS key id in AWS, else a key file), and the EUMs whose eUICC certificates it trusts (a JSON array of public JWKs). */
+  EIM_ID: z._default(text(), 'switchboard'),
+  EIM_KEY_ID: z.optional(text()),
+  EIM_KEY_FILE: z.optional(text()),
+  EUM_PUBLIC_KEYS: z._default(
+    z.string().check(
+      z.refine((s) => {
+        try {
+          return Array.isArray(JSON.parse(s));
+        } catch {
+          return false;
+        }
+      }, 'a JSON array of public JWKs'),
+    ),
+    '[]',
+  ),
   /** The SQS queue webhook retries wait on (the functions that deliver webhooks in AWS). */
   WEBHOOK_RETRY_QUEUE_URL: z.optional(z.url()),
   /** Overrides the webhook retry schedule (tests). */

@@ -18,11 +18,13 @@ export interface Route {
   tenant: boolean;
   /** No authorizer: the route answers without a token. */
   public?: boolean;
+  /** Why a public route may be called without a token (what cdk-nag's acknowledgement says). */
+  publicBecause?: string;
   access: Access;
 }
 
 export const ROUTES = [
-  { method: 'GET', path: '/health', entry: 'health.ts', handler: 'handler', scopes: [], tenant: false, public: true, access: { eventStore: 'probe' } },
+  { method: 'GET', path: '/health', entry: 'health.ts', handler: 'handler', scopes: [], tenant: false, public: true, publicBecause: 'load balancers and Route 53 health checks call it without a token; it returns only ok/unavailable', access: { eventStore: 'probe' } },
   { method: 'POST', path: '/v1/enterprises', entry: 'enterprises/onboard.ts', handler: 'handler', scopes: ['platform:admin'], tenant: false, access: IDEMPOTENT_WRITES },
   { method: 'POST', path: '/v1/enterprises/{tenantId}/suspend', entry: 'enterprises/status.ts', handler: 'suspend', scopes: ['platform:admin'], tenant: false, access: IDEMPOTENT_WRITES },
   { method: 'POST', path: '/v1/enterprises/{tenantId}/reinstate', entry: 'enterprises/status.ts', handler: 'reinstate', scopes: ['platform:admin'], tenant: false, access: IDEMPOTENT_WRITES },
@@ -38,6 +40,9 @@ export const ROUTES = [
   { method: 'GET', path: '/v1/sims/{eid}/events', entry: 'sims/events.ts', handler: 'handler', scopes: ['audit:read', 'sims:read'], tenant: true, access: READS },
   { method: 'POST', path: '/v1/sims/{eid}/profiles/{iccid}/enable', entry: 'sims/profiles.ts', handler: 'enable', scopes: ['sims:write'], tenant: true, access: IDEMPOTENT_WRITES },
   { method: 'GET', path: '/v1/sims/{eid}/eim-packages/{counter}', entry: 'sims/profiles.ts', handler: 'eimPackage', scopes: ['sims:read'], tenant: true, access: READS },
+  // The devices' side of SGP.32 (ESipa): no token; the eUICC proves itself with what it signs.
+  { method: 'POST', path: '/v1/esipa/{eid}/packages/next', entry: 'esipa/packages.ts', handler: 'next', scopes: [], tenant: false, public: true, publicBecause: 'devices call it without a token: each request is signed by the eUICC, whose certificate a trusted EUM issued for that EID (checked before anything is read)', access: READS },
+  { method: 'POST', path: '/v1/esipa/{eid}/results', entry: 'esipa/packages.ts', handler: 'results', scopes: [], tenant: false, public: true, publicBecause: 'devices call it without a token: each result is signed by the eUICC, whose certificate a trusted EUM issued for that EID (checked before anything is recorded)', access: WRITES },
   { method: 'GET', path: '/v1/sims/{eid}/audit', entry: 'sims/audit.ts', handler: 'handler', scopes: ['audit:read'], tenant: true, access: READS },
   { method: 'POST', path: '/v1/mnos', entry: 'mnos/register.ts', handler: 'handler', scopes: ['platform:admin'], tenant: false, access: IDEMPOTENT_WRITES },
   { method: 'GET', path: '/v1/mnos', entry: 'mnos/list.ts', handler: 'list', scopes: ['mnos:read', 'platform:admin'], tenant: false, access: READS },

@@ -47,8 +47,9 @@ export const httpHandler = <S extends QuerySchema = z.ZodObject<{}>>(
           });
         request.response = problemResponse(p, request.event?.rawPath);
       },
-    })
-    .use(caller(route));
+    });
+  // A public route has no token: the device routes prove who calls by what their body carries, signed.
+  if (!route.public) handler.use(caller(route));
   if (route.method === 'POST' || route.method === 'PUT') handler.use(jsonBody());
   if (route.tenant) handler.use(activeTenant(() => adapters.eventStore, config.tenantStatusTtlMs));
   handler.use(query(querySchema));

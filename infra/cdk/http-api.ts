@@ -72,7 +72,7 @@ export const httpApi = (stack: Stack, settings: DeploymentSettings, functions: R
     });
     if (route.public)
       for (const r of routes)
-        acknowledge(r, 'AwsSolutions-APIG4', `${route.method} ${route.path} is public by the route table: load balancers and Route 53 health checks call it without a token; it returns only ok/unavailable.`);
+        acknowledge(r, 'AwsSolutions-APIG4', `${route.method} ${route.path} is public by the route table: ${route.publicBecause ?? 'no reason given'}.`);
   }
   return { api, stage };
 };

@@ -5,6 +5,10 @@ import { allChecksPassed } from '../../domain/mno/events.ts';
 import { useAdapters } from '../../functions/lambda/wiring.ts';
 import { eid, iccid, imsi } from '../support/ids.ts';
 import { invokeRoute, type Caller } from '../support/invoke.ts';
+import { eimSigning, issueEuiccCertificate } from '../../adapters/signing/eim-signing.ts';
+import { memorySigner } from '../../adapters/signing/file-signer.ts';
+import { useEimSigning } from '../../functions/lambda/eim-wiring.ts';
+import { simulatedEuicc } from '../../infra/local/devices/euicc-device.ts';
 
 /**
  * The HTTP handlers as Lambda runs them (middleware and all), on the in-memory event store: what a
@@ -129,5 +133,49 @@ describe('profile operations on the in-memory event store', () => {
     expect((await invokeRoute('GET /v1/sims/{eid}/eim-packages/{counter}', alice, { path: { eid: eid(42), counter: '9' } })).body).toMatchObject({ type: '/problems/package-not-found' });
     expect((await invokeRoute('POST /v1/sims/{eid}/profiles/{iccid}/enable', eve, { path: { eid: eid(42), iccid: iccid(43) } })).status).toBe(404);
     expect((await invokeRoute('GET /v1/sims/{eid}/eim-packages/{counter}', eve, { path: { eid: eid(42), counter: '1' } })).status).toBe(404);
+  });
+});
+
+describe('the devices’ routes (ESipa) on the in-memory event store', () => {
+  const eimKey = memorySigner(undefined, 'eim');
+  const eum = memorySigner(undefined, 'eum');
+
+  it('a device fetches its signed package with a request its eUICC signed, runs it, and its signed result is recorded: the profile is switched', async () => {
+    useEimSigning(eimSigning({ eimId: 'switchboard', signer: eimKey, eums: async () => [await eum.publicJwk()] }));
+    const id = eid(60);
+    expect((await invokeRoute('POST /v1/sims', alice, { body: { eid: id, profiles: [{ iccid: iccid(60), mno: 'northwind-de', imsi: imsi(60) }, { iccid: iccid(61), mno: 'northwind-de', imsi: imsi(61), fallback: true }] } })).status).toBe(201);
+    const device = simulatedEuicc({
+      eid: id,
+      eimId: 'switchboard',
+      eimPublicJwk: await eimKey.publicJwk(),
+      attachable: () => true,
+      profiles: [
+        { iccid: iccid(60), state: 'enabled', fallback: false },
+        { iccid: iccid(61), state: 'disabled', fallback: true },
+      ],
+    });
+    const certificate = await issueEuiccCertificate(eum, id, await device.publicJwk());
+    const ask = async () => invokeRoute('POST /v1/esipa/{eid}/packages/next', undefined, { path: { eid: id }, body: { request: await device.request(new Date()), certificate } });
+    expect((await ask()).status).toBe(204);
+    await invokeRoute('POST /v1/sims/{eid}/profiles/{iccid}/enable', alice, { path: { eid: id, iccid: iccid(61) } });
+    const fetched = await ask();
+    expect(fetched.status).toBe(200);
+    const result = await device.load(fetched.body.package);
+    expect(await invokeRoute('POST /v1/esipa/{eid}/results', undefined, { path: { eid: id }, body: { result, certificate } })).toMatchObject({ status: 200, body: { recorded: true } });
+    expect(await invokeRoute('POST /v1/esipa/{eid}/results', undefined, { path: { eid: id }, body: { result, certificate } })).toMatchObject({ status: 200, body: { recorded: false } });
+    expect((await invokeRoute('GET /v1/sims/{eid}/eim-packages/{counter}', alice, { path: { eid: id, counter: '1' } })).body).toMatchObject({ status: 'executed', results: [{ op: 'enable', outcome: 'ok' }] });
+    expect((await invokeRoute('GET /v1/sims/{eid}', alice, { path: { eid: id } })).body).toMatchObject({ enabledProfile: iccid(61) });
+  });
+
+  it('a request or result that is not the eUICC’s is a 401 that says only that; a malformed body a 400; nothing is recorded', async () => {
+    const id = eid(60);
+    const forger = simulatedEuicc({ eid: id, eimId: 'switchboard', eimPublicJwk: await eimKey.publicJwk(), attachable: () => true, profiles: [] });
+    const selfSigned = await issueEuiccCertificate(memorySigner(), id, await forger.publicJwk());
+    const version = (await store.load(`T#acme#SIM#${id}`)).head.version;
+    const asked = await invokeRoute('POST /v1/esipa/{eid}/packages/next', undefined, { path: { eid: id }, body: { request: await forger.request(new Date()), certificate: selfSigned } });
+    expect(asked).toMatchObject({ status: 401, body: { type: '/problems/signature-refused', detail: 'the signature or the eUICC certificate does not hold' } });
+    expect((await invokeRoute('POST /v1/esipa/{eid}/results', undefined, { path: { eid: id }, body: { result: await forger.request(new Date()), certificate: selfSigned } })).status).toBe(401);
+    expect((await invokeRoute('POST /v1/esipa/{eid}/results', undefined, { path: { eid: id }, body: { result: 'x' } })).status).toBe(400);
+    expect((await store.load(`T#acme#SIM#${id}`)).head.version).toBe(version);
   });
 });

@@ -1,0 +1,26 @@
+import { KMSClient } from '@aws-sdk/client-kms';
+import { eimSigning } from '../../adapters/signing/eim-signing.ts';
+import { fileSigner } from '../../adapters/signing/file-signer.ts';
+import { kmsSigner } from '../../adapters/signing/kms-signer.ts';
+import { traced } from '../../adapters/observability/tracer.ts';
+import type { EimSigning } from '../../application/ports/eim-packages.ts';
+import type { PublicJwk } from '../../application/ports/signer.ts';
+import { required } from '../../manifest/environment.ts';
+import { env } from './wiring.ts';
+
+let signing: EimSigning | undefined;
+
+/**
+ * The eIM's keys, made on first use: packages signed by the KMS key `EIM_KEY_ID` in AWS (it never
+ * leaves KMS) or by the key file `EIM_KEY_FILE` locally; eUICC certificates trusted when an EUM in
+ * `EUM_PUBLIC_KEYS` signed them.
+ */
+export const eimPorts = (): EimSigning =>
+  (signing ??= eimSigning({
+    eimId: env.EIM_ID,
+    signer: env.EIM_KEY_ID ? kmsSigner(traced(new KMSClient({})), env.EIM_KEY_ID) : fileSigner(required(env, 'EIM_KEY_FILE', 'the eIM signs packages with it (or EIM_KEY_ID, a KMS key)'), 'eim'),
+    eums: async () => JSON.parse(env.EUM_PUBLIC_KEYS) as PublicJwk[],
+  }));
+
+/** Tests put their own in place. */
+export const useEimSigning = (replacement: EimSigning | undefined) => void (signing = replacement);
