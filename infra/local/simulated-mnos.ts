@@ -71,8 +71,9 @@ export const startSimulatedMnos = async (
       const registration: MnoRegistration = { id: spec.id, name: spec.name, plmns: spec.plmns, countries: spec.countries, api, capabilities: [...spec.capabilities] };
       await executeCommand(store, mnoCatalogueDecider, mnoCatalogueStream(), { type: 'ListMno', id: spec.id }, PLATFORM, 20);
       await executeCommand(store, mnoDecider, mnoStream(spec.id), { type: 'RegisterMno', registration }, PLATFORM).catch(ignoreConflict);
-      await executeCommand(store, mnoDecider, mnoStream(spec.id), { type: 'ChangeMnoApi', api }, PLATFORM);
-      await executeCommand(store, mnoDecider, mnoStream(spec.id), { type: 'RecordVerification', checks: allChecksPassed('simulated') }, PLATFORM);
+      const { state } = await executeCommand(store, mnoDecider, mnoStream(spec.id), { type: 'ChangeMnoApi', api }, PLATFORM);
+      // Verified once, when first registered: a quarantine an operator recorded since stays across restarts.
+      if (state.status === 'unverified') await executeCommand(store, mnoDecider, mnoStream(spec.id), { type: 'RecordVerification', checks: allChecksPassed('simulated') }, PLATFORM);
     }
   } catch (error) {
     await Promise.all([...simulators.values()].map((s) => s.stop()));
