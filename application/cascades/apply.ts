@@ -1,4 +1,4 @@
-import { beforeSubmission } from '../../domain/cascade/process.ts';
+import { beforeSubmission, whenSuperseded } from '../../domain/cascade/process.ts';
 import { MnoPermanentError, MnoTransientError } from '../ports/mno-gateway.ts';
 import type { CascadePorts } from './ports.ts';
 import { current, loadCascade, loadTarget, recordStep, targetAction } from './steps.ts';
@@ -22,7 +22,8 @@ export const applyToMno = async (ports: CascadePorts, work: TargetWork): Promise
   // An execution the reconciler has replaced (it resumed the round under a later attempt) submits nothing.
   if (!current(await loadCascade(ports, work), work)) return ended(work);
   const action = await targetAction(ports, work);
-  const next = beforeSubmission(await loadTarget(ports, work));
+  const target = await loadTarget(ports, work);
+  const next = beforeSubmission(target);
   if (next.kind === 'finished') return ended(work);
   if (next.kind === 'give-up') throw new MnoPermanentError(next.reason);
   const base = { tenant: work.tenant, cascadeId: work.cascadeId, round: work.round, attempt: work.attempt, mno: work.mno, polls: 0, resubmit: false };
@@ -31,10 +32,14 @@ export const applyToMno = async (ports: CascadePorts, work: TargetWork): Promise
   if (next.kind === 'poll') return { ...base, done: false, jobId: next.jobId };
   const before = await action.superseded();
   if (before) {
+    // A submission of this older change that never answered may still land over the newer one: wait it out, then submit the newest over it.
+    const now = whenSuperseded(target, Date.parse(ports.now()));
+    if (now === 'settle') return { ...base, done: false, jobId: null, resubmit: true };
+    if (now === 'converge') await action.converge();
     await recordStep(ports, work, { type: 'MarkSuperseded', mno: work.mno, reason: before });
     return ended(work);
   }
-  await recordStep(ports, work, { type: 'BeginAttempt', mno: work.mno });
+  await recordStep(ports, work, { type: 'BeginAttempt', mno: work.mno, at: ports.now() });
   const submission = await action.apply().catch(async (error: unknown) => {
     await recordTransient(ports, work, error);
     throw error;

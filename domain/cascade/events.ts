@@ -23,7 +23,8 @@ export const CascadeEvents = {
   /** `startedBy`: the actor whose change it carries (a user, or `switchboard:catch-up` for the platform's catch-up). */
   CascadeStarted: z.object({ cascadeId: z.string(), subject: CascadeSubject, targets: z.array(z.string()), startedBy: z.string().optional() }),
   CascadeTargetSkipped: Mno.extend({ reason: z.string() }),
-  CascadeTargetApplying: Mno.extend({ attempt: z.number().int().positive() }),
+  /** `at`: when the submission began (absent in events recorded before it was kept). */
+  CascadeTargetApplying: Mno.extend({ attempt: z.number().int().positive(), at: At.optional() }),
   /** An asynchronous CMP took the attempt's submission as a job: a resumed round polls it instead of submitting again. */
   CascadeTargetSubmitted: Mno.extend({ attempt: z.number().int().positive(), jobId: z.string() }),
   CascadeTargetApplied: Mno.extend({ at: At, jobId: z.string().optional() }),

@@ -29,6 +29,23 @@ export type BeforeSubmission =
   | { kind: 'verify' }
   | { kind: 'poll'; jobId: string };
 
+/**
+ * How long a submission whose answer never came (the call timed out, the process died) may still
+ * land at the MNO: three times the CMP client's timeout.
+ */
+export const IN_DOUBT_MS = 30_000;
+
+/**
+ * A change that a newer one superseded, at an MNO where a submission of it is in doubt (begun, never
+ * answered: it may still land, after the newer one): wait until it can no longer land, then submit
+ * the newest over it; with nothing in doubt, just record it superseded.
+ */
+export const whenSuperseded = (target: Target, now: number): 'settle' | 'converge' | 'record' => {
+  if (target.status !== 'applying') return 'record';
+  const began = target.attemptAt === undefined ? Number.NaN : Date.parse(target.attemptAt);
+  return now - began < IN_DOUBT_MS ? 'settle' : 'converge';
+};
+
 export const beforeSubmission = (target: Target): BeforeSubmission => {
   // Its round ended already (a repeated execution): the MNO gets nothing more.
   if (finished(target)) return { kind: 'finished' };

@@ -10,6 +10,8 @@ export interface Target {
   mno: string;
   status: TargetStatus;
   attempts: number;
+  /** When the current attempt's submission began. */
+  attemptAt?: string | undefined;
   /** The job an asynchronous CMP took this attempt's submission as (until the next attempt begins). */
   jobId?: string | undefined;
   lastError?: string | undefined;
@@ -23,7 +25,7 @@ export const finished = (target: Pick<Target, 'status'>) =>
 
 export type TargetCommand =
   | { type: 'SkipTarget'; mno: string; reason: string }
-  | { type: 'BeginAttempt'; mno: string }
+  | { type: 'BeginAttempt'; mno: string; at?: string | undefined }
   | { type: 'RecordSubmission'; mno: string; jobId: string }
   | { type: 'MarkApplied'; mno: string; at: string; jobId?: string | undefined }
   | { type: 'MarkVerified'; mno: string; at: string }
@@ -68,7 +70,7 @@ export const evolveTarget = (t: Target, event: TargetEvent): Target => {
     case 'CascadeTargetSkipped':
       return { ...t, status: 'skipped', lastError: event.data.reason };
     case 'CascadeTargetApplying':
-      return { ...t, status: 'applying', attempts: event.data.attempt, jobId: undefined };
+      return { ...t, status: 'applying', attempts: event.data.attempt, attemptAt: event.data.at, jobId: undefined };
     case 'CascadeTargetSubmitted':
       return event.data.attempt === t.attempts ? { ...t, jobId: event.data.jobId } : t;
     case 'CascadeTargetApplied':
@@ -103,7 +105,7 @@ export const targetDecider: Decider<TargetCommand, TargetEvent, Target> = {
         return target.status === 'pending' ? [{ type: 'CascadeTargetSkipped', data: { mno, reason: command.reason } }] : [];
       case 'BeginAttempt':
         // Verified, failed or skipped ends the target's round: only a redrive (a new round, a new stream) tries again.
-        return finished(target) ? [] : [{ type: 'CascadeTargetApplying', data: { mno, attempt: target.attempts + 1 } }];
+        return finished(target) ? [] : [{ type: 'CascadeTargetApplying', data: { mno, attempt: target.attempts + 1, ...(command.at && { at: command.at }) } }];
       case 'RecordSubmission':
         return target.status === 'applying' ? [{ type: 'CascadeTargetSubmitted', data: { mno, attempt: target.attempts, jobId: command.jobId } }] : [];
       case 'MarkApplied':

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CascadeSubject } from '../../domain/cascade/events.ts';
-import { MAX_SUBMISSIONS, beforeSubmission, desiredSimState, planTarget, policyDrift, simStateAfter, simStateDrift, simTargetAt, supersededBy } from '../../domain/cascade/process.ts';
+import { IN_DOUBT_MS, MAX_SUBMISSIONS, beforeSubmission, whenSuperseded, desiredSimState, planTarget, policyDrift, simStateAfter, simStateDrift, simTargetAt, supersededBy } from '../../domain/cascade/process.ts';
 import { targetDecider, type TargetEvent } from '../../domain/cascade/target.ts';
 import { fold } from '../../domain/decider.ts';
 import { mnoDecider, type MnoState } from '../../domain/mno/decider.ts';
@@ -66,6 +66,21 @@ describe('before a submission (the give-up rule)', () => {
       expect(beforeSubmission(target(applying(1), submitted(1, 'job-7'), jobFailed, applying(2)))).toEqual({ kind: 'submit' });
       expect(beforeSubmission(target(applying(1)))).toEqual({ kind: 'submit' });
     });
+  });
+});
+
+describe('a superseded change where a submission of it is in doubt (whenSuperseded)', () => {
+  const began = (at: string): TargetEvent => ({ type: 'CascadeTargetApplying', data: { mno: 'a', attempt: 1, at } });
+  const t0 = Date.parse('2026-12-05T10:00:00.000Z');
+  it('given no submission in doubt (never submitted, or answered), then it is just recorded superseded', () => {
+    expect(whenSuperseded(target(), t0)).toBe('record');
+    expect(whenSuperseded(target(began('2026-12-05T10:00:00.000Z'), { type: 'CascadeTargetApplied', data: { mno: 'a', at: 'x' } }), t0)).toBe('record');
+  });
+  it(`given a submission begun less than ${IN_DOUBT_MS / 1000} s ago and never answered, then it waits; after, it submits the newest over it`, () => {
+    expect(whenSuperseded(target(began('2026-12-05T10:00:00.000Z')), t0 + IN_DOUBT_MS - 1)).toBe('settle');
+    expect(whenSuperseded(target(began('2026-12-05T10:00:00.000Z')), t0 + IN_DOUBT_MS)).toBe('converge');
+    // Recorded before submissions carried their time: submit the newest at once.
+    expect(whenSuperseded(target({ type: 'CascadeTargetApplying', data: { mno: 'a', attempt: 1 } }), t0)).toBe('converge');
   });
 });
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { GatewayFor } from '../../adapters/mno-gateways/index.ts';
 import { liveCascade } from '../../application/cascades/live.ts';
 import { redriveCascade } from '../../application/cascades/redrive.ts';
@@ -6,6 +6,8 @@ import { recordCascade } from '../../application/cascades/record.ts';
 import { executeCommand } from '../../application/command.ts';
 import { simStream } from '../../application/stream-ids.ts';
 import { DomainError } from '../../domain/errors.ts';
+import { IN_DOUBT_MS } from '../../domain/cascade/process.ts';
+import { MnoTransientError } from '../../application/ports/mno-gateway.ts';
 import { simDecider } from '../../domain/sim/decider.ts';
 import { cascadeFixture } from '../support/cascade-fixture.ts';
 
@@ -15,12 +17,20 @@ import { cascadeFixture } from '../support/cascade-fixture.ts';
  * one overtakes a submission under way, the newest is submitted after it.
  */
 let duringNextApply: (() => Promise<void>) | undefined;
+let timeOutNextApply = false;
+let landLate: (() => Promise<void>) | undefined;
 /** Runs `duringNextApply` while the next policy submission is in flight, before it lands (the overtaking race). */
 const overtaking = (gateways: GatewayFor): GatewayFor => async (registration) => {
   const gateway = await gateways(registration);
   return {
     ...gateway,
     applyPolicy: async (profileId, policy) => {
+      if (timeOutNextApply) {
+        // The call times out here; the MNO carries it out later (`landLate`).
+        timeOutNextApply = false;
+        landLate = () => gateway.applyPolicy(profileId, policy).then(() => undefined);
+        throw new MnoTransientError('the CMP did not answer within 10 s');
+      }
       const hook = duringNextApply;
       duringNextApply = undefined;
       if (hook) await hook();
@@ -35,6 +45,29 @@ const apns = (policyId: string) => (fixture.cmp.state().profiles[`${tenant}.${po
 const targets = async (cascadeId: string) => (await liveCascade(store, tenant, cascadeId)).state as { status: string; targets: { status: string }[] };
 
 describe('policy versions', () => {
+  it('an older submission that timed out (in doubt) lands after the newer version verified: the older waits until it can land no more, then submits the newest over it', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const v1 = await publish('p0', { data: { apns: ['v1'] } });
+      const [older] = (await task('PlanCascade', { tenant, cascadeId: v1, round: 1 })).work;
+      timeOutNextApply = true;
+      await expect(task('ApplyToMno', older)).rejects.toMatchObject({ name: 'MnoTransientError' });
+      const v2 = await publish('p0', { data: { apns: ['v2'] } });
+      expect(await applyAndVerify((await task('PlanCascade', { tenant, cascadeId: v2, round: 1 })).work[0])).toMatchObject({ verified: true });
+      await landLate!();
+      expect(apns('p0')).toEqual(['v1']);
+      // Within the window the older may still land: it waits (and submits nothing).
+      expect(await task('ApplyToMno', older)).toMatchObject({ resubmit: true, done: false });
+      expect(apns('p0')).toEqual(['v1']);
+      vi.setSystemTime(Date.now() + IN_DOUBT_MS + 1);
+      expect(await task('ApplyToMno', older)).toMatchObject({ finished: true });
+      expect(apns('p0')).toEqual(['v2']);
+      expect((await targets(v1)).targets).toMatchObject([{ status: 'superseded' }]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('two cascades of one policy at once: the older, reaching the MNO after the newer verified, is superseded and submits nothing', async () => {
     const v1 = await publish('p1', { data: { apns: ['v1'] } });
     const [older] = (await task('PlanCascade', { tenant, cascadeId: v1, round: 1 })).work;
