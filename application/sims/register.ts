@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { chosenMnos, enterpriseDecider } from '../../domain/enterprise/decider.ts';
 import type { EventStore } from '../../domain/event-store.ts';
 import { identifierClaimDecider, identifiersOf, type IdentifierKind } from '../../domain/identifier-claim/decider.ts';
@@ -35,16 +36,29 @@ export const registerSim = async (store: EventStore, tenant: string, registratio
   const unpinned = { ...context, expectedVersion: undefined };
   const claim = (type: 'ClaimIdentifier' | 'ReleaseIdentifier', { kind, value }: { kind: IdentifierKind; value: string }) =>
     executeCommand(store, identifierClaimDecider, identifierClaimStream(kind, value), { type, kind, holder }, unpinned);
+  // The EID first, as this attempt's: a second attempt at the same SIM waits (409 registration-in-progress), so that
+  // what this one gives back, if refused, is never what the other relies on.
+  const attempt = { token: randomUUID(), at: new Date().toISOString() };
+  await executeCommand(store, identifierClaimDecider, identifierClaimStream('eid', registration.eid), { type: 'ClaimIdentifier', kind: 'eid', holder, registration: attempt }, unpinned);
   try {
-    const claims = await Promise.allSettled(identifiersOf(registration).map((id) => claim('ClaimIdentifier', id)));
+    const claims = await Promise.allSettled(identifiersOf(registration).filter((id) => id.kind !== 'eid').map((id) => claim('ClaimIdentifier', id)));
     const refused = claims.find((c): c is PromiseRejectedResult => c.status === 'rejected');
     if (refused) throw refused.reason;
-    return await executeCommand(store, simDecider, simStream(tenant, registration.eid), command, context);
+    const registered = await executeCommand(store, simDecider, simStream(tenant, registration.eid), command, context);
+    await executeCommand(store, identifierClaimDecider, identifierClaimStream('eid', registration.eid), { type: 'CompleteRegistration', kind: 'eid', holder, token: attempt.token }, unpinned);
+    return registered;
   } catch (error) {
     // What the SIM as it is now uses stays claimed (a SIM registered before, or by a concurrent request).
     const { state: sim } = await loadState(store, simDecider, simStream(tenant, registration.eid));
     const used = new Set(sim.status === 'unregistered' ? [] : identifiersOf(sim).map((id) => `${id.kind} ${id.value}`));
-    await Promise.all(identifiersOf(registration).filter((id) => !used.has(`${id.kind} ${id.value}`)).map((id) => claim('ReleaseIdentifier', id)));
+    await Promise.all(
+      identifiersOf(registration)
+        .filter((id) => !used.has(`${id.kind} ${id.value}`))
+        .map(({ kind, value }) =>
+          // The EID only while this attempt still holds it (not one that took over after its lock ran out).
+          executeCommand(store, identifierClaimDecider, identifierClaimStream(kind, value), { type: 'ReleaseIdentifier', kind, holder, ...(kind === 'eid' && { token: attempt.token }) }, unpinned),
+        ),
+    );
     throw error;
   }
 };

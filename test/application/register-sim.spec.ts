@@ -1,10 +1,10 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { MemoryEventStore } from '../../adapters/event-store/memory-event-store.ts';
 import { executeCommand } from '../../application/command.ts';
 import { registerSim } from '../../application/sims/register.ts';
 import { enterpriseStream, identifierClaimStream, mnoCatalogueStream, mnoStream } from '../../application/stream-ids.ts';
 import { enterpriseDecider } from '../../domain/enterprise/decider.ts';
-import { identifierClaimDecider } from '../../domain/identifier-claim/decider.ts';
+import { REGISTRATION_LOCK_MS, identifierClaimDecider } from '../../domain/identifier-claim/decider.ts';
 import { mnoCatalogueDecider } from '../../domain/mno/catalogue.ts';
 import { mnoDecider } from '../../domain/mno/decider.ts';
 import { eid, iccid, imsi } from '../support/ids.ts';
@@ -53,5 +53,20 @@ describe('registering a SIM', () => {
     const outcomes = await Promise.allSettled([registerSim(store, 'acme', registration, context('alice')), registerSim(store, 'acme', registration, context('bob'))]);
     expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
     for (const [kind, value] of [['eid', eid(5)], ['iccid', iccid(5)], ['imsi', imsi(5)]] as const) expect(await holderOf(kind, value)).toEqual({ tenant: 'acme', eid: eid(5) });
+  });
+
+  it('an attempt that stopped between its claims holds the SIM for 30 s; then a retry takes over and completes it', async () => {
+    const holder = { tenant: 'acme', eid: eid(300) };
+    const crashed = { token: 'crashed', at: new Date().toISOString() };
+    await executeCommand(store, identifierClaimDecider, identifierClaimStream('eid', eid(300)), { type: 'ClaimIdentifier', kind: 'eid', holder, registration: crashed }, context('alice'));
+    await expect(registerSim(store, 'acme', { eid: eid(300), profiles: [profile(300)] }, context('alice'))).rejects.toMatchObject({ code: 'registration-in-progress' });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + REGISTRATION_LOCK_MS + 1);
+      expect((await registerSim(store, 'acme', { eid: eid(300), profiles: [profile(300)] }, context('alice'))).changed).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await holderOf('iccid', iccid(300))).toEqual(holder);
   });
 });
