@@ -25,6 +25,7 @@ import { redriveCascade } from './redrive.ts';
 export interface CatchUpPorts {
   store: EventStore;
   region: string;
+  now(): number;
   /** The active enterprises that chose this MNO. */
   tenantsUsing(mno: string): Promise<string[]>;
   /** The tenant's published policies (ids). */
@@ -51,13 +52,24 @@ const aroundEvent = async <S>(store: EventStore, decider: Pick<Decider<unknown, 
   return { before: fold(decider, decider.initialState, events.slice(0, version - 1)), after: fold(decider, decider.initialState, events.slice(0, version)) };
 };
 
+/** How long a change's own cascade may take to be recorded (the rule that records it is on its way) before catch-up stops waiting for it. */
+export const UNRECORDED_GRACE_MS = 10 * 60_000;
+
 /**
  * How the change's own cascade stands at this MNO: undefined when the change has none or the MNO is
- * not among its targets; `pending` when it is not recorded yet (the rule that records it is on its
- * way: events are handled in no set order, so a catch-up may run before it).
+ * not among its targets; `pending` while it is not recorded yet but may still be (events are
+ * handled in no set order, so a catch-up may run before the rule that records it); owed (undefined)
+ * when it never was, past the grace (its event was lost to a crash, or dead-lettered).
  */
-const targetAt = (cascade: CascadeState | undefined, mno: string): TargetStatus | undefined =>
-  cascade === undefined ? undefined : cascade.status === 'none' ? 'pending' : cascade.targets.find((t) => t.mno === mno)?.status;
+const targetAt = (cascade: CascadeState | undefined, mno: string, changedAt: string | undefined, now: number): TargetStatus | undefined => {
+  if (cascade === undefined) return undefined;
+  if (cascade.status === 'none') return now - Date.parse(changedAt ?? '') < UNRECORDED_GRACE_MS ? 'pending' : undefined;
+  return cascade.targets.find((t) => t.mno === mno)?.status;
+};
+
+/** When the commit holding the stream's event of this version was made. */
+const timeOf = (commits: readonly { version: number; events: readonly unknown[]; metadata: { time: string } }[], version: number) =>
+  commits.find((c) => version >= c.version && version < c.version + c.events.length)?.metadata.time;
 
 /** Sixteen at a time: a fleet on one MNO is read in parallel, within what one invocation may ask of DynamoDB. */
 const inBatches = async <T>(items: readonly T[], each: (item: T) => Promise<void>) => {
@@ -103,19 +115,23 @@ export const catchUp = async (ports: CatchUpPorts, tenant: string, mno: string, 
   if (enterprise.status !== 'active' || !enterprise.mnos.includes(mno) || unavailableReason(network)) return [];
   const changes: { cascadeId: string; subject: CascadeSubject }[] = [];
   for (const policyId of await ports.policiesOf(tenant)) {
-    const { state: policy } = await loadState(ports.store, policyDecider, policyStream(tenant, policyId));
+    const { commits } = await ports.store.load(policyStream(tenant, policyId));
+    const events = eventsOf(commits);
+    const policy = fold(policyDecider, policyDecider.initialState, readEvents(events, policyDecider.events));
     const latest = policy.latestCascadeId ? (await liveCascade(ports.store, tenant, policy.latestCascadeId)).state : undefined;
-    const subject = policyToCatchUp(policy, targetAt(latest, mno));
+    const published = events.findLast((e) => e.type === 'PolicyPublished');
+    const subject = policyToCatchUp(policy, targetAt(latest, mno, published && timeOf(commits, published.version), ports.now()));
     if (subject) changes.push({ cascadeId: idOf(tenant, 'policy', subject.policyId, subject.version, mno), subject });
   }
   const simChange = async (eid: string) => {
     const stream = simStream(tenant, eid);
-    const events = eventsOf((await ports.store.load(stream)).commits);
+    const { commits } = await ports.store.load(stream);
+    const events = eventsOf(commits);
     const sim = fold(simDecider, simDecider.initialState, readEvents(events, simDecider.events));
     // The cascade of the SIM's last state change (application/cascades/plan-sim-cascade.ts names it after the event).
     const change = events.findLast((e) => simStateAfter(e.type) !== undefined);
     const own = change ? (await liveCascade(ports.store, tenant, simCascadeId(stream, change.version))).state : undefined;
-    const subject = simStateToCatchUp(sim, mno, targetAt(own, mno));
+    const subject = simStateToCatchUp(sim, mno, targetAt(own, mno, change && timeOf(commits, change.version), ports.now()));
     if (subject) changes.push({ cascadeId: idOf(tenant, 'sim', eid, subject.state, change?.version ?? 0, mno), subject });
   };
   await inBatches(await ports.simsOn(tenant, mno), simChange);

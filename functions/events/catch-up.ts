@@ -15,6 +15,7 @@ export const handler = lambdaHandler(BusEvent, async (event) => {
     {
       store: adapters.eventStore,
       region: config.region,
+      now: () => Date.now(),
       tenantsUsing: (mno) => enterprisesUsing(dynamodb, config.readModelsTable, mno),
       policiesOf: (tenant) => publishedPolicies(dynamodb, config.readModelsTable, tenant),
       simsOn: (tenant, mno) => simsOn(dynamodb, config.readModelsTable, tenant, mno),

@@ -58,7 +58,8 @@ export const validationProblem = (error: z.ZodError, where = '') =>
 /** Any error as a problem; what is not a known problem becomes an opaque 500 or 503. */
 export const toProblem = (error: unknown): HttpProblem => {
   if (error instanceof HttpProblem) return error;
-  if (error instanceof DomainError) return problem(DOMAIN_STATUS[error.kind], error.code, error.message);
+  // A SIM another request is registering: come back once that one is done.
+  if (error instanceof DomainError) return problem(DOMAIN_STATUS[error.kind], error.code, error.message, undefined, error.code === 'registration-in-progress' ? { 'retry-after': '5' } : undefined);
   if (error instanceof z.ZodError) return validationProblem(error);
   if (error instanceof PreconditionFailed)
     return problem(412, 'version-mismatch', 'the resource has changed since the version given in If-Match; read it again');

@@ -139,6 +139,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       : [];
     const bus = createEventBus({
       archived,
+      deliveriesFile: kept('bus-deliveries.ndjson'),
       targets: {
         'state-machine': async (name) => {
           throw new Error(`no local state machine target ${name}: rules start cascades through a function`);
@@ -183,6 +184,10 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       stops.push(poller.stop);
       consumers.push(poller);
     }
+
+    // What the bus had accepted when an earlier run stopped, and not delivered (a killed runtime): delivered now.
+    const undelivered = bus.deliverUndelivered();
+    if (undelivered > 0) log(`${undelivered} event(s) accepted before the last stop and not delivered to every rule: delivering them now`);
 
     const issuer = await localIssuer(options.dataDir);
     const server: Server = createGateway({

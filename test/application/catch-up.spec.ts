@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MemoryEventStore } from '../../adapters/event-store/memory-event-store.ts';
 import type { BusEvent } from '../../application/bus-events.ts';
-import { catchUpAfter, type CatchUpPorts } from '../../application/cascades/catch-up.ts';
+import { UNRECORDED_GRACE_MS, catchUpAfter, type CatchUpPorts } from '../../application/cascades/catch-up.ts';
 import { executeCommand } from '../../application/command.ts';
 import { publishPolicy } from '../../application/policies/publish.ts';
 import { planSimCascade, simCascadeId } from '../../application/cascades/plan-sim-cascade.ts';
@@ -71,6 +71,7 @@ beforeEach(async () => {
   ports = {
     store,
     region: 'local',
+    now: () => Date.now(),
     tenantsUsing: async () => ['acme'],
     policiesOf: async () => ['fleet'],
     simsOn: async (_tenant, on) => (on === 'north' ? [sim] : []),
@@ -141,6 +142,17 @@ describe('catching an MNO up', () => {
     await mno('north', { type: 'DeclareOutage', reason: 'down' });
     await mno('north', { type: 'ClearOutage' });
     expect(await catchUpAfter(ports, await published(mnoStream('north')))).toEqual([]);
+  });
+
+  it('given a SIM change whose own cascade was never recorded (its event lost to a crash), then past the grace it is owed', async () => {
+    await executeCommand(store, simDecider, simStream('acme', sim), { type: 'RegisterSim', eid: sim, profiles: [{ iccid: iccid(7), mno: 'north', imsi: '262910000000007', fallback: false }], allowedMnos: { north: ['262-91'] }, actor: 'alice' }, alice);
+    await executeCommand(store, simDecider, simStream('acme', sim), { type: 'ActivateSim', actor: 'alice' } as never, alice);
+    await mno('north', { type: 'DeclareOutage', reason: 'down' });
+    await mno('north', { type: 'ClearOutage' });
+    const cleared = await published(mnoStream('north'));
+    expect(await catchUpAfter(ports, cleared)).toEqual([]);
+    const later = { ...ports, now: () => Date.now() + UNRECORDED_GRACE_MS + 1 };
+    expect(await catchUpAfter(later, cleared)).toMatchObject([{ mno: 'north', subject: { kind: 'sim-state', state: 'active' }, how: 'recorded' }]);
   });
 
   it('given a catch-up that did not succeed, when the MNO becomes available again, then that cascade is redriven rather than a second recorded', async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { EventBridgeClient, PutEventsCommand, TestEventPatternCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -240,5 +243,28 @@ describe('the local EventBridge endpoint (PutEvents with @aws-sdk/client-eventbr
   it('refuses, when the bus is created, a rule whose pattern it cannot honour', () => {
     const rule = { name: 'by-ip', description: '', eventPattern: { detail: { ip: [{ cidr: '10.0.0.0/8' }] } }, target: { kind: 'webhooks' } } as const;
     expect(() => createEventBus({ targets: recorder().targets, rules: [rule as never] })).toThrow(/cidr.*not supported/);
+  });
+});
+
+describe('deliveries kept on disk', () => {
+  it('what a bus accepted and had not delivered when its process died is delivered by the next one, to the rules it had not reached, once', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bus-')), 'bus-deliveries.ndjson');
+    const first = recorder();
+    // The webhooks target hangs (the process dies before it answers); every other rule delivers.
+    first.targets.webhooks = () => new Promise<undefined>(() => undefined);
+    const dying = createEventBus({ targets: first.targets, retry, rules: RULES, deliveriesFile: file });
+    const { Entries } = dying.putEvents([entry('SimActivated')]);
+    await new Promise((ok) => setTimeout(ok, 50));
+    expect(first.calls.function.length).toBeGreaterThan(0);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+
+    const second = recorder();
+    const next = createEventBus({ targets: second.targets, retry, rules: RULES, deliveriesFile: file });
+    expect(next.deliverUndelivered()).toBe(1);
+    await next.idle();
+    expect(second.calls.webhooks.map((e) => e.id)).toEqual([(Entries![0] as { EventId: string }).EventId]);
+    expect(second.calls.function).toEqual([]);
+    // Delivered now: a third start has nothing left.
+    expect(createEventBus({ targets: recorder().targets, retry, rules: RULES, deliveriesFile: file }).deliverUndelivered()).toBe(0);
   });
 });

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { compilePattern } from './pattern.ts';
 import { BUS_NAME, EVENT_RULES, type EventRule } from '../../../manifest/rules.ts';
 import { deliver, type DeadLetter, type RetryPolicy } from './delivery.ts';
+import { deliveryJournal } from './journal.ts';
 import { eventBridgeEndpoint } from './endpoint.ts';
 import { compileInputTransformer } from './input-transformer.ts';
 import { checkEntry, checkRequest, envelope, type BusEvent, type PutEventsEntry, type PutEventsResult, type PutEventsResultEntry } from './put-events.ts';
@@ -26,6 +27,8 @@ export interface EventBusOptions {
   rules?: readonly EventRule[];
   /** Events archived by an earlier run (the runtime keeps the archive on disk). */
   archived?: readonly BusEvent[];
+  /** Where accepted events wait until every rule has delivered them (journal.ts); in memory only without one. */
+  deliveriesFile?: string | undefined;
   retry?: Partial<RetryPolicy>;
   region?: string;
   account?: string;
@@ -87,7 +90,9 @@ export const createEventBus = (options: EventBusOptions) => {
     }
   };
 
-  const route = (event: BusEvent, only?: readonly string[]) => {
+  const journal = options.deliveriesFile ? deliveryJournal(options.deliveriesFile) : undefined;
+
+  const route = (event: BusEvent, only?: readonly string[], again = false) => {
     for (const l of listeners)
       try {
         l(event);
@@ -95,16 +100,20 @@ export const createEventBus = (options: EventBusOptions) => {
         // A listener never stops the bus.
       }
     const replayed = event['replay-name'] !== undefined;
-    for (const { rule, matches, render } of rules) {
-      if ((only && !only.includes(rule.name)) || (replayed && rule.target.kind === 'archive') || !matches(event)) continue;
-      if (rule.target.kind === 'archive') archive.push(event);
+    const chosen = rules.filter(({ rule, matches }) => !((only && !only.includes(rule.name)) || (replayed && rule.target.kind === 'archive') || !matches(event)));
+    // Kept before PutEvents answers: what it accepted survives the process (replays are the operator's, not kept).
+    if (journal && !replayed && !again && chosen.length > 0) journal.accepted(event, chosen.map((c) => c.rule.name));
+    for (const { rule, render } of chosen) {
+      if (rule.target.kind === 'archive' && !again) archive.push(event);
       const delivery: Promise<void> = new Promise<void>((ok) => setImmediate(ok))
         .then(() => deliver(send(rule, render, event), retry, { event, rule: rule.name, target: rule.target.kind }))
         .then((dead) => void (dead && deadLetters.push(dead)))
+        .then(() => void (!replayed && journal?.done(event.id, rule.name)))
         .finally(() => inFlight.delete(delivery));
       inFlight.add(delivery);
     }
   };
+
 
   /** PutEvents: whole-call limits throw ValidationException; each entry gets its id or its error. */
   const putEvents = (entries: PutEventsEntry[]): PutEventsResult => {
@@ -150,6 +159,12 @@ export const createEventBus = (options: EventBusOptions) => {
     /** Fault injection: the next `n` otherwise valid entries fail with `code`, as a retryable PutEvents failure does. */
     failNext(n: number, code: 'InternalFailure' | 'ThrottlingException' = 'InternalFailure') {
       Object.assign(faults, { failing: n, code });
+    },
+    /** Delivers what an earlier run accepted and did not deliver (to the rules it had not reached): once the runtime's targets are up. */
+    deliverUndelivered() {
+      const left = journal?.undelivered ?? [];
+      for (const { event, rules: names } of left) route(deepFreeze(event), names, true);
+      return left.length;
     },
     /** Resolves when no delivery is in flight (retries included). */
     async idle() {
