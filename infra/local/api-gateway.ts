@@ -103,6 +103,21 @@ const readBody = (req: IncomingMessage, limit: number) =>
     req.on('error', reject);
   });
 
+/** Headers that must be unambiguous (Node keeps only the first of some of them, silently). */
+const SINGLE = new Set(['authorization', 'content-type', 'content-length', 'idempotency-key', 'if-match', 'x-correlation-id']);
+
+/** The first of those headers that the request gives more than once, if any. */
+const repeated = (raw: readonly string[]) => {
+  const seen = new Set<string>();
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (!SINGLE.has(name)) continue;
+    if (seen.has(name)) return name;
+    seen.add(name);
+  }
+  return undefined;
+};
+
 const isText = (contentType: string | undefined) => !contentType || /json|text|xml|x-www-form-urlencoded/i.test(contentType);
 
 export interface GatewayOptions {
@@ -121,6 +136,8 @@ export const createGateway = ({ authorize, load }: GatewayOptions): Server =>
       const target = requestTarget(req.url ?? '');
       if (!target) return problem(res, 400, 'Bad Request', 'the path has dot segments, empty segments, backslashes or encoded separators: send it resolved');
       const { path, query } = target;
+      const twice = repeated(req.rawHeaders);
+      if (twice) return problem(res, 400, 'Bad Request', `the ${twice} header is given more than once: send it once`);
       const method = (req.method ?? 'GET').toUpperCase();
       const found = match(method, path);
       if (found === undefined) return problem(res, 404, 'Not Found', `no route for ${path}`);

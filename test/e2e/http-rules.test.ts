@@ -144,7 +144,7 @@ describe('malformed requests', () => {
 });
 
 /** A request sent as written (fetch would resolve `..` and `//` before sending), to 127.0.0.1. */
-const raw = (method: string, path: string, headers: Record<string, string> = {}) =>
+const raw = (method: string, path: string, headers: Record<string, string | string[]> = {}) =>
   new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: new URL(api.runtime.url).port, method, path, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -197,6 +197,18 @@ describe('the gateway refuses what it would otherwise have to guess', () => {
     expect(notGet.status).toBe(405);
     expect(notGet.headers.allow).toBe('POST');
     expect((await raw('DELETE', '/v1/sims', auth)).headers.allow).toBe('GET, HEAD, POST');
+  });
+
+  it('Authorization, Content-Type or Idempotency-Key given twice: 400 naming it (not the first one taken silently)', async () => {
+    for (const [name, values] of [
+      ['authorization', [`Bearer ${acme.token}`, 'Bearer x']],
+      ['content-type', ['application/json', 'text/plain']],
+      ['idempotency-key', ['a', 'b']],
+    ] as const) {
+      const r = await raw('GET', '/v1/sims', { authorization: `Bearer ${acme.token}`, [name]: [...values] });
+      expect(r.status, name).toBe(400);
+      expect(JSON.parse(r.text).detail).toContain(`the ${name} header is given more than once`);
+    }
   });
 
   it('request headers over the limit: 431 as a problem', async () => {
