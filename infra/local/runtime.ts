@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RunOptions } from 'aws-local-stepfunctions';
 import { createTables } from '../../adapters/dynamodb/create-table.ts';
+import { fileSigner } from '../../adapters/signing/file-signer.ts';
 import { DynamoDbEventStore } from '../../adapters/event-store/dynamodb-event-store.ts';
 import { ROUTE_ENTRY_POINTS, RULE_ENTRY_POINTS, SCHEDULE_ENTRY_POINTS, STREAM_ENTRY_POINTS } from '../../manifest/entry-points.ts';
 import { readEnvironment, type Variable } from '../../manifest/environment.ts';
@@ -119,6 +120,10 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     const store = new DynamoDbEventStore(client, env.EVENTS_TABLE);
     const mnos = await startSimulatedMnos(store, options.mnos ?? DEFAULT_SIMULATED_MNOS, credentialsFile, { portsFile: file('mno-ports.json'), stateDir: kept('mno-state'), log });
     stops.push(mnos.stop, async () => client.destroy());
+
+    // The eIM's signing key, and a local EUM whose certificates its devices carry (keys in 0600 files, made once).
+    const eum = fileSigner(file('eum-key.json'), 'local-eum');
+    setVariables({ EIM_KEY_FILE: file('eim-key.json'), EUM_PUBLIC_KEYS: JSON.stringify([await eum.publicJwk()]) });
 
     // Webhooks: http to loopback allowed (local receivers), secrets in a 0600 file per subscription.
     setVariables({ SWITCHBOARD_ALLOW_HTTP_WEBHOOKS: 'loopback', WEBHOOK_SECRETS_DIR: file('webhook-secrets') });
