@@ -13,6 +13,7 @@ import type { TableDefinition } from '../../manifest/tables.ts';
 import { startCascadeEngine } from './cascade-engine.ts';
 import { handlerOf, invoke } from './entry-points.ts';
 import { startSchedules } from './schedules.ts';
+import { startDeviceFleet, type DeviceProfile } from './devices/fleet.ts';
 import { startStreamPoller, type StreamHandler } from './stream-poller.ts';
 import { createEventBus, type EventBus } from './event-bus/bus.ts';
 import type { BusEvent } from './event-bus/put-events.ts';
@@ -45,6 +46,8 @@ export interface RuntimeOptions {
   webhookRetryDelaysMs?: readonly number[] | undefined;
   /** Where notices go (a simulated MNO's kept port taken, a DynamoDB Local left running stopped); stderr by default. */
   log?: ((message: string) => void) | undefined;
+  /** How often the simulated devices poll the eIM for packages (2 s by default). */
+  devicePollMs?: number | undefined;
   /** How often the schedules (the cascade reconciler) run after the first run at start-up; each its own by default (a minute). */
   scheduleEveryMs?: number | undefined;
 }
@@ -67,6 +70,8 @@ export interface Runtime {
   kill(): void;
   /** The scheduled entry points (the cascade reconciler): `runNow()` runs them at once. */
   schedules: { runNow(): Promise<void> };
+  /** The simulated devices (one per SIM registered): `pollNow()` has each fetch and run what waits for it. */
+  devices: Awaited<ReturnType<typeof startDeviceFleet>>;
 }
 
 /** Sets variables of the environment (manifest/environment.ts) for the handlers this process runs. */
@@ -210,6 +215,24 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     });
     const { port } = server.address() as { port: number };
     lock.update(port);
+    // One simulated device per SIM registered from now on (and those an earlier run had), polling the eIM.
+    const devices = await startDeviceFleet({
+      api: `http://127.0.0.1:${port}`,
+      eimId: readEnvironment().EIM_ID,
+      eimPublicJwk: await fileSigner(file('eim-key.json'), 'eim').publicJwk(),
+      eum,
+      attaches: (mno) => mnos.simulators.get(mno)?.faults().outage !== true,
+      dir: kept('devices'),
+      pollMs: options.devicePollMs,
+      log,
+    });
+    stops.push(devices.stop);
+    bus.subscribe((event) => {
+      if (event['detail-type'] !== 'SimRegistered' || event['replay-name'] !== undefined) return;
+      const { eid, profiles } = (event.detail as { data: { eid: string; profiles: DeviceProfile[] } }).data;
+      void devices.add(eid, profiles).catch((error: Error) => log(`device ${eid}: ${error.message}`));
+    });
+
     const endpoints = {
       api: `http://localhost:${port}`,
       dynamodb: endpoint,
@@ -217,6 +240,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       eventbridge: eventBridgeEndpoint,
       logs: logs.endpoint,
       mnos: Object.fromEntries([...mnos.simulators.values()].map((m) => [m.id, m.url])),
+      devices: devices.url,
     };
     writeFileSync(file('endpoints.json'), JSON.stringify(endpoints, null, 2) + '\n', { mode: 0o600 });
     // What DynamoDB Local and the rest created meanwhile (npm start also sets a umask of 077).
@@ -248,6 +272,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       },
       kill: () => dynamo?.kill(),
       schedules: { runNow: schedules.runNow },
+      devices,
     };
   } catch (error) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);

@@ -14,7 +14,8 @@ import { startLocalApi, type LocalApi } from '../support/local-api.ts';
 let api: LocalApi;
 let tenant: Awaited<ReturnType<LocalApi['tenant']>>;
 beforeAll(async () => {
-  api = await startLocalApi();
+  // The runtime's own simulated devices stay quiet: this test is the device.
+  api = await startLocalApi({ devicePollMs: 3_600_000 });
   tenant = await api.tenant('sims:write sims:read');
 });
 afterAll(() => api.stop());

@@ -17,6 +17,8 @@ export interface SimulatedEuicc {
   /** The eUICC's public key: what a result's signature is checked with. */
   publicJwk(): Promise<PublicJwk>;
   state(): EuiccState;
+  /** The sequence number of the last result it signed. */
+  seq(): number;
   /** The device's request for its packages, signed by its eUICC: `{ eid, at }`. */
   request(at: Date): Promise<SignedJson>;
   /** One package, signed by the eIM: the signed result (a refusal too is signed). */
@@ -30,10 +32,12 @@ export const simulatedEuicc = (options: {
   eimPublicJwk: PublicJwk;
   attachable: Attachable;
   key?: Signer | undefined;
+  /** What it held before a restart: its profiles, counter and result sequence. */
+  restored?: { state: EuiccState; seq: number } | undefined;
 }): SimulatedEuicc => {
   const key = options.key ?? memorySigner(undefined, `euicc-${options.eid}`);
-  let state: EuiccState = { eid: options.eid, profiles: options.profiles, counter: 0 };
-  let seq = 0;
+  let state: EuiccState = options.restored?.state ?? { eid: options.eid, profiles: options.profiles, counter: 0 };
+  let seq = options.restored?.seq ?? 0;
   const result = (pkg: Pick<EuiccPackage, 'counter' | 'transactionId'>, outcome: EuiccPackageResult['outcome']) =>
     signJson(key, { eimId: options.eimId, eid: options.eid, counter: pkg.counter, transactionId: pkg.transactionId, seq: ++seq, outcome } satisfies EuiccPackageResult);
 
@@ -41,6 +45,7 @@ export const simulatedEuicc = (options: {
     eid: options.eid,
     publicJwk: () => key.publicJwk(),
     state: () => state,
+    seq: () => seq,
     request: (at) => signJson(key, { eid: options.eid, at: at.toISOString() }),
     async load(jws) {
       let pkg: EuiccPackage;

@@ -22,6 +22,8 @@ export interface MnoSimulator {
   credentials: Record<string, string>;
   /** Replaces the current faults. */
   setFaults(faults: MnoFaults): void;
+  /** The faults in force. */
+  faults(): Readonly<MnoFaults>;
   /** What the CMP holds, in its own data model: profile rules by profile id, SIM status by ICCID; calls = CMP API calls received. */
   state(): { profiles: Record<string, unknown>; sims: Record<string, string>; calls: number };
   stop(): Promise<void>;
@@ -70,6 +72,7 @@ export const startMnoSimulator = async (options: MnoSimulatorOptions): Promise<M
     url: served.url,
     credentials,
     setFaults: (next) => faults.set(next),
+    faults: () => faults.current,
     state: () => ({ ...api.state(), calls: served.calls() }),
     stop: served.stop,
   };

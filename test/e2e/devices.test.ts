@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
+import { eventually } from '../support/eventually.ts';
+import { eid, iccid, imsi, unique } from '../support/ids.ts';
+import { startLocalApi, type LocalApi } from '../support/local-api.ts';
+
+/**
+ * The local runtime's simulated devices: every SIM registered gets one, which fetches its eIM
+ * packages, runs them on its eUICC and reports back; one offline gets them in order when back; a
+ * profile on an MNO in outage does not attach, so the switch rolls back.
+ */
+const run = unique();
+const spec = (name: string): SimulatedMno => ({ id: `${name}-${run}`, name, style: 'rest-oauth2', plmns: ['262-91'], countries: ['DE'], capabilities: [] });
+const [north, south] = [spec('north'), spec('south')];
+let api: LocalApi;
+let tenant: Awaited<ReturnType<LocalApi['tenant']>>;
+beforeAll(async () => {
+  api = await startLocalApi({ mnos: [north, south], devicePollMs: 100 });
+  tenant = await api.tenant('sims:write sims:read policies:write');
+  expect((await api.call('PUT', '/v1/enterprise/mnos', { token: tenant.token, body: { mnos: [north.id, south.id] } })).status).toBe(200);
+});
+afterAll(() => api.stop());
+
+const register = async () => {
+  const n = unique();
+  const id = eid(n);
+  const [home, away] = [iccid(n % 1e12), iccid((n + 1) % 1e12)];
+  const body = { eid: id, profiles: [{ iccid: home, mno: north.id, imsi: imsi(n % 1e10) }, { iccid: away, mno: south.id, imsi: imsi((n + 1) % 1e10), fallback: true }] };
+  expect((await api.call('POST', '/v1/sims', { token: tenant.token, body })).status).toBe(201);
+  await eventually(() => api.runtime.devices.devices.has(id), (has) => has, `the device of ${id}`, { timeout: 20_000, interval: 50 });
+  return { id, home, away };
+};
+const packageOf = (id: string, counter: number) =>
+  eventually(async () => (await api.call('GET', `/v1/sims/${id}/eim-packages/${counter}`, { token: tenant.token })).body, (p) => p.status !== 'queued', `package ${counter} of ${id} to be answered`, { timeout: 20_000, interval: 50 });
+const device = async (id: string, online: boolean) =>
+  expect((await fetch(`${api.runtime.devices.url}/_sim/devices/${id}`, { method: 'PUT', body: JSON.stringify({ online }) })).status).toBe(204);
+
+describe('simulated devices on the local runtime', () => {
+  it('a registered SIM’s device switches profile when asked', async () => {
+    const { id, away } = await register();
+    await api.call('POST', `/v1/sims/${id}/profiles/${away}/enable`, { token: tenant.token });
+    expect(await packageOf(id, 1)).toMatchObject({ status: 'executed', results: [{ outcome: 'ok' }] });
+    expect((await api.call('GET', `/v1/sims/${id}`, { token: tenant.token })).body.enabledProfile).toBe(away);
+  });
+
+  it('an offline device gets its packages in order when it is back', async () => {
+    const { id, home, away } = await register();
+    await device(id, false);
+    await api.call('POST', `/v1/sims/${id}/profiles/${away}/enable`, { token: tenant.token });
+    await api.call('POST', `/v1/sims/${id}/profiles/${home}/enable`, { token: tenant.token });
+    await new Promise((ok) => setTimeout(ok, 300));
+    expect((await api.call('GET', `/v1/sims/${id}/eim-packages/1`, { token: tenant.token })).body.status).toBe('queued');
+    await device(id, true);
+    expect(await packageOf(id, 2)).toMatchObject({ status: 'executed' });
+    expect(await packageOf(id, 1)).toMatchObject({ status: 'executed' });
+    expect((await api.call('GET', `/v1/sims/${id}`, { token: tenant.token })).body.enabledProfile).toBe(home);
+  });
+
+  it('a profile on an MNO in outage does not attach: the switch rolls back, and says so', async () => {
+    const { id, home, away } = await register();
+    api.runtime.simulators.get(south.id)!.setFaults({ outage: true });
+    try {
+      await api.call('POST', `/v1/sims/${id}/profiles/${away}/enable`, { token: tenant.token });
+      expect(await packageOf(id, 1)).toMatchObject({ status: 'executed', results: [{ op: 'enable', iccid: away, outcome: 'rolled-back' }] });
+      expect((await api.call('GET', `/v1/sims/${id}`, { token: tenant.token })).body.enabledProfile).toBe(home);
+    } finally {
+      api.runtime.simulators.get(south.id)!.setFaults({});
+    }
+  });
+});
