@@ -69,6 +69,8 @@ Try it (in another terminal, same folder):
   curl -s ${url}/v1/cascades/<cascadeId> -H "authorization: Bearer $TOKEN"               # watch it reach every MNO
   curl -s "${url}/v1/policies/fleet/versions/1/effective?mno=meridian-es" -H "authorization: Bearer $TOKEN"   # names sms.mo as unenforceable there
   Break an MNO: curl -s -X PUT <its url>/_sim/faults -d '{"reject":true}'   (then publish a change, and redrive)
+  Switch a SIM's profile (its simulated device runs it): curl -s -X POST ${url}/v1/sims/<eid>/profiles/<iccid>/enable -H "authorization: Bearer $TOKEN"
+  Take a device offline: curl -s -X PUT ${runtime.devices.url}/_sim/devices/<eid> -d '{"online":false}'
   Watch executions: npm run ops -- executions --watch    (or: aws stepfunctions list-executions --endpoint-url ${runtime.cascades.endpoint} ...)
 
 Ctrl-C stops everything.`);
