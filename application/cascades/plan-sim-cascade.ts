@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { simStateAfter } from '../../domain/cascade/process.ts';
+import { desiredSimState, simStateAfter } from '../../domain/cascade/process.ts';
 import type { EventStore } from '../../domain/event-store.ts';
 import { simDecider } from '../../domain/sim/decider.ts';
 import type { BusEvent } from '../bus-events.ts';
@@ -10,17 +10,20 @@ import { recordCascade } from './record.ts';
 export const simCascadeId = (streamId: string, version: number) => `sim-${createHash('sha256').update(`${streamId}#${version}`).digest('hex').slice(0, 32)}`;
 
 /**
- * A SIM lifecycle change becomes a cascade to the MNO of the SIM's enabled profile (its
+ * A SIM lifecycle change, or a profile switch, becomes a cascade to the MNO of the SIM's enabled profile (its
  * execution then starts from the CascadeStarted event). Off the command's path: a command costs
  * its Query and PutItem, nothing more.
  */
 export const planSimCascade = async (store: EventStore, region: string, event: BusEvent) => {
-  const state = simStateAfter(event['detail-type']);
   const { detail } = event;
   const eid = /#SIM#(\d{32})$/.exec(detail.streamId)?.[1];
-  if (!state || !eid || !detail.tenant) return;
+  if (!eid || !detail.tenant) return;
   const { state: sim } = await loadState(store, simDecider, detail.streamId);
   if (sim.status === 'unregistered') return;
+  // A profile switch the eUICC made: the SIM's state goes to the newly enabled profile's MNO.
+  const switched = event['detail-type'] === 'EimPackageExecuted' && (detail.data as { results?: { op: string; outcome: string }[] }).results?.some((r) => r.op === 'enable' && r.outcome === 'ok');
+  const state = switched ? desiredSimState(sim) : simStateAfter(event['detail-type']);
+  if (!state) return;
   // Lifecycle acts on the enabled profile's MNO only (the others' subscriptions are not in use).
   const targets = sim.profiles.filter((p) => p.iccid === sim.enabledProfile).map((p) => p.mno);
   const context = { actor: detail.metadata.actor, correlationId: detail.metadata.correlationId, region };

@@ -36,11 +36,16 @@ const device = async (id: string, online: boolean) =>
   expect((await fetch(`${api.runtime.devices.url}/_sim/devices/${id}`, { method: 'PUT', body: JSON.stringify({ online }) })).status).toBe(204);
 
 describe('simulated devices on the local runtime', () => {
-  it('a registered SIM’s device switches profile when asked', async () => {
+  it('a registered SIM’s device switches profile when asked, and the active SIM’s state follows it to the new MNO', async () => {
     const { id, away } = await register();
+    expect((await api.call('POST', `/v1/sims/${id}/activate`, { token: tenant.token })).status).toBe(200);
+    await eventually(async () => (await api.call('GET', `/v1/sims/${id}`, { token: tenant.token })).body, (s) => s.observed?.[north.id] === 'active', 'the SIM active at its first MNO', { timeout: 30_000, interval: 100 });
     await api.call('POST', `/v1/sims/${id}/profiles/${away}/enable`, { token: tenant.token });
     expect(await packageOf(id, 1)).toMatchObject({ status: 'executed', results: [{ outcome: 'ok' }] });
     expect((await api.call('GET', `/v1/sims/${id}`, { token: tenant.token })).body.enabledProfile).toBe(away);
+    const sim = await eventually(async () => (await api.call('GET', `/v1/sims/${id}`, { token: tenant.token })).body, (s) => s.observed?.[south.id] === 'active', 'the SIM active at the new MNO', { timeout: 30_000, interval: 100 });
+    expect(sim.observed).toMatchObject({ [north.id]: 'active', [south.id]: 'active' });
+    expect(api.runtime.simulators.get(south.id)!.state().sims[away]).toBe('ACTIVE');
   });
 
   it('an offline device gets its packages in order when it is back', async () => {
