@@ -25,21 +25,18 @@ export const issueEuiccCertificate = (eum: Signer, eid: string, publicJwk: Publi
 export const eimSigning = (options: { eimId: string; signer: Signer; eums: () => Promise<readonly PublicJwk[]> }): EimSigning => ({
   eimId: options.eimId,
   sign: (pkg) => signJson(options.signer, pkg),
-  async verifyRequest(eid, request, certificate) {
-    const certified = await certifiedKey(await options.eums(), certificate);
-    if (certified.eid !== eid) throw new SignatureRefused('the certificate is for another EID');
-    const verified = await verifyJson(request, certified.publicJwk as PublicJwk, DeviceRequest);
-    if (verified.eid !== eid) throw new SignatureRefused('the request is for another EID');
-    return verified;
-  },
-  async verifyResult(eid, result, certificate) {
-    const certified = await certifiedKey(await options.eums(), certificate);
-    if (certified.eid !== eid) throw new SignatureRefused('the certificate is for another EID');
-    const verified = await verifyJson(result, certified.publicJwk as PublicJwk, EuiccPackageResult);
-    if (verified.eid !== eid) throw new SignatureRefused('the result is for another EID');
-    return verified;
-  },
+  verifyRequest: async (eid, request, certificate) => signedByEuicc(await options.eums(), eid, request, certificate, DeviceRequest, 'request'),
+  verifyResult: async (eid, result, certificate) => signedByEuicc(await options.eums(), eid, result, certificate, EuiccPackageResult, 'result'),
 });
+
+/** What the eUICC of this EID signed: its certificate from a trusted EUM, for this EID, and its signature over a payload for this EID. */
+const signedByEuicc = async <S extends z.ZodType<{ eid: string }>>(eums: readonly PublicJwk[], eid: string, signed: SignedJson, certificate: SignedJson, schema: S, what: string) => {
+  const certified = await certifiedKey(eums, certificate);
+  if (certified.eid !== eid) throw new SignatureRefused('the certificate is for another EID');
+  const verified = await verifyJson(signed, certified.publicJwk as PublicJwk, schema);
+  if (verified.eid !== eid) throw new SignatureRefused(`the ${what} is for another EID`);
+  return verified as z.infer<S>;
+};
 
 const certifiedKey = async (eums: readonly PublicJwk[], certificate: SignedJson) => {
   for (const eum of eums) {

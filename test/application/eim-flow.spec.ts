@@ -3,16 +3,13 @@ import { MemoryEventStore } from '../../adapters/event-store/memory-event-store.
 import { eimSigning, issueEuiccCertificate } from '../../adapters/signing/eim-signing.ts';
 import { memorySigner } from '../../adapters/signing/file-signer.ts';
 import { SignatureRefused } from '../../adapters/signing/jws.ts';
-import { executeCommand } from '../../application/command.ts';
 import { nextPackage, packageForDevice, queuePsmos, recordResult } from '../../application/sims/eim.ts';
 import { registerSim } from '../../application/sims/register.ts';
-import { enterpriseStream, mnoCatalogueStream, mnoStream, simStream } from '../../application/stream-ids.ts';
+import { simStream } from '../../application/stream-ids.ts';
 import { loadState } from '../../application/load-state.ts';
-import { enterpriseDecider } from '../../domain/enterprise/decider.ts';
-import { mnoCatalogueDecider } from '../../domain/mno/catalogue.ts';
-import { mnoDecider } from '../../domain/mno/decider.ts';
 import { simDecider } from '../../domain/sim/decider.ts';
 import { simulatedEuicc } from '../../infra/local/devices/euicc-device.ts';
+import { seedMnosAndTenants } from '../support/seed.ts';
 import { eid, iccid, imsi } from '../support/ids.ts';
 
 /**
@@ -52,13 +49,7 @@ const device = async (attachable = (_: string) => true) => {
 const sim = async () => (await loadState(store, simDecider, simStream('acme', EID))).state;
 
 beforeAll(async () => {
-  for (const mno of ['north', 'south']) {
-    await executeCommand(store, mnoCatalogueDecider, mnoCatalogueStream(), { type: 'ListMno', id: mno }, context);
-    const api = { style: 'rest-oauth2' as const, endpoint: `https://${mno}.example`, credentialsRef: `secret://mno/${mno}` };
-    await executeCommand(store, mnoDecider, mnoStream(mno), { type: 'RegisterMno', registration: { id: mno, name: mno, plmns: ['262-91'], countries: ['DE'], api, capabilities: [] } }, context);
-  }
-  await executeCommand(store, enterpriseDecider, enterpriseStream('acme'), { type: 'OnboardEnterprise', tenantId: 'acme', name: 'Acme' }, context);
-  await executeCommand(store, enterpriseDecider, enterpriseStream('acme'), { type: 'ChooseMnos', mnos: ['north', 'south'], registered: ['north', 'south'] }, context);
+  await seedMnosAndTenants(store, ['north', 'south'], ['acme']);
   await registerSim(store, 'acme', { eid: EID, profiles: [{ iccid: home, mno: 'north', imsi: imsi(771), fallback: false }, { iccid: away, mno: 'south', imsi: imsi(772), fallback: true }] }, context);
 });
 

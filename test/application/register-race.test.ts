@@ -1,13 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbEventStore } from '../../adapters/event-store/dynamodb-event-store.ts';
-import { executeCommand } from '../../application/command.ts';
 import { loadState } from '../../application/load-state.ts';
 import { registerSim } from '../../application/sims/register.ts';
-import { enterpriseStream, identifierClaimStream, mnoCatalogueStream, mnoStream } from '../../application/stream-ids.ts';
-import { enterpriseDecider } from '../../domain/enterprise/decider.ts';
+import { identifierClaimStream } from '../../application/stream-ids.ts';
 import { identifierClaimDecider } from '../../domain/identifier-claim/decider.ts';
-import { mnoCatalogueDecider } from '../../domain/mno/catalogue.ts';
-import { mnoDecider } from '../../domain/mno/decider.ts';
+import { seedMnosAndTenants } from '../support/seed.ts';
 import { eid, iccid, imsi, unique } from '../support/ids.ts';
 import { freshTables } from '../support/tables.ts';
 
@@ -24,13 +21,7 @@ const holderOf = async (kind: 'eid' | 'iccid' | 'imsi', value: string) => (await
 beforeAll(async () => {
   const tables = await freshTables();
   store = new DynamoDbEventStore(tables.client, tables.events);
-  const api = { style: 'rest-oauth2' as const, endpoint: 'https://cmp.example', credentialsRef: 'secret://mno/northwind-de' };
-  await executeCommand(store, mnoCatalogueDecider, mnoCatalogueStream(), { type: 'ListMno', id: 'northwind-de' }, context('ops'));
-  await executeCommand(store, mnoDecider, mnoStream('northwind-de'), { type: 'RegisterMno', registration: { id: 'northwind-de', name: 'N', plmns: ['262-91'], countries: ['DE'], api, capabilities: [] } }, context('ops'));
-  for (const tenant of ['acme', 'globex']) {
-    await executeCommand(store, enterpriseDecider, enterpriseStream(tenant), { type: 'OnboardEnterprise', tenantId: tenant, name: tenant }, context('ops'));
-    await executeCommand(store, enterpriseDecider, enterpriseStream(tenant), { type: 'ChooseMnos', mnos: ['northwind-de'], registered: ['northwind-de'] }, context('ops'));
-  }
+  await seedMnosAndTenants(store, ['northwind-de'], ['acme', 'globex']);
 });
 
 describe('registering one SIM twice at once on DynamoDB Local', () => {

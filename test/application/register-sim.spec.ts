@@ -2,11 +2,9 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { MemoryEventStore } from '../../adapters/event-store/memory-event-store.ts';
 import { executeCommand } from '../../application/command.ts';
 import { registerSim } from '../../application/sims/register.ts';
-import { enterpriseStream, identifierClaimStream, mnoCatalogueStream, mnoStream } from '../../application/stream-ids.ts';
-import { enterpriseDecider } from '../../domain/enterprise/decider.ts';
+import { identifierClaimStream } from '../../application/stream-ids.ts';
 import { REGISTRATION_LOCK_MS, identifierClaimDecider } from '../../domain/identifier-claim/decider.ts';
-import { mnoCatalogueDecider } from '../../domain/mno/catalogue.ts';
-import { mnoDecider } from '../../domain/mno/decider.ts';
+import { seedMnosAndTenants } from '../support/seed.ts';
 import { eid, iccid, imsi } from '../support/ids.ts';
 
 /** Registration claims identifiers platform-wide; a refused one leaves none behind. */
@@ -16,15 +14,7 @@ const profile = (n: number) => ({ iccid: iccid(n), mno: 'northwind-de', imsi: im
 const holderOf = async (kind: 'eid' | 'iccid' | 'imsi', value: string) =>
   (await (await import('../../application/load-state.ts')).loadState(store, identifierClaimDecider, identifierClaimStream(kind, value))).state.holder;
 
-beforeAll(async () => {
-  await executeCommand(store, mnoCatalogueDecider, mnoCatalogueStream(), { type: 'ListMno', id: 'northwind-de' }, context('ops'));
-  const api = { style: 'rest-oauth2' as const, endpoint: 'https://cmp.example', credentialsRef: 'secret://mno/northwind-de' };
-  await executeCommand(store, mnoDecider, mnoStream('northwind-de'), { type: 'RegisterMno', registration: { id: 'northwind-de', name: 'Northwind', plmns: ['262-91'], countries: ['DE'], api, capabilities: [] } }, context('ops'));
-  for (const tenant of ['acme', 'globex']) {
-    await executeCommand(store, enterpriseDecider, enterpriseStream(tenant), { type: 'OnboardEnterprise', tenantId: tenant, name: tenant }, context('ops'));
-    await executeCommand(store, enterpriseDecider, enterpriseStream(tenant), { type: 'ChooseMnos', mnos: ['northwind-de'], registered: ['northwind-de'] }, context('ops'));
-  }
-});
+beforeAll(() => seedMnosAndTenants(store, ['northwind-de'], ['acme', 'globex']));
 
 describe('registering a SIM', () => {
   it('refused because another SIM holds one of its ICCIDs: nothing it claimed stays claimed, so its EID can be registered after', async () => {

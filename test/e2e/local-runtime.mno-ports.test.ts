@@ -2,31 +2,14 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
-import { unique } from '../support/ids.ts';
-import { startLocalApi, type LocalApi } from '../support/local-api.ts';
+import type { LocalApi } from '../support/local-api.ts';
+import { restartableRuntimes, twoMnos } from '../support/restartable.ts';
 
-const run = unique();
-const simulated = (id: string): SimulatedMno => ({ id, name: id, style: 'rest-oauth2', plmns: ['262-91'], countries: ['DE'], capabilities: ['data.apns'] });
-const mnos = [simulated(`kept-a-${run}`), simulated(`kept-b-${run}`)];
-const [a, b] = mnos.map((m) => m.id) as [string, string];
-
-const running: LocalApi[] = [];
-const start = async (options: Parameters<typeof startLocalApi>[0] = {}) => {
-  // No stream handlers: restarts in one process keep them loaded, with clients on the first runtime's endpoints.
-  const api = await startLocalApi({ mnos, streams: false, ...options });
-  running.push(api);
-  return api;
-};
-const stop = async (api: LocalApi) => {
-  running.splice(running.indexOf(api), 1);
-  await api.stop();
-};
+const { mnos, ids: [a, b] } = twoMnos('kept');
+// No stream handlers: restarts in one process keep them loaded, with clients on the first runtime's endpoints.
+const { start, stop } = restartableRuntimes({ mnos, streams: false });
 let blocker: Server | undefined;
-afterEach(async () => {
-  for (const api of running.splice(0)) await api.stop();
-  blocker?.close();
-});
+afterEach(() => void blocker?.close());
 
 const endpoints = (api: LocalApi) => JSON.parse(readFileSync(join(api.dataDir, 'endpoints.json'), 'utf8')) as { mnos?: Record<string, string> };
 

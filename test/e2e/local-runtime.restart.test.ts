@@ -1,31 +1,14 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CASCADE_TASKS } from '../../manifest/cascade-workflow.ts';
-import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
 import { eventually } from '../support/eventually.ts';
-import { unique } from '../support/ids.ts';
-import { startLocalApi, type LocalApi } from '../support/local-api.ts';
+import type { LocalApi } from '../support/local-api.ts';
+import { restartableRuntimes, twoMnos } from '../support/restartable.ts';
 
-const run = unique();
-const simulated = (id: string): SimulatedMno => ({ id, name: id, style: 'rest-oauth2', plmns: ['262-91'], countries: ['DE'], capabilities: ['data.apns'] });
-const mnos = [simulated(`ran-a-${run}`), simulated(`ran-b-${run}`)];
-const [a, b] = mnos.map((m) => m.id) as [string, string];
+const { mnos, ids: [a, b] } = twoMnos('ran');
 const fast = { retryIntervalOverrides: Object.fromEntries(Object.keys(CASCADE_TASKS).map((state) => [state, 5])) };
-
-const running: LocalApi[] = [];
-const start = async (options: Parameters<typeof startLocalApi>[0] = {}) => {
-  const api = await startLocalApi({ mnos, stepFunctions: fast, ...options });
-  running.push(api);
-  return api;
-};
-const stop = async (api: LocalApi) => {
-  running.splice(running.indexOf(api), 1);
-  await api.stop();
-};
-afterEach(async () => {
-  for (const api of running.splice(0)) await api.stop();
-});
+const { start, stop } = restartableRuntimes({ mnos, stepFunctions: fast });
 
 const ops = async (api: LocalApi, ...args: string[]) =>
   (await promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/ops/cli.ts', ...args], { env: { ...process.env, SWITCHBOARD_DATA_DIR: api.dataDir, NO_COLOR: '1' }, timeout: 30_000 })).stdout;
