@@ -50,6 +50,8 @@ export const EVENT_FUNCTIONS = {
   'plan-sim-cascade': { entry: 'plan-sim-cascade.ts', handler: 'handler', access: { eventStore: 'append' } },
   /** Records (or redrives) catch-up cascades: which enterprises, policies and SIMs from the read models' lists, each checked against its stream. */
   'catch-up': { entry: 'catch-up.ts', handler: 'handler', access: { eventStore: 'append', tables: [READ_MODEL_LISTS] } },
+  /** Queues the switches of the SIMs on an MNO in outage: which enterprises and SIMs from the read models' lists. */
+  fallback: { entry: 'fallback.ts', handler: 'handler', access: { eventStore: 'append', tables: [READ_MODEL_LISTS] } },
 } as const satisfies Record<string, { entry: string; handler: string; access: Access }>;
 export type EventFunction = keyof typeof EVENT_FUNCTIONS;
 
@@ -87,6 +89,13 @@ export const EVENT_RULES = [
       'a catch-up cascade per change, to that MNO alone, attributed to the platform. Replays are left out.',
     eventPattern: { source: [SOURCE], 'detail-type': ['MnoVerified', 'MnoOutageCleared', 'EnterpriseMnosChosen', 'EnterpriseReinstated'], 'replay-name': [{ exists: false }] },
     target: { kind: 'function', function: 'catch-up' },
+  },
+  {
+    name: 'fallback',
+    description:
+      'An MNO declared in outage: every active SIM whose enabled profile is there switches to a profile on an MNO that can take work (its fallback first), by an eIM package with rollback, attributed to switchboard:fallback. Replays are left out.',
+    eventPattern: { source: [SOURCE], 'detail-type': ['MnoOutageDeclared'], 'replay-name': [{ exists: false }] },
+    target: { kind: 'function', function: 'fallback' },
   },
   {
     name: 'deliver-webhooks',

@@ -61,6 +61,21 @@ describe('simulated devices on the local runtime', () => {
     expect((await api.call('GET', `/v1/sims/${id}`, { token: tenant.token })).body.enabledProfile).toBe(home);
   });
 
+  it('an MNO declared in outage: its active SIMs fall back to their fallback profile by themselves (switchboard:fallback), and their state follows', async () => {
+    const { id, away } = await register();
+    expect((await api.call('POST', `/v1/sims/${id}/activate`, { token: tenant.token })).status).toBe(200);
+    await eventually(async () => (await api.call('GET', `/v1/sims/${id}`, { token: tenant.token })).body, (s) => s.observed?.[north.id] === 'active', 'the SIM active at its first MNO', { timeout: 30_000, interval: 100 });
+    expect((await api.call('POST', `/v1/mnos/${north.id}/outage`, { token: api.admin, body: { reason: 'core network down' } })).status).toBe(200);
+    try {
+      const sim = await eventually(async () => (await api.call('GET', `/v1/sims/${id}`, { token: tenant.token })).body, (s) => s.enabledProfile === away && s.observed?.[south.id] === 'active', 'the SIM to fall back', { timeout: 30_000, interval: 100 });
+      expect(sim.enabledProfile).toBe(away);
+      const events = (await api.call('GET', `/v1/sims/${id}/events?limit=100`, { token: tenant.token })).body.items as { type: string; actor: string }[];
+      expect(events.find((e) => e.type === 'EimPackageQueued')).toMatchObject({ actor: 'switchboard:fallback' });
+    } finally {
+      await api.call('POST', `/v1/mnos/${north.id}/outage/clear`, { token: api.admin, body: {} });
+    }
+  });
+
   it('a profile on an MNO in outage does not attach: the switch rolls back, and says so', async () => {
     const { id, home, away } = await register();
     api.runtime.simulators.get(south.id)!.setFaults({ outage: true });
