@@ -44,6 +44,10 @@ export interface Access {
   publishes?: boolean;
   /** Sends webhook retries to their queue. */
   queuesWebhookRetries?: boolean;
+  /** Signs eIM packages with the eIM's KMS key (kms:Sign, kms:GetPublicKey on it alone). */
+  signsEimPackages?: boolean;
+  /** Checks eUICC certificates against the trusted EUMs (their public keys in its environment). */
+  trustsEums?: boolean;
 }
 
 /** The read-model lists (adapters/read-models/queries.ts): every query names one of the two list indexes. */

@@ -4,7 +4,7 @@ import { fileSigner } from '../../adapters/signing/file-signer.ts';
 import { kmsSigner } from '../../adapters/signing/kms-signer.ts';
 import { traced } from '../../adapters/observability/tracer.ts';
 import type { EimSigning } from '../../application/ports/eim-packages.ts';
-import type { PublicJwk } from '../../application/ports/signer.ts';
+import type { PublicJwk, Signer } from '../../application/ports/signer.ts';
 import { required } from '../../manifest/environment.ts';
 import { env } from './wiring.ts';
 
@@ -16,11 +16,17 @@ let signing: EimSigning | undefined;
  * `EUM_PUBLIC_KEYS` signed them.
  */
 export const eimPorts = (): EimSigning =>
-  (signing ??= eimSigning({
-    eimId: env.EIM_ID,
-    signer: env.EIM_KEY_ID ? kmsSigner(traced(new KMSClient({})), env.EIM_KEY_ID) : fileSigner(required(env, 'EIM_KEY_FILE', 'the eIM signs packages with it (or EIM_KEY_ID, a KMS key)'), 'eim'),
-    eums: async () => JSON.parse(env.EUM_PUBLIC_KEYS) as PublicJwk[],
-  }));
+  (signing ??= eimSigning({ eimId: env.EIM_ID, signer: lazySigner(), eums: async () => JSON.parse(env.EUM_PUBLIC_KEYS) as PublicJwk[] }));
+
+/** The eIM key, made when something is first signed: the routes that only verify need none. */
+const lazySigner = (): Signer => {
+  let made: Signer | undefined;
+  const key = () =>
+    (made ??= env.EIM_KEY_ID
+      ? kmsSigner(traced(new KMSClient({})), env.EIM_KEY_ID)
+      : fileSigner(required(env, 'EIM_KEY_FILE', 'the eIM signs packages with it (or EIM_KEY_ID, a KMS key)'), 'eim'));
+  return { keyId: 'eim', publicJwk: () => key().publicJwk(), sign: (input) => key().sign(input) };
+};
 
 /** Tests put their own in place. */
 export const useEimSigning = (replacement: EimSigning | undefined) => void (signing = replacement);

@@ -23,6 +23,7 @@ import { httpApi } from './http-api.ts';
 import type { Observed } from './ops-metrics.ts';
 import type { DeploymentSettings } from './settings.ts';
 import { schedules } from './schedules.ts';
+import { eimKey } from './eim-key.ts';
 import { streamConsumer } from './stream-consumers.ts';
 import { regionalTables } from './tables.ts';
 
@@ -100,6 +101,9 @@ export class SwitchboardRegionStack extends Stack {
 
     // ---- Schedules: the cascade reconciler every minute ----
     schedules(this, this.functions);
+
+    // ---- The eIM's signing key (multi-region KMS), for the devices' routes ----
+    eimKey(this, settings, props.role, this.functions);
 
     // ---- HTTP API ----
     ({ api: this.api, stage: this.apiStage } = httpApi(this, settings, this.functions));

@@ -35,6 +35,15 @@ export interface DeploymentSettings {
   hostedZoneId?: string;
   /** An e-mail address subscribed to each region's alarm topic (it confirms by mail). Absent: no subscription. */
   alarmEmail?: string;
+  /**
+   * The ARN of the eIM's multi-region KMS key the primary stack made (its output `EimKeyArn`): with
+   * it the secondary stack replicates that key, so both regions sign eIM packages with one key the
+   * devices trust. Absent (before the primary's first deployment): the secondary region cannot
+   * sign packages yet.
+   */
+  eimPrimaryKeyArn?: string;
+  /** The EUMs whose eUICC certificates are trusted: a JSON array of public JWKs (`EUM_PUBLIC_KEYS`). */
+  eumPublicKeys?: string;
 }
 
 export const DEFAULT_SETTINGS = {
@@ -86,6 +95,8 @@ export const readSettings = (app: App): DeploymentSettings => {
     domainName: text(app, 'domainName'),
     hostedZoneId: text(app, 'hostedZoneId'),
     alarmEmail: text(app, 'alarmEmail'),
+    eimPrimaryKeyArn: text(app, 'eimPrimaryKeyArn'),
+    eumPublicKeys: text(app, 'eumPublicKeys'),
   };
   const regions = [settings.primaryRegion, settings.secondaryRegion, ...(consistency === 'strong' ? [settings.witnessRegion] : [])];
   if (new Set(regions).size !== regions.length) throw new Error(`context regions must differ: ${regions.join(', ')}`);
