@@ -14,7 +14,7 @@ export const cmpFetch = async (mno: string, url: string, init: RequestInit, time
     return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    throw new MnoTransientError(`${mno} could not be reached (${cause})`);
+    throw new MnoTransientError(`${mno} could not be reached (${cause})`, { unanswered: true });
   }
 };
 

@@ -1,7 +1,7 @@
 import { beforeSubmission, whenSuperseded } from '../../domain/cascade/process.ts';
 import { MnoPermanentError, MnoTransientError } from '../ports/mno-gateway.ts';
 import type { CascadePorts } from './ports.ts';
-import { current, loadCascade, loadTarget, recordStep, targetAction } from './steps.ts';
+import { current, loadCascade, loadTarget, olderSubmissionInDoubt, recordStep, targetAction } from './steps.ts';
 import type { TargetWork } from './work.ts';
 
 /** Nothing more is done for this target in its round (it ended, or a newer change took its place). */
@@ -10,7 +10,8 @@ const ended = (work: TargetWork): TargetWork => ({ ...work, done: true, finished
 /** A retried failure shows as the target's lastError at once, not only when it gives up. */
 export const recordTransient = async (ports: CascadePorts, work: TargetWork, error: unknown) => {
   ports.countApplyError(work.mno);
-  if (error instanceof MnoTransientError) await recordStep(ports, work, { type: 'RecordAttemptFailure', mno: work.mno, error: error.message });
+  if (error instanceof MnoTransientError)
+    await recordStep(ports, work, { type: 'RecordAttemptFailure', mno: work.mno, error: error.message, ...(error.unanswered && { unanswered: true as const }) });
 };
 
 /**
@@ -20,7 +21,8 @@ export const recordTransient = async (ports: CascadePorts, work: TargetWork, err
  */
 export const applyToMno = async (ports: CascadePorts, work: TargetWork): Promise<TargetWork> => {
   // An execution the reconciler has replaced (it resumed the round under a later attempt) submits nothing.
-  if (!current(await loadCascade(ports, work), work)) return ended(work);
+  const cascade = await loadCascade(ports, work);
+  if (!current(cascade, work)) return ended(work);
   const action = await targetAction(ports, work);
   const target = await loadTarget(ports, work);
   const next = beforeSubmission(target);
@@ -39,6 +41,8 @@ export const applyToMno = async (ports: CascadePorts, work: TargetWork): Promise
     await recordStep(ports, work, { type: 'MarkSuperseded', mno: work.mno, reason: before });
     return ended(work);
   }
+  // An older change's submission to this MNO that never answered may still land: submit this one after it can no more.
+  if (await olderSubmissionInDoubt(ports, work, cascade.subject, Date.parse(ports.now()))) return { ...base, done: false, jobId: null, resubmit: true };
   await recordStep(ports, work, { type: 'BeginAttempt', mno: work.mno, at: ports.now() });
   const submission = await action.apply().catch(async (error: unknown) => {
     await recordTransient(ports, work, error);

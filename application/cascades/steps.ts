@@ -1,6 +1,8 @@
 import { cascadeDecider, type CascadeState } from '../../domain/cascade/decider.ts';
 import type { CascadeSubject } from '../../domain/cascade/events.ts';
-import { desiredSimState, policyDrift, policySuperseded, simStateDrift, simSuperseded } from '../../domain/cascade/process.ts';
+import { IN_DOUBT_MS, desiredSimState, policyDrift, policySuperseded, simStateAfter, simStateDrift, simSuperseded } from '../../domain/cascade/process.ts';
+import { eventsOf } from '../../domain/event-store.ts';
+import { simCascadeId } from './plan-sim-cascade.ts';
 import { targetDecider, type TargetCommand } from '../../domain/cascade/target.ts';
 import type { MnoRegistration } from '../../domain/mno/events.ts';
 import { compilePolicy } from '../../domain/policy/compile.ts';
@@ -150,4 +152,39 @@ export const targetAction = async (ports: CascadePorts, input: CascadeInput & { 
   return subject.kind === 'policy'
     ? policyAction(ports, input.tenant, subject, mno.registration, gateway)
     : simStateAction(ports, input.tenant, subject, input.mno, gateway);
+};
+
+/** The cascades of the changes before this one to the same subject (the last three): a submission of theirs may still be in doubt. */
+const olderCascades = async (ports: CascadePorts, tenant: string, subject: CascadeSubject, own: string): Promise<string[]> => {
+  if (subject.kind === 'policy') {
+    const events = eventsOf((await ports.store.load(policyStream(tenant, subject.policyId))).commits);
+    return events
+      .filter((e) => e.type === 'PolicyPublished' && (e.data as { version: number }).version < subject.version)
+      .slice(-3)
+      .map((e) => (e.data as { cascadeId: string }).cascadeId);
+  }
+  const stream = simStream(tenant, subject.eid);
+  const events = eventsOf((await ports.store.load(stream)).commits);
+  return events
+    .filter((e) => simStateAfter(e.type) !== undefined)
+    .map((e) => simCascadeId(stream, e.version))
+    .filter((id) => id !== own)
+    .slice(-3);
+};
+
+/**
+ * When the latest submission of an older change to this MNO began, if it never answered and may
+ * still land (within IN_DOUBT_MS): this change waits until it can land no more, so that the newest
+ * is the last the MNO gets. Undefined when nothing older is in doubt there.
+ */
+export const olderSubmissionInDoubt = async (ports: CascadePorts, work: TargetWork, subject: CascadeSubject, now: number): Promise<number | undefined> => {
+  let latest: number | undefined;
+  for (const cascadeId of await olderCascades(ports, work.tenant, subject, work.cascadeId)) {
+    const { state: cascade } = await loadState(ports.store, cascadeDecider, cascadeStream(work.tenant, cascadeId));
+    if (cascade.status === 'none' || !cascade.roundTargets.includes(work.mno)) continue;
+    const { state: target } = await loadState(ports.store, targetDecider, cascadeTargetStream(work.tenant, cascadeId, cascade.round, work.mno));
+    const began = target.attemptAt === undefined ? Number.NaN : Date.parse(target.attemptAt);
+    if (target.inDoubt && (target.status === 'applying' || target.status === 'failed') && now - began < IN_DOUBT_MS) latest = Math.max(latest ?? 0, began);
+  }
+  return latest;
 };

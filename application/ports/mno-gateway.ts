@@ -22,6 +22,12 @@ export interface MnoGateway {
 /** Worth retrying: the MNO is down, slow, throttling or busy. The message names the MNO's answer, never credentials. */
 export class MnoTransientError extends Error {
   override readonly name = 'MnoTransientError';
+  /** No answer came (a timeout, a connection cut): the MNO may still carry the request out, later. */
+  readonly unanswered: boolean;
+  constructor(message: string, options: { unanswered?: boolean } = {}) {
+    super(message);
+    this.unanswered = options.unanswered ?? false;
+  }
 }
 
 /** An asynchronous job the MNO ended as failed but retryable: worth submitting again, not polling again. */

@@ -34,7 +34,8 @@ export const CascadeEvents = {
   CascadeTargetSuperseded: Mno.extend({ reason: z.string() }),
   /** One submission failed in a way worth another (e.g. an asynchronous job the MNO gave up on). */
   /** `jobFailed`: the MNO failed the job it took (it is submitted again); absent when the call failed in passing (a job under way is polled on). */
-  CascadeAttemptFailed: Mno.extend({ attempt: z.number().int().positive(), error: z.string(), jobFailed: z.literal(true).optional() }),
+  /** `unanswered`: no answer came (a timeout): the MNO may still carry the submission out later. */
+  CascadeAttemptFailed: Mno.extend({ attempt: z.number().int().positive(), error: z.string(), jobFailed: z.literal(true).optional(), unanswered: z.literal(true).optional() }),
   /** What an MNO enforces differs from what was applied: an alert for the enterprise's security team. */
   SecurityAlertRaised: Mno.extend({ kind: z.literal('policy-drift'), rules: z.array(z.string()), detail: z.string() }),
   /** The outcome, with each target as the round left it (absent in cascades recorded before targets had streams of their own). */

@@ -36,12 +36,13 @@ export type BeforeSubmission =
 export const IN_DOUBT_MS = 30_000;
 
 /**
- * A change that a newer one superseded, at an MNO where a submission of it is in doubt (begun, never
- * answered: it may still land, after the newer one): wait until it can no longer land, then submit
+ * A change that a newer one superseded, at an MNO where a submission of it is in doubt (begun and
+ * never answered, or timed out: it may still land, after the newer one; an MNO's refusal or error
+ * answer is not in doubt): wait until it can no longer land, then submit
  * the newest over it; with nothing in doubt, just record it superseded.
  */
 export const whenSuperseded = (target: Target, now: number): 'settle' | 'converge' | 'record' => {
-  if (target.status !== 'applying') return 'record';
+  if (finished(target) || target.inDoubt === false || target.status !== 'applying') return 'record';
   const began = target.attemptAt === undefined ? Number.NaN : Date.parse(target.attemptAt);
   return now - began < IN_DOUBT_MS ? 'settle' : 'converge';
 };

@@ -12,6 +12,8 @@ export interface Target {
   attempts: number;
   /** When the current attempt's submission began. */
   attemptAt?: string | undefined;
+  /** The latest submission got no answer (begun and never answered, or timed out): it may still land at the MNO. */
+  inDoubt?: boolean | undefined;
   /** The job an asynchronous CMP took this attempt's submission as (until the next attempt begins). */
   jobId?: string | undefined;
   lastError?: string | undefined;
@@ -32,7 +34,7 @@ export type TargetCommand =
   | { type: 'MarkDrifted'; mno: string; rules: string[] }
   | { type: 'MarkFailed'; mno: string; error: string; permanent: boolean }
   | { type: 'MarkSuperseded'; mno: string; reason: string }
-  | { type: 'RecordAttemptFailure'; mno: string; error: string; jobFailed?: true | undefined };
+  | { type: 'RecordAttemptFailure'; mno: string; error: string; jobFailed?: true | undefined; unanswered?: true | undefined };
 
 /** The events of one target's stream. */
 export type TargetEvent = Extract<
@@ -70,20 +72,21 @@ export const evolveTarget = (t: Target, event: TargetEvent): Target => {
     case 'CascadeTargetSkipped':
       return { ...t, status: 'skipped', lastError: event.data.reason };
     case 'CascadeTargetApplying':
-      return { ...t, status: 'applying', attempts: event.data.attempt, attemptAt: event.data.at, jobId: undefined };
+      return { ...t, status: 'applying', attempts: event.data.attempt, attemptAt: event.data.at, jobId: undefined, inDoubt: true };
     case 'CascadeTargetSubmitted':
-      return event.data.attempt === t.attempts ? { ...t, jobId: event.data.jobId } : t;
+      return event.data.attempt === t.attempts ? { ...t, jobId: event.data.jobId, inDoubt: false } : t;
     case 'CascadeTargetApplied':
-      return { ...t, status: 'applied', appliedAt: event.data.at, lastError: undefined };
+      return { ...t, status: 'applied', appliedAt: event.data.at, lastError: undefined, inDoubt: false };
     case 'CascadeTargetVerified':
       return { ...t, status: 'verified', verifiedAt: event.data.at };
     case 'CascadeTargetFailed':
-      return { ...t, status: 'failed', lastError: event.data.error };
+      // Refused by the MNO (permanent): an answer, nothing in doubt.
+      return { ...t, status: 'failed', lastError: event.data.error, inDoubt: event.data.permanent ? false : t.inDoubt };
     case 'CascadeTargetSuperseded':
       return { ...t, status: 'superseded', lastError: event.data.reason };
     case 'CascadeAttemptFailed':
       // A job the MNO failed is not polled again; one whose poll failed in passing still is (a resumed round polls it).
-      return { ...t, lastError: event.data.error, jobId: event.data.jobFailed ? undefined : t.jobId };
+      return { ...t, lastError: event.data.error, jobId: event.data.jobFailed ? undefined : t.jobId, inDoubt: event.data.unanswered === true };
     case 'SecurityAlertRaised':
       return t;
   }
@@ -123,7 +126,7 @@ export const targetDecider: Decider<TargetCommand, TargetEvent, Target> = {
       case 'RecordAttemptFailure':
         // While submitting or reading back: the failed attempt's error shows at once, not only when the target gives up.
         return target.status === 'applying' || target.status === 'applied'
-          ? [{ type: 'CascadeAttemptFailed', data: { mno, attempt: target.attempts, error: command.error, ...(command.jobFailed && { jobFailed: true as const }) } }]
+          ? [{ type: 'CascadeAttemptFailed', data: { mno, attempt: target.attempts, error: command.error, ...(command.jobFailed && { jobFailed: true as const }), ...(command.unanswered && { unanswered: true as const }) } }]
           : [];
       case 'MarkSuperseded':
         return finished(target) ? [] : [{ type: 'CascadeTargetSuperseded', data: { mno, reason: command.reason } }];

@@ -57,6 +57,9 @@ describe('Cascade target decider (one MNO, one round, its own stream)', () => {
       lastError: undefined,
       appliedAt: 't1',
       verifiedAt: 't2',
+      attemptAt: undefined,
+      jobId: undefined,
+      inDoubt: false,
     }));
 });
 

@@ -29,7 +29,7 @@ const overtaking = (gateways: GatewayFor): GatewayFor => async (registration) =>
         // The call times out here; the MNO carries it out later (`landLate`).
         timeOutNextApply = false;
         landLate = () => gateway.applyPolicy(profileId, policy).then(() => undefined);
-        throw new MnoTransientError('the CMP did not answer within 10 s');
+        throw new MnoTransientError('the CMP did not answer within 10 s', { unanswered: true });
       }
       const hook = duringNextApply;
       duringNextApply = undefined;
@@ -45,7 +45,7 @@ const apns = (policyId: string) => (fixture.cmp.state().profiles[`${tenant}.${po
 const targets = async (cascadeId: string) => (await liveCascade(store, tenant, cascadeId)).state as { status: string; targets: { status: string }[] };
 
 describe('policy versions', () => {
-  it('an older submission that timed out (in doubt) lands after the newer version verified: the older waits until it can land no more, then submits the newest over it', async () => {
+  it('an older submission that timed out (in doubt): the newer waits for it too; the older, once it can land no more, submits the newest over it', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
       const v1 = await publish('p0', { data: { apns: ['v1'] } });
@@ -53,45 +53,59 @@ describe('policy versions', () => {
       timeOutNextApply = true;
       await expect(task('ApplyToMno', older)).rejects.toMatchObject({ name: 'MnoTransientError' });
       const v2 = await publish('p0', { data: { apns: ['v2'] } });
-      expect(await applyAndVerify((await task('PlanCascade', { tenant, cascadeId: v2, round: 1 })).work[0])).toMatchObject({ verified: true });
-      await landLate!();
-      expect(apns('p0')).toEqual(['v1']);
-      // Within the window the older may still land: it waits (and submits nothing).
+      const [newer] = (await task('PlanCascade', { tenant, cascadeId: v2, round: 1 })).work;
+      // Both wait while the older's submission may still land (and submit nothing).
+      expect(await task('ApplyToMno', newer)).toMatchObject({ resubmit: true, done: false });
       expect(await task('ApplyToMno', older)).toMatchObject({ resubmit: true, done: false });
+      await landLate!();
       expect(apns('p0')).toEqual(['v1']);
       vi.setSystemTime(Date.now() + IN_DOUBT_MS + 1);
       expect(await task('ApplyToMno', older)).toMatchObject({ finished: true });
       expect(apns('p0')).toEqual(['v2']);
+      expect(await applyAndVerify(newer)).toMatchObject({ verified: true });
       expect((await targets(v1)).targets).toMatchObject([{ status: 'superseded' }]);
     } finally {
       vi.useRealTimers();
     }
   });
 
-  it('two cascades of one policy at once: the older, reaching the MNO after the newer verified, is superseded and submits nothing', async () => {
-    const v1 = await publish('p1', { data: { apns: ['v1'] } });
-    const [older] = (await task('PlanCascade', { tenant, cascadeId: v1, round: 1 })).work;
-    const v2 = await publish('p1', { data: { apns: ['v2'] } });
-    const [newer] = (await task('PlanCascade', { tenant, cascadeId: v2, round: 1 })).work;
-    expect(await applyAndVerify(newer)).toMatchObject({ verified: true });
-    const calls = fixture.cmp.state().calls;
-    expect(await task('ApplyToMno', older)).toMatchObject({ finished: true });
-    expect(fixture.cmp.state().calls).toBe(calls);
-    expect(apns('p1')).toEqual(['v2']);
-    expect(await task('CompleteCascade', { tenant, cascadeId: v1, round: 1 })).toMatchObject({ status: 'superseded' });
-    expect((await targets(v1)).targets).toMatchObject([{ status: 'superseded', lastError: expect.stringContaining('replaced by version 2') }]);
+  it('an older version that failed on timeouts (in doubt) when a newer one is published: the newer waits until the older can land no more, then is the last the MNO gets', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const v1 = await publish('p9', { data: { apns: ['v1'] } });
+      const [older] = (await task('PlanCascade', { tenant, cascadeId: v1, round: 1 })).work;
+      timeOutNextApply = true;
+      await expect(task('ApplyToMno', older)).rejects.toMatchObject({ name: 'MnoTransientError' });
+      await task('RecordFailure', { ...older, error: { Error: 'MnoTransientError', Cause: 'the CMP did not answer within 10 s' } });
+      expect(await task('CompleteCascade', { tenant, cascadeId: v1, round: 1 })).toMatchObject({ status: 'failed' });
+      const v2 = await publish('p9', { data: { apns: ['v2'] } });
+      const [newer] = (await task('PlanCascade', { tenant, cascadeId: v2, round: 1 })).work;
+      const calls = fixture.cmp.state().calls;
+      expect(await task('ApplyToMno', newer)).toMatchObject({ resubmit: true, done: false });
+      expect(fixture.cmp.state().calls).toBe(calls);
+      await landLate!();
+      vi.setSystemTime(Date.now() + IN_DOUBT_MS + 1);
+      expect(await applyAndVerify(newer)).toMatchObject({ verified: true });
+      expect(apns('p9')).toEqual(['v2']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a newer version landing while the older is being submitted: the newest is submitted after it, the older is superseded', async () => {
     const v1 = await publish('p2', { data: { apns: ['v1'] } });
     const [older] = (await task('PlanCascade', { tenant, cascadeId: v1, round: 1 })).work;
     let v2 = '';
+    let newer: unknown;
     duringNextApply = async () => {
       v2 = await publish('p2', { data: { apns: ['v2'] } });
-      await applyAndVerify((await task('PlanCascade', { tenant, cascadeId: v2, round: 1 })).work[0]);
+      [newer] = (await task('PlanCascade', { tenant, cascadeId: v2, round: 1 })).work;
+      // The older's submission is under way, unanswered: the newer waits for its answer.
+      expect(await task('ApplyToMno', newer)).toMatchObject({ resubmit: true });
     };
     expect(await applyAndVerify(older)).toMatchObject({ verified: false });
     expect(apns('p2')).toEqual(['v2']);
+    expect(await applyAndVerify(newer)).toMatchObject({ verified: true });
     expect((await targets(v1)).targets).toMatchObject([{ status: 'superseded' }]);
     expect((await targets(v2)).targets).toMatchObject([{ status: 'verified' }]);
   });
