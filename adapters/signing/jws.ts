@@ -28,7 +28,13 @@ export const verifyJson = async <S extends z.ZodType>(jws: FlattenedJWS, publicJ
   } catch (error) {
     throw new SignatureRefused(`signature does not verify: ${(error as Error).name}`);
   }
-  const parsed = schema.safeParse(JSON.parse(new TextDecoder().decode(payload)));
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(payload));
+  } catch {
+    throw new SignatureRefused('signed payload is not JSON');
+  }
+  const parsed = schema.safeParse(json);
   if (!parsed.success) throw new SignatureRefused(`signed payload is malformed: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
   return parsed.data;
 };

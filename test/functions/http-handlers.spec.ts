@@ -4,7 +4,7 @@ import { eventsOf } from '../../domain/event-store.ts';
 import { allChecksPassed } from '../../domain/mno/events.ts';
 import { useAdapters } from '../../functions/lambda/wiring.ts';
 import { eid, iccid, imsi } from '../support/ids.ts';
-import { invokeRoute, type Caller } from '../support/invoke.ts';
+import { RawBody, invokeRoute, type Caller } from '../support/invoke.ts';
 import { eimSigning, issueEuiccCertificate } from '../../adapters/signing/eim-signing.ts';
 import { memorySigner } from '../../adapters/signing/file-signer.ts';
 import { useEimSigning } from '../../functions/lambda/eim-wiring.ts';
@@ -177,5 +177,29 @@ describe('the devices’ routes (ESipa) on the in-memory event store', () => {
     expect((await invokeRoute('POST /v1/esipa/{eid}/results', undefined, { path: { eid: id }, body: { result: await forger.request(new Date()), certificate: selfSigned } })).status).toBe(401);
     expect((await invokeRoute('POST /v1/esipa/{eid}/results', undefined, { path: { eid: id }, body: { result: 'x' } })).status).toBe(400);
     expect((await store.load(`T#acme#SIM#${id}`)).head.version).toBe(version);
+  });
+});
+
+describe('bodies no handler should have to survive', () => {
+  it('a body nested deeper than 16 levels is a 400 before anything reads it (with an Idempotency-Key too: no 500 from hashing it)', async () => {
+    const deep = new RawBody(`{"eid":${'['.repeat(30_000)}"x"${']'.repeat(30_000)}}`);
+    const answer = await invokeRoute('POST /v1/sims', alice, { body: deep, headers: { 'idempotency-key': 'deep-1' } });
+    expect(answer).toMatchObject({ status: 400, body: { type: '/problems/body-too-deep' } });
+    let ok: unknown = 1;
+    for (let i = 0; i < 15; i++) ok = [ok];
+    expect((await invokeRoute('POST /v1/sims', alice, { body: { eid: ok } })).body.type).toBe('/problems/validation-failed');
+  });
+
+  it('a device’s request validly signed by its certified eUICC but not JSON is a 401, not a 500', async () => {
+    const eimKey = memorySigner(undefined, 'eim');
+    const eum = memorySigner(undefined, 'eum');
+    useEimSigning(eimSigning({ eimId: 'switchboard', signer: eimKey, eums: async () => [await eum.publicJwk()] }));
+    const key = memorySigner(undefined, 'euicc');
+    const certificate = await issueEuiccCertificate(eum, eid(60), await key.publicJwk());
+    const header = Buffer.from(JSON.stringify({ alg: 'ES256', kid: 'euicc' })).toString('base64url');
+    const payload = Buffer.from('not json').toString('base64url');
+    const signature = Buffer.from(await key.sign(new TextEncoder().encode(`${header}.${payload}`))).toString('base64url');
+    const answer = await invokeRoute('POST /v1/esipa/{eid}/packages/next', undefined, { path: { eid: eid(60) }, body: { request: { protected: header, payload, signature }, certificate } });
+    expect(answer).toMatchObject({ status: 401, body: { type: '/problems/signature-refused' } });
   });
 });

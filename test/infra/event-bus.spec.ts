@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -264,7 +264,8 @@ describe('deliveries kept on disk', () => {
     await next.idle();
     expect(second.calls.webhooks.map((e) => e.id)).toEqual([(Entries![0] as { EventId: string }).EventId]);
     expect(second.calls.function).toEqual([]);
-    // Delivered now: a third start has nothing left.
+    // Delivered now: a third start has nothing left, even after a line a kill cut short.
+    appendFileSync(file, '{"accepted":{"event":{"version":"0","id":"torn');
     expect(createEventBus({ targets: recorder().targets, retry, rules: RULES, deliveriesFile: file }).deliverUndelivered()).toBe(0);
   });
 });

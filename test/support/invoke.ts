@@ -16,6 +16,11 @@ export interface Caller {
   tenant?: string;
 }
 
+/** A body sent as it is written (one JSON.stringify could not write, say). */
+export class RawBody {
+  constructor(readonly text: string) {}
+}
+
 export interface HttpCall {
   path?: Record<string, string>;
   query?: Record<string, string>;
@@ -58,7 +63,7 @@ export const invokeRoute = async (key: RouteKey, caller: Caller | undefined, cal
       time: new Date().toISOString(),
       timeEpoch: Date.now(),
     },
-    ...(call.body !== undefined && { body: JSON.stringify(call.body) }),
+    ...(call.body !== undefined && { body: call.body instanceof RawBody ? call.body.text : JSON.stringify(call.body) }),
     isBase64Encoded: false,
   };
   const result = (await (await handlerOf(entry))(event, lambdaContext(entry.id, requestId, entry.timeoutSeconds * 1000))) as APIGatewayProxyStructuredResultV2;

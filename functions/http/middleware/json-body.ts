@@ -24,5 +24,21 @@ export const jsonBody = (): MiddlewareObj<APIGatewayProxyEventV2 & { json?: unkn
     } catch {
       throw problem(400, 'malformed-json', 'the body is not well-formed JSON');
     }
+    if (depthOver(request.event.json, MAX_DEPTH)) throw problem(400, 'body-too-deep', `the body nests arrays and objects deeper than ${MAX_DEPTH} levels`);
   },
 });
+
+/** No request of this API nests deeper; deeper ones would only exhaust the recursion of what reads them (idempotency hashing). */
+export const MAX_DEPTH = 16;
+
+/** Whether a parsed JSON value nests arrays and objects deeper than `max` (iteratively: a deep one must not overflow the stack here). */
+const depthOver = (value: unknown, max: number) => {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+};

@@ -14,7 +14,12 @@ export const deliveryJournal = (file: string) => {
   try {
     for (const line of readFileSync(file, 'utf8').split('\n')) {
       if (!line) continue;
-      const entry = JSON.parse(line) as { accepted?: { event: BusEvent; rules: string[] }; done?: { id: string; rule: string } };
+      let entry: { accepted?: { event: BusEvent; rules: string[] }; done?: { id: string; rule: string } };
+      try {
+        entry = JSON.parse(line) as typeof entry;
+      } catch {
+        continue; // a line the kill cut short: PutEvents never answered for it
+      }
       if (entry.accepted) pending.set(entry.accepted.event.id, { event: entry.accepted.event, rules: new Set(entry.accepted.rules) });
       if (entry.done) {
         const kept = pending.get(entry.done.id);
