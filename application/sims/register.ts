@@ -38,14 +38,20 @@ export const registerSim = async (store: EventStore, tenant: string, registratio
     executeCommand(store, identifierClaimDecider, identifierClaimStream(kind, value), { type, kind, holder }, unpinned);
   // The EID first, as this attempt's: a second attempt at the same SIM waits (409 registration-in-progress), so that
   // what this one gives back, if refused, is never what the other relies on.
-  const attempt = { token: randomUUID(), at: new Date().toISOString() };
-  await executeCommand(store, identifierClaimDecider, identifierClaimStream('eid', registration.eid), { type: 'ClaimIdentifier', kind: 'eid', holder, registration: attempt }, unpinned);
+  const attempt = { token: randomUUID(), at: new Date().toISOString(), identifiers: identifiersOf(registration) };
+  const eidStream = identifierClaimStream('eid', registration.eid);
+  const before = (await loadState(store, identifierClaimDecider, eidStream)).state;
+  await executeCommand(store, identifierClaimDecider, eidStream, { type: 'ClaimIdentifier', kind: 'eid', holder, registration: attempt }, unpinned);
+  // Taken over from an attempt that stopped between its claims: what it claimed is this SIM's only if this registration names it too.
+  const abandoned = before.registering && before.registering.token !== attempt.token ? (before.registering.identifiers ?? []) : [];
   try {
     const claims = await Promise.allSettled(identifiersOf(registration).filter((id) => id.kind !== 'eid').map((id) => claim('ClaimIdentifier', id)));
     const refused = claims.find((c): c is PromiseRejectedResult => c.status === 'rejected');
     if (refused) throw refused.reason;
     const registered = await executeCommand(store, simDecider, simStream(tenant, registration.eid), command, context);
-    await executeCommand(store, identifierClaimDecider, identifierClaimStream('eid', registration.eid), { type: 'CompleteRegistration', kind: 'eid', holder, token: attempt.token }, unpinned);
+    await executeCommand(store, identifierClaimDecider, eidStream, { type: 'CompleteRegistration', kind: 'eid', holder, token: attempt.token }, unpinned);
+    const mine = new Set(attempt.identifiers.map((id) => `${id.kind} ${id.value}`));
+    await Promise.all(abandoned.filter((id) => !mine.has(`${id.kind} ${id.value}`)).map((id) => claim('ReleaseIdentifier', id)));
     return registered;
   } catch (error) {
     // What the SIM as it is now uses stays claimed (a SIM registered before, or by a concurrent request).

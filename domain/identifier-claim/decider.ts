@@ -15,8 +15,12 @@ export type IdentifierKind = z.infer<typeof IdentifierKind>;
 const Holder = z.object({ tenant: z.string(), eid: z.string() });
 export type Holder = z.infer<typeof Holder>;
 
-/** A registration under way (on the EID's claim): which attempt, since when. Only it claims the SIM's other identifiers. */
-const Registration = z.object({ token: z.string(), at: z.string() });
+/**
+ * A registration under way (on the EID's claim): which attempt, since when, and the identifiers it
+ * claims (so that one taking over from it after a crash gives back what it does not use). Only it
+ * claims the SIM's other identifiers.
+ */
+const Registration = z.object({ token: z.string(), at: z.string(), identifiers: z.array(z.object({ kind: IdentifierKind, value: z.string() })).optional() });
 export type Registration = z.infer<typeof Registration>;
 
 /** How long a registration holds its SIM's EID before another attempt may take over (one that crashed between its claims). */

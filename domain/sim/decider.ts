@@ -97,6 +97,9 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
         throw new DomainError('invalid', 'unknown-package', `no eIM package ${command.counter} was queued for this SIM`);
       }
       if (pkg.transactionId !== command.transactionId) throw new DomainError('invalid', 'unknown-package', `package ${command.counter} is not transaction ${command.transactionId}`);
+      // One outcome per PSMO of the package, in its order: a result that speaks of anything else is not this package's.
+      if ('results' in command.outcome && (command.outcome.results.length !== pkg.psmos.length || command.outcome.results.some((r, i) => r.op !== pkg.psmos[i]!.op || r.iccid !== pkg.psmos[i]!.iccid)))
+        throw new DomainError('invalid', 'result-not-of-package', `the result does not answer package ${command.counter}'s PSMOs one for one`);
       const base = { counter: command.counter, transactionId: command.transactionId, seq: command.seq };
       return 'refused' in command.outcome
         ? [{ type: 'EimPackageRefused', data: { ...base, reason: command.outcome.refused } }]

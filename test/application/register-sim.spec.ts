@@ -45,10 +45,11 @@ describe('registering a SIM', () => {
     for (const [kind, value] of [['eid', eid(5)], ['iccid', iccid(5)], ['imsi', imsi(5)]] as const) expect(await holderOf(kind, value)).toEqual({ tenant: 'acme', eid: eid(5) });
   });
 
-  it('an attempt that stopped between its claims holds the SIM for 30 s; then a retry takes over and completes it', async () => {
+  it('an attempt that stopped between its claims holds the SIM for 30 s; then a retry takes over, completes it, and gives back what the stopped one claimed and it does not use', async () => {
     const holder = { tenant: 'acme', eid: eid(300) };
-    const crashed = { token: 'crashed', at: new Date().toISOString() };
+    const crashed = { token: 'crashed', at: new Date().toISOString(), identifiers: [{ kind: 'eid' as const, value: eid(300) }, { kind: 'iccid' as const, value: iccid(301) }] };
     await executeCommand(store, identifierClaimDecider, identifierClaimStream('eid', eid(300)), { type: 'ClaimIdentifier', kind: 'eid', holder, registration: crashed }, context('alice'));
+    await executeCommand(store, identifierClaimDecider, identifierClaimStream('iccid', iccid(301)), { type: 'ClaimIdentifier', kind: 'iccid', holder }, context('alice'));
     await expect(registerSim(store, 'acme', { eid: eid(300), profiles: [profile(300)] }, context('alice'))).rejects.toMatchObject({ code: 'registration-in-progress' });
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
@@ -58,5 +59,6 @@ describe('registering a SIM', () => {
       vi.useRealTimers();
     }
     expect(await holderOf('iccid', iccid(300))).toEqual(holder);
+    expect(await holderOf('iccid', iccid(301))).toBeUndefined();
   });
 });

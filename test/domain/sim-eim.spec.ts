@@ -50,6 +50,11 @@ describe('eIM packages for a SIM', () => {
     expect(states([registered, queued(1, 'a1', enableAway), rolledBack])).toEqual(states([registered]));
   });
 
+  it('refuses a result that does not answer the package’s PSMOs one for one (an operation it never asked for)', () => {
+    const extra = { type: 'RecordEimPackageResult' as const, ...by, counter: 1, transactionId: 'a1', seq: 1, outcome: { results: [{ op: 'enable' as const, iccid: away, outcome: 'ok' as const }, { op: 'delete' as const, iccid: home, outcome: 'ok' as const }] } };
+    spec([registered, queued(1, 'a1', enableAway)]).when(extra).thenFails('result-not-of-package', 'invalid');
+  });
+
   it('refuses a result for a package never queued, or for another transaction', () => {
     spec([registered]).when({ type: 'RecordEimPackageResult', ...by, counter: 7, transactionId: 'zz', seq: 1, outcome: { refused: 'replay' } }).thenFails('unknown-package', 'invalid');
     spec([registered, queued(1, 'a1', enableAway)]).when({ type: 'RecordEimPackageResult', ...by, counter: 1, transactionId: 'other', seq: 1, outcome: { refused: 'replay' } }).thenFails('unknown-package', 'invalid');
