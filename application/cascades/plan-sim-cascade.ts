@@ -1,10 +1,25 @@
 import { createHash } from 'node:crypto';
 import { desiredSimState, simStateAfter } from '../../domain/cascade/process.ts';
 import type { EventStore } from '../../domain/event-store.ts';
-import { simDecider } from '../../domain/sim/decider.ts';
+import { simDecider, type SimState } from '../../domain/sim/decider.ts';
 import type { BusEvent } from '../bus-events.ts';
 import { loadState } from '../load-state.ts';
 import { recordCascade } from './record.ts';
+
+/**
+ * After a switch: the subscriptions of the profiles no longer enabled, where their MNO last held
+ * them active, are set out of use (suspended), each by a cascade of its own to that MNO.
+ */
+const outOfUse = async (store: EventStore, region: string, event: BusEvent, sim: Exclude<SimState, { status: 'unregistered' }>) => {
+  const { detail } = event;
+  const enabledMno = sim.profiles.find((p) => p.iccid === sim.enabledProfile)?.mno;
+  const context = { actor: detail.metadata.actor, correlationId: detail.metadata.correlationId, region };
+  for (const p of sim.profiles) {
+    if (p.iccid === sim.enabledProfile || p.mno === enabledMno || sim.observed[p.mno] !== 'active') continue;
+    const id = `sim-${createHash('sha256').update(`${detail.streamId}#${detail.version}#${p.iccid}`).digest('hex').slice(0, 32)}`;
+    await recordCascade(store, detail.tenant!, id, { kind: 'sim-state', eid: sim.eid, state: 'suspended', iccid: p.iccid }, [p.mno], context);
+  }
+};
 
 /** Named after the event, so a delivery repeated records the same cascade (a no-op). */
 export const simCascadeId = (streamId: string, version: number) => `sim-${createHash('sha256').update(`${streamId}#${version}`).digest('hex').slice(0, 32)}`;
@@ -24,6 +39,7 @@ export const planSimCascade = async (store: EventStore, region: string, event: B
   const switched = event['detail-type'] === 'EimPackageExecuted' && (detail.data as { results?: { op: string; outcome: string }[] }).results?.some((r) => r.op === 'enable' && r.outcome === 'ok');
   const state = switched ? desiredSimState(sim) : simStateAfter(event['detail-type']);
   if (!state) return;
+  if (switched) await outOfUse(store, region, event, sim);
   // Lifecycle acts on the enabled profile's MNO only (the others' subscriptions are not in use).
   const targets = sim.profiles.filter((p) => p.iccid === sim.enabledProfile).map((p) => p.mno);
   const context = { actor: detail.metadata.actor, correlationId: detail.metadata.correlationId, region };

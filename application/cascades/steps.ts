@@ -115,7 +115,7 @@ export const loadSim = async (ports: CascadePorts, tenant: string, eid: string) 
 const simStateAction = async (ports: CascadePorts, tenant: string, subject: Subject<'sim-state'>, mno: string, gateway: MnoGateway): Promise<TargetAction> => {
   const sim = await loadSim(ports, tenant, subject.eid);
   if (sim.status === 'unregistered') throw new MnoPermanentError('the SIM does not exist');
-  const profile = sim.profiles.find((p) => p.mno === mno);
+  const profile = sim.profiles.find((p) => p.iccid === (subject.iccid ?? sim.enabledProfile) && p.mno === mno) ?? sim.profiles.find((p) => p.mno === mno);
   if (!profile) throw new MnoPermanentError(`no profile of this SIM is on ${mno}`);
   let confirmed: SimStateAtMno | undefined;
   return {

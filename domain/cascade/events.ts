@@ -3,7 +3,8 @@ import { z } from 'zod';
 /** What a cascade carries to the MNOs: a published policy version, or a SIM's lifecycle state. */
 export const CascadeSubject = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('policy'), policyId: z.string(), version: z.number().int().positive() }),
-  z.object({ kind: z.literal('sim-state'), eid: z.string(), state: z.enum(['active', 'suspended', 'terminated']) }),
+  /** `iccid`: a profile that is not the enabled one (its subscription set out of use after a switch); absent: the enabled profile. */
+  z.object({ kind: z.literal('sim-state'), eid: z.string(), state: z.enum(['active', 'suspended', 'terminated']), iccid: z.string().optional() }),
 ]);
 export type CascadeSubject = z.infer<typeof CascadeSubject>;
 

@@ -70,15 +70,19 @@ export const simTargetAt = (sim: SimState, subject: SimSubject, mno: string): Si
   if (sim.status === 'unregistered') return { skip: 'the SIM does not exist' };
   const superseded = simSuperseded(subject, sim);
   if (superseded) return { superseded };
-  // Only the enabled profile's subscription is active at its MNO: the others are provisioned, not in use.
-  const profile = sim.profiles.find((p) => p.iccid === sim.enabledProfile);
+  // Only the enabled profile's subscription is active at its MNO: the others are provisioned, not in use
+  // (a subject naming another profile sets that one's subscription out of use after a switch).
+  const profile = sim.profiles.find((p) => p.iccid === (subject.iccid ?? sim.enabledProfile));
   if (profile?.mno === mno) return { iccid: profile.iccid, desired: subject.state };
+  if (subject.iccid) return { skip: profile ? `profile ${subject.iccid} is on ${profile.mno}, not ${mno}` : `no profile ${subject.iccid} on this SIM` };
   return { skip: sim.profiles.some((p) => p.mno === mno) ? `the SIM's enabled profile is not on ${mno}` : `no profile of this SIM is on ${mno}` };
 };
 
 /** Why a later SIM change has taken this one's place (the SIM's desired state is another now), or undefined. */
 export const simSuperseded = (subject: SimSubject, sim: SimState): string | undefined => {
   if (sim.status === 'unregistered') return undefined;
+  // A profile set out of use is superseded once it is the enabled one again (then it carries the SIM's state).
+  if (subject.iccid) return subject.iccid === sim.enabledProfile ? `superseded: profile ${subject.iccid} is enabled again` : undefined;
   const desired = sim.status === 'inventory' ? undefined : sim.status;
   return desired === subject.state ? undefined : `superseded: the SIM is now ${sim.status}`;
 };

@@ -84,6 +84,20 @@ describe('a superseded change where a submission of it is in doubt (whenSupersed
   });
 });
 
+describe('a profile set out of use after a switch (a sim-state subject naming its ICCID)', () => {
+  const two: SimEvent = { type: 'SimRegistered', data: { eid, profiles: [{ iccid: '8944123456789012348', mno: 'north', imsi: '262911234567890', fallback: false, state: 'disabled' }, { iccid: '8944123456789012355', mno: 'south', imsi: '262911234567891', fallback: true, state: 'enabled' }] } };
+  const outOfUse: CascadeSubject = { kind: 'sim-state', eid, state: 'suspended', iccid: '8944123456789012348' };
+  it('given the profile is not the enabled one, then its MNO gets the state for that profile; other MNOs nothing', () => {
+    expect(simTargetAt(sim(two, activated), outOfUse as never, 'north')).toEqual({ iccid: '8944123456789012348', desired: 'suspended' });
+    expect(simTargetAt(sim(two, activated), outOfUse as never, 'south')).toMatchObject({ skip: expect.stringContaining('is on north') });
+  });
+  it('given the profile is enabled again, then it is superseded (it carries the SIM’s state now)', () => {
+    const back: SimEvent = { type: 'EimPackageQueued', data: { counter: 1, transactionId: 'a', psmos: [{ op: 'enable', iccid: '8944123456789012348' }] } };
+    const done: SimEvent = { type: 'EimPackageExecuted', data: { counter: 1, transactionId: 'a', seq: 1, results: [{ op: 'enable', iccid: '8944123456789012348', outcome: 'ok' }] } };
+    expect(simTargetAt(sim(two, activated, back, done), outOfUse as never, 'north')).toEqual({ superseded: 'superseded: profile 8944123456789012348 is enabled again' });
+  });
+});
+
 describe('which targets get no work (skip rules) and which a newer change superseded', () => {
   const latest = (latestVersion: number) => ({ policy: { latestVersion, latestCascadeId: `c-${latestVersion}`, published: {} } });
 

@@ -37,15 +37,22 @@ const device = async (id: string, online: boolean) =>
 
 describe('simulated devices on the local runtime', () => {
   it('a registered SIM’s device switches profile when asked, and the active SIM’s state follows it to the new MNO', async () => {
-    const { id, away } = await register();
+    const { id, home, away } = await register();
     expect((await api.call('POST', `/v1/sims/${id}/activate`, { token: tenant.token })).status).toBe(200);
     await eventually(async () => (await api.call('GET', `/v1/sims/${id}`, { token: tenant.token })).body, (s) => s.observed?.[north.id] === 'active', 'the SIM active at its first MNO', { timeout: 30_000, interval: 100 });
     await api.call('POST', `/v1/sims/${id}/profiles/${away}/enable`, { token: tenant.token });
     expect(await packageOf(id, 1)).toMatchObject({ status: 'executed', results: [{ outcome: 'ok' }] });
     expect((await api.call('GET', `/v1/sims/${id}`, { token: tenant.token })).body.enabledProfile).toBe(away);
-    const sim = await eventually(async () => (await api.call('GET', `/v1/sims/${id}`, { token: tenant.token })).body, (s) => s.observed?.[south.id] === 'active', 'the SIM active at the new MNO', { timeout: 30_000, interval: 100 });
-    expect(sim.observed).toMatchObject({ [north.id]: 'active', [south.id]: 'active' });
+    // The new profile's subscription is active; the previous one's is set out of use.
+    const sim = await eventually(
+      async () => (await api.call('GET', `/v1/sims/${id}`, { token: tenant.token })).body,
+      (s) => s.observed?.[south.id] === 'active' && s.observed?.[north.id] === 'suspended',
+      'the SIM active at the new MNO and suspended at the old',
+      { timeout: 30_000, interval: 100 },
+    );
+    expect(sim.observed).toEqual({ [north.id]: 'suspended', [south.id]: 'active' });
     expect(api.runtime.simulators.get(south.id)!.state().sims[away]).toBe('ACTIVE');
+    expect(api.runtime.simulators.get(north.id)!.state().sims[home]).toBe('SUSPENDED');
   });
 
   it('an offline device gets its packages in order when it is back', async () => {
