@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { becameAvailable, newlyChosen, policyToCatchUp, simStateToCatchUp } from '../../domain/cascade/catch-up.ts';
+import { becameAvailable, newlyChosen, outOfUseToCatchUp, policyToCatchUp, simStateToCatchUp } from '../../domain/cascade/catch-up.ts';
 import { cascadeDecider, type CascadeState } from '../../domain/cascade/decider.ts';
 import { simStateAfter } from '../../domain/cascade/process.ts';
 import type { TargetStatus } from '../../domain/cascade/target.ts';
@@ -133,6 +133,9 @@ export const catchUp = async (ports: CatchUpPorts, tenant: string, mno: string, 
     const own = change ? (await liveCascade(ports.store, tenant, simCascadeId(stream, change.version))).state : undefined;
     const subject = simStateToCatchUp(sim, mno, targetAt(own, mno, change && timeOf(commits, change.version), ports.now()));
     if (subject) changes.push({ cascadeId: idOf(tenant, 'sim', eid, subject.state, change?.version ?? 0, mno), subject });
+    // A previous profile here that a switch left active while the MNO was down: set it out of use now.
+    const left = outOfUseToCatchUp(sim, mno);
+    if (left) changes.push({ cascadeId: idOf(tenant, 'out-of-use', eid, left.iccid!, events.length, mno), subject: left });
   };
   await inBatches(await ports.simsOn(tenant, mno), simChange);
   const out: CaughtUp[] = [];

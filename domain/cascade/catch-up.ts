@@ -37,6 +37,17 @@ export const policyToCatchUp = (policy: PolicyState, targetThere: TargetStatus |
     : { kind: 'policy', policyId: policy.policyId, version: policy.latestVersion };
 
 /**
+ * A profile that is not the enabled one, on this MNO, whose subscription the MNO was last seen
+ * holding active (it was to be set out of use while the MNO was down): to be suspended there.
+ */
+export const outOfUseToCatchUp = (sim: SimState, mno: string): Extract<CascadeSubject, { kind: 'sim-state' }> | undefined => {
+  if (sim.status === 'unregistered' || sim.status === 'inventory' || sim.observed[mno] !== 'active') return undefined;
+  const enabled = sim.profiles.find((p) => p.iccid === sim.enabledProfile);
+  const left = sim.profiles.find((p) => p.mno === mno && p.iccid !== sim.enabledProfile && (p.state === 'disabled' || p.state === 'enabled'));
+  return left && enabled?.mno !== mno ? { kind: 'sim-state', eid: sim.eid, state: 'suspended', iccid: left.iccid } : undefined;
+};
+
+/**
  * The SIM's state at the MNO, when its enabled profile is there, the MNO has not confirmed the state
  * the SIM should have, and it is owed (`targetThere`: the target there of the cascade of the SIM's
  * last state change).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { becameAvailable, newlyChosen, policyToCatchUp, simStateToCatchUp } from '../../domain/cascade/catch-up.ts';
+import { becameAvailable, newlyChosen, outOfUseToCatchUp, policyToCatchUp, simStateToCatchUp } from '../../domain/cascade/catch-up.ts';
 import { fold } from '../../domain/decider.ts';
 import type { EnterpriseState } from '../../domain/enterprise/decider.ts';
 import { mnoDecider, type MnoState } from '../../domain/mno/decider.ts';
@@ -49,6 +49,17 @@ describe('which changes an MNO is owed', () => {
     expect(simStateToCatchUp(sim({ type: 'SimActivated', data: {} }, { type: 'SimStateObserved', data: { mno: 'north', state: 'active' } }, { type: 'SimSuspended', data: {} }), 'north', undefined)).toMatchObject({ state: 'suspended' });
     expect(simStateToCatchUp(sim(), 'north', undefined)).toBeUndefined();
     expect(simStateToCatchUp(sim({ type: 'SimActivated', data: {} }), 'south', undefined)).toBeUndefined();
+  });
+  it('given a profile a switch left active at this MNO (not the enabled one), then it is set out of use there', () => {
+    const twoOn = (...events: SimEvent[]) =>
+      fold(simDecider, simDecider.initialState, [
+        { type: 'SimRegistered', data: { eid, profiles: [{ iccid: '8944123456789012348', mno: 'north', imsi: '262910000000001', fallback: false, state: 'disabled' }, { iccid: '8944123456789012355', mno: 'south', imsi: '262910000000002', fallback: true, state: 'enabled' }] } },
+        ...events,
+      ]);
+    const seenActive: SimEvent = { type: 'SimStateObserved', data: { mno: 'north', state: 'active' } };
+    expect(outOfUseToCatchUp(twoOn({ type: 'SimActivated', data: {} }, seenActive), 'north')).toEqual({ kind: 'sim-state', eid, state: 'suspended', iccid: '8944123456789012348' });
+    expect(outOfUseToCatchUp(twoOn({ type: 'SimActivated', data: {} }, seenActive), 'south')).toBeUndefined();
+    expect(outOfUseToCatchUp(twoOn({ type: 'SimActivated', data: {} }), 'north')).toBeUndefined();
   });
   it('given the change’s own cascade skipped or failed there, then it is owed even if the MNO was last seen holding that state (an observation older than the change)', () => {
     const seenActive = sim({ type: 'SimActivated', data: {} }, { type: 'SimStateObserved', data: { mno: 'north', state: 'active' } }, { type: 'SimSuspended', data: {} }, { type: 'SimResumed', data: {} });

@@ -68,7 +68,7 @@ describe('simulated devices on the local runtime', () => {
     expect((await api.call('GET', `/v1/sims/${id}`, { token: tenant.token })).body.enabledProfile).toBe(home);
   });
 
-  it('an MNO declared in outage: its active SIMs fall back to their fallback profile by themselves (switchboard:fallback), and their state follows', async () => {
+  it('an MNO declared in outage: its active SIMs fall back to their fallback profile by themselves (switchboard:fallback), their state follows, and the old MNO, back, sets the old profile out of use', async () => {
     const { id, away } = await register();
     expect((await api.call('POST', `/v1/sims/${id}/activate`, { token: tenant.token })).status).toBe(200);
     await eventually(async () => (await api.call('GET', `/v1/sims/${id}`, { token: tenant.token })).body, (s) => s.observed?.[north.id] === 'active', 'the SIM active at its first MNO', { timeout: 30_000, interval: 100 });
@@ -81,6 +81,8 @@ describe('simulated devices on the local runtime', () => {
     } finally {
       await api.call('POST', `/v1/mnos/${north.id}/outage/clear`, { token: api.admin, body: {} });
     }
+    // Back from its outage, the old MNO is caught up: the profile no longer in use is set out of use there.
+    await eventually(async () => (await api.call('GET', `/v1/sims/${id}`, { token: tenant.token })).body, (s) => s.observed?.[north.id] === 'suspended', 'the old profile out of use at the recovered MNO', { timeout: 30_000, interval: 100 });
   });
 
   it('a profile on an MNO in outage does not attach: the switch rolls back, and says so', async () => {
