@@ -23,7 +23,7 @@ export const applyToMno = async (ports: CascadePorts, work: TargetWork): Promise
   // An execution the reconciler has replaced (it resumed the round under a later attempt) submits nothing.
   const cascade = await loadCascade(ports, work);
   if (!current(cascade, work)) return ended(work);
-  const action = await targetAction(ports, work);
+  const action = await targetAction(ports, work, cascade);
   const target = await loadTarget(ports, work);
   const next = beforeSubmission(target);
   if (next.kind === 'finished') return ended(work);

@@ -16,8 +16,9 @@ import type { BusEvent } from '../bus-events.ts';
 import type { CommandContext } from '../command.ts';
 import { loadState } from '../load-state.ts';
 import { cascadeStream, enterpriseStream, mnoStream, policyStream, simStream } from '../stream-ids.ts';
+import { inBatches } from '../in-batches.ts';
 import { liveCascade } from './live.ts';
-import { simCascadeId } from './plan-sim-cascade.ts';
+import { simCascadeId } from './cascade-ids.ts';
 import { recordCascade } from './record.ts';
 import { redriveCascade } from './redrive.ts';
 
@@ -70,11 +71,6 @@ const targetAt = (cascade: CascadeState | undefined, mno: string, changedAt: str
 /** When the commit holding the stream's event of this version was made. */
 const timeOf = (commits: readonly { version: number; events: readonly unknown[]; metadata: { time: string } }[], version: number) =>
   commits.find((c) => version >= c.version && version < c.version + c.events.length)?.metadata.time;
-
-/** Sixteen at a time: a fleet on one MNO is read in parallel, within what one invocation may ask of DynamoDB. */
-const inBatches = async <T>(items: readonly T[], each: (item: T) => Promise<void>) => {
-  for (let i = 0; i < items.length; i += 16) await Promise.all(items.slice(i, i + 16).map(each));
-};
 
 const idOf = (...parts: (string | number)[]) => `catch-up-${createHash('sha256').update(parts.join('#')).digest('hex').slice(0, 32)}`;
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { outOfUseCascadeId, simCascadeId } from './cascade-ids.ts';
 import { desiredSimState, simStateAfter } from '../../domain/cascade/process.ts';
 import type { EventStore } from '../../domain/event-store.ts';
 import { simDecider, type SimState } from '../../domain/sim/decider.ts';
@@ -16,13 +16,10 @@ const outOfUse = async (store: EventStore, region: string, event: BusEvent, sim:
   const context = { actor: detail.metadata.actor, correlationId: detail.metadata.correlationId, region };
   for (const p of sim.profiles) {
     if (p.iccid === sim.enabledProfile || p.mno === enabledMno || sim.observed[p.mno] !== 'active') continue;
-    const id = `sim-${createHash('sha256').update(`${detail.streamId}#${detail.version}#${p.iccid}`).digest('hex').slice(0, 32)}`;
-    await recordCascade(store, detail.tenant!, id, { kind: 'sim-state', eid: sim.eid, state: 'suspended', iccid: p.iccid }, [p.mno], context);
+    await recordCascade(store, detail.tenant!, outOfUseCascadeId(detail.streamId, detail.version, p.iccid), { kind: 'sim-state', eid: sim.eid, state: 'suspended', iccid: p.iccid }, [p.mno], context);
   }
 };
 
-/** Named after the event, so a delivery repeated records the same cascade (a no-op). */
-export const simCascadeId = (streamId: string, version: number) => `sim-${createHash('sha256').update(`${streamId}#${version}`).digest('hex').slice(0, 32)}`;
 
 /**
  * A SIM lifecycle change, or a profile switch, becomes a cascade to the MNO of the SIM's enabled profile (its

@@ -5,6 +5,7 @@ import { readEvents } from '../../domain/events.ts';
 import { fold } from '../../domain/decider.ts';
 import { eventsOf } from '../../domain/event-store.ts';
 import { executeCommand } from '../command.ts';
+import { inBatches } from '../in-batches.ts';
 import { cascadeStream } from '../stream-ids.ts';
 
 /** How often one round is resumed before the reconciler stops and reports it stuck (a broken step, a missing grant: resuming will not help). */
@@ -71,7 +72,7 @@ export const reconcileCascades = async (ports: ReconcilePorts): Promise<Reconcil
     }
   };
   // A few at a time: the calls to Step Functions stay within its quotas.
-  for (let i = 0; i < open.length; i += 8) await Promise.all(open.slice(i, i + 8).map(check));
+  await inBatches(open, check, 8);
   return out;
 };
 

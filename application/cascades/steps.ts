@@ -2,7 +2,7 @@ import { cascadeDecider, type CascadeState } from '../../domain/cascade/decider.
 import type { CascadeSubject } from '../../domain/cascade/events.ts';
 import { IN_DOUBT_MS, desiredSimState, policyDrift, policySuperseded, simStateAfter, simStateDrift, simSuperseded } from '../../domain/cascade/process.ts';
 import { eventsOf } from '../../domain/event-store.ts';
-import { simCascadeId } from './plan-sim-cascade.ts';
+import { simCascadeId } from './cascade-ids.ts';
 import { targetDecider, type TargetCommand } from '../../domain/cascade/target.ts';
 import type { MnoRegistration } from '../../domain/mno/events.ts';
 import { compilePolicy } from '../../domain/policy/compile.ts';
@@ -144,8 +144,9 @@ const simStateAction = async (ports: CascadePorts, tenant: string, subject: Subj
   };
 };
 
-export const targetAction = async (ports: CascadePorts, input: CascadeInput & { mno: string }): Promise<TargetAction> => {
-  const [cascade, mno] = await Promise.all([loadCascade(ports, input), loadMno(ports.store, input.mno)]);
+/** `loaded`: the cascade, when the step has read it already. */
+export const targetAction = async (ports: CascadePorts, input: CascadeInput & { mno: string }, loaded?: CascadeState): Promise<TargetAction> => {
+  const [cascade, mno] = await Promise.all([loaded && loaded.status !== 'none' ? loaded : loadCascade(ports, input), loadMno(ports.store, input.mno)]);
   if (mno.status === 'unknown') throw new MnoPermanentError(`MNO ${input.mno} is not registered`);
   const gateway = await ports.gateway(mno.registration);
   const subject = cascade.subject;
@@ -178,13 +179,15 @@ const olderCascades = async (ports: CascadePorts, tenant: string, subject: Casca
  * is the last the MNO gets. Undefined when nothing older is in doubt there.
  */
 export const olderSubmissionInDoubt = async (ports: CascadePorts, work: TargetWork, subject: CascadeSubject, now: number): Promise<number | undefined> => {
-  let latest: number | undefined;
-  for (const cascadeId of await olderCascades(ports, work.tenant, subject, work.cascadeId)) {
-    const { state: cascade } = await loadState(ports.store, cascadeDecider, cascadeStream(work.tenant, cascadeId));
-    if (cascade.status === 'none' || !cascade.roundTargets.includes(work.mno)) continue;
-    const { state: target } = await loadState(ports.store, targetDecider, cascadeTargetStream(work.tenant, cascadeId, cascade.round, work.mno));
-    const began = target.attemptAt === undefined ? Number.NaN : Date.parse(target.attemptAt);
-    if (target.inDoubt && (target.status === 'applying' || target.status === 'failed') && now - began < IN_DOUBT_MS) latest = Math.max(latest ?? 0, began);
-  }
-  return latest;
+  const began = await Promise.all(
+    (await olderCascades(ports, work.tenant, subject, work.cascadeId)).map(async (cascadeId) => {
+      const { state: cascade } = await loadState(ports.store, cascadeDecider, cascadeStream(work.tenant, cascadeId));
+      if (cascade.status === 'none' || !cascade.roundTargets.includes(work.mno)) return undefined;
+      const { state: target } = await loadState(ports.store, targetDecider, cascadeTargetStream(work.tenant, cascadeId, cascade.round, work.mno));
+      const at = target.attemptAt === undefined ? Number.NaN : Date.parse(target.attemptAt);
+      return target.inDoubt && (target.status === 'applying' || target.status === 'failed') && now - at < IN_DOUBT_MS ? at : undefined;
+    }),
+  );
+  const inDoubt = began.filter((at): at is number => at !== undefined);
+  return inDoubt.length > 0 ? Math.max(...inDoubt) : undefined;
 };

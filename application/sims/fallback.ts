@@ -8,6 +8,7 @@ import { simDecider } from '../../domain/sim/decider.ts';
 import { fallbackPlan } from '../../domain/sim/fallback.ts';
 import type { BusEvent } from '../bus-events.ts';
 import { executeCommand } from '../command.ts';
+import { inBatches } from '../in-batches.ts';
 import { loadState } from '../load-state.ts';
 import { mnoStream, simStream } from '../stream-ids.ts';
 
@@ -47,16 +48,16 @@ export const fallBackFrom = async (ports: FallbackPorts, event: BusEvent): Promi
   };
   const context = { actor: 'switchboard:fallback', correlationId: event.detail.eventId, region: ports.region };
   for (const tenant of await ports.tenantsUsing(down)) {
-    for (const eid of await ports.simsOn(tenant, down)) {
+    await inBatches(await ports.simsOn(tenant, down), async (eid) => {
       const stream = simStream(tenant, eid);
       const sim = fold(simDecider, simDecider.initialState, readEvents(eventsOf((await ports.store.load(stream)).commits), simDecider.events));
       if (sim.status !== 'unregistered') for (const p of sim.profiles) await mnoOf(p.mno);
       const plan = fallbackPlan(sim, down, (id) => mnoStates.get(id) ?? { status: 'unknown' });
       if (plan.kind === 'skip') outcome.skipped.push({ tenant, eid, reason: plan.reason });
-      if (plan.kind !== 'switch') continue;
+      if (plan.kind !== 'switch') return;
       await executeCommand(ports.store, simDecider, stream, { type: 'QueueEimPackage', actor: context.actor, transactionId: randomBytes(8).toString('hex'), psmos: plan.psmos }, context);
       outcome.switched.push({ tenant, eid, to: plan.to });
-    }
+    });
   }
   return outcome;
 };

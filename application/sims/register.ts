@@ -34,8 +34,12 @@ export const registerSim = async (store: EventStore, tenant: string, registratio
   simDecider.decide(command, simDecider.initialState);
   const holder = { tenant, eid: registration.eid };
   const unpinned = { ...context, expectedVersion: undefined };
-  const claim = (type: 'ClaimIdentifier' | 'ReleaseIdentifier', { kind, value }: { kind: IdentifierKind; value: string }) =>
-    executeCommand(store, identifierClaimDecider, identifierClaimStream(kind, value), { type, kind, holder }, unpinned);
+  type Identifier = { kind: IdentifierKind; value: string };
+  const claim = ({ kind, value }: Identifier) => executeCommand(store, identifierClaimDecider, identifierClaimStream(kind, value), { type: 'ClaimIdentifier', kind, holder }, unpinned);
+  /** Gives an identifier back; the EID only while this attempt still holds it (not one that took over after its lock ran out). */
+  const giveBack = ({ kind, value }: Identifier, token?: string) =>
+    executeCommand(store, identifierClaimDecider, identifierClaimStream(kind, value), { type: 'ReleaseIdentifier', kind, holder, ...(kind === 'eid' && { token }) }, unpinned);
+  const key = (id: Identifier) => `${id.kind} ${id.value}`;
   // The EID first, as this attempt's: a second attempt at the same SIM waits (409 registration-in-progress), so that
   // what this one gives back, if refused, is never what the other relies on.
   const attempt = { token: randomUUID(), at: new Date().toISOString(), identifiers: identifiersOf(registration) };
@@ -45,26 +49,19 @@ export const registerSim = async (store: EventStore, tenant: string, registratio
   // Taken over from an attempt that stopped between its claims: what it claimed is this SIM's only if this registration names it too.
   const abandoned = before.registering && before.registering.token !== attempt.token ? (before.registering.identifiers ?? []) : [];
   try {
-    const claims = await Promise.allSettled(identifiersOf(registration).filter((id) => id.kind !== 'eid').map((id) => claim('ClaimIdentifier', id)));
+    const claims = await Promise.allSettled(identifiersOf(registration).filter((id) => id.kind !== 'eid').map(claim));
     const refused = claims.find((c): c is PromiseRejectedResult => c.status === 'rejected');
     if (refused) throw refused.reason;
     const registered = await executeCommand(store, simDecider, simStream(tenant, registration.eid), command, context);
     await executeCommand(store, identifierClaimDecider, eidStream, { type: 'CompleteRegistration', kind: 'eid', holder, token: attempt.token }, unpinned);
-    const mine = new Set(attempt.identifiers.map((id) => `${id.kind} ${id.value}`));
-    await Promise.all(abandoned.filter((id) => !mine.has(`${id.kind} ${id.value}`)).map((id) => claim('ReleaseIdentifier', id)));
+    const mine = new Set(attempt.identifiers.map(key));
+    await Promise.all(abandoned.filter((id) => !mine.has(key(id))).map((id) => giveBack(id)));
     return registered;
   } catch (error) {
     // What the SIM as it is now uses stays claimed (a SIM registered before, or by a concurrent request).
     const { state: sim } = await loadState(store, simDecider, simStream(tenant, registration.eid));
-    const used = new Set(sim.status === 'unregistered' ? [] : identifiersOf(sim).map((id) => `${id.kind} ${id.value}`));
-    await Promise.all(
-      identifiersOf(registration)
-        .filter((id) => !used.has(`${id.kind} ${id.value}`))
-        .map(({ kind, value }) =>
-          // The EID only while this attempt still holds it (not one that took over after its lock ran out).
-          executeCommand(store, identifierClaimDecider, identifierClaimStream(kind, value), { type: 'ReleaseIdentifier', kind, holder, ...(kind === 'eid' && { token: attempt.token }) }, unpinned),
-        ),
-    );
+    const used = new Set(sim.status === 'unregistered' ? [] : identifiersOf(sim).map(key));
+    await Promise.all(identifiersOf(registration).filter((id) => !used.has(key(id))).map((id) => giveBack(id, attempt.token)));
     throw error;
   }
 };

@@ -1,4 +1,4 @@
-import type { EuiccPackage, PackageRefusal, Psmo, PsmoOutcome } from './package.ts';
+import type { EuiccPackage, PackageRefusal, Psmo, PsmoOutcome, PsmoResult } from './package.ts';
 
 /**
  * An eUICC's side of SGP.32, pure: the profiles it holds, which one is enabled, which carries the
@@ -71,7 +71,7 @@ export const executePackage = (
   euicc: EuiccState,
   pkg: EuiccPackage,
   attachable: Attachable,
-): { euicc: EuiccState; refused: PackageRefusal } | { euicc: EuiccState; results: { op: Psmo['op']; iccid: string; outcome: PsmoOutcome }[] } => {
+): { euicc: EuiccState; refused: PackageRefusal } | { euicc: EuiccState; results: PsmoResult[] } => {
   const refused = refusalOf(euicc, pkg);
   if (refused) return { euicc, refused };
   let state: EuiccState = { ...euicc, counter: pkg.counter };

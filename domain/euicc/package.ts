@@ -43,6 +43,10 @@ export const PsmoOutcome = z.enum([
 ]);
 export type PsmoOutcome = z.infer<typeof PsmoOutcome>;
 
+/** What one PSMO did, as a result lists it. */
+export const PsmoResult = z.object({ op: PsmoOp, iccid: Iccid, outcome: PsmoOutcome });
+export type PsmoResult = z.infer<typeof PsmoResult>;
+
 /** Why an eUICC refused a whole package (SGP.32 EuiccPackageErrorCode): nothing in it was executed. */
 export const PackageRefusal = z.enum(['invalid-signature', 'invalid-eid', 'replay']);
 export type PackageRefusal = z.infer<typeof PackageRefusal>;
@@ -55,6 +59,6 @@ export const EuiccPackageResult = z.strictObject({
   transactionId: z.string(),
   /** The eUICC's own sequence number for results: rises with each result it signs. */
   seq: z.int().positive(),
-  outcome: z.union([z.object({ refused: PackageRefusal }), z.object({ results: z.array(z.object({ op: PsmoOp, iccid: Iccid, outcome: PsmoOutcome })) })]),
+  outcome: z.union([z.object({ refused: PackageRefusal }), z.object({ results: z.array(PsmoResult) })]),
 });
 export type EuiccPackageResult = z.infer<typeof EuiccPackageResult>;

@@ -1,5 +1,4 @@
-import type { PackageRefusal, Psmo } from '../euicc/package.ts';
-import type { PsmoResult } from './eim.ts';
+import type { PackageRefusal, Psmo, PsmoResult } from '../euicc/package.ts';
 import type { ProfileInput } from './events.ts';
 
 /** Who asks: the verified subject of the caller's token. */

@@ -1,5 +1,5 @@
 import { executePsmo, type EuiccState } from '../euicc/euicc.ts';
-import type { PackageRefusal, Psmo, PsmoOutcome } from '../euicc/package.ts';
+import type { Psmo, PsmoResult } from '../euicc/package.ts';
 import type { Profile } from './events.ts';
 
 /**
@@ -26,7 +26,6 @@ const everything = () => true;
 
 export const NO_PACKAGES: EimState = { counter: 0, pending: [] };
 
-export type PsmoResult = { op: Psmo['op']; iccid: string; outcome: PsmoOutcome };
 
 /** The installed profiles as the eUICC holds them (ordered, downloading and deleted ones are not on it). */
 const asEuicc = (eid: string, profiles: readonly Profile[]): EuiccState => ({
@@ -73,5 +72,3 @@ export const profilesAfter = (eid: string, profiles: readonly Profile[], psmos: 
   }
   return fromEuicc(profiles, euicc);
 };
-
-export type { PackageRefusal };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Eid, Iccid, Imei, Imsi, MnoId } from '../identifiers/index.ts';
-import { PackageRefusal, Psmo, PsmoOp, PsmoOutcome } from '../euicc/package.ts';
+import { PackageRefusal, Psmo, PsmoResult } from '../euicc/package.ts';
 
 /** A profile as a registration names it: `enabled` marks the one the eUICC has enabled (else the first that is not the fallback). */
 export const ProfileInput = z.object({
@@ -62,7 +62,7 @@ export const SimEvents = {
   /** An eIM package for the eUICC (SGP.32): its PSMOs, the counter it carries, the transaction that names it. Signed when the device fetches it. */
   EimPackageQueued: z.object({ counter: z.int().positive(), transactionId: z.string(), psmos: z.array(Psmo).min(1) }),
   /** The eUICC ran the package and said, in a result it signed (verified before this was recorded), what each PSMO did. */
-  EimPackageExecuted: z.object({ counter: z.int().positive(), transactionId: z.string(), seq: z.int().positive(), results: z.array(z.object({ op: PsmoOp, iccid: z.string(), outcome: PsmoOutcome })) }),
+  EimPackageExecuted: z.object({ counter: z.int().positive(), transactionId: z.string(), seq: z.int().positive(), results: z.array(PsmoResult) }),
   /** The eUICC refused the package whole (signed, verified): nothing in it ran. */
   EimPackageRefused: z.object({ counter: z.int().positive(), transactionId: z.string(), seq: z.int().positive(), reason: PackageRefusal }),
 } as const;

@@ -4,7 +4,8 @@ import type { BusEvent } from '../../application/bus-events.ts';
 import { UNRECORDED_GRACE_MS, catchUpAfter, type CatchUpPorts } from '../../application/cascades/catch-up.ts';
 import { executeCommand } from '../../application/command.ts';
 import { publishPolicy } from '../../application/policies/publish.ts';
-import { planSimCascade, simCascadeId } from '../../application/cascades/plan-sim-cascade.ts';
+import { planSimCascade } from '../../application/cascades/plan-sim-cascade.ts';
+import { simCascadeId } from '../../application/cascades/cascade-ids.ts';
 import { cascadeStream, enterpriseStream, mnoStream, policyStream, simStream } from '../../application/stream-ids.ts';
 import { cascadeDecider } from '../../domain/cascade/decider.ts';
 import { enterpriseDecider } from '../../domain/enterprise/decider.ts';
@@ -57,6 +58,11 @@ const catchUps = async () =>
 const publishedWhileDown = async () => {
   const { cascadeId } = await publishPolicy(store, 'acme', 'fleet', 'c-1', alice);
   await executeCommand(store, cascadeDecider, cascadeStream('acme', cascadeId!), { type: 'CompleteCascade', targets: [{ mno: 'north', status: 'skipped', attempts: 0, lastError: 'outage' }] }, ops);
+};
+/** The SIM, registered with one profile on north, and activated. */
+const activeSimOnNorth = async () => {
+  await executeCommand(store, simDecider, simStream('acme', sim), { type: 'RegisterSim', eid: sim, profiles: [{ iccid: iccid(7), mno: 'north', imsi: '262910000000007', fallback: false }], allowedMnos: { north: ['262-91'] }, actor: 'alice' }, alice);
+  await executeCommand(store, simDecider, simStream('acme', sim), { type: 'ActivateSim', actor: 'alice' } as never, alice);
 };
 const startedOf = async (cascadeId: string) => eventsOf((await store.load(cascadeStream('acme', cascadeId))).commits)[0];
 
@@ -118,8 +124,7 @@ describe('catching an MNO up', () => {
 
   it('given a SIM whose state the MNO has not confirmed (its activation skipped there), then its state is carried there; once confirmed, nothing', async () => {
     await mno('north', { type: 'DeclareOutage', reason: 'down' });
-    await executeCommand(store, simDecider, simStream('acme', sim), { type: 'RegisterSim', eid: sim, profiles: [{ iccid: iccid(7), mno: 'north', imsi: '262910000000007', fallback: false }], allowedMnos: { north: ['262-91'] }, actor: 'alice' }, alice);
-    await executeCommand(store, simDecider, simStream('acme', sim), { type: 'ActivateSim', actor: 'alice' } as never, alice);
+    await activeSimOnNorth();
     const activated = await published(simStream('acme', sim), 'acme');
     await planSimCascade(store, 'local', activated);
     const own = simCascadeId(activated.detail.streamId, activated.detail.version);
@@ -134,8 +139,7 @@ describe('catching an MNO up', () => {
   });
 
   it('given the SIM change’s own cascade still on its way to the MNO, then catch-up leaves it to that cascade', async () => {
-    await executeCommand(store, simDecider, simStream('acme', sim), { type: 'RegisterSim', eid: sim, profiles: [{ iccid: iccid(7), mno: 'north', imsi: '262910000000007', fallback: false }], allowedMnos: { north: ['262-91'] }, actor: 'alice' }, alice);
-    await executeCommand(store, simDecider, simStream('acme', sim), { type: 'ActivateSim', actor: 'alice' } as never, alice);
+    await activeSimOnNorth();
     const activated = await published(simStream('acme', sim), 'acme');
     await planSimCascade(store, 'local', activated);
     // The MNO was verified for the first time meanwhile (a new MNO's registration): its SIM's own cascade is still running.
@@ -145,8 +149,7 @@ describe('catching an MNO up', () => {
   });
 
   it('given a SIM change whose own cascade was never recorded (its event lost to a crash), then past the grace it is owed', async () => {
-    await executeCommand(store, simDecider, simStream('acme', sim), { type: 'RegisterSim', eid: sim, profiles: [{ iccid: iccid(7), mno: 'north', imsi: '262910000000007', fallback: false }], allowedMnos: { north: ['262-91'] }, actor: 'alice' }, alice);
-    await executeCommand(store, simDecider, simStream('acme', sim), { type: 'ActivateSim', actor: 'alice' } as never, alice);
+    await activeSimOnNorth();
     await mno('north', { type: 'DeclareOutage', reason: 'down' });
     await mno('north', { type: 'ClearOutage' });
     const cleared = await published(mnoStream('north'));

@@ -44,14 +44,20 @@ const { store, context, tenant, publish, task, applyAndVerify } = fixture;
 const apns = (policyId: string) => (fixture.cmp.state().profiles[`${tenant}.${policyId}`] as { apnAllowList?: string[] } | undefined)?.apnAllowList;
 const targets = async (cascadeId: string) => (await liveCascade(store, tenant, cascadeId)).state as { status: string; targets: { status: string }[] };
 
+/** Version 1 of a policy published and submitted, its call timed out (the MNO carries it out when `landLate()` is called). */
+const v1TimedOut = async (policyId: string) => {
+  const v1 = await publish(policyId, { data: { apns: ['v1'] } });
+  const [older] = (await task('PlanCascade', { tenant, cascadeId: v1, round: 1 })).work;
+  timeOutNextApply = true;
+  await expect(task('ApplyToMno', older)).rejects.toMatchObject({ name: 'MnoTransientError' });
+  return { v1, older };
+};
+
 describe('policy versions', () => {
   it('an older submission that timed out (in doubt): the newer waits for it too; the older, once it can land no more, submits the newest over it', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
-      const v1 = await publish('p0', { data: { apns: ['v1'] } });
-      const [older] = (await task('PlanCascade', { tenant, cascadeId: v1, round: 1 })).work;
-      timeOutNextApply = true;
-      await expect(task('ApplyToMno', older)).rejects.toMatchObject({ name: 'MnoTransientError' });
+      const { v1, older } = await v1TimedOut('p0');
       const v2 = await publish('p0', { data: { apns: ['v2'] } });
       const [newer] = (await task('PlanCascade', { tenant, cascadeId: v2, round: 1 })).work;
       // Both wait while the older's submission may still land (and submit nothing).
@@ -72,10 +78,7 @@ describe('policy versions', () => {
   it('an older version that failed on timeouts (in doubt) when a newer one is published: the newer waits until the older can land no more, then is the last the MNO gets', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
-      const v1 = await publish('p9', { data: { apns: ['v1'] } });
-      const [older] = (await task('PlanCascade', { tenant, cascadeId: v1, round: 1 })).work;
-      timeOutNextApply = true;
-      await expect(task('ApplyToMno', older)).rejects.toMatchObject({ name: 'MnoTransientError' });
+      const { v1, older } = await v1TimedOut('p9');
       await task('RecordFailure', { ...older, error: { Error: 'MnoTransientError', Cause: 'the CMP did not answer within 10 s' } });
       expect(await task('CompleteCascade', { tenant, cascadeId: v1, round: 1 })).toMatchObject({ status: 'failed' });
       const v2 = await publish('p9', { data: { apns: ['v2'] } });

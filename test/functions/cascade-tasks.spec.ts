@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { liveCascade } from '../../application/cascades/live.ts';
-import { simCascadeId } from '../../application/cascades/plan-sim-cascade.ts';
+import { simCascadeId } from '../../application/cascades/cascade-ids.ts';
 import { executeCommand } from '../../application/command.ts';
 import { cascadeStream } from '../../application/stream-ids.ts';
 import { cascadeDecider } from '../../domain/cascade/decider.ts';
