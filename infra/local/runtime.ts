@@ -48,8 +48,6 @@ export interface RuntimeOptions {
   log?: ((message: string) => void) | undefined;
   /** How often the simulated devices poll the eIM for packages (2 s by default). */
   devicePollMs?: number | undefined;
-  /** How often the schedules (the cascade reconciler) run after the first run at start-up; each its own by default (a minute). */
-  scheduleEveryMs?: number | undefined;
 }
 
 export interface Runtime {
@@ -247,11 +245,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     secureDataDir(options.dataDir);
     // The cascade reconciler: at start-up (what a process that died left running is resumed, once the
     // read models hold what the streams did), then every minute.
-    const schedules = startSchedules(SCHEDULE_ENTRY_POINTS, {
-      everyMs: options.scheduleEveryMs,
-      log: options.log ?? ((m) => console.error(m)),
-      after: Promise.all(consumers.map((c) => c.caughtUp())),
-    });
+    const schedules = startSchedules(SCHEDULE_ENTRY_POINTS, { log, after: Promise.all(consumers.map((c) => c.caughtUp())) });
     stops.push(schedules.stop);
     return {
       url: `http://localhost:${port}`,

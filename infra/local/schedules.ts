@@ -3,12 +3,12 @@ import { invoke } from './entry-points.ts';
 
 /**
  * The scheduled entry points (trigger `schedule`: the cascade reconciler) on this machine: each
- * runs once at start-up (once `after` has resolved), then every `everyMs` (its own, unless `everyMs` is given), one run at a
+ * runs once at start-up (once `after` has resolved), then every `everyMs` of its trigger, one run at a
  * time. A run that fails is reported and the next one comes as planned.
  */
 export const startSchedules = (
   entries: readonly (EntryPoint & { trigger: { kind: 'schedule' } })[],
-  options: { everyMs?: number | undefined; log: (message: string) => void; after?: Promise<unknown> | undefined },
+  options: { log: (message: string) => void; after?: Promise<unknown> | undefined },
 ) => {
   const running = new Map<string, Promise<void>>();
   let stopped = false;
@@ -18,12 +18,12 @@ export const startSchedules = (
     if (kept) return kept;
     const next = invoke(entry, { id: `local-${entry.trigger.name}-${Date.now()}`, source: 'switchboard.local', 'detail-type': 'Scheduled Event' })
       .then(() => undefined)
-      .catch((error: Error) => options.log(`switchboard: ${entry.trigger.name} failed: ${error.message}`))
+      .catch((error: Error) => options.log(`${entry.trigger.name} failed: ${error.message}`))
       .finally(() => running.delete(entry.id));
     running.set(entry.id, next);
     return next;
   };
-  const timers = entries.map((entry) => setInterval(() => void run(entry), options.everyMs ?? entry.trigger.everyMs));
+  const timers = entries.map((entry) => setInterval(() => void run(entry), entry.trigger.everyMs));
   // The first run waits for `after` (the read models caught up with what the streams held at start-up).
   const first = Promise.resolve(options.after).then(() => Promise.all(entries.map(run)));
   return {
