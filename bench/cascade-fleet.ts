@@ -21,7 +21,8 @@ export const benchMnos = (mix = CASCADE_MIX): SimulatedMno[] => {
     id: `bench-mno-${String(i + 1).padStart(2, '0')}`,
     name: `Bench MNO ${i + 1} (${style})`,
     style,
-    plmns: [`262-${String(10 + i).padStart(2, '0')}`],
+    // Its own network, and the one the test IMSIs belong to (262-91): SIM profiles must name an IMSI of their MNO.
+    plmns: [`262-${String(10 + i).padStart(2, '0')}`, '262-91'],
     countries: ['DE'],
     capabilities: POLICY_RULES,
   }));
