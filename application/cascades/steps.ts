@@ -1,3 +1,5 @@
+import { readEvents } from '../../domain/events.ts';
+import { fold } from '../../domain/decider.ts';
 import { cascadeDecider, type CascadeState } from '../../domain/cascade/decider.ts';
 import type { CascadeSubject } from '../../domain/cascade/events.ts';
 import { IN_DOUBT_MS, desiredSimState, policyDrift, policySuperseded, simStateAfter, simStateDrift, simSuperseded } from '../../domain/cascade/process.ts';
@@ -181,8 +183,11 @@ const olderCascades = async (ports: CascadePorts, tenant: string, subject: Casca
 export const olderSubmissionInDoubt = async (ports: CascadePorts, work: TargetWork, subject: CascadeSubject, now: number): Promise<number | undefined> => {
   const began = await Promise.all(
     (await olderCascades(ports, work.tenant, subject, work.cascadeId)).map(async (cascadeId) => {
-      const { state: cascade } = await loadState(ports.store, cascadeDecider, cascadeStream(work.tenant, cascadeId));
+      const { commits } = await ports.store.load(cascadeStream(work.tenant, cascadeId));
+      const cascade = fold(cascadeDecider, cascadeDecider.initialState, readEvents(eventsOf(commits), cascadeDecider.events));
       if (cascade.status === 'none' || !cascade.roundTargets.includes(work.mno)) return undefined;
+      // Ended longer ago than a submission stays in doubt: every attempt of its round began before that.
+      if (cascade.status !== 'running' && now - Date.parse(commits.at(-1)!.metadata.time) >= IN_DOUBT_MS) return undefined;
       const { state: target } = await loadState(ports.store, targetDecider, cascadeTargetStream(work.tenant, cascadeId, cascade.round, work.mno));
       const at = target.attemptAt === undefined ? Number.NaN : Date.parse(target.attemptAt);
       return target.inDoubt && (target.status === 'applying' || target.status === 'failed') && now - at < IN_DOUBT_MS ? at : undefined;
