@@ -186,8 +186,12 @@ export const olderSubmissionInDoubt = async (ports: CascadePorts, work: TargetWo
       const { commits } = await ports.store.load(cascadeStream(work.tenant, cascadeId));
       const cascade = fold(cascadeDecider, cascadeDecider.initialState, readEvents(eventsOf(commits), cascadeDecider.events));
       if (cascade.status === 'none' || !cascade.roundTargets.includes(work.mno)) return undefined;
-      // Ended longer ago than a submission stays in doubt: every attempt of its round began before that.
-      if (cascade.status !== 'running' && now - Date.parse(commits.at(-1)!.metadata.time) >= IN_DOUBT_MS) return undefined;
+      if (cascade.status !== 'running') {
+        // Ended longer ago than a submission stays in doubt (every attempt of its round began before that), or ended
+        // with this MNO's target not failed (verified, skipped, superseded: answered): nothing of it is in doubt.
+        if (now - Date.parse(commits.at(-1)!.metadata.time) >= IN_DOUBT_MS) return undefined;
+        if (cascade.targets.find((t) => t.mno === work.mno)?.status !== 'failed') return undefined;
+      }
       const { state: target } = await loadState(ports.store, targetDecider, cascadeTargetStream(work.tenant, cascadeId, cascade.round, work.mno));
       const at = target.attemptAt === undefined ? Number.NaN : Date.parse(target.attemptAt);
       return target.inDoubt && (target.status === 'applying' || target.status === 'failed') && now - at < IN_DOUBT_MS ? at : undefined;
