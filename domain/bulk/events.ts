@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { BulkId, BulkRequest } from './request.ts';
+
+export const Counts = z.object({ total: z.int().nonnegative(), succeeded: z.int().nonnegative(), failed: z.int().nonnegative(), skipped: z.int().nonnegative() });
+export type Counts = z.infer<typeof Counts>;
+
+export const BulkStatus = z.enum(['running', 'succeeded', 'partial', 'failed', 'cancelled']);
+export type BulkStatus = z.infer<typeof BulkStatus>;
+
+/**
+ * Typed events of a bulk operation's own stream. Its items (the SIMs it selected and each one's
+ * outcome) are not events here: they are rows of the bulk-items table, and what happened to each
+ * SIM is in that SIM's stream (its events carry the operation's id as their correlation id).
+ */
+export const BulkEvents = {
+  /** `startedBy`: who asked (a user's subject, or `switchboard:fallback`); `notBefore`: it waits until then (a fallback's return after its hold-down). */
+  BulkOperationStarted: z.object({ bulkId: BulkId, request: BulkRequest, startedBy: z.string().min(1).max(200), notBefore: z.iso.datetime().optional() }),
+  /** The selector resolved: how many SIMs, in how many chunks of the manifest. */
+  BulkManifestResolved: z.object({ total: z.int().nonnegative(), chunks: z.int().nonnegative() }),
+  BulkOperationCancelled: z.object({ by: z.string().min(1).max(200), reason: z.string().max(500).optional() }),
+  /** Every item has its outcome. */
+  BulkOperationCompleted: z.object({ status: BulkStatus.exclude(['running']), counts: Counts }),
+} as const;
+
+type Defs = typeof BulkEvents;
+export type BulkEvent = { [K in keyof Defs]: { type: K; data: z.infer<Defs[K]> } }[keyof Defs];

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { Eid, MnoId } from '../identifiers/index.ts';
+import { Labels } from '../sim/events.ts';
+
+/** At most this many EIDs named in one request; a larger fleet is selected by label, state or MNO. */
+export const MAX_SELECTED_EIDS = 1000;
+
+/** A bulk operation's id, as Switchboard gives it. */
+export const BulkId = z.string().regex(/^bulk-[a-z0-9]{8,40}$/, 'not a bulk operation id');
+
+/**
+ * Which SIMs a bulk operation acts on: EIDs named one by one, or a filter of the tenant's SIMs
+ * (every given field must match). Only ever the caller's own SIMs: an EID that is not one of them
+ * is reported `failed` (`sim-not-found`), never looked up elsewhere.
+ */
+export const Selector = z.union([
+  z.strictObject({
+    eids: z
+      .array(Eid)
+      .min(1)
+      .max(MAX_SELECTED_EIDS)
+      .refine((eids) => new Set(eids).size === eids.length, 'an EID is named twice'),
+  }),
+  /** The SIMs of an earlier operation of the tenant (with that outcome): retry its failures, undo a fallback. */
+  z.strictObject({ operation: BulkId, outcome: z.enum(['succeeded', 'failed', 'skipped']).optional() }),
+  z
+    .strictObject({
+      label: z.string().min(1).max(64).optional(),
+      state: z.enum(['inventory', 'active', 'suspended', 'terminated']).optional(),
+      /** SIMs with a profile on this MNO. */
+      mno: MnoId.optional(),
+      /** SIMs whose enabled profile is on this MNO. */
+      enabledOn: MnoId.optional(),
+    })
+    .refine((s) => Object.values(s).some((v) => v !== undefined), 'a selector names eids, or at least one of label, state, mno, enabledOn'),
+]);
+export type Selector = z.infer<typeof Selector>;
+
+const Reason = z.string().min(1).max(500).optional();
+
+/** What a bulk operation does to each selected SIM: the same command one SIM would get, with its parameters. */
+export const BulkRequest = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('activate'), selector: Selector, reason: Reason }),
+  z.strictObject({ action: z.literal('suspend'), selector: Selector, reason: Reason }),
+  z.strictObject({ action: z.literal('resume'), selector: Selector, reason: Reason }),
+  z.strictObject({ action: z.literal('set-labels'), selector: Selector, labels: Labels }),
+  /**
+   * `mno`: enable the SIM's installed profile on that MNO. `awayFrom`: leave that MNO for the SIM's
+   * fallback profile (or another installed one) on an MNO that can take work (what automatic
+   * fallback does). Exactly one of the two.
+   */
+  z
+    .strictObject({ action: z.literal('enable-profile'), selector: Selector, mno: MnoId.optional(), awayFrom: MnoId.optional(), rollback: z.boolean().default(true) })
+    .refine((r) => (r.mno === undefined) !== (r.awayFrom === undefined), 'enable-profile names exactly one of mno, awayFrom'),
+]);
+export type BulkRequest = z.infer<typeof BulkRequest>;
+export type BulkAction = BulkRequest['action'];
