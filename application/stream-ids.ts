@@ -13,3 +13,5 @@ export const cascadeTargetStream = (tenant: string, cascadeId: string, round: nu
 export const cascadeIndexStream = (tenant: string) => `T#${tenant}#CASCADES`;
 /** A tenant's policy, and the tenant's list of policy ids. */
 export const policyStream = (tenant: string, policyId: string) => `T#${tenant}#POLICY#${policyId}`;
+/** A bulk operation (its items are rows of the bulk-items table under the same key). */
+export const bulkStream = (tenant: string, bulkId: string) => `T#${tenant}#BULK#${bulkId}`;

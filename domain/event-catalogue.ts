@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { bulkDecider } from './bulk/decider.ts';
+import { BulkEvents } from './bulk/events.ts';
 import { cascadeDecider } from './cascade/decider.ts';
 import { cascadeIndexDecider } from './cascade/index-decider.ts';
 import { enterpriseDecider } from './enterprise/decider.ts';
@@ -32,6 +34,7 @@ export const EVENT_CATALOGUE = {
   Policy: PolicyEvents,
   Cascade: CascadeEvents,
   CascadeIndex: CascadeIndexEvents,
+  BulkOperation: BulkEvents,
 } as const satisfies Record<string, Record<string, z.ZodType>>;
 
 /**
@@ -48,6 +51,7 @@ export const STORED_EVENTS = mergedSchemas(
   policyDecider.events,
   cascadeDecider.events,
   cascadeIndexDecider.events,
+  bulkDecider.events,
   subscriptionsDecider.events,
   deadLettersDecider.events,
 );

@@ -14,7 +14,8 @@ export type EventStoreAccess = 'probe' | 'read' | 'append';
  */
 export interface TableAccess {
   table: Exclude<RegionalTable, 'idempotency'>;
-  operations: readonly ('GetItem' | 'PutItem' | 'Query')[];
+  /** UpdateItem: also as part of a TransactWriteItems (which IAM grants through its items' own actions). */
+  operations: readonly ('GetItem' | 'PutItem' | 'Query' | 'BatchWriteItem' | 'UpdateItem')[];
   indexes?: readonly string[];
 }
 
@@ -38,6 +39,8 @@ export interface Access {
   secrets?: readonly SecretAccess[];
   /** Starts executions of the cascade state machine. */
   startsCascades?: boolean;
+  /** Starts executions of the bulk operations' state machine. */
+  startsBulkOperations?: boolean;
   /** Reads the status of the cascade state machine's executions (DescribeExecution). */
   watchesCascades?: boolean;
   /** Publishes to the bus. */
@@ -62,6 +65,10 @@ export const READ_MODEL_PROJECTION: TableAccess = { table: 'readModels', operati
 /** Redelivering a dead letter reads its parked event; only the delivery functions park one. */
 export const DEAD_LETTER_PAYLOAD_READ: TableAccess = { table: 'webhookDeadLetters', operations: ['GetItem'] };
 export const DEAD_LETTER_PAYLOAD_WRITE: TableAccess = { table: 'webhookDeadLetters', operations: ['PutItem'] };
+
+/** A bulk operation's items: read (its view, a selector naming it) and written (its manifest, outcomes and counts). */
+export const BULK_ITEMS_READ: TableAccess = { table: 'bulkItems', operations: ['GetItem', 'Query'] };
+export const BULK_ITEMS_WRITE: TableAccess = { table: 'bulkItems', operations: ['GetItem', 'Query', 'BatchWriteItem', 'PutItem', 'UpdateItem'] };
 
 export const WEBHOOK_SECRETS_READ: SecretAccess = { family: 'webhooks', access: 'read' };
 export const WEBHOOK_SECRETS_CREATE: SecretAccess = { family: 'webhooks', access: 'create' };

@@ -29,6 +29,6 @@ export const CASCADE_TASKS = {
 
 export type CascadeTaskName = keyof typeof CASCADE_TASKS;
 
-/** The definition with each `${Key}` replaced, as CloudFormation's DefinitionSubstitutions would. */
-export const substitute = (substitutions: Record<string, string>) =>
-  JSON.parse(JSON.stringify(CASCADE_DEFINITION).replace(/\$\{(\w+)\}/g, (whole, key: string) => substitutions[key] ?? whole));
+/** A definition with each `${Key}` replaced, as CloudFormation's DefinitionSubstitutions would (the cascade's by default). */
+export const substitute = (substitutions: Record<string, string>, definition: object = CASCADE_DEFINITION) =>
+  JSON.parse(JSON.stringify(definition).replace(/\$\{(\w+)\}/g, (whole, key: string) => substitutions[key] ?? whole));

@@ -1,4 +1,5 @@
 import { DEAD_LETTER_PAYLOAD_WRITE, OPEN_CASCADES, READ_MODEL_PROJECTION, WEBHOOK_SECRETS_READ, type Access } from './access.ts';
+import { BULK_TASKS, type BulkTaskName } from './bulk-workflow.ts';
 import { CASCADE_TASKS, type CascadeTaskName } from './cascade-workflow.ts';
 import { ROUTES, type Route } from './routes.ts';
 import { EVENT_FUNCTIONS, type EventFunction } from './rules.ts';
@@ -23,7 +24,9 @@ export interface EntryPoint {
 /** What invokes an entry point. */
 export type Trigger =
   | { kind: 'http'; route: Route }
-  | { kind: 'task'; task: CascadeTaskName; substitution: string }
+  /** A Task state of a state machine (its `${substitution}` in the ASL). */
+  | { kind: 'task'; machine: 'cascade'; task: CascadeTaskName; substitution: string }
+  | { kind: 'task'; machine: 'bulk'; task: BulkTaskName; substitution: string }
   | { kind: 'rule'; function: EventFunction }
   /** The `webhooks` target of the deliver-webhooks rule. */
   | { kind: 'webhooks' }
@@ -55,7 +58,7 @@ const pascal = (s: string) =>
 
 /** `POST /v1/sims/{eid}/activate` → `HttpPostV1SimsEidActivate`. */
 export const routeFunctionId = (route: Pick<Route, 'method' | 'path'>) => `Http${pascal(route.method)}${pascal(route.path)}`;
-export const taskFunctionId = (task: CascadeTaskName) => `Task${task}`;
+export const taskFunctionId = (task: CascadeTaskName | BulkTaskName) => `Task${task}`;
 export const eventFunctionId = (fn: EventFunction) => `Event${pascal(fn)}`;
 export const FORWARDER_ID = 'StreamForwarder';
 export const PROJECTOR_ID = 'StreamProjector';
@@ -82,11 +85,24 @@ const entriesOf = <K extends string, T extends { kind: string }>(
   (Object.keys(table) as K[]).map((name) => ({ id: idOf(name), module: `${dir}/${table[name].entry}`, handler: table[name].handler, timeoutSeconds, access: table[name].access, trigger: triggerOf(name) }));
 
 /** The ASL's own TimeoutSeconds (60–120 s) bound the steps; the Lambda's timeout is the backstop. */
-export const TASK_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 'task' } })[] = entriesOf(CASCADE_TASKS, 'functions/workflow', 120, taskFunctionId, (task) => ({
+type TaskEntryPoint = EntryPoint & { trigger: { kind: 'task' } };
+
+export const CASCADE_TASK_ENTRY_POINTS: readonly TaskEntryPoint[] = entriesOf<CascadeTaskName, TaskEntryPoint['trigger']>(CASCADE_TASKS, 'functions/workflow', 120, taskFunctionId, (task) => ({
   kind: 'task' as const,
+  machine: 'cascade' as const,
   task,
   substitution: CASCADE_TASKS[task].substitution,
 }));
+
+/** Completion fails every chunk that did not run (a million SIMs' items, in the worst case): the longest. */
+export const BULK_TASK_ENTRY_POINTS: readonly TaskEntryPoint[] = entriesOf<BulkTaskName, TaskEntryPoint['trigger']>(BULK_TASKS, 'functions/bulk', 300, taskFunctionId, (task) => ({
+  kind: 'task' as const,
+  machine: 'bulk' as const,
+  task,
+  substitution: BULK_TASKS[task].substitution,
+}));
+
+export const TASK_ENTRY_POINTS: readonly TaskEntryPoint[] = [...CASCADE_TASK_ENTRY_POINTS, ...BULK_TASK_ENTRY_POINTS];
 
 export const RULE_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 'rule' } })[] = entriesOf(EVENT_FUNCTIONS, 'functions/events', 30, eventFunctionId, (name) => ({
   kind: 'rule' as const,

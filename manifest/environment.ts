@@ -43,12 +43,15 @@ export const ENVIRONMENT = z.object({
   IDEMPOTENCY_TABLE: tableName(TABLES.idempotency),
   WEBHOOK_DEAD_LETTERS_TABLE: tableName(TABLES.webhookDeadLetters),
   READ_MODELS_TABLE: tableName(TABLES.readModels),
+  BULK_ITEMS_TABLE: tableName(TABLES.bulkItems),
   /** How long a warm handler trusts that a tenant is active before it reads the tenant's stream again. */
   TENANT_STATUS_TTL_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600_000)), 5000),
   /** Switchboard's own log level (Powertools Logger), in any case. */
   LOG_LEVEL: z._default(z.pipe(z.string(), z.pipe(z.transform((v: string) => v.toUpperCase()), z.enum(LEVELS))), 'WARN'),
   /** The cascade state machine, for the functions that start executions. */
   CASCADE_STATE_MACHINE_ARN: z.optional(z.string().check(z.regex(/^arn:/, 'a state machine ARN'))),
+  /** The bulk operations' state machine, for the functions that start their executions. */
+  BULK_STATE_MACHINE_ARN: z.optional(z.string().check(z.regex(/^arn:/, 'a state machine ARN'))),
   /** How long a cascade round's execution may take to appear before the reconciler takes it for lost. */
   CASCADE_RESUME_GRACE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600_000)), 60_000),
   /** How long after a cascade's execution stopped its task functions may still run (their timeout): the reconciler resumes the round only after (the local runtime: 0, its tasks stop with it). */

@@ -1,4 +1,4 @@
-import { DEAD_LETTER_PAYLOAD_READ, IDEMPOTENT_WRITES, READ_MODEL_LISTS, READS, WEBHOOK_SECRETS_CREATE, WEBHOOK_SECRETS_DELETE, WEBHOOK_SECRETS_READ, WRITES, type Access } from './access.ts';
+import { BULK_ITEMS_READ, DEAD_LETTER_PAYLOAD_READ, IDEMPOTENT_WRITES, READ_MODEL_LISTS, READS, WEBHOOK_SECRETS_CREATE, WEBHOOK_SECRETS_DELETE, WEBHOOK_SECRETS_READ, WRITES, type Access } from './access.ts';
 
 /**
  * The route table: one entry per HTTP route, the single source for the local gateway, the CDK app
@@ -44,6 +44,10 @@ export const ROUTES = [
   { method: 'POST', path: '/v1/esipa/{eid}/packages/next', entry: 'esipa/packages.ts', handler: 'next', scopes: [], tenant: false, public: true, publicBecause: 'devices call it without a token: each request is signed by the eUICC, whose certificate a trusted EUM issued for that EID (checked before anything is read)', access: { ...READS, signsEimPackages: true, trustsEums: true } },
   { method: 'POST', path: '/v1/esipa/{eid}/results', entry: 'esipa/packages.ts', handler: 'results', scopes: [], tenant: false, public: true, publicBecause: 'devices call it without a token: each result is signed by the eUICC, whose certificate a trusted EUM issued for that EID (checked before anything is recorded)', access: { ...WRITES, trustsEums: true } },
   { method: 'GET', path: '/v1/sims/{eid}/audit', entry: 'sims/audit.ts', handler: 'handler', scopes: ['audit:read'], tenant: true, access: READS },
+  { method: 'POST', path: '/v1/bulk-operations', entry: 'bulk-operations/write.ts', handler: 'start', scopes: ['sims:write'], tenant: true, access: IDEMPOTENT_WRITES },
+  { method: 'GET', path: '/v1/bulk-operations', entry: 'bulk-operations/read.ts', handler: 'list', scopes: ['sims:read'], tenant: true, access: { ...READS, tables: [READ_MODEL_LISTS] } },
+  { method: 'GET', path: '/v1/bulk-operations/{bulkId}', entry: 'bulk-operations/read.ts', handler: 'get', scopes: ['sims:read'], tenant: true, access: { ...READS, tables: [BULK_ITEMS_READ] } },
+  { method: 'POST', path: '/v1/bulk-operations/{bulkId}/cancel', entry: 'bulk-operations/write.ts', handler: 'cancel', scopes: ['sims:write'], tenant: true, access: { ...IDEMPOTENT_WRITES, tables: [BULK_ITEMS_READ] } },
   { method: 'POST', path: '/v1/mnos', entry: 'mnos/register.ts', handler: 'handler', scopes: ['platform:admin'], tenant: false, access: IDEMPOTENT_WRITES },
   { method: 'GET', path: '/v1/mnos', entry: 'mnos/list.ts', handler: 'list', scopes: ['mnos:read', 'platform:admin'], tenant: false, access: READS },
   { method: 'GET', path: '/v1/mnos/{mnoId}', entry: 'mnos/list.ts', handler: 'get', scopes: ['mnos:read', 'platform:admin'], tenant: false, access: READS },

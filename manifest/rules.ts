@@ -46,6 +46,8 @@ export const OPS_FEED_LOG_GROUP = `/aws/events/${BUS_NAME}` as const;
 export const EVENT_FUNCTIONS = {
   /** Only starts an execution. */
   'start-cascade-execution': { entry: 'start-cascade-execution.ts', handler: 'handler', access: { startsCascades: true } },
+  /** Only starts a bulk operation's execution. */
+  'start-bulk-execution': { entry: 'start-bulk-execution.ts', handler: 'handler', access: { startsBulkOperations: true } },
   /** Records a cascade (its stream and the tenant's index). */
   'plan-sim-cascade': { entry: 'plan-sim-cascade.ts', handler: 'handler', access: { eventStore: 'append' } },
   /** Records (or redrives) catch-up cascades: which enterprises, policies and SIMs from the read models' lists, each checked against its stream. */
@@ -75,6 +77,12 @@ export const EVENT_RULES = [
       'A Lambda starts it because an EventBridge Step Functions target cannot name executions. Replays are left out: replaying history must not apply changes to MNOs again.',
     eventPattern: { source: [SOURCE], 'detail-type': ['CascadeStarted', 'CascadeRedriven', 'CascadeResumed'], 'replay-name': [{ exists: false }] },
     target: { kind: 'function', function: 'start-cascade-execution' },
+  },
+  {
+    name: 'start-bulk',
+    description: 'A started bulk operation starts its state machine execution, named after the operation and attempt, so a repeated start does nothing. Replays are left out.',
+    eventPattern: { source: [SOURCE], 'detail-type': ['BulkOperationStarted'], 'replay-name': [{ exists: false }] },
+    target: { kind: 'function', function: 'start-bulk-execution' },
   },
   {
     name: 'plan-sim-cascade',

@@ -59,6 +59,21 @@ export const TABLES = {
     scope: 'regional',
   },
   /**
+   * Bulk operations' items (adapters/bulk-items): per operation (`pk` = its stream id), the manifest
+   * of SIMs in chunks (`sk` = `c#<chunk>#<eid>`, each with its outcome once its chunk ran), a mark
+   * per recorded chunk (`m#<chunk>`) and the counts. Regional: what happened to each SIM is in the
+   * SIM's own stream (global), and an operation resumed in the other region selects its SIMs again
+   * there and finds the SIMs done already (their commits carry the operation's id). Kept 90 days.
+   */
+  bulkItems: {
+    name: 'switchboard-bulk-items',
+    envVar: 'BULK_ITEMS_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+    scope: 'regional',
+  },
+  /**
    * The read models: regional (every region projects its own replica's stream), disposable,
    * rebuilt from the event store by `npm run rebuild-projections`.
    *

@@ -1,4 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { bulkDecider, type BulkState } from '../../domain/bulk/decider.ts';
+import type { BulkEvent } from '../../domain/bulk/events.ts';
 import { cascadeDecider, type CascadeState } from '../../domain/cascade/decider.ts';
 import type { CascadeEvent } from '../../domain/cascade/events.ts';
 import type { RecordedEvent } from '../../domain/event-store.ts';
@@ -64,7 +66,16 @@ export const simProjection: Projection<SimRow> = {
   index: ({ sim, labels }) =>
     sim.status === 'unregistered'
       ? undefined
-      : { status: sim.status, sortKey: sim.eid, attributes: { mnos: strings([...new Set(sim.profiles.map((p) => p.mno))]), labels: strings(labels) } },
+      : {
+          status: sim.status,
+          sortKey: sim.eid,
+          attributes: {
+            mnos: strings([...new Set(sim.profiles.map((p) => p.mno))]),
+            labels: strings(labels),
+            // The MNO of the enabled profile (what fallback selects on).
+            enabledMno: { S: sim.profiles.find((p) => p.iccid === sim.enabledProfile)?.mno ?? '' },
+          },
+        },
 };
 
 export interface CascadeRow {
@@ -129,10 +140,26 @@ export const policyProjection: Projection<PolicyRow> = {
   index: (row) => (row.latestVersion === 0 ? undefined : { status: 'published', sortKey: row.policyId, attributes: { latestVersion: { N: String(row.latestVersion) } } }),
 };
 
+export interface BulkRow {
+  bulk: BulkState;
+  startedAt: string;
+}
+
+/** A tenant's bulk operations, newest first (their counts are in the bulk-items table). */
+export const bulkProjection: Projection<BulkRow> = {
+  match: tenantStream('BULK'),
+  initial: { bulk: bulkDecider.initialState, startedAt: '' },
+  evolve: (row, event, time) => {
+    const e = own<BulkEvent>(bulkDecider, event);
+    return { bulk: bulkDecider.evolve(row.bulk, e), startedAt: e.type === 'BulkOperationStarted' ? time : row.startedAt };
+  },
+  index: ({ bulk, startedAt }) => (bulk.status === 'none' ? undefined : { status: bulk.status, sortKey: `${startedAt}#${bulk.bulkId}`, attributes: { startedBy: { S: bulk.startedBy } } }),
+};
+
 /** The `open` index's one partition: running cascades, every tenant's. */
 export const OPEN_CASCADES_KEY = 'CASCADE#running';
 
-const PROJECTIONS = [simProjection, cascadeProjection, mnoProjection, enterpriseProjection, policyProjection] as readonly Projection<unknown>[];
+const PROJECTIONS = [simProjection, cascadeProjection, mnoProjection, enterpriseProjection, policyProjection, bulkProjection] as readonly Projection<unknown>[];
 
 /** The projection of a stream and the stream's place in its list, or undefined for streams no read model shows. */
 export const projectionOf = (streamId: string) => {

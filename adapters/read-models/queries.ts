@@ -1,8 +1,8 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { MnoState } from '../../domain/mno/decider.ts';
-import { cascadeStream, enterpriseStream, mnoStream, policyStream, simStream } from '../../application/stream-ids.ts';
+import { bulkStream, cascadeStream, enterpriseStream, mnoStream, policyStream, simStream } from '../../application/stream-ids.ts';
 import { cascadeView } from '../../application/views/cascades.ts';
-import type { CascadeRow } from './projections.ts';
+import type { BulkRow, CascadeRow } from './projections.ts';
 import { projectedOf, stringsOf } from './rows.ts';
 import { ENTERPRISES_LIST, OPEN_CASCADES_KEY } from './projections.ts';
 import { BY_LIST, BY_STATUS, OPEN } from './table.ts';
@@ -66,6 +66,8 @@ export interface SimQuery {
   state?: string | undefined;
   mno?: string | undefined;
   label?: string | undefined;
+  /** SIMs whose enabled profile is on this MNO. */
+  enabledOn?: string | undefined;
   limit: number;
   /** The EID to continue after. */
   after?: string | undefined;
@@ -77,6 +79,7 @@ export const listSims = async (client: DynamoDBClient, table: string, tenant: st
   const values: Record<string, AttributeValue> = {};
   if (q.mno !== undefined) (conditions.push('contains(mnos, :mno)'), (values[':mno'] = { S: q.mno }));
   if (q.label !== undefined) (conditions.push('contains(labels, :label)'), (values[':label'] = { S: q.label }));
+  if (q.enabledOn !== undefined) (conditions.push('enabledMno = :enabledOn'), (values[':enabledOn'] = { S: q.enabledOn }));
   const { rows, next } = await queryRows(client, table, {
     list: `T#${tenant}#SIM`,
     status: q.state,
@@ -90,6 +93,7 @@ export const listSims = async (client: DynamoDBClient, table: string, tenant: st
     state: r.status?.S,
     mnos: stringsOf(r.mnos),
     labels: stringsOf(r.labels),
+    enabledMno: r.enabledMno?.S,
     version: Number(r.version?.N),
     updatedAt: r.updatedAt?.S,
   }));
@@ -116,6 +120,28 @@ export const listCascades = async (client: DynamoDBClient, table: string, tenant
     const summary: Record<string, number> = {};
     for (const t of view.targets) summary[t.status] = (summary[t.status] ?? 0) + 1;
     return [{ ...view, summary, startedAt: state.startedAt, updatedAt }];
+  });
+  return page(items, next);
+};
+
+/** A bulk operation's sort key: `<startedAt>#<bulk id>`. */
+export const BULK_SORT_KEY = /^(\d{4}-\d\d-\d\dT[\d:.]+Z)#(bulk-[a-z0-9]{8,40})$/;
+
+/** A tenant's bulk operations, newest first, optionally with one status: what each asked, who started it, how it ended. */
+export const listBulkOperations = async (client: DynamoDBClient, table: string, tenant: string, q: { status?: string | undefined; limit: number; after?: string | undefined }) => {
+  const id = q.after === undefined ? undefined : BULK_SORT_KEY.exec(q.after)?.[2];
+  const { rows, next } = await queryRows(client, table, {
+    list: `T#${tenant}#BULK`,
+    status: q.status,
+    forward: false,
+    limit: q.limit,
+    after: q.after === undefined || id === undefined ? undefined : { sortKey: q.after, pk: bulkStream(tenant, id) },
+  });
+  const items = rows.flatMap((r) => {
+    const { state, version, updatedAt } = projectedOf<BulkRow>(r);
+    const op = state.bulk;
+    if (op.status === 'none') return [];
+    return [{ id: op.bulkId, action: op.request.action, status: op.status, startedBy: op.startedBy, total: op.manifest?.total ?? null, counts: op.counts ?? null, startedAt: state.startedAt, updatedAt, version }];
   });
   return page(items, next);
 };

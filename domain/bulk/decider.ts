@@ -9,7 +9,7 @@ export type BulkCommand =
   | { type: 'RecordBulkManifest'; total: number; chunks: number }
   | { type: 'CancelBulkOperation'; by: string; reason?: string | undefined }
   /** The items' outcomes, counted once every chunk has run (or could not). */
-  | { type: 'CompleteBulkOperation'; counts: Counts };
+  | { type: 'CompleteBulkOperation'; counts: Counts; unresolved?: string | undefined };
 
 export type BulkState =
   | { status: 'none' }
@@ -22,6 +22,8 @@ export type BulkState =
       manifest?: { total: number; chunks: number } | undefined;
       cancelled?: { by: string; reason?: string | undefined } | undefined;
       counts?: Counts | undefined;
+      /** Why it failed before it could select its SIMs. */
+      error?: string | undefined;
     };
 
 /** How an operation ended, from its items: nothing failed → succeeded; only failures → failed; else partial. A cancelled one is cancelled. */
@@ -60,6 +62,8 @@ export const bulkDecider: Decider<BulkCommand, BulkEvent, BulkState> = {
         return [{ type: 'BulkOperationCancelled', data: { by: command.by, ...(command.reason && { reason: command.reason }) } }];
       case 'CompleteBulkOperation':
         if (ended) return [];
+        if (command.unresolved !== undefined)
+          return [{ type: 'BulkOperationCompleted', data: { status: state.cancelled ? 'cancelled' : 'failed', counts: command.counts, error: command.unresolved } }];
         return [{ type: 'BulkOperationCompleted', data: { status: finalStatus(command.counts, state.cancelled !== undefined), counts: command.counts } }];
     }
   },
@@ -76,7 +80,7 @@ export const bulkDecider: Decider<BulkCommand, BulkEvent, BulkState> = {
       case 'BulkOperationCancelled':
         return { ...state, cancelled: event.data };
       case 'BulkOperationCompleted':
-        return { ...state, status: event.data.status, counts: event.data.counts };
+        return { ...state, status: event.data.status, counts: event.data.counts, error: event.data.error };
     }
   },
 };

@@ -56,6 +56,8 @@ export interface Runtime {
   issuer: LocalIssuer;
   simulators: Map<string, MnoSimulator>;
   cascades: { engine: LocalStepFunctionsEngine; stateMachineArn: string; endpoint: string };
+  /** The bulk operations' state machine (on the same engine). */
+  bulk: { stateMachineArn: string };
   bus: EventBus;
   /** CloudWatch Logs: the groups of the rules' `log-group` targets (the ops feed), and their endpoint. */
   logs: LocalLogs;
@@ -119,7 +121,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     const credentialsFile = file('mno-credentials.json');
     process.env.AWS_ENDPOINT_URL_SFN = cascades.endpoint;
     // A stopped local execution's tasks stop with it (they run in this process): nothing to wait for before resuming.
-    setVariables({ CASCADE_STATE_MACHINE_ARN: cascades.stateMachineArn, MNO_CREDENTIALS_FILE: credentialsFile, CASCADE_RESUME_SETTLE_MS: process.env.CASCADE_RESUME_SETTLE_MS ?? '0' });
+    setVariables({ CASCADE_STATE_MACHINE_ARN: cascades.stateMachineArn, BULK_STATE_MACHINE_ARN: cascades.bulkStateMachineArn, MNO_CREDENTIALS_FILE: credentialsFile, CASCADE_RESUME_SETTLE_MS: process.env.CASCADE_RESUME_SETTLE_MS ?? '0' });
     const store = new DynamoDbEventStore(client, env.EVENTS_TABLE);
     const mnos = await startSimulatedMnos(store, options.mnos ?? DEFAULT_SIMULATED_MNOS, credentialsFile, { portsFile: file('mno-ports.json'), stateDir: kept('mno-state'), log });
     stops.push(mnos.stop, async () => client.destroy());
@@ -257,6 +259,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       webhooks,
       streams: { discard: () => consumers.forEach((c) => c.discard()), resume: () => consumers.forEach((c) => c.resume()) },
       cascades: { engine: cascades.engine, stateMachineArn: cascades.stateMachineArn, endpoint: cascades.endpoint },
+      bulk: { stateMachineArn: cascades.bulkStateMachineArn },
       stop: async () => {
         server.closeAllConnections();
         await new Promise((ok) => server.close(ok));

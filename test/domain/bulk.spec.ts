@@ -105,3 +105,11 @@ describe('one SIM of a bulk operation (domain/bulk/item.ts)', () => {
     expect(step({ action: 'enable-profile', selector: { label: 'a' }, awayFrom: 'south' }, sim(), { ...context, mnos: mnos('south') })).toMatchObject({ kind: 'skip', code: 'not-concerned' });
   });
 });
+
+describe('a bulk operation that could not select its SIMs', () => {
+  it('completes failed, saying why (cancelled if it was cancelled)', () => {
+    const counts0 = { total: 0, succeeded: 0, failed: 0, skipped: 0 };
+    given([started]).when({ type: 'CompleteBulkOperation', counts: counts0, unresolved: 'boom' }).then([{ type: 'BulkOperationCompleted', data: { status: 'failed', counts: counts0, error: 'boom' } }]);
+    given([started, { type: 'BulkOperationCancelled', data: { by: 'bob' } }]).when({ type: 'CompleteBulkOperation', counts: counts0, unresolved: 'boom' }).then([{ type: 'BulkOperationCompleted', data: { status: 'cancelled', counts: counts0, error: 'boom' } }]);
+  });
+});

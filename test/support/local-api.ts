@@ -26,6 +26,7 @@ const tablesOf = (suffix: string) => ({
   IDEMPOTENCY_TABLE: `switchboard-idempotency-${suffix}`,
   WEBHOOK_DEAD_LETTERS_TABLE: `switchboard-webhook-dead-letters-${suffix}`,
   READ_MODELS_TABLE: `switchboard-read-models-${suffix}`,
+  BULK_ITEMS_TABLE: `switchboard-bulk-items-${suffix}`,
 });
 
 /** MNOs every test tenant works with (registered and verified, on no real endpoint). */

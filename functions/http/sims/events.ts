@@ -27,7 +27,7 @@ export const handler = httpHandler('GET /v1/sims/{eid}/events', async (request) 
   const { commits, more } = await adapters.eventStore.readCommits(simStream(request.caller.tenant, eid), { after: cursor, limit });
   if (commits.length === 0 && cursor === undefined) throw problem(404, 'sim-not-found', 'SIM not found');
   const items = commits.flatMap((c) =>
-    c.events.map((e) => ({ id: e.id, version: e.version, type: e.type, time: c.metadata.time, actor: c.metadata.actor, data: e.data })),
+    c.events.map((e) => ({ id: e.id, version: e.version, type: e.type, time: c.metadata.time, actor: c.metadata.actor, correlationId: c.metadata.correlationId, data: e.data })),
   );
   const last = commits.at(-1);
   return json(200, { items, ...(more && last && { nextCursor: cursorAfter(last.version) }) });

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { bulkDecider } from '../../domain/bulk/decider.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { executeCommand } from '../command.ts';
+import { loadState } from '../load-state.ts';
+import { bulkStream } from '../stream-ids.ts';
+import type { BulkPorts } from './ports.ts';
+import { BulkInput } from './resolve.ts';
+
+export const CompleteInput = BulkInput.extend({
+  /** What stopped the state machine before it reached completion (a Catch's error), if anything. */
+  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+});
+export type CompleteInput = z.infer<typeof CompleteInput>;
+
+/**
+ * Task CompleteBulk: every chunk the Map could not run has its SIMs failed (`not-processed`), then
+ * the operation completes with its counts and a status from them. An operation whose selection
+ * never finished completes `failed`, saying why.
+ */
+export const completeBulk = async (ports: BulkPorts, input: CompleteInput) => {
+  const stream = bulkStream(input.tenant, input.bulkId);
+  const { state } = await loadState(ports.store, bulkDecider, stream);
+  if (state.status === 'none') throw new DomainError('not-found', 'bulk-operation-not-found', `no bulk operation ${input.bulkId}`);
+  if (state.status !== 'running') return { status: state.status };
+  const context = { actor: 'switchboard:bulk', correlationId: input.bulkId, region: ports.region };
+  const why = input.error?.Error ?? 'the state machine stopped';
+  if (!state.manifest) {
+    const { state: done } = await executeCommand(ports.store, bulkDecider, stream, { type: 'CompleteBulkOperation', counts: { total: 0, succeeded: 0, failed: 0, skipped: 0 }, unresolved: `the selector could not be resolved (${why})` }, context);
+    return { status: done.status };
+  }
+  const recorded = await ports.items.recordedChunks(stream);
+  for (let chunk = 0; chunk < state.manifest.chunks; chunk++) {
+    if (recorded.has(chunk)) continue;
+    const { items } = await ports.items.chunk(stream, chunk);
+    await ports.items.recordChunk(stream, chunk, items.map(({ eid }) => ({ eid, outcome: { outcome: 'failed', code: 'not-processed', reason: `its chunk did not run to the end (${why})` } })));
+  }
+  const counts = { total: state.manifest.total, ...(await ports.items.counts(stream)) };
+  const { state: done } = await executeCommand(ports.store, bulkDecider, stream, { type: 'CompleteBulkOperation', counts }, context);
+  return { status: done.status };
+};

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { bulkDecider, type BulkState } from '../../domain/bulk/decider.ts';
+import { itemStep, type ItemOutcome } from '../../domain/bulk/item.ts';
+import { fold } from '../../domain/decider.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { eventsOf } from '../../domain/event-store.ts';
+import { readEvents } from '../../domain/events.ts';
+import { mnoDecider, type MnoState } from '../../domain/mno/decider.ts';
+import { simDecider } from '../../domain/sim/decider.ts';
+import { executeCommand } from '../command.ts';
+import { inBatches } from '../in-batches.ts';
+import { loadState } from '../load-state.ts';
+import { bulkStream, mnoStream, simStream } from '../stream-ids.ts';
+import type { BulkPorts } from './ports.ts';
+import { BulkInput } from './resolve.ts';
+
+export const ChunkInput = BulkInput.extend({ chunk: z.int().nonnegative() });
+export type ChunkInput = z.infer<typeof ChunkInput>;
+
+/** SIMs of a chunk worked on at once. */
+const AT_ONCE = 8;
+
+type Running = Exclude<BulkState, { status: 'none' }>;
+
+/**
+ * One SIM: the command its step gives it, run as any command on it is (load, decide, append), with
+ * the operation's id as the correlation id of what it appends. A SIM whose stream holds a commit of
+ * this operation already got its command (an earlier run of the chunk, cut short): succeeded.
+ */
+const runItem = async (ports: BulkPorts, tenant: string, op: Running, eid: string, mnoOf: (id: string) => Promise<MnoState>): Promise<ItemOutcome> => {
+  const stream = simStream(tenant, eid);
+  const { commits } = await ports.store.load(stream);
+  if (commits.some((c) => c.metadata.correlationId === op.bulkId)) return { outcome: 'succeeded' };
+  const sim = fold(simDecider, simDecider.initialState, readEvents(eventsOf(commits), simDecider.events));
+  const mnos = new Map<string, MnoState>();
+  if (op.request.action === 'enable-profile' && sim.status !== 'unregistered') for (const p of sim.profiles) mnos.set(p.mno, await mnoOf(p.mno));
+  const actor = op.startedBy;
+  const step = itemStep(op.request, sim, { actor, transactionId: ports.transactionId(), mnos: (id) => mnos.get(id) ?? { status: 'unknown' } });
+  if (step.kind === 'fail') return { outcome: 'failed', code: step.code, reason: step.reason };
+  if (step.kind === 'skip') return { outcome: 'skipped', code: step.code, reason: step.reason };
+  try {
+    const { changed } = await executeCommand(ports.store, simDecider, stream, step.command, { actor, correlationId: op.bulkId, region: ports.region });
+    return changed ? { outcome: 'succeeded' } : { outcome: 'skipped', code: 'already', reason: 'the SIM was so already' };
+  } catch (error) {
+    if (error instanceof DomainError) return { outcome: 'failed', code: error.code, reason: error.message };
+    throw error;
+  }
+};
+
+/**
+ * Task ProcessChunk (a child of the Distributed Map): each SIM of one chunk of the manifest gets
+ * its command; the chunk's outcomes and counts are recorded together, once. A cancelled operation's
+ * chunks skip their SIMs. An error that is not the SIM's refusal (DynamoDB unavailable…) fails the
+ * chunk, which the state machine retries; SIMs done on an earlier run are not done twice.
+ */
+export const processChunk = async (ports: BulkPorts, input: ChunkInput) => {
+  const stream = bulkStream(input.tenant, input.bulkId);
+  const { state: op } = await loadState(ports.store, bulkDecider, stream);
+  if (op.status === 'none') throw new DomainError('not-found', 'bulk-operation-not-found', `no bulk operation ${input.bulkId}`);
+  const { items, recorded: before } = await ports.items.chunk(stream, input.chunk);
+  if (before) return { chunk: input.chunk, recorded: false };
+  const mnoStates = new Map<string, Promise<MnoState>>();
+  const mnoOf = (id: string) => {
+    if (!mnoStates.has(id)) mnoStates.set(id, loadState(ports.store, mnoDecider, mnoStream(id)).then((s) => s.state));
+    return mnoStates.get(id)!;
+  };
+  const outcomes: { eid: string; outcome: ItemOutcome }[] = [];
+  await inBatches(
+    items,
+    async ({ eid }) => {
+      const outcome: ItemOutcome = op.cancelled ? { outcome: 'skipped', code: 'cancelled', reason: `the operation was cancelled by ${op.cancelled.by}` } : await runItem(ports, input.tenant, op, eid, mnoOf);
+      outcomes.push({ eid, outcome });
+    },
+    AT_ONCE,
+  );
+  const recorded = await ports.items.recordChunk(stream, input.chunk, outcomes);
+  return { chunk: input.chunk, recorded };
+};

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { bulkDecider } from '../../domain/bulk/decider.ts';
+import type { Selector } from '../../domain/bulk/request.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { executeCommand } from '../command.ts';
+import { loadState } from '../load-state.ts';
+import { bulkStream } from '../stream-ids.ts';
+import type { BulkPorts } from './ports.ts';
+
+/** SIMs per chunk: a child of the Distributed Map runs one chunk (its outcomes recorded together). */
+export const CHUNK_SIZE = 100;
+
+/** One invocation selects for at most this long, then hands back where it got to (the state machine calls again). */
+export const SELECT_BUDGET_MS = 20_000;
+
+export const BulkInput = z.object({ tenant: z.string().min(1), bulkId: z.string().min(1), attempt: z.int().nonnegative().default(0) });
+export type BulkInput = z.infer<typeof BulkInput>;
+
+export const SelectInput = BulkInput.extend({
+  /** Where the previous invocation stopped: the chunks written and the cursor of the selection. */
+  selection: z.object({ chunks: z.int().nonnegative(), total: z.int().nonnegative(), cursor: z.string().optional() }).optional(),
+});
+export type SelectInput = z.infer<typeof SelectInput>;
+
+export interface Selection {
+  done: boolean;
+  total: number;
+  /** The chunks' numbers when done (the Distributed Map's items), else how many so far. */
+  chunks: number[] | number;
+  cursor?: string | undefined;
+}
+
+type Page = { eids: string[]; next?: string | undefined };
+
+/** A page of the selection after `cursor`: named EIDs in order, the read model's matching SIMs, or an earlier operation's items. */
+const pageOf = async (ports: BulkPorts, tenant: string, selector: Selector, cursor: string | undefined): Promise<Page> => {
+  if ('eids' in selector) {
+    const start = cursor === undefined ? 0 : Number(cursor);
+    const end = start + CHUNK_SIZE;
+    return { eids: selector.eids.slice(start, end), ...(end < selector.eids.length && { next: String(end) }) };
+  }
+  if ('operation' in selector) {
+    const { items, next } = await ports.items.page(bulkStream(tenant, selector.operation), { outcome: selector.outcome, limit: CHUNK_SIZE, after: cursor });
+    return { eids: items.map((i) => i.eid), next };
+  }
+  return ports.sims(tenant, selector, { limit: CHUNK_SIZE, after: cursor });
+};
+
+/**
+ * Task SelectSims: the selector resolved into the manifest, a chunk per page of the selection,
+ * within a time budget; then, once the selection is done, the manifest recorded on the operation
+ * (`BulkManifestResolved`) and the chunks handed to the Distributed Map. Run again on the same
+ * input, it writes the same chunks (the selection is read in a stable order) and records nothing twice.
+ */
+export const selectSims = async (ports: BulkPorts, input: SelectInput): Promise<Selection> => {
+  const stream = bulkStream(input.tenant, input.bulkId);
+  const { state } = await loadState(ports.store, bulkDecider, stream);
+  if (state.status === 'none') throw new DomainError('not-found', 'bulk-operation-not-found', `no bulk operation ${input.bulkId}`);
+  if (state.manifest) return { done: true, total: state.manifest.total, chunks: range(state.manifest.chunks) };
+  const selector = state.request.selector;
+  if ('operation' in selector && (await loadState(ports.store, bulkDecider, bulkStream(input.tenant, selector.operation))).state.status === 'none')
+    throw new DomainError('not-found', 'bulk-operation-not-found', `the selector names bulk operation ${selector.operation}, which this enterprise does not have`);
+  let { chunks, total, cursor } = input.selection ?? { chunks: 0, total: 0, cursor: undefined };
+  const began = ports.nowMs();
+  for (;;) {
+    const page = await pageOf(ports, input.tenant, selector, cursor);
+    if (page.eids.length > 0) {
+      await ports.items.addChunk(stream, chunks, page.eids);
+      chunks++;
+      total += page.eids.length;
+    }
+    cursor = page.next;
+    if (cursor === undefined) break;
+    if (ports.nowMs() - began > SELECT_BUDGET_MS) return { done: false, total, chunks, cursor };
+  }
+  const context = { actor: 'switchboard:bulk', correlationId: input.bulkId, region: ports.region };
+  await executeCommand(ports.store, bulkDecider, stream, { type: 'RecordBulkManifest', total, chunks }, context);
+  return { done: true, total, chunks: range(chunks) };
+};
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);

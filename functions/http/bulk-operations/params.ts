@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import type { BulkState } from '../../../domain/bulk/decider.ts';
+import { BulkId } from '../../../domain/bulk/request.ts';
+import { bulkStream } from '../../../application/stream-ids.ts';
+import { bulkView } from '../../../application/views/bulk-operations.ts';
+import { bulkItems } from '../../lambda/bulk-wiring.ts';
+import type { HttpRequest } from '../http-handler.ts';
+import { positiveInteger } from '../integers.ts';
+import { problem, validationProblem } from '../problem.ts';
+import { etag, json } from '../responses.ts';
+
+export const bulkParam = (request: HttpRequest) => {
+  const id = BulkId.safeParse(request.pathParameters?.bulkId);
+  if (!id.success) throw validationProblem(id.error, '/path/bulkId');
+  return id.data;
+};
+
+/** An item's place in the manifest, as `nextCursor` gives it (opaque to clients). */
+const ITEM_KEY = /^c#\d{7}#\d{32}$/;
+
+export const ItemsQuery = z.object({
+  outcome: z.enum(['pending', 'succeeded', 'failed', 'skipped']).optional(),
+  limit: z.union([z.literal('0'), positiveInteger(500)]).transform(Number).default(50),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/, 'not a cursor this API gave')
+    .transform((c) => Buffer.from(c, 'base64url').toString())
+    .refine((key) => ITEM_KEY.test(key), 'not a cursor this API gave')
+    .optional(),
+});
+
+/** The operation's view with its counts and a page of its items; 404 when the tenant has no such operation. */
+export const respondWith = async (tenant: string, state: BulkState, version: number, q: { outcome?: string | undefined; limit: number; cursor?: string | undefined }) => {
+  if (state.status === 'none') throw problem(404, 'bulk-operation-not-found', 'bulk operation not found');
+  const key = bulkStream(tenant, state.bulkId);
+  const [counts, page] = await Promise.all([
+    bulkItems.counts(key),
+    q.limit === 0 ? { items: [] } : bulkItems.page(key, { outcome: q.outcome as never, limit: q.limit, after: q.cursor }),
+  ]);
+  const next = 'next' in page && page.next ? Buffer.from(page.next).toString('base64url') : undefined;
+  const view = bulkView(state, counts, { items: page.items, nextCursor: next }, version);
+  return json(200, view, { etag: state.status === 'running' ? `W/"${version}.${counts.succeeded + counts.failed + counts.skipped}"` : etag(version) });
+};
