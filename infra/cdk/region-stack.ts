@@ -12,7 +12,7 @@ import { variable } from '../../manifest/environment.ts';
 import { TABLES, type TableDefinition } from '../../manifest/tables.ts';
 import { opsAlarms, type OpsAlarms } from './alarms.ts';
 import { eventBus } from './bus.ts';
-import { cascadeStateMachine } from './cascade-state-machine.ts';
+import { bulkStateMachine, cascadeStateMachine } from './cascade-state-machine.ts';
 import { opsDashboard } from './dashboard.ts';
 import { deadLetterQueuesIn } from './dead-letter-queue.ts';
 import { globalEventStore, replicaEventStore } from './event-store.ts';
@@ -55,6 +55,7 @@ export class SwitchboardRegionStack extends Stack {
   readonly api: HttpApi;
   readonly apiStage: HttpStage;
   readonly stateMachine: StateMachine;
+  readonly bulkStateMachine: StateMachine;
   readonly bus: EventBus;
   /** With `domainName` and `hostedZoneId` only: the API's custom domain, health check and failover record. */
   readonly failover?: ApiFailover;
@@ -80,6 +81,8 @@ export class SwitchboardRegionStack extends Stack {
 
     // ---- Cascade state machine: the shared ASL, task resources substituted by function ARN ----
     this.stateMachine = cascadeStateMachine(this, this.functions);
+    // ---- Bulk operations' state machine: a Distributed Map over each operation's manifest ----
+    this.bulkStateMachine = bulkStateMachine(this, this.functions);
 
     // ---- Event bus, the shared rules, the archive ----
     this.bus = eventBus(this, this.functions);
@@ -97,6 +100,12 @@ export class SwitchboardRegionStack extends Stack {
       const fn = this.functions[h.id]!;
       fn.addEnvironment(variable('CASCADE_STATE_MACHINE_ARN'), this.stateMachine.stateMachineArn);
       fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }));
+    }
+
+    for (const h of ALL_HANDLERS.filter((s) => s.access.startsBulkOperations)) {
+      const fn = this.functions[h.id]!;
+      fn.addEnvironment(variable('BULK_STATE_MACHINE_ARN'), this.bulkStateMachine.stateMachineArn);
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.bulkStateMachine.stateMachineArn] }));
     }
 
     // ---- Schedules: the cascade reconciler every minute ----
@@ -135,6 +144,7 @@ export class SwitchboardRegionStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'CascadeStateMachineArn', { value: this.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'BulkStateMachineArn', { value: this.bulkStateMachine.stateMachineArn });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboardName });

@@ -38,6 +38,20 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
       expect(statements.flatMap((st) => list<string>(st.Action)).filter((a) => a.startsWith('states:') || a.startsWith('events:'))).toEqual([]);
     }
     for (const h of handlersTriggeredBy('task')) expect(actionsOn(functionPolicy(s, t, h.id), table).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+    // Bulk operations' items: the tasks write them (a chunk's outcomes and counts in one transaction); the routes only read them.
+    const bulkItemsId = logicalId(s, s.regionalTables.bulkItems!);
+    const bulkItems = (r: unknown) => JSON.stringify(r).includes(bulkItemsId);
+    for (const h of handlersTriggeredBy('task'))
+      expect(actionsOn(functionPolicy(s, t, h.id), bulkItems).sort(), h.id).toEqual(
+        h.trigger.machine === 'bulk' ? ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] : [],
+      );
+    for (const h of handlersTriggeredBy('http')) {
+      const reads = h.trigger.route.path.startsWith('/v1/bulk-operations/{bulkId}');
+      expect(actionsOn(functionPolicy(s, t, h.id), bulkItems).sort(), h.id).toEqual(reads ? ['dynamodb:GetItem', 'dynamodb:Query'] : []);
+    }
+    const bulkStarter = functionPolicy(s, t, eventFunctionId('start-bulk-execution'));
+    expect(actionsOn(bulkStarter, (r) => JSON.stringify(r).includes(logicalId(s, s.bulkStateMachine)))).toEqual(['states:StartExecution']);
+    expect(actionsOn(bulkStarter, (r) => JSON.stringify(r).includes(logicalId(s, s.stateMachine)))).toEqual([]);
 
     const starter = functionPolicy(s, t, eventFunctionId('start-cascade-execution'));
     expect(actionsOn(starter, (r) => JSON.stringify(r).includes(logicalId(s, s.stateMachine)))).toEqual(['states:StartExecution']);
@@ -86,7 +100,7 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
     for (const h of handlersTriggeredBy('http').map((e) => ({ ...e, route: e.trigger.route }))) {
       const statements = functionPolicy(s, t, h.id);
       const key = routeKey(h.route);
-      if (key === 'GET /v1/sims' || key === 'GET /v1/cascades') {
+      if (key === 'GET /v1/sims' || key === 'GET /v1/cascades' || key === 'GET /v1/bulk-operations') {
         expect(actionsOn(statements, readModelIndexes), key).toEqual(['dynamodb:Query']);
         // The two list indexes, not the reconciler's index of every tenant's running cascades.
         expect(indexArns(statements).sort(), key).toEqual(['by-list', 'by-status']);

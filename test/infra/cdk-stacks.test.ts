@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BUS_NAME, EVENT_RULES, type EventRule } from '../../manifest/rules.ts';
 import { ROUTES, routeKey } from '../../manifest/routes.ts';
 import { TABLES, type TableDefinition } from '../../manifest/tables.ts';
+import { BULK_DEFINITION, BULK_TASKS } from '../../manifest/bulk-workflow.ts';
 import { CASCADE_DEFINITION, CASCADE_TASKS, substitute } from '../../manifest/cascade-workflow.ts';
 import { ALL_HANDLERS, FORWARDER_ID, PROJECTOR_ID, WEBHOOK_DELIVER_ID, eventFunctionId, handlersTriggeredBy, routeFunctionId } from '../../infra/cdk/handlers.ts';
 import { EVENT_FUNCTIONS } from '../../manifest/rules.ts';
@@ -26,7 +27,7 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
     const functions = template().findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'switchboard' } } } });
     expect(handlersTriggeredBy('stream').map((h) => h.id)).toEqual([FORWARDER_ID, PROJECTOR_ID]);
     // Routes, cascade tasks, rule functions, two webhook delivery functions (first attempts, retries), two stream consumers, the reconciler.
-    expect(Object.keys(functions)).toHaveLength(ROUTES.length + Object.keys(CASCADE_TASKS).length + Object.keys(EVENT_FUNCTIONS).length + 2 + 2 + 1);
+    expect(Object.keys(functions)).toHaveLength(ROUTES.length + Object.keys(CASCADE_TASKS).length + Object.keys(BULK_TASKS).length + Object.keys(EVENT_FUNCTIONS).length + 2 + 2 + 1);
     for (const spec of ALL_HANDLERS) {
       const fn = functions[logicalId(stack(), stack().functions[spec.id]!)]!;
       expect(fn, spec.id).toBeDefined();
@@ -81,7 +82,7 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
   });
 
   it('runs the shared cascade ASL, each task substituted by its own function, as a Standard state machine that logs ALL and traces', () => {
-    const [[, sm]] = resources(template(), 'AWS::StepFunctions::StateMachine') as [[string, Json]];
+    const [, sm] = (resources(template(), 'AWS::StepFunctions::StateMachine') as [string, Json][]).find(([id]) => id === logicalId(stack(), stack().stateMachine))!;
     expect(sm.Properties).toMatchObject({
       StateMachineType: 'STANDARD',
       LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
@@ -94,8 +95,21 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
     const byName = Object.fromEntries(Object.entries(substitutions).map(([key, value]) => [key, `arn:${value['Fn::GetAtt'][0]}`]));
     const applied = JSON.parse((sm.Properties.DefinitionString as string).replace(/\$\{(\w+)\}/g, (_, key: string) => byName[key]!));
     expect(applied).toEqual(substitute(byName));
-    for (const task of handlersTriggeredBy('task')) expect(byName[task.trigger.substitution]).toBe(`arn:${logicalId(stack(), stack().functions[task.id]!)}`);
+    for (const task of handlersTriggeredBy('task').filter((t) => t.trigger.machine === 'cascade')) expect(byName[task.trigger.substitution]).toBe(`arn:${logicalId(stack(), stack().functions[task.id]!)}`);
     expect(JSON.stringify(applied)).not.toMatch(/\$\{/);
+  });
+
+  it('runs the shared bulk ASL (a Distributed Map) with its own task functions, its role starting and watching only its own child executions', () => {
+    const [, sm] = (resources(template(), 'AWS::StepFunctions::StateMachine') as [string, Json][]).find(([id]) => id === logicalId(stack(), stack().bulkStateMachine))!;
+    expect(sm.Properties).toMatchObject({ StateMachineType: 'STANDARD', StateMachineName: 'switchboard-bulk', LoggingConfiguration: { Level: 'ALL' }, TracingConfiguration: { Enabled: true } });
+    expect(JSON.parse(sm.Properties.DefinitionString)).toEqual(BULK_DEFINITION);
+    const substitutions = sm.Properties.DefinitionSubstitutions as Record<string, Json>;
+    expect(Object.keys(substitutions).sort()).toEqual(Object.values(BULK_TASKS).map((t) => t.substitution).sort());
+    for (const task of handlersTriggeredBy('task').filter((t) => t.trigger.machine === 'bulk'))
+      expect(substitutions[task.trigger.substitution]).toEqual({ 'Fn::GetAtt': [logicalId(stack(), stack().functions[task.id]!), 'Arn'] });
+    const policy = JSON.stringify(Object.values(template().findResources('AWS::IAM::Policy')).filter((p: any) => JSON.stringify(p.Properties.Roles).includes(logicalId(stack(), stack().bulkStateMachine.role))));
+    expect(policy).toContain('states:StartExecution');
+    expect(policy).toContain('execution:switchboard-bulk/*');
   });
 
   it.each([FORWARDER_ID, PROJECTOR_ID])(
