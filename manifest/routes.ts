@@ -55,6 +55,8 @@ export const ROUTES = [
   { method: 'POST', path: '/v1/mnos/{mnoId}/outage', entry: 'mnos/status.ts', handler: 'declareOutage', scopes: ['platform:admin'], tenant: false, access: IDEMPOTENT_WRITES },
   { method: 'POST', path: '/v1/mnos/{mnoId}/outage/clear', entry: 'mnos/status.ts', handler: 'clearOutage', scopes: ['platform:admin'], tenant: false, access: IDEMPOTENT_WRITES },
   { method: 'PUT', path: '/v1/enterprise/mnos', entry: 'enterprises/mnos.ts', handler: 'handler', scopes: ['policies:write'], tenant: true, access: WRITES },
+  { method: 'PUT', path: '/v1/enterprise/settings', entry: 'enterprises/settings.ts', handler: 'put', scopes: ['policies:write'], tenant: true, access: WRITES },
+  { method: 'GET', path: '/v1/enterprise/settings', entry: 'enterprises/settings.ts', handler: 'get', scopes: ['policies:read', 'policies:write'], tenant: true, access: READS },
   { method: 'GET', path: '/v1/sims', entry: 'sims/list.ts', handler: 'handler', scopes: ['sims:read'], tenant: true, access: { ...READS, tables: [READ_MODEL_LISTS] } },
   { method: 'GET', path: '/v1/cascades', entry: 'cascades/list.ts', handler: 'handler', scopes: ['policies:read'], tenant: true, access: { ...READS, tables: [READ_MODEL_LISTS] } },
   { method: 'GET', path: '/v1/cascades/{cascadeId}', entry: 'cascades/read.ts', handler: 'get', scopes: ['policies:read'], tenant: true, access: READS },

@@ -52,7 +52,7 @@ export const EVENT_FUNCTIONS = {
   'plan-sim-cascade': { entry: 'plan-sim-cascade.ts', handler: 'handler', access: { eventStore: 'append' } },
   /** Records (or redrives) catch-up cascades: which enterprises, policies and SIMs from the read models' lists, each checked against its stream. */
   'catch-up': { entry: 'catch-up.ts', handler: 'handler', access: { eventStore: 'append', tables: [READ_MODEL_LISTS] } },
-  /** Queues the switches of the SIMs on an MNO in outage: which enterprises and SIMs from the read models' lists. */
+  /** Starts the bulk operations that move SIMs off an MNO in outage (and back): which enterprises and their recent operations from the read models' lists. */
   fallback: { entry: 'fallback.ts', handler: 'handler', access: { eventStore: 'append', tables: [READ_MODEL_LISTS] } },
 } as const satisfies Record<string, { entry: string; handler: string; access: Access }>;
 export type EventFunction = keyof typeof EVENT_FUNCTIONS;
@@ -101,8 +101,9 @@ export const EVENT_RULES = [
   {
     name: 'fallback',
     description:
-      'An MNO declared in outage: every active SIM whose enabled profile is there switches to a profile on an MNO that can take work (its fallback first), by an eIM package with rollback, attributed to switchboard:fallback. Replays are left out.',
-    eventPattern: { source: [SOURCE], 'detail-type': ['MnoOutageDeclared'], 'replay-name': [{ exists: false }] },
+      'An MNO declared in outage: for each enterprise that chose it, a bulk operation switches its active SIMs whose enabled profile is there to a profile on an MNO that can take work (its fallback first), by eIM packages with rollback, attributed to switchboard:fallback. ' +
+      'An outage cleared: the SIMs go back after the hold-down, for the enterprises that chose automatic return. Replays are left out.',
+    eventPattern: { source: [SOURCE], 'detail-type': ['MnoOutageDeclared', 'MnoOutageCleared'], 'replay-name': [{ exists: false }] },
     target: { kind: 'function', function: 'fallback' },
   },
   {

@@ -79,6 +79,10 @@ export const dynamoDbBulkItems = (client: DynamoDBClient, table: string, nowMs: 
       if (await recorded(bulk, chunk)) return false;
       await putAll(outcomes.map(({ eid, outcome }) => ({ pk: { S: bulk }, sk: { S: itemKey(chunk, eid) }, eid: { S: eid }, chunk: { N: String(chunk) }, ...outcomeAttributes(outcome), expiresAt: expiresAt() })));
       const n = (o: ItemOutcome['outcome']) => ({ N: String(outcomes.filter((x) => x.outcome.outcome === o).length) });
+      // Skips are counted by their code too (`skip_<code>`): what fallback's alert counts.
+      const skipCodes = new Map<string, number>();
+      for (const { outcome } of outcomes) if (outcome.outcome === 'skipped') skipCodes.set(outcome.code, (skipCodes.get(outcome.code) ?? 0) + 1);
+      const codes = [...skipCodes].map(([code, count], i) => ({ name: `#k${i}`, attribute: `skip_${code}`, value: `:k${i}`, count }));
       try {
         await client.send(
           new TransactWriteItemsCommand({
@@ -88,8 +92,9 @@ export const dynamoDbBulkItems = (client: DynamoDBClient, table: string, nowMs: 
                 Update: {
                   TableName: table,
                   Key: { pk: { S: bulk }, sk: { S: COUNTS } },
-                  UpdateExpression: 'ADD succeeded :s, failed :f, skipped :k SET expiresAt = :e',
-                  ExpressionAttributeValues: { ':s': n('succeeded'), ':f': n('failed'), ':k': n('skipped'), ':e': expiresAt() },
+                  UpdateExpression: `ADD succeeded :s, failed :f, skipped :k${codes.map((c) => `, ${c.name} ${c.value}`).join('')} SET expiresAt = :e`,
+                  ...(codes.length > 0 && { ExpressionAttributeNames: Object.fromEntries(codes.map((c) => [c.name, c.attribute])) }),
+                  ExpressionAttributeValues: { ':s': n('succeeded'), ':f': n('failed'), ':k': n('skipped'), ':e': expiresAt(), ...Object.fromEntries(codes.map((c) => [c.value, { N: String(c.count) }])) },
                 },
               },
             ],
@@ -108,12 +113,17 @@ export const dynamoDbBulkItems = (client: DynamoDBClient, table: string, nowMs: 
     counts: async (bulk) => {
       const { Item } = await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: bulk }, sk: { S: COUNTS } }, ConsistentRead: true }));
       const n = (name: string) => Number(Item?.[name]?.N ?? 0);
-      return { succeeded: n('succeeded'), failed: n('failed'), skipped: n('skipped') };
+      const skippedBy = Object.fromEntries(Object.entries(Item ?? {}).flatMap(([name, value]) => (name.startsWith('skip_') ? [[name.slice(5), Number(value.N)]] : [])));
+      return { succeeded: n('succeeded'), failed: n('failed'), skipped: n('skipped'), skippedBy };
     },
 
     page: async (bulk, q) => {
-      const filter =
-        q.outcome === undefined ? undefined : q.outcome === 'pending' ? { FilterExpression: 'attribute_not_exists(outcome)' } : { FilterExpression: 'outcome = :o', values: { ':o': { S: q.outcome } } };
+      const conditions: string[] = [];
+      const values: Item = {};
+      if (q.outcome === 'pending') conditions.push('attribute_not_exists(outcome)');
+      else if (q.outcome !== undefined) (conditions.push('outcome = :o'), (values[':o'] = { S: q.outcome }));
+      if (q.code !== undefined) (conditions.push('code = :code'), (values[':code'] = { S: q.code }));
+      const filter = conditions.length === 0 ? undefined : { FilterExpression: conditions.join(' AND '), values };
       const items: BulkItem[] = [];
       let start: Item | undefined = q.after === undefined ? undefined : { pk: { S: bulk }, sk: { S: q.after } };
       // Pages of the partition until the page is full (a filter may match few items), bounded.

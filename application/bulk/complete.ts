@@ -35,7 +35,15 @@ export const completeBulk = async (ports: BulkPorts, input: CompleteInput) => {
     const { items } = await ports.items.chunk(stream, chunk);
     await ports.items.recordChunk(stream, chunk, items.map(({ eid }) => ({ eid, outcome: { outcome: 'failed', code: 'not-processed', reason: `its chunk did not run to the end (${why})` } })));
   }
-  const counts = { total: state.manifest.total, ...(await ports.items.counts(stream)) };
-  const { state: done } = await executeCommand(ports.store, bulkDecider, stream, { type: 'CompleteBulkOperation', counts }, context);
+  const { succeeded, failed, skipped, skippedBy } = await ports.items.counts(stream);
+  const counts = { total: state.manifest.total, succeeded, failed, skipped };
+  // A fallback that left SIMs on the MNO in outage raises the alert that names them.
+  const away = state.request.action === 'enable-profile' ? state.request.awayFrom : undefined;
+  const stranded = skippedBy['no-fallback'] ?? 0;
+  const withoutFallback =
+    away !== undefined && stranded > 0
+      ? { mno: away, count: stranded, eids: (await ports.items.page(stream, { outcome: 'skipped', code: 'no-fallback', limit: 100 })).items.map((i) => i.eid) }
+      : undefined;
+  const { state: done } = await executeCommand(ports.store, bulkDecider, stream, { type: 'CompleteBulkOperation', counts, withoutFallback }, context);
   return { status: done.status };
 };

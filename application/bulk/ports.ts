@@ -28,9 +28,10 @@ export interface BulkItems {
   recordChunk(bulk: BulkKey, chunk: number, outcomes: readonly { eid: string; outcome: ItemOutcome }[]): Promise<boolean>;
   /** The chunks recorded so far (their numbers). */
   recordedChunks(bulk: BulkKey): Promise<Set<number>>;
-  counts(bulk: BulkKey): Promise<{ succeeded: number; failed: number; skipped: number }>;
-  /** A page of items in manifest order, optionally those with one outcome (`pending`: not yet run). */
-  page(bulk: BulkKey, q: { outcome?: OutcomeName | 'pending' | undefined; limit: number; after?: string | undefined }): Promise<{ items: BulkItem[]; next?: string | undefined }>;
+  /** The outcomes so far, and the skips by their code. */
+  counts(bulk: BulkKey): Promise<{ succeeded: number; failed: number; skipped: number; skippedBy: Record<string, number> }>;
+  /** A page of items in manifest order, optionally those with one outcome (`pending`: not yet run), and one code. */
+  page(bulk: BulkKey, q: { outcome?: OutcomeName | 'pending' | undefined; code?: string | undefined; limit: number; after?: string | undefined }): Promise<{ items: BulkItem[]; next?: string | undefined }>;
 }
 
 /** A page of the tenant's SIMs that match a filter selector (the read models), in EID order. */

@@ -1,64 +1,88 @@
-import { randomBytes } from 'node:crypto';
-import { fold } from '../../domain/decider.ts';
+import { createHash } from 'node:crypto';
+import { bulkDecider } from '../../domain/bulk/decider.ts';
+import { BulkRequest } from '../../domain/bulk/request.ts';
+import { enterpriseDecider } from '../../domain/enterprise/decider.ts';
 import type { EventStore } from '../../domain/event-store.ts';
-import { readEvents } from '../../domain/events.ts';
-import { eventsOf } from '../../domain/event-store.ts';
-import { mnoDecider, type MnoState } from '../../domain/mno/decider.ts';
-import { simDecider } from '../../domain/sim/decider.ts';
-import { fallbackPlan } from '../../domain/sim/fallback.ts';
+import { mnoDecider } from '../../domain/mno/decider.ts';
+import { startBulkOperation } from '../bulk/start.ts';
 import type { BusEvent } from '../bus-events.ts';
-import { executeCommand } from '../command.ts';
-import { inBatches } from '../in-batches.ts';
 import { loadState } from '../load-state.ts';
-import { mnoStream, simStream } from '../stream-ids.ts';
+import { bulkStream, enterpriseStream, mnoStream } from '../stream-ids.ts';
 
-/** What fallback needs besides the event store: the read models' lists (each item checked against its stream). */
+/** Who fallback's operations are attributed to. */
+export const FALLBACK_ACTOR = 'switchboard:fallback';
+
+/** What fallback needs besides the event store: the read models' lists. */
 export interface FallbackPorts {
   store: EventStore;
   region: string;
+  /** The enterprises that chose this MNO. */
   tenantsUsing(mno: string): Promise<string[]>;
-  simsOn(tenant: string, mno: string): Promise<string[]>;
+  /** The ids of the tenant's most recent bulk operations started by this actor, newest first. */
+  recentOperationsBy(tenant: string, actor: string): Promise<string[]>;
+  /** Now, in milliseconds. */
+  nowMs(): number;
 }
 
 export interface FallbackOutcome {
   mno: string;
-  switched: { tenant: string; eid: string; to: { iccid: string; mno: string } }[];
-  skipped: { tenant: string; eid: string; reason: string }[];
+  /** The bulk operations started (one per enterprise), by tenant. */
+  operations: { tenant: string; bulkId: string }[];
 }
 
+/** An id derived from what caused the operation: a redelivered event starts the same operation again, i.e. nothing. */
+const derivedId = (...parts: string[]) => `bulk-${createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 24)}`;
+
+const mnoOf = (event: BusEvent) => /^MNO#([^#]+)$/.exec(event.detail.streamId)?.[1];
+
 /**
- * An MNO declared in outage: every active or suspended SIM whose enabled profile is there and that
- * has another installed profile on an MNO that can take work is switched to it (its fallback
- * profile first), by an eIM package its device runs (with rollback, attributed to
- * `switchboard:fallback`); the others are reported skipped, with why. A delivery of the event
- * again switches nothing more: a SIM whose switch is queued is on its way off that MNO already.
+ * Fallback, a process manager over bulk operations:
+ * - `MnoOutageDeclared`: for every enterprise that chose the MNO, a bulk `enable-profile` away from
+ *   it over its active SIMs whose enabled profile is there (attributed to `switchboard:fallback`):
+ *   each switches to its fallback profile, or another installed one, on an MNO that can take work,
+ *   by an eIM package with rollback; one with none is skipped `no-fallback`, and the operation's
+ *   completion raises the alert that names them (`SimsLeftWithoutFallback`).
+ * - `MnoOutageCleared`: for every enterprise that chose `fallbackReturn: "automatic"`, a bulk
+ *   `enable-profile` back onto the MNO over the SIMs its latest fallback from it switched, after
+ *   the enterprise's hold-down (`notBefore`); a SIM whose MNO is in outage again by then stays.
+ * A redelivered event starts nothing more (the operations' ids derive from the event).
  */
-export const fallBackFrom = async (ports: FallbackPorts, event: BusEvent): Promise<FallbackOutcome | undefined> => {
-  if (event['detail-type'] !== 'MnoOutageDeclared') return undefined;
-  const down = /^MNO#([^#]+)$/.exec(event.detail.streamId)?.[1];
-  if (!down) return undefined;
-  // Cleared already (a short outage, a late delivery): nothing to flee.
-  const now = await loadState(ports.store, mnoDecider, mnoStream(down));
-  const outcome: FallbackOutcome = { mno: down, switched: [], skipped: [] };
-  if (now.state.status === 'unknown' || !now.state.outage) return outcome;
-  const mnoStates = new Map<string, MnoState>();
-  const mnoOf = async (id: string) => {
-    if (!mnoStates.has(id)) mnoStates.set(id, (await loadState(ports.store, mnoDecider, mnoStream(id))).state);
-    return mnoStates.get(id)!;
-  };
-  const context = { actor: 'switchboard:fallback', correlationId: event.detail.eventId, region: ports.region };
-  for (const tenant of await ports.tenantsUsing(down)) {
-    await inBatches(await ports.simsOn(tenant, down), async (eid) => {
-      const stream = simStream(tenant, eid);
-      const sim = fold(simDecider, simDecider.initialState, readEvents(eventsOf((await ports.store.load(stream)).commits), simDecider.events));
-      if (sim.status !== 'unregistered') for (const p of sim.profiles) await mnoOf(p.mno);
-      const plan = fallbackPlan(sim, down, (id) => mnoStates.get(id) ?? { status: 'unknown' });
-      if (plan.kind === 'skip') outcome.skipped.push({ tenant, eid, reason: plan.reason });
-      if (plan.kind !== 'switch') return;
-      await executeCommand(ports.store, simDecider, stream, { type: 'QueueEimPackage', actor: context.actor, transactionId: randomBytes(8).toString('hex'), psmos: plan.psmos }, context);
-      outcome.switched.push({ tenant, eid, to: plan.to });
-    });
+export const fallBack = async (ports: FallbackPorts, event: BusEvent): Promise<FallbackOutcome | undefined> => {
+  const type = event['detail-type'];
+  const mno = mnoOf(event);
+  if (!mno || (type !== 'MnoOutageDeclared' && type !== 'MnoOutageCleared')) return undefined;
+  // Cleared already, or in outage again (a late delivery): nothing to do for this event.
+  const { state } = await loadState(ports.store, mnoDecider, mnoStream(mno));
+  const inOutage = state.status !== 'unknown' && state.outage !== undefined;
+  if ((type === 'MnoOutageDeclared') !== inOutage) return { mno, operations: [] };
+  const context = { actor: FALLBACK_ACTOR, startedBy: FALLBACK_ACTOR, correlationId: event.detail.eventId, region: ports.region };
+  const operations: FallbackOutcome['operations'] = [];
+  for (const tenant of await ports.tenantsUsing(mno)) {
+    if (type === 'MnoOutageDeclared') {
+      const bulkId = derivedId(event.detail.eventId, tenant);
+      const request = BulkRequest.parse({ action: 'enable-profile', selector: { enabledOn: mno, state: 'active' }, awayFrom: mno });
+      await startBulkOperation(ports.store, tenant, request, { ...context, bulkId });
+      operations.push({ tenant, bulkId });
+      continue;
+    }
+    const { state: enterprise } = await loadState(ports.store, enterpriseDecider, enterpriseStream(tenant));
+    if (enterprise.status !== 'active' || enterprise.settings.fallbackReturn !== 'automatic') continue;
+    const fallback = await latestFallbackFrom(ports, tenant, mno);
+    if (!fallback) continue;
+    const bulkId = derivedId(fallback, 'return');
+    const request = BulkRequest.parse({ action: 'enable-profile', selector: { operation: fallback, outcome: 'succeeded' }, mno });
+    const notBefore = new Date(ports.nowMs() + enterprise.settings.fallbackReturnAfterSeconds * 1000).toISOString();
+    await startBulkOperation(ports.store, tenant, request, { ...context, bulkId, notBefore });
+    operations.push({ tenant, bulkId });
   }
-  return outcome;
+  return { mno, operations };
 };
 
+/** The tenant's newest fallback away from this MNO (by its own stream, not the list's copy). */
+const latestFallbackFrom = async (ports: FallbackPorts, tenant: string, mno: string) => {
+  for (const id of await ports.recentOperationsBy(tenant, FALLBACK_ACTOR)) {
+    const { state } = await loadState(ports.store, bulkDecider, bulkStream(tenant, id));
+    if (state.status !== 'none' && state.request.action === 'enable-profile' && state.request.awayFrom === mno) return id;
+  }
+  return undefined;
+};

@@ -9,7 +9,7 @@ const phaseOf = (state: Exclude<BulkState, { status: 'none' }>) => (state.status
  * (`pending` = selected and not yet run), and a page of its items, each with its outcome and, for a
  * failure or a skip, the code and reason.
  */
-export const bulkView = (state: Exclude<BulkState, { status: 'none' }>, counts: { succeeded: number; failed: number; skipped: number }, items: { items: BulkItem[]; nextCursor?: string | undefined }, version: number) => {
+export const bulkView = (state: Exclude<BulkState, { status: 'none' }>, counts: { succeeded: number; failed: number; skipped: number; skippedBy?: Record<string, number> }, items: { items: BulkItem[]; nextCursor?: string | undefined }, version: number) => {
   const total = state.manifest?.total ?? state.counts?.total ?? 0;
   const done = counts.succeeded + counts.failed + counts.skipped;
   return {
@@ -22,7 +22,8 @@ export const bulkView = (state: Exclude<BulkState, { status: 'none' }>, counts: 
     notBefore: state.notBefore ?? null,
     cancelled: state.cancelled ?? null,
     error: state.error ?? null,
-    counts: { total, pending: Math.max(0, total - done), ...counts },
+    counts: { total, pending: Math.max(0, total - done), succeeded: counts.succeeded, failed: counts.failed, skipped: counts.skipped },
+    skippedBy: counts.skippedBy ?? {},
     items: items.items.map((i) => ({ eid: i.eid, outcome: i.outcome?.outcome ?? 'pending', ...(i.outcome && i.outcome.outcome !== 'succeeded' && { code: i.outcome.code, reason: i.outcome.reason }) })),
     ...(items.nextCursor && { nextCursor: items.nextCursor }),
     version,

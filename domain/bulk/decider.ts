@@ -9,7 +9,7 @@ export type BulkCommand =
   | { type: 'RecordBulkManifest'; total: number; chunks: number }
   | { type: 'CancelBulkOperation'; by: string; reason?: string | undefined }
   /** The items' outcomes, counted once every chunk has run (or could not). */
-  | { type: 'CompleteBulkOperation'; counts: Counts; unresolved?: string | undefined };
+  | { type: 'CompleteBulkOperation'; counts: Counts; unresolved?: string | undefined; withoutFallback?: { mno: string; count: number; eids: string[] } | undefined };
 
 export type BulkState =
   | { status: 'none' }
@@ -64,7 +64,10 @@ export const bulkDecider: Decider<BulkCommand, BulkEvent, BulkState> = {
         if (ended) return [];
         if (command.unresolved !== undefined)
           return [{ type: 'BulkOperationCompleted', data: { status: state.cancelled ? 'cancelled' : 'failed', counts: command.counts, error: command.unresolved } }];
-        return [{ type: 'BulkOperationCompleted', data: { status: finalStatus(command.counts, state.cancelled !== undefined), counts: command.counts } }];
+        return [
+          { type: 'BulkOperationCompleted', data: { status: finalStatus(command.counts, state.cancelled !== undefined), counts: command.counts } },
+          ...(command.withoutFallback && command.withoutFallback.count > 0 ? [{ type: 'SimsLeftWithoutFallback' as const, data: command.withoutFallback }] : []),
+        ];
     }
   },
 
@@ -81,6 +84,8 @@ export const bulkDecider: Decider<BulkCommand, BulkEvent, BulkState> = {
         return { ...state, cancelled: event.data };
       case 'BulkOperationCompleted':
         return { ...state, status: event.data.status, counts: event.data.counts, error: event.data.error };
+      case 'SimsLeftWithoutFallback':
+        return state;
     }
   },
 };

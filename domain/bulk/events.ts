@@ -20,6 +20,12 @@ export const BulkEvents = {
   BulkOperationCancelled: z.object({ by: z.string().min(1).max(200), reason: z.string().max(500).optional() }),
   /** Every item has its outcome (or, with `error`, the SIMs could not be selected). */
   BulkOperationCompleted: z.object({ status: BulkStatus.exclude(['running']), counts: Counts, error: z.string().max(1000).optional() }),
+  /**
+   * An alert: a fallback left SIMs on an MNO in outage, for want of a profile on one that can take
+   * work. Names them (the first hundred; `count` says how many: the operation's items with the code
+   * `no-fallback` list them all).
+   */
+  SimsLeftWithoutFallback: z.object({ mno: z.string(), count: z.int().positive(), eids: z.array(z.string()).max(100) }),
 } as const;
 
 type Defs = typeof BulkEvents;

@@ -1,4 +1,4 @@
-import type { MnoState } from '../mno/decider.ts';
+import { unavailableReason, type MnoState } from '../mno/decider.ts';
 import type { SimCommand } from '../sim/commands.ts';
 import type { SimState } from '../sim/decider.ts';
 import { desiredProfiles } from '../sim/eim.ts';
@@ -12,8 +12,8 @@ import type { BulkRequest } from './request.ts';
  */
 export type ItemStep = { kind: 'command'; command: SimCommand } | { kind: 'skip'; code: SkipCode; reason: string } | { kind: 'fail'; code: string; reason: string };
 
-/** Why an item did nothing: it was so already, it is not (or no longer) concerned, it has no usable fallback, the operation was cancelled. */
-export type SkipCode = 'already' | 'not-concerned' | 'no-fallback' | 'cancelled';
+/** Why an item did nothing: it was so already, it is not (or no longer) concerned, it has no usable fallback, the MNO asked for cannot take work, the operation was cancelled. */
+export type SkipCode = 'already' | 'not-concerned' | 'no-fallback' | 'mno-unavailable' | 'cancelled';
 
 export interface ItemContext {
   actor: string;
@@ -40,12 +40,14 @@ export const itemStep = (request: BulkRequest, sim: SimState, context: ItemConte
   }
 };
 
-const enableOn = (mno: string, rollback: boolean, sim: SimState, { actor, transactionId }: ItemContext): ItemStep => {
+const enableOn = (mno: string, rollback: boolean, sim: SimState, { actor, transactionId, mnos }: ItemContext): ItemStep => {
   if (sim.status === 'unregistered') return { kind: 'fail', code: 'sim-not-found', reason: 'no SIM with this EID is registered for this enterprise' };
   const profiles = desiredProfiles(sim.eid, sim.profiles, sim.eim);
   const target = profiles.find((p) => p.mno === mno && (p.state === 'enabled' || p.state === 'disabled'));
   if (!target) return { kind: 'skip', code: 'not-concerned', reason: `no profile on ${mno} is installed on its eUICC` };
   if (target.state === 'enabled') return { kind: 'skip', code: 'already', reason: `its profile on ${mno} is enabled already (or queued to be)` };
+  const unavailable = unavailableReason(mnos(mno));
+  if (unavailable !== undefined) return { kind: 'skip', code: 'mno-unavailable', reason: `${mno} cannot take work: ${unavailable}` };
   return { kind: 'command', command: { type: 'QueueEimPackage', actor, transactionId, psmos: [{ op: 'enable', iccid: target.iccid, rollback }] } };
 };
 

@@ -98,6 +98,8 @@ describe('one SIM of a bulk operation (domain/bulk/item.ts)', () => {
     expect(step({ action: 'enable-profile', selector: { label: 'a' }, mno: 'south' })).toEqual({ kind: 'command', command: { type: 'QueueEimPackage', actor: 'alice', transactionId: 'ab12', psmos: [{ op: 'enable', iccid: spare, rollback: true }] } });
     expect(step({ action: 'enable-profile', selector: { label: 'a' }, mno: 'north' })).toMatchObject({ kind: 'skip', code: 'already' });
     expect(step({ action: 'enable-profile', selector: { label: 'a' }, mno: 'east' })).toMatchObject({ kind: 'skip', code: 'not-concerned' });
+    // An MNO in outage (a return whose MNO went down again during the hold-down): the SIM stays.
+    expect(step({ action: 'enable-profile', selector: { label: 'a' }, mno: 'south' }, sim(), { ...context, mnos: mnos('south') })).toMatchObject({ kind: 'skip', code: 'mno-unavailable' });
   });
   it('moves a SIM away from an MNO to its fallback; skips one with no usable fallback (saying why) and one not on that MNO', () => {
     expect(step({ action: 'enable-profile', selector: { label: 'a' }, awayFrom: 'north' }, sim(), { ...context, mnos: mnos('north') })).toMatchObject({ kind: 'command', command: { psmos: [{ op: 'enable', iccid: spare, rollback: true }] } });

@@ -1,3 +1,4 @@
+import { DEFAULT_SETTINGS } from '../../domain/enterprise/events.ts';
 import { describe, expect, it } from 'vitest';
 import { becameAvailable, newlyChosen, outOfUseToCatchUp, policyToCatchUp, simStateToCatchUp } from '../../domain/cascade/catch-up.ts';
 import { fold } from '../../domain/decider.ts';
@@ -14,7 +15,7 @@ const verified: MnoEvent = { type: 'MnoVerified', data: { checks: {} } };
 const quarantined: MnoEvent = { type: 'MnoQuarantined', data: { checks: {}, failed: ['tls'] } };
 const down: MnoEvent = { type: 'MnoOutageDeclared', data: { reason: 'x' } };
 const up: MnoEvent = { type: 'MnoOutageCleared', data: {} };
-const enterprise = (...mnos: string[]): EnterpriseState => ({ status: 'active', tenantId: 'acme', name: 'Acme', mnos });
+const enterprise = (...mnos: string[]): EnterpriseState => ({ status: 'active', tenantId: 'acme', name: 'Acme', mnos, settings: DEFAULT_SETTINGS });
 const eid = '89049032000000000000000000000163';
 const sim = (...events: SimEvent[]) => fold(simDecider, simDecider.initialState, [{ type: 'SimRegistered', data: { eid, profiles: [{ iccid: '8944123456789012348', mno: 'north', imsi: '262910000000001', fallback: false }] } }, ...events]);
 

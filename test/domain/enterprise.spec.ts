@@ -56,3 +56,15 @@ describe('Enterprise MNO choice', () => {
   it('refuses an MNO the platform does not know', () =>
     spec([onboarded]).when({ type: 'ChooseMnos', mnos: ['acme-mobile'], registered }).thenFails('unknown-mno', 'invalid'));
 });
+
+describe('enterprise settings', () => {
+  const given = specFor(enterpriseDecider);
+  const onboarded = { type: 'EnterpriseOnboarded' as const, data: { tenantId: 'acme', name: 'Acme' } };
+  it('given an enterprise, when its settings change, then they are recorded whole; the same settings again append nothing', () => {
+    const settings = { fallbackReturn: 'automatic' as const, fallbackReturnAfterSeconds: 60 };
+    given([onboarded]).when({ type: 'ChangeSettings', settings }).then([{ type: 'EnterpriseSettingsChanged', data: { settings } }]);
+    given([onboarded, { type: 'EnterpriseSettingsChanged', data: { settings } }]).when({ type: 'ChangeSettings', settings }).then([]);
+    // The defaults: SIMs stay where fallback moved them until told.
+    given([onboarded]).when({ type: 'ChangeSettings', settings: { fallbackReturn: 'manual', fallbackReturnAfterSeconds: 600 } }).then([]);
+  });
+});

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
+import { eventually } from '../support/eventually.ts';
+import { eid, iccid, imsi, unique } from '../support/ids.ts';
+import { startLocalApi, type LocalApi } from '../support/local-api.ts';
+
+/**
+ * Automatic fallback on the local runtime, with its simulated MNOs and devices: an MNO declared in
+ * outage moves a fleet off it by a bulk operation anyone can follow; SIMs without a usable
+ * fallback are listed as skipped and named by an alert; with automatic return, the fleet goes back
+ * after the hold-down once the MNO has recovered.
+ */
+const run = unique();
+const spec = (name: string): SimulatedMno => ({ id: `${name}-${run}`, name, style: 'rest-oauth2', plmns: ['262-91'], countries: ['DE'], capabilities: [] });
+const [north, south] = [spec('north'), spec('south')];
+let api: LocalApi;
+let tenant: Awaited<ReturnType<LocalApi['tenant']>>;
+beforeAll(async () => {
+  api = await startLocalApi({ mnos: [north, south], devicePollMs: 100, stepFunctions: { retryIntervalOverrides: { SelectSims: 5, ProcessChunk: 5, CompleteBulk: 5 } } });
+  tenant = await api.tenant('sims:write sims:read policies:write policies:read');
+  expect((await api.call('PUT', '/v1/enterprise/mnos', { token: tenant.token, body: { mnos: [north.id, south.id] } })).status).toBe(200);
+});
+afterAll(() => api.stop());
+
+const register = async (withFallback: boolean) => {
+  const n = unique();
+  const id = eid(n);
+  const [home, away] = [iccid(n % 1e12), iccid((n + 1) % 1e12)];
+  const profiles = [{ iccid: home, mno: north.id, imsi: imsi(n % 1e10) }, ...(withFallback ? [{ iccid: away, mno: south.id, imsi: imsi((n + 1) % 1e10), fallback: true }] : [])];
+  expect((await api.call('POST', '/v1/sims', { token: tenant.token, body: { eid: id, profiles } })).status).toBe(201);
+  expect((await api.call('POST', `/v1/sims/${id}/activate`, { token: tenant.token })).status).toBe(200);
+  return { id, home, away };
+};
+const sim = async (id: string) => (await api.call('GET', `/v1/sims/${id}`, { token: tenant.token })).body;
+const fallbackOps = async () => ((await api.call('GET', '/v1/bulk-operations', { token: tenant.token })).body.items as any[]).filter((o) => o.startedBy === 'switchboard:fallback');
+
+describe('automatic fallback', () => {
+  it('an outage switches the fleet to its fallback profiles, lists and names the SIMs left behind, and (automatic return) switches it back after the hold-down', async () => {
+    expect((await api.call('PUT', '/v1/enterprise/settings', { token: tenant.token, body: { fallbackReturn: 'automatic', fallbackReturnAfterSeconds: 1 } })).body).toMatchObject({ fallbackReturn: 'automatic', fallbackReturnAfterSeconds: 1 });
+    const fleet = [await register(true), await register(true), await register(true)];
+    const stranded = await register(false);
+    // The read model knows where each SIM's enabled profile is before the MNO fails.
+    await eventually(async () => (await api.call('GET', `/v1/sims?mno=${north.id}&limit=100`, { token: tenant.token })).body.items, (items) => items.filter((i: any) => i.state === 'active').length === 4, 'the fleet active in the read model');
+
+    expect((await api.call('POST', `/v1/mnos/${north.id}/outage`, { token: api.admin, body: { reason: 'core network down' } })).status).toBe(200);
+    let fallbackId = '';
+    try {
+      const [op] = await eventually(fallbackOps, (ops) => ops.length === 1, 'the fallback operation');
+      fallbackId = op.id;
+      const done = await eventually(async () => (await api.call('GET', `/v1/bulk-operations/${op.id}`, { token: tenant.token })).body, (b) => b.status !== 'running', 'the fallback to complete', { timeout: 60_000, interval: 100 });
+      expect(done).toMatchObject({ status: 'succeeded', action: 'enable-profile', request: { awayFrom: north.id }, counts: { total: 4, succeeded: 3, failed: 0, skipped: 1 }, skippedBy: { 'no-fallback': 1 } });
+      expect(done.items.find((i: any) => i.eid === stranded.id)).toMatchObject({ outcome: 'skipped', code: 'no-fallback' });
+      // The alert names the SIM left on the MNO in outage.
+      const alert = await eventually(() => (api.runtime.bus.archive as any[]).find((e) => e['detail-type'] === 'SimsLeftWithoutFallback' && e.detail.streamId.endsWith(op.id)), (e) => e !== undefined, 'the alert');
+      expect(alert!.detail.data).toEqual({ mno: north.id, count: 1, eids: [stranded.id] });
+      // Every device ran its switch: the fleet is on its fallback profile, active at the fallback's MNO.
+      for (const s of fleet)
+        await eventually(() => sim(s.id), (b) => b.enabledProfile === s.away && b.observed?.[south.id] === 'active', `${s.id} on its fallback`, { timeout: 30_000, interval: 100 });
+      expect((await sim(stranded.id)).enabledProfile).toBe(stranded.home);
+    } finally {
+      expect((await api.call('POST', `/v1/mnos/${north.id}/outage/clear`, { token: api.admin, body: {} })).status).toBe(200);
+    }
+    // Recovered: after the hold-down the switched SIMs go back; the one never moved is not touched.
+    const back = await eventually(fallbackOps, (ops) => ops.length === 2, 'the return operation');
+    const returned = back.find((o) => o.id !== fallbackId);
+    const ret = await eventually(async () => (await api.call('GET', `/v1/bulk-operations/${returned.id}`, { token: tenant.token })).body, (b) => b.status !== 'running', 'the return to complete', { timeout: 60_000, interval: 100 });
+    expect(ret).toMatchObject({ status: 'succeeded', request: { mno: north.id, selector: { operation: fallbackId, outcome: 'succeeded' } }, counts: { total: 3, succeeded: 3 } });
+    expect(ret.notBefore).not.toBeNull();
+    for (const s of fleet) await eventually(() => sim(s.id), (b) => b.enabledProfile === s.home && b.observed?.[north.id] === 'active', `${s.id} back home`, { timeout: 30_000, interval: 100 });
+  });
+});
