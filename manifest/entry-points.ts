@@ -1,4 +1,4 @@
-import { DEAD_LETTER_PAYLOAD_WRITE, OPEN_CASCADES, READ_MODEL_PROJECTION, WEBHOOK_SECRETS_READ, type Access } from './access.ts';
+import { DEAD_LETTER_PAYLOAD_WRITE, MNO_CREDENTIALS_READ, OPEN_CASCADES, READ_MODEL_PROJECTION, WEBHOOK_SECRETS_READ, type Access } from './access.ts';
 import { BULK_TASKS, type BulkTaskName } from './bulk-workflow.ts';
 import { CASCADE_TASKS, type CascadeTaskName } from './cascade-workflow.ts';
 import { ROUTES, type Route } from './routes.ts';
@@ -161,6 +161,8 @@ export const STREAM_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 'str
 
 export const RECONCILER_ID = 'ScheduleReconcileCascades';
 
+export const PROBE_ID = 'ScheduleProbeMnos';
+
 export const SCHEDULE_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 'schedule' } })[] = [
   {
     id: RECONCILER_ID,
@@ -170,6 +172,15 @@ export const SCHEDULE_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 's
     // Running cascades from the read models' open index; each checked and resumed on its stream; executions described and started.
     access: { eventStore: 'append', tables: [OPEN_CASCADES], startsCascades: true, watchesCascades: true },
     trigger: { kind: 'schedule', name: 'reconcile-cascades', rate: 'rate(1 minute)', everyMs: 60_000 },
+  },
+  {
+    id: PROBE_ID,
+    module: 'functions/schedules/probe-mnos.ts',
+    handler: 'handler',
+    timeoutSeconds: 60,
+    // Each verified MNO's CMP asked once (its credentials read); the outcome appended to the MNO's stream when it changes something.
+    access: { eventStore: 'append', secrets: [MNO_CREDENTIALS_READ] },
+    trigger: { kind: 'schedule', name: 'probe-mnos', rate: 'rate(1 minute)', everyMs: 60_000 },
   },
 ];
 

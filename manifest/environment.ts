@@ -56,6 +56,8 @@ export const ENVIRONMENT = z.object({
   CASCADE_RESUME_GRACE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600_000)), 60_000),
   /** How long after a cascade's execution stopped its task functions may still run (their timeout): the reconciler resumes the round only after (the local runtime: 0, its tasks stop with it). */
   CASCADE_RESUME_SETTLE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600_000)), 120_000),
+  /** How long an MNO's CMP may fail the health probe before the MNO is declared in outage (fallback starts). */
+  MNO_PROBE_FAIL_AFTER_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(86_400_000)), 180_000),
   /** The bus the forwarder publishes to. */
   EVENT_BUS_NAME: z._default(text(), BUS_NAME),
   /** Where secrets are kept: Secrets Manager in AWS (the CDK app sets it), else files on this machine. */

@@ -14,6 +14,7 @@ export const mnoView = (state: MnoState, version: number, platform: boolean) => 
     api: platform ? api : { style: api.style },
     status: state.status,
     ...(state.outage && { outage: state.outage }),
+    ...(state.probeFailingSince && { probeFailingSince: state.probeFailingSince }),
     available: unavailableReason(state) === undefined,
     ...(platform && state.checks && { checks: state.checks }),
     version,

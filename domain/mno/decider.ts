@@ -10,7 +10,9 @@ export type MnoCommand =
   | { type: 'RecordVerification'; checks: CheckResults }
   | { type: 'ChangeMnoApi'; api: MnoRegistration['api'] }
   | { type: 'DeclareOutage'; reason: string }
-  | { type: 'ClearOutage'; reason?: string | undefined };
+  | { type: 'ClearOutage'; reason?: string | undefined }
+  /** A health probe of its CMP at `at` (the caller's clock): whether the CMP answered, and after how long failing counts as an outage. */
+  | { type: 'RecordProbe'; ok: boolean; at: string; detail?: string | undefined; failAfterMs: number };
 
 export type MnoState =
   | { status: 'unknown' }
@@ -19,7 +21,9 @@ export type MnoState =
       status: 'unverified' | 'verified' | 'quarantined';
       registration: MnoRegistration;
       checks?: CheckResults | undefined;
-      outage?: { reason: string } | undefined;
+      outage?: { reason: string; detectedBy?: 'health-probe' | undefined } | undefined;
+      /** Since when the health probe has failed without a success in between. */
+      probeFailingSince?: string | undefined;
     };
 
 /** Why an MNO gets no new work, or undefined when it may. */
@@ -29,6 +33,25 @@ export const unavailableReason = (state: MnoState): string | undefined => {
   if (state.status === 'quarantined') return 'the MNO is quarantined: it failed security verification';
   if (state.outage) return `the MNO is in outage: ${state.outage.reason}`;
   return undefined;
+};
+
+/**
+ * Outage detection, pure: the first failed probe starts the count (`MnoProbeFailing`); failing for
+ * `failAfterMs` declares an outage (`detectedBy: health-probe`) unless one is declared already; the
+ * first success ends the count and clears an outage the probe declared (an operator's declaration
+ * stays until an operator clears it).
+ */
+const probeOutcome = (state: Exclude<MnoState, { status: 'unknown' }>, probe: Extract<MnoCommand, { type: 'RecordProbe' }>): MnoEvent[] => {
+  if (probe.ok) {
+    if (!state.probeFailingSince) return [];
+    return [
+      { type: 'MnoProbeRecovered', data: { at: probe.at } },
+      ...(state.outage?.detectedBy === 'health-probe' ? [{ type: 'MnoOutageCleared' as const, data: { reason: 'its CMP answers the health probe again' } }] : []),
+    ];
+  }
+  if (!state.probeFailingSince) return [{ type: 'MnoProbeFailing', data: { since: probe.at, detail: probe.detail ?? 'no answer' } }];
+  if (state.outage || Date.parse(probe.at) - Date.parse(state.probeFailingSince) < probe.failAfterMs) return [];
+  return [{ type: 'MnoOutageDeclared', data: { reason: `its CMP has failed the health probe since ${state.probeFailingSince} (${probe.detail ?? 'no answer'})`, detectedBy: 'health-probe' } }];
 };
 
 export const mnoDecider: Decider<MnoCommand, MnoEvent, MnoState> = {
@@ -60,6 +83,8 @@ export const mnoDecider: Decider<MnoCommand, MnoEvent, MnoState> = {
         return state.outage ? [] : [{ type: 'MnoOutageDeclared', data: { reason: command.reason } }];
       case 'ClearOutage':
         return state.outage ? [{ type: 'MnoOutageCleared', data: { reason: command.reason } }] : [];
+      case 'RecordProbe':
+        return probeOutcome(state, command);
     }
   },
 
@@ -74,7 +99,11 @@ export const mnoDecider: Decider<MnoCommand, MnoEvent, MnoState> = {
       case 'MnoApiChanged':
         return { ...state, registration: { ...state.registration, api: event.data.api } };
       case 'MnoOutageDeclared':
-        return { ...state, outage: { reason: event.data.reason } };
+        return { ...state, outage: { reason: event.data.reason, ...(event.data.detectedBy && { detectedBy: event.data.detectedBy }) } };
+      case 'MnoProbeFailing':
+        return { ...state, probeFailingSince: event.data.since };
+      case 'MnoProbeRecovered':
+        return { ...state, probeFailingSince: undefined };
       case 'MnoOutageCleared':
         return { ...state, outage: undefined };
     }

@@ -37,7 +37,12 @@ export const MnoEvents = {
   MnoQuarantined: z.object({ checks: z.record(z.string(), CheckResult), failed: z.array(z.string()) }),
   /** The CMP moved (endpoint) or its credentials were rotated (a new reference). */
   MnoApiChanged: z.object({ api: MnoRegistration.shape.api }),
-  MnoOutageDeclared: z.object({ reason: z.string().max(500) }),
+  /** `detectedBy`: the health probe saw its CMP fail for the configured time (absent: an operator declared it). */
+  MnoOutageDeclared: z.object({ reason: z.string().max(500), detectedBy: z.literal('health-probe').optional() }),
+  /** The health probe's first failure in a row: when, and what the CMP did (no credentials, no payload). */
+  MnoProbeFailing: z.object({ since: z.iso.datetime(), detail: z.string().max(300) }),
+  /** The health probe is answered again. */
+  MnoProbeRecovered: z.object({ at: z.iso.datetime() }),
   MnoOutageCleared: z.object({ reason: z.string().max(500).optional() }),
 } as const;
 

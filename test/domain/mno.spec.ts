@@ -48,3 +48,31 @@ describe('Mno API changes', () => {
   it('a moved endpoint is recorded', () => spec([registered]).when({ type: 'ChangeMnoApi', api }).then([{ type: 'MnoApiChanged', data: { api } }]));
   it('the same API again is a no-op', () => spec([registered]).when({ type: 'ChangeMnoApi', api: registration.api }).then([]));
 });
+
+describe('outage detection by the health probe', () => {
+  const given = specFor(mnoDecider);
+  const registered: MnoEvent = { type: 'MnoRegistered', data: { id: 'north', name: 'North', plmns: ['262-91'], countries: ['DE'], api: { style: 'rest-oauth2', endpoint: 'https://x', credentialsRef: 'secret://mno/x' }, capabilities: [] } };
+  const failing: MnoEvent = { type: 'MnoProbeFailing', data: { since: '2026-12-05T10:00:00.000Z', detail: 'HTTP 503' } };
+  const probe = (ok: boolean, at: string) => ({ type: 'RecordProbe' as const, ok, at, detail: ok ? undefined : 'HTTP 503', failAfterMs: 60_000 });
+  const detected: MnoEvent = { type: 'MnoOutageDeclared', data: { reason: 'probe', detectedBy: 'health-probe' } };
+
+  it('given a healthy MNO, when a probe fails, then the count starts; a success records nothing', () => {
+    given([registered]).when(probe(false, '2026-12-05T10:00:00.000Z')).then([failing]);
+    given([registered]).when(probe(true, '2026-12-05T10:00:00.000Z')).then([]);
+  });
+  it('given failing probes, then an outage is declared once the failures have lasted the configured time, and not before, nor twice', () => {
+    given([registered, failing]).when(probe(false, '2026-12-05T10:00:59.000Z')).then([]);
+    given([registered, failing]).when(probe(false, '2026-12-05T10:01:00.000Z')).then([
+      { type: 'MnoOutageDeclared', data: { reason: 'its CMP has failed the health probe since 2026-12-05T10:00:00.000Z (HTTP 503)', detectedBy: 'health-probe' } },
+    ]);
+    given([registered, failing, detected]).when(probe(false, '2026-12-05T10:05:00.000Z')).then([]);
+  });
+  it('given an outage the probe declared, when it is answered again, then the outage clears; an operator’s declaration stays', () => {
+    given([registered, failing, detected]).when(probe(true, '2026-12-05T10:06:00.000Z')).then([
+      { type: 'MnoProbeRecovered', data: { at: '2026-12-05T10:06:00.000Z' } },
+      { type: 'MnoOutageCleared', data: { reason: 'its CMP answers the health probe again' } },
+    ]);
+    const declared: MnoEvent = { type: 'MnoOutageDeclared', data: { reason: 'maintenance' } };
+    given([registered, declared, failing]).when(probe(true, '2026-12-05T10:06:00.000Z')).then([{ type: 'MnoProbeRecovered', data: { at: '2026-12-05T10:06:00.000Z' } }]);
+  });
+});

@@ -68,4 +68,28 @@ describe('automatic fallback', () => {
     expect(ret.notBefore).not.toBeNull();
     for (const s of fleet) await eventually(() => sim(s.id), (b) => b.enabledProfile === s.home && b.observed?.[north.id] === 'active', `${s.id} back home`, { timeout: 30_000, interval: 100 });
   });
+
+  it('an MNO whose CMP fails the health probe for the configured time is declared in outage by the probe, which starts fallback; answering again clears it', async () => {
+    const { id, away } = await register(true);
+    await eventually(async () => (await api.call('GET', `/v1/sims?enabledOn=${north.id}&state=active&limit=100`, { token: tenant.token })).body.items, (items) => items.some((i: any) => i.eid === id), 'the SIM listed as enabled on the MNO');
+    const before = (await fallbackOps()).length;
+    const mno = async () => (await api.call('GET', `/v1/mnos/${north.id}`, { token: api.admin })).body;
+    process.env.MNO_PROBE_FAIL_AFTER_MS = '0';
+    api.runtime.simulators.get(north.id)!.setFaults({ outage: true });
+    try {
+      // The first failed probe starts the count; the next (failing for 0 ms counts) declares the outage.
+      const detected = await eventually(async () => (await api.runtime.schedules.runNow(), await mno()), (m) => m.available === false, 'the outage detected', { timeout: 10_000, interval: 10 });
+      expect(detected).toMatchObject({ probeFailingSince: expect.any(String), outage: { detectedBy: 'health-probe', reason: expect.stringContaining('failed the health probe since') } });
+      await eventually(fallbackOps, (ops) => ops.length === before + 1, 'fallback started by the detected outage');
+      await eventually(() => sim(id), (b) => b.enabledProfile === away, 'the SIM on its fallback', { timeout: 30_000, interval: 100 });
+    } finally {
+      api.runtime.simulators.get(north.id)!.setFaults({});
+      process.env.MNO_PROBE_FAIL_AFTER_MS = '86400000';
+    }
+    await api.runtime.schedules.runNow();
+    const recovered = await mno();
+    expect(recovered.available).toBe(true);
+    expect(recovered.outage).toBeUndefined();
+    expect(recovered.probeFailingSince).toBeUndefined();
+  });
 });

@@ -55,6 +55,8 @@ export const startLocalApi = async (options: Partial<Pick<RuntimeOptions, 'mnos'
   // Tables of this test file's own: stream pollers of other files' runtimes never see its events.
   const tables = options.restartOf?.tables ?? tablesOf(randomUUID().slice(0, 8));
   Object.assign(process.env, tables);
+  // The test MNOs have no endpoint: their health probe always fails. Not an outage in a test run (a test of detection sets its own).
+  process.env.MNO_PROBE_FAIL_AFTER_MS ??= '86400000';
   const runtime: Runtime = await startRuntime({
     port: 0,
     dataDir,

@@ -9,6 +9,8 @@ import { json } from '../responses.ts';
 const Query = z.object({
   state: z.enum(['inventory', 'active', 'suspended', 'terminated']).optional(),
   mno: MnoId.optional(),
+  /** SIMs whose enabled profile is on this MNO. */
+  enabledOn: MnoId.optional(),
   label: z.string().min(1).max(64).optional(),
   limit: positiveInteger(100).default(50),
   cursor: z
@@ -20,7 +22,7 @@ const Query = z.object({
 });
 
 /**
- * GET /v1/sims[?state=&mno=&label=&limit=&cursor=]: the tenant's SIMs in EID order, from the read
+ * GET /v1/sims[?state=&mno=&enabledOn=&label=&limit=&cursor=]: the tenant's SIMs in EID order, from the read
  * model (eventually consistent: a command shows here once the projector has seen it). `nextCursor`
  * is present while more may follow; a page can hold fewer than `limit` items when a filter
  * matches few SIMs.

@@ -1,0 +1,54 @@
+import { MnoTransientError, type MnoGateway } from './ports/mno-gateway.ts';
+import type { EventStore } from '../domain/event-store.ts';
+import type { MnoRegistration } from '../domain/mno/events.ts';
+import { mnoDecider } from '../domain/mno/decider.ts';
+import { executeCommand } from './command.ts';
+import { inBatches } from './in-batches.ts';
+import { listedMnoIds, loadMno } from './mnos.ts';
+import { mnoStream } from './stream-ids.ts';
+
+/**
+ * What the probe asks of a CMP: the state of a SIM no MNO has (an ICCID of the test range). Any
+ * answer its application gives, found or not, proves it serves; a timeout, a refused connection or
+ * a 5xx does not. A refusal of Switchboard's credentials is an answer too (and another problem).
+ */
+export const PROBE_ICCID = '8900000000000000003';
+
+export interface ProbePorts {
+  store: EventStore;
+  gateway(registration: MnoRegistration): Promise<MnoGateway>;
+  region: string;
+  nowMs(): number;
+  /** How long a CMP may fail the probe before its MNO is declared in outage. */
+  failAfterMs: number;
+}
+
+/** One probe: ok, or what failed (the error's message: the adapters put no credentials in one). */
+const probeOnce = async (gateway: MnoGateway): Promise<{ ok: boolean; detail?: string }> => {
+  try {
+    await gateway.readSimState(PROBE_ICCID);
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof MnoTransientError) return { ok: false, detail: error.message.slice(0, 300) };
+    return { ok: true };
+  }
+};
+
+/**
+ * The health probe (schedule `probe-mnos`): every verified MNO's CMP is asked once; the outcome
+ * goes to the MNO's decider, which records only changes (failing since, outage detected, recovered,
+ * outage cleared). An outage it declares starts fallback like an operator's does.
+ */
+export const probeMnos = async (ports: ProbePorts) => {
+  const results: { mno: string; ok: boolean; changed: boolean }[] = [];
+  await inBatches(await listedMnoIds(ports.store), async (id) => {
+    const mno = await loadMno(ports.store, id);
+    if (mno.status !== 'verified') return;
+    const { ok, detail } = await probeOnce(await ports.gateway(mno.registration));
+    const at = new Date(ports.nowMs()).toISOString();
+    const context = { actor: 'switchboard:health-probe', correlationId: `probe-${at}`, region: ports.region };
+    const { changed } = await executeCommand(ports.store, mnoDecider, mnoStream(id), { type: 'RecordProbe', ok, at, detail, failAfterMs: ports.failAfterMs }, context);
+    results.push({ mno: id, ok, changed });
+  });
+  return results;
+};

@@ -1,0 +1,23 @@
+import * as z from 'zod/mini';
+import { logger } from '../../adapters/observability/logger.ts';
+import { probeMnos } from '../../application/probe-mnos.ts';
+import { readEnvironment } from '../../manifest/environment.ts';
+import { cascadePorts } from '../lambda/cascade-wiring.ts';
+import { lambdaHandler } from '../lambda/handler.ts';
+
+const Tick = z.looseObject({ id: z.optional(z.string()) });
+
+/** Every minute (schedule `probe-mnos`): each verified MNO's CMP probed; failing for MNO_PROBE_FAIL_AFTER_MS declares its outage (application/probe-mnos.ts). */
+export const handler = lambdaHandler(Tick, async () => {
+  const results = await probeMnos({
+    store: cascadePorts.store,
+    gateway: cascadePorts.gateway,
+    region: cascadePorts.region,
+    nowMs: Date.now,
+    // Read on each run: an operator (or a test) may change it without a cold start.
+    failAfterMs: readEnvironment().MNO_PROBE_FAIL_AFTER_MS,
+  });
+  const failing = results.filter((r) => !r.ok).map((r) => r.mno);
+  if (failing.length > 0) logger.warn('MNOs failing the health probe', { failing });
+  return results;
+});
