@@ -2,13 +2,15 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { SECRETS_KEY_ALIAS } from '../../adapters/secrets/secrets-manager.ts';
 import { ALL_HANDLERS, WEBHOOK_DELIVER_ID, WEBHOOK_RETRY_ID, routeFunctionId, taskFunctionId } from '../../infra/cdk/handlers.ts';
+import { PROBE_ID } from '../../manifest/entry-points.ts';
 import { functionPolicy, list, logicalId, resources, type Json, type Synthesized } from './support/cdk.ts';
 import { built, primary, secondary } from './support/synthesized.ts';
 
 const CREATE_SUBSCRIPTION = routeFunctionId({ method: 'POST', path: '/v1/subscriptions' });
 const DELETE_SUBSCRIPTION = routeFunctionId({ method: 'DELETE', path: '/v1/subscriptions/{subscriptionId}' });
 const REDELIVER = routeFunctionId({ method: 'POST', path: '/v1/subscriptions/{subscriptionId}/dead-letters/{eventId}/redeliver' });
-const CMP_CALLERS = (['ApplyToMno', 'PollJob', 'VerifyOnMno'] as const).map(taskFunctionId);
+// The cascade's steps that call a CMP, and the health probe.
+const CMP_CALLERS = [...(['ApplyToMno', 'PollJob', 'VerifyOnMno'] as const).map(taskFunctionId), PROBE_ID];
 
 const secretStatements = (stack: Synthesized['built']['primary'], t: Template, id: string) =>
   functionPolicy(stack, t, id).filter((s: Json) => list<string>(s.Action).some((a) => a.startsWith('secretsmanager:')));
