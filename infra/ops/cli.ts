@@ -3,6 +3,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { OpsError, stepFunctionsConfig } from './endpoints.ts';
 import { executionsWatcher, findStateMachine } from './executions.ts';
 import { parseSince, showEvents } from './events.ts';
+import { profileOf } from './progress.ts';
 import { renderExecutions } from './render.ts';
 
 const USAGE = `usage: npm run ops -- <command> [options]
@@ -10,6 +11,9 @@ const USAGE = `usage: npm run ops -- <command> [options]
   executions [--watch] [--recent N] [--state-machine <name|arn>] [--region <region>]
       running and recent executions of the cascade state machine, with per-MNO progress;
       --watch redraws every second until Ctrl-C
+  bulk [--watch] [--recent N] [--region <region>]
+      the same for bulk operations (fallback's too): each execution's chunks, run and running
+      (each SIM's outcome: GET /v1/bulk-operations/{id})
   events [--follow] [--since <10m|2026-11-24T10:00:00Z>] [--filter <pattern>] [--json] [--region <region>]
       the events on the bus, one line each (--json: the whole event), from the CloudWatch Logs
       group its ops-feed rule writes to (FilterLogEvents): those since --since (default 10m, or
@@ -46,8 +50,8 @@ const executions = async () => {
   const recent = Number(values.recent);
   if (!Number.isInteger(recent) || recent < 0 || recent > 1000) throw new OpsError('--recent takes a whole number from 0 to 1000');
   const sfn = new SFNClient(stepFunctionsConfig(values.region));
-  const machine = await findStateMachine(sfn, values['state-machine']);
-  const read = executionsWatcher(sfn, machine.arn, recent);
+  const machine = await findStateMachine(sfn, positionals[0] === 'bulk' ? (values['state-machine'] ?? 'switchboard-bulk') : values['state-machine']);
+  const read = executionsWatcher(sfn, machine.arn, recent, profileOf(machine.name));
   const tty = process.stdout.isTTY === true;
   const options = () => ({ color: tty && !process.env.NO_COLOR, width: process.stdout.columns || Number.POSITIVE_INFINITY, now: new Date(), stateMachine: machine.name });
   if (!values.watch) {
@@ -82,7 +86,7 @@ const executions = async () => {
 const main = async () => {
   const [command] = positionals;
   if (values.help) return void process.stdout.write(USAGE);
-  if (command === 'executions') return executions();
+  if (command === 'executions' || command === 'bulk') return executions();
   if (command === 'events') {
     const since = parseSince(values.since ?? (values.follow ? '1m' : '10m'));
     return showEvents({ region: values.region, json: values.json, follow: values.follow, since, filterPattern: values.filter });

@@ -8,7 +8,7 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { OpsError } from './endpoints.ts';
-import { progressOf, type ExecutionProgress, type ExecutionSummary } from './progress.ts';
+import { CASCADE_PROFILE, progressOf, type ExecutionProgress, type ExecutionSummary, type WorkflowProfile } from './progress.ts';
 
 /** The state machine to watch: an ARN as given, else the one named so, else the one whose name says cascade. */
 export const findStateMachine = async (sfn: SFNClient, wanted?: string): Promise<{ arn: string; name: string }> => {
@@ -63,7 +63,7 @@ export const historyOf = async (sfn: SFNClient, executionArn: string, known: rea
  * (ListExecutions, GetExecutionHistory). Histories are kept between refreshes and only their
  * new events read; a stopped execution is read again only if its status or redrive count changes.
  */
-export const executionsWatcher = (sfn: SFNClient, stateMachineArn: string, recent: number) => {
+export const executionsWatcher = (sfn: SFNClient, stateMachineArn: string, recent: number, profile: WorkflowProfile = CASCADE_PROFILE) => {
   const seen = new Map<string, { key: string; events: HistoryEvent[]; progress: ExecutionProgress }>();
   return async (): Promise<ExecutionProgress[]> => {
     const executions = await listExecutions(sfn, stateMachineArn, recent);
@@ -75,7 +75,7 @@ export const executionsWatcher = (sfn: SFNClient, stateMachineArn: string, recen
         const before = seen.get(e.executionArn);
         if (before?.key === key && e.status !== 'RUNNING') return before.progress;
         const events = await historyOf(sfn, e.executionArn, before?.events);
-        const progress = progressOf(e, events);
+        const progress = progressOf(e, events, profile);
         seen.set(e.executionArn, { key, events, progress });
         return progress;
       }),

@@ -57,6 +57,17 @@ export const CASCADE_PROFILE: WorkflowProfile = {
   label: (item, index) => (typeof item?.mno === 'string' ? item.mno : `#${index}`),
 };
 
+/** A bulk operation: each Map item is a chunk of its manifest (its SIMs' outcomes are in the API). */
+export const BULK_PROFILE: WorkflowProfile = {
+  stages: ['ProcessChunk'],
+  failureStates: [],
+  failedOutput: () => undefined,
+  label: (item, index) => `chunk ${typeof item?.chunk === 'number' ? item.chunk : index}`,
+};
+
+/** The profile of a state machine, by its name. */
+export const profileOf = (stateMachine: string) => (/bulk/i.test(stateMachine) ? BULK_PROFILE : CASCADE_PROFILE);
+
 const parse = (text: string | undefined): Record<string, unknown> | undefined => {
   try {
     const value = text ? JSON.parse(text) : undefined;
@@ -103,11 +114,16 @@ export const progressOf = (summary: ExecutionSummary, events: readonly HistoryEv
     if (event.type === 'ExecutionStarted') {
       const input = parse(event.executionStartedEventDetails?.input);
       progress.tenant = typeof input?.tenant === 'string' ? input.tenant : undefined;
-      progress.cascadeId = typeof input?.cascadeId === 'string' ? input.cascadeId : undefined;
+      const id = input?.cascadeId ?? input?.bulkId;
+      progress.cascadeId = typeof id === 'string' ? id : undefined;
     }
     if (event.stateEnteredEventDetails && event.type?.endsWith('StateEntered')) progress.phase = event.stateEnteredEventDetails.name;
     if (event.type === 'MapStateStarted') progress.total = event.mapStateStartedEventDetails?.length;
-    if (event.type === 'ExecutionSucceeded') progress.result = String(parse(event.executionSucceededEventDetails?.output)?.status ?? 'done');
+    if (event.type === 'ExecutionSucceeded') {
+      // A cascade's output is its completion; a bulk operation's keeps it under `result`.
+      const output = parse(event.executionSucceededEventDetails?.output);
+      progress.result = String(output?.status ?? (output?.result as { status?: unknown } | undefined)?.status ?? 'done');
+    }
     if (/^Execution(Failed|Aborted|TimedOut)$/.test(event.type!)) progress.result = failureOf(event) ?? event.type!.replace('Execution', '').toLowerCase();
   }
   const stopped = summary.status !== 'RUNNING';

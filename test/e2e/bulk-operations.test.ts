@@ -1,4 +1,7 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executionsWatcher } from '../../infra/ops/executions.ts';
+import { profileOf } from '../../infra/ops/progress.ts';
 import { eventually } from '../support/eventually.ts';
 import { eid, unique } from '../support/ids.ts';
 import { startLocalApi, type LocalApi } from '../support/local-api.ts';
@@ -60,6 +63,11 @@ describe('bulk operations', () => {
     const rest = (await api.call('GET', `/v1/bulk-operations/${started.body.id}?outcome=failed&limit=2&cursor=${failures.nextCursor}`, { token: tenant.token })).body;
     expect(rest.items).toHaveLength(1);
     expect(rest.nextCursor).toBeUndefined();
+    // Operators see its execution as its chunks (npm run ops -- bulk reads the same way).
+    const sfn = new SFNClient({ endpoint: api.runtime.cascades.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const executions = await executionsWatcher(sfn, api.runtime.bulk.stateMachineArn, 10, profileOf('switchboard-bulk'))();
+    const execution = executions.find((e) => e.cascadeId === started.body.id)!;
+    expect(execution).toMatchObject({ status: 'SUCCEEDED', result: 'partial', total: 1, targets: [{ label: 'chunk 0', outcome: 'succeeded' }] });
     // Cancelling an operation that has ended is refused.
     expect((await api.call('POST', `/v1/bulk-operations/${started.body.id}/cancel`, { token: tenant.token })).status).toBe(409);
   });
