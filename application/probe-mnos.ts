@@ -41,14 +41,18 @@ const probeOnce = async (gateway: MnoGateway): Promise<{ ok: boolean; detail?: s
  */
 export const probeMnos = async (ports: ProbePorts) => {
   const results: { mno: string; ok: boolean; changed: boolean }[] = [];
+  const errors: { mno: string; error: string }[] = [];
   await inBatches(await listedMnoIds(ports.store), async (id) => {
     const mno = await loadMno(ports.store, id);
     if (mno.status !== 'verified') return;
-    const { ok, detail } = await probeOnce(await ports.gateway(mno.registration));
+    // No gateway (its credentials unreadable): Switchboard's problem, not the CMP's; this MNO is not probed this time, the others are.
+    const gateway = await ports.gateway(mno.registration).catch((error: Error) => void errors.push({ mno: id, error: error.message }));
+    if (!gateway) return;
+    const { ok, detail } = await probeOnce(gateway);
     const at = new Date(ports.nowMs()).toISOString();
     const context = { actor: 'switchboard:health-probe', correlationId: `probe-${at}`, region: ports.region };
     const { changed } = await executeCommand(ports.store, mnoDecider, mnoStream(id), { type: 'RecordProbe', ok, at, detail, failAfterMs: ports.failAfterMs }, context);
     results.push({ mno: id, ok, changed });
   });
-  return results;
+  return { results, errors };
 };

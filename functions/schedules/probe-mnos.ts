@@ -9,7 +9,7 @@ const Tick = z.looseObject({ id: z.optional(z.string()) });
 
 /** Every minute (schedule `probe-mnos`): each verified MNO's CMP probed; failing for MNO_PROBE_FAIL_AFTER_MS declares its outage (application/probe-mnos.ts). */
 export const handler = lambdaHandler(Tick, async () => {
-  const results = await probeMnos({
+  const { results, errors } = await probeMnos({
     store: cascadePorts.store,
     gateway: cascadePorts.gateway,
     region: cascadePorts.region,
@@ -19,5 +19,6 @@ export const handler = lambdaHandler(Tick, async () => {
   });
   const failing = results.filter((r) => !r.ok).map((r) => r.mno);
   if (failing.length > 0) logger.warn('MNOs failing the health probe', { failing });
-  return results;
+  if (errors.length > 0) logger.warn('MNOs not probed this time', { errors });
+  return { results, errors };
 });

@@ -8,7 +8,7 @@ import { fileSigner } from '../../adapters/signing/file-signer.ts';
 import { DynamoDbEventStore } from '../../adapters/event-store/dynamodb-event-store.ts';
 import { ROUTE_ENTRY_POINTS, RULE_ENTRY_POINTS, SCHEDULE_ENTRY_POINTS, STREAM_ENTRY_POINTS } from '../../manifest/entry-points.ts';
 import { readEnvironment, type Variable } from '../../manifest/environment.ts';
-import { EVENT_RULES } from '../../manifest/rules.ts';
+import { EVENT_RULES, type EventRule } from '../../manifest/rules.ts';
 import type { TableDefinition } from '../../manifest/tables.ts';
 import { startCascadeEngine } from './cascade-engine.ts';
 import { handlerOf, invoke } from './entry-points.ts';
@@ -48,6 +48,10 @@ export interface RuntimeOptions {
   log?: ((message: string) => void) | undefined;
   /** How often the simulated devices poll the eIM for packages (2 s by default). */
   devicePollMs?: number | undefined;
+  /** false: no simulated device is made for a registered SIM (a benchmark drives its own). */
+  devices?: boolean | undefined;
+  /** The bus's rules (default: every rule of the manifest); a benchmark may leave some out, saying so. */
+  rules?: readonly EventRule[] | undefined;
 }
 
 export interface Runtime {
@@ -148,6 +152,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       ? readFileSync(archiveFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as BusEvent)
       : [];
     const bus = createEventBus({
+      rules: options.rules,
       archived,
       deliveriesFile: kept('bus-deliveries.ndjson'),
       targets: {
@@ -228,7 +233,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     });
     stops.push(devices.stop);
     bus.subscribe((event) => {
-      if (event['detail-type'] !== 'SimRegistered' || event['replay-name'] !== undefined) return;
+      if (options.devices === false || event['detail-type'] !== 'SimRegistered' || event['replay-name'] !== undefined) return;
       const { eid, profiles } = (event.detail as { data: { eid: string; profiles: DeviceProfile[] } }).data;
       void devices.add(eid, profiles).catch((error: Error) => log(`device ${eid}: ${error.message}`));
     });
