@@ -60,7 +60,7 @@ describe('projector: SIMs', () => {
     await append(simStream(tenant, id), { type: 'SimActivated', data: {} });
     await deliver(...(await records(simStream(tenant, id))));
     const { items } = await listSims(tables.client, table, tenant, { limit: 10 });
-    expect(items).toEqual([{ eid: id, state: 'active', mnos: ['vodafone-de', 'orange-fr'], labels: [], version: 2, updatedAt: new Date(clock).toISOString() }]);
+    expect(items).toEqual([{ eid: id, state: 'active', mnos: ['vodafone-de', 'orange-fr'], labels: [], enabledMno: 'vodafone-de', version: 2, updatedAt: new Date(clock).toISOString() }]);
     expect(await row(simStream(tenant, id))).toEqual(await expected(simStream(tenant, id)));
   });
 

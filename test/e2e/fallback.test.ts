@@ -86,9 +86,7 @@ describe('automatic fallback', () => {
       api.runtime.simulators.get(north.id)!.setFaults({});
       process.env.MNO_PROBE_FAIL_AFTER_MS = '86400000';
     }
-    await api.runtime.schedules.runNow();
-    const recovered = await mno();
-    expect(recovered.available).toBe(true);
+    const recovered = await eventually(async () => (await api.runtime.schedules.runNow(), await mno()), (m) => m.available === true, 'the outage cleared by the probe', { timeout: 10_000, interval: 10 });
     expect(recovered.outage).toBeUndefined();
     expect(recovered.probeFailingSince).toBeUndefined();
   });

@@ -43,8 +43,8 @@ describe('the data folder is private', () => {
     const written = modes(first.dataDir);
     for (const held of ['event-archive.ndjson', 'mno-credentials.json', 'issuer/signing-key.jwk.json', 'runtime.lock', 'endpoints.json']) expect(written[held], held).toBe('600');
     expect(Object.keys(written).filter((p) => p.startsWith('webhook-secrets/') && p.endsWith('.json'))).toHaveLength(1);
-    // The log store and the executions (kept across restarts, 0600 from the start).
-    expect(Object.keys(written).filter((p) => /^(logs|executions)\/.+\.ndjson$/.test(p))).toHaveLength(2);
+    // The log store and the executions of both state machines (kept across restarts, 0600 from the start).
+    expect(Object.keys(written).filter((p) => /^(logs|executions)\/.+\.ndjson$/.test(p)).sort()).toEqual(['executions/switchboard-bulk.ndjson', 'executions/switchboard-cascade.ndjson', expect.stringMatching(/^logs\//)]);
     expect(written).toEqual(privateModes(first.dataDir));
     await running.pop()!.stop();
 
