@@ -15,7 +15,8 @@ export interface HttpAnswer {
 export const httpClient = (baseUrl: string, maxSockets = 16) => {
   const agent = new Agent({ keepAlive: true, maxSockets, timeout: 2_000 });
   const { hostname, port } = new URL(baseUrl);
-  const send = (method: string, path: string, token: string, body?: unknown) =>
+  /** `token` undefined: no Authorization header (the devices' routes take none). */
+  const send = (method: string, path: string, token: string | undefined, body?: unknown) =>
     new Promise<HttpAnswer>((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const req = request(
@@ -26,7 +27,7 @@ export const httpClient = (baseUrl: string, maxSockets = 16) => {
           method,
           path,
           headers: {
-            authorization: `Bearer ${token}`,
+            ...(token !== undefined && { authorization: `Bearer ${token}` }),
             ...(payload !== undefined && { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
           },
         },

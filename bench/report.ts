@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 export interface Figure {
   figure: string;
-  unit: 'ms' | 'ops/s' | 'µs' | 'cascades/s' | 'applies/s' | 'events/s' | 'commits/s' | 'KiB';
+  unit: 'ms' | 'ops/s' | 'µs' | 'cascades/s' | 'applies/s' | 'events/s' | 'commits/s' | 'KiB' | 'calls';
   value: number;
   floor: number;
   /** value / floor. */

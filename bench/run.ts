@@ -40,6 +40,7 @@ import { printReadSideNotes, readSideFigures } from './read-side.ts';
 import { ROOT } from '../infra/cdk/handlers.ts';
 import { handlerEsbuildOptions } from '../infra/cdk/bundling.ts';
 import { bundleFigures, INIT_ENV, printBundleNotes } from './bundles.ts';
+import { fallbackFigures } from './fallback.ts';
 import { machine, printTable, writeResults, type Aim, type Figure } from './report.ts';
 import { onboardTenant, seedSims } from './sim-fleet.ts';
 import { SEED_COMMITS, StreamPool, USES_PER_STREAM, streamsNeeded } from './stream-pool.ts';
@@ -185,6 +186,7 @@ const runtimeSection = async () => {
 const SECTIONS = {
   bundles: 'bundle size and module init time per function (bundles.ts)',
   runtime: 'command, cascade and read-side figures on one local runtime',
+  fallback: 'automatic fallback of a fleet beside the same switches made directly (fallback.ts), on a runtime of its own',
 } as const;
 type Section = keyof typeof SECTIONS;
 const names = Object.keys(SECTIONS) as Section[];
@@ -218,6 +220,13 @@ if (selected.includes('runtime')) {
   figures.unshift(...section.figures);
   aims.push(...section.aims);
   notes.unshift(section.print);
+}
+if (selected.includes('fallback')) {
+  const fallback = await fallbackFigures(intEnv('BENCH_FALLBACK_SIMS', 10_000), log);
+  config.fallback = { sims: fallback.results.sims };
+  results.fallback = fallback.results;
+  figures.push(...fallback.figures);
+  aims.push(...fallback.aims);
 }
 printTable(figures, aims);
 for (const print of notes) print();
