@@ -74,6 +74,9 @@ export const WEBHOOK_SECRETS_READ: SecretAccess = { family: 'webhooks', access: 
 export const WEBHOOK_SECRETS_CREATE: SecretAccess = { family: 'webhooks', access: 'create' };
 export const WEBHOOK_SECRETS_DELETE: SecretAccess = { family: 'webhooks', access: 'delete' };
 export const MNO_CREDENTIALS_READ: SecretAccess = { family: 'mnoCredentials', access: 'read' };
+export const ACTIVATION_CODES_CREATE: SecretAccess = { family: 'activationCodes', access: 'create' };
+export const ACTIVATION_CODES_READ: SecretAccess = { family: 'activationCodes', access: 'read' };
+export const ACTIVATION_CODES_DELETE: SecretAccess = { family: 'activationCodes', access: 'delete' };
 
 /** A query of the route's own data (and the tenant check every tenant route makes). */
 export const READS: Access = { eventStore: 'read' };

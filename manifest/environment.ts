@@ -68,6 +68,8 @@ export const ENVIRONMENT = z.object({
   /** Files (local): the MNOs' credentials (JSON, 0600) and the webhooks' signing secrets (a 0700 directory). */
   MNO_CREDENTIALS_FILE: z.optional(text()),
   WEBHOOK_SECRETS_DIR: z.optional(text()),
+  /** Files (local): ordered profiles' activation codes (a 0700 directory of 0600 files). */
+  ACTIVATION_CODES_DIR: z.optional(text()),
   /** The eIM (SGP.32): its id in packages, its signing key (a KMS key id in AWS, else a key file), and the EUMs whose eUICC certificates it trusts (a JSON array of public JWKs). */
   EIM_ID: z._default(text(), 'switchboard'),
   EIM_KEY_ID: z.optional(text()),

@@ -6,11 +6,15 @@
  *   the create route, read by the delivery functions and the redeliver route.
  * - `switchboard/mno/<id>`: a CMP's credentials (JSON object), written by an operator
  *   (`aws secretsmanager create-secret`), referenced from the MNO registration as `secret://mno/<id>`,
- *   read by the cascade tasks that call CMPs.
+ *   read by the cascade tasks that call CMPs (and, for its ES2+ key, by the SM-DP+ steps).
+ * - `switchboard/activation-codes/<tenant>/<eid>/<iccid>`: an ordered profile's activation code
+ *   (SGP.22: `1$<SM-DP+ address>$<matching id>`), created by the order step, read once by the
+ *   devices' package route (it hands it to that device alone), deleted once the profile is installed.
  */
 export const SECRET_FAMILIES = {
   webhooks: 'switchboard/webhooks/',
   mnoCredentials: 'switchboard/mno/',
+  activationCodes: 'switchboard/activation-codes/',
 } as const;
 export type SecretFamily = keyof typeof SECRET_FAMILIES;
 

@@ -25,6 +25,7 @@ export const issueEuiccCertificate = (eum: Signer, eid: string, publicJwk: Publi
 export const eimSigning = (options: { eimId: string; signer: Signer; eums: () => Promise<readonly PublicJwk[]> }): EimSigning => ({
   eimId: options.eimId,
   sign: (pkg) => signJson(options.signer, pkg),
+  signTrigger: (trigger) => signJson(options.signer, trigger),
   verifyRequest: async (eid, request, certificate) => signedByEuicc(await options.eums(), eid, request, certificate, DeviceRequest, 'request'),
   verifyResult: async (eid, result, certificate) => signedByEuicc(await options.eums(), eid, result, certificate, EuiccPackageResult, 'result'),
 });

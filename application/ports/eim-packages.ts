@@ -1,4 +1,4 @@
-import type { EuiccPackage, EuiccPackageResult } from '../../domain/euicc/package.ts';
+import type { EuiccPackage, EuiccPackageResult, ProfileDownloadTrigger } from '../../domain/euicc/package.ts';
 
 /** A package or result as it travels: a flattened JWS (ES256) over its canonical JSON. */
 export interface SignedJson {
@@ -15,6 +15,8 @@ export interface SignedJson {
 export interface EimSigning {
   readonly eimId: string;
   sign(pkg: EuiccPackage): Promise<SignedJson>;
+  /** A profile download trigger for the device's IPA, signed with the same key. */
+  signTrigger(trigger: ProfileDownloadTrigger): Promise<SignedJson>;
   /** The result, once its certificate is the EUM's for this EID and its signature is that eUICC's; else it throws, naming no secret. */
   verifyResult(eid: string, result: SignedJson, certificate: SignedJson): Promise<EuiccPackageResult>;
   /** A device's request for its packages (`{ eid, at }` signed by its eUICC), once its certificate and signature hold: when it was made. */

@@ -6,6 +6,7 @@ import type { Psmo } from '../../domain/euicc/package.ts';
 import { simDecider } from '../../domain/sim/decider.ts';
 import { executeCommand, type CommandContext } from '../command.ts';
 import { loadState } from '../load-state.ts';
+import type { ActivationCodes } from '../ports/activation-codes.ts';
 import type { EimSigning, SignedJson } from '../ports/eim-packages.ts';
 import { identifierClaimStream, simStream } from '../stream-ids.ts';
 
@@ -32,19 +33,29 @@ export const REQUEST_WINDOW_MS = 5 * 60_000;
  * trusted EUM) and fresh, so no one else learns what waits for it. Then the oldest package not yet
  * answered, signed by the eIM; undefined when none waits.
  */
-export const packageForDevice = async (store: EventStore, signing: EimSigning, eid: string, request: SignedJson, certificate: SignedJson, now: number) => {
+export const packageForDevice = async (store: EventStore, signing: EimSigning, codes: ActivationCodes, eid: string, request: SignedJson, certificate: SignedJson, now: number) => {
   const { at } = await signing.verifyRequest(eid, request, certificate);
   if (Math.abs(now - Date.parse(at)) > REQUEST_WINDOW_MS) throw new DomainError('forbidden', 'stale-request', 'the signed request is older (or newer) than five minutes: sign a fresh one');
-  return nextPackage(store, signing, eid);
+  return nextPackage(store, signing, codes, eid);
 };
 
-/** The oldest package the eUICC has not answered, signed by the eIM; undefined when none waits. */
-export const nextPackage = async (store: EventStore, signing: EimSigning, eid: string): Promise<SignedJson | undefined> => {
-  const { state: sim } = await loadState(store, simDecider, simStream(await tenantOf(store, eid), eid));
+/**
+ * What waits for the device, signed by the eIM: a profile download trigger first (an ordered
+ * profile's activation code: nothing can be asked of a profile before it is installed), else the
+ * oldest package its eUICC has not answered; undefined when nothing waits. A trigger is handed to
+ * this device alone (the request proved it) until the SM-DP+ reports it came for the profile.
+ */
+export const nextPackage = async (store: EventStore, signing: EimSigning, codes: ActivationCodes, eid: string): Promise<{ package: SignedJson } | { downloadTrigger: SignedJson } | undefined> => {
+  const tenant = await tenantOf(store, eid);
+  const { state: sim } = await loadState(store, simDecider, simStream(tenant, eid));
   if (sim.status === 'unregistered') throw new DomainError('not-found', 'sim-not-found', 'no SIM with this EID is registered');
+  for (const iccid of sim.orders.triggers) {
+    const activationCode = await codes.get(tenant, eid, iccid);
+    if (activationCode) return { downloadTrigger: await signing.signTrigger({ eimId: signing.eimId, eid, iccid, activationCode }) };
+  }
   const [oldest] = sim.eim.pending;
   if (!oldest) return undefined;
-  return signing.sign({ eimId: signing.eimId, eid, counter: oldest.counter, transactionId: oldest.transactionId, psmos: oldest.psmos });
+  return { package: await signing.sign({ eimId: signing.eimId, eid, counter: oldest.counter, transactionId: oldest.transactionId, psmos: oldest.psmos }) };
 };
 
 /** ESipa ProvideEimPackageResult: recorded only once the eUICC's certificate and signature hold, and it answers a package of this eIM. */

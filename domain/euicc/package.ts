@@ -30,6 +30,18 @@ export const EuiccPackage = z.strictObject({
 });
 export type EuiccPackage = z.infer<typeof EuiccPackage>;
 
+/**
+ * A profile download trigger (SGP.32 ProfileDownloadTriggerRequest), what the eIM signs for the
+ * device's IPA: the activation code of a profile ordered for this EID (SGP.22: `1$<SM-DP+ address>$<matching id>`).
+ */
+export const ProfileDownloadTrigger = z.strictObject({
+  eimId: z.string().min(1).max(128),
+  eid: Eid,
+  iccid: Iccid,
+  activationCode: z.string().regex(/^1\$[^$]{1,255}\$[^$]{1,255}$/, 'an activation code is 1$<SM-DP+ address>$<matching id>'),
+});
+export type ProfileDownloadTrigger = z.infer<typeof ProfileDownloadTrigger>;
+
 /** The outcome of one PSMO (SGP.32 enableResult and its siblings, in words). */
 export const PsmoOutcome = z.enum([
   'ok',

@@ -87,10 +87,7 @@ export const identifierClaimDecider: Decider<IdentifierClaimCommand, IdentifierC
 };
 
 /** The identifiers a SIM registration claims, each for that SIM alone: its EID, and each profile's ICCID and IMSI. */
-export const identifiersOf = (sim: { eid: string; profiles: readonly { iccid: string; imsi: string }[] }): { kind: IdentifierKind; value: string }[] => [
+export const identifiersOf = (sim: { eid: string; profiles: readonly { iccid: string; imsi?: string | undefined }[] }): { kind: IdentifierKind; value: string }[] => [
   { kind: 'eid', value: sim.eid },
-  ...sim.profiles.flatMap((p) => [
-    { kind: 'iccid' as const, value: p.iccid },
-    { kind: 'imsi' as const, value: p.imsi },
-  ]),
+  ...sim.profiles.flatMap((p) => [{ kind: 'iccid' as const, value: p.iccid }, ...(p.imsi === undefined ? [] : [{ kind: 'imsi' as const, value: p.imsi }])]),
 ];

@@ -23,6 +23,8 @@ export const MnoRegistration = z.strictObject({
     endpoint: z.url({ protocol: /^https?$/ }),
     /** Where the CMP credentials are kept (a secret store reference), never the credentials. */
     credentialsRef: z.string().regex(/^secret:\/\/[\w./-]{1,200}$/, 'a reference like secret://mno/<id>, never the credentials'),
+    /** The MNO's SM-DP+ (GSMA SGP.22 ES2+), where profiles are ordered; its key (`es2plusKey`) is in the same credentials. None: no profile can be ordered from it. */
+    smdpEndpoint: z.url({ protocol: /^https?$/ }).optional(),
   }),
   /** The policy rules this MNO's CMP can enforce (domain/policy rule ids). */
   capabilities: z.array(z.string().min(1).max(64)).max(50),

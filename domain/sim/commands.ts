@@ -1,5 +1,6 @@
 import type { PackageRefusal, Psmo, PsmoResult } from '../euicc/package.ts';
 import type { ProfileInput } from './events.ts';
+import type { OrderCommand } from './orders.ts';
 
 /** Who asks: the verified subject of the caller's token. */
 interface Issued {
@@ -23,4 +24,5 @@ export type SimCommand =
   /** `transactionId`: fresh hex the caller chose (the domain draws nothing at random). */
   | (Issued & { type: 'QueueEimPackage'; transactionId: string; psmos: Psmo[] })
   /** What the eUICC's result says, once its signature was verified. */
+  | (Issued & OrderCommand)
   | (Issued & { type: 'RecordEimPackageResult'; counter: number; transactionId: string; seq: number; outcome: { refused: PackageRefusal } | { results: PsmoResult[] } });

@@ -5,6 +5,7 @@ import { DomainError } from '../errors.ts';
 import { imsiNetwork, plmnOfImsi } from '../identifiers/plmn.ts';
 import { NO_PACKAGES, profilesAfter, psmoRefusal, type EimState } from './eim.ts';
 import type { SimCommand } from './commands.ts';
+import { NO_ORDERS, decideOrder, evolveOrder, type OrderState } from './orders.ts';
 import type { Profile, ProfileInput, SimEvent } from './events.ts';
 
 export type Lifecycle = 'inventory' | 'active' | 'suspended' | 'terminated';
@@ -25,6 +26,8 @@ export type SimState =
       labels: readonly string[];
       /** The eIM packages queued for the eUICC and the counter they carry. */
       eim: EimState;
+      /** Profiles ordered from SM-DP+s, and the download triggers waiting for the device. */
+      orders: OrderState;
     };
 
 export type RegisteredSim = Exclude<SimState, { status: 'unregistered' }>;
@@ -105,6 +108,11 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
         ? [{ type: 'EimPackageRefused', data: { ...base, reason: command.outcome.refused } }]
         : [{ type: 'EimPackageExecuted', data: { ...base, results: command.outcome.results } }];
     }
+    if (command.type === 'RecordProfileOrdered' || command.type === 'RecordProfileOrderFailed' || command.type === 'RecordDownloadProgress') {
+      // What the SM-DP+ and the device did: facts, recorded whatever the SIM's lifecycle.
+      if (state.status === 'unregistered') throw new DomainError('not-found', 'sim-not-found', 'SIM not found');
+      return decideOrder(command, state);
+    }
     if (command.type === 'RecordObservedState') {
       // Observations are facts about the MNO: recorded even for a terminated SIM, once per change.
       if (state.status === 'unregistered') throw new DomainError('not-found', 'sim-not-found', 'SIM not found');
@@ -113,6 +121,8 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
     }
     const sim = registered(state);
     switch (command.type) {
+      case 'RequestProfileOrder':
+        return decideOrder(command, sim);
       case 'QueueEimPackage': {
         const refusal = psmoRefusal(sim.eid, sim.profiles, sim.eim, command.psmos);
         if (refusal) throw new DomainError('conflict', 'psmo-refused', `the eUICC would refuse ${refusal}`);
@@ -157,7 +167,7 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
     if (event.type === 'SimRegistered') {
       const { eid, profiles, imei, labels } = event.data;
       const enabled = profiles.find((p) => p.state === 'enabled') ?? profiles[0]!;
-      return { status: 'inventory', eid, profiles, enabledProfile: enabled.iccid, imei, observed: {}, labels: labels ?? [], eim: NO_PACKAGES };
+      return { status: 'inventory', eid, profiles, enabledProfile: enabled.iccid, imei, observed: {}, labels: labels ?? [], eim: NO_PACKAGES, orders: NO_ORDERS };
     }
     if (state.status === 'unregistered') return state;
     switch (event.type) {
@@ -188,6 +198,11 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
       }
       case 'EimPackageRefused':
         return { ...state, eim: { ...state.eim, pending: state.eim.pending.filter((p) => p.counter !== event.data.counter) } };
+      case 'ProfileOrderRequested':
+      case 'ProfileOrdered':
+      case 'ProfileOrderFailed':
+      case 'ProfileDownloadProgressed':
+        return evolveOrder(state, event);
     }
   },
 };

@@ -2,6 +2,13 @@ import { z } from 'zod';
 import { Eid, Iccid, Imei, Imsi, MnoId } from '../identifiers/index.ts';
 import { PackageRefusal, Psmo, PsmoResult } from '../euicc/package.ts';
 
+/** A profile order's id, as Switchboard gives it (the ES2+ functionCallIdentifier of its calls). */
+export const OrderId = z.string().regex(/^order-[a-z0-9]{8,40}$/, 'not a profile order id');
+
+/** Where an SGP.22 download got to, as the SM-DP+'s notification points name it. */
+export const DownloadPoint = z.enum(['eligibility', 'download', 'installation']);
+export type DownloadPoint = z.infer<typeof DownloadPoint>;
+
 /** A profile as a registration names it: `enabled` marks the one the eUICC has enabled (else the first that is not the fallback). */
 export const ProfileInput = z.object({
   iccid: Iccid,
@@ -20,11 +27,11 @@ export type ProfileInput = z.infer<typeof ProfileInput>;
 export const ProfileState = z.enum(['ordered', 'downloading', 'disabled', 'enabled', 'deleted']);
 export type ProfileState = z.infer<typeof ProfileState>;
 
-/** A profile the SIM holds. */
+/** A profile the SIM holds. An ordered profile's IMSI is not known to Switchboard (ES2+ names only its ICCID). */
 export const Profile = z.object({
   iccid: Iccid,
   mno: MnoId,
-  imsi: Imsi,
+  imsi: Imsi.optional(),
   fallback: z.boolean(),
   state: ProfileState,
 });
@@ -65,6 +72,18 @@ export const SimEvents = {
   EimPackageExecuted: z.object({ counter: z.int().positive(), transactionId: z.string(), seq: z.int().positive(), results: z.array(PsmoResult) }),
   /** The eUICC refused the package whole (signed, verified): nothing in it ran. */
   EimPackageRefused: z.object({ counter: z.int().positive(), transactionId: z.string(), seq: z.int().positive(), reason: PackageRefusal }),
+  /** A profile asked of an MNO's SM-DP+ (GSMA SGP.22 ES2+); the order is placed by the `order-profile` rule. */
+  ProfileOrderRequested: z.object({ orderId: OrderId, mno: MnoId }),
+  /** The SM-DP+ took the order for this EID and released the profile (DownloadOrder, ConfirmOrder): `ordered`. Its activation code is a secret, kept apart. */
+  ProfileOrdered: z.object({ orderId: OrderId, iccid: Iccid, mno: MnoId }),
+  /** The SM-DP+ refused the order (its words, naming no secret). */
+  ProfileOrderFailed: z.object({ orderId: OrderId, mno: MnoId, reason: z.string().max(500) }),
+  /**
+   * The SM-DP+'s progress notification (ES2+ HandleDownloadProgressInfo) for the profile: its
+   * eligibility check, the bound profile package's download, its installation (then `disabled`);
+   * a failure says why (a second download with a used activation code is refused at eligibility).
+   */
+  ProfileDownloadProgressed: z.object({ iccid: Iccid, point: DownloadPoint, ok: z.boolean(), eid: Eid.optional(), reason: z.string().max(500).optional() }),
 } as const;
 
 type Defs = typeof SimEvents;

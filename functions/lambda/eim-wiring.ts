@@ -3,6 +3,8 @@ import { eimSigning } from '../../adapters/signing/eim-signing.ts';
 import { fileSigner } from '../../adapters/signing/file-signer.ts';
 import { kmsSigner } from '../../adapters/signing/kms-signer.ts';
 import { traced } from '../../adapters/observability/tracer.ts';
+import { activationCodesFor } from '../../adapters/secrets/activation-codes.ts';
+import type { ActivationCodes } from '../../application/ports/activation-codes.ts';
 import type { EimSigning } from '../../application/ports/eim-packages.ts';
 import type { PublicJwk, Signer } from '../../application/ports/signer.ts';
 import { required } from '../../manifest/environment.ts';
@@ -27,6 +29,11 @@ const lazySigner = (): Signer => {
       : fileSigner(required(env, 'EIM_KEY_FILE', 'the eIM signs packages with it (or EIM_KEY_ID, a KMS key)'), 'eim'));
   return { keyId: 'eim', publicJwk: () => key().publicJwk(), sign: (input) => key().sign(input) };
 };
+
+let codes: ActivationCodes | undefined;
+
+/** Ordered profiles' activation codes: Secrets Manager in AWS, files locally (made on first use). */
+export const activationCodes = (): ActivationCodes => (codes ??= activationCodesFor(env));
 
 /** Tests put their own in place. */
 export const useEimSigning = (replacement: EimSigning | undefined) => void (signing = replacement);

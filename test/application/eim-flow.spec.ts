@@ -1,3 +1,4 @@
+import type { SignedJson } from '../../application/ports/eim-packages.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MemoryEventStore } from '../../adapters/event-store/memory-event-store.ts';
 import { eimSigning, issueEuiccCertificate } from '../../adapters/signing/eim-signing.ts';
@@ -39,13 +40,15 @@ const device = async (attachable = (_: string) => true) => {
   const certificate = await issueEuiccCertificate(eum, EID, await euicc.publicJwk());
   /** The IPA's poll: fetch the next package, hand it to the eUICC, send back its result. */
   const poll = async () => {
-    const pkg = await packageForDevice(store, signing, EID, await euicc.request(new Date()), certificate, Date.now());
-    if (!pkg) return undefined;
-    const result = await euicc.load(pkg);
+    const pkg = await packageForDevice(store, signing, noCodes, EID, await euicc.request(new Date()), certificate, Date.now());
+    if (!pkg || !('package' in pkg)) return undefined;
+    const result = await euicc.load(pkg.package);
     return { pkg, result, certificate, recorded: await recordResult(store, signing, EID, result, certificate, 'local') };
   };
   return { euicc, certificate, poll };
 };
+/** No profile is ordered in these tests: no activation code is ever asked for. */
+const noCodes = { get: async () => undefined, put: async () => undefined, remove: async () => undefined };
 const sim = async () => (await loadState(store, simDecider, simStream('acme', EID))).state;
 
 beforeAll(async () => {
@@ -58,10 +61,10 @@ describe('a profile switch through the eIM', () => {
     const d = await device();
     const other = await device();
     const stale = await d.euicc.request(new Date(Date.now() - 10 * 60_000));
-    await expect(packageForDevice(store, signing, EID, stale, d.certificate, Date.now())).rejects.toMatchObject({ code: 'stale-request' });
+    await expect(packageForDevice(store, signing, noCodes, EID, stale, d.certificate, Date.now())).rejects.toMatchObject({ code: 'stale-request' });
     // Another eUICC's key under this EID's certificate: the signature does not hold.
-    await expect(packageForDevice(store, signing, EID, await other.euicc.request(new Date()), d.certificate, Date.now())).rejects.toBeInstanceOf(SignatureRefused);
-    expect(await packageForDevice(store, signing, EID, await d.euicc.request(new Date()), d.certificate, Date.now())).toBeUndefined();
+    await expect(packageForDevice(store, signing, noCodes, EID, await other.euicc.request(new Date()), d.certificate, Date.now())).rejects.toBeInstanceOf(SignatureRefused);
+    expect(await packageForDevice(store, signing, noCodes, EID, await d.euicc.request(new Date()), d.certificate, Date.now())).toBeUndefined();
   });
 
   it('queued, fetched signed, run by the eUICC, its signed result verified and recorded: the SIM’s enabled profile is the new one', async () => {
@@ -73,7 +76,7 @@ describe('a profile switch through the eIM', () => {
     expect(await sim()).toMatchObject({ enabledProfile: away, eim: { counter: 1, pending: [] } });
     expect(d.euicc.state().profiles.find((p) => p.state === 'enabled')?.iccid).toBe(away);
     // Nothing waits any more; the same result sent again records nothing.
-    expect(await nextPackage(store, signing, EID)).toBeUndefined();
+    expect(await nextPackage(store, signing, noCodes, EID)).toBeUndefined();
     expect((await recordResult(store, signing, EID, polled!.result, polled!.certificate, 'local')).changed).toBe(false);
   });
 
@@ -98,8 +101,8 @@ describe('a profile switch through the eIM', () => {
   it('a result from an eUICC no trusted EUM certified, or for another EID, is refused and records nothing', async () => {
     const d = await device();
     await queuePsmos(store, 'acme', EID, [{ op: 'setFallbackAttribute', iccid: home }], context);
-    const pkg = (await nextPackage(store, signing, EID))!;
-    const result = await d.euicc.load(pkg);
+    const pkg = (await nextPackage(store, signing, noCodes, EID)) as { package: SignedJson };
+    const result = await d.euicc.load(pkg.package);
     const rogueEum = memorySigner(undefined, 'rogue');
     const rogueCertificate = await issueEuiccCertificate(rogueEum, EID, await d.euicc.publicJwk());
     await expect(recordResult(store, signing, EID, result, rogueCertificate, 'local')).rejects.toBeInstanceOf(SignatureRefused);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { SignatureRefused } from '../../../adapters/signing/jws.ts';
 import { packageForDevice, recordResult } from '../../../application/sims/eim.ts';
 import { adapters, config } from '../../lambda/wiring.ts';
-import { eimPorts } from '../../lambda/eim-wiring.ts';
+import { activationCodes, eimPorts } from '../../lambda/eim-wiring.ts';
 import { httpHandler } from '../http-handler.ts';
 import { problem } from '../problem.ts';
 import { bodyOf, eidParam } from '../request.ts';
@@ -24,14 +24,15 @@ const verified = async <T>(work: () => Promise<T>) => {
 /**
  * POST /v1/esipa/{eid}/packages/next `{ request, certificate }` (ESipa GetEimPackage; no token: the
  * device proves itself with a fresh request its eUICC signed, under a certificate a trusted EUM
- * issued for that EID) → 200 `{ package }`, the oldest unanswered package signed by the eIM, or
- * 204 when none waits.
+ * issued for that EID) → 200 `{ downloadTrigger }` (a profile ordered for it: its activation code,
+ * signed by the eIM, for this device alone) or `{ package }` (the oldest unanswered package signed
+ * by the eIM), or 204 when nothing waits. Never cached.
  */
 export const next = httpHandler('POST /v1/esipa/{eid}/packages/next', async (request) => {
   const eid = eidParam(request);
   const body = bodyOf(request, z.strictObject({ request: Signed, certificate: Signed }));
-  const pkg = await verified(() => packageForDevice(adapters.eventStore, eimPorts(), eid, body.request, body.certificate, Date.now()));
-  return pkg ? json(200, { package: pkg }) : { statusCode: 204, headers: { 'cache-control': 'no-store' } };
+  const waiting = await verified(() => packageForDevice(adapters.eventStore, eimPorts(), activationCodes(), eid, body.request, body.certificate, Date.now()));
+  return waiting ? json(200, waiting, { 'cache-control': 'no-store' }) : { statusCode: 204, headers: { 'cache-control': 'no-store' } };
 });
 
 /**

@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import { chosenMnos, enterpriseDecider } from '../../domain/enterprise/decider.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { EventStore } from '../../domain/event-store.ts';
+import { identifierClaimDecider } from '../../domain/identifier-claim/decider.ts';
+import { unavailableReason } from '../../domain/mno/decider.ts';
+import type { MnoRegistration } from '../../domain/mno/events.ts';
+import { simDecider } from '../../domain/sim/decider.ts';
+import type { DownloadPoint } from '../../domain/sim/events.ts';
+import type { BusEvent } from '../bus-events.ts';
+import { executeCommand, type CommandContext } from '../command.ts';
+import { loadState } from '../load-state.ts';
+import { loadMno } from '../mnos.ts';
+import type { ActivationCodes } from '../ports/activation-codes.ts';
+import type { Es2Plus } from '../ports/smdp.ts';
+import { enterpriseStream, identifierClaimStream, simStream } from '../stream-ids.ts';
+
+export const newOrderId = () => `order-${randomBytes(10).toString('hex')}`;
+
+/**
+ * `POST /v1/sims/{eid}/profiles` `{ mno }`: the order requested on the SIM's stream (the
+ * `order-profile` rule places it). Refused at once when the MNO cannot take work or has no SM-DP+.
+ */
+export const requestProfileOrder = async (store: EventStore, tenant: string, eid: string, mno: string, context: CommandContext) => {
+  const [enterprise, registration] = await Promise.all([loadState(store, enterpriseDecider, enterpriseStream(tenant)), loadMno(store, mno)]);
+  const chosen = chosenMnos(enterprise.state);
+  if (chosen.includes(mno)) {
+    const unavailable = unavailableReason(registration);
+    if (unavailable) throw new DomainError('conflict', 'mno-unavailable', `${mno} cannot take work: ${unavailable}`);
+    if (registration.status !== 'unknown' && !registration.registration.api.smdpEndpoint) throw new DomainError('conflict', 'no-smdp', `${mno} has no SM-DP+ registered: no profile can be ordered from it`);
+  }
+  return executeCommand(store, simDecider, simStream(tenant, eid), { type: 'RequestProfileOrder', actor: context.actor, orderId: newOrderId(), mno, chosen }, context);
+};
+
+export interface OrderPorts {
+  store: EventStore;
+  region: string;
+  /** The ES2+ client of an MNO's SM-DP+ (its endpoint from the registration, its key from the credentials). */
+  smdp(registration: MnoRegistration): Promise<Es2Plus>;
+  activationCodes: ActivationCodes;
+}
+
+const PLATFORM = 'switchboard:order-profile';
+
+/**
+ * Rule `order-profile`: a requested order placed with the MNO's SM-DP+ (ES2+ DownloadOrder, then
+ * ConfirmOrder with the EID and the release flag), the profile's ICCID claimed for this SIM, its
+ * activation code kept as a secret, and the order recorded (`ProfileOrdered`: the profile
+ * `ordered`, its download trigger waiting for the device). Whatever goes wrong is recorded as the
+ * order's failure, in the SM-DP+'s words (the enterprise may order again). A delivery again, or a
+ * retry after a crash, repeats the ES2+ calls under the same call id (the SM-DP+ answers them as
+ * before) and records nothing twice.
+ */
+export const placeProfileOrder = async (ports: OrderPorts, event: BusEvent) => {
+  if (event['detail-type'] !== 'ProfileOrderRequested' || !event.detail.tenant) return undefined;
+  const tenant = event.detail.tenant;
+  const { orderId, mno } = event.detail.data as { orderId: string; mno: string };
+  const stream = event.detail.streamId;
+  const { state: sim } = await loadState(ports.store, simDecider, stream);
+  if (sim.status === 'unregistered') return undefined;
+  const order = sim.orders.orders.find((o) => o.orderId === orderId);
+  if (order?.status !== 'requested') return { orderId, status: order?.status };
+  const context = { actor: PLATFORM, correlationId: orderId, region: ports.region };
+  try {
+    const registration = await loadMno(ports.store, mno);
+    if (registration.status === 'unknown') throw new Error(`${mno} is not registered`);
+    const smdp = await ports.smdp(registration.registration);
+    const { iccid } = await smdp.downloadOrder(orderId, sim.eid);
+    const holder = { tenant, eid: sim.eid };
+    await executeCommand(ports.store, identifierClaimDecider, identifierClaimStream('iccid', iccid), { type: 'ClaimIdentifier', kind: 'iccid', holder }, context);
+    const { matchingId, smdpAddress } = await smdp.confirmOrder(orderId, iccid, sim.eid);
+    if ((await ports.activationCodes.get(tenant, sim.eid, iccid)) === undefined) await ports.activationCodes.put(tenant, sim.eid, iccid, `1$${smdpAddress}$${matchingId}`);
+    await executeCommand(ports.store, simDecider, stream, { type: 'RecordProfileOrdered', actor: PLATFORM, orderId, iccid }, context);
+    return { orderId, status: 'ordered' as const };
+  } catch (error) {
+    const reason = (error as Error).message.slice(0, 500);
+    await executeCommand(ports.store, simDecider, stream, { type: 'RecordProfileOrderFailed', actor: PLATFORM, orderId, reason }, context);
+    return { orderId, status: 'failed' as const, reason };
+  }
+};
+
+/** What an SM-DP+ notified (ES2+ HandleDownloadProgressInfo), once its signature was checked. */
+export interface DownloadProgress {
+  mno: string;
+  iccid: string;
+  /** The EID that came for the profile (another than its SIM's: someone else tried the code). */
+  eid?: string | undefined;
+  point: DownloadPoint;
+  ok: boolean;
+  reason?: string | undefined;
+}
+
+/**
+ * The SM-DP+'s progress notification, recorded on the SIM that holds the profile (found by its
+ * ICCID's claim): the MNO may speak only of its own profiles. Once installed, the activation code
+ * is deleted (single use: the SM-DP+ refuses it again anyway, and says so).
+ */
+export const recordDownloadProgress = async (store: EventStore, codes: ActivationCodes, progress: DownloadProgress, region: string) => {
+  const holder = (await loadState(store, identifierClaimDecider, identifierClaimStream('iccid', progress.iccid))).state.holder;
+  if (!holder) throw new DomainError('not-found', 'profile-not-found', 'no SIM holds a profile with this ICCID');
+  const stream = simStream(holder.tenant, holder.eid);
+  const { state: sim } = await loadState(store, simDecider, stream);
+  const profile = sim.status === 'unregistered' ? undefined : sim.profiles.find((p) => p.iccid === progress.iccid);
+  if (!profile || profile.mno !== progress.mno) throw new DomainError('forbidden', 'not-your-profile', 'the notification speaks of a profile of another MNO');
+  const context = { actor: `smdp:${progress.mno}`, correlationId: `${progress.iccid}-${progress.point}`, region };
+  const other = progress.eid !== undefined && progress.eid !== holder.eid ? progress.eid : undefined;
+  const outcome = await executeCommand(store, simDecider, stream, { type: 'RecordDownloadProgress', actor: context.actor, iccid: progress.iccid, point: progress.point, ok: progress.ok, eid: other, reason: progress.reason }, context);
+  if (progress.point === 'installation' && progress.ok) await codes.remove(holder.tenant, holder.eid, progress.iccid);
+  return outcome;
+};
