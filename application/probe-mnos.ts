@@ -23,14 +23,19 @@ export interface ProbePorts {
   failAfterMs: number;
 }
 
-/** One probe: ok, or what failed (the error's message: the adapters put no credentials in one). */
+/**
+ * One probe: ok, or what failed (the error's message: the adapters put no credentials in one). Only
+ * no answer (a timeout, a refused or cut connection) or a 5xx fails it: a CMP that throttles (429,
+ * BUSY) or refuses Switchboard's request serves, and moving every tenant off it would only add load
+ * elsewhere.
+ */
 const probeOnce = async (gateway: MnoGateway): Promise<{ ok: boolean; detail?: string }> => {
   try {
     await gateway.readSimState(PROBE_ICCID);
     return { ok: true };
   } catch (error) {
-    if (error instanceof MnoTransientError) return { ok: false, detail: error.message.slice(0, 300) };
-    return { ok: true };
+    const down = error instanceof MnoTransientError && (error.unanswered || (error.status !== undefined && error.status >= 500));
+    return down ? { ok: false, detail: (error as Error).message.slice(0, 300) } : { ok: true };
   }
 };
 

@@ -5,7 +5,7 @@ import { MnoPermanentError, MnoTransientError } from '../../application/ports/mn
 /** Classifies an HTTP answer from a CMP: 408, 429 and 5xx are transient; other 4xx permanent. */
 export const errorForStatus = (mno: string, status: number, detail: string) =>
   status === 408 || status === 429 || status >= 500
-    ? new MnoTransientError(`${mno} answered ${status}${detail ? `: ${detail}` : ''}`)
+    ? new MnoTransientError(`${mno} answered ${status}${detail ? `: ${detail}` : ''}`, { status })
     : new MnoPermanentError(`${mno} refused the request (${status})${detail ? `: ${detail}` : ''}`);
 
 /** fetch against a CMP with a time limit; network failures become transient errors. */
@@ -53,6 +53,6 @@ export const jsonOf = async <T>(mno: string, response: Response): Promise<T> => 
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw new MnoTransientError(`${mno} answered ${response.status} with a body that is not JSON`);
+    throw new MnoTransientError(`${mno} answered ${response.status} with a body that is not JSON`, { status: response.status });
   }
 };

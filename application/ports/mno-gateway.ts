@@ -24,9 +24,12 @@ export class MnoTransientError extends Error {
   override readonly name = 'MnoTransientError';
   /** No answer came (a timeout, a connection cut): the MNO may still carry the request out, later. */
   readonly unanswered: boolean;
-  constructor(message: string, options: { unanswered?: boolean } = {}) {
+  /** The HTTP status the CMP answered with, when it answered one. */
+  readonly status: number | undefined;
+  constructor(message: string, options: { unanswered?: boolean; status?: number } = {}) {
     super(message);
     this.unanswered = options.unanswered ?? false;
+    this.status = options.status;
   }
 }
 

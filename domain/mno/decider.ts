@@ -80,7 +80,8 @@ export const mnoDecider: Decider<MnoCommand, MnoEvent, MnoState> = {
         return same ? [] : [{ type: 'MnoApiChanged', data: { api: command.api } }];
       }
       case 'DeclareOutage':
-        return state.outage ? [] : [{ type: 'MnoOutageDeclared', data: { reason: command.reason } }];
+        // An operator declaring what the probe declared takes it over: the probe's next answer no longer clears it.
+        return state.outage && state.outage.detectedBy === undefined ? [] : [{ type: 'MnoOutageDeclared', data: { reason: command.reason } }];
       case 'ClearOutage':
         return state.outage ? [{ type: 'MnoOutageCleared', data: { reason: command.reason } }] : [];
       case 'RecordProbe':
@@ -105,7 +106,8 @@ export const mnoDecider: Decider<MnoCommand, MnoEvent, MnoState> = {
       case 'MnoProbeRecovered':
         return { ...state, probeFailingSince: undefined };
       case 'MnoOutageCleared':
-        return { ...state, outage: undefined };
+        // Cleared (by an operator, or the probe): a CMP still failing must fail the probe for the whole time again.
+        return { ...state, outage: undefined, probeFailingSince: undefined };
     }
   },
 };

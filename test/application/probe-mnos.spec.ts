@@ -11,13 +11,27 @@ import { seedMnosAndTenants } from '../support/seed.ts';
 
 /** The health probe's sweep (application/probe-mnos.ts) over MNOs whose CMPs answer, fail, or cannot be reached at all. */
 describe('probing every verified MNO', () => {
+  it('a CMP that throttles (429) or is busy answers the probe: it serves, and no outage is counted; no answer or a 5xx fails it', async () => {
+    const store = new MemoryEventStore();
+    const ops = { actor: 'ops', correlationId: 'c', region: 'local' };
+    await seedMnosAndTenants(store, ['north', 'south', 'east'], []);
+    for (const id of ['north', 'south', 'east']) await executeCommand(store, mnoDecider, mnoStream(id), { type: 'RecordVerification', checks: allChecksPassed() }, ops);
+    const answers: Record<string, MnoTransientError> = {
+      north: new MnoTransientError('north answered 429', { status: 429 }),
+      south: new MnoTransientError('south could not be reached (ECONNREFUSED)', { unanswered: true }),
+      east: new MnoTransientError('east answered 502', { status: 502 }),
+    };
+    const { results } = await probeMnos({ store, region: 'local', nowMs: () => 0, failAfterMs: 60_000, gateway: async (r) => ({ readSimState: async () => Promise.reject(answers[r.id]) }) as unknown as MnoGateway });
+    expect(Object.fromEntries(results.map((r) => [r.mno, r.ok]))).toEqual({ north: true, south: false, east: false });
+  });
+
   it('one MNO whose gateway cannot be made (its credentials unreadable) is left out and reported; the others are probed and their failures counted', async () => {
     const store = new MemoryEventStore();
     const ops = { actor: 'ops', correlationId: 'c', region: 'local' };
     await seedMnosAndTenants(store, ['north', 'south', 'east'], []);
     for (const id of ['north', 'south', 'east']) await executeCommand(store, mnoDecider, mnoStream(id), { type: 'RecordVerification', checks: allChecksPassed() }, ops);
     const answering = { readSimState: async () => undefined } as unknown as MnoGateway;
-    const failing = { readSimState: async () => Promise.reject(new MnoTransientError('HTTP 503 from north')) } as unknown as MnoGateway;
+    const failing = { readSimState: async () => Promise.reject(new MnoTransientError('HTTP 503 from north', { status: 503 })) } as unknown as MnoGateway;
     let now = Date.parse('2026-12-05T10:00:00Z');
     const ports = {
       store,

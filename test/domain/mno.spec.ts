@@ -76,3 +76,21 @@ describe('outage detection by the health probe', () => {
     given([registered, declared, failing]).when(probe(true, '2026-12-05T10:06:00.000Z')).then([{ type: 'MnoProbeRecovered', data: { at: '2026-12-05T10:06:00.000Z' } }]);
   });
 });
+
+describe('the probe and the operators', () => {
+  const given = specFor(mnoDecider);
+  const registered: MnoEvent = { type: 'MnoRegistered', data: { id: 'north', name: 'North', plmns: ['262-91'], countries: ['DE'], api: { style: 'rest-oauth2', endpoint: 'https://x', credentialsRef: 'secret://mno/x' }, capabilities: [] } };
+  const failing: MnoEvent = { type: 'MnoProbeFailing', data: { since: '2026-12-05T10:00:00.000Z', detail: 'HTTP 503' } };
+  const detected: MnoEvent = { type: 'MnoOutageDeclared', data: { reason: 'probe', detectedBy: 'health-probe' } };
+  it('given an outage the probe declared, when an operator declares it too, then it is the operator’s: the probe’s next answer does not clear it', () => {
+    given([registered, failing, detected]).when({ type: 'DeclareOutage', reason: 'core network down' }).then([{ type: 'MnoOutageDeclared', data: { reason: 'core network down' } }]);
+    const taken: MnoEvent = { type: 'MnoOutageDeclared', data: { reason: 'core network down' } };
+    given([registered, failing, detected, taken]).when({ type: 'RecordProbe', ok: true, at: '2026-12-05T10:09:00.000Z', failAfterMs: 60_000 }).then([{ type: 'MnoProbeRecovered', data: { at: '2026-12-05T10:09:00.000Z' } }]);
+  });
+  it('given an operator cleared an outage while the probe still fails, then the probe counts again from its next failure, not from before', () => {
+    const cleared: MnoEvent = { type: 'MnoOutageCleared', data: {} };
+    given([registered, failing, detected, cleared]).when({ type: 'RecordProbe', ok: false, at: '2026-12-05T10:10:00.000Z', detail: 'HTTP 503', failAfterMs: 60_000 }).then([
+      { type: 'MnoProbeFailing', data: { since: '2026-12-05T10:10:00.000Z', detail: 'HTTP 503' } },
+    ]);
+  });
+});
