@@ -17,6 +17,12 @@ export interface CommandContext {
   region: string;
   /** The version the client pinned with If-Match: no retry on conflict, a mismatch fails. */
   expectedVersion?: number | undefined;
+  /**
+   * The command's id in its commit's metadata (default: a fresh UUID). A workflow step that gives a
+   * command once per item names it after the item, so a step run again finds its commit (and a
+   * commit of a run that lost the race is recognised as this command's).
+   */
+  commandId?: string | undefined;
 }
 
 export interface CommandOutcome<S> {
@@ -45,7 +51,7 @@ export const executeCommand = async <C, E extends { type: string; data: unknown 
   context: CommandContext,
   maxAttempts = COMMAND_ATTEMPTS,
 ): Promise<CommandOutcome<S>> => {
-  const commandId = randomUUID();
+  const commandId = context.commandId ?? randomUUID();
   for (let attempt = 1; ; attempt++) {
     const { head, commits } = await store.load(streamId);
     if (context.expectedVersion !== undefined && context.expectedVersion !== head.version)

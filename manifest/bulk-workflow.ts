@@ -19,3 +19,16 @@ export const BULK_TASKS = {
 } as const satisfies Record<string, { substitution: string; entry: string; handler: string; access: Access }>;
 
 export type BulkTaskName = keyof typeof BULK_TASKS;
+
+type State = { Type: string; TimeoutSeconds?: number; ItemProcessor?: { States: Record<string, State> } };
+const statesOf = (states: Record<string, State>): [string, State][] => Object.entries(states).flatMap(([name, s]) => [[name, s] as [string, State], ...(s.ItemProcessor ? statesOf(s.ItemProcessor.States) : [])]);
+
+/**
+ * A task's timeout in the ASL, which its function's timeout is set to: Step Functions retries a
+ * task it gave up on, and a function that ran on past that would run beside its retry.
+ */
+export const bulkTaskTimeoutSeconds = (task: BulkTaskName) => {
+  const found = statesOf(BULK_DEFINITION.States as unknown as Record<string, State>).find(([name]) => name === task)?.[1].TimeoutSeconds;
+  if (!found) throw new Error(`the bulk ASL gives task ${task} no TimeoutSeconds`);
+  return found;
+};

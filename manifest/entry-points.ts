@@ -1,5 +1,5 @@
 import { DEAD_LETTER_PAYLOAD_WRITE, MNO_CREDENTIALS_READ, OPEN_CASCADES, READ_MODEL_PROJECTION, WEBHOOK_SECRETS_READ, type Access } from './access.ts';
-import { BULK_TASKS, type BulkTaskName } from './bulk-workflow.ts';
+import { BULK_TASKS, bulkTaskTimeoutSeconds, type BulkTaskName } from './bulk-workflow.ts';
 import { CASCADE_TASKS, type CascadeTaskName } from './cascade-workflow.ts';
 import { ROUTES, type Route } from './routes.ts';
 import { EVENT_FUNCTIONS, type EventFunction } from './rules.ts';
@@ -94,13 +94,13 @@ export const CASCADE_TASK_ENTRY_POINTS: readonly TaskEntryPoint[] = entriesOf<Ca
   substitution: CASCADE_TASKS[task].substitution,
 }));
 
-/** Completion fails every chunk that did not run (a million SIMs' items, in the worst case): the longest. */
-export const BULK_TASK_ENTRY_POINTS: readonly TaskEntryPoint[] = entriesOf<BulkTaskName, TaskEntryPoint['trigger']>(BULK_TASKS, 'functions/bulk', 300, taskFunctionId, (task) => ({
+/** Each bulk task's function times out with its ASL state (bulkTaskTimeoutSeconds): no run outlives its retry's start. */
+export const BULK_TASK_ENTRY_POINTS: readonly TaskEntryPoint[] = entriesOf<BulkTaskName, TaskEntryPoint['trigger']>(BULK_TASKS, 'functions/bulk', 0, taskFunctionId, (task) => ({
   kind: 'task' as const,
   machine: 'bulk' as const,
   task,
   substitution: BULK_TASKS[task].substitution,
-}));
+})).map((entry) => ({ ...entry, timeoutSeconds: bulkTaskTimeoutSeconds((entry.trigger as { task: BulkTaskName }).task) }));
 
 export const TASK_ENTRY_POINTS: readonly TaskEntryPoint[] = [...CASCADE_TASK_ENTRY_POINTS, ...BULK_TASK_ENTRY_POINTS];
 

@@ -10,7 +10,7 @@ const KEEP_SECONDS = 90 * 24 * 3600;
 /**
  * The bulk-items table (manifest/tables.ts `bulkItems`), one partition per operation:
  * - `c#<chunk>#<eid>`: an item of the manifest, with its outcome once its chunk has run;
- * - `m#<chunk>`: the mark that the chunk's outcomes are recorded (written with the counts, in one transaction);
+ * - `m#<chunk>`: the mark that the chunk's outcomes are recorded (written with them and the counts, in one transaction);
  * - `counts`: the outcomes so far (atomic counters).
  * Chunk numbers are zero-padded, so the manifest reads back in order.
  */
@@ -18,6 +18,8 @@ const pad = (chunk: number) => String(chunk).padStart(7, '0');
 const itemKey = (chunk: number, eid: string) => `c#${pad(chunk)}#${eid}`;
 const markKey = (chunk: number) => `m#${pad(chunk)}`;
 const COUNTS = 'counts';
+/** A transaction takes 100 writes: the mark, the counts, and the chunk's outcomes. */
+const MAX_CHUNK = 98;
 
 const outcomeAttributes = (o: ItemOutcome): Item => ({
   outcome: { S: o.outcome },
@@ -67,6 +69,11 @@ export const dynamoDbBulkItems = (client: DynamoDBClient, table: string, nowMs: 
   return {
     addChunk: async (bulk, chunk, eids) => {
       if (await recorded(bulk, chunk)) return;
+      // The chunk as this selection has it, whatever an earlier (or concurrent) run wrote under its number.
+      const wanted = new Set(eids);
+      const stale = (await queryAll(bulk, `c#${pad(chunk)}#`)).filter((row) => !wanted.has(row.eid!.S!));
+      for (let i = 0; i < stale.length; i += 25)
+        await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: stale.slice(i, i + 25).map((row) => ({ DeleteRequest: { Key: { pk: row.pk!, sk: row.sk! } } })) } }));
       await putAll(eids.map((eid) => ({ pk: { S: bulk }, sk: { S: itemKey(chunk, eid) }, eid: { S: eid }, chunk: { N: String(chunk) }, expiresAt: expiresAt() })));
     },
 
@@ -76,35 +83,41 @@ export const dynamoDbBulkItems = (client: DynamoDBClient, table: string, nowMs: 
     },
 
     recordChunk: async (bulk, chunk, outcomes) => {
-      if (await recorded(bulk, chunk)) return false;
-      await putAll(outcomes.map(({ eid, outcome }) => ({ pk: { S: bulk }, sk: { S: itemKey(chunk, eid) }, eid: { S: eid }, chunk: { N: String(chunk) }, ...outcomeAttributes(outcome), expiresAt: expiresAt() })));
+      if (outcomes.length > MAX_CHUNK) throw new Error(`a chunk records at most ${MAX_CHUNK} outcomes in its transaction`);
+      const rows = outcomes.map(({ eid, outcome }) => ({ Put: { TableName: table, Item: { pk: { S: bulk }, sk: { S: itemKey(chunk, eid) }, eid: { S: eid }, chunk: { N: String(chunk) }, ...outcomeAttributes(outcome), expiresAt: expiresAt() } } }));
       const n = (o: ItemOutcome['outcome']) => ({ N: String(outcomes.filter((x) => x.outcome.outcome === o).length) });
       // Skips are counted by their code too (`skip_<code>`): what fallback's alert counts.
       const skipCodes = new Map<string, number>();
       for (const { outcome } of outcomes) if (outcome.outcome === 'skipped') skipCodes.set(outcome.code, (skipCodes.get(outcome.code) ?? 0) + 1);
       const codes = [...skipCodes].map(([code, count], i) => ({ name: `#k${i}`, attribute: `skip_${code}`, value: `:k${i}`, count }));
-      try {
-        await client.send(
-          new TransactWriteItemsCommand({
-            TransactItems: [
-              { Put: { TableName: table, Item: { pk: { S: bulk }, sk: { S: markKey(chunk) }, expiresAt: expiresAt() }, ConditionExpression: 'attribute_not_exists(pk)' } },
-              {
-                Update: {
-                  TableName: table,
-                  Key: { pk: { S: bulk }, sk: { S: COUNTS } },
-                  UpdateExpression: `ADD succeeded :s, failed :f, skipped :k${codes.map((c) => `, ${c.name} ${c.value}`).join('')} SET expiresAt = :e`,
-                  ...(codes.length > 0 && { ExpressionAttributeNames: Object.fromEntries(codes.map((c) => [c.name, c.attribute])) }),
-                  ExpressionAttributeValues: { ':s': n('succeeded'), ':f': n('failed'), ':k': n('skipped'), ':e': expiresAt(), ...Object.fromEntries(codes.map((c) => [c.value, { N: String(c.count) }])) },
-                },
-              },
-            ],
-          }),
-        );
-        return true;
-      } catch (error) {
-        // Another run of the chunk recorded it first.
-        if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
-        throw error;
+      // Outcomes, mark and counts together: a run that loses to another records nothing; rows and counts always agree.
+      const transaction = new TransactWriteItemsCommand({
+        TransactItems: [
+          { Put: { TableName: table, Item: { pk: { S: bulk }, sk: { S: markKey(chunk) }, expiresAt: expiresAt() }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          ...rows,
+          {
+            Update: {
+              TableName: table,
+              Key: { pk: { S: bulk }, sk: { S: COUNTS } },
+              UpdateExpression: `ADD succeeded :s, failed :f, skipped :k${codes.map((c) => `, ${c.name} ${c.value}`).join('')} SET expiresAt = :e`,
+              ...(codes.length > 0 && { ExpressionAttributeNames: Object.fromEntries(codes.map((c) => [c.name, c.attribute])) }),
+              ExpressionAttributeValues: { ':s': n('succeeded'), ':f': n('failed'), ':k': n('skipped'), ':e': expiresAt(), ...Object.fromEntries(codes.map((c) => [c.value, { N: String(c.count) }])) },
+            },
+          },
+        ],
+      });
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await client.send(transaction);
+          return true;
+        } catch (error) {
+          if (!(error instanceof TransactionCanceledException)) throw error;
+          // Another run of the chunk recorded it first.
+          if (error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+          // Another chunk's transaction on the counts at the same moment: again, after a jittered pause.
+          if (attempt >= 8 || !error.CancellationReasons?.some((r) => r.Code === 'TransactionConflict')) throw error;
+          await new Promise((ok) => setTimeout(ok, Math.random() * 25 * 2 ** attempt));
+        }
       }
     },
 

@@ -22,15 +22,20 @@ const AT_ONCE = 8;
 
 type Running = Exclude<BulkState, { status: 'none' }>;
 
+/** The id of the command an operation gives one SIM: a client cannot choose it (a correlation id it can). */
+export const itemCommandId = (bulkId: string, eid: string) => `${bulkId}:${eid}`;
+
 /**
  * One SIM: the command its step gives it, run as any command on it is (load, decide, append), with
- * the operation's id as the correlation id of what it appends. A SIM whose stream holds a commit of
- * this operation already got its command (an earlier run of the chunk, cut short): succeeded.
+ * the operation's id as the correlation id of what it appends and a command id of its own. A SIM
+ * whose stream holds that command's commit already got it (an earlier or concurrent run of the
+ * chunk): succeeded.
  */
 const runItem = async (ports: BulkPorts, tenant: string, op: Running, eid: string, mnoOf: (id: string) => Promise<MnoState>): Promise<ItemOutcome> => {
   const stream = simStream(tenant, eid);
   const { commits } = await ports.store.load(stream);
-  if (commits.some((c) => c.metadata.correlationId === op.bulkId)) return { outcome: 'succeeded' };
+  const commandId = itemCommandId(op.bulkId, eid);
+  if (commits.some((c) => c.metadata.commandId === commandId)) return { outcome: 'succeeded' };
   const sim = fold(simDecider, simDecider.initialState, readEvents(eventsOf(commits), simDecider.events));
   const mnos = new Map<string, MnoState>();
   if (op.request.action === 'enable-profile' && sim.status !== 'unregistered') for (const p of sim.profiles) mnos.set(p.mno, await mnoOf(p.mno));
@@ -39,7 +44,7 @@ const runItem = async (ports: BulkPorts, tenant: string, op: Running, eid: strin
   if (step.kind === 'fail') return { outcome: 'failed', code: step.code, reason: step.reason };
   if (step.kind === 'skip') return { outcome: 'skipped', code: step.code, reason: step.reason };
   try {
-    const { changed } = await executeCommand(ports.store, simDecider, stream, step.command, { actor, correlationId: op.bulkId, region: ports.region });
+    const { changed } = await executeCommand(ports.store, simDecider, stream, step.command, { actor, correlationId: op.bulkId, region: ports.region, commandId });
     return changed ? { outcome: 'succeeded' } : { outcome: 'skipped', code: 'already', reason: 'the SIM was so already' };
   } catch (error) {
     if (error instanceof DomainError) return { outcome: 'failed', code: error.code, reason: error.message };
@@ -65,14 +70,21 @@ export const processChunk = async (ports: BulkPorts, input: ChunkInput) => {
     return mnoStates.get(id)!;
   };
   const outcomes: { eid: string; outcome: ItemOutcome }[] = [];
+  const errors: unknown[] = [];
+  // Every SIM's command settles before the chunk fails: none is left running into the next run.
   await inBatches(
     items,
     async ({ eid }) => {
-      const outcome: ItemOutcome = op.cancelled ? { outcome: 'skipped', code: 'cancelled', reason: `the operation was cancelled by ${op.cancelled.by}` } : await runItem(ports, input.tenant, op, eid, mnoOf);
-      outcomes.push({ eid, outcome });
+      try {
+        const outcome: ItemOutcome = op.cancelled ? { outcome: 'skipped', code: 'cancelled', reason: `the operation was cancelled by ${op.cancelled.by}` } : await runItem(ports, input.tenant, op, eid, mnoOf);
+        outcomes.push({ eid, outcome });
+      } catch (error) {
+        errors.push(error);
+      }
     },
     AT_ONCE,
   );
+  if (errors.length > 0) throw errors[0];
   const recorded = await ports.items.recordChunk(stream, input.chunk, outcomes);
   return { chunk: input.chunk, recorded };
 };

@@ -7,8 +7,19 @@ import { loadState } from '../load-state.ts';
 import { bulkStream } from '../stream-ids.ts';
 import type { BulkPorts } from './ports.ts';
 
-/** SIMs per chunk: a child of the Distributed Map runs one chunk (its outcomes recorded together). */
-export const CHUNK_SIZE = 100;
+/** The operation a selector names is still running (the state machine retries this one patiently). */
+export class SourceOperationRunning extends Error {
+  override readonly name = 'SourceOperationRunning';
+  constructor(operation: string) {
+    super(`bulk operation ${operation} is still running: its SIMs are selected once it has ended`);
+  }
+}
+
+/**
+ * SIMs per chunk: a child of the Distributed Map runs one chunk, and its outcomes, its mark and the
+ * counts are written in one transaction (at most 100 writes).
+ */
+export const CHUNK_SIZE = 98;
 
 /** One invocation selects for at most this long, then hands back where it got to (the state machine calls again). */
 export const SELECT_BUDGET_MS = 20_000;
@@ -58,8 +69,12 @@ export const selectSims = async (ports: BulkPorts, input: SelectInput): Promise<
   if (state.status === 'none') throw new DomainError('not-found', 'bulk-operation-not-found', `no bulk operation ${input.bulkId}`);
   if (state.manifest) return { done: true, total: state.manifest.total, chunks: range(state.manifest.chunks) };
   const selector = state.request.selector;
-  if ('operation' in selector && (await loadState(ports.store, bulkDecider, bulkStream(input.tenant, selector.operation))).state.status === 'none')
-    throw new DomainError('not-found', 'bulk-operation-not-found', `the selector names bulk operation ${selector.operation}, which this enterprise does not have`);
+  if ('operation' in selector) {
+    const source = (await loadState(ports.store, bulkDecider, bulkStream(input.tenant, selector.operation))).state.status;
+    if (source === 'none') throw new DomainError('not-found', 'bulk-operation-not-found', `the selector names bulk operation ${selector.operation}, which this enterprise does not have`);
+    // Its outcomes are not all known yet: the state machine asks again later (a fallback's return waits for the fallback).
+    if (source === 'running') throw new SourceOperationRunning(selector.operation);
+  }
   let { chunks, total, cursor } = input.selection ?? { chunks: 0, total: 0, cursor: undefined };
   const began = ports.nowMs();
   for (;;) {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDbBulkItems } from '../../adapters/bulk-items/dynamodb-bulk-items.ts';
 import { DynamoDbEventStore } from '../../adapters/event-store/dynamodb-event-store.ts';
 import { completeBulk } from '../../application/bulk/complete.ts';
-import { processChunk } from '../../application/bulk/process-chunk.ts';
+import { itemCommandId, processChunk } from '../../application/bulk/process-chunk.ts';
 import type { BulkPorts } from '../../application/bulk/ports.ts';
 import { CHUNK_SIZE, selectSims } from '../../application/bulk/resolve.ts';
 import { startBulkOperation } from '../../application/bulk/start.ts';
@@ -65,7 +65,7 @@ describe('a bulk operation’s steps, when things go wrong', () => {
     const selection = await selectSims(ports, input(bulkId));
     expect(selection).toEqual({ done: true, total: 3, chunks: [0] });
     // The first run got as far as one SIM's command, then its process died.
-    await executeCommand(ports.store, simDecider, simStream('acme', ids[0]!), { type: 'ActivateSim', actor: 'alice' }, { ...alice, correlationId: bulkId });
+    await executeCommand(ports.store, simDecider, simStream('acme', ids[0]!), { type: 'ActivateSim', actor: 'alice' }, { ...alice, correlationId: bulkId, commandId: itemCommandId(bulkId, ids[0]!) });
     expect(await processChunk(ports, { ...input(bulkId), chunk: 0 })).toEqual({ chunk: 0, recorded: true });
     expect(await processChunk(ports, { ...input(bulkId), chunk: 0 })).toEqual({ chunk: 0, recorded: false });
     expect(await completeBulk(ports, input(bulkId))).toEqual({ status: 'succeeded' });
@@ -125,6 +125,46 @@ describe('a bulk operation’s steps, when things go wrong', () => {
     expect(asked).toBe(3);
     expect((await opOf(bulkId)).manifest).toEqual({ total: 3, chunks: 3 });
     expect((await ports.items.page(bulkStream('acme', bulkId), { outcome: 'pending', limit: 10 })).items.map((i) => i.eid)).toEqual(ids);
+  });
+
+  it('two runs of one chunk at once (a retry beside a run Step Functions gave up on): one records it; rows and counts agree, each SIM once and succeeded', async () => {
+    const ids = await registered(6);
+    const bulkId = await start({ action: 'activate', selector: { eids: ids } });
+    await selectSims(ports, input(bulkId));
+    const runs = await Promise.all([processChunk(ports, { ...input(bulkId), chunk: 0 }), processChunk(ports, { ...input(bulkId), chunk: 0 })]);
+    expect(runs.map((r) => r.recorded).sort()).toEqual([false, true]);
+    const counts = await ports.items.counts(bulkStream('acme', bulkId));
+    const { items } = await ports.items.page(bulkStream('acme', bulkId), { limit: 10 });
+    expect(counts).toMatchObject({ succeeded: 6, failed: 0, skipped: 0 });
+    expect(items.map((i) => i.outcome?.outcome)).toEqual(Array(6).fill('succeeded'));
+    for (const id of ids) expect(eventsOf((await ports.store.load(simStream('acme', id))).commits).filter((e) => e.type === 'SimActivated')).toHaveLength(1);
+  });
+
+  it('a client cannot make a SIM look done by sending the operation’s id as its correlation id', async () => {
+    const [id] = await registered(1);
+    const bulkId = await start({ action: 'set-labels', selector: { eids: [id!] }, labels: ['y'] });
+    await executeCommand(ports.store, simDecider, simStream('acme', id!), { type: 'SetSimLabels', actor: 'mallory', labels: ['z'] }, { ...alice, correlationId: bulkId });
+    await selectSims(ports, input(bulkId));
+    await processChunk(ports, { ...input(bulkId), chunk: 0 });
+    expect((await loadState(ports.store, simDecider, simStream('acme', id!))).state).toMatchObject({ labels: ['y'] });
+  });
+
+  it('a selection run again from the same input writes the chunk as it now is: a SIM the first run wrote and the second does not find is not in it', async () => {
+    const ids = await registered(3);
+    let page = ids;
+    const changing: BulkPorts = { ...ports, sims: async () => ({ eids: page }) };
+    const bulkId = await start({ action: 'activate', selector: { label: 'changing' } });
+    await ports.items.addChunk(bulkStream('acme', bulkId), 0, page); // the first run got as far as the chunk, then died
+    page = ids.slice(1);
+    expect(await selectSims(changing, input(bulkId))).toEqual({ done: true, total: 2, chunks: [0] });
+    expect((await ports.items.chunk(bulkStream('acme', bulkId), 0)).items.map((i) => i.eid)).toEqual(ids.slice(1));
+  });
+
+  it('an operation that selects another’s SIMs waits until that one has ended', async () => {
+    const ids = await registered(1);
+    const source = await start({ action: 'activate', selector: { eids: ids } });
+    const bulkId = await start({ action: 'suspend', selector: { operation: source, outcome: 'succeeded' } });
+    await expect(selectSims(ports, input(bulkId))).rejects.toMatchObject({ name: 'SourceOperationRunning' });
   });
 
   it('an operation whose SIMs could not be selected completes failed, saying why', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MemoryEventStore } from '../../adapters/event-store/memory-event-store.ts';
 import type { BusEvent } from '../../application/bus-events.ts';
@@ -80,5 +81,38 @@ describe('fallback, as a process manager', () => {
     // In outage again by the time the clearing is delivered: no return.
     await down();
     expect(await run(event('MnoOutageCleared', 'e2'))).toEqual({ mno: 'north', operations: [] });
+  });
+});
+
+describe('fallback when outages overlap', () => {
+  it('given a fallback still running when the MNO recovers, then it is cancelled (SIMs not yet moved stay)', async () => {
+    await down();
+    const declared = await run(event('MnoOutageDeclared', 'e1'));
+    await up();
+    await run(event('MnoOutageCleared', 'e2'));
+    for (const { tenant, bulkId } of declared!.operations) expect(await op(tenant, bulkId)).toMatchObject({ cancelled: { by: FALLBACK_ACTOR, reason: 'north recovered' } });
+  });
+
+  it('given an outage declared again before the return ran, then the next clearing returns the first fallback’s SIMs too', async () => {
+    await down();
+    const first = await run(event('MnoOutageDeclared', 'e1'));
+    await up();
+    await run(event('MnoOutageCleared', 'e2'));
+    await down();
+    const second = await run(event('MnoOutageDeclared', 'e3'));
+    await up();
+    const cleared = await run(event('MnoOutageCleared', 'e4'));
+    const selected = await Promise.all(cleared!.operations.map(async ({ tenant, bulkId }) => (await op(tenant, bulkId)).request.selector.operation));
+    const acme = (o: { operations: { tenant: string; bulkId: string }[] } | undefined) => o!.operations.find((x) => x.tenant === 'acme')!.bulkId;
+    expect(selected.sort()).toEqual([acme(first), acme(second)].sort());
+  });
+
+  it('given one enterprise whose operation cannot start, then the others’ still do, and the event fails to be delivered again', async () => {
+    await down();
+    const failing: FallbackPorts = { ...ports(), tenantsUsing: async () => ['nobody-here', 'acme'] };
+    await expect(fallBack(failing, event('MnoOutageDeclared', 'e1'))).rejects.toMatchObject({ code: 'mno-not-chosen' });
+    // Acme's operation started all the same (its id derives from the event and the tenant).
+    const acmeOperation = `bulk-${createHash('sha256').update('e1|acme').digest('hex').slice(0, 24)}`;
+    expect(await op('acme', acmeOperation)).toMatchObject({ status: 'running', startedBy: FALLBACK_ACTOR });
   });
 });

@@ -23,3 +23,15 @@ describe('the bulk state machine definition', () => {
     expect(BULK_DEFINITION.States.CompleteBulk.Retry[0]!.MaxAttempts).toBeGreaterThanOrEqual(5);
   });
 });
+
+describe('the bulk tasks’ timeouts', () => {
+  it('each function times out with its state, and a chunk’s attempts fit an Express child’s five minutes', async () => {
+    const { BULK_TASK_ENTRY_POINTS } = await import('../../manifest/entry-points.ts');
+    const states = { SelectSims: BULK_DEFINITION.States.SelectSims, CompleteBulk: BULK_DEFINITION.States.CompleteBulk, ProcessChunk: BULK_DEFINITION.States.ProcessChunks.ItemProcessor.States.ProcessChunk } as Record<string, { TimeoutSeconds: number }>;
+    for (const entry of BULK_TASK_ENTRY_POINTS) expect(entry.timeoutSeconds, entry.id).toBe(states[(entry.trigger as { task: string }).task]!.TimeoutSeconds);
+    const chunk = BULK_DEFINITION.States.ProcessChunks.ItemProcessor.States.ProcessChunk;
+    const retry = chunk.Retry[0]!;
+    const pauses = Array.from({ length: retry.MaxAttempts }, (_, i) => Math.min(retry.MaxDelaySeconds, retry.IntervalSeconds * retry.BackoffRate ** i));
+    expect((retry.MaxAttempts + 1) * chunk.TimeoutSeconds + pauses.reduce((a, b) => a + b, 0)).toBeLessThan(300);
+  });
+});
