@@ -1,4 +1,4 @@
-import { BULK_ITEMS_READ, DEAD_LETTER_PAYLOAD_READ, IDEMPOTENT_WRITES, READ_MODEL_LISTS, READS, WEBHOOK_SECRETS_CREATE, WEBHOOK_SECRETS_DELETE, WEBHOOK_SECRETS_READ, WRITES, type Access } from './access.ts';
+import { ACTIVATION_CODES_DELETE, ACTIVATION_CODES_READ, BULK_ITEMS_READ, DEAD_LETTER_PAYLOAD_READ, MNO_CREDENTIALS_READ, IDEMPOTENT_WRITES, READ_MODEL_LISTS, READS, WEBHOOK_SECRETS_CREATE, WEBHOOK_SECRETS_DELETE, WEBHOOK_SECRETS_READ, WRITES, type Access } from './access.ts';
 
 /**
  * The route table: one entry per HTTP route, the single source for the local gateway, the CDK app
@@ -39,10 +39,13 @@ export const ROUTES = [
   { method: 'PUT', path: '/v1/sims/{eid}/labels', entry: 'sims/labels.ts', handler: 'handler', scopes: ['sims:write'], tenant: true, access: WRITES },
   { method: 'GET', path: '/v1/sims/{eid}/events', entry: 'sims/events.ts', handler: 'handler', scopes: ['audit:read', 'sims:read'], tenant: true, access: READS },
   { method: 'POST', path: '/v1/sims/{eid}/profiles/{iccid}/enable', entry: 'sims/profiles.ts', handler: 'enable', scopes: ['sims:write'], tenant: true, access: IDEMPOTENT_WRITES },
+  { method: 'POST', path: '/v1/sims/{eid}/profiles', entry: 'sims/profiles.ts', handler: 'order', scopes: ['sims:write'], tenant: true, access: IDEMPOTENT_WRITES },
   { method: 'GET', path: '/v1/sims/{eid}/eim-packages/{counter}', entry: 'sims/profiles.ts', handler: 'eimPackage', scopes: ['sims:read'], tenant: true, access: READS },
   // The devices' side of SGP.32 (ESipa): no token; the eUICC proves itself with what it signs.
-  { method: 'POST', path: '/v1/esipa/{eid}/packages/next', entry: 'esipa/packages.ts', handler: 'next', scopes: [], tenant: false, public: true, publicBecause: 'devices call it without a token: each request is signed by the eUICC, whose certificate a trusted EUM issued for that EID (checked before anything is read)', access: { ...READS, signsEimPackages: true, trustsEums: true } },
+  { method: 'POST', path: '/v1/esipa/{eid}/packages/next', entry: 'esipa/packages.ts', handler: 'next', scopes: [], tenant: false, public: true, publicBecause: 'devices call it without a token: each request is signed by the eUICC, whose certificate a trusted EUM issued for that EID (checked before anything is read)', access: { ...READS, signsEimPackages: true, trustsEums: true, secrets: [ACTIVATION_CODES_READ] } },
   { method: 'POST', path: '/v1/esipa/{eid}/results', entry: 'esipa/packages.ts', handler: 'results', scopes: [], tenant: false, public: true, publicBecause: 'devices call it without a token: each result is signed by the eUICC, whose certificate a trusted EUM issued for that EID (checked before anything is recorded)', access: { ...WRITES, trustsEums: true } },
+  // The SM-DP+'s side of SGP.22 ES2+: no token; the MNO's SM-DP+ signs what it sends with its ES2+ key.
+  { method: 'POST', path: '/v1/es2plus/{mnoId}/handleDownloadProgressInfo', entry: 'es2plus/notifications.ts', handler: 'handler', scopes: [], tenant: false, public: true, publicBecause: 'MNOs’ SM-DP+s call it without a token: each notification is signed with that MNO’s ES2+ key (checked before anything is read; mutual TLS in front of it in AWS)', access: { ...WRITES, secrets: [MNO_CREDENTIALS_READ, ACTIVATION_CODES_DELETE] } },
   { method: 'GET', path: '/v1/sims/{eid}/audit', entry: 'sims/audit.ts', handler: 'handler', scopes: ['audit:read'], tenant: true, access: READS },
   { method: 'POST', path: '/v1/bulk-operations', entry: 'bulk-operations/write.ts', handler: 'start', scopes: ['sims:write'], tenant: true, access: IDEMPOTENT_WRITES },
   { method: 'GET', path: '/v1/bulk-operations', entry: 'bulk-operations/read.ts', handler: 'list', scopes: ['sims:read'], tenant: true, access: { ...READS, tables: [READ_MODEL_LISTS] } },

@@ -1,4 +1,4 @@
-import { READ_MODEL_LISTS, type Access } from './access.ts';
+import { ACTIVATION_CODES_CREATE, ACTIVATION_CODES_READ, MNO_CREDENTIALS_READ, READ_MODEL_LISTS, type Access } from './access.ts';
 import type { EventPattern } from './event-pattern.ts';
 
 /** The custom bus every Switchboard domain event is published to (by the stream forwarder). */
@@ -48,6 +48,8 @@ export const EVENT_FUNCTIONS = {
   'start-cascade-execution': { entry: 'start-cascade-execution.ts', handler: 'handler', access: { startsCascades: true } },
   /** Only starts a bulk operation's execution. */
   'start-bulk-execution': { entry: 'start-bulk-execution.ts', handler: 'handler', access: { startsBulkOperations: true } },
+  /** Orders a profile from an MNO's SM-DP+: its credentials (the ES2+ key) read, the activation code kept as a secret. */
+  'order-profile': { entry: 'order-profile.ts', handler: 'handler', access: { eventStore: 'append', secrets: [MNO_CREDENTIALS_READ, ACTIVATION_CODES_CREATE, ACTIVATION_CODES_READ] } },
   /** Records a cascade (its stream and the tenant's index). */
   'plan-sim-cascade': { entry: 'plan-sim-cascade.ts', handler: 'handler', access: { eventStore: 'append' } },
   /** Records (or redrives) catch-up cascades: which enterprises, policies and SIMs from the read models' lists, each checked against its stream. */
@@ -83,6 +85,12 @@ export const EVENT_RULES = [
     description: 'A started bulk operation starts its state machine execution, named after the operation and attempt, so a repeated start does nothing. Replays are left out.',
     eventPattern: { source: [SOURCE], 'detail-type': ['BulkOperationStarted'], 'replay-name': [{ exists: false }] },
     target: { kind: 'function', function: 'start-bulk-execution' },
+  },
+  {
+    name: 'order-profile',
+    description: 'A profile order requested on a SIM is placed with the MNO’s SM-DP+ (ES2+ DownloadOrder, ConfirmOrder with the EID, released); its activation code is kept as a secret. Replays are left out.',
+    eventPattern: { source: [SOURCE], 'detail-type': ['ProfileOrderRequested'], 'replay-name': [{ exists: false }] },
+    target: { kind: 'function', function: 'order-profile' },
   },
   {
     name: 'plan-sim-cascade',

@@ -15,5 +15,7 @@ export const simView = (state: SimState, version: number) => {
     /** Desired is `state`; this is what each MNO hosting a profile confirmed it holds. */
     observed: state.observed,
     labels: state.labels ?? [],
+    /** Profiles ordered from SM-DP+s: requested, ordered (then see the profile), or failed with why. */
+    orders: state.orders.orders,
   };
 };

@@ -63,6 +63,10 @@ export const executePsmo = (euicc: EuiccState, psmo: Psmo, attachable: Attachabl
   }
 };
 
+/** A profile downloaded (SGP.22 ES9+/ES10b) and installed: disabled, without the fallback attribute; one held already stays as it is. */
+export const installProfile = (euicc: EuiccState, iccid: string): EuiccState =>
+  euicc.profiles.some((p) => p.iccid === iccid) ? euicc : { ...euicc, profiles: [...euicc.profiles, { iccid, state: 'disabled', fallback: false }] };
+
 /**
  * A package on the eUICC (signature already verified): refused whole (wrong EID, replayed or out of
  * order), or each PSMO executed in order; the counter is kept either way only when accepted.

@@ -14,6 +14,7 @@ import { startCascadeEngine } from './cascade-engine.ts';
 import { handlerOf, invoke } from './entry-points.ts';
 import { startSchedules } from './schedules.ts';
 import { startDeviceFleet, type DeviceProfile } from './devices/fleet.ts';
+import { startSimulatedSmdp, type SimulatedSmdp } from './smdp/server.ts';
 import { startStreamPoller, type StreamHandler } from './stream-poller.ts';
 import { createEventBus, type EventBus } from './event-bus/bus.ts';
 import type { BusEvent } from './event-bus/put-events.ts';
@@ -76,6 +77,8 @@ export interface Runtime {
   schedules: { runNow(): Promise<void> };
   /** The simulated devices (one per SIM registered): `pollNow()` has each fetch and run what waits for it. */
   devices: Awaited<ReturnType<typeof startDeviceFleet>>;
+  /** The MNOs' simulated SM-DP+s (profiles ordered and downloaded there). */
+  smdp: SimulatedSmdp;
 }
 
 /** Sets variables of the environment (manifest/environment.ts) for the handlers this process runs. */
@@ -127,7 +130,11 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     // A stopped local execution's tasks stop with it (they run in this process): nothing to wait for before resuming.
     setVariables({ CASCADE_STATE_MACHINE_ARN: cascades.stateMachineArn, BULK_STATE_MACHINE_ARN: cascades.bulkStateMachineArn, MNO_CREDENTIALS_FILE: credentialsFile, CASCADE_RESUME_SETTLE_MS: process.env.CASCADE_RESUME_SETTLE_MS ?? '0' });
     const store = new DynamoDbEventStore(client, env.EVENTS_TABLE);
-    const mnos = await startSimulatedMnos(store, options.mnos ?? DEFAULT_SIMULATED_MNOS, credentialsFile, { portsFile: file('mno-ports.json'), stateDir: kept('mno-state'), log });
+    // The MNOs' SM-DP+s (SGP.22 ES2+/ES9+), where profiles are ordered and devices download them; activation codes kept as 0600 files.
+    const smdp = await startSimulatedSmdp(log);
+    stops.push(smdp.stop);
+    setVariables({ ACTIVATION_CODES_DIR: file('activation-codes') });
+    const mnos = await startSimulatedMnos(store, options.mnos ?? DEFAULT_SIMULATED_MNOS, credentialsFile, { portsFile: file('mno-ports.json'), stateDir: kept('mno-state'), log, smdp });
     stops.push(mnos.stop, async () => client.destroy());
 
     // The eIM's signing key, and a local EUM whose certificates its devices carry (keys in 0600 files, made once).
@@ -220,6 +227,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     });
     const { port } = server.address() as { port: number };
     lock.update(port);
+    smdp.notifyTo(`http://127.0.0.1:${port}`);
     // One simulated device per SIM registered from now on (and those an earlier run had), polling the eIM.
     const devices = await startDeviceFleet({
       api: `http://127.0.0.1:${port}`,
@@ -246,6 +254,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       logs: logs.endpoint,
       mnos: Object.fromEntries([...mnos.simulators.values()].map((m) => [m.id, m.url])),
       devices: devices.url,
+      smdp: smdp.url,
     };
     writeFileSync(file('endpoints.json'), JSON.stringify(endpoints, null, 2) + '\n', { mode: 0o600 });
     // What DynamoDB Local and the rest created meanwhile (npm start also sets a umask of 077).
@@ -275,6 +284,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       kill: () => dynamo?.kill(),
       schedules: { runNow: schedules.runNow },
       devices,
+      smdp,
     };
   } catch (error) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainError } from '../../domain/errors.ts';
@@ -10,6 +11,7 @@ import { executeCommand } from '../../application/command.ts';
 import { mnoCatalogueStream, mnoStream } from '../../application/stream-ids.ts';
 import type { MnoApiStyle, MnoSimulator } from './mno-simulators/index.ts';
 import { keptPorts, startOnKeptPort } from './mno-ports.ts';
+import type { SimulatedSmdp } from './smdp/server.ts';
 
 export interface SimulatedMno {
   id: string;
@@ -53,6 +55,8 @@ export const startSimulatedMnos = async (
     log?: ((message: string) => void) | undefined;
     /** A folder (0700) where each CMP keeps what it holds across restarts, `<mno id>.json`; in memory only without one. */
     stateDir?: string | undefined;
+    /** The SM-DP+s: each MNO gets one there, its ES2+ key in its credentials and its endpoint in its registration. */
+    smdp?: SimulatedSmdp | undefined;
   } = {},
 ) => {
   const simulators = new Map<string, MnoSimulator>();
@@ -62,12 +66,14 @@ export const startSimulatedMnos = async (
     const stateFile = (id: string) => (options.stateDir ? join(options.stateDir, `${id}.json`) : undefined);
     for (const spec of specs) simulators.set(spec.id, await startOnKeptPort({ id: spec.id, style: spec.style, stateFile: stateFile(spec.id) }, ports, options.log ?? console.warn));
     ports.save();
-    const credentials = Object.fromEntries([...simulators.values()].map((s) => [`secret://mno/${s.id}`, s.credentials]));
+    const es2plusKeys = new Map(specs.map((spec) => [spec.id, randomBytes(24).toString('hex')]));
+    for (const spec of specs) options.smdp?.add(spec.id, es2plusKeys.get(spec.id)!, spec.plmns[0]!);
+    const credentials = Object.fromEntries([...simulators.values()].map((s) => [`secret://mno/${s.id}`, { ...s.credentials, ...(options.smdp && { es2plusKey: es2plusKeys.get(s.id)! }) }]));
     // A new file renamed into place: an older run's file would keep its mode through writeFileSync.
     writeFileSync(`${credentialsFile}.tmp`, JSON.stringify(credentials), { mode: 0o600 });
     renameSync(`${credentialsFile}.tmp`, credentialsFile);
     for (const spec of specs) {
-      const api = { style: spec.style, endpoint: simulators.get(spec.id)!.url, credentialsRef: `secret://mno/${spec.id}` };
+      const api = { style: spec.style, endpoint: simulators.get(spec.id)!.url, credentialsRef: `secret://mno/${spec.id}`, ...(options.smdp && { smdpEndpoint: options.smdp.endpointOf(spec.id) }) };
       const registration: MnoRegistration = { id: spec.id, name: spec.name, plmns: spec.plmns, countries: spec.countries, api, capabilities: [...spec.capabilities] };
       await executeCommand(store, mnoCatalogueDecider, mnoCatalogueStream(), { type: 'ListMno', id: spec.id }, PLATFORM, 20);
       await executeCommand(store, mnoDecider, mnoStream(spec.id), { type: 'RegisterMno', registration }, PLATFORM).catch(ignoreConflict);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { eventsOf } from '../../../domain/event-store.ts';
-import { Iccid } from '../../../domain/identifiers/index.ts';
+import { Iccid, MnoId } from '../../../domain/identifiers/index.ts';
+import { requestProfileOrder } from '../../../application/sims/order-profile.ts';
 import { queuePsmos } from '../../../application/sims/eim.ts';
 import { simStream } from '../../../application/stream-ids.ts';
 import { eimPackageView } from '../../../application/views/eim-packages.ts';
@@ -33,6 +34,24 @@ export const enable = httpHandler('POST /v1/sims/{eid}/profiles/{iccid}/enable',
   if (state.status === 'unregistered') throw problem(404, 'sim-not-found', 'SIM not found');
   const queued = state.eim.pending.at(-1)!;
   return json(202, { eid, counter: queued.counter, transactionId: queued.transactionId, status: 'queued', psmos: queued.psmos }, { location: `/v1/sims/${eid}/eim-packages/${queued.counter}` });
+});
+
+const Order = z.strictObject({ mno: MnoId });
+
+/**
+ * POST /v1/sims/{eid}/profiles `{ mno }` → 202: a profile ordered from that MNO's SM-DP+ (SGP.22
+ * ES2+: DownloadOrder, ConfirmOrder with the EID, released); the device downloads it when the eIM
+ * hands it the trigger, and the SM-DP+'s notifications move it `ordered` → `downloading` →
+ * `disabled`. Follow it on the SIM (`profiles`, `orders`). 409 when the MNO cannot take work, has no
+ * SM-DP+, the SIM holds a profile on it, or one is being ordered from it.
+ */
+export const order = httpHandler('POST /v1/sims/{eid}/profiles', async (request) => {
+  const eid = eidParam(request);
+  const { mno } = bodyOf(request, Order);
+  const { state, head } = await requestProfileOrder(adapters.eventStore, request.caller.tenant, eid, mno, commandContext(request));
+  if (state.status === 'unregistered') throw problem(404, 'sim-not-found', 'SIM not found');
+  const placed = state.orders.orders.filter((o) => o.mno === mno).at(-1)!;
+  return json(202, { orderId: placed.orderId, mno, status: placed.status, version: head.version }, { location: `/v1/sims/${eid}` });
 });
 
 const counterParam = (request: HttpRequest) => {

@@ -2,8 +2,8 @@ import type { SignedJson } from '../../../application/ports/eim-packages.ts';
 import type { PublicJwk, Signer } from '../../../application/ports/signer.ts';
 import { memorySigner } from '../../../adapters/signing/file-signer.ts';
 import { SignatureRefused, signJson, verifyJson } from '../../../adapters/signing/jws.ts';
-import { executePackage, type Attachable, type EuiccProfile, type EuiccState } from '../../../domain/euicc/euicc.ts';
-import { EuiccPackage, type EuiccPackageResult } from '../../../domain/euicc/package.ts';
+import { executePackage, installProfile, type Attachable, type EuiccProfile, type EuiccState } from '../../../domain/euicc/euicc.ts';
+import { EuiccPackage, ProfileDownloadTrigger, type EuiccPackageResult } from '../../../domain/euicc/package.ts';
 
 /**
  * A simulated IoT device: its IPA hands eIM packages to its eUICC, which checks the eIM's
@@ -23,6 +23,10 @@ export interface SimulatedEuicc {
   request(at: Date): Promise<SignedJson>;
   /** One package, signed by the eIM: the signed result (a refusal too is signed). */
   load(jws: SignedJson): Promise<SignedJson>;
+  /** A profile download trigger, signed by the eIM: its content once the signature holds (else it throws SignatureRefused). */
+  trigger(jws: SignedJson): Promise<ProfileDownloadTrigger>;
+  /** A downloaded profile installed (disabled). */
+  install(iccid: string): void;
 }
 
 export const simulatedEuicc = (options: {
@@ -47,6 +51,8 @@ export const simulatedEuicc = (options: {
     state: () => state,
     seq: () => seq,
     request: (at) => signJson(key, { eid: options.eid, at: at.toISOString() }),
+    trigger: (jws) => verifyJson(jws, options.eimPublicJwk, ProfileDownloadTrigger),
+    install: (iccid) => void (state = installProfile(state, iccid)),
     async load(jws) {
       let pkg: EuiccPackage;
       try {

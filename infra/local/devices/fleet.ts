@@ -90,11 +90,37 @@ export const startDeviceFleet = async (options: {
     return { status: res.status, body: res.status === 204 ? undefined : ((await res.json()) as Record<string, unknown>) };
   };
 
-  /** One poll of one device: fetch, run and answer every package that waits (in order). */
+  /**
+   * A profile download (SGP.22 ES9+, simplified): the activation code's SM-DP+ asked with its
+   * matching id and this EID, the bound profile package fetched, the profile installed on the
+   * eUICC, and the installation notified to the SM-DP+.
+   */
+  const download = async (eid: string, device: Device, signed: unknown) => {
+    const trigger = await device.euicc.trigger(signed as never);
+    const [, address, matchingId] = trigger.activationCode.split('$');
+    const es9 = async <T>(fn: string, body: unknown): Promise<T> => {
+      const res = await fetch(`http://${address}/gsma/rsp2/es9plus/${fn}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+      const answer = (await res.json()) as { header: { functionExecutionStatus: { status: string; statusCodeData?: { message?: string } } } } & Record<string, unknown>;
+      if (answer.header.functionExecutionStatus.status !== 'Executed-Success') throw new Error(`ES9+ ${fn}: ${answer.header.functionExecutionStatus.statusCodeData?.message ?? 'failed'}`);
+      return answer as unknown as T;
+    };
+    const { transactionId } = await es9<{ transactionId: string }>('authenticateClient', { matchingId, eid });
+    const { boundProfilePackage } = await es9<{ boundProfilePackage: { iccid: string; mno: string } }>('getBoundProfilePackage', { transactionId });
+    device.euicc.install(boundProfilePackage.iccid);
+    device.mnoOf.set(boundProfilePackage.iccid, boundProfilePackage.mno);
+    save(eid, device);
+    await es9('handleNotification', { transactionId, installed: true });
+  };
+
+  /** One poll of one device: a profile download it is triggered for, and every package that waits (in order). */
   const poll = async (eid: string, device: Device) => {
     for (let i = 0; i < 16 && device.online; i++) {
       const next = await post(`/v1/esipa/${eid}/packages/next`, { request: await device.euicc.request(new Date()), certificate: device.certificate });
       if (next.status !== 200) return;
+      if (next.body!.downloadTrigger) {
+        await download(eid, device, next.body!.downloadTrigger);
+        continue;
+      }
       const result = await device.euicc.load(next.body!.package as never);
       save(eid, device);
       const sent = await post(`/v1/esipa/${eid}/results`, { result, certificate: device.certificate });

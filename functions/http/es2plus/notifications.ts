@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { verifyNotification } from '../../../adapters/smdp/es2plus.ts';
+import { loadMno } from '../../../application/mnos.ts';
+import { recordDownloadProgress } from '../../../application/sims/order-profile.ts';
+import { Eid, Iccid } from '../../../domain/identifiers/index.ts';
+import { activationCodes } from '../../lambda/eim-wiring.ts';
+import { es2plusKeyOf } from '../../lambda/smdp-wiring.ts';
+import { adapters, config } from '../../lambda/wiring.ts';
+import { httpHandler } from '../http-handler.ts';
+import { problem } from '../problem.ts';
+import { bodyOf, mnoParam } from '../request.ts';
+import { json } from '../responses.ts';
+
+/** SGP.22 notification points: 1 eligibility and retry limit check, 3 BPP download, 4 BPP installation. */
+const POINTS = { 1: 'eligibility', 3: 'download', 4: 'installation' } as const;
+
+const Notification = z.object({
+  header: z.object({ functionRequesterIdentifier: z.string().max(200), functionCallIdentifier: z.string().max(200) }),
+  eid: Eid.optional(),
+  iccid: Iccid,
+  profileType: z.string().max(100).optional(),
+  timestamp: z.iso.datetime(),
+  notificationPointId: z.union([z.literal(1), z.literal(3), z.literal(4)]),
+  notificationPointStatus: z.object({
+    status: z.enum(['Executed-Success', 'Failed']),
+    statusCodeData: z.object({ subjectCode: z.string().max(20).optional(), reasonCode: z.string().max(20).optional(), message: z.string().max(300).optional() }).optional(),
+  }),
+});
+
+/**
+ * POST /v1/es2plus/{mnoId}/handleDownloadProgressInfo (SGP.22 ES2+ HandleDownloadProgressInfo; no
+ * token: the MNO's SM-DP+ signs it with its ES2+ key, `X-Es2Plus-Timestamp` and
+ * `X-Es2Plus-Signature`, checked before anything is read; in AWS it also sits behind mutual TLS)
+ * → 200 `{ recorded }`. 401 when the signature does not hold or is older than five minutes; 403 for
+ * a profile of another MNO.
+ */
+export const handler = httpHandler('POST /v1/es2plus/{mnoId}/handleDownloadProgressInfo', async (request) => {
+  const mno = mnoParam(request);
+  const registration = await loadMno(adapters.eventStore, mno);
+  const raw = request.body ?? '';
+  const key = registration.status === 'unknown' ? undefined : await es2plusKeyOf(registration.registration).catch(() => undefined);
+  if (!key || !verifyNotification(key, request.headers['x-es2plus-timestamp'], request.headers['x-es2plus-signature'], raw, Date.now()))
+    throw problem(401, 'signature-refused', 'the notification is not signed with this MNO’s ES2+ key, or not recently');
+  const n = bodyOf(request, Notification);
+  const failed = n.notificationPointStatus.status === 'Failed';
+  const data = n.notificationPointStatus.statusCodeData;
+  const { changed } = await recordDownloadProgress(
+    adapters.eventStore,
+    activationCodes(),
+    { mno, iccid: n.iccid, eid: n.eid, point: POINTS[n.notificationPointId], ok: !failed, reason: failed ? `${data?.subjectCode ?? '?'} ${data?.reasonCode ?? '?'} ${data?.message ?? ''}`.trim() : undefined },
+    config.region,
+  );
+  return json(200, { recorded: changed });
+});
