@@ -18,17 +18,36 @@ export interface HandlerResources extends Pick<EventStore, 'eventStore' | 'event
   regionalTables: Record<string, TableV2>;
 }
 
+const logGroups = new WeakMap<Stack, Map<string, LogGroup>>();
+
 /**
- * One handler: its own role and log group, a bundled ESM Node 24 arm64 function with X-Ray and
- * Powertools settings, and exactly the event store, idempotency and table access its spec names.
+ * The log group the handlers of one kind (http, task, event, stream, queue, schedule) share
+ * (Lambda's advanced logging controls): one group per kind, not per function, keeps the regional
+ * stack under CloudFormation's 500 resources; each line names its function (Powertools'
+ * `function_name`), and each function writes to its kind's group only.
+ */
+const logGroupOf = (stack: Stack, kind: string) => {
+  const groups = logGroups.get(stack) ?? new Map<string, LogGroup>();
+  logGroups.set(stack, groups);
+  let group = groups.get(kind);
+  if (!group) {
+    group = new LogGroup(stack, `Logs-${kind}-handlers`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    groups.set(kind, group);
+  }
+  return group;
+};
+
+/**
+ * One handler: its own role, its kind's log group, a bundled ESM Node 24 arm64 function with X-Ray
+ * and Powertools settings, and exactly the event store, idempotency and table access its spec names.
  */
 export const handlerFunction = (stack: Stack, spec: HandlerSpec, tableNames: Record<string, string>, resources: HandlerResources) => {
   const role = new Role(stack, `${spec.id}Role`, {
     assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
     description: `Switchboard ${spec.kind} handler ${spec.id}`,
   });
-  const logGroup = new LogGroup(stack, `${spec.id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
-  // Its own log group only (no AWSLambdaBasicExecutionRole, which writes to any).
+  const logGroup = logGroupOf(stack, spec.kind);
+  // Its kind's log group only (no AWSLambdaBasicExecutionRole, which writes to any).
   role.addToPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
   const fn = new NodejsFunction(stack, spec.id, {
     entry: spec.entry,

@@ -83,7 +83,7 @@ describe('ordering a profile from an MNO’s SM-DP+', () => {
     // Someone who learnt the code tries it on another eUICC: the SM-DP+ refuses, and Switchboard records that it did.
     const other = eid(unique());
     const attempt = await fetch(`${api.runtime.smdp.endpointOf(south.id)}/gsma/rsp2/es9plus/authenticateClient`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ matchingId, eid: other }) });
-    expect((await attempt.json()).header.functionExecutionStatus.status).toBe('Failed');
+    expect(((await attempt.json()) as any).header.functionExecutionStatus.status).toBe('Failed');
     const refused = await eventually(async () => (await events(id)).filter((e) => e.type === 'ProfileDownloadProgressed' && !e.data.ok), (r) => r.length === 1, 'the refusal recorded');
     expect(refused[0]!.data).toMatchObject({ iccid: profile.iccid, point: 'eligibility', eid: other, reason: expect.stringContaining('used already') });
     expect((await sim(id)).profiles.find((p: any) => p.iccid === profile.iccid).state).not.toBe('ordered');

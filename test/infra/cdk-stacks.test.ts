@@ -182,3 +182,10 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
     }
   });
 });
+
+describe.each(both())('the %s stack’s size', (_name, _stack, template) => {
+  it('stays well under CloudFormation’s 500 resources a stack (handlers of a kind share a log group); the margin is for what is still to come', () => {
+    const count = Object.keys(template().toJSON().Resources).length;
+    expect(count).toBeLessThan(460);
+  });
+});

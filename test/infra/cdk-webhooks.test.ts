@@ -1,7 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { SECRETS_KEY_ALIAS } from '../../adapters/secrets/secrets-manager.ts';
-import { ALL_HANDLERS, WEBHOOK_DELIVER_ID, WEBHOOK_RETRY_ID, routeFunctionId, taskFunctionId } from '../../infra/cdk/handlers.ts';
+import { ALL_HANDLERS, WEBHOOK_DELIVER_ID, WEBHOOK_RETRY_ID, eventFunctionId, routeFunctionId, taskFunctionId } from '../../infra/cdk/handlers.ts';
 import { PROBE_ID } from '../../manifest/entry-points.ts';
 import { functionPolicy, list, logicalId, resources, type Json, type Synthesized } from './support/cdk.ts';
 import { built, primary, secondary } from './support/synthesized.ts';
@@ -10,6 +10,9 @@ const CREATE_SUBSCRIPTION = routeFunctionId({ method: 'POST', path: '/v1/subscri
 const DELETE_SUBSCRIPTION = routeFunctionId({ method: 'DELETE', path: '/v1/subscriptions/{subscriptionId}' });
 const REDELIVER = routeFunctionId({ method: 'POST', path: '/v1/subscriptions/{subscriptionId}/dead-letters/{eventId}/redeliver' });
 // The cascade's steps that call a CMP, and the health probe.
+const ORDER_PROFILE = eventFunctionId('order-profile');
+const NEXT_PACKAGE = routeFunctionId({ method: 'POST', path: '/v1/esipa/{eid}/packages/next' });
+const ES2PLUS_NOTIFICATIONS = routeFunctionId({ method: 'POST', path: '/v1/es2plus/{mnoId}/handleDownloadProgressInfo' });
 const CMP_CALLERS = [...(['ApplyToMno', 'PollJob', 'VerifyOnMno'] as const).map(taskFunctionId), PROBE_ID];
 
 const secretStatements = (stack: Synthesized['built']['primary'], t: Template, id: string) =>
@@ -60,7 +63,14 @@ describe.each([
     expect(remove.map((s: Json) => [list<string>(s.Action).sort(), resourceText(s).includes(':secret:switchboard/webhooks/*')])).toEqual([
       [['secretsmanager:DeleteSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:RemoveRegionsFromReplication'], true],
     ]);
-    const allowed = new Set([CREATE_SUBSCRIPTION, DELETE_SUBSCRIPTION, REDELIVER, WEBHOOK_DELIVER_ID, WEBHOOK_RETRY_ID, ...CMP_CALLERS]);
+    // Activation codes: the order step creates them (and reads, to make none twice), the devices' route reads them, the SM-DP+'s notifications delete them.
+    const codes = (id: string) => secretStatements(stack(), t, id).filter((s: Json) => resourceText(s).includes(':secret:switchboard/activation-codes/*')).flatMap((s: Json) => list<string>(s.Action)).sort();
+    expect(codes(ORDER_PROFILE)).toEqual(['secretsmanager:CreateSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:ReplicateSecretToRegions']);
+    expect(codes(NEXT_PACKAGE)).toEqual(['secretsmanager:GetSecretValue']);
+    expect(codes(ES2PLUS_NOTIFICATIONS)).toEqual(['secretsmanager:DeleteSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:RemoveRegionsFromReplication']);
+    for (const id of [ORDER_PROFILE, ES2PLUS_NOTIFICATIONS])
+      expect(secretStatements(stack(), t, id).filter((s: Json) => resourceText(s).includes(':secret:switchboard/mno/*')).flatMap((s: Json) => list<string>(s.Action)), id).toEqual(['secretsmanager:GetSecretValue']);
+    const allowed = new Set([CREATE_SUBSCRIPTION, DELETE_SUBSCRIPTION, REDELIVER, WEBHOOK_DELIVER_ID, WEBHOOK_RETRY_ID, ...CMP_CALLERS, ORDER_PROFILE, NEXT_PACKAGE, ES2PLUS_NOTIFICATIONS]);
     for (const spec of ALL_HANDLERS.filter((h) => !allowed.has(h.id))) {
       expect(secretStatements(stack(), t, spec.id), spec.id).toEqual([]);
       expect(fn(t, spec.id).Properties.Environment.Variables.SECRET_STORE, spec.id).toBeUndefined();
