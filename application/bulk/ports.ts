@@ -45,6 +45,8 @@ export interface BulkPorts {
   region: string;
   /** Fresh hex for eIM packages the items queue. */
   transactionId(): string;
+  /** A fresh profile order id (application/sims/order-profile.ts). */
+  orderId(): string;
   /** Now, in milliseconds (the selector's time budget per invocation). */
   nowMs(): number;
 }

@@ -10,7 +10,8 @@ import { simDecider } from '../../domain/sim/decider.ts';
 import { executeCommand } from '../command.ts';
 import { inBatches } from '../in-batches.ts';
 import { loadState } from '../load-state.ts';
-import { bulkStream, mnoStream, simStream } from '../stream-ids.ts';
+import { chosenMnos, enterpriseDecider } from '../../domain/enterprise/decider.ts';
+import { bulkStream, enterpriseStream, mnoStream, simStream } from '../stream-ids.ts';
 import type { BulkPorts } from './ports.ts';
 import { BulkInput } from './resolve.ts';
 
@@ -31,7 +32,7 @@ export const itemCommandId = (bulkId: string, eid: string) => `${bulkId}:${eid}`
  * whose stream holds that command's commit already got it (an earlier or concurrent run of the
  * chunk): succeeded.
  */
-const runItem = async (ports: BulkPorts, tenant: string, op: Running, eid: string, mnoOf: (id: string) => Promise<MnoState>): Promise<ItemOutcome> => {
+const runItem = async (ports: BulkPorts, tenant: string, op: Running, eid: string, mnoOf: (id: string) => Promise<MnoState>, chosen: () => Promise<readonly string[]>): Promise<ItemOutcome> => {
   const stream = simStream(tenant, eid);
   const { commits } = await ports.store.load(stream);
   const commandId = itemCommandId(op.bulkId, eid);
@@ -39,13 +40,17 @@ const runItem = async (ports: BulkPorts, tenant: string, op: Running, eid: strin
   const sim = fold(simDecider, simDecider.initialState, readEvents(eventsOf(commits), simDecider.events));
   const mnos = new Map<string, MnoState>();
   if (op.request.action === 'enable-profile' && sim.status !== 'unregistered') for (const p of sim.profiles) mnos.set(p.mno, await mnoOf(p.mno));
+  if (op.request.action === 'order-profile') mnos.set(op.request.mno, await mnoOf(op.request.mno));
   const actor = op.startedBy;
-  const step = itemStep(op.request, sim, { actor, transactionId: ports.transactionId(), mnos: (id) => mnos.get(id) ?? { status: 'unknown' } });
+  const step = itemStep(op.request, sim, { actor, transactionId: ports.transactionId(), orderId: ports.orderId(), chosen: await chosen(), mnos: (id) => mnos.get(id) ?? { status: 'unknown' } });
   if (step.kind === 'fail') return { outcome: 'failed', code: step.code, reason: step.reason };
   if (step.kind === 'skip') return { outcome: 'skipped', code: step.code, reason: step.reason };
   try {
     const { changed } = await executeCommand(ports.store, simDecider, stream, step.command, { actor, correlationId: op.bulkId, region: ports.region, commandId });
-    return changed ? { outcome: 'succeeded' } : { outcome: 'skipped', code: 'already', reason: 'the SIM was so already' };
+    if (changed) return { outcome: 'succeeded' };
+    // Nothing to do: so already, or because another run of this chunk, at the same time, gave this very command.
+    const { commits: now } = await ports.store.load(stream);
+    return now.some((c) => c.metadata.commandId === commandId) ? { outcome: 'succeeded' } : { outcome: 'skipped', code: 'already', reason: 'the SIM was so already' };
   } catch (error) {
     if (error instanceof DomainError) return { outcome: 'failed', code: error.code, reason: error.message };
     throw error;
@@ -69,6 +74,8 @@ export const processChunk = async (ports: BulkPorts, input: ChunkInput) => {
     if (!mnoStates.has(id)) mnoStates.set(id, loadState(ports.store, mnoDecider, mnoStream(id)).then((s) => s.state));
     return mnoStates.get(id)!;
   };
+  let enterprise: Promise<readonly string[]> | undefined;
+  const chosen = () => (enterprise ??= loadState(ports.store, enterpriseDecider, enterpriseStream(input.tenant)).then((e) => chosenMnos(e.state)));
   const outcomes: { eid: string; outcome: ItemOutcome }[] = [];
   const errors: unknown[] = [];
   // Every SIM's command settles before the chunk fails: none is left running into the next run.
@@ -76,7 +83,7 @@ export const processChunk = async (ports: BulkPorts, input: ChunkInput) => {
     items,
     async ({ eid }) => {
       try {
-        const outcome: ItemOutcome = op.cancelled ? { outcome: 'skipped', code: 'cancelled', reason: `the operation was cancelled by ${op.cancelled.by}` } : await runItem(ports, input.tenant, op, eid, mnoOf);
+        const outcome: ItemOutcome = op.cancelled ? { outcome: 'skipped', code: 'cancelled', reason: `the operation was cancelled by ${op.cancelled.by}` } : await runItem(ports, input.tenant, op, eid, mnoOf, chosen);
         outcomes.push({ eid, outcome });
       } catch (error) {
         errors.push(error);

@@ -14,6 +14,7 @@ export const newBulkId = () => `bulk-${randomBytes(10).toString('hex')}`;
 const mnosNamed = (request: BulkRequest) => {
   const named = new Set<string>();
   if (request.action === 'enable-profile') for (const m of [request.mno, request.awayFrom]) if (m) named.add(m);
+  if (request.action === 'order-profile') named.add(request.mno);
   const s = request.selector;
   if ('mno' in s && s.mno) named.add(s.mno);
   if ('enabledOn' in s && s.enabledOn) named.add(s.enabledOn);

@@ -19,6 +19,10 @@ export interface ItemContext {
   actor: string;
   /** Fresh hex for a queued eIM package (the domain draws nothing at random). */
   transactionId: string;
+  /** A fresh profile order id (order-profile). */
+  orderId?: string | undefined;
+  /** The enterprise's MNOs (a profile is ordered from them only). */
+  chosen?: readonly string[] | undefined;
   /** The MNOs the SIM's profiles are on, as they are now (fallback picks one that can take work). */
   mnos: (id: string) => MnoState;
 }
@@ -37,6 +41,13 @@ export const itemStep = (request: BulkRequest, sim: SimState, context: ItemConte
       return { kind: 'command', command: { type: 'SetSimLabels', actor, labels: request.labels } };
     case 'enable-profile':
       return request.awayFrom !== undefined ? leave(request.awayFrom, sim, context) : enableOn(request.mno!, request.rollback, sim, context);
+    case 'order-profile': {
+      const mno = context.mnos(request.mno);
+      const unavailable = unavailableReason(mno);
+      if (unavailable !== undefined) return { kind: 'skip', code: 'mno-unavailable', reason: `${request.mno} cannot take work: ${unavailable}` };
+      if (mno.status !== 'unknown' && !mno.registration.api.smdpEndpoint) return { kind: 'fail', code: 'no-smdp', reason: `${request.mno} has no SM-DP+ registered` };
+      return { kind: 'command', command: { type: 'RequestProfileOrder', actor, orderId: context.orderId ?? '', mno: request.mno, chosen: context.chosen ?? [] } };
+    }
   }
 };
 

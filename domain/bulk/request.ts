@@ -52,6 +52,8 @@ export const BulkRequest = z.discriminatedUnion('action', [
   z
     .strictObject({ action: z.literal('enable-profile'), selector: Selector, mno: MnoId.optional(), awayFrom: MnoId.optional(), rollback: z.boolean().default(true) })
     .refine((r) => (r.mno === undefined) !== (r.awayFrom === undefined), 'enable-profile names exactly one of mno, awayFrom'),
+  /** A profile ordered from the MNO's SM-DP+ for each SIM (SGP.22 ES2+), as `POST /v1/sims/{eid}/profiles` would. */
+  z.strictObject({ action: z.literal('order-profile'), selector: Selector, mno: MnoId }),
 ]);
 export type BulkRequest = z.infer<typeof BulkRequest>;
 export type BulkAction = BulkRequest['action'];

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { dynamoDbBulkItems } from '../../adapters/bulk-items/dynamodb-bulk-items.ts';
 import { decodeCursor, listSims } from '../../adapters/read-models/queries.ts';
 import type { BulkPorts } from '../../application/bulk/ports.ts';
+import { newOrderId } from '../../application/sims/order-profile.ts';
 import { adapters, config, dynamodb, env } from './wiring.ts';
 
 export const bulkItems = dynamoDbBulkItems(dynamodb, env.BULK_ITEMS_TABLE);
@@ -18,5 +19,6 @@ export const bulkPorts: BulkPorts = {
   },
   region: config.region,
   transactionId: () => randomBytes(8).toString('hex'),
+  orderId: newOrderId,
   nowMs: Date.now,
 };

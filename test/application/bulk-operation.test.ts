@@ -38,6 +38,7 @@ beforeAll(async () => {
     sims: async () => ({ eids: [] }),
     region: 'local',
     transactionId: () => 'ab12',
+    orderId: () => `order-${unique()}0000`,
     nowMs: () => clock,
   };
 });

@@ -115,3 +115,23 @@ describe('a bulk operation that could not select its SIMs', () => {
     given([started, { type: 'BulkOperationCancelled', data: { by: 'bob' } }]).when({ type: 'CompleteBulkOperation', counts: counts0, unresolved: 'boom' }).then([{ type: 'BulkOperationCompleted', data: { status: 'cancelled', counts: counts0, error: 'boom' } }]);
   });
 });
+
+describe('ordering profiles in bulk (domain/bulk/item.ts)', () => {
+  const EID = eid(43);
+  const sim = fold(simDecider, simDecider.initialState, [{ type: 'SimRegistered', data: { eid: EID, profiles: [{ iccid: iccid(431), mno: 'north', imsi: imsi(431), fallback: false, state: 'enabled' }] } }]);
+  const mno = (smdp: boolean, down = false) => () =>
+    fold(mnoDecider, mnoDecider.initialState, [
+      { type: 'MnoRegistered', data: { id: 'south', name: 'south', plmns: ['262-91'], countries: ['DE'], api: { style: 'rest-oauth2', endpoint: 'https://x', credentialsRef: 'secret://mno/x', ...(smdp && { smdpEndpoint: 'https://smdp' }) }, capabilities: [] } },
+      { type: 'MnoVerified', data: { checks: {} } },
+      ...(down ? [{ type: 'MnoOutageDeclared', data: { reason: 'x' } } as MnoEvent] : []),
+    ]);
+  const request = BulkRequest.parse({ action: 'order-profile', selector: { label: 'a' }, mno: 'south' });
+  it('asks the SIM for the order one request would make; an MNO without an SM-DP+ fails the item, one in outage skips it', () => {
+    expect(itemStep(request, sim, { actor: 'alice', transactionId: 'aa', orderId: 'order-00000009', chosen: ['north', 'south'], mnos: mno(true) })).toEqual({
+      kind: 'command',
+      command: { type: 'RequestProfileOrder', actor: 'alice', orderId: 'order-00000009', mno: 'south', chosen: ['north', 'south'] },
+    });
+    expect(itemStep(request, sim, { actor: 'alice', transactionId: 'aa', orderId: 'order-00000009', chosen: ['north', 'south'], mnos: mno(false) })).toMatchObject({ kind: 'fail', code: 'no-smdp' });
+    expect(itemStep(request, sim, { actor: 'alice', transactionId: 'aa', orderId: 'order-00000009', chosen: ['north', 'south'], mnos: mno(true, true) })).toMatchObject({ kind: 'skip', code: 'mno-unavailable' });
+  });
+});

@@ -89,6 +89,15 @@ describe('ordering a profile from an MNO’s SM-DP+', () => {
     expect((await sim(id)).profiles.find((p: any) => p.iccid === profile.iccid).state).not.toBe('ordered');
   });
 
+  it('orders a profile for each SIM of a bulk operation, as one request for each would', async () => {
+    const ids = [await register(), await register()];
+    const started = await api.call('POST', '/v1/bulk-operations', { token: tenant.token, body: { action: 'order-profile', selector: { eids: ids }, mno: south.id } });
+    expect(started.status).toBe(202);
+    const done = await eventually(async () => (await api.call('GET', `/v1/bulk-operations/${started.body.id}`, { token: tenant.token })).body, (b) => b.status !== 'running', 'the bulk order', { timeout: 30_000, interval: 100 });
+    expect(done).toMatchObject({ status: 'succeeded', counts: { total: 2, succeeded: 2 } });
+    for (const id of ids) await eventually(() => sim(id), (s) => s.profiles.some((p: any) => p.mno === south.id && p.state === 'disabled'), `${id}'s profile installed`, { timeout: 30_000, interval: 100 });
+  });
+
   it('refuses an order it cannot place, saying why, and appends nothing', async () => {
     const id = await register();
     const before = (await events(id)).length;
