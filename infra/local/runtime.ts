@@ -14,6 +14,7 @@ import { startCascadeEngine } from './cascade-engine.ts';
 import { handlerOf, invoke } from './entry-points.ts';
 import { startSchedules } from './schedules.ts';
 import { startDeviceFleet, type DeviceProfile } from './devices/fleet.ts';
+import { addDevicesForKnownSims } from './devices/known-sims.ts';
 import { startSimulatedSmdp, type SimulatedSmdp } from './smdp/server.ts';
 import { startStreamPoller, type StreamHandler } from './stream-poller.ts';
 import { createEventBus, type EventBus } from './event-bus/bus.ts';
@@ -261,7 +262,14 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     secureDataDir(options.dataDir);
     // The cascade reconciler: at start-up (what a process that died left running is resumed, once the
     // read models hold what the streams did), then every minute.
-    const schedules = startSchedules(SCHEDULE_ENTRY_POINTS, { log, after: Promise.all(consumers.map((c) => c.caughtUp())) });
+    const caughtUp = Promise.all(consumers.map((c) => c.caughtUp()));
+    const schedules = startSchedules(SCHEDULE_ENTRY_POINTS, { log, after: caughtUp });
+    // Devices for the SIMs an earlier runtime registered without them (once the read models list every SIM).
+    if (options.devices !== false)
+      void caughtUp
+        .then(() => addDevicesForKnownSims(client, env.READ_MODELS_TABLE, store, devices))
+        .then((added) => added > 0 && log(`devices made for ${added} SIMs registered before`))
+        .catch((error: Error) => log(`devices for known SIMs: ${error.message}`));
     stops.push(schedules.stop);
     return {
       url: `http://localhost:${port}`,

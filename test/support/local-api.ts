@@ -50,7 +50,7 @@ export const registerMno = async (call: (m: string, p: string, o?: CallOptions) 
  * A restart in the same process keeps the handlers loaded (as a warm Lambda does), with their clients
  * on the endpoints of the first runtime: pass `streams: false` to a restarted one if nothing needs them.
  */
-export const startLocalApi = async (options: Partial<Pick<RuntimeOptions, 'mnos' | 'stepFunctions' | 'log' | 'streams' | 'devicePollMs'>> & { restartOf?: LocalApi } = {}): Promise<LocalApi> => {
+export const startLocalApi = async (options: Partial<Pick<RuntimeOptions, 'mnos' | 'stepFunctions' | 'log' | 'streams' | 'devicePollMs' | 'devices'>> & { restartOf?: LocalApi } = {}): Promise<LocalApi> => {
   const dataDir = options.restartOf?.dataDir ?? mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   // Tables of this test file's own: stream pollers of other files' runtimes never see its events.
   const tables = options.restartOf?.tables ?? tablesOf(randomUUID().slice(0, 8));
@@ -67,6 +67,7 @@ export const startLocalApi = async (options: Partial<Pick<RuntimeOptions, 'mnos'
     streams: options.streams,
     // The simulated devices poll only in the tests that ask them to (each poll is two signed calls).
     devicePollMs: options.devicePollMs ?? 3_600_000,
+    devices: options.devices,
   });
 
   const call = async (method: string, path: string, options: CallOptions = {}): Promise<Reply> => {
