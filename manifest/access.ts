@@ -66,6 +66,9 @@ export const READ_MODEL_PROJECTION: TableAccess = { table: 'readModels', operati
 export const DEAD_LETTER_PAYLOAD_READ: TableAccess = { table: 'webhookDeadLetters', operations: ['GetItem'] };
 export const DEAD_LETTER_PAYLOAD_WRITE: TableAccess = { table: 'webhookDeadLetters', operations: ['PutItem'] };
 
+/** Taking a call from an MNO's rate budget: the conditional ADD on its counter. */
+export const MNO_RATE: TableAccess = { table: 'mnoRate', operations: ['UpdateItem'] };
+
 /** A bulk operation's items: read (its view, a selector naming it) and written (its manifest, outcomes and counts). */
 export const BULK_ITEMS_READ: TableAccess = { table: 'bulkItems', operations: ['GetItem', 'Query'] };
 export const BULK_ITEMS_WRITE: TableAccess = { table: 'bulkItems', operations: ['GetItem', 'Query', 'BatchWriteItem', 'PutItem', 'UpdateItem'] };

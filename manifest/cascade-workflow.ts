@@ -1,4 +1,4 @@
-import { MNO_CREDENTIALS_READ, type Access } from './access.ts';
+import { MNO_CREDENTIALS_READ, MNO_RATE, type Access } from './access.ts';
 import definition from './cascade.asl.json' with { type: 'json' };
 
 /**
@@ -15,7 +15,7 @@ export const CASCADE_EXECUTION_TIMEOUT_MS = definition.TimeoutSeconds * 1000;
 
 /** Each step reads the cascade (and its policy, SIM, MNOs) and appends its outcome; the steps that call a CMP read its credentials. */
 const STEP: Access = { eventStore: 'append' };
-const CMP_STEP: Access = { eventStore: 'append', secrets: [MNO_CREDENTIALS_READ] };
+const CMP_STEP: Access = { eventStore: 'append', secrets: [MNO_CREDENTIALS_READ], tables: [MNO_RATE] };
 
 /** Each Task state of the ASL: its substitution, and the handler behind it (module under functions/workflow). */
 export const CASCADE_TASKS = {

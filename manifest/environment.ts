@@ -44,6 +44,7 @@ export const ENVIRONMENT = z.object({
   WEBHOOK_DEAD_LETTERS_TABLE: tableName(TABLES.webhookDeadLetters),
   READ_MODELS_TABLE: tableName(TABLES.readModels),
   BULK_ITEMS_TABLE: tableName(TABLES.bulkItems),
+  MNO_RATE_TABLE: tableName(TABLES.mnoRate),
   /** How long a warm handler trusts that a tenant is active before it reads the tenant's stream again. */
   TENANT_STATUS_TTL_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600_000)), 5000),
   /** Switchboard's own log level (Powertools Logger), in any case. */

@@ -1,4 +1,4 @@
-import { ACTIVATION_CODES_CREATE, ACTIVATION_CODES_READ, MNO_CREDENTIALS_READ, READ_MODEL_LISTS, type Access } from './access.ts';
+import { ACTIVATION_CODES_CREATE, ACTIVATION_CODES_READ, MNO_CREDENTIALS_READ, MNO_RATE, READ_MODEL_LISTS, type Access } from './access.ts';
 import type { EventPattern } from './event-pattern.ts';
 
 /** The custom bus every Switchboard domain event is published to (by the stream forwarder). */
@@ -49,7 +49,7 @@ export const EVENT_FUNCTIONS = {
   /** Only starts a bulk operation's execution. */
   'start-bulk-execution': { entry: 'start-bulk-execution.ts', handler: 'handler', access: { startsBulkOperations: true } },
   /** Orders a profile from an MNO's SM-DP+: its credentials (the ES2+ key) read, the activation code kept as a secret. */
-  'order-profile': { entry: 'order-profile.ts', handler: 'handler', access: { eventStore: 'append', secrets: [MNO_CREDENTIALS_READ, ACTIVATION_CODES_CREATE, ACTIVATION_CODES_READ] } },
+  'order-profile': { entry: 'order-profile.ts', handler: 'handler', access: { eventStore: 'append', secrets: [MNO_CREDENTIALS_READ, ACTIVATION_CODES_CREATE, ACTIVATION_CODES_READ], tables: [MNO_RATE] } },
   /** Records a cascade (its stream and the tenant's index). */
   'plan-sim-cascade': { entry: 'plan-sim-cascade.ts', handler: 'handler', access: { eventStore: 'append' } },
   /** Records (or redrives) catch-up cascades: which enterprises, policies and SIMs from the read models' lists, each checked against its stream. */

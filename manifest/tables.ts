@@ -74,6 +74,18 @@ export const TABLES = {
     scope: 'regional',
   },
   /**
+   * Calls to each MNO this second (adapters/mno-rate): `pk` = `<mno>#<epoch second>`, a counter
+   * kept under the MNO's declared rate; gone after five minutes. Regional: the rate is kept per
+   * region (the region that owns the work, once issue 13's lease decides it).
+   */
+  mnoRate: {
+    name: 'switchboard-mno-rate',
+    envVar: 'MNO_RATE_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+    scope: 'regional',
+  },
+  /**
    * The read models: regional (every region projects its own replica's stream), disposable,
    * rebuilt from the event store by `npm run rebuild-projections`.
    *

@@ -27,11 +27,18 @@ export const fileActivationCodes = (dir: string): ActivationCodes => {
       await rename(temporary, file);
     },
     async get(tenant, eid, iccid) {
+      let text: string;
       try {
-        return (JSON.parse(await readFile(fileOf(tenant, eid, iccid).file, 'utf8')) as { activationCode?: string }).activationCode;
+        text = await readFile(fileOf(tenant, eid, iccid).file, 'utf8');
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw error;
+      }
+      // A damaged file is said to be so, never quoted (its text is a secret).
+      try {
+        return (JSON.parse(text) as { activationCode?: string }).activationCode;
+      } catch {
+        throw new Error(`the activation code of profile ${iccid} is stored damaged`);
       }
     },
     async remove(tenant, eid, iccid) {
@@ -45,7 +52,14 @@ export const activationCodeSecretName = (tenant: string, eid: string, iccid: str
 /** Secrets Manager: `switchboard/activation-codes/<tenant>/<eid>/<iccid>` holding `{"activationCode": …}`, replicated to the other region. */
 export const secretsManagerActivationCodes = (placement: SecretPlacement = {}): ActivationCodes => ({
   async put(tenant, eid, iccid, code) {
-    await createJsonSecret(activationCodeSecretName(tenant, eid, iccid), { activationCode: code }, `Switchboard: the activation code of profile ${iccid}`, placement);
+    try {
+      await createJsonSecret(activationCodeSecretName(tenant, eid, iccid), { activationCode: code }, `Switchboard: the activation code of profile ${iccid}`, placement);
+    } catch (error) {
+      // Made already by an earlier run of the same order (the same code: the SM-DP+ answers a repeated call alike): fine; another code is not.
+      if ((error as Error).name !== 'ResourceExistsException') throw error;
+      const kept = (await readJsonSecret(activationCodeSecretName(tenant, eid, iccid)))?.activationCode;
+      if (kept !== code) throw new Error(`profile ${iccid} has another activation code stored already`);
+    }
   },
   async get(tenant, eid, iccid) {
     const value = (await readJsonSecret(activationCodeSecretName(tenant, eid, iccid)))?.activationCode;

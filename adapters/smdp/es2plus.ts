@@ -1,5 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import { SmdpError, type Es2Plus } from '../../application/ports/smdp.ts';
+import { Iccid } from '../../domain/identifiers/index.ts';
 
 /**
  * GSMA SGP.22 ES2+ (operator ↔ SM-DP+), as JSON over HTTPS: every request and response carries a
@@ -39,9 +41,20 @@ export const es2plusClient = (endpoint: string, key: string, requester = 'switch
     }
     return answer as T;
   };
+  /** What the SM-DP+ answered, checked before Switchboard keys anything by it or makes an activation code of it. */
+  const checked = <T>(fn: string, schema: z.ZodType<T>, answer: unknown): T => {
+    const parsed = schema.safeParse(answer);
+    if (!parsed.success) throw new SmdpError(`ES2+ ${fn}: the SM-DP+'s answer is not well formed (${parsed.error.issues.map((i) => i.path.join('.')).join(', ')})`);
+    return parsed.data;
+  };
   return {
-    downloadOrder: (callId, eid) => call('downloadOrder', callId, { eid }),
-    confirmOrder: (callId, iccid, eid) => call('confirmOrder', callId, { iccid, eid, releaseFlag: true }),
+    downloadOrder: async (callId, eid) => checked('downloadOrder', z.object({ iccid: Iccid }), await call('downloadOrder', callId, { eid })),
+    confirmOrder: async (callId, iccid, eid) =>
+      checked(
+        'confirmOrder',
+        z.object({ matchingId: z.string().regex(/^[0-9A-Za-z-]{1,64}$/), smdpAddress: z.string().regex(/^[A-Za-z0-9.:/_-]{1,255}$/) }),
+        await call('confirmOrder', callId, { iccid, eid, releaseFlag: true }),
+      ),
   };
 };
 

@@ -43,6 +43,8 @@ export const applyToMno = async (ports: CascadePorts, work: TargetWork): Promise
   }
   // An older change's submission to this MNO that never answered may still land: submit this one after it can no more.
   if (await olderSubmissionInDoubt(ports, work, cascade.subject, Date.parse(ports.now()))) return { ...base, done: false, jobId: null, resubmit: true };
+  // Within the MNO's rate (else MnoRateLimited: the workflow waits, and this is no attempt).
+  await action.admit();
   await recordStep(ports, work, { type: 'BeginAttempt', mno: work.mno, at: ports.now() });
   const submission = await action.apply().catch(async (error: unknown) => {
     await recordTransient(ports, work, error);

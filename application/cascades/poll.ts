@@ -13,6 +13,7 @@ import type { TargetWork } from './work.ts';
 export const pollJob = async (ports: CascadePorts, work: TargetWork): Promise<TargetWork> => {
   const mno = await loadMno(ports.store, work.mno);
   if (mno.status === 'unknown' || !work.jobId) throw new MnoPermanentError(`nothing to poll at ${work.mno}`);
+  await ports.admit(mno.registration);
   let status: 'pending' | 'done';
   try {
     status = await (await ports.gateway(mno.registration)).jobStatus(work.jobId);

@@ -7,6 +7,8 @@ export interface CascadePorts {
   store: EventStore;
   /** The gateway to an MNO's CMP, by its registration (API style, endpoint, credentials reference). */
   gateway(registration: MnoRegistration): Promise<MnoGateway>;
+  /** Takes one call from the MNO's budget this second (its `rateLimitPerSecond`), or throws MnoRateLimited. */
+  admit(registration: MnoRegistration): Promise<void>;
   /** The region commits are recorded in. */
   region: string;
   /** Now, as an RFC 3339 time. */

@@ -52,6 +52,8 @@ export const loadTarget = async (ports: CascadePorts, work: TargetWork) => (awai
  */
 export interface TargetAction {
   gateway: MnoGateway;
+  /** One call to this MNO taken from its rate budget (throws MnoRateLimited when spent). */
+  admit(): Promise<void>;
   /** Why a newer change (a later policy version, a later SIM state) has taken this one's place now, or undefined. */
   superseded(): Promise<string | undefined>;
   apply(): Promise<Submission>;
@@ -89,7 +91,7 @@ const effectiveAt = async (ports: CascadePorts, tenant: string, policyId: string
   return compilePolicy(document, mno.capabilities as PolicyRule[]).effective;
 };
 
-const policyAction = async (ports: CascadePorts, tenant: string, subject: Subject<'policy'>, mno: MnoRegistration, gateway: MnoGateway): Promise<TargetAction> => {
+const policyAction = async (ports: CascadePorts, tenant: string, subject: Subject<'policy'>, mno: MnoRegistration, gateway: MnoGateway): Promise<Omit<TargetAction, 'admit'>> => {
   const effective = await effectiveAt(ports, tenant, subject.policyId, subject.version, mno);
   const profileId = `${tenant}.${subject.policyId}`;
   return {
@@ -114,7 +116,7 @@ export const loadSim = async (ports: CascadePorts, tenant: string, eid: string) 
  * step's submission, the step submits the SIM's state as it is now, so the MNO never keeps the
  * older one. Read back, the MNO is compared with this cascade's state, never with a newer one.
  */
-const simStateAction = async (ports: CascadePorts, tenant: string, subject: Subject<'sim-state'>, mno: string, gateway: MnoGateway): Promise<TargetAction> => {
+const simStateAction = async (ports: CascadePorts, tenant: string, subject: Subject<'sim-state'>, mno: string, gateway: MnoGateway): Promise<Omit<TargetAction, 'admit'>> => {
   const sim = await loadSim(ports, tenant, subject.eid);
   if (sim.status === 'unregistered') throw new MnoPermanentError('the SIM does not exist');
   const profile = sim.profiles.find((p) => p.iccid === (subject.iccid ?? sim.enabledProfile) && p.mno === mno) ?? sim.profiles.find((p) => p.mno === mno);
@@ -152,9 +154,8 @@ export const targetAction = async (ports: CascadePorts, input: CascadeInput & { 
   if (mno.status === 'unknown') throw new MnoPermanentError(`MNO ${input.mno} is not registered`);
   const gateway = await ports.gateway(mno.registration);
   const subject = cascade.subject;
-  return subject.kind === 'policy'
-    ? policyAction(ports, input.tenant, subject, mno.registration, gateway)
-    : simStateAction(ports, input.tenant, subject, input.mno, gateway);
+  const action = subject.kind === 'policy' ? await policyAction(ports, input.tenant, subject, mno.registration, gateway) : await simStateAction(ports, input.tenant, subject, input.mno, gateway);
+  return { ...action, admit: () => ports.admit(mno.registration) };
 };
 
 /** The cascades of the changes before this one to the same subject (the last three): a submission of theirs may still be in doubt. */

@@ -19,6 +19,7 @@ export const verifyOnMno = async (ports: CascadePorts, work: TargetWork): Promis
     return reason !== undefined;
   };
   if (await superseded()) return result(false);
+  await action.admit();
   const differences = await action.differences().catch(async (error: unknown) => {
     await recordTransient(ports, work, error);
     throw error;

@@ -33,6 +33,14 @@ export class MnoTransientError extends Error {
   }
 }
 
+/**
+ * Switchboard's own budget of calls to this MNO this second is spent (the MNO's declared rate
+ * limit): nothing was sent. Not a failed attempt: the workflow waits and asks again.
+ */
+export class MnoRateLimited extends Error {
+  override readonly name = 'MnoRateLimited';
+}
+
 /** An asynchronous job the MNO ended as failed but retryable: worth submitting again, not polling again. */
 export class MnoJobFailed extends MnoTransientError {}
 

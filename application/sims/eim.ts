@@ -33,25 +33,35 @@ export const REQUEST_WINDOW_MS = 5 * 60_000;
  * trusted EUM) and fresh, so no one else learns what waits for it. Then the oldest package not yet
  * answered, signed by the eIM; undefined when none waits.
  */
-export const packageForDevice = async (store: EventStore, signing: EimSigning, codes: ActivationCodes, eid: string, request: SignedJson, certificate: SignedJson, now: number) => {
+export const packageForDevice = async (store: EventStore, signing: EimSigning, codes: ActivationCodes, eid: string, request: SignedJson, certificate: SignedJson, now: number, region = 'local') => {
   const { at } = await signing.verifyRequest(eid, request, certificate);
   if (Math.abs(now - Date.parse(at)) > REQUEST_WINDOW_MS) throw new DomainError('forbidden', 'stale-request', 'the signed request is older (or newer) than five minutes: sign a fresh one');
-  return nextPackage(store, signing, codes, eid);
+  return nextPackage(store, signing, codes, eid, at, region);
 };
 
 /**
  * What waits for the device, signed by the eIM: a profile download trigger first (an ordered
  * profile's activation code: nothing can be asked of a profile before it is installed), else the
  * oldest package its eUICC has not answered; undefined when nothing waits. A trigger is handed to
- * this device alone (the request proved it) until the SM-DP+ reports it came for the profile.
+ * this device alone (its request proved it), once per fresh signed request (`requestAt` newer than
+ * the last that got one, recorded: a captured request replayed gets no code), until the SM-DP+
+ * reports the device came for the profile. A terminated SIM gets none.
  */
-export const nextPackage = async (store: EventStore, signing: EimSigning, codes: ActivationCodes, eid: string): Promise<{ package: SignedJson } | { downloadTrigger: SignedJson } | undefined> => {
+export const nextPackage = async (store: EventStore, signing: EimSigning, codes: ActivationCodes, eid: string, requestAt: string, region = 'local'): Promise<{ package: SignedJson } | { downloadTrigger: SignedJson } | undefined> => {
   const tenant = await tenantOf(store, eid);
-  const { state: sim } = await loadState(store, simDecider, simStream(tenant, eid));
+  const stream = simStream(tenant, eid);
+  const { state: sim } = await loadState(store, simDecider, stream);
   if (sim.status === 'unregistered') throw new DomainError('not-found', 'sim-not-found', 'no SIM with this EID is registered');
-  for (const iccid of sim.orders.triggers) {
+  for (const iccid of sim.status === 'terminated' ? [] : sim.orders.triggers) {
     const activationCode = await codes.get(tenant, eid, iccid);
-    if (activationCode) return { downloadTrigger: await signing.signTrigger({ eimId: signing.eimId, eid, iccid, activationCode }) };
+    if (!activationCode) continue;
+    try {
+      await executeCommand(store, simDecider, stream, { type: 'RecordTriggerDelivered', actor: `euicc:${eid}`, iccid, requestAt }, { actor: `euicc:${eid}`, correlationId: `trigger-${iccid}`, region });
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'request-not-fresh') break;
+      throw error;
+    }
+    return { downloadTrigger: await signing.signTrigger({ eimId: signing.eimId, eid, iccid, activationCode }) };
   }
   const [oldest] = sim.eim.pending;
   if (!oldest) return undefined;

@@ -12,7 +12,8 @@ import { executeCommand, type CommandContext } from '../command.ts';
 import { loadState } from '../load-state.ts';
 import { loadMno } from '../mnos.ts';
 import type { ActivationCodes } from '../ports/activation-codes.ts';
-import type { Es2Plus } from '../ports/smdp.ts';
+import { MnoRateLimited } from '../ports/mno-gateway.ts';
+import { SmdpError, type Es2Plus } from '../ports/smdp.ts';
 import { enterpriseStream, identifierClaimStream, simStream } from '../stream-ids.ts';
 
 export const newOrderId = () => `order-${randomBytes(10).toString('hex')}`;
@@ -37,6 +38,8 @@ export interface OrderPorts {
   region: string;
   /** The ES2+ client of an MNO's SM-DP+ (its endpoint from the registration, its key from the credentials). */
   smdp(registration: MnoRegistration): Promise<Es2Plus>;
+  /** One call taken from the MNO's rate budget (throws MnoRateLimited when this second's is spent). */
+  admit(registration: MnoRegistration): Promise<void>;
   activationCodes: ActivationCodes;
 }
 
@@ -61,27 +64,42 @@ export const placeProfileOrder = async (ports: OrderPorts, event: BusEvent) => {
   const order = sim.orders.orders.find((o) => o.orderId === orderId);
   if (order?.status !== 'requested') return { orderId, status: order?.status };
   const context = { actor: PLATFORM, correlationId: orderId, region: ports.region };
+  const holder = { tenant, eid: sim.eid };
+  let claimed: string | undefined;
   try {
-    const registration = await loadMno(ports.store, mno);
-    if (registration.status === 'unknown') throw new Error(`${mno} is not registered`);
+    // As things are now, not as they were when the order was asked for.
+    const [registration, enterprise] = await Promise.all([loadMno(ports.store, mno), loadState(ports.store, enterpriseDecider, enterpriseStream(tenant))]);
+    if (registration.status === 'unknown' || !chosenMnos(enterprise.state).includes(mno)) throw new DomainError('invalid', 'mno-not-chosen', `${mno} is no longer one of the enterprise's MNOs`);
+    const unavailable = unavailableReason(registration);
+    if (unavailable) throw new DomainError('conflict', 'mno-unavailable', `${mno} cannot take work: ${unavailable}`);
+    if (sim.status === 'terminated' || sim.pendingTermination) throw new DomainError('conflict', 'sim-terminated', 'the SIM is terminated, or its termination awaits approval');
     const smdp = await ports.smdp(registration.registration);
+    await ports.admit(registration.registration);
     const { iccid } = await smdp.downloadOrder(orderId, sim.eid);
-    const holder = { tenant, eid: sim.eid };
-    await executeCommand(ports.store, identifierClaimDecider, identifierClaimStream('iccid', iccid), { type: 'ClaimIdentifier', kind: 'iccid', holder }, context);
+    if (sim.profiles.some((p) => p.iccid === iccid)) throw new SmdpError('the SM-DP+ gave an ICCID this SIM holds already');
+    const claim = await executeCommand(ports.store, identifierClaimDecider, identifierClaimStream('iccid', iccid), { type: 'ClaimIdentifier', kind: 'iccid', holder }, context);
+    if (claim.changed) claimed = iccid;
+    await ports.admit(registration.registration);
     const { matchingId, smdpAddress } = await smdp.confirmOrder(orderId, iccid, sim.eid);
-    if ((await ports.activationCodes.get(tenant, sim.eid, iccid)) === undefined) await ports.activationCodes.put(tenant, sim.eid, iccid, `1$${smdpAddress}$${matchingId}`);
+    await ports.activationCodes.put(tenant, sim.eid, iccid, `1$${smdpAddress}$${matchingId}`);
     await executeCommand(ports.store, simDecider, stream, { type: 'RecordProfileOrdered', actor: PLATFORM, orderId, iccid }, context);
     return { orderId, status: 'ordered' as const };
   } catch (error) {
-    const reason = (error as Error).message.slice(0, 500);
+    // Over the MNO's rate this second: the event is delivered again (the calls repeat under the same ids, the claim stands).
+    if (error instanceof MnoRateLimited) throw error;
+    // The SM-DP+'s and the rules' own words; anything else (an outage of ours) is not the tenant's to read: operators have it in the logs.
+    const reason = error instanceof SmdpError || error instanceof DomainError ? error.message.slice(0, 500) : 'the order could not be placed (an error of Switchboard’s, logged for its operators): order again';
+    if (claimed) await executeCommand(ports.store, identifierClaimDecider, identifierClaimStream('iccid', claimed), { type: 'ReleaseIdentifier', kind: 'iccid', holder }, context);
     await executeCommand(ports.store, simDecider, stream, { type: 'RecordProfileOrderFailed', actor: PLATFORM, orderId, reason }, context);
-    return { orderId, status: 'failed' as const, reason };
+    return { orderId, status: 'failed' as const, reason, error: error instanceof SmdpError || error instanceof DomainError ? undefined : (error as Error) };
   }
 };
 
 /** What an SM-DP+ notified (ES2+ HandleDownloadProgressInfo), once its signature was checked. */
 export interface DownloadProgress {
   mno: string;
+  /** The SM-DP+'s call id: a notification sent again (a retry, a replay) is recorded once. */
+  callId: string;
   iccid: string;
   /** The EID that came for the profile (another than its SIM's: someone else tried the code). */
   eid?: string | undefined;
@@ -104,7 +122,7 @@ export const recordDownloadProgress = async (store: EventStore, codes: Activatio
   if (!profile || profile.mno !== progress.mno) throw new DomainError('forbidden', 'not-your-profile', 'the notification speaks of a profile of another MNO');
   const context = { actor: `smdp:${progress.mno}`, correlationId: `${progress.iccid}-${progress.point}`, region };
   const other = progress.eid !== undefined && progress.eid !== holder.eid ? progress.eid : undefined;
-  const outcome = await executeCommand(store, simDecider, stream, { type: 'RecordDownloadProgress', actor: context.actor, iccid: progress.iccid, point: progress.point, ok: progress.ok, eid: other, reason: progress.reason }, context);
-  if (progress.point === 'installation' && progress.ok) await codes.remove(holder.tenant, holder.eid, progress.iccid);
-  return outcome;
+  // The code goes first (deleting it twice is harmless): a notification recorded is never one whose code stayed.
+  if (progress.point === 'installation' && progress.ok && other === undefined) await codes.remove(holder.tenant, holder.eid, progress.iccid);
+  return executeCommand(store, simDecider, stream, { type: 'RecordDownloadProgress', actor: context.actor, iccid: progress.iccid, point: progress.point, ok: progress.ok, callId: progress.callId, eid: other, reason: progress.reason }, context);
 };

@@ -76,7 +76,7 @@ export const mnoDecider: Decider<MnoCommand, MnoEvent, MnoState> = {
       }
       case 'ChangeMnoApi': {
         const current = state.registration.api;
-        const same = current.style === command.api.style && current.endpoint === command.api.endpoint && current.credentialsRef === command.api.credentialsRef && current.smdpEndpoint === command.api.smdpEndpoint;
+        const same = current.style === command.api.style && current.endpoint === command.api.endpoint && current.credentialsRef === command.api.credentialsRef && current.smdpEndpoint === command.api.smdpEndpoint && current.rateLimitPerSecond === command.api.rateLimitPerSecond;
         return same ? [] : [{ type: 'MnoApiChanged', data: { api: command.api } }];
       }
       case 'DeclareOutage':

@@ -25,6 +25,8 @@ export const MnoRegistration = z.strictObject({
     credentialsRef: z.string().regex(/^secret:\/\/[\w./-]{1,200}$/, 'a reference like secret://mno/<id>, never the credentials'),
     /** The MNO's SM-DP+ (GSMA SGP.22 ES2+), where profiles are ordered; its key (`es2plusKey`) is in the same credentials. None: no profile can be ordered from it. */
     smdpEndpoint: z.url({ protocol: /^https?$/ }).optional(),
+    /** The calls a second the MNO allows Switchboard on its CMP and SM-DP+; Switchboard keeps under it (per region). None: no limit of its own. */
+    rateLimitPerSecond: z.int().min(1).max(100_000).optional(),
   }),
   /** The policy rules this MNO's CMP can enforce (domain/policy rule ids). */
   capabilities: z.array(z.string().min(1).max(64)).max(50),

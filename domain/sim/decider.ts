@@ -108,7 +108,7 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
         ? [{ type: 'EimPackageRefused', data: { ...base, reason: command.outcome.refused } }]
         : [{ type: 'EimPackageExecuted', data: { ...base, results: command.outcome.results } }];
     }
-    if (command.type === 'RecordProfileOrdered' || command.type === 'RecordProfileOrderFailed' || command.type === 'RecordDownloadProgress') {
+    if (command.type === 'RecordProfileOrdered' || command.type === 'RecordProfileOrderFailed' || command.type === 'RecordDownloadProgress' || command.type === 'RecordTriggerDelivered') {
       // What the SM-DP+ and the device did: facts, recorded whatever the SIM's lifecycle.
       if (state.status === 'unregistered') throw new DomainError('not-found', 'sim-not-found', 'SIM not found');
       return decideOrder(command, state);
@@ -202,6 +202,7 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
       case 'ProfileOrdered':
       case 'ProfileOrderFailed':
       case 'ProfileDownloadProgressed':
+      case 'ProfileDownloadTriggerDelivered':
         return evolveOrder(state, event);
     }
   },

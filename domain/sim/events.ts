@@ -83,7 +83,9 @@ export const SimEvents = {
    * eligibility check, the bound profile package's download, its installation (then `disabled`);
    * a failure says why (a second download with a used activation code is refused at eligibility).
    */
-  ProfileDownloadProgressed: z.object({ iccid: Iccid, point: DownloadPoint, ok: z.boolean(), eid: Eid.optional(), reason: z.string().max(500).optional() }),
+  ProfileDownloadProgressed: z.object({ iccid: Iccid, point: DownloadPoint, ok: z.boolean(), callId: z.string().max(200).optional(), eid: Eid.optional(), reason: z.string().max(500).optional() }),
+  /** The eIM handed the device the download trigger, for its signed request made at `requestAt` (a request not newer gets none: a replay). */
+  ProfileDownloadTriggerDelivered: z.object({ iccid: Iccid, requestAt: z.iso.datetime() }),
 } as const;
 
 type Defs = typeof SimEvents;

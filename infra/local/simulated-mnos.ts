@@ -20,6 +20,8 @@ export interface SimulatedMno {
   plmns: string[];
   countries: string[];
   capabilities: readonly PolicyRule[];
+  /** legacy-ratelimited: the calls a second its CMP allows (default 20), registered as the MNO's rate limit. */
+  ratePerSecond?: number | undefined;
 }
 
 const all = POLICY_RULES;
@@ -33,6 +35,9 @@ export const DEFAULT_SIMULATED_MNOS: SimulatedMno[] = [
   { id: 'southgate-gb', name: 'Southgate Wireless (GB)', style: 'rest-oauth2', plmns: ['234-91'], countries: ['GB'], capabilities: without('imeiLock') },
   { id: 'eastline-pl', name: 'Eastline (PL)', style: 'async-jobs', plmns: ['260-91'], countries: ['PL'], capabilities: all },
 ];
+
+/** The legacy simulator's default rate (infra/local/mno-simulators/index.ts). */
+const LEGACY_RATE_PER_SECOND = 20;
 
 const PLATFORM = { actor: 'switchboard:local-runtime', correlationId: 'local-runtime', region: 'local' };
 
@@ -64,7 +69,8 @@ export const startSimulatedMnos = async (
     const ports = keptPorts(options.portsFile);
     if (options.stateDir) mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
     const stateFile = (id: string) => (options.stateDir ? join(options.stateDir, `${id}.json`) : undefined);
-    for (const spec of specs) simulators.set(spec.id, await startOnKeptPort({ id: spec.id, style: spec.style, stateFile: stateFile(spec.id) }, ports, options.log ?? console.warn));
+    for (const spec of specs)
+      simulators.set(spec.id, await startOnKeptPort({ id: spec.id, style: spec.style, stateFile: stateFile(spec.id), ...(spec.ratePerSecond && { ratePerSecond: spec.ratePerSecond }) }, ports, options.log ?? console.warn));
     ports.save();
     const es2plusKeys = new Map(specs.map((spec) => [spec.id, randomBytes(24).toString('hex')]));
     for (const spec of specs) options.smdp?.add(spec.id, es2plusKeys.get(spec.id)!, spec.plmns[0]!);
@@ -73,7 +79,9 @@ export const startSimulatedMnos = async (
     writeFileSync(`${credentialsFile}.tmp`, JSON.stringify(credentials), { mode: 0o600 });
     renameSync(`${credentialsFile}.tmp`, credentialsFile);
     for (const spec of specs) {
-      const api = { style: spec.style, endpoint: simulators.get(spec.id)!.url, credentialsRef: `secret://mno/${spec.id}`, ...(options.smdp && { smdpEndpoint: options.smdp.endpointOf(spec.id) }) };
+      // A rate-limited CMP's limit is registered: Switchboard keeps under it.
+      const rate = spec.style === 'legacy-ratelimited' ? { rateLimitPerSecond: spec.ratePerSecond ?? LEGACY_RATE_PER_SECOND } : {};
+      const api = { style: spec.style, endpoint: simulators.get(spec.id)!.url, credentialsRef: `secret://mno/${spec.id}`, ...(options.smdp && { smdpEndpoint: options.smdp.endpointOf(spec.id) }), ...rate };
       const registration: MnoRegistration = { id: spec.id, name: spec.name, plmns: spec.plmns, countries: spec.countries, api, capabilities: [...spec.capabilities] };
       await executeCommand(store, mnoCatalogueDecider, mnoCatalogueStream(), { type: 'ListMno', id: spec.id }, PLATFORM, 20);
       await executeCommand(store, mnoDecider, mnoStream(spec.id), { type: 'RegisterMno', registration }, PLATFORM).catch(ignoreConflict);

@@ -76,7 +76,7 @@ describe('a profile switch through the eIM', () => {
     expect(await sim()).toMatchObject({ enabledProfile: away, eim: { counter: 1, pending: [] } });
     expect(d.euicc.state().profiles.find((p) => p.state === 'enabled')?.iccid).toBe(away);
     // Nothing waits any more; the same result sent again records nothing.
-    expect(await nextPackage(store, signing, noCodes, EID)).toBeUndefined();
+    expect(await nextPackage(store, signing, noCodes, EID, new Date().toISOString())).toBeUndefined();
     expect((await recordResult(store, signing, EID, polled!.result, polled!.certificate, 'local')).changed).toBe(false);
   });
 
@@ -101,7 +101,7 @@ describe('a profile switch through the eIM', () => {
   it('a result from an eUICC no trusted EUM certified, or for another EID, is refused and records nothing', async () => {
     const d = await device();
     await queuePsmos(store, 'acme', EID, [{ op: 'setFallbackAttribute', iccid: home }], context);
-    const pkg = (await nextPackage(store, signing, noCodes, EID)) as { package: SignedJson };
+    const pkg = (await nextPackage(store, signing, noCodes, EID, new Date().toISOString())) as { package: SignedJson };
     const result = await d.euicc.load(pkg.package);
     const rogueEum = memorySigner(undefined, 'rogue');
     const rogueCertificate = await issueEuiccCertificate(rogueEum, EID, await d.euicc.publicJwk());

@@ -27,6 +27,7 @@ const tablesOf = (suffix: string) => ({
   WEBHOOK_DEAD_LETTERS_TABLE: `switchboard-webhook-dead-letters-${suffix}`,
   READ_MODELS_TABLE: `switchboard-read-models-${suffix}`,
   BULK_ITEMS_TABLE: `switchboard-bulk-items-${suffix}`,
+  MNO_RATE_TABLE: `switchboard-mno-rate-${suffix}`,
 });
 
 /** MNOs every test tenant works with (registered and verified, on no real endpoint). */

@@ -8,6 +8,13 @@ const statesOf = (definition: { States: Record<string, any> }): [string, any][] 
   Object.entries(definition.States).flatMap(([name, state]) => [[name, state], ...(state.ItemProcessor ? statesOf(state.ItemProcessor) : [])]);
 
 describe('the cascade definition (one ASL file for CDK and the local engine)', () => {
+  it('waits patiently, first, when an MNO’s rate budget is spent: no attempt is used up', () => {
+    for (const name of ['ApplyToMno', 'PollJob', 'VerifyOnMno']) {
+      const [, state] = statesOf(CASCADE_DEFINITION).find(([n]) => n === name)!;
+      expect(state.Retry[0], name).toMatchObject({ ErrorEquals: ['MnoRateLimited'], MaxAttempts: 25 });
+    }
+  });
+
   const arns = Object.fromEntries(Object.values(CASCADE_TASKS).map((t) => [t.substitution, `arn:aws:lambda:eu-west-1:123456789012:function:${t.entry.replace('.ts', '')}`]));
 
   it('is valid ASL once its substitutions are filled in', () => {
@@ -30,8 +37,8 @@ describe('the cascade definition (one ASL file for CDK and the local engine)', (
   it('retries transient MNO errors with capped, jittered exponential backoff, and permanent ones never', () => {
     for (const name of ['ApplyToMno', 'PollJob', 'VerifyOnMno']) {
       const [, state] = statesOf(CASCADE_DEFINITION).find(([n]) => n === name)!;
-      expect(state.Retry[0]).toEqual({ ErrorEquals: ['MnoPermanentError'], MaxAttempts: 0 });
-      expect(state.Retry[1]).toMatchObject({ ErrorEquals: expect.arrayContaining(['MnoTransientError']), BackoffRate: 2, JitterStrategy: 'FULL', MaxDelaySeconds: 20 });
+      expect(state.Retry[1]).toEqual({ ErrorEquals: ['MnoPermanentError'], MaxAttempts: 0 });
+      expect(state.Retry[2]).toMatchObject({ ErrorEquals: expect.arrayContaining(['MnoTransientError']), BackoffRate: 2, JitterStrategy: 'FULL', MaxDelaySeconds: 20 });
       expect(state.Catch[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'RecordFailure' });
     }
   });

@@ -20,7 +20,7 @@ const Notification = z.object({
   iccid: Iccid,
   profileType: z.string().max(100).optional(),
   timestamp: z.iso.datetime(),
-  notificationPointId: z.union([z.literal(1), z.literal(3), z.literal(4)]),
+  notificationPointId: z.int().min(1).max(99),
   notificationPointStatus: z.object({
     status: z.enum(['Executed-Success', 'Failed']),
     statusCodeData: z.object({ subjectCode: z.string().max(20).optional(), reasonCode: z.string().max(20).optional(), message: z.string().max(300).optional() }).optional(),
@@ -37,17 +37,22 @@ const Notification = z.object({
 export const handler = httpHandler('POST /v1/es2plus/{mnoId}/handleDownloadProgressInfo', async (request) => {
   const mno = mnoParam(request);
   const registration = await loadMno(adapters.eventStore, mno);
-  const raw = request.body ?? '';
-  const key = registration.status === 'unknown' ? undefined : await es2plusKeyOf(registration.registration).catch(() => undefined);
+  // The bytes as signed (API Gateway may hand a body over base64-encoded).
+  const raw = request.isBase64Encoded && request.body ? Buffer.from(request.body, 'base64').toString('utf8') : (request.body ?? '');
+  // An MNO without an ES2+ key cannot sign; a credential store that does not answer is an outage of ours (5xx), not a refusal.
+  const key = registration.status === 'unknown' ? undefined : await es2plusKeyOf(registration.registration).catch((error: Error) => (/holds no ES2\+ key|no credentials are stored/.test(error.message) ? undefined : Promise.reject(error)));
   if (!key || !verifyNotification(key, request.headers['x-es2plus-timestamp'], request.headers['x-es2plus-signature'], raw, Date.now()))
     throw problem(401, 'signature-refused', 'the notification is not signed with this MNO’s ES2+ key, or not recently');
   const n = bodyOf(request, Notification);
+  const point = POINTS[n.notificationPointId as keyof typeof POINTS];
+  // Points Switchboard does not follow (confirmation failure, deletion…): taken, nothing recorded.
+  if (!point) return json(200, { recorded: false });
   const failed = n.notificationPointStatus.status === 'Failed';
   const data = n.notificationPointStatus.statusCodeData;
   const { changed } = await recordDownloadProgress(
     adapters.eventStore,
     activationCodes(),
-    { mno, iccid: n.iccid, eid: n.eid, point: POINTS[n.notificationPointId], ok: !failed, reason: failed ? `${data?.subjectCode ?? '?'} ${data?.reasonCode ?? '?'} ${data?.message ?? ''}`.trim() : undefined },
+    { mno, callId: n.header.functionCallIdentifier, iccid: n.iccid, eid: n.eid, point, ok: !failed, reason: failed ? `${data?.subjectCode ?? '?'} ${data?.reasonCode ?? '?'} ${data?.message ?? ''}`.trim() : undefined },
     config.region,
   );
   return json(200, { recorded: changed });

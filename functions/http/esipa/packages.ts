@@ -31,7 +31,7 @@ const verified = async <T>(work: () => Promise<T>) => {
 export const next = httpHandler('POST /v1/esipa/{eid}/packages/next', async (request) => {
   const eid = eidParam(request);
   const body = bodyOf(request, z.strictObject({ request: Signed, certificate: Signed }));
-  const waiting = await verified(() => packageForDevice(adapters.eventStore, eimPorts(), activationCodes(), eid, body.request, body.certificate, Date.now()));
+  const waiting = await verified(() => packageForDevice(adapters.eventStore, eimPorts(), activationCodes(), eid, body.request, body.certificate, Date.now(), config.region));
   return waiting ? json(200, waiting, { 'cache-control': 'no-store' }) : { statusCode: 204, headers: { 'cache-control': 'no-store' } };
 });
 

@@ -25,7 +25,7 @@ export interface MnoSimulator {
   /** The faults in force. */
   faults(): Readonly<MnoFaults>;
   /** What the CMP holds, in its own data model: profile rules by profile id, SIM status by ICCID; calls = CMP API calls received. */
-  state(): { profiles: Record<string, unknown>; sims: Record<string, string>; calls: number };
+  state(): { profiles: Record<string, unknown>; sims: Record<string, string>; calls: number; throttled?: number };
   stop(): Promise<void>;
 }
 

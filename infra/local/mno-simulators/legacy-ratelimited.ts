@@ -57,6 +57,8 @@ export const legacyRateLimitedApi = (options: { faults: FaultState; ratePerSecon
     },
   };
 
+  /** Calls refused for the rate (429): what a client that keeps under the rate never sees. */
+  let throttled = 0;
   const api: CmpApi = {
     handle({ method, path, headers, body }) {
       const name = path.startsWith('/ws/') ? path.slice(4) : '';
@@ -69,7 +71,10 @@ export const legacyRateLimitedApi = (options: { faults: FaultState; ratePerSecon
       let bucket = buckets.get(user.user);
       if (!bucket) buckets.set(user.user, (bucket = new TokenBucket(ratePerSecond)));
       const wait = bucket.take();
-      if (wait > 0) return { ...err('RATE_LIMIT', 'too many requests', 429), headers: { 'retry-after': String(Math.max(1, Math.ceil(wait))) } };
+      if (wait > 0) {
+        throttled++;
+        return { ...err('RATE_LIMIT', 'too many requests', 429), headers: { 'retry-after': String(Math.max(1, Math.ceil(wait))) } };
+      }
       const parsed = parseJson(body);
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return err('E400', 'body must be a JSON object');
       return operation(parsed as Record<string, unknown>);
@@ -79,6 +84,7 @@ export const legacyRateLimitedApi = (options: { faults: FaultState; ratePerSecon
     state: () => ({
       profiles: Object.fromEntries([...profiles].map(([id, { fields }]) => [id, fields])),
       sims: Object.fromEntries(sims),
+      throttled,
     }),
   };
   return { api, credentials };
