@@ -1,3 +1,4 @@
+import { selectsEids, selectsOperation } from '../../domain/bulk/request.ts';
 import { z } from 'zod';
 import { bulkDecider } from '../../domain/bulk/decider.ts';
 import type { Selector } from '../../domain/bulk/request.ts';
@@ -45,12 +46,12 @@ type Page = { eids: string[]; next?: string | undefined };
 
 /** A page of the selection after `cursor`: named EIDs in order, the read model's matching SIMs, or an earlier operation's items. */
 const pageOf = async (ports: BulkPorts, tenant: string, selector: Selector, cursor: string | undefined): Promise<Page> => {
-  if ('eids' in selector) {
+  if (selectsEids(selector)) {
     const start = cursor === undefined ? 0 : Number(cursor);
     const end = start + CHUNK_SIZE;
     return { eids: selector.eids.slice(start, end), ...(end < selector.eids.length && { next: String(end) }) };
   }
-  if ('operation' in selector) {
+  if (selectsOperation(selector)) {
     const { items, next } = await ports.items.page(bulkStream(tenant, selector.operation), { outcome: selector.outcome, limit: CHUNK_SIZE, after: cursor });
     return { eids: items.map((i) => i.eid), next };
   }
@@ -69,7 +70,7 @@ export const selectSims = async (ports: BulkPorts, input: SelectInput): Promise<
   if (state.status === 'none') throw new DomainError('not-found', 'bulk-operation-not-found', `no bulk operation ${input.bulkId}`);
   if (state.manifest) return { done: true, total: state.manifest.total, chunks: range(state.manifest.chunks) };
   const selector = state.request.selector;
-  if ('operation' in selector) {
+  if (selectsOperation(selector)) {
     const source = (await loadState(ports.store, bulkDecider, bulkStream(input.tenant, selector.operation))).state.status;
     if (source === 'none') throw new DomainError('not-found', 'bulk-operation-not-found', `the selector names bulk operation ${selector.operation}, which this enterprise does not have`);
     // Its outcomes are not all known yet: the state machine asks again later (a fallback's return waits for the fallback).

@@ -1,3 +1,4 @@
+import { selectsOperation } from '../../domain/bulk/request.ts';
 import { randomBytes } from 'node:crypto';
 import { bulkDecider } from '../../domain/bulk/decider.ts';
 import type { BulkRequest } from '../../domain/bulk/request.ts';
@@ -31,7 +32,7 @@ export const startBulkOperation = async (store: EventStore, tenant: string, requ
   const foreign = mnosNamed(request).filter((m) => !chosen.includes(m));
   if (foreign.length > 0) throw new DomainError('invalid', 'mno-not-chosen', `the request names ${foreign.join(', ')}, which the enterprise has not chosen`);
   const selector = request.selector;
-  if ('operation' in selector && (await loadState(store, bulkDecider, bulkStream(tenant, selector.operation))).state.status === 'none')
+  if (selectsOperation(selector) && (await loadState(store, bulkDecider, bulkStream(tenant, selector.operation))).state.status === 'none')
     throw new DomainError('invalid', 'unknown-operation', `the selector names bulk operation ${selector.operation}, which this enterprise does not have`);
   const bulkId = context.bulkId ?? newBulkId();
   const startedBy = context.startedBy ?? context.actor;

@@ -58,7 +58,7 @@ export const bulkDecider: Decider<BulkCommand, BulkEvent, BulkState> = {
         return [{ type: 'BulkManifestResolved', data: { total: command.total, chunks: command.chunks } }];
       case 'CancelBulkOperation':
         if (state.cancelled) return [];
-        if (ended) throw new DomainError('conflict', 'bulk-operation-ended', `the operation is ${state.status} already`);
+        if (ended) throw new DomainError('conflict', 'bulk-operation-ended', `the operation has ended (${state.status})`);
         return [{ type: 'BulkOperationCancelled', data: { by: command.by, ...(command.reason && { reason: command.reason }) } }];
       case 'CompleteBulkOperation':
         if (ended) return [];

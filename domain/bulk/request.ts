@@ -31,6 +31,9 @@ export const Selector = z.union([
       mno: MnoId.optional(),
       /** SIMs whose enabled profile is on this MNO. */
       enabledOn: MnoId.optional(),
+      // Another shape's keys are this shape's type errors, so a bad `eids` is explained as one (not as an unknown key here).
+      eids: z.never().optional(),
+      operation: z.never().optional(),
     })
     .refine((s) => Object.values(s).some((v) => v !== undefined), 'a selector names eids, or at least one of label, state, mno, enabledOn'),
 ]);
@@ -57,3 +60,7 @@ export const BulkRequest = z.discriminatedUnion('action', [
 ]);
 export type BulkRequest = z.infer<typeof BulkRequest>;
 export type BulkAction = BulkRequest['action'];
+
+/** Which shape a selector has (its keys alone do not say: the filter's type names the others' keys as never). */
+export const selectsEids = (s: Selector): s is Extract<Selector, { eids: string[] }> => Array.isArray((s as { eids?: unknown }).eids);
+export const selectsOperation = (s: Selector): s is Extract<Selector, { operation: string }> => typeof (s as { operation?: unknown }).operation === 'string';

@@ -47,12 +47,27 @@ const DOMAIN_STATUS = { conflict: 409, forbidden: 403, 'not-found': 404, invalid
 
 const pointer = (path: readonly PropertyKey[]) => '/' + path.map(String).join('/');
 
+type Issue = { code?: string; path: readonly PropertyKey[]; message: string; errors?: Issue[][]; keys?: string[] };
+
+/**
+ * The issues to show: a value that fits none of a union's shapes is explained by the shape it came
+ * closest to (the one whose keys it has, else the one with the fewest complaints), not by "Invalid input".
+ */
+const explained = (issues: readonly Issue[], base: readonly PropertyKey[] = []): { path: readonly PropertyKey[]; message: string }[] =>
+  issues.flatMap((issue) => {
+    const path = [...base, ...issue.path];
+    if (issue.code !== 'invalid_union' || !issue.errors?.length) return [{ path, message: issue.message }];
+    const strangers = (branch: Issue[]) => branch.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0);
+    const ranked = [...issue.errors].sort((a, b) => Number(strangers(a)) - Number(strangers(b)) || a.length - b.length);
+    return explained(ranked[0]!, path);
+  });
+
 export const validationProblem = (error: z.ZodError, where = '') =>
   problem(
     400,
     'validation-failed',
     'the request is not valid',
-    error.issues.map((i) => ({ path: where + (i.path.length ? pointer(i.path) : ''), message: i.message })),
+    explained(error.issues as unknown as Issue[]).map((i) => ({ path: where + (i.path.length ? pointer(i.path) : ''), message: i.message })),
   );
 
 /** Any error as a problem; what is not a known problem becomes an opaque 500 or 503. */

@@ -37,12 +37,18 @@ export interface ExecutionProgress extends ExecutionSummary {
   /** Items the Map was given (MapStateStarted), when it has started. */
   total: number | undefined;
   targets: TargetProgress[];
+  /** What it is and what its items are, in words (its workflow profile's). */
+  subject?: string | undefined;
+  items?: string | undefined;
   /** `status` of the execution's output (the cascade's succeeded | partial | failed), or its error. */
   result?: string | undefined;
 }
 
 /** How to read a workflow's iterations: its stages in order, and the states that mean the item failed. */
 export interface WorkflowProfile {
+  /** What an execution is (`cascade`, `bulk operation`), and what its Map's items are (`MNOs`, `chunks`). */
+  subject: string;
+  items: string;
   stages: readonly string[];
   failureStates: readonly string[];
   /** An item that ended without error can still have failed by what its last state returned. */
@@ -51,6 +57,8 @@ export interface WorkflowProfile {
 }
 
 export const CASCADE_PROFILE: WorkflowProfile = {
+  subject: 'cascade',
+  items: 'MNOs',
   stages: ['ApplyToMno', 'PollJob', 'VerifyOnMno'],
   failureStates: ['RecordFailure'],
   failedOutput: (output) => (output?.verified === false ? 'drift: the MNO does not enforce what was declared' : undefined),
@@ -59,6 +67,8 @@ export const CASCADE_PROFILE: WorkflowProfile = {
 
 /** A bulk operation: each Map item is a chunk of its manifest (its SIMs' outcomes are in the API). */
 export const BULK_PROFILE: WorkflowProfile = {
+  subject: 'bulk operation',
+  items: 'chunks',
   stages: ['ProcessChunk'],
   failureStates: [],
   failedOutput: () => undefined,
@@ -96,7 +106,7 @@ export const progressOf = (summary: ExecutionSummary, events: readonly HistoryEv
   const iterationOf = new Map<number, number | undefined>();
   const iterations = new Map<number, { index: number; events: HistoryEvent[] }>();
   const latest = new Map<number, number>();
-  const progress: ExecutionProgress = { ...summary, phase: undefined, total: undefined, targets: [] };
+  const progress: ExecutionProgress = { ...summary, phase: undefined, total: undefined, targets: [], subject: profile.subject, items: profile.items };
   for (const event of [...events].sort((a, b) => a.id! - b.id!)) {
     const previous = byId.get(event.previousEventId ?? 0);
     let iteration: number | undefined;

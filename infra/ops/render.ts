@@ -56,7 +56,7 @@ const targetLine = (t: TargetProgress, labelWidth: number, paint: Paint) => {
 
 const executionLines = (e: ExecutionProgress, options: RenderOptions, paint: Paint) => {
   const status = paint(STATUS_STYLE[e.status] ?? 'bold', e.status.padEnd(9));
-  const who = e.tenant ? `${paint('bold', e.tenant)} · cascade ${e.cascadeId ?? '?'}` : paint('bold', e.name);
+  const who = e.tenant ? `${paint('bold', e.tenant)} · ${e.subject ?? 'cascade'} ${e.cascadeId ?? '?'}` : paint('bold', e.name);
   const elapsed = e.stopDate ? `took ${duration(e.stopDate.getTime() - e.startDate.getTime())}` : `running ${duration(options.now.getTime() - e.startDate.getTime())}`;
   const redriven = e.redriveCount ? `, redriven ${e.redriveCount}×` : '';
   const where = e.status === 'RUNNING' ? `  at ${e.phase ?? 'start'}` : e.result ? `  → ${e.result}` : '';
@@ -72,7 +72,7 @@ const executionLines = (e: ExecutionProgress, options: RenderOptions, paint: Pai
     paint('yellow', `… ${count('running') + Math.max(0, total - e.targets.length)}`),
     ...(count('aborted') ? [paint('gray', `■ ${count('aborted')}`)] : []),
   ].join('  ');
-  lines.push(`  MNOs ${bar(finished, total, 24)} ${finished}/${total}  ${tally}`);
+  lines.push(`  ${e.items ?? 'MNOs'} ${bar(finished, total, 24)} ${finished}/${total}  ${tally}`);
   const labelWidth = Math.max(0, ...e.targets.map((t) => t.label.length));
   for (const t of e.targets) lines.push(targetLine(t, labelWidth, paint));
   return lines;
