@@ -15,6 +15,8 @@ export interface EventSchemas {
   schemas: Readonly<Record<string, z.ZodType>>;
   versions: Readonly<Record<string, number>>;
   upcasters: Readonly<Record<string, Readonly<Record<number, Upcaster>>>>;
+  /** Types stored under an older name, read as their new one (the stored event keeps its name). */
+  renamed?: Readonly<Record<string, string>> | undefined;
 }
 
 /** Several streams' schemas as one (the catalogue of everything the store may hold). */
@@ -22,13 +24,15 @@ export const mergedSchemas = (...all: readonly EventSchemas[]): EventSchemas => 
   schemas: Object.assign({}, ...all.map((s) => s.schemas)),
   versions: Object.assign({}, ...all.map((s) => s.versions)),
   upcasters: Object.assign({}, ...all.map((s) => s.upcasters)),
+  renamed: Object.assign({}, ...all.map((s) => s.renamed ?? {})),
 });
 
 /** The schemas of a stream's events, with how they evolved (none yet: every type at version 1). */
-export const eventSchemas = (schemas: Readonly<Record<string, z.ZodType>>, evolution: Partial<Pick<EventSchemas, 'versions' | 'upcasters'>> = {}): EventSchemas => ({
+export const eventSchemas = (schemas: Readonly<Record<string, z.ZodType>>, evolution: Partial<Pick<EventSchemas, 'versions' | 'upcasters' | 'renamed'>> = {}): EventSchemas => ({
   schemas,
   versions: evolution.versions ?? {},
   upcasters: evolution.upcasters ?? {},
+  renamed: evolution.renamed ?? {},
 });
 
 export class UnknownEventType extends Error {
@@ -70,7 +74,9 @@ export const stamped = (events: readonly NewEvent[], catalogue: EventSchemas): N
  * version it was written with, then parsed against the type's schema. An unknown type, a version
  * with no way up, or data that does not fit fail loudly, naming the event (never its values).
  */
-export const readEvent = (event: RecordedEvent, catalogue: EventSchemas): RecordedEvent => {
+export const readEvent = (stored: RecordedEvent, catalogue: EventSchemas): RecordedEvent => {
+  // A type stored under its old name is read as its new one.
+  const event = catalogue.renamed && Object.hasOwn(catalogue.renamed, stored.type) ? { ...stored, type: catalogue.renamed[stored.type]! } : stored;
   const schema = Object.hasOwn(catalogue.schemas, event.type) ? catalogue.schemas[event.type] : undefined;
   if (!schema) throw new UnknownEventType(event);
   const current = schemaVersionOf(event.type, catalogue);

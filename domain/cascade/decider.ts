@@ -1,3 +1,4 @@
+import { CASCADE_RENAMED } from './events.ts';
 import type { Decider } from '../decider.ts';
 import { eventSchemas } from '../events.ts';
 import { CascadeEvents } from './events.ts';
@@ -77,7 +78,7 @@ const snapshot = (t: Target): Target => ({
 });
 
 export const cascadeDecider: Decider<CascadeCommand, CascadeEvent, CascadeState> = {
-  events: eventSchemas(CascadeEvents),
+  events: eventSchemas(CascadeEvents, { renamed: CASCADE_RENAMED }),
   initialState: { status: 'none' },
 
   decide(command, state) {

@@ -37,14 +37,17 @@ export const CascadeEvents = {
   /** `jobFailed`: the MNO failed the job it took (it is submitted again); absent when the call failed in passing (a job under way is polled on). */
   /** `unanswered`: no answer came (a timeout): the MNO may still carry the submission out later. */
   CascadeAttemptFailed: Mno.extend({ attempt: z.number().int().positive(), error: z.string(), jobFailed: z.literal(true).optional(), unanswered: z.literal(true).optional() }),
-  /** What an MNO enforces differs from what was applied: an alert for the enterprise's security team. */
-  SecurityAlertRaised: Mno.extend({ kind: z.literal('policy-drift'), rules: z.array(z.string()), detail: z.string() }),
+  /** What an MNO enforces differs from what was applied (policy drift). Stored before as `SecurityAlertRaised`: read under this name. */
+  CascadeTargetDrifted: Mno.extend({ kind: z.literal('policy-drift'), rules: z.array(z.string()), detail: z.string() }),
   /** The outcome, with each target as the round left it (absent in cascades recorded before targets had streams of their own). */
   CascadeCompleted: z.object({ status: z.enum(['succeeded', 'partial', 'failed', 'superseded']), targets: z.array(TargetOutcome).optional() }),
   CascadeRedriven: z.object({ round: z.number().int().positive(), targets: z.array(z.string()) }),
   /** The round's execution was gone (the process died, the execution failed or was aborted, its region was lost): it runs again under the next attempt's name, repeating no step that completed. */
   CascadeResumed: z.object({ round: z.number().int().positive(), attempt: z.number().int().positive() }),
 } as const;
+
+/** Types the cascade's streams hold under an older name (a stored event keeps its name; it is read under the new). */
+export const CASCADE_RENAMED = { SecurityAlertRaised: 'CascadeTargetDrifted' } as const;
 
 type Defs = typeof CascadeEvents;
 export type CascadeEvent = { [K in keyof Defs]: { type: K; data: z.infer<Defs[K]> } }[keyof Defs];

@@ -1,3 +1,4 @@
+import { CASCADE_RENAMED } from './events.ts';
 import type { Decider } from '../decider.ts';
 import { eventSchemas } from '../events.ts';
 import { CascadeEvents } from './events.ts';
@@ -49,7 +50,7 @@ export type TargetEvent = Extract<
       | 'CascadeTargetFailed'
       | 'CascadeTargetSuperseded'
       | 'CascadeAttemptFailed'
-      | 'SecurityAlertRaised';
+      | 'CascadeTargetDrifted';
   }
 >;
 
@@ -62,7 +63,7 @@ const TARGET_EVENTS = new Set<string>([
   'CascadeTargetFailed',
   'CascadeTargetSuperseded',
   'CascadeAttemptFailed',
-  'SecurityAlertRaised',
+  'CascadeTargetDrifted',
 ]);
 export const isTargetEvent = (event: CascadeEvent): event is TargetEvent => TARGET_EVENTS.has(event.type);
 
@@ -87,7 +88,7 @@ export const evolveTarget = (t: Target, event: TargetEvent): Target => {
     case 'CascadeAttemptFailed':
       // A job the MNO failed is not polled again; one whose poll failed in passing still is (a resumed round polls it).
       return { ...t, lastError: event.data.error, jobId: event.data.jobFailed ? undefined : t.jobId, inDoubt: event.data.unanswered === true };
-    case 'SecurityAlertRaised':
+    case 'CascadeTargetDrifted':
       return t;
   }
 };
@@ -98,7 +99,7 @@ export const evolveTarget = (t: Target, event: TargetEvent): Target => {
  * (the stream is new each round: a redriven target gets the full budget again).
  */
 export const targetDecider: Decider<TargetCommand, TargetEvent, Target> = {
-  events: eventSchemas(Object.fromEntries([...TARGET_EVENTS].map((type) => [type, CascadeEvents[type as keyof typeof CascadeEvents]]))),
+  events: eventSchemas(Object.fromEntries([...TARGET_EVENTS].map((type) => [type, CascadeEvents[type as keyof typeof CascadeEvents]])), { renamed: CASCADE_RENAMED }),
   initialState: { mno: '', status: 'pending', attempts: 0 },
 
   decide(command, target) {
@@ -119,7 +120,7 @@ export const targetDecider: Decider<TargetCommand, TargetEvent, Target> = {
         if (target.status !== 'applied') return [];
         const detail = `${mno} does not enforce what was applied: ${command.rules.join(', ')}`;
         return [
-          { type: 'SecurityAlertRaised', data: { mno, kind: 'policy-drift', rules: command.rules, detail } },
+          { type: 'CascadeTargetDrifted', data: { mno, kind: 'policy-drift', rules: command.rules, detail } },
           { type: 'CascadeTargetFailed', data: { mno, error: `drift: ${command.rules.join(', ')}`, permanent: false } },
         ];
       }

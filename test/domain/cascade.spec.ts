@@ -30,7 +30,7 @@ describe('Cascade target decider (one MNO, one round, its own stream)', () => {
   });
   it('drift raises a security alert and fails the target', () =>
     spec([applying('a'), applied('a')]).when({ type: 'MarkDrifted', mno: 'a', rules: ['data.internetBreakout'] }).then([
-      { type: 'SecurityAlertRaised', data: { mno: 'a', kind: 'policy-drift', rules: ['data.internetBreakout'], detail: 'a does not enforce what was applied: data.internetBreakout' } },
+      { type: 'CascadeTargetDrifted', data: { mno: 'a', kind: 'policy-drift', rules: ['data.internetBreakout'], detail: 'a does not enforce what was applied: data.internetBreakout' } },
       { type: 'CascadeTargetFailed', data: { mno: 'a', error: 'drift: data.internetBreakout', permanent: false } },
     ]));
   it('a job the MNO took is remembered for the attempt, so a resumed round polls it', () => {

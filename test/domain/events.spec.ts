@@ -78,3 +78,12 @@ describe('reading stored events against the catalogue', () => {
     expect(Object.keys(STORED_EVENTS.schemas)).toEqual(expect.arrayContaining(['SimRegistered', 'CascadeTargetApplied', 'SubscriptionCreated', 'WebhookDeliveryParked', 'MnoListed']));
   });
 });
+
+describe('a type renamed', () => {
+  it('an event stored under the old name is read under the new one, its data as before', async () => {
+    const { readEvent, eventSchemas } = await import('../../domain/events.ts');
+    const { z } = await import('zod');
+    const catalogue = eventSchemas({ CascadeTargetDrifted: z.object({ mno: z.string() }) }, { renamed: { SecurityAlertRaised: 'CascadeTargetDrifted' } });
+    expect(readEvent({ id: 'e1', type: 'SecurityAlertRaised', version: 3, schemaVersion: 1, data: { mno: 'a' } }, catalogue)).toMatchObject({ type: 'CascadeTargetDrifted', data: { mno: 'a' } });
+  });
+});

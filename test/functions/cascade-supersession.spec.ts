@@ -166,7 +166,7 @@ describe('SIM states', () => {
     await applyAndVerify((await task('PlanCascade', { tenant, cascadeId: terminate, round: 1 })).work[0]);
     expect(await task('VerifyOnMno', applied)).toMatchObject({ verified: false });
     const events = (await store.load(`T#${tenant}#CASCADE#${suspend}#R1#MNO#northwind-de`)).commits.flatMap((c) => c.events.map((e) => e.type));
-    expect(events).not.toContain('SecurityAlertRaised');
+    expect(events).not.toContain('CascadeTargetDrifted');
     expect(events).toContain('CascadeTargetSuperseded');
     expect(fixture.cmp.state().sims[iccid]).toBe('DEACTIVATED');
     expect(await task('CompleteCascade', { tenant, cascadeId: suspend, round: 1 })).toMatchObject({ status: 'superseded' });

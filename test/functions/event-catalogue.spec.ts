@@ -8,7 +8,7 @@ describe('the event catalogue', () => {
     const { events } = eventSchemas();
     const types = events.map((e) => e.type);
     expect(new Set(types).size).toBe(types.length);
-    expect(types).toEqual(expect.arrayContaining(['SimActivated', 'PolicyPublished', 'CascadeStarted', 'SecurityAlertRaised', 'MnoQuarantined']));
+    expect(types).toEqual(expect.arrayContaining(['SimActivated', 'PolicyPublished', 'CascadeStarted', 'CascadeTargetDrifted', 'MnoQuarantined']));
     expect(types.length).toBe(Object.values(EVENT_CATALOGUE).reduce((n, defs) => n + Object.keys(defs).length, 0));
     for (const e of events) expect(e.schema).toMatchObject({ $schema: 'https://json-schema.org/draft/2020-12/schema' });
   });

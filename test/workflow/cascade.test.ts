@@ -138,7 +138,7 @@ describe('the cascade workflow, on the local engine against simulated MNOs', () 
     const store = new DynamoDbEventStore(new DynamoDBClient({}), process.env.EVENTS_TABLE!);
     // The target's steps are on its own stream (one MNO, one round).
     const events = (await store.load(cascadeTargetStream(t.id, published.body.cascadeId, 1, drifting.id))).commits.flatMap((c) => c.events);
-    expect(events.find((e) => e.type === 'SecurityAlertRaised')?.data).toMatchObject({ mno: drifting.id, kind: 'policy-drift', rules: ['data.internetBreakout'] });
+    expect(events.find((e) => e.type === 'CascadeTargetDrifted')?.data).toMatchObject({ mno: drifting.id, kind: 'policy-drift', rules: ['data.internetBreakout'] });
   });
 
   it('an asynchronous job the MNO fails for a passing reason is submitted again, not polled again', async () => {
