@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { alertDecider } from './alerts/decider.ts';
+import { AlertEvents } from './alerts/events.ts';
 import { bulkDecider } from './bulk/decider.ts';
 import { BulkEvents } from './bulk/events.ts';
 import { cascadeDecider } from './cascade/decider.ts';
@@ -35,6 +37,7 @@ export const EVENT_CATALOGUE = {
   Cascade: CascadeEvents,
   CascadeIndex: CascadeIndexEvents,
   BulkOperation: BulkEvents,
+  Alert: AlertEvents,
 } as const satisfies Record<string, Record<string, z.ZodType>>;
 
 /**
@@ -52,6 +55,7 @@ export const STORED_EVENTS = mergedSchemas(
   cascadeDecider.events,
   cascadeIndexDecider.events,
   bulkDecider.events,
+  alertDecider.events,
   subscriptionsDecider.events,
   deadLettersDecider.events,
 );
