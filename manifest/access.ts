@@ -41,6 +41,8 @@ export interface Access {
   startsCascades?: boolean;
   /** Starts executions of the bulk operations' state machine. */
   startsBulkOperations?: boolean;
+  /** Reads the status of the bulk operations' executions (DescribeExecution). */
+  watchesBulkOperations?: boolean;
   /** Reads the status of the cascade state machine's executions (DescribeExecution). */
   watchesCascades?: boolean;
   /** Publishes to the bus. */

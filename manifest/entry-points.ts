@@ -170,7 +170,8 @@ export const SCHEDULE_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 's
     handler: 'handler',
     timeoutSeconds: 60,
     // Running cascades from the read models' open index; each checked and resumed on its stream; executions described and started.
-    access: { eventStore: 'append', tables: [OPEN_CASCADES], startsCascades: true, watchesCascades: true },
+    // …and the running bulk operations (the same index), their executions described and started.
+    access: { eventStore: 'append', tables: [OPEN_CASCADES], startsCascades: true, watchesCascades: true, startsBulkOperations: true, watchesBulkOperations: true },
     trigger: { kind: 'schedule', name: 'reconcile-cascades', rate: 'rate(1 minute)', everyMs: 60_000 },
   },
   {

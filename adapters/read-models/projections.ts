@@ -153,11 +153,15 @@ export const bulkProjection: Projection<BulkRow> = {
     const e = own<BulkEvent>(bulkDecider, event);
     return { bulk: bulkDecider.evolve(row.bulk, e), startedAt: e.type === 'BulkOperationStarted' ? time : row.startedAt };
   },
-  index: ({ bulk, startedAt }) => (bulk.status === 'none' ? undefined : { status: bulk.status, sortKey: `${startedAt}#${bulk.bulkId}`, attributes: { startedBy: { S: bulk.startedBy } } }),
+  index: ({ bulk, startedAt }) =>
+    bulk.status === 'none'
+      ? undefined
+      : { status: bulk.status, sortKey: `${startedAt}#${bulk.bulkId}`, attributes: { startedBy: { S: bulk.startedBy }, ...(bulk.status === 'running' && { openKey: { S: OPEN_BULK_KEY } }) } as Record<string, AttributeValue> },
 };
 
-/** The `open` index's one partition: running cascades, every tenant's. */
+/** The `open` index's partitions: running cascades, and running bulk operations, every tenant's. */
 export const OPEN_CASCADES_KEY = 'CASCADE#running';
+export const OPEN_BULK_KEY = 'BULK#running';
 
 const PROJECTIONS = [simProjection, cascadeProjection, mnoProjection, enterpriseProjection, policyProjection, bulkProjection] as readonly Projection<unknown>[];
 

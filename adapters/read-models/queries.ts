@@ -4,7 +4,7 @@ import { bulkStream, cascadeStream, enterpriseStream, mnoStream, policyStream, s
 import { cascadeView } from '../../application/views/cascades.ts';
 import type { BulkRow, CascadeRow } from './projections.ts';
 import { projectedOf, stringsOf } from './rows.ts';
-import { ENTERPRISES_LIST, OPEN_CASCADES_KEY } from './projections.ts';
+import { ENTERPRISES_LIST, OPEN_BULK_KEY, OPEN_CASCADES_KEY } from './projections.ts';
 import { BY_LIST, BY_STATUS, OPEN } from './table.ts';
 
 type Item = Record<string, AttributeValue>;
@@ -167,16 +167,21 @@ export const listMnos = async (client: DynamoDBClient, table: string, q: { statu
  * The running cascades of every tenant, from the sparse `open` index: what the reconciler checks
  * against the event store (the read model may lag: a cascade that completed since is passed over).
  */
-export const openCascades = async (client: DynamoDBClient, table: string): Promise<{ tenant: string; cascadeId: string }[]> => {
-  const out: { tenant: string; cascadeId: string }[] = [];
+export const openCascades = async (client: DynamoDBClient, table: string): Promise<{ tenant: string; cascadeId: string }[]> =>
+  (await openRows(client, table, OPEN_CASCADES_KEY, /^T#([^#]+)#CASCADE#([^#]+)$/)).map(([tenant, cascadeId]) => ({ tenant, cascadeId }));
+
+/** The running bulk operations of every tenant, from the same sparse index (each checked against its stream by the reconciler). */
+export const openBulkOperations = async (client: DynamoDBClient, table: string): Promise<{ tenant: string; bulkId: string }[]> =>
+  (await openRows(client, table, OPEN_BULK_KEY, /^T#([^#]+)#BULK#([^#]+)$/)).map(([tenant, bulkId]) => ({ tenant, bulkId }));
+
+const openRows = async (client: DynamoDBClient, table: string, key: string, pattern: RegExp): Promise<[string, string][]> => {
+  const out: [string, string][] = [];
   let start: Item | undefined;
   do {
-    const page = await client.send(
-      new QueryCommand({ TableName: table, IndexName: OPEN, KeyConditionExpression: 'openKey = :open', ExpressionAttributeValues: { ':open': { S: OPEN_CASCADES_KEY } }, ExclusiveStartKey: start }),
-    );
+    const page = await client.send(new QueryCommand({ TableName: table, IndexName: OPEN, KeyConditionExpression: 'openKey = :open', ExpressionAttributeValues: { ':open': { S: key } }, ExclusiveStartKey: start }));
     for (const item of page.Items ?? []) {
-      const m = /^T#([^#]+)#CASCADE#([^#]+)$/.exec(item.pk?.S ?? '');
-      if (m) out.push({ tenant: m[1]!, cascadeId: m[2]! });
+      const m = pattern.exec(item.pk?.S ?? '');
+      if (m) out.push([m[1]!, m[2]!]);
     }
     start = page.LastEvaluatedKey;
   } while (start);

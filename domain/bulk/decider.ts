@@ -8,6 +8,8 @@ export type BulkCommand =
   | { type: 'StartBulkOperation'; bulkId: string; request: BulkRequest; startedBy: string; notBefore?: string | undefined }
   | { type: 'RecordBulkManifest'; total: number; chunks: number }
   | { type: 'CancelBulkOperation'; by: string; reason?: string | undefined }
+  /** Resume under `attempt` (one more than the current); `was`: what became of the execution that ran it. */
+  | { type: 'ResumeBulkOperation'; attempt: number; was: string }
   /** The items' outcomes, counted once every chunk has run (or could not). */
   | { type: 'CompleteBulkOperation'; counts: Counts; unresolved?: string | undefined; withoutFallback?: { mno: string; count: number; eids: string[] } | undefined };
 
@@ -21,6 +23,8 @@ export type BulkState =
       notBefore?: string | undefined;
       manifest?: { total: number; chunks: number } | undefined;
       cancelled?: { by: string; reason?: string | undefined } | undefined;
+      /** The execution attempt running it (0: the first). */
+      attempt: number;
       counts?: Counts | undefined;
       /** Why it failed before it could select its SIMs. */
       error?: string | undefined;
@@ -56,6 +60,10 @@ export const bulkDecider: Decider<BulkCommand, BulkEvent, BulkState> = {
         }
         if (ended) throw new DomainError('conflict', 'bulk-operation-ended', `the operation is ${state.status}`);
         return [{ type: 'BulkManifestResolved', data: { total: command.total, chunks: command.chunks } }];
+      case 'ResumeBulkOperation':
+        // Resumed already under this attempt (another reconciler), or ended: nothing more.
+        if (ended || command.attempt !== state.attempt + 1) return [];
+        return [{ type: 'BulkOperationResumed', data: { attempt: command.attempt, was: command.was } }];
       case 'CancelBulkOperation':
         if (state.cancelled) return [];
         if (ended) throw new DomainError('conflict', 'bulk-operation-ended', `the operation has ended (${state.status})`);
@@ -74,7 +82,7 @@ export const bulkDecider: Decider<BulkCommand, BulkEvent, BulkState> = {
   evolve(state, event) {
     if (event.type === 'BulkOperationStarted') {
       const { bulkId, request, startedBy, notBefore } = event.data;
-      return { status: 'running', bulkId, request, startedBy, notBefore };
+      return { status: 'running', bulkId, request, startedBy, notBefore, attempt: 0 };
     }
     if (state.status === 'none') return state;
     switch (event.type) {
@@ -82,6 +90,8 @@ export const bulkDecider: Decider<BulkCommand, BulkEvent, BulkState> = {
         return { ...state, manifest: event.data };
       case 'BulkOperationCancelled':
         return { ...state, cancelled: event.data };
+      case 'BulkOperationResumed':
+        return { ...state, attempt: event.data.attempt };
       case 'BulkOperationCompleted':
         return { ...state, status: event.data.status, counts: event.data.counts, error: event.data.error };
       case 'SimsLeftWithoutFallback':

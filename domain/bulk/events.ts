@@ -18,6 +18,8 @@ export const BulkEvents = {
   /** The selector resolved: how many SIMs, in how many chunks of the manifest. */
   BulkManifestResolved: z.object({ total: z.int().nonnegative(), chunks: z.int().nonnegative() }),
   BulkOperationCancelled: z.object({ by: z.string().min(1).max(200), reason: z.string().max(500).optional() }),
+  /** Its execution was lost (failed, timed out, aborted, never started, gone with its process): it runs again under this attempt (every step is idempotent). */
+  BulkOperationResumed: z.object({ attempt: z.int().positive(), was: z.string().max(100) }),
   /** Every item has its outcome (or, with `error`, the SIMs could not be selected). */
   BulkOperationCompleted: z.object({ status: BulkStatus.exclude(['running']), counts: Counts, error: z.string().max(1000).optional() }),
   /**

@@ -69,6 +69,29 @@ describe('automatic fallback', () => {
     for (const s of fleet) await eventually(() => sim(s.id), (b) => b.enabledProfile === s.home && b.observed?.[north.id] === 'active', `${s.id} back home`, { timeout: 30_000, interval: 100 });
   });
 
+  it('a return whose execution is lost while it waits out the hold-down is resumed by the reconciler, and brings the fleet back', async () => {
+    const { id, home, away } = await register(true);
+    await eventually(async () => (await api.call('GET', `/v1/sims?enabledOn=${north.id}&state=active&limit=100`, { token: tenant.token })).body.items, (items) => items.some((i: any) => i.eid === id), 'the SIM listed on north');
+    expect((await api.call('PUT', '/v1/enterprise/settings', { token: tenant.token, body: { fallbackReturn: 'automatic', fallbackReturnAfterSeconds: 3 } })).status).toBe(200);
+    expect((await api.call('POST', `/v1/mnos/${north.id}/outage`, { token: api.admin, body: { reason: 'core network down' } })).status).toBe(200);
+    await eventually(() => sim(id), (b) => b.enabledProfile === away, 'the SIM on its fallback', { timeout: 30_000, interval: 100 });
+    expect((await api.call('POST', `/v1/mnos/${north.id}/outage/clear`, { token: api.admin, body: {} })).status).toBe(200);
+    const returning = async () => {
+      const views = await Promise.all((await fallbackOps()).map(async (o) => (await api.call('GET', `/v1/bulk-operations/${o.id}?limit=0`, { token: tenant.token })).body));
+      return views.filter((v) => v.status === 'running' && v.request.mno === north.id);
+    };
+    const [ret] = await eventually(returning, (ops) => ops.length === 1, 'the return waiting out its hold-down');
+    // Its process dies while it waits: the execution is gone (as a local runtime that was killed leaves it).
+    const engine = api.runtime.cascades.engine;
+    const execution = await eventually(() => [...engine.executions.values()].find((e) => e.name === `${ret.id}-a0`), (e) => e?.status === 'RUNNING', 'the return execution');
+    engine.stop(execution!.executionArn, 'Runtime.Stopped', 'the process died');
+    await api.runtime.schedules.runNow();
+    const done = await eventually(async () => (await api.call('GET', `/v1/bulk-operations/${ret.id}`, { token: tenant.token })).body, (b) => b.status !== 'running', 'the resumed return to complete', { timeout: 60_000, interval: 100 });
+    expect(done).toMatchObject({ status: 'succeeded', counts: { succeeded: expect.any(Number) } });
+    expect([...engine.executions.values()].find((e) => e.name === `${ret.id}-a1`)?.status).toBe('SUCCEEDED');
+    await eventually(() => sim(id), (b) => b.enabledProfile === home, 'the SIM back home', { timeout: 30_000, interval: 100 });
+  });
+
   it('an MNO whose CMP fails the health probe for the configured time is declared in outage by the probe, which starts fallback; answering again clears it', async () => {
     const { id, away } = await register(true);
     await eventually(async () => (await api.call('GET', `/v1/sims?enabledOn=${north.id}&state=active&limit=100`, { token: tenant.token })).body.items, (items) => items.some((i: any) => i.eid === id), 'the SIM listed as enabled on the MNO');
