@@ -32,7 +32,7 @@ export const itemCommandId = (bulkId: string, eid: string) => `${bulkId}:${eid}`
  * whose stream holds that command's commit already got it (an earlier or concurrent run of the
  * chunk): succeeded.
  */
-const runItem = async (ports: BulkPorts, tenant: string, op: Running, eid: string, mnoOf: (id: string) => Promise<MnoState>, chosen: () => Promise<readonly string[]>): Promise<ItemOutcome> => {
+const runItem = async (ports: BulkPorts, tenant: string, op: Running, eid: string, mnoOf: (id: string) => Promise<MnoState>, chosen: () => Promise<readonly string[]>, again = false): Promise<ItemOutcome> => {
   const stream = simStream(tenant, eid);
   const { commits } = await ports.store.load(stream);
   const commandId = itemCommandId(op.bulkId, eid);
@@ -52,8 +52,10 @@ const runItem = async (ports: BulkPorts, tenant: string, op: Running, eid: strin
     const { commits: now } = await ports.store.load(stream);
     return now.some((c) => c.metadata.commandId === commandId) ? { outcome: 'succeeded' } : { outcome: 'skipped', code: 'already', reason: 'the SIM was so already' };
   } catch (error) {
-    if (error instanceof DomainError) return { outcome: 'failed', code: error.code, reason: error.message };
-    throw error;
+    if (!(error instanceof DomainError)) throw error;
+    // Refused on the SIM as it had become meanwhile (another operation, a person): its step is taken again, once, on that (it may now be to do nothing).
+    if (!again) return runItem(ports, tenant, op, eid, mnoOf, chosen, true);
+    return { outcome: 'failed', code: error.code, reason: error.message };
   }
 };
 

@@ -14,6 +14,9 @@ import { bulkDecider } from '../../domain/bulk/decider.ts';
 import { BulkRequest } from '../../domain/bulk/request.ts';
 import { eventsOf } from '../../domain/event-store.ts';
 import { simDecider } from '../../domain/sim/decider.ts';
+import { mnoDecider } from '../../domain/mno/decider.ts';
+import { allChecksPassed } from '../../domain/mno/events.ts';
+import { mnoStream } from '../../application/stream-ids.ts';
 import { TABLES } from '../../manifest/tables.ts';
 import { eid, iccid, imsi, unique } from '../support/ids.ts';
 import { seedMnosAndTenants } from '../support/seed.ts';
@@ -31,7 +34,8 @@ const alice = { actor: 'alice', correlationId: 'c', region: 'local' };
 beforeAll(async () => {
   const tables = await freshTables();
   const store = new DynamoDbEventStore(tables.client, tables.events);
-  await seedMnosAndTenants(store, ['northwind-de'], ['acme']);
+  await seedMnosAndTenants(store, ['northwind-de', 'southwind-de'], ['acme']);
+  for (const id of ['northwind-de', 'southwind-de']) await executeCommand(store, mnoDecider, mnoStream(id), { type: 'RecordVerification', checks: allChecksPassed() }, alice);
   ports = {
     store,
     items: dynamoDbBulkItems(tables.client, `${TABLES.bulkItems.name}-${tables.events.split('-').at(-1)}`),
@@ -172,5 +176,22 @@ describe('a bulk operation’s steps, when things go wrong', () => {
     const bulkId = await start({ action: 'activate', selector: { label: 'x' } });
     expect(await completeBulk(ports, { ...input(bulkId), error: { Error: 'ThrottlingException' } })).toEqual({ status: 'failed' });
     expect((await opOf(bulkId)).error).toBe('the selector could not be resolved (ThrottlingException)');
+  });
+});
+
+describe('two operations on the same SIMs at once', () => {
+  it('the one that finds its work done by the other meanwhile skips, it does not fail (the eUICC would refuse the same switch twice)', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const k = unique() % 1e9;
+      await registerSim(ports.store, 'acme', { eid: eid(k), profiles: [{ iccid: iccid(k), mno: 'northwind-de', imsi: imsi(k), fallback: false }, { iccid: iccid(k + 1), mno: 'southwind-de', imsi: imsi(k + 1), fallback: true }] }, alice);
+      ids.push(eid(k));
+    }
+    const [a, b] = [await start({ action: 'enable-profile', selector: { eids: ids }, mno: 'southwind-de' }), await start({ action: 'enable-profile', selector: { eids: ids }, mno: 'southwind-de' })];
+    await Promise.all([selectSims(ports, input(a)), selectSims(ports, input(b))]);
+    await Promise.all([processChunk(ports, { ...input(a), chunk: 0 }), processChunk(ports, { ...input(b), chunk: 0 })]);
+    const [ca, cb] = [await ports.items.counts(bulkStream('acme', a)), await ports.items.counts(bulkStream('acme', b))];
+    expect(ca.failed + cb.failed).toBe(0);
+    expect(ca.succeeded + cb.succeeded).toBe(4);
   });
 });
