@@ -49,7 +49,8 @@ export const probeMnos = async (ports: ProbePorts) => {
   const errors: { mno: string; error: string }[] = [];
   await inBatches(await listedMnoIds(ports.store), async (id) => {
     const mno = await loadMno(ports.store, id);
-    if (mno.status !== 'verified') return;
+    // Verified MNOs only; one an operator declared in outage stays so until an operator clears it: nothing to probe for.
+    if (mno.status !== 'verified' || (mno.outage && mno.outage.detectedBy === undefined)) return;
     // No gateway (its credentials unreadable): Switchboard's problem, not the CMP's; this MNO is not probed this time, the others are.
     const gateway = await ports.gateway(mno.registration).catch((error: Error) => void errors.push({ mno: id, error: error.message }));
     if (!gateway) return;

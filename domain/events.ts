@@ -24,7 +24,8 @@ export const mergedSchemas = (...all: readonly EventSchemas[]): EventSchemas => 
   schemas: Object.assign({}, ...all.map((s) => s.schemas)),
   versions: Object.assign({}, ...all.map((s) => s.versions)),
   upcasters: Object.assign({}, ...all.map((s) => s.upcasters)),
-  renamed: Object.assign({}, ...all.map((s) => s.renamed ?? {})),
+  // A rename holds only within its own streams: where another stream defines the old name as a type of its own (the alerts' SecurityAlertRaised), that type wins here.
+  renamed: Object.fromEntries(all.flatMap((s) => Object.entries(s.renamed ?? {})).filter(([old]) => !all.some((s) => Object.hasOwn(s.schemas, old)))),
 });
 
 /** The schemas of a stream's events, with how they evolved (none yet: every type at version 1). */

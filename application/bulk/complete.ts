@@ -23,6 +23,8 @@ export const completeBulk = async (ports: BulkPorts, input: CompleteInput) => {
   const { state } = await loadState(ports.store, bulkDecider, stream);
   if (state.status === 'none') throw new DomainError('not-found', 'bulk-operation-not-found', `no bulk operation ${input.bulkId}`);
   if (state.status !== 'running') return { status: state.status };
+  // An execution the reconciler has replaced does not complete the operation: the later attempt will.
+  if (input.attempt !== state.attempt) return { status: state.status };
   const context = { actor: 'switchboard:bulk', correlationId: input.bulkId, region: ports.region };
   const why = input.error?.Error ?? 'the state machine stopped';
   if (!state.manifest) {

@@ -69,6 +69,8 @@ export const processChunk = async (ports: BulkPorts, input: ChunkInput) => {
   const stream = bulkStream(input.tenant, input.bulkId);
   const { state: op } = await loadState(ports.store, bulkDecider, stream);
   if (op.status === 'none') throw new DomainError('not-found', 'bulk-operation-not-found', `no bulk operation ${input.bulkId}`);
+  // An execution the reconciler has replaced runs no SIM: the later attempt does.
+  if (input.attempt !== op.attempt) return { chunk: input.chunk, recorded: false };
   const { items, recorded: before } = await ports.items.chunk(stream, input.chunk);
   if (before) return { chunk: input.chunk, recorded: false };
   const mnoStates = new Map<string, Promise<MnoState>>();

@@ -23,6 +23,8 @@ export interface BulkReconcilePorts {
   graceMs: number;
   /** How long after an execution stopped its task functions may still run: resumed only after. */
   settleMs: number;
+  /** The longest an execution runs (the state machine's timeout): how long an operation another region runs is left to it. */
+  executionTimeoutMs: number;
 }
 
 const LIVE = new Set(['RUNNING', 'PENDING_REDRIVE']);
@@ -46,7 +48,10 @@ export const reconcileBulkOperations = async (ports: BulkReconcilePorts) => {
         const { commits } = await ports.store.load(stream);
         const op = fold(bulkDecider, bulkDecider.initialState, readEvents(eventsOf(commits), bulkDecider.events));
         if (op.status !== 'running') return;
-        const since = Date.parse(commits.at(-1)!.metadata.time);
+        const last = commits.at(-1)!.metadata;
+        const since = Date.parse(last.time);
+        // Started (or resumed) in the other region: its execution runs there, out of sight; it is this region's only once none can still run.
+        if (last.region !== ports.region && ports.now() - since <= ports.executionTimeoutMs + ports.graceMs + ports.settleMs) return;
         const seen = await ports.execution(bulkId, op.attempt);
         if (seen && LIVE.has(seen.status)) return;
         // Not yet started (its start goes through the stream and the bus), or stopped so recently that its tasks may still run.

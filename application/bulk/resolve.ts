@@ -68,6 +68,8 @@ export const selectSims = async (ports: BulkPorts, input: SelectInput): Promise<
   const stream = bulkStream(input.tenant, input.bulkId);
   const { state } = await loadState(ports.store, bulkDecider, stream);
   if (state.status === 'none') throw new DomainError('not-found', 'bulk-operation-not-found', `no bulk operation ${input.bulkId}`);
+  // An execution the reconciler has replaced (a later attempt runs the operation) does nothing more.
+  if (input.attempt !== state.attempt || state.status !== 'running') return { done: true, total: state.manifest?.total ?? 0, chunks: [] };
   if (state.manifest) return { done: true, total: state.manifest.total, chunks: range(state.manifest.chunks) };
   const selector = state.request.selector;
   if (selectsOperation(selector)) {

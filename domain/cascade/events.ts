@@ -46,8 +46,7 @@ export const CascadeEvents = {
   CascadeResumed: z.object({ round: z.number().int().positive(), attempt: z.number().int().positive() }),
 } as const;
 
-/** Types the cascade's streams hold under an older name (a stored event keeps its name; it is read under the new). */
-export const CASCADE_RENAMED = { SecurityAlertRaised: 'CascadeTargetDrifted' } as const;
+export { CASCADE_RENAMED } from './renamed.ts';
 
 type Defs = typeof CascadeEvents;
 export type CascadeEvent = { [K in keyof Defs]: { type: K; data: z.infer<Defs[K]> } }[keyof Defs];

@@ -7,6 +7,7 @@ import { bulkExecutionName, startBulkExecution } from '../../adapters/step-funct
 import { reconcileBulkOperations } from '../../application/bulk/reconcile.ts';
 import { describeExecution, startCascadeExecution } from '../../adapters/step-functions/cascade-executions.ts';
 import { reconcileCascades } from '../../application/cascades/reconcile.ts';
+import { BULK_EXECUTION_TIMEOUT_MS } from '../../manifest/bulk-workflow.ts';
 import { CASCADE_EXECUTION_TIMEOUT_MS } from '../../manifest/cascade-workflow.ts';
 import { required } from '../../manifest/environment.ts';
 import { lambdaHandler } from '../lambda/handler.ts';
@@ -48,6 +49,7 @@ export const handler = lambdaHandler(Tick, async () => {
     now: () => Date.now(),
     graceMs: env.CASCADE_RESUME_GRACE_MS,
     settleMs: env.CASCADE_RESUME_SETTLE_MS,
+    executionTimeoutMs: BULK_EXECUTION_TIMEOUT_MS,
   });
   if (bulk.resumed.length > 0) logger.warn('bulk operations resumed', { resumed: bulk.resumed });
   if (bulk.stuck.length > 0) logger.error('bulk operations stuck: resumed too often, left for an operator', { stuck: bulk.stuck });

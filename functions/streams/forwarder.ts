@@ -5,6 +5,7 @@ import { commitOf, StreamEvent } from '../../adapters/event-store/stream-records
 import { logger } from '../../adapters/observability/logger.ts';
 import { traced } from '../../adapters/observability/tracer.ts';
 import { busDetailOf, originatedIn } from '../../application/publishing.ts';
+import { currentTypeOf } from '../../domain/cascade/renamed.ts';
 import { SOURCE } from '../../manifest/rules.ts';
 import { lambdaHandler } from '../lambda/handler.ts';
 import { config, env } from '../lambda/wiring.ts';
@@ -27,7 +28,8 @@ export const handler = lambdaHandler(StreamEvent, async (event): Promise<DynamoD
     for (const e of commit.events)
       pending.push({
         sequenceNumber: record.dynamodb.SequenceNumber,
-        entry: { EventBusName: env.EVENT_BUS_NAME, Source: SOURCE, DetailType: e.type, Time: new Date(commit.metadata.time), Detail: JSON.stringify(busDetailOf(commit, e)) },
+        // Under the name the event is known by now (a renamed type's stored events keep their old one).
+        entry: { EventBusName: env.EVENT_BUS_NAME, Source: SOURCE, DetailType: currentTypeOf(commit.streamId, e.type), Time: new Date(commit.metadata.time), Detail: JSON.stringify(busDetailOf(commit, e)) },
       });
   }
   const failed = await putEvents(eventBridge, pending);

@@ -195,3 +195,18 @@ describe('two operations on the same SIMs at once', () => {
     expect(ca.succeeded + cb.succeeded).toBe(4);
   });
 });
+
+describe('an execution the reconciler replaced', () => {
+  it('selects, runs and completes nothing: the later attempt does', async () => {
+    const ids = await registered(2);
+    const bulkId = await start({ action: 'activate', selector: { eids: ids } });
+    await executeCommand(ports.store, bulkDecider, bulkStream('acme', bulkId), { type: 'ResumeBulkOperation', attempt: 1, was: 'ABORTED' }, alice);
+    expect(await selectSims(ports, input(bulkId))).toEqual({ done: true, total: 0, chunks: [] });
+    const current = { ...input(bulkId), attempt: 1 };
+    await selectSims(ports, current);
+    expect(await processChunk(ports, { ...input(bulkId), chunk: 0 })).toEqual({ chunk: 0, recorded: false });
+    expect(await completeBulk(ports, input(bulkId))).toEqual({ status: 'running' });
+    expect(await processChunk(ports, { ...current, chunk: 0 })).toEqual({ chunk: 0, recorded: true });
+    expect(await completeBulk(ports, current)).toEqual({ status: 'succeeded' });
+  });
+});

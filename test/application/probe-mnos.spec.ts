@@ -56,3 +56,17 @@ describe('probing every verified MNO', () => {
     expect(await loadMno(store, 'east')).not.toHaveProperty('probeFailingSince');
   });
 });
+
+describe('the probe and an operator’s outage', () => {
+  it('does not ask an MNO an operator declared in outage (it stays so until an operator clears it)', async () => {
+    const store = new MemoryEventStore();
+    const ops = { actor: 'ops', correlationId: 'c', region: 'local' };
+    await seedMnosAndTenants(store, ['north'], []);
+    await executeCommand(store, mnoDecider, mnoStream('north'), { type: 'RecordVerification', checks: allChecksPassed() }, ops);
+    await executeCommand(store, mnoDecider, mnoStream('north'), { type: 'DeclareOutage', reason: 'maintenance' }, ops);
+    let asked = 0;
+    const { results } = await probeMnos({ store, region: 'local', nowMs: () => 0, failAfterMs: 0, gateway: async () => ({ readSimState: async () => void asked++ }) as unknown as MnoGateway });
+    expect(results).toEqual([]);
+    expect(asked).toBe(0);
+  });
+});

@@ -23,6 +23,7 @@ const ports = (): BulkReconcilePorts => ({
   now: () => now,
   graceMs: 60_000,
   settleMs: 120_000,
+  executionTimeoutMs: 3_600_000,
 });
 const op = async () => (await loadState(store, bulkDecider, bulkStream('acme', 'bulk-0123456789'))).state as any;
 
@@ -52,6 +53,14 @@ describe('reconciling bulk operations', () => {
     expect((await reconcileBulkOperations(ports())).resumed).toEqual([]);
     now += 5 * 60_000;
     expect((await reconcileBulkOperations(ports())).resumed).toMatchObject([{ attempt: 2, was: 'FAILED' }]);
+  });
+
+  it('leaves one started in the other region to it until no execution of it can still run there', async () => {
+    const other = { ...ports(), region: 'eu-central-1' };
+    now += 10 * 60_000;
+    expect((await reconcileBulkOperations(other)).resumed).toEqual([]);
+    now += 2 * 3_600_000;
+    expect((await reconcileBulkOperations(other)).resumed).toMatchObject([{ attempt: 1 }]);
   });
 
   it('two reconcilers at once resume it once', async () => {

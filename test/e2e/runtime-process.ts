@@ -123,5 +123,5 @@ export const spawnRuntime = (dataDir: string, via: 'npm' | 'node' = 'node', env:
 };
 
 /** Waits until none of `pids` is alive; a timeout names those still running. */
-export const allExited = (pids: readonly number[], what: string, timeout = 30_000) =>
+export const allExited = (pids: readonly number[], what: string, timeout = 60_000) =>
   eventually(() => pids.filter(running).map((pid) => processInfo(pid)?.command ?? String(pid)), (alive) => alive.length === 0, what, { timeout, interval: 100 });

@@ -56,6 +56,11 @@ describe('the forwarder (DynamoDB stream → EventBridge)', () => {
     expect(events.map((e) => (e.detail as { streamId: string }).streamId)).toEqual(records.map((r) => (r.dynamodb.NewImage as { pk: { S: string } }).pk.S));
   });
 
+  it('publishes a renamed type’s stored events under their name now: a cascade’s old drift event is CascadeTargetDrifted, never mistaken for an alert', async () => {
+    const { events } = await publishedFor([record(150, 'T#acme#CASCADE#c-1#R1#MNO#north', [{ type: 'SecurityAlertRaised' }]), record(151, 'T#acme#ALERT#1#imei-mismatch', [{ type: 'SecurityAlertRaised' }])]);
+    expect(events.map((e) => e['detail-type'])).toEqual(['CascadeTargetDrifted', 'SecurityAlertRaised']);
+  });
+
   it('publishes only what was appended in this region (each replica stream carries every write)', async () => {
     const { events } = await publishedFor([record(200, 'T#acme#SIM#1', [{ type: 'SimActivated' }], 'eu-west-1'), record(201, 'T#acme#SIM#2', [{ type: 'SimSuspended' }])]);
     expect(events.map((e) => e['detail-type'])).toEqual(['SimSuspended']);
