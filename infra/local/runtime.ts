@@ -285,9 +285,12 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       stop: async () => {
         server.closeAllConnections();
         await new Promise((ok) => server.close(ok));
-        for (const stop of stops.reverse()) await stop();
+        // Every part is stopped, whatever one of them throws: DynamoDB Local (a process of its own) above all.
+        const failures: unknown[] = [];
+        for (const stop of stops.reverse()) await stop().catch((error: unknown) => void failures.push(error));
         await dynamo?.stop();
         lock.release();
+        for (const failure of failures) log(`stopping: ${(failure as Error).message}`);
       },
       kill: () => dynamo?.kill(),
       schedules: { runNow: schedules.runNow },

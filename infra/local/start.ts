@@ -27,10 +27,24 @@ const stop = async (why: string) => {
     runtime?.kill();
     process.exit(1);
   }, 15_000).unref();
-  await runtime.stop();
+  try {
+    await runtime.stop();
+  } catch (error) {
+    // Whatever failed, DynamoDB Local must not outlive this process.
+    console.error(`switchboard: stopping failed (${(error as Error).message}): killing DynamoDB Local`);
+    runtime.kill();
+    process.exit(1);
+  }
   process.exit(0);
 };
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
+// Whatever takes this process down, DynamoDB Local (a process of its own) goes with it.
+for (const event of ['uncaughtException', 'unhandledRejection'] as const)
+  process.on(event, (error: unknown) => {
+    console.error(`switchboard: ${event}: ${(error as Error)?.stack ?? String(error)}`);
+    runtime?.kill();
+    process.exit(1);
+  });
 watchLaunchers((why) => void stop(why));
 
 runtime = await startRuntime({ port, dataDir, inMemory }).catch((error: Error) => {
