@@ -1,4 +1,4 @@
-import { MnoTransientError, type MnoGateway } from './ports/mno-gateway.ts';
+import { MnoRateLimited, MnoTransientError, type MnoGateway } from './ports/mno-gateway.ts';
 import type { EventStore } from '../domain/event-store.ts';
 import type { MnoRegistration } from '../domain/mno/events.ts';
 import { mnoDecider } from '../domain/mno/decider.ts';
@@ -17,6 +17,8 @@ export const PROBE_ICCID = '8900000000000000003';
 export interface ProbePorts {
   store: EventStore;
   gateway(registration: MnoRegistration): Promise<MnoGateway>;
+  /** One call taken from the MNO's rate budget (MnoRateLimited when this second's is spent): the probe is a call like any other. */
+  admit(registration: MnoRegistration): Promise<void>;
   region: string;
   nowMs(): number;
   /** How long a CMP may fail the probe before its MNO is declared in outage. */
@@ -54,6 +56,12 @@ export const probeMnos = async (ports: ProbePorts) => {
     // No gateway (its credentials unreadable): Switchboard's problem, not the CMP's; this MNO is not probed this time, the others are.
     const gateway = await ports.gateway(mno.registration).catch((error: Error) => void errors.push({ mno: id, error: error.message }));
     if (!gateway) return;
+    // Its rate budget spent this second (Switchboard's own traffic to it): not probed this time, and no failure.
+    const admitted = await ports.admit(mno.registration).then(
+      () => true,
+      (error: unknown) => (error instanceof MnoRateLimited ? false : Promise.reject(error)),
+    );
+    if (!admitted) return;
     const { ok, detail } = await probeOnce(gateway);
     const at = new Date(ports.nowMs()).toISOString();
     const context = { actor: 'switchboard:health-probe', correlationId: `probe-${at}`, region: ports.region };

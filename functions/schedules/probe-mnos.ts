@@ -12,6 +12,7 @@ export const handler = lambdaHandler(Tick, async () => {
   const { results, errors } = await probeMnos({
     store: cascadePorts.store,
     gateway: cascadePorts.gateway,
+    admit: cascadePorts.admit,
     region: cascadePorts.region,
     nowMs: Date.now,
     // Read on each run: an operator (or a test) may change it without a cold start.

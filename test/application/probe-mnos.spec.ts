@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryEventStore } from '../../adapters/event-store/memory-event-store.ts';
 import { executeCommand } from '../../application/command.ts';
 import { loadMno } from '../../application/mnos.ts';
-import { MnoTransientError, type MnoGateway } from '../../application/ports/mno-gateway.ts';
+import { MnoRateLimited, MnoTransientError, type MnoGateway } from '../../application/ports/mno-gateway.ts';
 import { probeMnos } from '../../application/probe-mnos.ts';
 import { mnoStream } from '../../application/stream-ids.ts';
 import { mnoDecider } from '../../domain/mno/decider.ts';
@@ -21,7 +21,7 @@ describe('probing every verified MNO', () => {
       south: new MnoTransientError('south could not be reached (ECONNREFUSED)', { unanswered: true }),
       east: new MnoTransientError('east answered 502', { status: 502 }),
     };
-    const { results } = await probeMnos({ store, region: 'local', nowMs: () => 0, failAfterMs: 60_000, gateway: async (r) => ({ readSimState: async () => Promise.reject(answers[r.id]) }) as unknown as MnoGateway });
+    const { results } = await probeMnos({ store, region: 'local', admit: async () => undefined, nowMs: () => 0, failAfterMs: 60_000, gateway: async (r) => ({ readSimState: async () => Promise.reject(answers[r.id]) }) as unknown as MnoGateway });
     expect(Object.fromEntries(results.map((r) => [r.mno, r.ok]))).toEqual({ north: true, south: false, east: false });
   });
 
@@ -36,6 +36,7 @@ describe('probing every verified MNO', () => {
     const ports = {
       store,
       region: 'local',
+      admit: async () => undefined,
       nowMs: () => now,
       failAfterMs: 60_000,
       gateway: async (r: { id: string }) => {
@@ -65,7 +66,27 @@ describe('the probe and an operator’s outage', () => {
     await executeCommand(store, mnoDecider, mnoStream('north'), { type: 'RecordVerification', checks: allChecksPassed() }, ops);
     await executeCommand(store, mnoDecider, mnoStream('north'), { type: 'DeclareOutage', reason: 'maintenance' }, ops);
     let asked = 0;
-    const { results } = await probeMnos({ store, region: 'local', nowMs: () => 0, failAfterMs: 0, gateway: async () => ({ readSimState: async () => void asked++ }) as unknown as MnoGateway });
+    const { results } = await probeMnos({ store, region: 'local', admit: async () => undefined, nowMs: () => 0, failAfterMs: 0, gateway: async () => ({ readSimState: async () => void asked++ }) as unknown as MnoGateway });
+    expect(results).toEqual([]);
+    expect(asked).toBe(0);
+  });
+});
+
+describe('the probe and an MNO’s rate', () => {
+  it('takes its call from the MNO’s rate budget: with this second’s spent, it does not call, and counts no failure', async () => {
+    const store = new MemoryEventStore();
+    const ops = { actor: 'ops', correlationId: 'c', region: 'local' };
+    await seedMnosAndTenants(store, ['north'], []);
+    await executeCommand(store, mnoDecider, mnoStream('north'), { type: 'RecordVerification', checks: allChecksPassed() }, ops);
+    let asked = 0;
+    const { results } = await probeMnos({
+      store,
+      region: 'local',
+      admit: async () => Promise.reject(new MnoRateLimited('north allows 4 calls a second')),
+      nowMs: () => 0,
+      failAfterMs: 0,
+      gateway: async () => ({ readSimState: async () => void asked++ }) as unknown as MnoGateway,
+    });
     expect(results).toEqual([]);
     expect(asked).toBe(0);
   });
