@@ -50,10 +50,12 @@ export const executeCommand = async <C, E extends { type: string; data: unknown 
   command: C,
   context: CommandContext,
   maxAttempts = COMMAND_ATTEMPTS,
+  /** The stream as the caller has just loaded it (to decide what to ask): the first attempt decides on it rather than loading it again. */
+  loaded?: Awaited<ReturnType<EventStore['load']>>,
 ): Promise<CommandOutcome<S>> => {
   const commandId = context.commandId ?? randomUUID();
   for (let attempt = 1; ; attempt++) {
-    const { head, commits } = await store.load(streamId);
+    const { head, commits } = attempt === 1 && loaded ? loaded : await store.load(streamId);
     if (context.expectedVersion !== undefined && context.expectedVersion !== head.version)
       throw new PreconditionFailed(head.version);
     const state = fold(decider, decider.initialState, readEvents<E>(eventsOf(commits), decider.events));

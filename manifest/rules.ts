@@ -47,8 +47,8 @@ export const EVENT_FUNCTIONS = {
   /** Only starts an execution. */
   'start-cascade-execution': { entry: 'start-cascade-execution.ts', handler: 'handler', access: { startsCascades: true } },
   /** Only starts a bulk operation's execution. */
-  /** Reads the operation (a late start of one resumed or ended starts nothing). */
-  'start-bulk-execution': { entry: 'start-bulk-execution.ts', handler: 'handler', access: { eventStore: 'read', startsBulkOperations: true } },
+  /** Only starts an execution (a late one of an operation resumed or ended does nothing: its tasks check the attempt). */
+  'start-bulk-execution': { entry: 'start-bulk-execution.ts', handler: 'handler', access: { startsBulkOperations: true } },
   /** Orders a profile from an MNO's SM-DP+: its credentials (the ES2+ key) read, the activation code kept as a secret. */
   'order-profile': { entry: 'order-profile.ts', handler: 'handler', access: { eventStore: 'append', secrets: [MNO_CREDENTIALS_READ, ACTIVATION_CODES_CREATE, ACTIVATION_CODES_READ], tables: [MNO_RATE] } },
   /** Records a cascade (its stream and the tenant's index). */

@@ -34,7 +34,8 @@ export const itemCommandId = (bulkId: string, eid: string) => `${bulkId}:${eid}`
  */
 const runItem = async (ports: BulkPorts, tenant: string, op: Running, eid: string, mnoOf: (id: string) => Promise<MnoState>, chosen: () => Promise<readonly string[]>, again = false): Promise<ItemOutcome> => {
   const stream = simStream(tenant, eid);
-  const { commits } = await ports.store.load(stream);
+  const loaded = await ports.store.load(stream);
+  const { commits } = loaded;
   const commandId = itemCommandId(op.bulkId, eid);
   if (commits.some((c) => c.metadata.commandId === commandId)) return { outcome: 'succeeded' };
   const sim = fold(simDecider, simDecider.initialState, readEvents(eventsOf(commits), simDecider.events));
@@ -46,7 +47,8 @@ const runItem = async (ports: BulkPorts, tenant: string, op: Running, eid: strin
   if (step.kind === 'fail') return { outcome: 'failed', code: step.code, reason: step.reason };
   if (step.kind === 'skip') return { outcome: 'skipped', code: step.code, reason: step.reason };
   try {
-    const { changed } = await executeCommand(ports.store, simDecider, stream, step.command, { actor, correlationId: op.bulkId, region: ports.region, commandId });
+    // Decided on the stream just read (a conflict reloads it): one Query a SIM, not two.
+    const { changed } = await executeCommand(ports.store, simDecider, stream, step.command, { actor, correlationId: op.bulkId, region: ports.region, commandId }, undefined, loaded);
     if (changed) return { outcome: 'succeeded' };
     // Nothing to do: so already, or because another run of this chunk, at the same time, gave this very command.
     const { commits: now } = await ports.store.load(stream);

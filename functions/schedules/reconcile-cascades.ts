@@ -24,35 +24,33 @@ const Tick = z.looseObject({ id: z.optional(z.string()) });
  * Every minute (the `reconcile-cascades` schedule; locally at start-up and every minute): each
  * running cascade without a live execution is resumed (application/cascades/reconcile.ts).
  */
+/** What the two reconciliations share: the store, the region, the clock and the waits (manifest/environment.ts). */
+const common = () => ({ store: adapters.eventStore, region: config.region, now: () => Date.now(), graceMs: env.CASCADE_RESUME_GRACE_MS, settleMs: env.CASCADE_RESUME_SETTLE_MS });
+
+/** What a run did, where operators see it. */
+const report = (what: string, run: { resumed: unknown[]; stuck: unknown[]; errors: unknown[] }) => {
+  if (run.resumed.length > 0) logger.warn(`${what} resumed`, { resumed: run.resumed });
+  if (run.stuck.length > 0) logger.error(`${what} stuck: resumed too often, left for an operator`, { stuck: run.stuck });
+  if (run.errors.length > 0) logger.warn(`${what} not checked this time`, { errors: run.errors });
+};
+
 export const handler = lambdaHandler(Tick, async () => {
   const result = await reconcileCascades({
-    store: adapters.eventStore,
+    ...common(),
     open: () => openCascades(dynamodb, config.readModelsTable),
     execution: (name) => describeExecution(sfn, stateMachineArn, name),
     start: (tenant, cascadeId, round, attempt) => startCascadeExecution(sfn, stateMachineArn, tenant, cascadeId, round, attempt),
-    region: config.region,
-    now: () => Date.now(),
-    graceMs: env.CASCADE_RESUME_GRACE_MS,
-    settleMs: env.CASCADE_RESUME_SETTLE_MS,
     executionTimeoutMs: CASCADE_EXECUTION_TIMEOUT_MS,
   });
-  if (result.resumed.length > 0) logger.warn('cascades resumed', { resumed: result.resumed });
-  if (result.stuck.length > 0) logger.error('cascades stuck: resumed too often, left for an operator', { stuck: result.stuck });
-  if (result.errors.length > 0) logger.warn('cascades not checked this time', { errors: result.errors });
+  report('cascades', result);
   // Bulk operations whose execution was lost, the same way (application/bulk/reconcile.ts).
   const bulk = await reconcileBulkOperations({
-    store: adapters.eventStore,
+    ...common(),
     open: () => openBulkOperations(dynamodb, config.readModelsTable),
     execution: (bulkId, attempt) => describeExecution(sfn, bulkStateMachineArn, bulkExecutionName(bulkId, attempt)),
     start: (input) => startBulkExecution(sfn, bulkStateMachineArn, input),
-    region: config.region,
-    now: () => Date.now(),
-    graceMs: env.CASCADE_RESUME_GRACE_MS,
-    settleMs: env.CASCADE_RESUME_SETTLE_MS,
     executionTimeoutMs: BULK_EXECUTION_TIMEOUT_MS,
   });
-  if (bulk.resumed.length > 0) logger.warn('bulk operations resumed', { resumed: bulk.resumed });
-  if (bulk.stuck.length > 0) logger.error('bulk operations stuck: resumed too often, left for an operator', { stuck: bulk.stuck });
-  if (bulk.errors.length > 0) logger.warn('bulk operations not checked this time', { errors: bulk.errors });
+  report('bulk operations', bulk);
   return { ...result, bulk };
 });

@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
 import { eventually } from '../support/eventually.ts';
 import { eid, iccid, imsi, unique } from '../support/ids.ts';
 import { startLocalApi, type LocalApi } from '../support/local-api.ts';
+import { deviceMade, northAndSouth } from '../support/north-south.ts';
 
 /**
  * The local runtime's simulated devices: every SIM registered gets one, which fetches its eIM
  * packages, runs them on its eUICC and reports back; one offline gets them in order when back; a
  * profile on an MNO in outage does not attach, so the switch rolls back.
  */
-const run = unique();
-const spec = (name: string): SimulatedMno => ({ id: `${name}-${run}`, name, style: 'rest-oauth2', plmns: ['262-91'], countries: ['DE'], capabilities: [] });
-const [north, south] = [spec('north'), spec('south')];
+const [north, south] = northAndSouth();
 let api: LocalApi;
 let tenant: Awaited<ReturnType<LocalApi['tenant']>>;
 beforeAll(async () => {
@@ -27,7 +25,7 @@ const register = async () => {
   const [home, away] = [iccid(n % 1e12), iccid((n + 1) % 1e12)];
   const body = { eid: id, profiles: [{ iccid: home, mno: north.id, imsi: imsi(n % 1e10) }, { iccid: away, mno: south.id, imsi: imsi((n + 1) % 1e10), fallback: true }] };
   expect((await api.call('POST', '/v1/sims', { token: tenant.token, body })).status).toBe(201);
-  await eventually(() => api.runtime.devices.devices.has(id), (has) => has, `the device of ${id}`, { timeout: 20_000, interval: 50 });
+  await deviceMade(api, id);
   return { id, home, away };
 };
 const packageOf = (id: string, counter: number) =>

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
 import { eventually } from '../support/eventually.ts';
 import { eid, iccid, imsi, unique } from '../support/ids.ts';
 import { startLocalApi, type LocalApi } from '../support/local-api.ts';
+import { northAndSouth } from '../support/north-south.ts';
 
 /**
  * Automatic fallback on the local runtime, with its simulated MNOs and devices: an MNO declared in
@@ -10,9 +10,7 @@ import { startLocalApi, type LocalApi } from '../support/local-api.ts';
  * fallback are listed as skipped and named by an alert; with automatic return, the fleet goes back
  * after the hold-down once the MNO has recovered.
  */
-const run = unique();
-const spec = (name: string): SimulatedMno => ({ id: `${name}-${run}`, name, style: 'rest-oauth2', plmns: ['262-91'], countries: ['DE'], capabilities: [] });
-const [north, south] = [spec('north'), spec('south')];
+const [north, south] = northAndSouth();
 let api: LocalApi;
 let tenant: Awaited<ReturnType<LocalApi['tenant']>>;
 beforeAll(async () => {

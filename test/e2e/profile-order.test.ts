@@ -2,10 +2,10 @@ import { ScanCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
 import { eventually } from '../support/eventually.ts';
 import { eid, iccid, imsi, unique } from '../support/ids.ts';
 import { startLocalApi, type LocalApi } from '../support/local-api.ts';
+import { deviceMade, northAndSouth } from '../support/north-south.ts';
 
 /**
  * Profiles ordered from an MNO's SM-DP+ (SGP.22 ES2+) on the local runtime: the order placed,
@@ -13,9 +13,7 @@ import { startLocalApi, type LocalApi } from '../support/local-api.ts';
  * installed, the SM-DP+'s notifications moving it ordered → disabled; the activation code a
  * secret that appears nowhere else, and single use.
  */
-const run = unique();
-const spec = (name: string): SimulatedMno => ({ id: `${name}-${run}`, name, style: 'rest-oauth2', plmns: ['262-91'], countries: ['DE'], capabilities: [] });
-const [north, south] = [spec('north'), spec('south')];
+const [north, south] = northAndSouth();
 let api: LocalApi;
 let tenant: Awaited<ReturnType<LocalApi['tenant']>>;
 const logged: string[] = [];
@@ -35,7 +33,7 @@ const register = async () => {
   const n = unique();
   const id = eid(n);
   expect((await api.call('POST', '/v1/sims', { token: tenant.token, body: { eid: id, profiles: [{ iccid: iccid(n % 1e12), mno: north.id, imsi: imsi(n % 1e10) }] } })).status).toBe(201);
-  await eventually(() => api.runtime.devices.devices.has(id), (has) => has, `the device of ${id}`, { timeout: 20_000, interval: 50 });
+  await deviceMade(api, id);
   return id;
 };
 const sim = async (id: string) => (await api.call('GET', `/v1/sims/${id}`, { token: tenant.token })).body;
