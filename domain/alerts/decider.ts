@@ -1,38 +1,56 @@
 import type { Decider } from '../decider.ts';
 import { DomainError } from '../errors.ts';
 import { eventSchemas } from '../events.ts';
-import type { AlertKind, Detection } from '../signals/detectors.ts';
+import type { AlertKind, Response } from '../signals/alert-kinds.ts';
+import type { Detection } from '../signals/detectors.ts';
 import { AlertEvents, alertIdOf, type AlertEvent } from './events.ts';
 
-export interface OpenAlert {
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
+
+export interface Alert {
   alertId: string;
   kind: AlertKind;
   eid: string;
   iccid: string;
-  status: 'open' | 'acknowledged';
+  mno: string;
+  status: AlertStatus;
+  /** Detections it stands for (repeats included). */
   count: number;
   firstSeen: string;
   lastSeen: string;
   /** The latest evidence (the first is in its raise event). */
   evidence: Detection['evidence'];
-  acknowledgedBy?: string | undefined;
+  response: Response;
+  /** The response was carried out (a SIM suspended). */
+  contained: boolean;
+  acknowledged?: { by: string; reason?: string | undefined } | undefined;
+  resolved?: { by: string; reason?: string | undefined } | undefined;
 }
 
 export interface AlertState {
   /** How many alerts of this kind the SIM has had (the next one's number is one more). */
   seq: number;
-  current?: OpenAlert | undefined;
+  /** The latest: open, acknowledged, or resolved (then a new detection raises the next). */
+  latest?: Alert | undefined;
 }
 
 export type AlertCommand =
-  | { type: 'RecordDetection'; eid: string; detection: Detection; at: string }
+  /** `count`: detections of one batch of signals, recorded as one. `response`: what the SIM's policy asks for this kind now. */
+  | { type: 'RecordDetection'; eid: string; mno: string; detection: Detection; count: number; response: Response; at: string }
+  | { type: 'RecordContainment'; alertId: string }
   | { type: 'AcknowledgeAlert'; alertId: string; by: string; reason?: string | undefined }
   | { type: 'ResolveAlert'; alertId: string; by: string; reason?: string | undefined };
 
+export const isOpen = (alert: Alert | undefined): alert is Alert => alert !== undefined && alert.status !== 'resolved';
+
 const seqOf = (alertId: string) => Number(alertId.slice(alertId.lastIndexOf('-') + 1));
 
-/** An alert this stream raised: the open one, or one resolved before (its number is not above the count). */
-const known = (state: AlertState, alertId: string) => state.current?.alertId === alertId || (seqOf(alertId) >= 1 && seqOf(alertId) <= state.seq);
+/** The alert a command names: the latest, or an earlier one of this stream (then resolved long since). */
+const named = (state: AlertState, alertId: string): 'latest' | 'earlier' => {
+  if (state.latest?.alertId === alertId) return 'latest';
+  if (seqOf(alertId) >= 1 && seqOf(alertId) < state.seq) return 'earlier';
+  throw new DomainError('not-found', 'alert-not-found', 'alert not found');
+};
 
 export const alertDecider: Decider<AlertCommand, AlertEvent, AlertState> = {
   events: eventSchemas(AlertEvents),
@@ -41,37 +59,44 @@ export const alertDecider: Decider<AlertCommand, AlertEvent, AlertState> = {
   decide(command, state) {
     switch (command.type) {
       case 'RecordDetection': {
-        const { detection, at } = command;
-        if (state.current) return [{ type: 'SecurityAlertRepeated', data: { alertId: state.current.alertId, evidence: detection.evidence, at } }];
+        const { detection, at, count } = command;
+        const many = count > 1 ? { count } : {};
+        if (isOpen(state.latest)) return [{ type: 'SecurityAlertRepeated', data: { alertId: state.latest.alertId, evidence: detection.evidence, ...many, at } }];
         const alertId = alertIdOf(detection.kind, command.eid, state.seq + 1);
-        return [{ type: 'SecurityAlertRaised', data: { alertId, kind: detection.kind, eid: command.eid, iccid: detection.iccid, evidence: detection.evidence, at } }];
+        return [{ type: 'SecurityAlertRaised', data: { alertId, kind: detection.kind, eid: command.eid, iccid: detection.iccid, mno: command.mno, evidence: detection.evidence, ...many, response: command.response, at } }];
+      }
+      case 'RecordContainment': {
+        const alert = state.latest;
+        if (named(state, command.alertId) !== 'latest' || !alert || alert.contained || alert.response === 'alert') return [];
+        return [{ type: 'SecurityAlertContained', data: { alertId: alert.alertId, response: alert.response } }];
       }
       case 'AcknowledgeAlert': {
-        if (!known(state, command.alertId)) throw new DomainError('not-found', 'alert-not-found', 'alert not found');
-        if (state.current?.alertId !== command.alertId) throw new DomainError('conflict', 'alert-resolved', 'the alert is resolved already');
-        if (state.current.status === 'acknowledged') return [];
+        if (named(state, command.alertId) === 'earlier' || state.latest?.status === 'resolved') throw new DomainError('conflict', 'alert-resolved', 'the alert is resolved already');
+        if (state.latest?.status === 'acknowledged') return [];
         return [{ type: 'SecurityAlertAcknowledged', data: { alertId: command.alertId, by: command.by, ...(command.reason && { reason: command.reason }) } }];
       }
       case 'ResolveAlert': {
-        if (!known(state, command.alertId)) throw new DomainError('not-found', 'alert-not-found', 'alert not found');
-        if (state.current?.alertId !== command.alertId) return [];
+        if (named(state, command.alertId) === 'earlier' || state.latest?.status === 'resolved') return [];
         return [{ type: 'SecurityAlertResolved', data: { alertId: command.alertId, by: command.by, ...(command.reason && { reason: command.reason }) } }];
       }
     }
   },
 
   evolve(state, event) {
+    const latest = state.latest;
     switch (event.type) {
       case 'SecurityAlertRaised': {
-        const { alertId, kind, eid, iccid, evidence, at } = event.data;
-        return { seq: state.seq + 1, current: { alertId, kind, eid, iccid, status: 'open', count: 1, firstSeen: at, lastSeen: at, evidence } };
+        const { alertId, kind, eid, iccid, mno, evidence, at, count, response } = event.data;
+        return { seq: state.seq + 1, latest: { alertId, kind, eid, iccid, mno, status: 'open', count: count ?? 1, firstSeen: at, lastSeen: at, evidence, response: response ?? 'alert', contained: false } };
       }
       case 'SecurityAlertRepeated':
-        return state.current ? { ...state, current: { ...state.current, count: state.current.count + 1, lastSeen: event.data.at, evidence: event.data.evidence } } : state;
+        return latest ? { ...state, latest: { ...latest, count: latest.count + (event.data.count ?? 1), lastSeen: event.data.at, evidence: event.data.evidence } } : state;
+      case 'SecurityAlertContained':
+        return latest ? { ...state, latest: { ...latest, contained: true } } : state;
       case 'SecurityAlertAcknowledged':
-        return state.current ? { ...state, current: { ...state.current, status: 'acknowledged', acknowledgedBy: event.data.by } } : state;
+        return latest ? { ...state, latest: { ...latest, status: 'acknowledged', acknowledged: { by: event.data.by, reason: event.data.reason } } } : state;
       case 'SecurityAlertResolved':
-        return { ...state, current: undefined };
+        return latest ? { ...state, latest: { ...latest, status: 'resolved', resolved: { by: event.data.by, reason: event.data.reason } } } : state;
     }
   },
 };

@@ -38,7 +38,9 @@ export const enterpriseDecider: Decider<EnterpriseCommand, EnterpriseEvent, Ente
       return same ? [] : [{ type: 'EnterpriseMnosChosen', data: { mnos } }];
     }
     if (command.type === 'ChangeSettings') {
-      const same = JSON.stringify(command.settings) === JSON.stringify(state.settings);
+      // Settings compared as they apply: a default named or left out is the same setting.
+      const applied = (settings: EnterpriseSettings) => JSON.stringify(Object.entries({ ...DEFAULT_SETTINGS, ...settings }).sort(([a], [b]) => a.localeCompare(b)));
+      const same = applied(command.settings) === applied(state.settings);
       return same ? [] : [{ type: 'EnterpriseSettingsChanged', data: { settings: command.settings } }];
     }
     if (command.type === 'SuspendEnterprise')

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MnoId, TenantId } from '../identifiers/index.ts';
+import { PolicyId } from '../policy/identifiers.ts';
 
 /**
  * `fallbackReturn`: once an MNO its SIMs fell back from recovers, they go back to it by themselves
@@ -8,10 +9,18 @@ import { MnoId, TenantId } from '../identifiers/index.ts';
 export const EnterpriseSettings = z.strictObject({
   fallbackReturn: z.enum(['automatic', 'manual']),
   fallbackReturnAfterSeconds: z.int().min(0).max(7 * 24 * 3600),
+  /**
+   * The policy that governs the enterprise's SIMs: the network's signals are checked against its
+   * latest published version, and its `responses` are carried out. None: nothing is checked but
+   * that traffic comes from the enabled profile.
+   */
+  policyId: PolicyId.optional(),
+  /** How many people release a SIM that Switchboard contained: 1, or 2 (one asks, another approves). */
+  releaseApprovals: z.union([z.literal(1), z.literal(2)]).optional(),
 });
 export type EnterpriseSettings = z.infer<typeof EnterpriseSettings>;
 
-export const DEFAULT_SETTINGS: EnterpriseSettings = { fallbackReturn: 'manual', fallbackReturnAfterSeconds: 600 };
+export const DEFAULT_SETTINGS: EnterpriseSettings = { fallbackReturn: 'manual', fallbackReturnAfterSeconds: 600, releaseApprovals: 1 };
 
 export const EnterpriseEvents = {
   EnterpriseOnboarded: z.object({ tenantId: TenantId, name: z.string().min(1).max(200) }),

@@ -73,7 +73,9 @@ const withoutRules = (document: PolicyDocument, rules: readonly PolicyRule[]): P
  * Compiles a policy for one MNO from the rules its CMP can enforce (its capability list). Pure and
  * deterministic: the same document and the same set of capabilities, in any order, give the same result.
  */
-export const compilePolicy = (document: PolicyDocument, capabilities: readonly PolicyRule[]): CompiledPolicy => {
+export const compilePolicy = (declared: PolicyDocument, capabilities: readonly PolicyRule[]): CompiledPolicy => {
+  // The responses are Switchboard's to carry out, not the MNO's.
+  const { responses: _responses, ...document } = declared;
   const enforceable = new Set<string>(capabilities);
   const gaps = rulesUsed(document).filter((rule) => !enforceable.has(rule));
   return {

@@ -3,6 +3,7 @@ import { blocksOverlap, Cidr, cidrKey, IpAddressText, sameBlock } from './addres
 import { equalMeansDuplicate, noOverlaps, type Relation } from './allow-list.ts';
 import { COUNTRY_CODE_HINTS, COUNTRY_CODES } from './countries.ts';
 import { DataRules } from './data-rules.ts';
+import { ALERT_KINDS, RESPONSES } from '../signals/alert-kinds.ts';
 
 /**
  * An enterprise's security policy, declared once and compiled per MNO (compile.ts). Every part
@@ -100,6 +101,15 @@ const Vpn = z.strictObject({
   secretRef: SecretRef,
 });
 
+/**
+ * Switchboard's own rules, never sent to an MNO: what it does when it detects each kind of alert
+ * on a SIM under this policy (`alert` when a kind is left out).
+ */
+const Responses = z.partialRecord(
+  z.enum(ALERT_KINDS, { error: `an alert kind is one of ${ALERT_KINDS.join(', ')}` }),
+  z.enum(RESPONSES, { error: `a response is one of ${RESPONSES.join(', ')}` }),
+);
+
 export const PolicyDocument = z.strictObject({
   /** Always present once parsed, as `{ internetBreakout: false }` at least: breakout is off unless declared. */
   data: DataRules.prefault({}).optional(),
@@ -109,5 +119,6 @@ export const PolicyDocument = z.strictObject({
   imeiLock: z.boolean().optional(),
   caps: UsageCaps.optional(),
   vpn: Vpn.optional(),
+  responses: Responses.optional(),
 });
 export type PolicyDocument = z.output<typeof PolicyDocument>;

@@ -9,8 +9,8 @@ import type { Signal } from './signals.ts';
  * clock: the signal carries its time. A rule the policy leaves out restricts nothing, so it
  * detects nothing.
  */
-export const ALERT_KINDS = ['imei-mismatch', 'roaming-not-allowed', 'destination-not-allowed', 'sms-not-allowed', 'usage-over-cap', 'usage-spike', 'unexpected-profile', 'state-drift', 'policy-drift'] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
+import type { AlertKind } from './alert-kinds.ts';
+export { ALERT_KINDS, type AlertKind } from './alert-kinds.ts';
 
 export interface Detection {
   kind: AlertKind;

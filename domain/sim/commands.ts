@@ -1,5 +1,5 @@
 import type { PackageRefusal, Psmo, PsmoResult } from '../euicc/package.ts';
-import type { ProfileInput } from './events.ts';
+import type { Containment, ProfileInput } from './events.ts';
 import type { OrderCommand } from './orders.ts';
 
 /** Who asks: the verified subject of the caller's token. */
@@ -15,7 +15,8 @@ export type SimCommand =
   | (Issued & { type: 'RegisterSim'; eid: string; profiles: ProfileInput[]; imei?: string | undefined; labels?: string[] | undefined; allowedMnos: Readonly<Record<string, readonly string[]>> })
   | (Issued & { type: 'SetSimLabels'; labels: string[] })
   | (Issued & { type: 'ActivateSim'; reason?: string | undefined })
-  | (Issued & { type: 'SuspendSim'; reason?: string | undefined })
+  /** `containment`: Switchboard suspends it on an alert (its guard); people release it. */
+  | (Issued & { type: 'SuspendSim'; reason?: string | undefined; containment?: Containment | undefined })
   | (Issued & { type: 'ResumeSim'; reason?: string | undefined })
   | (Issued & { type: 'RequestTermination'; reason?: string | undefined })
   | (Issued & { type: 'CancelTermination' })

@@ -6,7 +6,7 @@ import { imsiNetwork, plmnOfImsi } from '../identifiers/plmn.ts';
 import { NO_PACKAGES, profilesAfter, psmoRefusal, type EimState } from './eim.ts';
 import type { SimCommand } from './commands.ts';
 import { NO_ORDERS, decideOrder, evolveOrder, type OrderState } from './orders.ts';
-import type { Profile, ProfileInput, SimEvent } from './events.ts';
+import type { Containment, Profile, ProfileInput, SimEvent } from './events.ts';
 
 export type Lifecycle = 'inventory' | 'active' | 'suspended' | 'terminated';
 
@@ -28,6 +28,8 @@ export type SimState =
       eim: EimState;
       /** Profiles ordered from SM-DP+s, and the download triggers waiting for the device. */
       orders: OrderState;
+      /** Suspended by Switchboard on an alert: released by people only (and who asked first, when it takes two). */
+      containment?: (Containment & { releaseRequestedBy?: string | undefined }) | undefined;
     };
 
 export type RegisteredSim = Exclude<SimState, { status: 'unregistered' }>;
@@ -76,6 +78,20 @@ const checkProfiles = (profiles: ProfileInput[], allowedMnos: Readonly<Record<st
     throw new DomainError('invalid', 'duplicate-iccid', 'each profile needs its own ICCID');
   if (new Set(profiles.map((p) => p.imsi)).size !== profiles.length)
     throw new DomainError('invalid', 'duplicate-imsi', 'each profile needs its own IMSI');
+};
+
+/**
+ * Releasing a SIM Switchboard contained: a person's command (never one of Switchboard's own actors),
+ * and, where the enterprise asked for two, one person asks and another approves.
+ */
+const release = (containment: NonNullable<RegisteredSim['containment']>, actor: string, reason: string | undefined): SimEvent[] => {
+  if (actor.startsWith('switchboard:'))
+    throw new DomainError('forbidden', 'release-by-person', `the SIM was contained on alert ${containment.alertId}: only a person releases it`);
+  if (containment.releaseApprovals === 1) return [{ type: 'SimResumed', data: { reason, release: { requestedBy: actor } } }];
+  const asked = containment.releaseRequestedBy;
+  if (!asked) return [{ type: 'SimReleaseRequested', data: { requestedBy: actor, reason } }];
+  if (asked === actor) return [];
+  return [{ type: 'SimResumed', data: { reason, release: { requestedBy: asked, approvedBy: actor } } }];
 };
 
 export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
@@ -140,12 +156,12 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
       case 'SuspendSim':
         if (sim.status === 'suspended') return [];
         if (sim.status !== 'active') throw illegal(sim.status, 'suspend');
-        return [{ type: 'SimSuspended', data: { reason: command.reason } }];
+        return [{ type: 'SimSuspended', data: { reason: command.reason, ...(command.containment && { containment: command.containment }) } }];
       case 'ResumeSim':
         if (sim.status === 'active') return [];
         if (sim.status !== 'suspended') throw illegal(sim.status, 'resume');
         noPendingTermination(sim, 'resume');
-        return [{ type: 'SimResumed', data: { reason: command.reason } }];
+        return sim.containment ? release(sim.containment, command.actor, command.reason) : [{ type: 'SimResumed', data: { reason: command.reason } }];
       case 'RequestTermination':
         if (sim.pendingTermination) return [];
         if (sim.status === 'active') throw illegal(sim.status, 'terminate', '; suspend it first');
@@ -173,9 +189,11 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
     switch (event.type) {
       case 'SimActivated':
       case 'SimResumed':
-        return { ...state, status: 'active' };
+        return { ...state, status: 'active', containment: undefined };
       case 'SimSuspended':
-        return { ...state, status: 'suspended' };
+        return { ...state, status: 'suspended', containment: event.data.containment };
+      case 'SimReleaseRequested':
+        return state.containment ? { ...state, containment: { ...state.containment, releaseRequestedBy: event.data.requestedBy } } : state;
       case 'SimTerminationRequested':
         return { ...state, pendingTermination: { requestedBy: event.data.requestedBy, reason: event.data.reason } };
       case 'SimTerminationCancelled':

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Eid, Iccid, Imei, Imsi, MnoId } from '../identifiers/index.ts';
 import { PackageRefusal, Psmo, PsmoResult } from '../euicc/package.ts';
+import { ALERT_KINDS } from '../signals/alert-kinds.ts';
 
 /** A profile order's id, as Switchboard gives it (the ES2+ functionCallIdentifier of its calls). */
 export const OrderId = z.string().regex(/^order-[a-z0-9]{8,40}$/, 'not a profile order id');
@@ -52,6 +53,10 @@ const Reason = z.string().max(500).optional();
 export const Label = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'a label is 1–64 of a-z 0-9 . _ -, starting with a letter or digit');
 export const Labels = z.array(Label).max(20, 'at most 20 labels');
 
+/** Why Switchboard suspended a SIM: the alert, its kind, and how many people its release takes. */
+export const Containment = z.object({ alertId: z.string().max(200), kind: z.enum(ALERT_KINDS), releaseApprovals: z.union([z.literal(1), z.literal(2)]) });
+export type Containment = z.infer<typeof Containment>;
+
 /** Typed event definitions of the Sim aggregate: one schema per event type, the data it carries. */
 export const SimEvents = {
   /** (Schema version 2: each profile with its state. Version 1 is read through `SIM_UPCASTERS`.) */
@@ -59,8 +64,12 @@ export const SimEvents = {
   /** The SIM's labels, all of them, as they are from now on. */
   SimLabelsSet: z.object({ labels: Labels }),
   SimActivated: z.object({ reason: Reason }),
-  SimSuspended: z.object({ reason: Reason }),
-  SimResumed: z.object({ reason: Reason }),
+  /** `containment`: Switchboard suspended it on an alert (actor `switchboard:guard`); only people release it, as many as it says. */
+  SimSuspended: z.object({ reason: Reason, containment: Containment.optional() }),
+  /** `release`: it was contained, and these people released it (one, or one who asked and another who approved). */
+  SimResumed: z.object({ reason: Reason, release: z.object({ requestedBy: z.string(), approvedBy: z.string().optional() }).optional() }),
+  /** The first of two people asked to release a contained SIM; another must approve (resume it) before it is. */
+  SimReleaseRequested: z.object({ requestedBy: z.string(), reason: Reason }),
   SimTerminationRequested: z.object({ requestedBy: z.string(), reason: Reason }),
   SimTerminationCancelled: z.object({ cancelledBy: z.string() }),
   SimTerminated: z.object({ requestedBy: z.string(), approvedBy: z.string() }),

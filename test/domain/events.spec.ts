@@ -91,7 +91,7 @@ describe('a type renamed', () => {
 describe('renamed types in the merged catalogue', () => {
   it('a rename holds only within its own streams: the alerts’ SecurityAlertRaised is read as itself', async () => {
     const { STORED_EVENTS: all } = await import('../../domain/event-catalogue.ts');
-    const alert = { id: 'e2', type: 'SecurityAlertRaised', version: 1, schemaVersion: 1, data: { alertId: `alert-imei-mismatch-${'1'.repeat(32)}-1`, kind: 'imei-mismatch', eid: '89049032000000000000000000000163', iccid: '8944123456789012348', evidence: {}, at: '2026-12-05T10:00:00.000Z' } };
+    const alert = { id: 'e2', type: 'SecurityAlertRaised', version: 1, schemaVersion: 1, data: { alertId: `alert-imei-mismatch-${'1'.repeat(32)}-1`, kind: 'imei-mismatch', eid: '89049032000000000000000000000163', iccid: '8944123456789012348', mno: 'mno-a', evidence: {}, at: '2026-12-05T10:00:00.000Z' } };
     expect(readEvent(alert, all).type).toBe('SecurityAlertRaised');
   });
 });
