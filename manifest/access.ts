@@ -49,6 +49,8 @@ export interface Access {
   publishes?: boolean;
   /** Sends webhook retries to their queue. */
   queuesWebhookRetries?: boolean;
+  /** Sends pushed signal batches to the signals queue. */
+  queuesSignals?: boolean;
   /** Signs eIM packages with the eIM's KMS key (kms:Sign, kms:GetPublicKey on it alone). */
   signsEimPackages?: boolean;
   /** Checks eUICC certificates against the trusted EUMs (their public keys in its environment). */
@@ -70,6 +72,12 @@ export const DEAD_LETTER_PAYLOAD_WRITE: TableAccess = { table: 'webhookDeadLette
 
 /** Taking a call from an MNO's rate budget: the conditional ADD on its counter. */
 export const MNO_RATE: TableAccess = { table: 'mnoRate', operations: ['UpdateItem'] };
+
+/** Counting signals (an ADD per SIM and month); the usage route reads the counts. */
+export const SIGNAL_COUNTERS: TableAccess = { table: 'signals', operations: ['UpdateItem'] };
+export const SIGNAL_USAGE_READ: TableAccess = { table: 'signals', operations: ['GetItem'] };
+/** A pushed batch's id, taken once (a conditional PutItem) within its replay window. */
+export const SIGNAL_BATCHES: TableAccess = { table: 'signals', operations: ['PutItem'] };
 
 /** A bulk operation's items: read (its view, a selector naming it) and written (its manifest, outcomes and counts). */
 export const BULK_ITEMS_READ: TableAccess = { table: 'bulkItems', operations: ['GetItem', 'Query'] };

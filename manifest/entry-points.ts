@@ -1,4 +1,4 @@
-import { DEAD_LETTER_PAYLOAD_WRITE, MNO_CREDENTIALS_READ, OPEN_CASCADES, READ_MODEL_PROJECTION, WEBHOOK_SECRETS_READ, type Access } from './access.ts';
+import { DEAD_LETTER_PAYLOAD_WRITE, MNO_CREDENTIALS_READ, OPEN_CASCADES, READ_MODEL_PROJECTION, SIGNAL_COUNTERS, WEBHOOK_SECRETS_READ, type Access } from './access.ts';
 import { BULK_TASKS, bulkTaskTimeoutSeconds, type BulkTaskName } from './bulk-workflow.ts';
 import { CASCADE_TASKS, type CascadeTaskName } from './cascade-workflow.ts';
 import { ROUTES, type Route } from './routes.ts';
@@ -31,7 +31,7 @@ export type Trigger =
   /** The `webhooks` target of the deliver-webhooks rule. */
   | { kind: 'webhooks' }
   | { kind: 'stream'; consumer: StreamConsumer }
-  | { kind: 'queue'; queue: 'webhookRetries' }
+  | { kind: 'queue'; queue: 'webhookRetries' | 'signals' }
   /** A schedule: `rate` as EventBridge Scheduler and rules write it (locally: at start-up, then every `everyMs`). */
   | { kind: 'schedule'; name: string; rate: string; everyMs: number };
 
@@ -123,6 +123,18 @@ export const WEBHOOK_ENTRY_POINTS: readonly EntryPoint[] = [
   { id: WEBHOOK_RETRY_ID, module: 'functions/webhooks/retry.ts', handler: 'handler', timeoutSeconds: 60, access: WEBHOOK_DELIVERY, trigger: { kind: 'queue', queue: 'webhookRetries' } },
 ];
 
+export const SIGNAL_CONSUMER_ID = 'SignalConsume';
+
+/**
+ * The signal consumer: pushed batches from the signals queue, ten at a time. Each record's SIM is
+ * found (its ICCID's claim, its stream, its enterprise's policy), its usage counted, the detectors
+ * run; a detection is an alert on the SIM's alert stream, and the policy's response a command on
+ * the SIM's stream. A batch that fails is retried alone (partial batch failures).
+ */
+export const SIGNAL_ENTRY_POINTS: readonly EntryPoint[] = [
+  { id: SIGNAL_CONSUMER_ID, module: 'functions/signals/consume.ts', handler: 'handler', timeoutSeconds: 60, access: { eventStore: 'append', tables: [SIGNAL_COUNTERS] }, trigger: { kind: 'queue', queue: 'signals' } },
+];
+
 export const STREAM_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 'stream' } })[] = [
   {
     id: FORWARDER_ID,
@@ -185,7 +197,7 @@ export const SCHEDULE_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 's
   },
 ];
 
-export const ENTRY_POINTS: readonly EntryPoint[] = [...ROUTE_ENTRY_POINTS, ...TASK_ENTRY_POINTS, ...RULE_ENTRY_POINTS, ...WEBHOOK_ENTRY_POINTS, ...STREAM_ENTRY_POINTS, ...SCHEDULE_ENTRY_POINTS];
+export const ENTRY_POINTS: readonly EntryPoint[] = [...ROUTE_ENTRY_POINTS, ...TASK_ENTRY_POINTS, ...RULE_ENTRY_POINTS, ...WEBHOOK_ENTRY_POINTS, ...SIGNAL_ENTRY_POINTS, ...STREAM_ENTRY_POINTS, ...SCHEDULE_ENTRY_POINTS];
 
 export const entryPoint = (id: string): EntryPoint => {
   const found = ENTRY_POINTS.find((e) => e.id === id);

@@ -45,6 +45,9 @@ export const ENVIRONMENT = z.object({
   READ_MODELS_TABLE: tableName(TABLES.readModels),
   BULK_ITEMS_TABLE: tableName(TABLES.bulkItems),
   MNO_RATE_TABLE: tableName(TABLES.mnoRate),
+  SIGNALS_TABLE: tableName(TABLES.signals),
+  /** The queue pushed signal batches wait in for the signal consumer (the push route sends to it). */
+  SIGNALS_QUEUE_URL: z.optional(z.string().check(z.regex(/^https?:\/\//, 'a queue URL'))),
   /** How long a warm handler trusts that a tenant is active before it reads the tenant's stream again. */
   TENANT_STATUS_TTL_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600_000)), 5000),
   /** Switchboard's own log level (Powertools Logger), in any case. */

@@ -1,4 +1,4 @@
-import { ACTIVATION_CODES_DELETE, ACTIVATION_CODES_READ, BULK_ITEMS_READ, DEAD_LETTER_PAYLOAD_READ, MNO_CREDENTIALS_READ, IDEMPOTENT_WRITES, READ_MODEL_LISTS, READS, WEBHOOK_SECRETS_CREATE, WEBHOOK_SECRETS_DELETE, WEBHOOK_SECRETS_READ, WRITES, type Access } from './access.ts';
+import { ACTIVATION_CODES_DELETE, ACTIVATION_CODES_READ, BULK_ITEMS_READ, SIGNAL_BATCHES, SIGNAL_USAGE_READ, DEAD_LETTER_PAYLOAD_READ, MNO_CREDENTIALS_READ, IDEMPOTENT_WRITES, READ_MODEL_LISTS, READS, WEBHOOK_SECRETS_CREATE, WEBHOOK_SECRETS_DELETE, WEBHOOK_SECRETS_READ, WRITES, type Access } from './access.ts';
 
 /**
  * The route table: one entry per HTTP route, the single source for the local gateway, the CDK app
@@ -46,6 +46,13 @@ export const ROUTES = [
   { method: 'POST', path: '/v1/esipa/{eid}/results', entry: 'esipa/packages.ts', handler: 'results', scopes: [], tenant: false, public: true, publicBecause: 'devices call it without a token: each result is signed by the eUICC, whose certificate a trusted EUM issued for that EID (checked before anything is recorded)', access: { ...WRITES, trustsEums: true } },
   // The SM-DP+'s side of SGP.22 ES2+: no token; the MNO's SM-DP+ signs what it sends with its ES2+ key.
   { method: 'POST', path: '/v1/es2plus/{mnoId}/handleDownloadProgressInfo', entry: 'es2plus/notifications.ts', handler: 'handler', scopes: [], tenant: false, public: true, publicBecause: 'MNOs’ SM-DP+s call it without a token: each notification is signed with that MNO’s ES2+ key (checked before anything is read; mutual TLS in front of it in AWS)', access: { ...WRITES, secrets: [MNO_CREDENTIALS_READ, ACTIVATION_CODES_DELETE] } },
+  // Network signals: MNOs push batches, signed with their signal key; the signal consumer counts and checks them.
+  { method: 'POST', path: '/v1/signals/{mnoId}', entry: 'signals/push.ts', handler: 'handler', scopes: [], tenant: false, public: true, publicBecause: 'MNOs push network records without a token: each batch is signed with that MNO’s signal key (HMAC, timestamp, once per batch id; checked before anything is read or queued)', access: { eventStore: 'read', secrets: [MNO_CREDENTIALS_READ], tables: [SIGNAL_BATCHES], queuesSignals: true } },
+  { method: 'GET', path: '/v1/sims/{eid}/usage', entry: 'sims/usage.ts', handler: 'handler', scopes: ['sims:read'], tenant: true, access: { ...READS, tables: [SIGNAL_USAGE_READ] } },
+  { method: 'GET', path: '/v1/alerts', entry: 'alerts/read.ts', handler: 'list', scopes: ['alerts:read'], tenant: true, access: { ...READS, tables: [READ_MODEL_LISTS] } },
+  { method: 'GET', path: '/v1/alerts/{alertId}', entry: 'alerts/read.ts', handler: 'get', scopes: ['alerts:read'], tenant: true, access: READS },
+  { method: 'POST', path: '/v1/alerts/{alertId}/acknowledge', entry: 'alerts/write.ts', handler: 'acknowledge', scopes: ['alerts:write'], tenant: true, access: IDEMPOTENT_WRITES },
+  { method: 'POST', path: '/v1/alerts/{alertId}/resolve', entry: 'alerts/write.ts', handler: 'resolve', scopes: ['alerts:write'], tenant: true, access: IDEMPOTENT_WRITES },
   { method: 'GET', path: '/v1/sims/{eid}/audit', entry: 'sims/audit.ts', handler: 'handler', scopes: ['audit:read'], tenant: true, access: READS },
   { method: 'POST', path: '/v1/bulk-operations', entry: 'bulk-operations/write.ts', handler: 'start', scopes: ['sims:write'], tenant: true, access: IDEMPOTENT_WRITES },
   { method: 'GET', path: '/v1/bulk-operations', entry: 'bulk-operations/read.ts', handler: 'list', scopes: ['sims:read'], tenant: true, access: { ...READS, tables: [READ_MODEL_LISTS] } },

@@ -86,6 +86,21 @@ export const TABLES = {
     scope: 'regional',
   },
   /**
+   * What the network's signals leave behind (adapters/signals): usage counted per SIM and month
+   * (`pk` = `T#<tenant>#USAGE#<eid>`, `sk` = `<yyyy-mm>`: bytes and SMS in all and per MNO, bytes
+   * per day, kept 400 days), and each pushed batch's id for its replay window (`pk` =
+   * `BATCH#<mno>#<batchId>`, `sk` = `-`, gone after 15 minutes). No raw record is kept. Regional:
+   * signals are counted where they arrive (each MNO pushes to the region that serves it).
+   */
+  signals: {
+    name: 'switchboard-signals',
+    envVar: 'SIGNALS_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+    scope: 'regional',
+  },
+  /**
    * The read models: regional (every region projects its own replica's stream), disposable,
    * rebuilt from the event store by `npm run rebuild-projections`.
    *

@@ -17,12 +17,22 @@ export const METRICS_NAMESPACE = 'Switchboard';
  * - `WebhookDeliveriesParked`: a webhook delivery whose retries are spent (dimension `service`).
  * - `SecretReplicationFailures`: a secret created without its replica in the other region
  *   (dimension `service`): after a failover that region could not read it.
+ * - `Signals…`: network records consumed (`Signals`), passed over (`SignalsUnknownSim`: no SIM holds
+ *   the ICCID; `SignalsForeignProfile`: the MNO does not host that profile), what they revealed
+ *   (`SignalDetections`, `SignalContainments`), and pushed batches refused (`SignalBatchesRefused`,
+ *   dimension `Reason`: unsigned, bad-signature, stale, replayed).
  */
 export const METRIC = {
   mnoApplyErrors: 'MnoApplyErrors',
   mnoApplyFailures: 'MnoApplyFailures',
   webhookDeliveriesParked: 'WebhookDeliveriesParked',
   secretReplicationFailures: 'SecretReplicationFailures',
+  signals: 'Signals',
+  signalsUnknownSim: 'SignalsUnknownSim',
+  signalsForeignProfile: 'SignalsForeignProfile',
+  signalDetections: 'SignalDetections',
+  signalContainments: 'SignalContainments',
+  signalBatchesRefused: 'SignalBatchesRefused',
 } as const;
 
 /** The dimension that names the MNO (its registry id) on per-MNO metrics. */
@@ -63,4 +73,17 @@ export const countSecretReplicationFailure = () => {
 
 export const countWebhookParked = () => {
   if (emitting()) metrics.singleMetric().addMetric(METRIC.webhookDeliveriesParked, MetricUnit.Count, 1);
+};
+
+const SIGNAL_METRICS = { signals: METRIC.signals, 'unknown-sim': METRIC.signalsUnknownSim, 'foreign-profile': METRIC.signalsForeignProfile, detections: METRIC.signalDetections, contained: METRIC.signalContainments } as const;
+
+export const countSignals = (what: keyof typeof SIGNAL_METRICS, n: number) => {
+  if (emitting() && n > 0) metrics.singleMetric().addMetric(SIGNAL_METRICS[what], MetricUnit.Count, n);
+};
+
+export const countSignalBatchRefused = (reason: string) => {
+  if (!emitting()) return;
+  const single = metrics.singleMetric();
+  single.addDimension('Reason', reason);
+  single.addMetric(METRIC.signalBatchesRefused, MetricUnit.Count, 1);
 };

@@ -1,4 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { alertDecider, type AlertState } from '../../domain/alerts/decider.ts';
+import type { AlertEvent } from '../../domain/alerts/events.ts';
 import { bulkDecider, type BulkState } from '../../domain/bulk/decider.ts';
 import type { BulkEvent } from '../../domain/bulk/events.ts';
 import { cascadeDecider, type CascadeState } from '../../domain/cascade/decider.ts';
@@ -159,11 +161,26 @@ export const bulkProjection: Projection<BulkRow> = {
       : { status: bulk.status, sortKey: `${startedAt}#${bulk.bulkId}`, attributes: { startedBy: { S: bulk.startedBy }, ...(bulk.status === 'running' && { openKey: { S: OPEN_BULK_KEY } }) } as Record<string, AttributeValue> },
 };
 
+/**
+ * A tenant's alerts (one row per SIM and kind: its latest alert), newest first by when it was
+ * raised; listed by status (`open`, `acknowledged`, `resolved`), filtered by kind and EID.
+ */
+export const alertProjection: Projection<AlertState> = {
+  match: (streamId) => {
+    const m = /^T#([^#]+)#ALERT#(\d{32}:[a-z-]+)$/.exec(streamId);
+    return m ? { list: `T#${m[1]}#ALERT`, id: m[2]! } : undefined;
+  },
+  initial: alertDecider.initialState,
+  evolve: (state, event) => alertDecider.evolve(state, own<AlertEvent>(alertDecider, event)),
+  index: ({ latest }) =>
+    latest && { status: latest.status, sortKey: `${latest.firstSeen}#${latest.alertId}`, attributes: { kind: { S: latest.kind }, eid: { S: latest.eid } } },
+};
+
 /** The `open` index's partitions: running cascades, and running bulk operations, every tenant's. */
 export const OPEN_CASCADES_KEY = 'CASCADE#running';
 export const OPEN_BULK_KEY = 'BULK#running';
 
-const PROJECTIONS = [simProjection, cascadeProjection, mnoProjection, enterpriseProjection, policyProjection, bulkProjection] as readonly Projection<unknown>[];
+const PROJECTIONS = [simProjection, cascadeProjection, mnoProjection, enterpriseProjection, policyProjection, bulkProjection, alertProjection] as readonly Projection<unknown>[];
 
 /** The projection of a stream and the stream's place in its list, or undefined for streams no read model shows. */
 export const projectionOf = (streamId: string) => {

@@ -39,7 +39,7 @@ export const MnoFaultsSchema = z.strictObject({
 });
 
 /** mulberry32: tiny, fast and good enough to make fault patterns repeatable from a seed. */
-const seededRandom = (seed: number) => {
+export const seededRandom = (seed: number) => {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

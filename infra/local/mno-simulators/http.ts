@@ -87,7 +87,7 @@ export interface ServedCmp {
 
 /**
  * Serves one simulated CMP on 127.0.0.1: the unauthenticated admin routes under `/_sim/`
- * (faults, state), and every other request through the fault gate and then the style's API.
+ * (faults, state, and `moreAdmin`'s), and every other request through the fault gate and then the style's API.
  */
 export const serveCmp = async (options: {
   id: string;
@@ -97,6 +97,8 @@ export const serveCmp = async (options: {
   api: CmpApi;
   /** Called after each CMP API call (not the admin routes): what it changed is kept. */
   afterCall?: (() => void) | undefined;
+  /** More admin routes under `/_sim/` (e.g. traffic), asked first: undefined for a path they do not serve. */
+  moreAdmin?: ((method: string, path: string, body: Buffer) => Promise<CmpReply | undefined>) | undefined;
 }): Promise<ServedCmp> => {
   const { id, style, faults, api } = options;
   let calls = 0;
@@ -125,7 +127,7 @@ export const serveCmp = async (options: {
         res.setHeader('connection', 'close');
         reply = json(413, { error: 'body too large' });
       } else if (path.startsWith('/_sim/')) {
-        reply = admin(method, path, body);
+        reply = (await options.moreAdmin?.(method, path, body)) ?? admin(method, path, body);
       } else {
         calls += 1;
         const latency = faults.current.latencyMs ?? 0;

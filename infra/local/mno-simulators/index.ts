@@ -4,11 +4,15 @@ import { keepHeldState } from './held-state.ts';
 import { serveCmp, type CmpApi } from './http.ts';
 import { legacyRateLimitedApi } from './legacy-ratelimited.ts';
 import { restOauth2Api } from './rest-oauth2.ts';
+import { trafficRoutes } from './traffic-http.ts';
+import type { TrafficGenerator } from './traffic.ts';
 
 export type { MnoFaults } from './faults.ts';
 export { JobPolicySpec } from './async-jobs.ts';
 export { RestPolicyProfile } from './rest-oauth2.ts';
 export { SERVICE_PROFILE_FIELDS } from './legacy-fields.ts';
+export { startTraffic, type TrafficAnomaly, type TrafficGenerator, type TrafficOptions, type TrafficSim } from './traffic.ts';
+export { pushDeliverer, PushDeliveryFailed } from './traffic-push.ts';
 
 /** The three ways real CMP APIs differ, one simulator per way. */
 export type MnoApiStyle = 'rest-oauth2' | 'async-jobs' | 'legacy-ratelimited';
@@ -26,8 +30,21 @@ export interface MnoSimulator {
   faults(): Readonly<MnoFaults>;
   /** What the CMP holds, in its own data model: profile rules by profile id, SIM status by ICCID; calls = CMP API calls received. */
   state(): { profiles: Record<string, unknown>; sims: Record<string, string>; calls: number; throttled?: number };
+  /** A SIM's status as this CMP holds it, whatever the style's words: 'active', 'suspended', 'terminated', or undefined when it holds none. */
+  simStatus(iccid: string): SimStatus | undefined;
+  /** Attaches (or, undefined, detaches) the traffic generator `/_sim/traffic` drives; the simulator's stop stops it too. */
+  attachTraffic(generator: TrafficGenerator | undefined): void;
+  /** Stops the attached traffic generator, then the server. */
   stop(): Promise<void>;
 }
+
+export type SimStatus = 'active' | 'suspended' | 'terminated';
+/** Each style's words for a SIM's status (rest-oauth2, async-jobs, legacy-ratelimited). */
+const SIM_STATUS: Record<string, SimStatus> = {
+  ACTIVE: 'active', SUSPENDED: 'suspended', DEACTIVATED: 'terminated',
+  active: 'active', suspended: 'suspended', terminated: 'terminated',
+  A: 'active', S: 'suspended', T: 'terminated',
+};
 
 export interface MnoSimulatorOptions {
   id: string;
@@ -59,13 +76,16 @@ const apiFor = (options: MnoSimulatorOptions, faults: FaultState): { api: CmpApi
 /**
  * Starts a simulated MNO connectivity-management platform on 127.0.0.1 with fresh random
  * credentials, and the state its `stateFile` kept (else in memory only). Faults can be changed in-process (`setFaults`) or over HTTP
- * (`PUT /_sim/faults`, unauthenticated, for someone breaking an MNO by hand with curl).
+ * (`PUT /_sim/faults`, unauthenticated, for someone breaking an MNO by hand with curl); a SIM's
+ * traffic, once a generator is attached (`attachTraffic`), by `PUT|DELETE /_sim/traffic/{iccid}`.
  */
 export const startMnoSimulator = async (options: MnoSimulatorOptions): Promise<MnoSimulator> => {
   const faults = new FaultState(options.faults);
   const { api, credentials } = apiFor(options, faults);
   const afterCall = options.stateFile ? keepHeldState(api, options.stateFile) : undefined;
-  const served = await serveCmp({ id: options.id, style: options.style, port: options.port, faults, api, afterCall });
+  let traffic: TrafficGenerator | undefined;
+  const moreAdmin = (method: string, path: string, body: Buffer) => trafficRoutes(traffic, method, path, body);
+  const served = await serveCmp({ id: options.id, style: options.style, port: options.port, faults, api, afterCall, moreAdmin });
   return {
     id: options.id,
     style: options.style,
@@ -74,6 +94,16 @@ export const startMnoSimulator = async (options: MnoSimulatorOptions): Promise<M
     setFaults: (next) => faults.set(next),
     faults: () => faults.current,
     state: () => ({ ...api.state(), calls: served.calls() }),
-    stop: served.stop,
+    simStatus: (iccid) => {
+      const held = api.held.sims?.get(iccid);
+      return typeof held === 'string' && Object.hasOwn(SIM_STATUS, held) ? SIM_STATUS[held] : undefined;
+    },
+    attachTraffic: (generator) => {
+      traffic = generator;
+    },
+    stop: async () => {
+      await traffic?.stop();
+      await served.stop();
+    },
   };
 };

@@ -1,0 +1,110 @@
+import { alertDecider, isOpen } from '../../domain/alerts/decider.ts';
+import type { Response } from '../../domain/signals/alert-kinds.ts';
+import { detect, type Detection, type UsageFacts } from '../../domain/signals/detectors.ts';
+import { redacted } from '../../domain/signals/redact.ts';
+import type { Signal } from '../../domain/signals/signals.ts';
+import { simDecider } from '../../domain/sim/decider.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { executeCommand } from '../command.ts';
+import { inBatches } from '../in-batches.ts';
+import { alertStream, simStream } from '../stream-ids.ts';
+import type { ContextCache, SimContext } from './facts.ts';
+import type { SignalBatch, SignalPorts } from './ports.ts';
+import { usageFacts, usageOf } from './usage.ts';
+
+/** Who carries out the enterprise's responses. */
+export const GUARD = 'switchboard:guard';
+
+const byIccid = (signals: readonly Signal[]) => {
+  const groups = new Map<string, Signal[]>();
+  for (const s of signals) groups.set(s.iccid, [...(groups.get(s.iccid) ?? []), s]);
+  return groups;
+};
+
+/** Each SIM's detections, one per kind: how many, and the latest's evidence. */
+const detectionsOf = (signals: readonly Signal[], sim: SimContext, usage: ReadonlyMap<string, UsageFacts>) => {
+  const found = new Map<string, { detection: Detection; count: number; at: string }>();
+  for (const s of signals) {
+    for (const d of detect(s, { imei: sim.imei, enabledIccid: sim.enabledIccid, policy: sim.policy }, usage.get(s.at.slice(0, 10)))) {
+      const seen = found.get(d.kind);
+      found.set(d.kind, { detection: !seen || s.at >= seen.at ? redacted(d) : seen.detection, count: (seen?.count ?? 0) + 1, at: !seen || s.at >= seen.at ? s.at : seen.at });
+    }
+  }
+  return [...found.values()];
+};
+
+/**
+ * A pushed batch's signals, SIM by SIM: which SIM each ICCID is (a record about a profile the
+ * pushing MNO does not host counts for nothing), usage counted, the detectors run; a detection,
+ * checked again on freshly read facts, is recorded on the SIM's alert stream and the policy's
+ * response carried out. Alerts and containment are idempotent; counts are not, so what fails is
+ * handed back as a batch of its own (the SIMs that failed, marked when their usage was counted) for
+ * the caller to queue again, rather than the whole batch delivered again.
+ */
+export const processSignalBatch = async (ports: SignalPorts, contexts: ContextCache, batch: SignalBatch): Promise<SignalBatch | undefined> => {
+  ports.count('signals', batch.signals.length);
+  const counted = new Set(batch.counted);
+  const failed: { signals: Signal[]; counted: boolean }[] = [];
+  let firstError: unknown;
+  await inBatches([...byIccid(batch.signals)], async ([iccid, signals]) => {
+    let done = counted.has(iccid);
+    try {
+      let sim = await contexts.get(iccid);
+      if (!sim) return ports.count('unknown-sim', signals.length);
+      if (sim.mno !== batch.mno) return ports.count('foreign-profile', signals.length);
+      const usage = new Map<string, UsageFacts>();
+      for (const day of usageOf(signals)) {
+        const totals = done ? await ports.counters.read(sim.tenant, sim.eid, day.month) : await ports.counters.add({ tenant: sim.tenant, eid: sim.eid, mno: sim.mno, ...day });
+        if (totals) usage.set(`${day.month}-${day.day}`, usageFacts(totals, day.day));
+      }
+      done = true;
+      if (detectionsOf(signals, sim, usage).length === 0) return;
+      // Something is wrong, on facts up to 30 s old: read them again before anything is recorded.
+      sim = await contexts.fresh(iccid);
+      if (!sim || sim.mno !== batch.mno) return;
+      const found = detectionsOf(signals, sim, usage);
+      ports.count('detections', found.length);
+      for (const { detection, count, at } of found) await recordDetection(ports, sim, batch.mno, detection, count, at);
+    } catch (error) {
+      firstError ??= error;
+      failed.push({ signals, counted: done });
+    }
+  }, 8);
+  if (failed.length === 0) return undefined;
+  if (failed.length === byIccid(batch.signals).size) throw firstError;
+  return { ...batch, signals: failed.flatMap((f) => f.signals), counted: failed.filter((f) => f.counted).map((f) => f.signals[0]!.iccid) };
+};
+
+const recordDetection = async (ports: SignalPorts, sim: SimContext, mno: string, detection: Detection, count: number, at: string) => {
+  const response: Response = sim.policy?.responses?.[detection.kind] ?? 'alert';
+  const stream = alertStream(sim.tenant, sim.eid, detection.kind);
+  const context = { actor: GUARD, correlationId: `${detection.kind}:${sim.eid}`, region: ports.region };
+  const { state } = await executeCommand(ports.store, alertDecider, stream, { type: 'RecordDetection', eid: sim.eid, mno, detection, count, response, at }, context);
+  const alert = state.latest;
+  if (!isOpen(alert) || alert.response === 'alert' || alert.contained) return;
+  if (await contain(ports, sim, alert.alertId, detection.kind)) {
+    await executeCommand(ports.store, alertDecider, stream, { type: 'RecordContainment', alertId: alert.alertId }, { ...context, correlationId: alert.alertId });
+    ports.count('contained', 1);
+  }
+};
+
+/**
+ * The response: the SIM suspended by the guard, naming the alert (its command id derived from the
+ * alert, so a batch run twice suspends once). A SIM not active (in inventory, or suspended by a
+ * person already) has nothing to contain; the next detection tries again.
+ */
+const contain = async (ports: SignalPorts, sim: SimContext, alertId: string, kind: Detection['kind']) => {
+  try {
+    const { state } = await executeCommand(
+      ports.store,
+      simDecider,
+      simStream(sim.tenant, sim.eid),
+      { type: 'SuspendSim', actor: GUARD, reason: `contained on ${alertId}`, containment: { alertId, kind, releaseApprovals: sim.releaseApprovals } },
+      { actor: GUARD, correlationId: alertId, region: ports.region, commandId: `guard:${alertId}` },
+    );
+    return state.status === 'suspended' && state.containment?.alertId === alertId;
+  } catch (error) {
+    if (error instanceof DomainError && error.kind === 'conflict') return false;
+    throw error;
+  }
+};
