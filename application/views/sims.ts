@@ -12,6 +12,8 @@ export const simView = (state: SimState, version: number) => {
     enabledProfile: state.enabledProfile,
     ...(state.imei && { imei: state.imei }),
     ...(state.pendingTermination && { pendingTermination: state.pendingTermination }),
+    /** Suspended by Switchboard on an alert: which, and who has asked to release it (people only; as many as it says). */
+    ...(state.containment && { containment: { by: 'switchboard:guard', ...state.containment } }),
     /** Desired is `state`; this is what each MNO hosting a profile confirmed it holds. */
     observed: state.observed,
     labels: state.labels ?? [],

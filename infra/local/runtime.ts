@@ -6,7 +6,7 @@ import type { RunOptions } from 'aws-local-stepfunctions';
 import { createTables } from '../../adapters/dynamodb/create-table.ts';
 import { fileSigner } from '../../adapters/signing/file-signer.ts';
 import { DynamoDbEventStore } from '../../adapters/event-store/dynamodb-event-store.ts';
-import { ROUTE_ENTRY_POINTS, RULE_ENTRY_POINTS, SCHEDULE_ENTRY_POINTS, STREAM_ENTRY_POINTS } from '../../manifest/entry-points.ts';
+import { ROUTE_ENTRY_POINTS, RULE_ENTRY_POINTS, SCHEDULE_ENTRY_POINTS, SIGNAL_ENTRY_POINTS, STREAM_ENTRY_POINTS } from '../../manifest/entry-points.ts';
 import { readEnvironment, type Variable } from '../../manifest/environment.ts';
 import { EVENT_RULES, type EventRule } from '../../manifest/rules.ts';
 import type { TableDefinition } from '../../manifest/tables.ts';
@@ -14,7 +14,11 @@ import { startCascadeEngine } from './cascade-engine.ts';
 import { handlerOf, invoke } from './entry-points.ts';
 import { startSchedules } from './schedules.ts';
 import { startDeviceFleet, type DeviceProfile } from './devices/fleet.ts';
-import { addDevicesForKnownSims } from './devices/known-sims.ts';
+import { addDevicesForKnownSims, knownSims } from './devices/known-sims.ts';
+import { startLocalQueues, type LocalQueues } from './sqs/index.ts';
+import { startTraffic, type TrafficGenerator } from './mno-simulators/traffic.ts';
+import { pushDeliverer } from './mno-simulators/traffic-push.ts';
+import { trafficSims } from './signals/traffic-sims.ts';
 import { startSimulatedSmdp, type SimulatedSmdp } from './smdp/server.ts';
 import { startStreamPoller, type StreamHandler } from './stream-poller.ts';
 import { createEventBus, type EventBus } from './event-bus/bus.ts';
@@ -54,6 +58,8 @@ export interface RuntimeOptions {
   devices?: boolean | undefined;
   /** The bus's rules (default: every rule of the manifest); a benchmark may leave some out, saying so. */
   rules?: readonly EventRule[] | undefined;
+  /** The simulated MNOs' network traffic: false for none; else how often each sends its SIMs' records (20 s by default). */
+  traffic?: false | { tickMs?: number | undefined } | undefined;
 }
 
 export interface Runtime {
@@ -80,6 +86,10 @@ export interface Runtime {
   devices: Awaited<ReturnType<typeof startDeviceFleet>>;
   /** The MNOs' simulated SM-DP+s (profiles ordered and downloaded there). */
   smdp: SimulatedSmdp;
+  /** SQS (the signals queue): `idle()` waits until every pushed batch is consumed. */
+  queues: LocalQueues;
+  /** Each simulated MNO's traffic generator (anomalies also at `PUT <mno>/_sim/traffic/{iccid}`); empty with `traffic: false`. */
+  traffic: Map<string, TrafficGenerator>;
 }
 
 /** Sets variables of the environment (manifest/environment.ts) for the handlers this process runs. */
@@ -121,6 +131,16 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     const tableName = (t: TableDefinition) => (env as Record<string, unknown>)[t.envVar] as string;
     const client = new DynamoDBClient({ endpoint, region: 'local', credentials: LOCAL_CREDENTIALS });
     await createTables(client, tableName);
+
+    // SQS: the signals queue, consumed as its event source mapping would (ten at a time, failures retried, then set aside).
+    const signalConsumer = SIGNAL_ENTRY_POINTS[0]!;
+    const queues = await startLocalQueues({
+      queues: [{ name: 'switchboard-signals', consumer: async (event) => (await invoke(signalConsumer, event)) as never, timeoutMs: signalConsumer.timeoutSeconds * 1000, journalFile: kept('signals-queue.ndjson'), deadLetterFile: file('signals-dead-letters.ndjson') }],
+      log,
+    });
+    stops.push(queues.stop);
+    process.env.AWS_ENDPOINT_URL_SQS = queues.endpoint;
+    setVariables({ SIGNALS_QUEUE_URL: queues.queueUrl('switchboard-signals') });
 
     const cascades = await startCascadeEngine(options.stepFunctions, kept('executions'));
     let cascadesStopped: Promise<unknown> | undefined;
@@ -241,6 +261,27 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       log,
     });
     stops.push(devices.stop);
+    // Network traffic: each simulated MNO pushes its SIMs' records, signed with its signal key, to the ingestion route.
+    const traffic = new Map<string, TrafficGenerator>();
+    const sims = trafficSims(store, log);
+    if (options.traffic !== false) {
+      bus.subscribe((event) => sims.observe(event));
+      for (const simulator of mnos.simulators.values()) {
+        const spec = (options.mnos ?? DEFAULT_SIMULATED_MNOS).find((m) => m.id === simulator.id)!;
+        const generator = startTraffic({
+          mnoId: simulator.id,
+          homePlmn: spec.plmns[0]!,
+          country: spec.countries[0]!,
+          sims: () => sims.on(simulator.id),
+          simStatus: (iccid) => simulator.simStatus(iccid),
+          deliver: pushDeliverer({ url: `http://127.0.0.1:${port}/v1/signals/${simulator.id}`, key: mnos.signalKeys.get(simulator.id)! }),
+          tickMs: options.traffic?.tickMs,
+        });
+        simulator.attachTraffic(generator);
+        traffic.set(simulator.id, generator);
+      }
+      // The generators stop with their simulators (MnoSimulator.stop).
+    }
     bus.subscribe((event) => {
       if (options.devices === false || event['detail-type'] !== 'SimRegistered' || event['replay-name'] !== undefined) return;
       const { eid, profiles } = (event.detail as { data: { eid: string; profiles: DeviceProfile[] } }).data;
@@ -256,6 +297,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       mnos: Object.fromEntries([...mnos.simulators.values()].map((m) => [m.id, m.url])),
       devices: devices.url,
       smdp: smdp.url,
+      signals: `http://localhost:${port}/v1/signals/{mnoId}`,
     };
     writeFileSync(file('endpoints.json'), JSON.stringify(endpoints, null, 2) + '\n', { mode: 0o600 });
     // What DynamoDB Local and the rest created meanwhile (npm start also sets a umask of 077).
@@ -270,6 +312,12 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
         .then(() => addDevicesForKnownSims(client, env.READ_MODELS_TABLE, store, devices))
         .then((added) => added > 0 && log(`devices made for ${added} SIMs registered before`))
         .catch((error: Error) => log(`devices for known SIMs: ${error.message}`));
+    if (options.traffic !== false)
+      void caughtUp
+        .then(async () => {
+          for await (const { tenant, sim } of knownSims(client, env.READ_MODELS_TABLE, store)) sims.add(tenant, sim.profiles, sim.imei);
+        })
+        .catch((error: Error) => log(`traffic for known SIMs: ${error.message}`));
     stops.push(schedules.stop);
     return {
       url: `http://localhost:${port}`,
@@ -296,6 +344,8 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       schedules: { runNow: schedules.runNow },
       devices,
       smdp,
+      queues,
+      traffic,
     };
   } catch (error) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);

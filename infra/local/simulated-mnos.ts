@@ -65,6 +65,8 @@ export const startSimulatedMnos = async (
   } = {},
 ) => {
   const simulators = new Map<string, MnoSimulator>();
+  // Each MNO signs the network records it pushes with a key of its own (its credentials' signalKey).
+  const signalKeys = new Map(specs.map((spec) => [spec.id, randomBytes(24).toString('hex')]));
   try {
     const ports = keptPorts(options.portsFile);
     if (options.stateDir) mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
@@ -74,7 +76,7 @@ export const startSimulatedMnos = async (
     ports.save();
     const es2plusKeys = new Map(specs.map((spec) => [spec.id, randomBytes(24).toString('hex')]));
     for (const spec of specs) options.smdp?.add(spec.id, es2plusKeys.get(spec.id)!, spec.plmns[0]!);
-    const credentials = Object.fromEntries([...simulators.values()].map((s) => [`secret://mno/${s.id}`, { ...s.credentials, ...(options.smdp && { es2plusKey: es2plusKeys.get(s.id)! }) }]));
+    const credentials = Object.fromEntries([...simulators.values()].map((s) => [`secret://mno/${s.id}`, { ...s.credentials, signalKey: signalKeys.get(s.id)!, ...(options.smdp && { es2plusKey: es2plusKeys.get(s.id)! }) }]));
     // A new file renamed into place: an older run's file would keep its mode through writeFileSync.
     writeFileSync(`${credentialsFile}.tmp`, JSON.stringify(credentials), { mode: 0o600 });
     renameSync(`${credentialsFile}.tmp`, credentialsFile);
@@ -93,5 +95,5 @@ export const startSimulatedMnos = async (
     await Promise.all([...simulators.values()].map((s) => s.stop()));
     throw error;
   }
-  return { simulators, stop: () => Promise.all([...simulators.values()].map((s) => s.stop())).then(() => undefined) };
+  return { simulators, signalKeys, stop: () => Promise.all([...simulators.values()].map((s) => s.stop())).then(() => undefined) };
 };

@@ -28,6 +28,7 @@ const tablesOf = (suffix: string) => ({
   READ_MODELS_TABLE: `switchboard-read-models-${suffix}`,
   BULK_ITEMS_TABLE: `switchboard-bulk-items-${suffix}`,
   MNO_RATE_TABLE: `switchboard-mno-rate-${suffix}`,
+  SIGNALS_TABLE: `switchboard-signals-${suffix}`,
 });
 
 /** MNOs every test tenant works with (registered and verified, on no real endpoint). */
@@ -51,7 +52,7 @@ export const registerMno = async (call: (m: string, p: string, o?: CallOptions) 
  * A restart in the same process keeps the handlers loaded (as a warm Lambda does), with their clients
  * on the endpoints of the first runtime: pass `streams: false` to a restarted one if nothing needs them.
  */
-export const startLocalApi = async (options: Partial<Pick<RuntimeOptions, 'mnos' | 'stepFunctions' | 'log' | 'streams' | 'devicePollMs' | 'devices'>> & { restartOf?: LocalApi } = {}): Promise<LocalApi> => {
+export const startLocalApi = async (options: Partial<Pick<RuntimeOptions, 'mnos' | 'stepFunctions' | 'log' | 'streams' | 'devicePollMs' | 'devices' | 'traffic'>> & { restartOf?: LocalApi } = {}): Promise<LocalApi> => {
   const dataDir = options.restartOf?.dataDir ?? mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   // Tables of this test file's own: stream pollers of other files' runtimes never see its events.
   const tables = options.restartOf?.tables ?? tablesOf(randomUUID().slice(0, 8));
@@ -69,6 +70,8 @@ export const startLocalApi = async (options: Partial<Pick<RuntimeOptions, 'mnos'
     // The simulated devices poll only in the tests that ask them to (each poll is two signed calls).
     devicePollMs: options.devicePollMs ?? 3_600_000,
     devices: options.devices,
+    // The simulated MNOs' normal traffic only where a test asks for it (anomalies are sent at once whatever the tick).
+    traffic: options.traffic ?? { tickMs: 3_600_000 },
   });
 
   const call = async (method: string, path: string, options: CallOptions = {}): Promise<Reply> => {
