@@ -77,3 +77,9 @@ export const writeResults = (file: string, results: unknown) => {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 };
+
+/** A throughput aim: the figure at least `limit` times its floor. */
+export const atLeast = (name: string, f: Figure, limit: number): Aim => ({ aim: `${name} at least ${limit}×`, ratio: f.ratio, limit, met: f.ratio >= limit });
+
+/** An absolute aim (a latency locally): the figure's value at most `limit` of its unit; `ratio` is value / limit. */
+export const atMost = (name: string, f: Figure, limit: number): Aim => ({ aim: `${name} at most ${limit} ${f.unit}`, ratio: f.value / limit, limit: 1, met: f.value <= limit });

@@ -41,6 +41,7 @@ import { ROOT } from '../infra/cdk/handlers.ts';
 import { handlerEsbuildOptions } from '../infra/cdk/bundling.ts';
 import { bundleFigures, INIT_ENV, printBundleNotes } from './bundles.ts';
 import { fallbackFigures } from './fallback.ts';
+import { signalFigures } from './signals.ts';
 import { machine, printTable, writeResults, type Aim, type Figure } from './report.ts';
 import { onboardTenant, seedSims } from './sim-fleet.ts';
 import { SEED_COMMITS, StreamPool, USES_PER_STREAM, streamsNeeded } from './stream-pool.ts';
@@ -187,6 +188,7 @@ const SECTIONS = {
   bundles: 'bundle size and module init time per function (bundles.ts)',
   runtime: 'command, cascade and read-side figures on one local runtime',
   fallback: 'automatic fallback of a fleet beside the same switches made directly (fallback.ts), on a runtime of its own',
+  signals: 'network signals: push ingestion beside the same counter updates, detect-to-contain beside the suspend command (signals.ts), on a runtime of its own',
 } as const;
 type Section = keyof typeof SECTIONS;
 const names = Object.keys(SECTIONS) as Section[];
@@ -220,6 +222,13 @@ if (selected.includes('runtime')) {
   figures.unshift(...section.figures);
   aims.push(...section.aims);
   notes.unshift(section.print);
+}
+if (selected.includes('signals')) {
+  const signals = await signalFigures({ sims: intEnv('BENCH_SIGNAL_SIMS', 500), batches: intEnv('BENCH_SIGNAL_BATCHES', 100), samples: intEnv('BENCH_CONTAIN_SAMPLES', 20) }, log);
+  config.signals = { sims: signals.results.sims, batches: signals.results.batches };
+  results.signals = signals.results;
+  figures.push(...signals.figures);
+  aims.push(...signals.aims);
 }
 if (selected.includes('fallback')) {
   const fallback = await fallbackFigures(intEnv('BENCH_FALLBACK_SIMS', 10_000), log);
