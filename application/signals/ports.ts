@@ -54,3 +54,39 @@ export interface SignalPorts {
   /** Records the consumer passed over, and why (`unknown-sim`, `foreign-profile`), and detections made. */
   count(metric: 'signals' | 'unknown-sim' | 'foreign-profile' | 'detections' | 'contained', n: number): void;
 }
+
+/**
+ * A CMP's records as Switchboard polls them (the pull path; adapters/signals/control-center-pull.ts):
+ * which devices changed, their cycle-to-date usage, their sessions and SMS since a time.
+ */
+export interface CmpPull {
+  /** ICCIDs of devices whose usage, sessions or SMS changed since `since` (ISO time), all pages read. */
+  modifiedSince(since: string): Promise<string[]>;
+  /** Cycle-to-date usage: the cycle (calendar month UTC, 'YYYY-MM'), data bytes and SMS so far. */
+  usage(iccid: string): Promise<{ cycle: string; bytes: number; sms: number }>;
+  /** Sessions started after `after` (ISO), oldest first. */
+  sessions(iccid: string, after: string): Promise<Array<{ started: string; plmn: string; country: string; imei?: string | undefined; rat?: string | undefined }>>;
+  /** SMS sent or received in (from, to], oldest first; never the text. */
+  sms(iccid: string, from: string, to: string): Promise<Array<{ id: string; direction: 'mo' | 'mt'; party: string; at: string }>>;
+}
+
+/** What a poll has taken of one device: its cycle-to-date usage, how far its sessions and SMS were read, and the batch made of them until it is queued. */
+export interface DevicePull {
+  cycle: string;
+  bytes: number;
+  sms: number;
+  seenUntil: string;
+  outbox?: SignalBatch | undefined;
+}
+
+/** Where the pull path keeps its place: a watermark per MNO, and each device's last reading (compare-and-set by version). */
+export interface PullState {
+  watermark(mno: string): Promise<{ since?: string | undefined; version: number }>;
+  /** Moves the watermark on, unless another poll moved it since `version` (false then). */
+  advance(mno: string, version: number, since: string): Promise<boolean>;
+  device(mno: string, iccid: string): Promise<(DevicePull & { version: number }) | undefined>;
+  /** Saves a device's reading with its batch in the outbox, unless another poll saved one since `version` (false then). */
+  saveDevice(mno: string, iccid: string, reading: DevicePull, version: number): Promise<boolean>;
+  /** The batch is queued: out of the outbox. */
+  clearOutbox(mno: string, iccid: string, batchId: string): Promise<void>;
+}

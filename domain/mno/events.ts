@@ -27,6 +27,12 @@ export const MnoRegistration = z.strictObject({
     smdpEndpoint: z.url({ protocol: /^https?$/ }).optional(),
     /** The calls a second the MNO allows Switchboard on its CMP and SM-DP+; Switchboard keeps under it (per region). None: no limit of its own. */
     rateLimitPerSecond: z.int().min(1).max(100_000).optional(),
+    /**
+     * How the MNO delivers network records: `push` (it posts signed batches to /v1/signals/{mnoId}),
+     * `pull` (Switchboard polls its CMP, modelled on Cisco IoT Control Center's REST API), `files`
+     * (CDR files dropped in the signals bucket). None: it delivers none.
+     */
+    signals: z.enum(['push', 'pull', 'files']).optional(),
   }),
   /** The policy rules this MNO's CMP can enforce (domain/policy rule ids). */
   capabilities: z.array(z.string().min(1).max(64)).max(50),
