@@ -15,5 +15,5 @@ export const cascadeIndexStream = (tenant: string) => `T#${tenant}#CASCADES`;
 export const policyStream = (tenant: string, policyId: string) => `T#${tenant}#POLICY#${policyId}`;
 /** A bulk operation (its items are rows of the bulk-items table under the same key). */
 export const bulkStream = (tenant: string, bulkId: string) => `T#${tenant}#BULK#${bulkId}`;
-/** A SIM's alerts of one kind (domain/alerts): `T#<tenant>#ALERT#<eid>:<kind>`. */
-export const alertStream = (tenant: string, eid: string, kind: string) => `T#${tenant}#ALERT#${eid}:${kind}`;
+/** A subject's alerts of one kind (domain/alerts; the subject's key: an EID, or `policy.<id>.<mno>`): `T#<tenant>#ALERT#<subject>:<kind>`. */
+export const alertStream = (tenant: string, subject: string, kind: string) => `T#${tenant}#ALERT#${subject}:${kind}`;

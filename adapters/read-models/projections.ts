@@ -167,13 +167,13 @@ export const bulkProjection: Projection<BulkRow> = {
  */
 export const alertProjection: Projection<AlertState> = {
   match: (streamId) => {
-    const m = /^T#([^#]+)#ALERT#(\d{32}:[a-z-]+)$/.exec(streamId);
+    const m = /^T#([^#]+)#ALERT#([a-z0-9.-]+:[a-z-]+)$/.exec(streamId);
     return m ? { list: `T#${m[1]}#ALERT`, id: m[2]! } : undefined;
   },
   initial: alertDecider.initialState,
   evolve: (state, event) => alertDecider.evolve(state, own<AlertEvent>(alertDecider, event)),
   index: ({ latest }) =>
-    latest && { status: latest.status, sortKey: `${latest.firstSeen}#${latest.alertId}`, attributes: { kind: { S: latest.kind }, eid: { S: latest.eid } } },
+    latest && { status: latest.status, sortKey: `${latest.firstSeen}#${latest.alertId}`, attributes: { kind: { S: latest.kind }, ...(latest.eid && { eid: { S: latest.eid } }) } },
 };
 
 /** The `open` index's partitions: running cascades, and running bulk operations, every tenant's. */

@@ -1,6 +1,7 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { MnoState } from '../../domain/mno/decider.ts';
 import type { AlertState } from '../../domain/alerts/decider.ts';
+import { parseAlertId } from '../../domain/alerts/events.ts';
 import { alertSummary } from '../../application/views/alerts.ts';
 import { alertStream, bulkStream, cascadeStream, enterpriseStream, mnoStream, policyStream, simStream } from '../../application/stream-ids.ts';
 import { cascadeView } from '../../application/views/cascades.ts';
@@ -219,7 +220,7 @@ export const simsOn = async (client: DynamoDBClient, table: string, tenant: stri
   ).map((r) => r.id!.S!);
 
 /** An alert's sort key: `<raised at>#<alert id>`. */
-export const ALERT_SORT_KEY = /^(\d{4}-\d\d-\d\dT[\d:.]+Z)#alert-([a-z-]+)-(\d{32})-\d{1,9}$/;
+export const ALERT_SORT_KEY = /^(\d{4}-\d\d-\d\dT[\d:.]+Z)#(alert-[a-z0-9.-]+)$/;
 
 /** A tenant's alerts (each SIM's latest of each kind), newest first, by status, kind and EID. */
 export const listAlerts = async (
@@ -233,13 +234,13 @@ export const listAlerts = async (
   const names: Record<string, string> = {};
   if (q.kind !== undefined) (conditions.push('#kind = :kind'), (values[':kind'] = { S: q.kind }), (names['#kind'] = 'kind'));
   if (q.eid !== undefined) (conditions.push('eid = :eid'), (values[':eid'] = { S: q.eid }));
-  const at = q.after === undefined ? undefined : ALERT_SORT_KEY.exec(q.after);
+  const at = q.after === undefined ? undefined : parseAlertId(ALERT_SORT_KEY.exec(q.after)?.[2] ?? '');
   const { rows, next } = await queryRows(client, table, {
     list: `T#${tenant}#ALERT`,
     status: q.status,
     forward: false,
     limit: q.limit,
-    after: at ? { sortKey: q.after!, pk: alertStream(tenant, at[3]!, at[2]!) } : undefined,
+    after: at ? { sortKey: q.after!, pk: alertStream(tenant, at.subject, at.kind) } : undefined,
     filter: conditions.length ? { expression: conditions.join(' AND '), names, values } : undefined,
   });
   const items = rows.flatMap((r) => {

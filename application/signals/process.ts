@@ -79,7 +79,7 @@ const recordDetection = async (ports: SignalPorts, sim: SimContext, mno: string,
   const response: Response = sim.policy?.responses?.[detection.kind] ?? 'alert';
   const stream = alertStream(sim.tenant, sim.eid, detection.kind);
   const context = { actor: GUARD, correlationId: `${detection.kind}:${sim.eid}`, region: ports.region };
-  const { state } = await executeCommand(ports.store, alertDecider, stream, { type: 'RecordDetection', eid: sim.eid, mno, detection, count, response, at }, context);
+  const { state } = await executeCommand(ports.store, alertDecider, stream, { type: 'RecordDetection', subject: { eid: sim.eid }, mno, detection, count, response, at }, context);
   const alert = state.latest;
   if (!isOpen(alert) || alert.response === 'alert' || alert.contained) return;
   if (await contain(ports, sim, alert.alertId, detection.kind)) {

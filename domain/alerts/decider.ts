@@ -3,15 +3,18 @@ import { DomainError } from '../errors.ts';
 import { eventSchemas } from '../events.ts';
 import type { AlertKind, Response } from '../signals/alert-kinds.ts';
 import type { Detection } from '../signals/detectors.ts';
-import { AlertEvents, alertIdOf, type AlertEvent } from './events.ts';
+import { AlertEvents, alertIdOf, subjectKey, type AlertEvent, type AlertSubject } from './events.ts';
 
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 
 export interface Alert {
   alertId: string;
   kind: AlertKind;
-  eid: string;
-  iccid: string;
+  /** A SIM's alert: the SIM and the profile the signal came from. */
+  eid?: string | undefined;
+  iccid?: string | undefined;
+  /** A policy's alert (its drift at `mno`). */
+  policyId?: string | undefined;
   mno: string;
   status: AlertStatus;
   /** Detections it stands for (repeats included). */
@@ -36,7 +39,7 @@ export interface AlertState {
 
 export type AlertCommand =
   /** `count`: detections of one batch of signals, recorded as one. `response`: what the SIM's policy asks for this kind now. */
-  | { type: 'RecordDetection'; eid: string; mno: string; detection: Detection; count: number; response: Response; at: string }
+  | { type: 'RecordDetection'; subject: AlertSubject; mno: string; detection: Pick<Detection, 'kind' | 'evidence'> & { iccid?: string | undefined }; count: number; response: Response; at: string }
   | { type: 'RecordContainment'; alertId: string }
   | { type: 'AcknowledgeAlert'; alertId: string; by: string; reason?: string | undefined }
   | { type: 'ResolveAlert'; alertId: string; by: string; reason?: string | undefined };
@@ -62,8 +65,9 @@ export const alertDecider: Decider<AlertCommand, AlertEvent, AlertState> = {
         const { detection, at, count } = command;
         const many = count > 1 ? { count } : {};
         if (isOpen(state.latest)) return [{ type: 'SecurityAlertRepeated', data: { alertId: state.latest.alertId, evidence: detection.evidence, ...many, at } }];
-        const alertId = alertIdOf(detection.kind, command.eid, state.seq + 1);
-        return [{ type: 'SecurityAlertRaised', data: { alertId, kind: detection.kind, eid: command.eid, iccid: detection.iccid, mno: command.mno, evidence: detection.evidence, ...many, response: command.response, at } }];
+        const alertId = alertIdOf(detection.kind, subjectKey(command.subject), state.seq + 1);
+        const about = 'eid' in command.subject ? { eid: command.subject.eid, ...(detection.iccid && { iccid: detection.iccid }) } : { policyId: command.subject.policyId };
+        return [{ type: 'SecurityAlertRaised', data: { alertId, kind: detection.kind, ...about, mno: command.mno, evidence: detection.evidence, ...many, response: command.response, at } }];
       }
       case 'RecordContainment': {
         const alert = state.latest;
@@ -86,8 +90,8 @@ export const alertDecider: Decider<AlertCommand, AlertEvent, AlertState> = {
     const latest = state.latest;
     switch (event.type) {
       case 'SecurityAlertRaised': {
-        const { alertId, kind, eid, iccid, mno, evidence, at, count, response } = event.data;
-        return { seq: state.seq + 1, latest: { alertId, kind, eid, iccid, mno, status: 'open', count: count ?? 1, firstSeen: at, lastSeen: at, evidence, response: response ?? 'alert', contained: false } };
+        const { alertId, kind, eid, iccid, policyId, mno, evidence, at, count, response } = event.data;
+        return { seq: state.seq + 1, latest: { alertId, kind, eid, iccid, policyId, mno, status: 'open', count: count ?? 1, firstSeen: at, lastSeen: at, evidence, response: response ?? 'alert', contained: false } };
       }
       case 'SecurityAlertRepeated':
         return latest ? { ...state, latest: { ...latest, count: latest.count + (event.data.count ?? 1), lastSeen: event.data.at, evidence: event.data.evidence } } : state;

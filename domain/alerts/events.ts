@@ -4,13 +4,22 @@ import { ALERT_KINDS, RESPONSES } from '../signals/alert-kinds.ts';
 
 export const AlertKind = z.enum(ALERT_KINDS);
 
-/** An alert's id: its kind, its SIM, and which of that SIM's alerts of that kind it is. */
-export const AlertId = z.string().regex(/^alert-[a-z-]+-\d{32}-\d{1,9}$/, 'not an alert id');
-export const alertIdOf = (kind: string, eid: string, seq: number) => `alert-${kind}-${eid}-${seq}`;
-/** The kind, SIM and number an alert id names (undefined: not an alert id). */
+/**
+ * What an alert is about: a SIM (its EID), or one of the enterprise's policies at one MNO (policy
+ * drift), keyed `policy.<policy id>.<mno id>` (neither id holds a dot).
+ */
+export type AlertSubject = { eid: string } | { policyId: string; mno: string };
+export const subjectKey = (s: AlertSubject) => ('eid' in s ? s.eid : `policy.${s.policyId}.${s.mno}`);
+const SUBJECT = /^(?:\d{32}|policy\.[a-z0-9][a-z0-9-]{1,62}\.[a-z0-9][a-z0-9-]{1,39})$/;
+
+/** An alert's id: its kind, its subject, and which of that subject's alerts of that kind it is. */
+export const AlertId = z.string().regex(/^alert-[a-z-]+-(?:\d{32}|policy\.[a-z0-9.-]+)-\d{1,9}$/, 'not an alert id');
+export const alertIdOf = (kind: string, subject: string, seq: number) => `alert-${kind}-${subject}-${seq}`;
+/** The kind, subject and number an alert id names (undefined: not an alert id). */
 export const parseAlertId = (alertId: string) => {
-  const m = /^alert-([a-z-]+)-(\d{32})-(\d{1,9})$/.exec(alertId);
-  return m && (ALERT_KINDS as readonly string[]).includes(m[1]!) ? { kind: m[1] as (typeof ALERT_KINDS)[number], eid: m[2]!, seq: Number(m[3]) } : undefined;
+  const kind = [...ALERT_KINDS].sort((a, b) => b.length - a.length).find((k) => alertId.startsWith(`alert-${k}-`));
+  const m = kind && /^(.+)-(\d{1,9})$/.exec(alertId.slice(`alert-${kind}-`.length));
+  return kind && m && SUBJECT.test(m[1]!) ? { kind, subject: m[1]!, seq: Number(m[2]) } : undefined;
 };
 
 /** What shows it: figures and the signal's fields (no raw record is kept beyond this). */
@@ -18,13 +27,14 @@ export const Evidence = z.record(z.string(), z.union([z.string().max(300), z.num
 const Who = z.object({ by: z.string().min(1).max(200), reason: z.string().max(500).optional() });
 
 /**
- * A SIM's alerts of one kind (stream `T#<tenant>#ALERT#<eid>:<kind>`): at most one open (or
+ * A subject's alerts of one kind (stream `T#<tenant>#ALERT#<subject>:<kind>`): at most one open (or
  * acknowledged) at a time; what is detected again meanwhile repeats it (count, last seen) rather
  * than raising another. `response` is what the policy asked for when it was raised; `Contained`
  * records that it was carried out (the SIM's own event says how).
  */
 export const AlertEvents = {
-  SecurityAlertRaised: z.object({ alertId: AlertId, kind: AlertKind, eid: Eid, iccid: Iccid, mno: z.string(), evidence: Evidence, count: z.int().positive().optional(), response: z.enum(RESPONSES).optional(), at: z.iso.datetime() }),
+  /** `eid` and `iccid` for a SIM's alert; `policyId` for a policy's at an MNO. */
+  SecurityAlertRaised: z.object({ alertId: AlertId, kind: AlertKind, eid: Eid.optional(), iccid: Iccid.optional(), policyId: z.string().optional(), mno: z.string(), evidence: Evidence, count: z.int().positive().optional(), response: z.enum(RESPONSES).optional(), at: z.iso.datetime() }),
   SecurityAlertRepeated: z.object({ alertId: AlertId, evidence: Evidence, count: z.int().positive().optional(), at: z.iso.datetime() }),
   SecurityAlertContained: z.object({ alertId: AlertId, response: z.enum(RESPONSES) }),
   SecurityAlertAcknowledged: Who.extend({ alertId: AlertId }),

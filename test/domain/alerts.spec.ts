@@ -11,7 +11,7 @@ const EID = eid(71);
 const detection: Detection = { kind: 'imei-mismatch', iccid: iccid(71), evidence: { signal: 'session', seenImei: '356938035643809' } };
 const id = `alert-imei-mismatch-${EID}-1`;
 const at = '2026-12-05T10:00:00.000Z';
-const record = { type: 'RecordDetection', eid: EID, mno: 'mno-a', detection, count: 1, response: 'suspend', at } as const;
+const record = { type: 'RecordDetection', subject: { eid: EID }, mno: 'mno-a', detection, count: 1, response: 'suspend', at } as const;
 const raised: AlertEvent = { type: 'SecurityAlertRaised', data: { alertId: id, kind: 'imei-mismatch', eid: EID, iccid: iccid(71), mno: 'mno-a', evidence: detection.evidence, response: 'suspend', at } };
 const resolved: AlertEvent = { type: 'SecurityAlertResolved', data: { alertId: id, by: 'sec-bob', reason: 'device recovered' } };
 const contained: AlertEvent = { type: 'SecurityAlertContained', data: { alertId: id, response: 'suspend' } };
@@ -41,5 +41,17 @@ describe('alerts', () => {
   it('refuses an alert it never raised', () => {
     given([raised]).when({ type: 'ResolveAlert', alertId: `alert-imei-mismatch-${EID}-7`, by: 'x' }).thenFails('alert-not-found', 'not-found');
     given([]).when({ type: 'AcknowledgeAlert', alertId: id, by: 'x' }).thenFails('alert-not-found', 'not-found');
+  });
+});
+
+describe('alert ids', () => {
+  it('name their kind, their subject (a SIM, or a policy at an MNO) and their number, and read back', async () => {
+    const { alertIdOf, parseAlertId, subjectKey } = await import('../../domain/alerts/events.ts');
+    const { expect } = await import('vitest');
+    expect(parseAlertId(alertIdOf('imei-mismatch', EID, 3))).toEqual({ kind: 'imei-mismatch', subject: EID, seq: 3 });
+    const policy = subjectKey({ policyId: 'fleet-eu', mno: 'north-de' });
+    expect(parseAlertId(alertIdOf('policy-drift', policy, 12))).toEqual({ kind: 'policy-drift', subject: 'policy.fleet-eu.north-de', seq: 12 });
+    expect(parseAlertId('alert-teleport-1-1')).toBeUndefined();
+    expect(parseAlertId(`alert-imei-mismatch-${EID.slice(1)}-1`)).toBeUndefined();
   });
 });

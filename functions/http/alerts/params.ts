@@ -8,5 +8,5 @@ export const alertParam = (request: HttpRequest) => {
   const id = AlertId.safeParse(request.pathParameters?.alertId);
   const parsed = id.success ? parseAlertId(id.data) : undefined;
   if (!id.success || !parsed) throw validationProblem(id.success ? AlertId.safeParse('').error! : id.error, '/path/alertId');
-  return { alertId: id.data, stream: alertStream(request.caller.tenant, parsed.eid, parsed.kind), seq: parsed.seq };
+  return { alertId: id.data, stream: alertStream(request.caller.tenant, parsed.subject, parsed.kind), seq: parsed.seq };
 };
