@@ -1,4 +1,5 @@
-import { alertDecider, isOpen } from '../../domain/alerts/decider.ts';
+import { alertDecider, isOpen, type Alert } from '../../domain/alerts/decider.ts';
+import { subjectKey, type AlertSubject } from '../../domain/alerts/events.ts';
 import type { Response } from '../../domain/signals/alert-kinds.ts';
 import { detect, type Detection, type UsageFacts } from '../../domain/signals/detectors.ts';
 import { redacted } from '../../domain/signals/redact.ts';
@@ -77,15 +78,38 @@ export const processSignalBatch = async (ports: SignalPorts, contexts: ContextCa
 
 const recordDetection = async (ports: SignalPorts, sim: SimContext, mno: string, detection: Detection, count: number, at: string) => {
   const response: Response = sim.policy?.responses?.[detection.kind] ?? 'alert';
-  const stream = alertStream(sim.tenant, sim.eid, detection.kind);
-  const context = { actor: GUARD, correlationId: `${detection.kind}:${sim.eid}`, region: ports.region };
-  const { state } = await executeCommand(ports.store, alertDecider, stream, { type: 'RecordDetection', subject: { eid: sim.eid }, mno, detection, count, response, at }, context);
-  const alert = state.latest;
-  if (!isOpen(alert) || alert.response === 'alert' || alert.contained) return;
-  if (await contain(ports, sim, alert.alertId, detection.kind)) {
-    await executeCommand(ports.store, alertDecider, stream, { type: 'RecordContainment', alertId: alert.alertId }, { ...context, correlationId: alert.alertId });
-    ports.count('contained', 1);
-  }
+  const alert = await raiseAlert(ports, sim.tenant, { eid: sim.eid }, mno, detection, count, at, response);
+  if (await respond(ports, sim, alert)) ports.count('contained', 1);
+};
+
+/**
+ * The policy's response to a SIM's open alert, carried out once: the SIM suspended by the guard,
+ * then the alert marked contained. True when it was done now.
+ */
+export const respond = async (ports: Pick<SignalPorts, 'store' | 'region'>, sim: Pick<SimContext, 'tenant' | 'eid' | 'releaseApprovals'>, alert: Alert | undefined) => {
+  if (!isOpen(alert) || alert.response === 'alert' || alert.contained) return false;
+  if (!(await contain(ports, sim, alert.alertId, alert.kind))) return false;
+  await executeCommand(ports.store, alertDecider, alertStream(sim.tenant, sim.eid, alert.kind), { type: 'RecordContainment', alertId: alert.alertId }, { actor: GUARD, correlationId: alert.alertId, region: ports.region });
+  return true;
+};
+
+/**
+ * A detection on its subject's alert stream, by the guard: raised, or the open alert repeated
+ * (`count` detections as one). Answers the alert as it now is.
+ */
+export const raiseAlert = async (
+  ports: Pick<SignalPorts, 'store' | 'region'>,
+  tenant: string,
+  subject: AlertSubject,
+  mno: string,
+  detection: Pick<Detection, 'kind' | 'evidence'> & { iccid?: string | undefined },
+  count: number,
+  at: string,
+  response: Response,
+) => {
+  const context = { actor: GUARD, correlationId: `${detection.kind}:${subjectKey(subject)}`, region: ports.region };
+  const command = { type: 'RecordDetection' as const, subject, mno, detection, count, response, at };
+  return (await executeCommand(ports.store, alertDecider, alertStream(tenant, subjectKey(subject), detection.kind), command, context)).state.latest;
 };
 
 /**
@@ -93,7 +117,7 @@ const recordDetection = async (ports: SignalPorts, sim: SimContext, mno: string,
  * alert, so a batch run twice suspends once). A SIM not active (in inventory, or suspended by a
  * person already) has nothing to contain; the next detection tries again.
  */
-const contain = async (ports: SignalPorts, sim: SimContext, alertId: string, kind: Detection['kind']) => {
+const contain = async (ports: Pick<SignalPorts, 'store' | 'region'>, sim: Pick<SimContext, 'tenant' | 'eid' | 'releaseApprovals'>, alertId: string, kind: Detection['kind']) => {
   try {
     const { state } = await executeCommand(
       ports.store,

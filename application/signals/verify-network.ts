@@ -1,0 +1,100 @@
+import type { EventStore } from '../../domain/event-store.ts';
+import { cascadeDecider } from '../../domain/cascade/decider.ts';
+import { desiredSimState, policyDrift, simStateDrift } from '../../domain/cascade/process.ts';
+import { fold } from '../../domain/decider.ts';
+import { enterpriseDecider } from '../../domain/enterprise/decider.ts';
+import { readEvents } from '../../domain/events.ts';
+import { eventsOf } from '../../domain/event-store.ts';
+import { unavailableReason } from '../../domain/mno/decider.ts';
+import type { MnoRegistration } from '../../domain/mno/events.ts';
+import { compilePolicy } from '../../domain/policy/compile.ts';
+import { policyDecider } from '../../domain/policy/decider.ts';
+import type { PolicyRule } from '../../domain/policy/rules.ts';
+import { simDecider, type SimState } from '../../domain/sim/decider.ts';
+import type { SimEvent } from '../../domain/sim/events.ts';
+import { executeCommand } from '../command.ts';
+import { inBatches } from '../in-batches.ts';
+import { loadState } from '../load-state.ts';
+import { listedMnoIds, loadMno } from '../mnos.ts';
+import type { MnoGateway } from '../ports/mno-gateway.ts';
+import { cascadeStream, enterpriseStream, policyStream, simStream } from '../stream-ids.ts';
+import { GUARD, raiseAlert, respond } from './process.ts';
+
+export interface VerifyPorts {
+  store: EventStore;
+  gateway(registration: MnoRegistration): Promise<MnoGateway>;
+  /** One call taken from the MNO's rate budget (or MnoRateLimited). */
+  admit(registration: MnoRegistration): Promise<void>;
+  enterprisesUsing(mno: string): Promise<string[]>;
+  publishedPolicies(tenant: string): Promise<string[]>;
+  simsOn(tenant: string, mno: string): Promise<string[]>;
+  region: string;
+  nowMs(): number;
+  /** A change younger than this may still be on its way to the MNO: not checked yet. */
+  settleMs: number;
+}
+
+/** The SIM's stream as it is, and when it last changed. */
+const loadSim = async (store: EventStore, tenant: string, eid: string) => {
+  const { commits } = await store.load(simStream(tenant, eid));
+  return { sim: fold(simDecider, simDecider.initialState, readEvents<SimEvent>(eventsOf(commits), simDecider.events)) as SimState, changedAt: Date.parse(commits.at(-1)?.metadata.time ?? '1970-01-01T00:00:00Z') };
+};
+
+/**
+ * The network's state read back and compared with the newest desired state (schedule
+ * `verify-network`): for each available MNO, each enterprise's published policies as that MNO
+ * should enforce them (the latest version, once its cascade has ended) and each SIM's state where
+ * its enabled profile is (once its last change has settled). A difference is an alert:
+ * `policy-drift` on the policy at that MNO, `state-drift` on the SIM (what the MNO holds is
+ * recorded as observed, and the SIM's policy's response carried out). What a cascade is still
+ * carrying is not drift.
+ */
+export const verifyNetwork = async (ports: VerifyPorts) => {
+  const found: { mno: string; tenant: string; kind: 'policy-drift' | 'state-drift'; subject: string; differences: string[] }[] = [];
+  const errors: { mno: string; error: string }[] = [];
+  const now = ports.nowMs();
+  const at = new Date(now).toISOString();
+  for (const id of await listedMnoIds(ports.store)) {
+    const mno = await loadMno(ports.store, id);
+    if (mno.status === 'unknown' || unavailableReason(mno)) continue;
+    const registration = mno.registration;
+    try {
+      const gateway = await ports.gateway(registration);
+      const ask = async <T>(call: () => Promise<T>) => (await ports.admit(registration), call());
+      for (const tenant of await ports.enterprisesUsing(id)) {
+        const { state: enterprise } = await loadState(ports.store, enterpriseDecider, enterpriseStream(tenant));
+        const governing = enterprise.status === 'none' ? undefined : enterprise.settings.policyId;
+        for (const policyId of await ports.publishedPolicies(tenant)) {
+          const { state: policy } = await loadState(ports.store, policyDecider, policyStream(tenant, policyId));
+          const document = policy.published[policy.latestVersion];
+          if (!document || !policy.latestCascadeId) continue;
+          const { state: cascade } = await loadState(ports.store, cascadeDecider, cascadeStream(tenant, policy.latestCascadeId));
+          if (cascade.status === 'none' || cascade.status === 'running') continue;
+          const effective = compilePolicy(document, registration.capabilities as PolicyRule[]).effective;
+          const differences = policyDrift(effective, await ask(() => gateway.readPolicy(`${tenant}.${policyId}`)));
+          if (differences.length === 0) continue;
+          found.push({ mno: id, tenant, kind: 'policy-drift', subject: policyId, differences });
+          await raiseAlert(ports, tenant, { policyId, mno: id }, id, { kind: 'policy-drift', evidence: { version: policy.latestVersion, rules: differences.join(', ') } }, 1, at, 'alert');
+        }
+        const responses = governing ? (await loadState(ports.store, policyDecider, policyStream(tenant, governing))).state : undefined;
+        await inBatches(await ports.simsOn(tenant, id), async (eid) => {
+          const { sim, changedAt } = await loadSim(ports.store, tenant, eid);
+          if (sim.status === 'unregistered' || now - changedAt < ports.settleMs) return;
+          const profile = sim.profiles.find((p) => p.iccid === sim.enabledProfile);
+          const desired = desiredSimState(sim);
+          if (profile?.mno !== id || desired === undefined) return;
+          const held = await ask(() => gateway.readSimState(profile.iccid));
+          if (held !== undefined && held !== sim.observed[id]) await executeCommand(ports.store, simDecider, simStream(tenant, eid), { type: 'RecordObservedState', actor: GUARD, mno: id, state: held }, { actor: GUARD, correlationId: `verify:${eid}`, region: ports.region });
+          if (simStateDrift(held, desired).length === 0) return;
+          found.push({ mno: id, tenant, kind: 'state-drift', subject: eid, differences: [`${desired} desired, ${held ?? 'none'} held`] });
+          const response = responses?.published[responses.latestVersion]?.responses?.['state-drift'] ?? 'alert';
+          const alert = await raiseAlert(ports, tenant, { eid }, id, { kind: 'state-drift', iccid: profile.iccid, evidence: { desired, held: held ?? 'none' } }, 1, at, response);
+          await respond(ports, { tenant, eid, releaseApprovals: enterprise.status === 'none' ? 1 : (enterprise.settings.releaseApprovals ?? 1) }, alert);
+        }, 8);
+      }
+    } catch (error) {
+      errors.push({ mno: id, error: (error as Error).message });
+    }
+  }
+  return { found, errors };
+};

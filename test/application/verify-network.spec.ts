@@ -1,0 +1,72 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { MemoryEventStore } from '../../adapters/event-store/memory-event-store.ts';
+import { executeCommand } from '../../application/command.ts';
+import { loadState } from '../../application/load-state.ts';
+import type { MnoGateway, SimStateAtMno } from '../../application/ports/mno-gateway.ts';
+import { verifyNetwork, type VerifyPorts } from '../../application/signals/verify-network.ts';
+import { registerSim } from '../../application/sims/register.ts';
+import { alertStream, mnoStream, simStream } from '../../application/stream-ids.ts';
+import { alertDecider } from '../../domain/alerts/decider.ts';
+import { mnoDecider } from '../../domain/mno/decider.ts';
+import { allChecksPassed } from '../../domain/mno/events.ts';
+import { simDecider } from '../../domain/sim/decider.ts';
+import { seedMnosAndTenants } from '../support/seed.ts';
+import { eid, iccid, imsi } from '../support/ids.ts';
+
+/** The network read back (application/signals/verify-network.ts): what an MNO holds against the newest desired state, once it has settled. */
+let store: MemoryEventStore;
+let held: Record<string, SimStateAtMno>;
+let clock: number;
+const ctx = { actor: 'alice', correlationId: 'c', region: 'local' };
+const gateway = { readSimState: async (i: string) => held[i], readPolicy: async () => undefined } as unknown as MnoGateway;
+const ports = (): VerifyPorts => ({
+  store,
+  gateway: async () => gateway,
+  admit: async () => undefined,
+  enterprisesUsing: async () => ['acme'],
+  publishedPolicies: async () => [],
+  simsOn: async () => [eid(1)],
+  region: 'local',
+  nowMs: () => clock,
+  settleMs: 60_000,
+});
+
+beforeEach(async () => {
+  store = new MemoryEventStore();
+  held = {};
+  await seedMnosAndTenants(store, ['north'], ['acme']);
+  await executeCommand(store, mnoDecider, mnoStream('north'), { type: 'RecordVerification', checks: allChecksPassed() }, ctx);
+  await registerSim(store, 'acme', { eid: eid(1), profiles: [{ iccid: iccid(1), mno: 'north', imsi: imsi(1), fallback: false }] }, ctx);
+  await executeCommand(store, simDecider, simStream('acme', eid(1)), { type: 'ActivateSim', actor: 'alice' }, ctx);
+  await executeCommand(store, simDecider, simStream('acme', eid(1)), { type: 'SuspendSim', actor: 'alice' }, ctx);
+  clock = Date.now();
+});
+
+describe('verifying the network', () => {
+  it('given a SIM suspended here and active at its MNO, once its change has settled, then state drift is an alert and what the MNO holds is recorded as observed', async () => {
+    held[iccid(1)] = 'active';
+    expect((await verifyNetwork(ports())).found).toEqual([]);
+    clock += 120_000;
+    const { found, errors } = await verifyNetwork(ports());
+    expect(errors).toEqual([]);
+    expect(found).toEqual([{ mno: 'north', tenant: 'acme', kind: 'state-drift', subject: eid(1), differences: ['suspended desired, active held'] }]);
+    const { latest } = (await loadState(store, alertDecider, alertStream('acme', eid(1), 'state-drift'))).state;
+    expect(latest).toMatchObject({ status: 'open', eid: eid(1), iccid: iccid(1), evidence: { desired: 'suspended', held: 'active' } });
+    expect((await loadState(store, simDecider, simStream('acme', eid(1)))).state).toMatchObject({ status: 'suspended', observed: { north: 'active' } });
+    await verifyNetwork(ports());
+    expect((await loadState(store, alertDecider, alertStream('acme', eid(1), 'state-drift'))).state).toMatchObject({ seq: 1, latest: { count: 2 } });
+  });
+
+  it('an MNO holding what is desired: nothing', async () => {
+    held[iccid(1)] = 'suspended';
+    clock += 120_000;
+    expect((await verifyNetwork(ports())).found).toEqual([]);
+  });
+
+  it('an MNO in outage is not asked', async () => {
+    held[iccid(1)] = 'active';
+    clock += 120_000;
+    await executeCommand(store, mnoDecider, mnoStream('north'), { type: 'DeclareOutage', reason: 'down' }, ctx);
+    expect((await verifyNetwork(ports())).found).toEqual([]);
+  });
+});
