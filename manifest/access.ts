@@ -51,6 +51,8 @@ export interface Access {
   queuesWebhookRetries?: boolean;
   /** Sends pushed signal batches to the signals queue. */
   queuesSignals?: boolean;
+  /** Reads the CDR files MNOs drop in the signals bucket, and writes each one's report there (`reports/`). */
+  readsSignalFiles?: boolean;
   /** Signs eIM packages with the eIM's KMS key (kms:Sign, kms:GetPublicKey on it alone). */
   signsEimPackages?: boolean;
   /** Checks eUICC certificates against the trusted EUMs (their public keys in its environment). */
@@ -76,6 +78,9 @@ export const MNO_RATE: TableAccess = { table: 'mnoRate', operations: ['UpdateIte
 /** Counting signals (an ADD per SIM and month); the usage route reads the counts. */
 export const SIGNAL_COUNTERS: TableAccess = { table: 'signals', operations: ['UpdateItem'] };
 export const SIGNAL_USAGE_READ: TableAccess = { table: 'signals', operations: ['GetItem'] };
+/** The pull path's watermarks and readings (compare-and-set), and its batch ids. */
+export const SIGNAL_PULL: TableAccess = { table: 'signals', operations: ['GetItem', 'PutItem', 'UpdateItem'] };
+
 /** A pushed batch's id, taken once (a conditional PutItem) within its replay window. */
 export const SIGNAL_BATCHES: TableAccess = { table: 'signals', operations: ['PutItem'] };
 

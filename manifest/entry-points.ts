@@ -1,4 +1,4 @@
-import { DEAD_LETTER_PAYLOAD_WRITE, MNO_CREDENTIALS_READ, OPEN_CASCADES, READ_MODEL_PROJECTION, SIGNAL_COUNTERS, WEBHOOK_SECRETS_READ, type Access } from './access.ts';
+import { DEAD_LETTER_PAYLOAD_WRITE, MNO_CREDENTIALS_READ, OPEN_CASCADES, READ_MODEL_LISTS, READ_MODEL_PROJECTION, SIGNAL_BATCHES, SIGNAL_COUNTERS, SIGNAL_PULL, MNO_RATE, WEBHOOK_SECRETS_READ, type Access } from './access.ts';
 import { BULK_TASKS, bulkTaskTimeoutSeconds, type BulkTaskName } from './bulk-workflow.ts';
 import { CASCADE_TASKS, type CascadeTaskName } from './cascade-workflow.ts';
 import { ROUTES, type Route } from './routes.ts';
@@ -32,6 +32,8 @@ export type Trigger =
   | { kind: 'webhooks' }
   | { kind: 'stream'; consumer: StreamConsumer }
   | { kind: 'queue'; queue: 'webhookRetries' | 'signals' }
+  /** An object created in a bucket (S3 event notifications; locally, a folder watched). */
+  | { kind: 'bucket'; bucket: 'signals' }
   /** A schedule: `rate` as EventBridge Scheduler and rules write it (locally: at start-up, then every `everyMs`). */
   | { kind: 'schedule'; name: string; rate: string; everyMs: number };
 
@@ -124,6 +126,7 @@ export const WEBHOOK_ENTRY_POINTS: readonly EntryPoint[] = [
 ];
 
 export const SIGNAL_CONSUMER_ID = 'SignalConsume';
+export const SIGNAL_FILES_ID = 'SignalFiles';
 
 /**
  * The signal consumer: pushed batches from the signals queue, ten at a time. Each record's SIM is
@@ -133,6 +136,8 @@ export const SIGNAL_CONSUMER_ID = 'SignalConsume';
  */
 export const SIGNAL_ENTRY_POINTS: readonly EntryPoint[] = [
   { id: SIGNAL_CONSUMER_ID, module: 'functions/signals/consume.ts', handler: 'handler', timeoutSeconds: 60, access: { eventStore: 'append', tables: [SIGNAL_COUNTERS] }, trigger: { kind: 'queue', queue: 'signals' } },
+  // A CDR file dropped by an MNO: read, its lines checked, its signals queued in chunks (each once), its refused lines reported.
+  { id: SIGNAL_FILES_ID, module: 'functions/signals/cdr-file.ts', handler: 'handler', timeoutSeconds: 300, access: { eventStore: 'read', tables: [SIGNAL_BATCHES], queuesSignals: true, readsSignalFiles: true }, trigger: { kind: 'bucket', bucket: 'signals' } },
 ];
 
 export const STREAM_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 'stream' } })[] = [
@@ -175,6 +180,9 @@ export const RECONCILER_ID = 'ScheduleReconcileCascades';
 
 export const PROBE_ID = 'ScheduleProbeMnos';
 
+export const POLL_SIGNALS_ID = 'SchedulePollSignals';
+export const VERIFY_NETWORK_ID = 'ScheduleVerifyNetwork';
+
 export const SCHEDULE_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 'schedule' } })[] = [
   {
     id: RECONCILER_ID,
@@ -194,6 +202,24 @@ export const SCHEDULE_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 's
     // Each verified MNO's CMP asked once (its credentials read); the outcome appended to the MNO's stream when it changes something.
     access: { eventStore: 'append', secrets: [MNO_CREDENTIALS_READ] },
     trigger: { kind: 'schedule', name: 'probe-mnos', rate: 'rate(1 minute)', everyMs: 60_000 },
+  },
+  {
+    id: POLL_SIGNALS_ID,
+    module: 'functions/schedules/poll-signals.ts',
+    handler: 'handler',
+    timeoutSeconds: 60,
+    // The MNOs read from their streams; each pull MNO's CMP polled with its credentials and rate budget; watermarks and readings kept; batches queued once.
+    access: { eventStore: 'read', secrets: [MNO_CREDENTIALS_READ], tables: [SIGNAL_PULL, MNO_RATE], queuesSignals: true },
+    trigger: { kind: 'schedule', name: 'poll-signals', rate: 'rate(1 minute)', everyMs: 60_000 },
+  },
+  {
+    id: VERIFY_NETWORK_ID,
+    module: 'functions/schedules/verify-network.ts',
+    handler: 'handler',
+    timeoutSeconds: 300,
+    // Each MNO's SIM states and policies read back (credentials, rate budget); the read models' lists; drift appended as alerts, observations and containment.
+    access: { eventStore: 'append', secrets: [MNO_CREDENTIALS_READ], tables: [READ_MODEL_LISTS, MNO_RATE] },
+    trigger: { kind: 'schedule', name: 'verify-network', rate: 'rate(15 minutes)', everyMs: 900_000 },
   },
 ];
 

@@ -47,6 +47,9 @@ export const ENVIRONMENT = z.object({
   MNO_RATE_TABLE: tableName(TABLES.mnoRate),
   SIGNALS_TABLE: tableName(TABLES.signals),
   /** The queue pushed signal batches wait in for the signal consumer (the push route sends to it). */
+  /** Where MNOs drop CDR files: the signals bucket in AWS; locally a folder (SIGNAL_FILES_DIR). */
+  SIGNALS_BUCKET: z.optional(text()),
+  SIGNAL_FILES_DIR: z.optional(text()),
   SIGNALS_QUEUE_URL: z.optional(z.string().check(z.regex(/^https?:\/\//, 'a queue URL'))),
   /** How long a warm handler trusts that a tenant is active before it reads the tenant's stream again. */
   TENANT_STATUS_TTL_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600_000)), 5000),
@@ -62,6 +65,8 @@ export const ENVIRONMENT = z.object({
   CASCADE_RESUME_SETTLE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600_000)), 120_000),
   /** How long an MNO's CMP may fail the health probe before the MNO is declared in outage (fallback starts). */
   MNO_PROBE_FAIL_AFTER_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(86_400_000)), 180_000),
+  /** How long after a SIM's last change (or a policy's cascade) the network verification leaves it be: a cascade may still be carrying it. */
+  NETWORK_SETTLE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(86_400_000)), 600_000),
   /** The bus the forwarder publishes to. */
   EVENT_BUS_NAME: z._default(text(), BUS_NAME),
   /** Where secrets are kept: Secrets Manager in AWS (the CDK app sets it), else files on this machine. */

@@ -1,12 +1,12 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RunOptions } from 'aws-local-stepfunctions';
 import { createTables } from '../../adapters/dynamodb/create-table.ts';
 import { fileSigner } from '../../adapters/signing/file-signer.ts';
 import { DynamoDbEventStore } from '../../adapters/event-store/dynamodb-event-store.ts';
-import { ROUTE_ENTRY_POINTS, RULE_ENTRY_POINTS, SCHEDULE_ENTRY_POINTS, SIGNAL_ENTRY_POINTS, STREAM_ENTRY_POINTS } from '../../manifest/entry-points.ts';
+import { ROUTE_ENTRY_POINTS, RULE_ENTRY_POINTS, SCHEDULE_ENTRY_POINTS, SIGNAL_CONSUMER_ID, SIGNAL_ENTRY_POINTS, SIGNAL_FILES_ID, STREAM_ENTRY_POINTS } from '../../manifest/entry-points.ts';
 import { readEnvironment, type Variable } from '../../manifest/environment.ts';
 import { EVENT_RULES, type EventRule } from '../../manifest/rules.ts';
 import type { TableDefinition } from '../../manifest/tables.ts';
@@ -18,6 +18,9 @@ import { addDevicesForKnownSims, knownSims } from './devices/known-sims.ts';
 import { startLocalQueues, type LocalQueues } from './sqs/index.ts';
 import { startTraffic, type TrafficGenerator } from './mno-simulators/traffic.ts';
 import { pushDeliverer } from './mno-simulators/traffic-push.ts';
+import { pullStore } from './mno-simulators/traffic-pull.ts';
+import { cdrDeliverer } from './mno-simulators/traffic-cdr.ts';
+import { watchCdrFolder } from './signals/cdr-folder.ts';
 import { trafficSims } from './signals/traffic-sims.ts';
 import { startSimulatedSmdp, type SimulatedSmdp } from './smdp/server.ts';
 import { startStreamPoller, type StreamHandler } from './stream-poller.ts';
@@ -26,7 +29,7 @@ import type { BusEvent } from './event-bus/put-events.ts';
 import { startLocalLogs, type LocalLogs } from './logs/index.ts';
 import { startLocalWebhooks, type LocalWebhooks } from './webhooks/index.ts';
 import type { MnoSimulator } from './mno-simulators/index.ts';
-import { DEFAULT_SIMULATED_MNOS, startSimulatedMnos, type SimulatedMno } from './simulated-mnos.ts';
+import { DEFAULT_SIMULATED_MNOS, SIGNAL_DELIVERY, startSimulatedMnos, type SimulatedMno } from './simulated-mnos.ts';
 import type { LocalStepFunctionsEngine } from './step-functions/engine.ts';
 import { createGateway } from './api-gateway.ts';
 import { LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
@@ -90,6 +93,8 @@ export interface Runtime {
   queues: LocalQueues;
   /** Each simulated MNO's traffic generator (anomalies also at `PUT <mno>/_sim/traffic/{iccid}`); empty with `traffic: false`. */
   traffic: Map<string, TrafficGenerator>;
+  /** The CDR folders of MNOs that deliver files: `scanNow()` handles what is there at once (as S3 would notify). */
+  signalFiles: { scanNow(): Promise<void> };
 }
 
 /** Sets variables of the environment (manifest/environment.ts) for the handlers this process runs. */
@@ -133,14 +138,17 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     await createTables(client, tableName);
 
     // SQS: the signals queue, consumed as its event source mapping would (ten at a time, failures retried, then set aside).
-    const signalConsumer = SIGNAL_ENTRY_POINTS[0]!;
+    const signalConsumer = SIGNAL_ENTRY_POINTS.find((e) => e.id === SIGNAL_CONSUMER_ID)!;
     const queues = await startLocalQueues({
       queues: [{ name: 'switchboard-signals', consumer: async (event) => (await invoke(signalConsumer, event)) as never, timeoutMs: signalConsumer.timeoutSeconds * 1000, journalFile: kept('signals-queue.ndjson'), deadLetterFile: file('signals-dead-letters.ndjson') }],
       log,
     });
     stops.push(queues.stop);
     process.env.AWS_ENDPOINT_URL_SQS = queues.endpoint;
-    setVariables({ SIGNALS_QUEUE_URL: queues.queueUrl('switchboard-signals') });
+    // The signals bucket: a folder, `<mno id>/<file>.csv` as S3 keys would be (watched below as S3 would notify).
+    const signalFilesDir = file('signal-files');
+    mkdirSync(signalFilesDir, { recursive: true, mode: 0o700 });
+    setVariables({ SIGNALS_QUEUE_URL: queues.queueUrl('switchboard-signals'), SIGNAL_FILES_DIR: signalFilesDir });
 
     const cascades = await startCascadeEngine(options.stepFunctions, kept('executions'));
     let cascadesStopped: Promise<unknown> | undefined;
@@ -263,18 +271,41 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     stops.push(devices.stop);
     // Network traffic: each simulated MNO pushes its SIMs' records, signed with its signal key, to the ingestion route.
     const traffic = new Map<string, TrafficGenerator>();
+    const watchers: ReturnType<typeof watchCdrFolder>[] = [];
     const sims = trafficSims(store, log);
     if (options.traffic !== false) {
       bus.subscribe((event) => sims.observe(event));
+      const fileEntry = SIGNAL_ENTRY_POINTS.find((e) => e.id === SIGNAL_FILES_ID)!;
       for (const simulator of mnos.simulators.values()) {
         const spec = (options.mnos ?? DEFAULT_SIMULATED_MNOS).find((m) => m.id === simulator.id)!;
+        // Each delivers as its style's CMPs do: pushes signed batches, keeps them for Switchboard's poll, or drops CDR files.
+        const delivery = SIGNAL_DELIVERY[simulator.style];
+        let deliver = pushDeliverer({ url: `http://127.0.0.1:${port}/v1/signals/${simulator.id}`, key: mnos.signalKeys.get(simulator.id)! });
+        if (delivery === 'pull') {
+          const store = pullStore();
+          simulator.attachPull(store);
+          deliver = store.deliver;
+        } else if (delivery === 'files') {
+          const dir = join(signalFilesDir, simulator.id);
+          deliver = cdrDeliverer({ dir, mnoId: simulator.id });
+          const watcher = watchCdrFolder({
+            dir,
+            log,
+            onFile: async (f) => {
+              const event = { Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'local-signals' }, object: { key: `${simulator.id}/${f.name}`, size: f.size, eTag: `${f.size}-${f.name}` } } }] };
+              await invoke(fileEntry, event);
+            },
+          });
+          stops.push(watcher.stop);
+          watchers.push(watcher);
+        }
         const generator = startTraffic({
           mnoId: simulator.id,
           homePlmn: spec.plmns[0]!,
           country: spec.countries[0]!,
           sims: () => sims.on(simulator.id),
           simStatus: (iccid) => simulator.simStatus(iccid),
-          deliver: pushDeliverer({ url: `http://127.0.0.1:${port}/v1/signals/${simulator.id}`, key: mnos.signalKeys.get(simulator.id)! }),
+          deliver,
           tickMs: options.traffic?.tickMs,
         });
         simulator.attachTraffic(generator);
@@ -346,6 +377,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       smdp,
       queues,
       traffic,
+      signalFiles: { scanNow: () => Promise.all(watchers.map((w) => w.scanNow())).then(() => undefined) },
     };
   } catch (error) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);

@@ -36,6 +36,9 @@ export const DEFAULT_SIMULATED_MNOS: SimulatedMno[] = [
   { id: 'eastline-pl', name: 'Eastline (PL)', style: 'async-jobs', plmns: ['260-91'], countries: ['PL'], capabilities: all },
 ];
 
+/** How each style of simulated MNO delivers its network records: as the CMPs modelled on them would. */
+export const SIGNAL_DELIVERY = { 'rest-oauth2': 'push', 'async-jobs': 'pull', 'legacy-ratelimited': 'files' } as const;
+
 /** The legacy simulator's default rate (infra/local/mno-simulators/index.ts). */
 const LEGACY_RATE_PER_SECOND = 20;
 
@@ -83,7 +86,7 @@ export const startSimulatedMnos = async (
     for (const spec of specs) {
       // A rate-limited CMP's limit is registered: Switchboard keeps under it.
       const rate = spec.style === 'legacy-ratelimited' ? { rateLimitPerSecond: spec.ratePerSecond ?? LEGACY_RATE_PER_SECOND } : {};
-      const api = { style: spec.style, endpoint: simulators.get(spec.id)!.url, credentialsRef: `secret://mno/${spec.id}`, ...(options.smdp && { smdpEndpoint: options.smdp.endpointOf(spec.id) }), ...rate };
+      const api = { style: spec.style, endpoint: simulators.get(spec.id)!.url, credentialsRef: `secret://mno/${spec.id}`, ...(options.smdp && { smdpEndpoint: options.smdp.endpointOf(spec.id) }), ...rate, signals: SIGNAL_DELIVERY[spec.style] };
       const registration: MnoRegistration = { id: spec.id, name: spec.name, plmns: spec.plmns, countries: spec.countries, api, capabilities: [...spec.capabilities] };
       await executeCommand(store, mnoCatalogueDecider, mnoCatalogueStream(), { type: 'ListMno', id: spec.id }, PLATFORM, 20);
       await executeCommand(store, mnoDecider, mnoStream(spec.id), { type: 'RegisterMno', registration }, PLATFORM).catch(ignoreConflict);

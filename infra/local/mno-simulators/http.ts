@@ -5,6 +5,8 @@ import { MnoFaultsSchema, type FaultState } from './faults.ts';
 export interface CmpRequest {
   method: string;
   path: string;
+  /** The query string's parameters. */
+  query?: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: Buffer;
 }
@@ -99,6 +101,8 @@ export const serveCmp = async (options: {
   afterCall?: (() => void) | undefined;
   /** More admin routes under `/_sim/` (e.g. traffic), asked first: undefined for a path they do not serve. */
   moreAdmin?: ((method: string, path: string, body: Buffer) => Promise<CmpReply | undefined>) | undefined;
+  /** More CMP API routes (e.g. the Control Center pull routes), asked first after the fault gate: undefined for a path they do not serve. */
+  moreApi?: ((request: CmpRequest) => CmpReply | undefined) | undefined;
 }): Promise<ServedCmp> => {
   const { id, style, faults, api } = options;
   let calls = 0;
@@ -120,7 +124,8 @@ export const serveCmp = async (options: {
   const server = createServer(async (req, res) => {
     try {
       const method = (req.method ?? 'GET').toUpperCase();
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const path = url.pathname;
       const body = await readBody(req);
       let reply: CmpReply;
       if (body === undefined) {
@@ -136,7 +141,10 @@ export const serveCmp = async (options: {
         if (verdict === 'outage') return void req.socket.destroy();
         if (verdict === 'throttle') reply = json(429, { error: 'throttled' }, { 'retry-after': '1' });
         else if (verdict === 'transient') reply = api.transient();
-        else reply = await api.handle({ method, path, headers: req.headers, body });
+        else {
+          const request = { method, path, query: url.searchParams, headers: req.headers, body };
+          reply = options.moreApi?.(request) ?? (await api.handle(request));
+        }
         options.afterCall?.();
       }
       const headers: Record<string, string> = { ...reply.headers };

@@ -1,11 +1,12 @@
 import { asyncJobsApi } from './async-jobs.ts';
 import { FaultState, type MnoFaults } from './faults.ts';
 import { keepHeldState } from './held-state.ts';
-import { serveCmp, type CmpApi } from './http.ts';
+import { serveCmp, type CmpApi, type CmpRequest } from './http.ts';
 import { legacyRateLimitedApi } from './legacy-ratelimited.ts';
 import { restOauth2Api } from './rest-oauth2.ts';
 import { trafficRoutes } from './traffic-http.ts';
 import type { TrafficGenerator } from './traffic.ts';
+import type { PullStore } from './traffic-pull.ts';
 
 export type { MnoFaults } from './faults.ts';
 export { JobPolicySpec } from './async-jobs.ts';
@@ -13,6 +14,7 @@ export { RestPolicyProfile } from './rest-oauth2.ts';
 export { SERVICE_PROFILE_FIELDS } from './legacy-fields.ts';
 export { startTraffic, type TrafficAnomaly, type TrafficGenerator, type TrafficOptions, type TrafficSim } from './traffic.ts';
 export { pushDeliverer, PushDeliveryFailed } from './traffic-push.ts';
+export { pullStore, type PullStore } from './traffic-pull.ts';
 
 /** The three ways real CMP APIs differ, one simulator per way. */
 export type MnoApiStyle = 'rest-oauth2' | 'async-jobs' | 'legacy-ratelimited';
@@ -34,6 +36,12 @@ export interface MnoSimulator {
   simStatus(iccid: string): SimStatus | undefined;
   /** Attaches (or, undefined, detaches) the traffic generator `/_sim/traffic` drives; the simulator's stop stops it too. */
   attachTraffic(generator: TrafficGenerator | undefined): void;
+  /**
+   * Serves (or, undefined, stops serving) a pull store's Control Center routes, `GET /rws/api/v1/...`
+   * (traffic-pull.ts): CMP API calls, behind the fault gate and HTTP Basic with this simulator's
+   * `apiKey` (so async-jobs only: throws for a style without one).
+   */
+  attachPull(store: PullStore | undefined): void;
   /** Stops the attached traffic generator, then the server. */
   stop(): Promise<void>;
 }
@@ -85,7 +93,13 @@ export const startMnoSimulator = async (options: MnoSimulatorOptions): Promise<M
   const afterCall = options.stateFile ? keepHeldState(api, options.stateFile) : undefined;
   let traffic: TrafficGenerator | undefined;
   const moreAdmin = (method: string, path: string, body: Buffer) => trafficRoutes(traffic, method, path, body);
-  const served = await serveCmp({ id: options.id, style: options.style, port: options.port, faults, api, afterCall, moreAdmin });
+  const simStatus = (iccid: string): SimStatus | undefined => {
+    const held = api.held.sims?.get(iccid);
+    return typeof held === 'string' && Object.hasOwn(SIM_STATUS, held) ? SIM_STATUS[held] : undefined;
+  };
+  let pull: PullStore | undefined;
+  const moreApi = (request: CmpRequest) => pull?.handle(request, { apiKey: credentials.apiKey!, simStatus });
+  const served = await serveCmp({ id: options.id, style: options.style, port: options.port, faults, api, afterCall, moreAdmin, moreApi });
   return {
     id: options.id,
     style: options.style,
@@ -94,12 +108,13 @@ export const startMnoSimulator = async (options: MnoSimulatorOptions): Promise<M
     setFaults: (next) => faults.set(next),
     faults: () => faults.current,
     state: () => ({ ...api.state(), calls: served.calls() }),
-    simStatus: (iccid) => {
-      const held = api.held.sims?.get(iccid);
-      return typeof held === 'string' && Object.hasOwn(SIM_STATUS, held) ? SIM_STATUS[held] : undefined;
-    },
+    simStatus,
     attachTraffic: (generator) => {
       traffic = generator;
+    },
+    attachPull: (store) => {
+      if (store && credentials.apiKey === undefined) throw new Error(`${options.id}: the Control Center routes take an apiKey, which a ${options.style} simulator has none of`);
+      pull = store;
     },
     stop: async () => {
       await traffic?.stop();

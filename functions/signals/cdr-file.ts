@@ -1,0 +1,51 @@
+import type { S3Event } from 'aws-lambda';
+import { z } from 'zod';
+import { logger } from '../../adapters/observability/logger.ts';
+import { countSignalBatchRefused } from '../../adapters/observability/metrics.ts';
+import { readCdr } from '../../adapters/signals/cdr-format.ts';
+import { queueFileSignals } from '../../application/signals/files.ts';
+import { loadMno } from '../../application/mnos.ts';
+import { MnoId } from '../../domain/identifiers/index.ts';
+import { checked, lambdaHandler } from '../lambda/handler.ts';
+import { fileBatchIds, signalFiles, signalQueue } from '../lambda/signal-wiring.ts';
+import { adapters } from '../lambda/wiring.ts';
+
+const S3Records = z.object({ Records: z.array(z.looseObject({ s3: z.looseObject({ object: z.looseObject({ key: z.string(), size: z.number().optional(), eTag: z.string().optional() }) }) })) });
+
+/** `<mno id>/<name>.csv`: the MNO whose prefix it is (the bucket lets each MNO write only its own). */
+const KEY = /^([a-z0-9][a-z0-9-]{1,39})\/([A-Za-z0-9._-]{1,200}\.csv)$/;
+
+const one = async (rawKey: string, eTag: string | undefined) => {
+  // S3 event keys are URL-encoded, spaces as '+'.
+  const key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
+  const match = KEY.exec(key);
+  if (!match || !MnoId.safeParse(match[1]).success) {
+    logger.warn('signal file refused: not <mno id>/<name>.csv', { key: key.slice(0, 300) });
+    return countSignalBatchRefused('bad-file-name');
+  }
+  const mno = match[1]!;
+  const registration = await loadMno(adapters.eventStore, mno);
+  if (registration.status === 'unknown' || registration.status === 'quarantined') {
+    logger.warn('signal file refused: the MNO is not registered or is quarantined', { key, mno });
+    return countSignalBatchRefused(registration.status === 'unknown' ? 'unknown-mno' : 'quarantined');
+  }
+  const files = signalFiles();
+  const { signals, refused, fatal } = readCdr(await files.read(key));
+  const report = { key, mno, accepted: signals.length, refused: refused.slice(0, 1000), refusedCount: refused.length, ...(fatal && { fatal }) };
+  if (fatal || refused.length > 0) logger.warn('signal file with refused lines', { key, mno, fatal, refusedCount: refused.length, first: refused.slice(0, 5) });
+  if (!fatal) {
+    await queueFileSignals({ queue: signalQueue(), batchIds: fileBatchIds(), nowMs: Date.now }, mno, `${key}@${eTag ?? 'unknown'}`, signals);
+  }
+  await files.report(key, report);
+};
+
+/**
+ * A CDR file an MNO dropped in the signals bucket (S3 event notification; locally, the watched
+ * folder): its lines read (adapters/signals/cdr-format.ts), those that fit queued for the signal
+ * consumer in chunks, each chunk once however often the file is notified; the refused lines (their
+ * numbers and why, never their values) written to `reports/<key>.json` and logged. A file of no
+ * MNO, or of one quarantined, is not read.
+ */
+export const handler = lambdaHandler(checked<S3Event>(S3Records), async (event) => {
+  for (const record of event.Records) await one(record.s3.object.key, record.s3.object.eTag);
+});
