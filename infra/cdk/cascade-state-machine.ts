@@ -16,6 +16,15 @@ const MACHINES = {
   bulk: { id: 'Bulk', name: BULK_STATE_MACHINE_NAME, definition: BULK_DEFINITION },
 } as const;
 
+/**
+ * A state machine's ARN from its name (known before it exists): what the functions that start one
+ * are given. They are in a nested stack (handler-stacks.ts) and the state machine, in the regional
+ * stack, names its task functions (in a nested stack too) by ARN: a reference from a starter back to
+ * the state machine would make each stack wait for the other.
+ */
+export const stateMachineArnByName = (stack: Stack, machine: keyof typeof MACHINES) =>
+  stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: MACHINES[machine].name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+
 /** One of the app's state machines: the shared ASL, task resources substituted by function ARN, its task functions alone invokable. */
 const workflowStateMachine = (stack: Stack, functions: Record<string, NodejsFunction>, machine: keyof typeof MACHINES) => {
   const { id, name, definition } = MACHINES[machine];
@@ -53,7 +62,7 @@ export const cascadeStateMachine = (stack: Stack, functions: Record<string, Node
  */
 export const bulkStateMachine = (stack: Stack, functions: Record<string, NodejsFunction>) => {
   const stateMachine = workflowStateMachine(stack, functions, 'bulk');
-  const self = stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: BULK_STATE_MACHINE_NAME, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  const self = stateMachineArnByName(stack, 'bulk');
   const children = stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${BULK_STATE_MACHINE_NAME}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
   stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [self] }));
   stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [children] }));

@@ -6,6 +6,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { acknowledge, XRAY_REASON } from './acknowledge.ts';
 import { HANDLER_BUNDLING } from './bundling.ts';
+import { regionStackOf } from './handler-stacks.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../adapters/observability/metrics.ts';
 import type { EventStore } from './event-store.ts';
 import { EVENT_STORE_ACTIONS, IDEMPOTENCY_ACTIONS, ROOT, type HandlerSpec } from './handlers.ts';
@@ -22,9 +23,10 @@ const logGroups = new WeakMap<Stack, Map<string, LogGroup>>();
 
 /**
  * The log group the handlers of one kind (http, task, event, stream, queue, schedule) share
- * (Lambda's advanced logging controls): one group per kind, not per function, keeps the regional
- * stack under CloudFormation's 500 resources; each line names its function (Powertools'
- * `function_name`), and each function writes to its kind's group only.
+ * (Lambda's advanced logging controls): one group per kind, not per function, saves a resource a
+ * function; each line names its function (Powertools' `function_name`), and each function writes to
+ * its kind's group only. The groups are the regional stack's, so that a kind keeps its one group
+ * whichever nested stacks its functions are in (the routes are in two, handler-stacks.ts).
  */
 const logGroupOf = (stack: Stack, kind: string) => {
   const groups = logGroups.get(stack) ?? new Map<string, LogGroup>();
@@ -38,15 +40,16 @@ const logGroupOf = (stack: Stack, kind: string) => {
 };
 
 /**
- * One handler: its own role, its kind's log group, a bundled ESM Node 24 arm64 function with X-Ray
- * and Powertools settings, and exactly the event store, idempotency and table access its spec names.
+ * One handler, in `stack` (its nested stack): its own role, its kind's log group, a bundled ESM
+ * Node 24 arm64 function with X-Ray and Powertools settings, and exactly the event store,
+ * idempotency and table access its spec names.
  */
 export const handlerFunction = (stack: Stack, spec: HandlerSpec, tableNames: Record<string, string>, resources: HandlerResources) => {
   const role = new Role(stack, `${spec.id}Role`, {
     assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
     description: `Switchboard ${spec.kind} handler ${spec.id}`,
   });
-  const logGroup = logGroupOf(stack, spec.kind);
+  const logGroup = logGroupOf(regionStackOf(stack), spec.kind);
   // Its kind's log group only (no AWSLambdaBasicExecutionRole, which writes to any).
   role.addToPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
   const fn = new NodejsFunction(stack, spec.id, {

@@ -21,10 +21,35 @@ export const IDEMPOTENCY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dyn
 /** How a function is described in its role: by what invokes it. */
 const KIND: Record<Trigger['kind'], string> = { http: 'http', task: 'task', rule: 'event', webhooks: 'event', stream: 'stream', queue: 'queue', schedule: 'schedule' };
 
-/** One function of the manifest, as CDK makes it: its module as an absolute path. */
-export type HandlerSpec<T extends EntryPoint = EntryPoint> = T & { entry: string; kind: string };
+/**
+ * The nested stacks of a regional stack that hold the functions (infra/cdk/handler-stacks.ts): the
+ * routes that read (GET) and the routes that take commands (every other method), each with its API
+ * route; and the workers, every function that is not a route.
+ */
+export type HandlerStackName = 'httpReads' | 'httpCommands' | 'workers';
 
-const spec = <T extends EntryPoint>(e: T): HandlerSpec<T> => ({ ...e, entry: join(ROOT, e.module), kind: KIND[e.trigger.kind] });
+/**
+ * Which nested stack a function goes into: a route by its method, any other function by what
+ * invokes it. Neither changes for an entry point, so no function moves when others are added.
+ */
+const stackOf = (trigger: Trigger): HandlerStackName => {
+  switch (trigger.kind) {
+    case 'http':
+      return trigger.route.method === 'GET' ? 'httpReads' : 'httpCommands';
+    case 'task':
+    case 'rule':
+    case 'webhooks':
+    case 'stream':
+    case 'queue':
+    case 'schedule':
+      return 'workers';
+  }
+};
+
+/** One function of the manifest, as CDK makes it: its module as an absolute path, its kind, the nested stack it goes into. */
+export type HandlerSpec<T extends EntryPoint = EntryPoint> = T & { entry: string; kind: string; stack: HandlerStackName };
+
+const spec = <T extends EntryPoint>(e: T): HandlerSpec<T> => ({ ...e, entry: join(ROOT, e.module), kind: KIND[e.trigger.kind], stack: stackOf(e.trigger) });
 
 /** Every function of the deployment, from the manifest (manifest/entry-points.ts). */
 export const ALL_HANDLERS: readonly HandlerSpec[] = ENTRY_POINTS.map(spec);

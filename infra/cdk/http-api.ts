@@ -1,6 +1,6 @@
-import { RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpNoneAuthorizer, LogGroupLogDestination, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpRoute, HttpRouteKey, LogGroupLogDestination, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { FeaturePlan, Mfa, StandardThreatProtectionMode, UserPool } from 'aws-cdk-lib/aws-cognito';
@@ -32,7 +32,10 @@ const jwtAuthorizer = (stack: Stack, settings: DeploymentSettings): IHttpRouteAu
   });
 };
 
-/** The HTTP API: one route per route handler (JWT and its scopes, or public), a throttled, access-logged default stage (returned too, for a custom domain's mapping). */
+/**
+ * The HTTP API: one route per route handler (JWT and its scopes, or public), in the handler's own
+ * stack, and a throttled, access-logged default stage (returned too, for a custom domain's mapping).
+ */
 export const httpApi = (stack: Stack, settings: DeploymentSettings, functions: Record<string, NodejsFunction>) => {
   const authorizer = jwtAuthorizer(stack, settings);
 
@@ -62,17 +65,19 @@ export const httpApi = (stack: Stack, settings: DeploymentSettings, functions: R
     },
   });
 
+  // Each route, its integration and its invoke permission go where its function is (the nested
+  // stack `HttpReads` or `HttpCommands`, handler-stacks.ts): per route, they are half its resources.
+  // The API, its stage and the authorizer (made on first use, in the API's scope) stay here.
   for (const h of handlersTriggeredBy('http')) {
     const { route } = h.trigger;
-    const routes = api.addRoutes({
-      path: route.path,
-      methods: [HttpMethod[route.method]],
-      integration: new HttpLambdaIntegration(`${h.id}Integration`, functions[h.id]!),
+    const fn = functions[h.id]!;
+    const r = new HttpRoute(Stack.of(fn), `${h.id}Route`, {
+      httpApi: api,
+      routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+      integration: new HttpLambdaIntegration('Integration', fn),
       ...(route.public ? { authorizer: new HttpNoneAuthorizer() } : { authorizer, authorizationScopes: [...route.scopes] }),
     });
-    if (route.public)
-      for (const r of routes)
-        acknowledge(r, 'AwsSolutions-APIG4', `${route.method} ${route.path} is public by the route table: ${route.publicBecause ?? 'no reason given'}.`);
+    if (route.public) acknowledge(r, 'AwsSolutions-APIG4', `${route.method} ${route.path} is public by the route table: ${route.publicBecause ?? 'no reason given'}.`);
   }
   return { api, stage };
 };

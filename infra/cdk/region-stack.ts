@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type NestedStack, type StackProps } from 'aws-cdk-lib';
 import type { HttpApi, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -12,13 +12,14 @@ import { variable } from '../../manifest/environment.ts';
 import { TABLES, type TableDefinition } from '../../manifest/tables.ts';
 import { opsAlarms, type OpsAlarms } from './alarms.ts';
 import { eventBus } from './bus.ts';
-import { bulkStateMachine, cascadeStateMachine } from './cascade-state-machine.ts';
+import { bulkStateMachine, cascadeStateMachine, stateMachineArnByName } from './cascade-state-machine.ts';
 import { opsDashboard } from './dashboard.ts';
 import { deadLetterQueuesIn } from './dead-letter-queue.ts';
 import { globalEventStore, replicaEventStore } from './event-store.ts';
 import { apiFailover, type ApiFailover } from './failover.ts';
 import { handlerFunction } from './handler-function.ts';
-import { ALL_HANDLERS, handlersTriggeredBy } from './handlers.ts';
+import { handlerStacks } from './handler-stacks.ts';
+import { ALL_HANDLERS, handlersTriggeredBy, type HandlerStackName } from './handlers.ts';
 import { httpApi } from './http-api.ts';
 import type { Observed } from './ops-metrics.ts';
 import type { DeploymentSettings } from './settings.ts';
@@ -43,15 +44,23 @@ export interface RegionStackProps extends StackProps {
  * primary stack owns the event store (a global table with the replica in the secondary region);
  * everything else (read models, idempotency records, handlers, API, state machine, bus) is
  * regional and identical in both. Each part is built by its own module, in this order (which is
- * the order of the synthesized template); every construct is a direct child of the stack, so
- * construct paths and logical ids do not depend on the modules.
+ * the order of the synthesized template); every construct is a direct child of the stack or of one
+ * of its nested stacks, so construct paths and logical ids do not depend on the modules.
+ *
+ * The functions, with their roles and per-function wiring (routes, integrations, invoke
+ * permissions, event source mappings), are in nested stacks (`handlerStacks`, handler-stacks.ts:
+ * `HttpReads`, `HttpCommands`, `Workers`), which keeps every stack well under CloudFormation's 500
+ * resources; everything else (and the handlers' log groups) is here.
  */
 export class SwitchboardRegionStack extends Stack {
   readonly eventStore: ITableV2;
   readonly eventStoreKey: IKey;
   readonly eventStoreStreamArn: string;
   readonly regionalTables: Record<string, TableV2>;
+  /** Every function of the manifest, by entry point id, wherever it is (`Stack.of(fn)` is its nested stack). */
   readonly functions: Record<string, NodejsFunction> = {};
+  /** The nested stacks that hold the functions, by name (handlers.ts `stackOf`, handler-stacks.ts). */
+  readonly handlerStacks: Partial<Record<HandlerStackName, NestedStack>>;
   readonly api: HttpApi;
   readonly apiStage: HttpStage;
   readonly stateMachine: StateMachine;
@@ -75,9 +84,10 @@ export class SwitchboardRegionStack extends Stack {
     // ---- Read models and idempotency records: regional, rebuildable ----
     this.regionalTables = regionalTables(this);
 
-    // ---- Handlers: one function per route, cascade task, event function, and the forwarder ----
+    // ---- Handlers: one function per entry point of the manifest, each in its nested stack ----
+    this.handlerStacks = handlerStacks(this);
     const tableNames = Object.fromEntries(Object.values(TABLES).map((t: TableDefinition) => [t.envVar, t.name]));
-    for (const spec of ALL_HANDLERS) this.functions[spec.id] = handlerFunction(this, spec, tableNames, this);
+    for (const spec of ALL_HANDLERS) this.functions[spec.id] = handlerFunction(this.handlerStacks[spec.stack]!, spec, tableNames, this);
 
     // ---- Cascade state machine: the shared ASL, task resources substituted by function ARN ----
     this.stateMachine = cascadeStateMachine(this, this.functions);
@@ -95,17 +105,21 @@ export class SwitchboardRegionStack extends Stack {
     }
     for (const h of ALL_HANDLERS.filter((s) => s.access.publishes)) this.bus.grantPutEventsTo(this.functions[h.id]!);
 
-    // ---- Starting cascades ----
+    // ---- Starting cascades and bulk operations: the state machine by its name-made ARN, not by
+    // reference (the state machine refers to its tasks in a nested stack; a starter's reference back
+    // to it would make the two stacks wait for each other) ----
     for (const h of ALL_HANDLERS.filter((s) => s.access.startsCascades)) {
       const fn = this.functions[h.id]!;
-      fn.addEnvironment(variable('CASCADE_STATE_MACHINE_ARN'), this.stateMachine.stateMachineArn);
-      fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }));
+      const arn = stateMachineArnByName(Stack.of(fn), 'cascade');
+      fn.addEnvironment(variable('CASCADE_STATE_MACHINE_ARN'), arn);
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [arn] }));
     }
 
     for (const h of ALL_HANDLERS.filter((s) => s.access.startsBulkOperations)) {
       const fn = this.functions[h.id]!;
-      fn.addEnvironment(variable('BULK_STATE_MACHINE_ARN'), this.bulkStateMachine.stateMachineArn);
-      fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.bulkStateMachine.stateMachineArn] }));
+      const arn = stateMachineArnByName(Stack.of(fn), 'bulk');
+      fn.addEnvironment(variable('BULK_STATE_MACHINE_ARN'), arn);
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [arn] }));
     }
 
     // ---- Schedules: the cascade reconciler every minute ----

@@ -1,4 +1,4 @@
-import { App, ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, ArnFormat, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Alias, Key } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -6,16 +6,17 @@ import type { SecretAccess } from '../../manifest/access.ts';
 import { variable } from '../../manifest/environment.ts';
 import { SECRET_FAMILIES, SECRETS_KEY_ALIAS, type SecretFamily } from '../../manifest/secrets.ts';
 import { acknowledge } from './acknowledge.ts';
+import { regionStackOf } from './handler-stacks.ts';
 import { readSettings } from './settings.ts';
 
 
 /**
  * The region's customer-managed key for Switchboard's secrets, under the one alias every region
  * uses (so that a secret created in one region names the same alias for its replica in the other).
- * Made once per stack, on first use. The key and its alias are both retained: without the key
- * every secret is unreadable, and an alias left to be re-created on a new key would point new
- * grants away from the secrets (a stack deployed again over them fails on the alias instead, see
- * infra/cdk/README.md).
+ * Made once per regional stack, on first use (never in a nested one: grantSecrets asks for the
+ * regional stack's). The key and its alias are both retained: without the key every secret is
+ * unreadable, and an alias left to be re-created on a new key would point new grants away from the
+ * secrets (a stack deployed again over them fails on the alias instead, see infra/cdk/README.md).
  */
 export const secretsKey = (stack: Stack): Key => {
   const existing = stack.node.tryFindChild('SecretsKey') as Key | undefined;
@@ -52,7 +53,8 @@ const FAMILY_REASONS: Record<SecretFamily, string> = {
  */
 export const grantSecrets = (fn: NodejsFunction, role: IRole, accesses: readonly SecretAccess[]) => {
   if (accesses.length === 0) return;
-  const stack = Stack.of(fn);
+  // The regional stack's key and ARNs, wherever the function is (a nested stack of it).
+  const stack = regionStackOf(fn);
   const key = secretsKey(stack);
   fn.addEnvironment(variable('SECRET_STORE'), 'secrets-manager');
   for (const { family, access } of accesses) {

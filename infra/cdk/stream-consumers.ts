@@ -1,4 +1,4 @@
-import { Duration, type Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { EventSourceMapping, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -9,7 +9,9 @@ import type { EventStore } from './event-store.ts';
 /**
  * An event source mapping from the event store's stream to `fn`: oldest first, bisection on
  * error, partial batch responses, 10 retries within 24 h, then the batch's position to an SQS
- * queue of its own; and the stream read and replica-key decrypt it needs.
+ * queue of its own; and the stream read and replica-key decrypt it needs. The mapping goes where
+ * the function is (a nested stack, handler-stacks.ts); the queue is the regional stack's (`stack`),
+ * with the other dead-letter queues its alarms watch.
  */
 export const streamConsumer = (
   stack: Stack,
@@ -19,7 +21,7 @@ export const streamConsumer = (
   dlqId: string,
   what: string,
 ) => {
-  new EventSourceMapping(stack, id, {
+  new EventSourceMapping(Stack.of(fn), id, {
     target: fn,
     eventSourceArn: store.eventStoreStreamArn,
     startingPosition: StartingPosition.TRIM_HORIZON,

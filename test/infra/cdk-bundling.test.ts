@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CfnElement } from 'aws-cdk-lib';
+import { Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALL_HANDLERS } from '../../infra/cdk/handlers.ts';
@@ -18,12 +18,12 @@ let bundles: Map<string, string>;
 beforeAll(() => {
   const { app, primary } = switchboardApp({ context: { 'aws:cdk:bundling-stacks': [regionStackName(DEFAULT_SETTINGS.primaryRegion)] } });
   const assembly = app.synth();
-  const template = Template.fromStack(primary);
-  const functions = template.findResources('AWS::Lambda::Function');
   bundles = new Map(
     ALL_HANDLERS.map((spec) => {
-      const id = primary.getLogicalId(primary.functions[spec.id]!.node.defaultChild as CfnElement);
-      const key: string = functions[id]!.Properties.Code.S3Key;
+      // Each function is in a nested stack of the regional stack (infra/cdk/handler-stacks.ts), bundled with it.
+      const fn = primary.functions[spec.id]!;
+      const id = primary.getLogicalId(fn.node.defaultChild as CfnElement);
+      const key: string = Template.fromStack(Stack.of(fn)).findResources('AWS::Lambda::Function')[id]!.Properties.Code.S3Key;
       return [spec.id, join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`, 'index.mjs')];
     }),
   );

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EIM_KEY_ALIAS } from '../../infra/cdk/eim-key.ts';
 import { ALL_HANDLERS, routeFunctionId } from '../../infra/cdk/handlers.ts';
 import { routeFor } from '../../manifest/routes.ts';
-import { build, logicalId, resources, type Json } from './support/cdk.ts';
+import { build, logicalId, regionTemplate, resources, type Json } from './support/cdk.ts';
 
 /**
  * The eIM's signing key in AWS: one multi-region KMS key (ECC_NIST_P256, SIGN_VERIFY) made by the
@@ -12,7 +12,7 @@ import { build, logicalId, resources, type Json } from './support/cdk.ts';
  */
 const eum = JSON.stringify([{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }]);
 const built = build({ eimPrimaryKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab', eumPublicKeys: eum });
-const [primary, secondary] = [Template.fromStack(built.primary), Template.fromStack(built.secondary)];
+const [primary, secondary] = [regionTemplate(built.primary), regionTemplate(built.secondary)];
 const signs = routeFunctionId(routeFor('POST /v1/esipa/{eid}/packages/next'));
 const verifies = routeFunctionId(routeFor('POST /v1/esipa/{eid}/results'));
 const kmsActionsOf = (template: Template, stack: typeof built.primary, id: string) =>

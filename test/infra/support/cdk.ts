@@ -1,4 +1,4 @@
-import type { CfnElement, Stack } from 'aws-cdk-lib';
+import { Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { TABLES } from '../../../manifest/tables.ts';
@@ -13,7 +13,65 @@ export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] as string[] };
 
 export const build = (context: Record<string, unknown> = {}, options: { nag?: boolean } = {}) => switchboardApp({ context: { ...NO_BUNDLING, ...context } }, options);
 
+/** A construct's logical id in its own stack's template (the regional stack's, or a nested stack's: `stack` is any of them). */
 export const logicalId = (stack: Stack, c: IConstruct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
+
+/** A regional stack and its nested stacks (the handlers' stacks, infra/cdk/handler-stacks.ts), the regional stack first. */
+export const stacksOf = (stack: Stack): Stack[] => [stack, ...stack.node.findAll().filter((c): c is Stack => Stack.isStack(c) && c.nestedStackParent === stack)];
+
+/**
+ * A regional stack as CloudFormation deploys it: the resources of the stack and of its nested
+ * stacks in one template, each reference across a stack boundary written as the reference it
+ * stands for. A nested stack's parameter (`{ Ref: param }`) becomes the value the regional stack
+ * passes it (`{ Ref: TableId }`, `{ 'Fn::GetAtt': [QueueId, 'Arn'] }`), and the regional stack's
+ * `{ 'Fn::GetAtt': [NestedStackId, 'Outputs.X'] }` becomes output X's value in the nested stack
+ * (`{ 'Fn::GetAtt': [FunctionId, 'Arn'] }`). Logical ids are per stack, so each is checked to be in
+ * one stack only; `logicalId(stack, c)` then names the construct in this template whatever stack it
+ * is in. One level of nesting (the handlers' stacks nest nothing). Per-stack facts (sizes, what is
+ * where) are read from Template.fromStack of each of stacksOf(stack).
+ */
+export const regionTemplate = (stack: Stack): Template => {
+  const root = Template.fromStack(stack).toJSON();
+  const nested = stacksOf(stack)
+    .slice(1)
+    .map((n) => {
+      if (n.node.findAll().some((c) => c !== n && Stack.isStack(c))) throw new Error(`${n.node.path}: regionTemplate reads one level of nested stacks`);
+      return { id: stack.getLogicalId(n.nestedStackResource as CfnElement), template: Template.fromStack(n).toJSON() };
+    });
+  const byId = new Map(nested.map((n) => [n.id, n]));
+  const walk = (value: unknown, replace: (node: Json) => unknown): unknown => {
+    if (Array.isArray(value)) return value.map((v) => walk(v, replace));
+    if (value === null || typeof value !== 'object') return value;
+    const replaced = replace(value as Json);
+    if (replaced !== undefined) return replaced;
+    return Object.fromEntries(Object.entries(value as Json).map(([k, v]) => [k, walk(v, replace)]));
+  };
+  // In the regional stack: a nested stack's output, as that stack defines it.
+  const inRoot = (value: unknown): unknown =>
+    walk(value, (node) => {
+      const [id, attribute] = (node['Fn::GetAtt'] ?? []) as [string?, string?];
+      const n = id === undefined ? undefined : byId.get(id);
+      if (!n || !attribute?.startsWith('Outputs.')) return undefined;
+      const output = n.template.Outputs?.[attribute.slice('Outputs.'.length)];
+      if (!output) throw new Error(`${id} has no output ${attribute}`);
+      return inNested(n.id, output.Value);
+    });
+  // In a nested stack: a parameter, as the regional stack passes it.
+  const inNested = (nestedId: string, value: unknown): unknown =>
+    walk(value, (node) => {
+      const passed = root.Resources[nestedId].Properties.Parameters ?? {};
+      return typeof node.Ref === 'string' && node.Ref in passed ? inRoot(passed[node.Ref]) : undefined;
+    });
+  const resources: Json = {};
+  const add = (id: string, resource: unknown, where: string) => {
+    if (id in resources) throw new Error(`logical id ${id} is in two stacks of ${stack.node.path} (${where} and another)`);
+    resources[id] = resource;
+  };
+  // The nested stacks' resources stay, without the parameters they pass (written out where they are used).
+  for (const [id, r] of Object.entries(root.Resources as Json)) add(id, byId.has(id) ? { ...r, Properties: { ...r.Properties, Parameters: undefined } } : inRoot(r), stack.node.path);
+  for (const n of nested) for (const [id, r] of Object.entries(n.template.Resources as Json)) add(id, inNested(n.id, r), n.id);
+  return Template.fromJSON({ ...root, Resources: resources, Outputs: inRoot(root.Outputs ?? {}) });
+};
 
 export const resources = (t: Template, type: string): [string, Json][] => Object.entries(t.findResources(type));
 
@@ -47,6 +105,7 @@ export const eventStoreViolations = (t: Template, eventStoreLogicalId: string | 
     return (wildcard || forbidden) && list(statement.Resource).some((r) => isEventStore(r, eventStoreLogicalId));
   });
 
+/** The statements of the policies of a function's role; `t` is its regional stack's regionTemplate(). */
 export const functionPolicy = (stack: SwitchboardRegionStack, t: Template, fnId: string) => {
   const roleId = logicalId(stack, stack.functions[fnId]!.role!);
   return statementsOf(t)
@@ -61,13 +120,13 @@ export const functionPolicy = (stack: SwitchboardRegionStack, t: Template, fnId:
 export const actionsOn = (statements: Json[], resourceMatches: (r: unknown) => boolean) =>
   statements.filter((s) => list(s.Resource).some(resourceMatches)).flatMap((s) => list<string>(s.Action));
 
-/** The app the stack tests read: an external JWT issuer, every other setting its default. */
+/** The app the stack tests read: an external JWT issuer, every other setting its default; each regional stack as deployed (regionTemplate). */
 export const synthesize = () => {
   const built = build({ jwtIssuer: 'https://issuer.example.com/', jwtAudience: 'switchboard-api,switchboard-ops' });
   return {
     built,
-    primary: Template.fromStack(built.primary),
-    secondary: Template.fromStack(built.secondary),
+    primary: regionTemplate(built.primary),
+    secondary: regionTemplate(built.secondary),
     eventStoreId: logicalId(built.primary, built.primary.eventStore),
   };
 };
