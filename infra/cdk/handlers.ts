@@ -19,7 +19,7 @@ export const EVENT_STORE_ACTIONS: Record<EventStoreAccess, readonly string[]> = 
 export const IDEMPOTENCY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
 
 /** How a function is described in its role: by what invokes it. */
-const KIND: Record<Trigger['kind'], string> = { http: 'http', task: 'task', rule: 'event', webhooks: 'event', stream: 'stream', queue: 'queue', schedule: 'schedule' };
+const KIND: Record<Trigger['kind'], string> = { http: 'http', task: 'task', rule: 'event', webhooks: 'event', stream: 'stream', queue: 'queue', bucket: 'bucket', schedule: 'schedule' };
 
 /**
  * The nested stacks of a regional stack that hold the functions (infra/cdk/handler-stacks.ts): the
@@ -41,6 +41,7 @@ const stackOf = (trigger: Trigger): HandlerStackName => {
     case 'webhooks':
     case 'stream':
     case 'queue':
+    case 'bucket':
     case 'schedule':
       return 'workers';
   }

@@ -24,6 +24,7 @@ import { httpApi } from './http-api.ts';
 import type { Observed } from './ops-metrics.ts';
 import type { DeploymentSettings } from './settings.ts';
 import { schedules } from './schedules.ts';
+import { signalIngestion } from './signals.ts';
 import { eimKey } from './eim-key.ts';
 import { streamConsumer } from './stream-consumers.ts';
 import { regionalTables } from './tables.ts';
@@ -121,6 +122,9 @@ export class SwitchboardRegionStack extends Stack {
       fn.addEnvironment(variable('BULK_STATE_MACHINE_ARN'), arn);
       fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [arn] }));
     }
+
+    // ---- Network signals: the queue batches wait in, the bucket CDR files are dropped in ----
+    signalIngestion(this, this.functions);
 
     // ---- Schedules: the cascade reconciler every minute ----
     schedules(this, this.functions);

@@ -32,11 +32,13 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
       const statements = functionPolicy(s, t, h.id);
       // (The devices' package route appends: a download trigger handed out records the request it answered.)
       const reads = h.route.method === 'GET';
-      const expected = h.route.entry === 'health.ts' ? ['dynamodb:GetItem'] : h.route.entry === 'events/schemas.ts' ? [] : reads ? ['dynamodb:Query'] : ['dynamodb:Query', 'dynamodb:PutItem'];
+      // (The signal push route only reads: it queues what it takes.)
+      const expected = h.route.entry === 'health.ts' ? ['dynamodb:GetItem'] : h.route.entry === 'events/schemas.ts' ? [] : reads || h.route.entry === 'signals/push.ts' ? ['dynamodb:Query'] : ['dynamodb:Query', 'dynamodb:PutItem'];
       expect(actionsOn(statements, table).sort(), routeKey(h.route)).toEqual(expected.sort());
       // Every POST keeps idempotency records, but creating a subscription (it refuses an Idempotency-Key: its response holds the secret) and the devices' routes (a signed result is recorded once by itself).
       // …nor the SM-DP+'s notifications (signed, each recorded once by itself).
-      const keepsRecords = h.route.method === 'POST' && routeKey(h.route) !== 'POST /v1/subscriptions' && !h.route.path.startsWith('/v1/esipa/') && !h.route.path.startsWith('/v1/es2plus/');
+      // …nor the MNOs' signal pushes (each batch id taken once by itself).
+      const keepsRecords = h.route.method === 'POST' && routeKey(h.route) !== 'POST /v1/subscriptions' && !h.route.path.startsWith('/v1/esipa/') && !h.route.path.startsWith('/v1/es2plus/') && !h.route.path.startsWith('/v1/signals/');
       expect(actionsOn(statements, idempotency).length > 0, routeKey(h.route)).toBe(keepsRecords);
       expect(statements.flatMap((st) => list<string>(st.Action)).filter((a) => a.startsWith('states:') || a.startsWith('events:'))).toEqual([]);
     }
@@ -107,7 +109,7 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
     for (const h of handlersTriggeredBy('http').map((e) => ({ ...e, route: e.trigger.route }))) {
       const statements = functionPolicy(s, t, h.id);
       const key = routeKey(h.route);
-      if (key === 'GET /v1/sims' || key === 'GET /v1/cascades' || key === 'GET /v1/bulk-operations') {
+      if (key === 'GET /v1/sims' || key === 'GET /v1/cascades' || key === 'GET /v1/bulk-operations' || key === 'GET /v1/alerts') {
         expect(actionsOn(statements, readModelIndexes), key).toEqual(['dynamodb:Query']);
         // The two list indexes, not the reconciler's index of every tenant's running cascades.
         expect(indexArns(statements).sort(), key).toEqual(['by-list', 'by-status']);

@@ -29,8 +29,8 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
     const functions = template().findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'switchboard' } } } });
     expect(handlersTriggeredBy('stream').map((h) => h.id)).toEqual([FORWARDER_ID, PROJECTOR_ID]);
     // Routes, cascade tasks, rule functions, two webhook delivery functions (first attempts, retries), two stream consumers, the reconciler.
-    // …and the two schedules (the cascade reconciler, the MNOs' health probe).
-    expect(Object.keys(functions)).toHaveLength(ROUTES.length + Object.keys(CASCADE_TASKS).length + Object.keys(BULK_TASKS).length + Object.keys(EVENT_FUNCTIONS).length + 2 + 2 + 2);
+    // …the four schedules (the cascade reconciler, the MNOs' health probe, the signal poll, the network's verification), and the signal consumer and file reader.
+    expect(Object.keys(functions)).toHaveLength(ROUTES.length + Object.keys(CASCADE_TASKS).length + Object.keys(BULK_TASKS).length + Object.keys(EVENT_FUNCTIONS).length + 2 + 2 + 4 + 2);
     for (const spec of ALL_HANDLERS) {
       const fn = functions[logicalId(stack(), stack().functions[spec.id]!)]!;
       expect(fn, spec.id).toBeDefined();

@@ -2,7 +2,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { SECRETS_KEY_ALIAS } from '../../adapters/secrets/secrets-manager.ts';
 import { ALL_HANDLERS, WEBHOOK_DELIVER_ID, WEBHOOK_RETRY_ID, eventFunctionId, routeFunctionId, taskFunctionId } from '../../infra/cdk/handlers.ts';
-import { PROBE_ID } from '../../manifest/entry-points.ts';
+import { POLL_SIGNALS_ID, PROBE_ID, VERIFY_NETWORK_ID } from '../../manifest/entry-points.ts';
 import { functionPolicy, list, logicalId, resources, type Json, type Synthesized } from './support/cdk.ts';
 import { built, primary, secondary } from './support/synthesized.ts';
 
@@ -13,7 +13,8 @@ const REDELIVER = routeFunctionId({ method: 'POST', path: '/v1/subscriptions/{su
 const ORDER_PROFILE = eventFunctionId('order-profile');
 const NEXT_PACKAGE = routeFunctionId({ method: 'POST', path: '/v1/esipa/{eid}/packages/next' });
 const ES2PLUS_NOTIFICATIONS = routeFunctionId({ method: 'POST', path: '/v1/es2plus/{mnoId}/handleDownloadProgressInfo' });
-const CMP_CALLERS = [...(['ApplyToMno', 'PollJob', 'VerifyOnMno'] as const).map(taskFunctionId), PROBE_ID];
+// …and those that read MNOs' keys and CMPs for signals: the push route (the signal key), the poll, the network's verification.
+const CMP_CALLERS = [...(['ApplyToMno', 'PollJob', 'VerifyOnMno'] as const).map(taskFunctionId), PROBE_ID, POLL_SIGNALS_ID, VERIFY_NETWORK_ID, 'HttpPostV1SignalsMnoid'];
 
 const secretStatements = (stack: Synthesized['built']['primary'], t: Template, id: string) =>
   functionPolicy(stack, t, id).filter((s: Json) => list<string>(s.Action).some((a) => a.startsWith('secretsmanager:')));
