@@ -62,6 +62,9 @@ export interface Access {
 /** The read-model lists (adapters/read-models/queries.ts): every query names one of the two list indexes. */
 export const READ_MODEL_LISTS: TableAccess = { table: 'readModels', operations: ['Query'], indexes: ['by-list', 'by-status'] };
 
+/** A read-model row by its stream id (the over-cap SIM list reads the SIMs its alerts name). */
+export const READ_MODEL_ROWS: TableAccess = { table: 'readModels', operations: ['GetItem'] };
+
 /** The running cascades of every tenant (the reconciler): the sparse `open` index only. */
 export const OPEN_CASCADES: TableAccess = { table: 'readModels', operations: ['Query'], indexes: ['open'] };
 

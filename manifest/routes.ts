@@ -1,4 +1,4 @@
-import { ACTIVATION_CODES_DELETE, ACTIVATION_CODES_READ, BULK_ITEMS_READ, SIGNAL_BATCHES, SIGNAL_USAGE_READ, DEAD_LETTER_PAYLOAD_READ, MNO_CREDENTIALS_READ, IDEMPOTENT_WRITES, READ_MODEL_LISTS, READS, WEBHOOK_SECRETS_CREATE, WEBHOOK_SECRETS_DELETE, WEBHOOK_SECRETS_READ, WRITES, type Access } from './access.ts';
+import { READ_MODEL_ROWS, ACTIVATION_CODES_DELETE, ACTIVATION_CODES_READ, BULK_ITEMS_READ, SIGNAL_BATCHES, SIGNAL_USAGE_READ, DEAD_LETTER_PAYLOAD_READ, MNO_CREDENTIALS_READ, IDEMPOTENT_WRITES, READ_MODEL_LISTS, READS, WEBHOOK_SECRETS_CREATE, WEBHOOK_SECRETS_DELETE, WEBHOOK_SECRETS_READ, WRITES, type Access } from './access.ts';
 
 /**
  * The route table: one entry per HTTP route, the single source for the local gateway, the CDK app
@@ -67,7 +67,7 @@ export const ROUTES = [
   { method: 'PUT', path: '/v1/enterprise/mnos', entry: 'enterprises/mnos.ts', handler: 'handler', scopes: ['policies:write'], tenant: true, access: WRITES },
   { method: 'PUT', path: '/v1/enterprise/settings', entry: 'enterprises/settings.ts', handler: 'put', scopes: ['policies:write'], tenant: true, access: WRITES },
   { method: 'GET', path: '/v1/enterprise/settings', entry: 'enterprises/settings.ts', handler: 'get', scopes: ['policies:read', 'policies:write'], tenant: true, access: READS },
-  { method: 'GET', path: '/v1/sims', entry: 'sims/list.ts', handler: 'handler', scopes: ['sims:read'], tenant: true, access: { ...READS, tables: [READ_MODEL_LISTS] } },
+  { method: 'GET', path: '/v1/sims', entry: 'sims/list.ts', handler: 'handler', scopes: ['sims:read'], tenant: true, access: { ...READS, tables: [READ_MODEL_LISTS, READ_MODEL_ROWS] } },
   { method: 'GET', path: '/v1/cascades', entry: 'cascades/list.ts', handler: 'handler', scopes: ['policies:read'], tenant: true, access: { ...READS, tables: [READ_MODEL_LISTS] } },
   { method: 'GET', path: '/v1/cascades/{cascadeId}', entry: 'cascades/read.ts', handler: 'get', scopes: ['policies:read'], tenant: true, access: READS },
   { method: 'POST', path: '/v1/cascades/{cascadeId}/redrive', entry: 'cascades/redrive.ts', handler: 'handler', scopes: ['policies:write'], tenant: true, access: IDEMPOTENT_WRITES },

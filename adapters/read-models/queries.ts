@@ -1,4 +1,4 @@
-import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { MnoState } from '../../domain/mno/decider.ts';
 import type { AlertState } from '../../domain/alerts/decider.ts';
 import { parseAlertId } from '../../domain/alerts/events.ts';
@@ -76,6 +76,49 @@ export interface SimQuery {
   after?: string | undefined;
 }
 
+/**
+ * The EIDs of the tenant's SIMs over their data or SMS cap this cycle: those with a
+ * `usage-over-cap` alert open or acknowledged (it is resolved once a person has dealt with it).
+ */
+export const overCapEids = async (client: DynamoDBClient, table: string, tenant: string): Promise<string[]> => {
+  const pk = (sortKey: string) => {
+    const id = parseAlertId(ALERT_SORT_KEY.exec(sortKey)?.[2] ?? '');
+    return id ? alertStream(tenant, id.subject, id.kind) : '';
+  };
+  const filter = { expression: '#kind = :kind', names: { '#kind': 'kind' }, values: { ':kind': { S: 'usage-over-cap' } } };
+  const rows = [
+    ...(await allRows(client, table, { list: `T#${tenant}#ALERT`, status: 'open', filter }, pk)),
+    ...(await allRows(client, table, { list: `T#${tenant}#ALERT`, status: 'acknowledged', filter }, pk)),
+  ];
+  return [...new Set(rows.flatMap((r) => (r.eid?.S ? [r.eid.S] : [])))].sort();
+};
+
+/** A SIM row as the list shows it. */
+const simItem = (r: Item) => ({
+  eid: r.id?.S,
+  state: r.status?.S,
+  mnos: stringsOf(r.mnos),
+  labels: stringsOf(r.labels),
+  enabledMno: r.enabledMno?.S,
+  version: Number(r.version?.N),
+  updatedAt: r.updatedAt?.S,
+});
+
+/**
+ * A page of the given SIMs (EIDs in order) after the cursor, read row by row, with the list's other
+ * filters applied to them: the over-cap list.
+ */
+export const listSimsAmong = async (client: DynamoDBClient, table: string, tenant: string, eids: readonly string[], q: SimQuery) => {
+  const rest = eids.filter((e) => q.after === undefined || e > q.after);
+  const slice = rest.slice(0, q.limit);
+  const rows = await Promise.all(slice.map(async (e) => (await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: simStream(tenant, e) } } }))).Item));
+  const items = rows
+    .filter((r): r is Item => r !== undefined)
+    .map(simItem)
+    .filter((s) => (q.state === undefined || s.state === q.state) && (q.mno === undefined || s.mnos.includes(q.mno)) && (q.label === undefined || s.labels.includes(q.label)) && (q.enabledOn === undefined || s.enabledMno === q.enabledOn));
+  return page(items, rest.length > slice.length ? slice.at(-1) : undefined);
+};
+
 /** A tenant's SIMs in EID order (stable under updates), filtered by state, MNO and label. */
 export const listSims = async (client: DynamoDBClient, table: string, tenant: string, q: SimQuery) => {
   const conditions: string[] = [];
@@ -91,16 +134,7 @@ export const listSims = async (client: DynamoDBClient, table: string, tenant: st
     after: q.after === undefined ? undefined : { sortKey: q.after, pk: simStream(tenant, q.after) },
     filter: conditions.length ? { expression: conditions.join(' AND '), names: {}, values } : undefined,
   });
-  const items = rows.map((r) => ({
-    eid: r.id?.S,
-    state: r.status?.S,
-    mnos: stringsOf(r.mnos),
-    labels: stringsOf(r.labels),
-    enabledMno: r.enabledMno?.S,
-    version: Number(r.version?.N),
-    updatedAt: r.updatedAt?.S,
-  }));
-  return page(items, next);
+  return page(rows.map(simItem), next);
 };
 
 /** A cascade's sort key: `<startedAt>#<cascade id>`. */

@@ -112,6 +112,16 @@ describe('pushed batches', () => {
     expect(seen).toMatchObject({ eid: sim.eid, bytes: 2000, byMno: { [north.id]: { bytes: 2000, sms: 0 } }, caps: { dataBytes: 1_000_000 }, used: { data: 0.002 }, overCap: false });
   });
 
+  it('a SIM past its data cap is alerted, shows over cap in its usage, and is listed by ?overCap=true; the others are not', async () => {
+    const [over, under] = [await register(), await register()];
+    expect((await signed(north.id, { batchId: `b-${unique()}`, records: [usage(over.iccid, 1_200_000), usage(under.iccid, 10)] })).status).toBe(202);
+    await api.runtime.queues.idle();
+    expect((await api.call('GET', `/v1/sims/${over.eid}/usage`, { token: tenant.token })).body).toMatchObject({ overCap: true, used: { data: 1.2 } });
+    const listed = await eventually(async () => (await api.call('GET', '/v1/sims?overCap=true', { token: tenant.token })).body.items as any[], (items) => items.some((i) => i.eid === over.eid), 'the SIM listed over its cap');
+    expect(listed.map((i) => i.eid)).not.toContain(under.eid);
+    expect((await api.call('GET', '/v1/sims?overCap=yes', { token: tenant.token })).status).toBe(400);
+  });
+
   it('bad records are named by index and the rest taken; a batch of none that fits is a 400', async () => {
     const sim = await register();
     const r = await signed(north.id, { batchId: `b-${unique()}`, records: [usage(sim.iccid, 5), { type: 'usage', iccid: 'x' }, { type: 'teleport' }] });

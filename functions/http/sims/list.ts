@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MnoId } from '../../../domain/identifiers/index.ts';
 import { config, dynamodb } from '../../lambda/wiring.ts';
-import { decodeCursor, listSims } from '../../../adapters/read-models/queries.ts';
+import { decodeCursor, listSims, listSimsAmong, overCapEids } from '../../../adapters/read-models/queries.ts';
 import { httpHandler } from '../http-handler.ts';
 import { positiveInteger } from '../integers.ts';
 import { json } from '../responses.ts';
@@ -12,6 +12,8 @@ const Query = z.object({
   /** SIMs whose enabled profile is on this MNO. */
   enabledOn: MnoId.optional(),
   label: z.string().min(1).max(64).optional(),
+  /** `true`: only SIMs over their data or SMS cap this cycle (an open usage-over-cap alert). */
+  overCap: z.literal('true', { error: 'overCap is true, or left out' }).optional(),
   limit: positiveInteger(100).default(50),
   cursor: z
     .string()
@@ -22,12 +24,14 @@ const Query = z.object({
 });
 
 /**
- * GET /v1/sims[?state=&mno=&enabledOn=&label=&limit=&cursor=]: the tenant's SIMs in EID order, from the read
+ * GET /v1/sims[?state=&mno=&enabledOn=&label=&overCap=true&limit=&cursor=]: the tenant's SIMs in EID order, from the read
  * model (eventually consistent: a command shows here once the projector has seen it). `nextCursor`
  * is present while more may follow; a page can hold fewer than `limit` items when a filter
  * matches few SIMs.
  */
 export const handler = httpHandler('GET /v1/sims', async (request) => {
-  const { cursor, ...filters } = request.query;
-  return json(200, await listSims(dynamodb, config.readModelsTable, request.caller.tenant, { ...filters, after: cursor }));
+  const { cursor, overCap, ...filters } = request.query;
+  const { tenant } = request.caller;
+  if (overCap) return json(200, await listSimsAmong(dynamodb, config.readModelsTable, tenant, await overCapEids(dynamodb, config.readModelsTable, tenant), { ...filters, after: cursor }));
+  return json(200, await listSims(dynamodb, config.readModelsTable, tenant, { ...filters, after: cursor }));
 }, Query);
