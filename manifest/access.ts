@@ -78,8 +78,8 @@ export const DEAD_LETTER_PAYLOAD_WRITE: TableAccess = { table: 'webhookDeadLette
 /** Taking a call from an MNO's rate budget: the conditional ADD on its counter. */
 export const MNO_RATE: TableAccess = { table: 'mnoRate', operations: ['UpdateItem'] };
 
-/** Counting signals (an ADD per SIM and month); the usage route reads the counts. */
-export const SIGNAL_COUNTERS: TableAccess = { table: 'signals', operations: ['UpdateItem'] };
+/** Counting signals (an ADD per SIM and month, and the month read for a batch whose usage was counted before); the usage route reads the counts. */
+export const SIGNAL_COUNTERS: TableAccess = { table: 'signals', operations: ['UpdateItem', 'GetItem'] };
 export const SIGNAL_USAGE_READ: TableAccess = { table: 'signals', operations: ['GetItem'] };
 /** The pull path's watermarks and readings (compare-and-set), and its batch ids. */
 export const SIGNAL_PULL: TableAccess = { table: 'signals', operations: ['GetItem', 'PutItem', 'UpdateItem'] };

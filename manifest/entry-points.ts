@@ -132,10 +132,12 @@ export const SIGNAL_FILES_ID = 'SignalFiles';
  * The signal consumer: pushed batches from the signals queue, ten at a time. Each record's SIM is
  * found (its ICCID's claim, its stream, its enterprise's policy), its usage counted, the detectors
  * run; a detection is an alert on the SIM's alert stream, and the policy's response a command on
- * the SIM's stream. A batch that fails is retried alone (partial batch failures).
+ * the SIM's stream. The SIMs of a batch that failed go back on the queue as a batch of their own
+ * (it sends to its own queue); a message that could not be handled at all is retried alone
+ * (partial batch failures).
  */
 export const SIGNAL_ENTRY_POINTS: readonly EntryPoint[] = [
-  { id: SIGNAL_CONSUMER_ID, module: 'functions/signals/consume.ts', handler: 'handler', timeoutSeconds: 60, access: { eventStore: 'append', tables: [SIGNAL_COUNTERS] }, trigger: { kind: 'queue', queue: 'signals' } },
+  { id: SIGNAL_CONSUMER_ID, module: 'functions/signals/consume.ts', handler: 'handler', timeoutSeconds: 60, access: { eventStore: 'append', tables: [SIGNAL_COUNTERS], queuesSignals: true }, trigger: { kind: 'queue', queue: 'signals' } },
   // A CDR file dropped by an MNO: read, its lines checked, its signals queued in chunks (each once), its refused lines reported.
   { id: SIGNAL_FILES_ID, module: 'functions/signals/cdr-file.ts', handler: 'handler', timeoutSeconds: 300, access: { eventStore: 'read', tables: [SIGNAL_BATCHES], queuesSignals: true, readsSignalFiles: true }, trigger: { kind: 'bucket', bucket: 'signals' } },
 ];

@@ -20,6 +20,8 @@ export interface Route {
   public?: boolean;
   /** Why a public route may be called without a token (what cdk-nag's acknowledgement says). */
   publicBecause?: string;
+  /** A body larger than the API's 64 KiB this route takes (the MNOs' signal batches). */
+  maxBodyBytes?: number;
   access: Access;
 }
 
@@ -47,7 +49,7 @@ export const ROUTES = [
   // The SM-DP+'s side of SGP.22 ES2+: no token; the MNO's SM-DP+ signs what it sends with its ES2+ key.
   { method: 'POST', path: '/v1/es2plus/{mnoId}/handleDownloadProgressInfo', entry: 'es2plus/notifications.ts', handler: 'handler', scopes: [], tenant: false, public: true, publicBecause: 'MNOs’ SM-DP+s call it without a token: each notification is signed with that MNO’s ES2+ key (checked before anything is read; mutual TLS in front of it in AWS)', access: { ...WRITES, secrets: [MNO_CREDENTIALS_READ, ACTIVATION_CODES_DELETE] } },
   // Network signals: MNOs push batches, signed with their signal key; the signal consumer counts and checks them.
-  { method: 'POST', path: '/v1/signals/{mnoId}', entry: 'signals/push.ts', handler: 'handler', scopes: [], tenant: false, public: true, publicBecause: 'MNOs push network records without a token: each batch is signed with that MNO’s signal key (HMAC, timestamp, once per batch id; checked before anything is read or queued)', access: { eventStore: 'read', secrets: [MNO_CREDENTIALS_READ], tables: [SIGNAL_BATCHES], queuesSignals: true } },
+  { method: 'POST', path: '/v1/signals/{mnoId}', entry: 'signals/push.ts', handler: 'handler', scopes: [], tenant: false, public: true, publicBecause: 'MNOs push network records without a token: each batch is signed with that MNO’s signal key (HMAC, timestamp, once per batch id; checked before anything is read or queued)', maxBodyBytes: 512 * 1024, access: { eventStore: 'read', secrets: [MNO_CREDENTIALS_READ], tables: [SIGNAL_BATCHES], queuesSignals: true } },
   { method: 'GET', path: '/v1/sims/{eid}/usage', entry: 'sims/usage.ts', handler: 'handler', scopes: ['sims:read'], tenant: true, access: { ...READS, tables: [SIGNAL_USAGE_READ] } },
   { method: 'GET', path: '/v1/alerts', entry: 'alerts/read.ts', handler: 'list', scopes: ['alerts:read'], tenant: true, access: { ...READS, tables: [READ_MODEL_LISTS] } },
   { method: 'GET', path: '/v1/alerts/{alertId}', entry: 'alerts/read.ts', handler: 'get', scopes: ['alerts:read'], tenant: true, access: READS },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SMS_PARTY } from '../../domain/signals/signals.ts';
 
 /**
  * The pull delivery shape for network signals: Switchboard polls an MNO's CMP on a schedule with a
@@ -22,8 +23,8 @@ import { z } from 'zod';
 export interface CmpPull {
   /** ICCIDs of devices whose usage, sessions or SMS changed since `since` (ISO time), all pages read. */
   modifiedSince(since: string): Promise<string[]>;
-  /** Cycle-to-date usage: the cycle (calendar month UTC, 'YYYY-MM'), data bytes and SMS so far. */
-  usage(iccid: string): Promise<{ cycle: string; bytes: number; sms: number }>;
+  /** Cycle-to-date usage: the cycle (calendar month UTC, 'YYYY-MM'; or the one asked for, a past one's final figures), data bytes and SMS so far. */
+  usage(iccid: string, cycle?: string): Promise<{ cycle: string; bytes: number; sms: number }>;
   /** Sessions started after `after` (ISO), oldest first: start time, serving network, the device's IMEI, RAT. */
   sessions(iccid: string, after: string): Promise<Array<{ started: string; plmn: string; country: string; imei?: string; rat?: string }>>;
   /** SMS sent or received in (from, to], oldest first: the message id, MO or MT, the other party (E.164), when. Never the text. */
@@ -110,7 +111,6 @@ const ICCID = /^\d{18,22}$/;
 const Iccid = z.string().regex(ICCID, 'an ICCID is 18–22 digits');
 const Count = z.int().nonnegative();
 const Page = { pageNumber: z.int().positive(), lastPage: z.boolean() };
-const E164 = /^\+[1-9]\d{7,14}$/;
 
 const DevicesPage = z.object({ devices: z.array(z.object({ iccid: Iccid })), ...Page });
 const CtdUsage = z.object({ iccid: Iccid, ctdDataUsage: Count, ctdSMSUsage: Count });
@@ -243,13 +243,13 @@ export const controlCenterPull = (options: ControlCenterPullOptions): CmpPull =>
       });
     },
 
-    async usage(iccid) {
+    async usage(iccid, of) {
       checkIccid(iccid);
-      const cycle = monthOf(now());
+      const cycle = of ?? monthOf(now());
       const path = `devices/${iccid}/ctdUsages`;
-      const answer = await get(path, {}, CtdUsage);
+      const answer = await get(path, of ? { cycle: of } : {}, CtdUsage);
       if (answer.iccid !== iccid) throw new CmpPullError(`Control Center GET ${path}: answered for another device`, { transient: false });
-      if (monthOf(now()) !== cycle) throw new CmpPullError(`Control Center GET ${path}: the month turned during the call, so its cycle is unknown; ask again`, { transient: true });
+      if (!of && monthOf(now()) !== cycle) throw new CmpPullError(`Control Center GET ${path}: the month turned during the call, so its cycle is unknown; ask again`, { transient: true });
       return { cycle, bytes: answer.ctdDataUsage, sms: answer.ctdSMSUsage };
     },
 
@@ -287,8 +287,8 @@ export const controlCenterPull = (options: ControlCenterPullOptions): CmpPull =>
         const party = m.msgType === 'MO' ? m.sentTo : m.sentFrom;
         // `Server` is Control Center itself (a message sent through its own Send SMS API), not a party of the device's.
         if (party === 'Server') continue;
-        if (!E164.test(party))
-          throw new CmpPullError(`Control Center GET ${path}: unexpected answer: ${m.msgType === 'MO' ? 'sentTo' : 'sentFrom'}: not an E.164 number`, { transient: false });
+        // A number, a short code or an alphanumeric sender id (as SMS allows); anything else is left out, not fatal to the device's poll.
+        if (!SMS_PARTY.test(party)) continue;
         out.push({ id: m.smsMsgId, direction: m.msgType === 'MO' ? 'mo' : 'mt', party, at: m.dateSent });
       }
       return out.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -28,10 +28,18 @@ export const dynamoDbPullState = (client: DynamoDBClient, table: string, nowMs: 
   return {
     async watermark(mno) {
       const { Item } = await client.send(new GetItemCommand({ TableName: table, Key: key(mno, WATERMARK), ConsistentRead: true }));
-      return { since: Item?.since?.S, version: Number(Item?.version?.N ?? 0) };
+      return { since: Item?.since?.S, version: Number(Item?.version?.N ?? 0), retry: Item?.retry?.SS };
     },
-    advance: (mno, version, since) =>
-      conditional(client.send(new PutItemCommand({ TableName: table, Item: { ...key(mno, WATERMARK), since: { S: since }, version: { N: String(version + 1) }, expiresAt: expires() }, ...versioned(version) }))),
+    advance: (mno, version, since, retry = []) =>
+      conditional(
+        client.send(
+          new PutItemCommand({
+            TableName: table,
+            Item: { ...key(mno, WATERMARK), since: { S: since }, version: { N: String(version + 1) }, ...(retry.length > 0 && { retry: { SS: [...new Set(retry)] } }), expiresAt: expires() },
+            ...versioned(version),
+          }),
+        ),
+      ),
     async device(mno, iccid) {
       const { Item } = await client.send(new GetItemCommand({ TableName: table, Key: key(mno, iccid), ConsistentRead: true }));
       if (!Item) return undefined;
@@ -40,6 +48,7 @@ export const dynamoDbPullState = (client: DynamoDBClient, table: string, nowMs: 
         bytes: Number(Item.bytes!.N),
         sms: Number(Item.sms!.N),
         seenUntil: Item.seenUntil!.S!,
+        recent: Item.recent?.SS,
         outbox: Item.outbox?.S ? (JSON.parse(Item.outbox.S) as SignalBatch) : undefined,
         version: Number(Item.version!.N),
       };
@@ -55,6 +64,7 @@ export const dynamoDbPullState = (client: DynamoDBClient, table: string, nowMs: 
               bytes: { N: String(r.bytes) },
               sms: { N: String(r.sms) },
               seenUntil: { S: r.seenUntil },
+              ...(r.recent && r.recent.length > 0 && { recent: { SS: [...new Set(r.recent)] } }),
               ...(r.outbox && { outbox: { S: JSON.stringify(r.outbox) } }),
               version: { N: String(version + 1) },
               expiresAt: expires(),

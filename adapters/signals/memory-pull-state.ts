@@ -2,15 +2,15 @@ import type { DevicePull, PullState } from '../../application/signals/ports.ts';
 
 /** The pull path's place in memory, for the unit tier: what the DynamoDB adapter keeps, compare-and-set alike. */
 export const memoryPullState = (): PullState => {
-  const watermarks = new Map<string, { since: string; version: number }>();
+  const watermarks = new Map<string, { since: string; version: number; retry?: string[] }>();
   const devices = new Map<string, DevicePull & { version: number }>();
   return {
     async watermark(mno) {
       return watermarks.get(mno) ?? { version: 0 };
     },
-    async advance(mno, version, since) {
+    async advance(mno, version, since, retry = []) {
       if ((watermarks.get(mno)?.version ?? 0) !== version) return false;
-      watermarks.set(mno, { since, version: version + 1 });
+      watermarks.set(mno, { since, version: version + 1, retry: [...retry] });
       return true;
     },
     async device(mno, iccid) {

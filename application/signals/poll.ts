@@ -1,32 +1,35 @@
 import { Signal } from '../../domain/signals/signals.ts';
 import { inBatches } from '../in-batches.ts';
-import type { CmpPull, DevicePull, PullState, SignalBatch, SignalQueue } from './ports.ts';
+import { sendOnce, type BatchIds, type CmpPull, type DevicePull, type PullState, type SignalBatch, type SignalQueue } from './ports.ts';
 
 /** A first poll looks back this far; later ones from the watermark, with an overlap for devices modified at its edge. */
 export const FIRST_LOOK_BACK_MS = 60 * 60_000;
 export const OVERLAP_MS = 5 * 60_000;
+/** Sessions and SMS a CMP lists late (its own CDR latency) are read again for this long; those read before are known by id. */
+export const LATE_MS = 15 * 60_000;
+/** Devices that failed a poll are read again by the next, at most this many of them. */
+export const MAX_RETRIED = 1_000;
 
 export interface PollPorts {
   state: PullState;
   queue: SignalQueue;
-  /** Batch ids taken once (the push path's, shared): a batch queued before a crash is not queued again; one that could not be queued is given back. */
-  batchIds: { take(mno: string, batchId: string): Promise<boolean>; release(mno: string, batchId: string): Promise<void> };
+  /** Batch ids taken once (the push path's, shared): a batch queued before a crash is not queued again. */
+  batchIds: BatchIds;
   nowMs(): number;
 }
 
-/** Queues a batch once: its id taken, then sent (and the id given back when it could not be). */
-const deliver = async (ports: PollPorts, batch: SignalBatch) => {
-  if (!(await ports.batchIds.take(batch.mno, batch.batchId))) return;
-  await ports.queue.send(batch).catch(async (error: unknown) => {
-    await ports.batchIds.release(batch.mno, batch.batchId);
-    throw error;
-  });
+const deliver = (ports: PollPorts, batch: SignalBatch) => sendOnce(ports.batchIds, ports.queue, batch);
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const lastDayOf = (cycle: string) => {
+  const [y, m] = cycle.split('-').map(Number) as [number, number];
+  return iso(Date.UTC(y, m, 1) - 1);
 };
 
 /** A device's new records as signals (the domain's schema checks each; one that does not fit is left out). */
-const signalsOf = (iccid: string, now: string, deltaBytes: number, sessions: Awaited<ReturnType<CmpPull['sessions']>>, sms: Awaited<ReturnType<CmpPull['sms']>>) => {
+const signalsOf = (iccid: string, usage: { bytes: number; at: string }[], sessions: Awaited<ReturnType<CmpPull['sessions']>>, sms: Awaited<ReturnType<CmpPull['sms']>>) => {
   const candidates: unknown[] = [
-    ...(deltaBytes > 0 ? [{ kind: 'usage', iccid, bytes: deltaBytes, at: now }] : []),
+    ...usage.filter((u) => u.bytes > 0).map((u) => ({ kind: 'usage', iccid, bytes: u.bytes, at: u.at })),
     ...sessions.map((s) => ({ kind: 'session', iccid, event: 'attach', imei: s.imei, plmn: s.plmn, country: s.country, rat: s.rat, at: s.started })),
     ...sms.map((m) => ({ kind: 'sms', iccid, direction: m.direction, party: m.party, at: m.at })),
   ];
@@ -38,30 +41,41 @@ const signalsOf = (iccid: string, now: string, deltaBytes: number, sessions: Awa
 
 /**
  * One device: a batch left in its outbox by a poll that stopped is queued first; then its usage
- * (the growth of its cycle-to-date figure since the last reading), its sessions and SMS since its
- * last reading, saved with the batch made of them (compare-and-set), then queued. So a poll that
- * stops anywhere and is run again counts nothing twice and misses nothing: usage is a difference of
- * saved readings, records are read from where the saved reading ends, and a saved batch is queued
- * once (its id taken).
+ * (the growth of its cycle-to-date figure since the last reading; at a new cycle, the last one's
+ * final growth too), its sessions and SMS since its last reading less LATE_MS (those read before
+ * known by id), saved with the batch made of them (compare-and-set), then queued. So a poll that
+ * stops anywhere and is run again counts nothing twice and misses nothing: usage is a difference
+ * of saved readings, records are read from where the saved reading ends, and a saved batch is
+ * queued once (its id taken).
  */
-const pollDevice = async (ports: PollPorts, client: CmpPull, mno: string, iccid: string, since: string, now: string) => {
-  let device = await ports.state.device(mno, iccid);
+const pollDevice = async (ports: PollPorts, client: CmpPull, mno: string, iccid: string, since: string, nowMs: number) => {
+  const now = iso(nowMs);
+  const device = await ports.state.device(mno, iccid);
   if (device?.outbox) {
     await deliver(ports, device.outbox);
     await ports.state.clearOutbox(mno, iccid, device.outbox.batchId);
   }
-  const from = device?.seenUntil ?? since;
-  const [usage, started, sms] = await Promise.all([client.usage(iccid), client.sessions(iccid, from), client.sms(iccid, from, now)]);
-  // Read up to now, both kinds: what started since is the next poll's.
-  const sessions = started.filter((s) => s.started <= now);
-  const prior = device && device.cycle === usage.cycle ? device : { bytes: 0 };
+  const from = iso(Date.parse(device?.seenUntil ?? since) - LATE_MS);
+  const [usage, started, messages] = await Promise.all([client.usage(iccid), client.sessions(iccid, from), client.sms(iccid, from, now)]);
+  const known = new Set(device?.recent);
+  const key = { session: (s: { started: string }) => `s:${s.started}`, sms: (m: { id: string }) => `m:${m.id}` };
+  // Read up to now, both kinds; those read by an earlier poll (the late window overlaps it) left out.
+  const sessions = started.filter((s) => s.started <= now && !known.has(key.session(s)));
+  const sms = messages.filter((m) => !known.has(key.sms(m)));
+  const growth: { bytes: number; at: string }[] = [];
+  if (device && device.cycle !== usage.cycle) {
+    // A new cycle: what the last one grew after the last reading is counted there.
+    const last = await client.usage(iccid, device.cycle);
+    growth.push({ bytes: Math.max(0, last.bytes - device.bytes), at: lastDayOf(device.cycle) });
+  }
   // A cycle-to-date figure that went down (the operator corrected it) adds nothing.
-  const signals = signalsOf(iccid, now, Math.max(0, usage.bytes - prior.bytes), sessions, sms);
-  if (signals.length === 0 && device && device.cycle === usage.cycle && device.bytes === usage.bytes) return;
+  growth.push({ bytes: Math.max(0, usage.bytes - (device && device.cycle === usage.cycle ? device.bytes : 0)), at: now });
+  const signals = signalsOf(iccid, growth, sessions, sms);
+  const recent = [...started, ...messages.map((m) => ({ ...m, started: m.at }))].filter((r) => r.started > iso(nowMs - LATE_MS) && r.started <= now).map((r) => ('id' in r ? key.sms(r) : key.session(r)));
+  if (signals.length === 0 && device && device.cycle === usage.cycle && device.bytes === usage.bytes && recent.length === (device.recent ?? []).length) return;
   const batch: SignalBatch = { mno, batchId: `pull:${iccid}:${now}`, receivedAt: now, signals };
-  const reading: DevicePull = { cycle: usage.cycle, bytes: usage.bytes, sms: usage.sms, seenUntil: now, outbox: signals.length > 0 ? batch : undefined };
+  const reading: DevicePull = { cycle: usage.cycle, bytes: usage.bytes, sms: usage.sms, seenUntil: now, recent, outbox: signals.length > 0 ? batch : undefined };
   if (!(await ports.state.saveDevice(mno, iccid, reading, device?.version ?? 0))) return; // another poll took it
-  device = undefined;
   if (signals.length === 0) return;
   await deliver(ports, batch);
   await ports.state.clearOutbox(mno, iccid, batch.batchId);
@@ -69,16 +83,17 @@ const pollDevice = async (ports: PollPorts, client: CmpPull, mno: string, iccid:
 
 /**
  * A poll of one MNO's CMP (the pull path): the devices modified since its watermark (less an
- * overlap), each read and queued (8 at a time); the watermark moves on only when every device was
- * read, so a device that failed is read again next time from its own saved reading.
+ * overlap) and those that failed last time, each read and queued (8 at a time). The watermark moves
+ * on with the devices that failed this time, so one device's trouble (a record its CMP will never
+ * answer well) holds up no other, and it is read again next time from its own saved reading.
  */
 export const pollMno = async (ports: PollPorts, client: CmpPull, mno: string) => {
   const nowMs = ports.nowMs();
-  const now = new Date(nowMs).toISOString();
-  const { since = new Date(nowMs - FIRST_LOOK_BACK_MS).toISOString(), version } = await ports.state.watermark(mno);
-  const devices = await client.modifiedSince(new Date(Date.parse(since) - OVERLAP_MS).toISOString());
+  const { since = iso(nowMs - FIRST_LOOK_BACK_MS), version, retry = [] } = await ports.state.watermark(mno);
+  const modified = await client.modifiedSince(iso(Date.parse(since) - OVERLAP_MS));
+  const devices = [...new Set([...retry, ...modified])];
   const failures: { iccid: string; error: string }[] = [];
-  await inBatches(devices, (iccid) => pollDevice(ports, client, mno, iccid, since, now).catch((error: Error) => void failures.push({ iccid, error: error.message })), 8);
-  const advanced = failures.length === 0 && (await ports.state.advance(mno, version, now));
+  await inBatches(devices, (iccid) => pollDevice(ports, client, mno, iccid, since, nowMs).catch((error: Error) => void failures.push({ iccid, error: error.message })), 8);
+  const advanced = await ports.state.advance(mno, version, iso(nowMs), failures.slice(0, MAX_RETRIED).map((f) => f.iccid));
   return { mno, devices: devices.length, failures, advanced };
 };

@@ -72,24 +72,35 @@ export const processSignalBatch = async (ports: SignalPorts, contexts: ContextCa
     }
   }, 8);
   if (failed.length === 0) return undefined;
-  if (failed.length === byIccid(batch.signals).size) throw firstError;
-  return { ...batch, signals: failed.flatMap((f) => f.signals), counted: failed.filter((f) => f.counted).map((f) => f.signals[0]!.iccid) };
+  const nowCounted = failed.filter((f) => f.counted).map((f) => f.signals[0]!.iccid);
+  const requeues = (batch.requeues ?? 0) + 1;
+  // Nothing done anew (every SIM failed, none counted by this attempt), or handed back too often:
+  // the message itself fails, so that the queue retries it and, in the end, sets it aside (its
+  // dead letters); what it had counted before is marked in it, so that is not counted again.
+  const nothingNew = failed.length === byIccid(batch.signals).size && nowCounted.every((i) => counted.has(i));
+  if (nothingNew || requeues > MAX_REQUEUES) throw firstError;
+  return { ...batch, signals: failed.flatMap((f) => f.signals), counted: nowCounted, requeues };
 };
+
+/** A batch's failed SIMs are handed back this many times at most; then its message fails (and is retried, then set aside, by the queue). */
+export const MAX_REQUEUES = 5;
 
 const recordDetection = async (ports: SignalPorts, sim: SimContext, mno: string, detection: Detection, count: number, at: string) => {
   const response: Response = sim.policy?.responses?.[detection.kind] ?? 'alert';
   const alert = await raiseAlert(ports, sim.tenant, { eid: sim.eid }, mno, detection, count, at, response);
-  if (await respond(ports, sim, alert)) ports.count('contained', 1);
+  if (await respond(ports, sim, alert, response)) ports.count('contained', 1);
 };
 
 /**
- * The policy's response to a SIM's open alert, carried out once: the SIM suspended by the guard,
- * then the alert marked contained. True when it was done now.
+ * The policy's response, as the policy says it now, to a SIM's open alert: the SIM suspended by the
+ * guard while it is active, then the alert marked contained. A SIM a person released while the
+ * alert stays open is contained again at the next detection (the release holds once the cause is
+ * gone, or the alert resolved). True when it was suspended now.
  */
-export const respond = async (ports: Pick<SignalPorts, 'store' | 'region'>, sim: Pick<SimContext, 'tenant' | 'eid' | 'releaseApprovals'>, alert: Alert | undefined) => {
-  if (!isOpen(alert) || alert.response === 'alert' || alert.contained) return false;
+export const respond = async (ports: Pick<SignalPorts, 'store' | 'region'>, sim: Pick<SimContext, 'tenant' | 'eid' | 'releaseApprovals'>, alert: Alert | undefined, response: Response) => {
+  if (!isOpen(alert) || response === 'alert') return false;
   if (!(await contain(ports, sim, alert.alertId, alert.kind))) return false;
-  await executeCommand(ports.store, alertDecider, alertStream(sim.tenant, sim.eid, alert.kind), { type: 'RecordContainment', alertId: alert.alertId }, { actor: GUARD, correlationId: alert.alertId, region: ports.region });
+  await executeCommand(ports.store, alertDecider, alertStream(sim.tenant, sim.eid, alert.kind), { type: 'RecordContainment', alertId: alert.alertId, response }, { actor: GUARD, correlationId: alert.alertId, region: ports.region });
   return true;
 };
 
@@ -108,25 +119,32 @@ export const raiseAlert = async (
   response: Response,
 ) => {
   const context = { actor: GUARD, correlationId: `${detection.kind}:${subjectKey(subject)}`, region: ports.region };
-  const command = { type: 'RecordDetection' as const, subject, mno, detection, count, response, at };
+  // Evidence as an alert keeps it: each value within its bound (a network's record may carry anything).
+  const evidence = Object.fromEntries(Object.entries(detection.evidence).map(([k, v]) => [k, typeof v === 'string' ? v.slice(0, 300) : v]));
+  const command = { type: 'RecordDetection' as const, subject, mno, detection: { ...detection, evidence }, count, response, at };
   return (await executeCommand(ports.store, alertDecider, alertStream(tenant, subjectKey(subject), detection.kind), command, context)).state.latest;
 };
 
 /**
- * The response: the SIM suspended by the guard, naming the alert (its command id derived from the
- * alert, so a batch run twice suspends once). A SIM not active (in inventory, or suspended by a
- * person already) has nothing to contain; the next detection tries again.
+ * The response: the SIM suspended by the guard, naming the alert, when it is active (its command id
+ * derived from the alert and the SIM's version, so a batch run twice suspends once, and a SIM
+ * released since is suspended anew). A SIM not active (in inventory, or suspended already) has
+ * nothing to contain.
  */
 const contain = async (ports: Pick<SignalPorts, 'store' | 'region'>, sim: Pick<SimContext, 'tenant' | 'eid' | 'releaseApprovals'>, alertId: string, kind: Detection['kind']) => {
+  const stream = simStream(sim.tenant, sim.eid);
+  const loaded = await ports.store.load(stream);
   try {
-    const { state } = await executeCommand(
+    const { state, changed } = await executeCommand(
       ports.store,
       simDecider,
-      simStream(sim.tenant, sim.eid),
+      stream,
       { type: 'SuspendSim', actor: GUARD, reason: `contained on ${alertId}`, containment: { alertId, kind, releaseApprovals: sim.releaseApprovals } },
-      { actor: GUARD, correlationId: alertId, region: ports.region, commandId: `guard:${alertId}` },
+      { actor: GUARD, correlationId: alertId, region: ports.region, commandId: `guard:${alertId}:v${loaded.head.version}` },
+      undefined,
+      loaded,
     );
-    return state.status === 'suspended' && state.containment?.alertId === alertId;
+    return changed && state.status === 'suspended' && state.containment?.alertId === alertId;
   } catch (error) {
     if (error instanceof DomainError && error.kind === 'conflict') return false;
     throw error;

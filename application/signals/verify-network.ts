@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import type { Alert } from '../../domain/alerts/decider.ts';
 import type { EventStore } from '../../domain/event-store.ts';
+import { recordCascade } from '../cascades/record.ts';
 import { cascadeDecider } from '../../domain/cascade/decider.ts';
 import { desiredSimState, policyDrift, simStateDrift } from '../../domain/cascade/process.ts';
 import { fold } from '../../domain/decider.ts';
@@ -15,7 +18,7 @@ import type { SimEvent } from '../../domain/sim/events.ts';
 import { executeCommand } from '../command.ts';
 import { inBatches } from '../in-batches.ts';
 import { loadState } from '../load-state.ts';
-import { listedMnoIds, loadMno } from '../mnos.ts';
+import { admitPatiently, listedMnoIds, loadMno } from '../mnos.ts';
 import type { MnoGateway } from '../ports/mno-gateway.ts';
 import { cascadeStream, enterpriseStream, policyStream, simStream } from '../stream-ids.ts';
 import { GUARD, raiseAlert, respond } from './process.ts';
@@ -34,6 +37,9 @@ export interface VerifyPorts {
   settleMs: number;
 }
 
+/** A correction's cascade id: the drift's alert and how many times it was found (each finding corrects once). */
+const correctionId = (alert: Alert) => `fix-${createHash('sha256').update(`${alert.alertId}#${alert.count}`).digest('hex').slice(0, 32)}`;
+
 /** The SIM's stream as it is, and when it last changed. */
 const loadSim = async (store: EventStore, tenant: string, eid: string) => {
   const { commits } = await store.load(simStream(tenant, eid));
@@ -46,8 +52,9 @@ const loadSim = async (store: EventStore, tenant: string, eid: string) => {
  * should enforce them (the latest version, once its cascade has ended) and each SIM's state where
  * its enabled profile is (once its last change has settled). A difference is an alert:
  * `policy-drift` on the policy at that MNO, `state-drift` on the SIM (what the MNO holds is
- * recorded as observed, and the SIM's policy's response carried out). What a cascade is still
- * carrying is not drift.
+ * recorded as observed, and the SIM's policy's response carried out); and the desired state (or the
+ * policy version) is carried to that MNO again by a cascade of the guard's, each time the drift is
+ * found. What a cascade is still carrying is not drift.
  */
 export const verifyNetwork = async (ports: VerifyPorts) => {
   const found: { mno: string; tenant: string; kind: 'policy-drift' | 'state-drift'; subject: string; differences: string[] }[] = [];
@@ -60,7 +67,8 @@ export const verifyNetwork = async (ports: VerifyPorts) => {
     const registration = mno.registration;
     try {
       const gateway = await ports.gateway(registration);
-      const ask = async <T>(call: () => Promise<T>) => (await ports.admit(registration), call());
+      const admit = admitPatiently(() => ports.admit(registration));
+      const ask = async <T>(call: () => Promise<T>) => (await admit(), call());
       for (const tenant of await ports.enterprisesUsing(id)) {
         const { state: enterprise } = await loadState(ports.store, enterpriseDecider, enterpriseStream(tenant));
         const governing = enterprise.status === 'none' ? undefined : enterprise.settings.policyId;
@@ -74,10 +82,13 @@ export const verifyNetwork = async (ports: VerifyPorts) => {
           const differences = policyDrift(effective, await ask(() => gateway.readPolicy(`${tenant}.${policyId}`)));
           if (differences.length === 0) continue;
           found.push({ mno: id, tenant, kind: 'policy-drift', subject: policyId, differences });
-          await raiseAlert(ports, tenant, { policyId, mno: id }, id, { kind: 'policy-drift', evidence: { version: policy.latestVersion, rules: differences.join(', ') } }, 1, at, 'alert');
+          const alert = await raiseAlert(ports, tenant, { policyId, mno: id }, id, { kind: 'policy-drift', evidence: { version: policy.latestVersion, rules: differences.join(', ') } }, 1, at, 'alert');
+          // The MNO is given the version again (a cascade to it alone, by the guard), each time the drift is found.
+          if (alert) await recordCascade(ports.store, tenant, correctionId(alert), { kind: 'policy', policyId, version: policy.latestVersion }, [id], { actor: GUARD, correlationId: alert.alertId, region: ports.region });
         }
         const responses = governing ? (await loadState(ports.store, policyDecider, policyStream(tenant, governing))).state : undefined;
-        await inBatches(await ports.simsOn(tenant, id), async (eid) => {
+        await inBatches(await ports.simsOn(tenant, id), (eid) => checkSim(eid).catch((error: Error) => void errors.push({ mno: id, error: `${eid}: ${error.message}` })), 8);
+        async function checkSim(eid: string) {
           const { sim, changedAt } = await loadSim(ports.store, tenant, eid);
           if (sim.status === 'unregistered' || now - changedAt < ports.settleMs) return;
           const profile = sim.profiles.find((p) => p.iccid === sim.enabledProfile);
@@ -89,8 +100,10 @@ export const verifyNetwork = async (ports: VerifyPorts) => {
           found.push({ mno: id, tenant, kind: 'state-drift', subject: eid, differences: [`${desired} desired, ${held ?? 'none'} held`] });
           const response = responses?.published[responses.latestVersion]?.responses?.['state-drift'] ?? 'alert';
           const alert = await raiseAlert(ports, tenant, { eid }, id, { kind: 'state-drift', iccid: profile.iccid, evidence: { desired, held: held ?? 'none' } }, 1, at, response);
-          await respond(ports, { tenant, eid, releaseApprovals: enterprise.status === 'none' ? 1 : (enterprise.settings.releaseApprovals ?? 1) }, alert);
-        }, 8);
+          // The desired state is carried to the MNO again (a cascade to it alone, by the guard): a SIM re-activated behind Switchboard's back is suspended again.
+          if (alert) await recordCascade(ports.store, tenant, correctionId(alert), { kind: 'sim-state', eid, state: desired }, [id], { actor: GUARD, correlationId: alert.alertId, region: ports.region });
+          await respond(ports, { tenant, eid, releaseApprovals: enterprise.status === 'none' ? 1 : (enterprise.settings.releaseApprovals ?? 1) }, alert, response);
+        }
       }
     } catch (error) {
       errors.push({ mno: id, error: (error as Error).message });

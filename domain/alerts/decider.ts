@@ -40,7 +40,8 @@ export interface AlertState {
 export type AlertCommand =
   /** `count`: detections of one batch of signals, recorded as one. `response`: what the SIM's policy asks for this kind now. */
   | { type: 'RecordDetection'; subject: AlertSubject; mno: string; detection: Pick<Detection, 'kind' | 'evidence'> & { iccid?: string | undefined }; count: number; response: Response; at: string }
-  | { type: 'RecordContainment'; alertId: string }
+  /** The response, as the policy asked it when it was carried out. */
+  | { type: 'RecordContainment'; alertId: string; response: Response }
   | { type: 'AcknowledgeAlert'; alertId: string; by: string; reason?: string | undefined }
   | { type: 'ResolveAlert'; alertId: string; by: string; reason?: string | undefined };
 
@@ -71,8 +72,8 @@ export const alertDecider: Decider<AlertCommand, AlertEvent, AlertState> = {
       }
       case 'RecordContainment': {
         const alert = state.latest;
-        if (named(state, command.alertId) !== 'latest' || !alert || alert.contained || alert.response === 'alert') return [];
-        return [{ type: 'SecurityAlertContained', data: { alertId: alert.alertId, response: alert.response } }];
+        if (named(state, command.alertId) !== 'latest' || !alert || !isOpen(alert) || command.response === 'alert') return [];
+        return [{ type: 'SecurityAlertContained', data: { alertId: alert.alertId, response: command.response } }];
       }
       case 'AcknowledgeAlert': {
         if (named(state, command.alertId) === 'earlier' || state.latest?.status === 'resolved') throw new DomainError('conflict', 'alert-resolved', 'the alert is resolved already');
@@ -96,7 +97,7 @@ export const alertDecider: Decider<AlertCommand, AlertEvent, AlertState> = {
       case 'SecurityAlertRepeated':
         return latest ? { ...state, latest: { ...latest, count: latest.count + (event.data.count ?? 1), lastSeen: event.data.at, evidence: event.data.evidence } } : state;
       case 'SecurityAlertContained':
-        return latest ? { ...state, latest: { ...latest, contained: true } } : state;
+        return latest ? { ...state, latest: { ...latest, contained: true, response: event.data.response } } : state;
       case 'SecurityAlertAcknowledged':
         return latest ? { ...state, latest: { ...latest, status: 'acknowledged', acknowledged: { by: event.data.by, reason: event.data.reason } } } : state;
       case 'SecurityAlertResolved':

@@ -65,6 +65,9 @@ const flowAllowed = (destinations: NonNullable<NonNullable<PolicyDocument['data'
   });
 };
 
+/** The same device: the same TAC and serial number (the check digit, or an IMEISV's version, aside). */
+export const sameDevice = (seen: string, registered: string) => seen.slice(0, 14) === registered.slice(0, 14);
+
 export const detect = (signal: Signal, sim: SimFacts, usage?: UsageFacts): Detection[] => {
   const found: Detection[] = [];
   const add = (kind: AlertKind, evidence: Detection['evidence']) => found.push({ kind, iccid: signal.iccid, evidence: { signal: signal.kind, at: signal.at, ...evidence } });
@@ -73,7 +76,7 @@ export const detect = (signal: Signal, sim: SimFacts, usage?: UsageFacts): Detec
   switch (signal.kind) {
     case 'session': {
       if (signal.event !== 'attach') break;
-      if (policy?.imeiLock && sim.imei && signal.imei && signal.imei !== sim.imei) add('imei-mismatch', { registeredImei: sim.imei, seenImei: signal.imei });
+      if (policy?.imeiLock && sim.imei && signal.imei && !sameDevice(signal.imei, sim.imei)) add('imei-mismatch', { registeredImei: sim.imei, seenImei: signal.imei });
       const countries = policy?.roaming?.countries;
       const plmns = policy?.roaming?.plmns;
       if ((countries && !countries.includes(signal.country)) || (plmns && !plmns.includes(signal.plmn))) add('roaming-not-allowed', { country: signal.country, plmn: signal.plmn });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Iccid, Imei } from '../identifiers/index.ts';
+import { Iccid } from '../identifiers/index.ts';
 import { Country, Plmn } from '../mno/events.ts';
 import { parseIpAddress } from '../policy/addresses.ts';
 
@@ -8,14 +8,22 @@ import { parseIpAddress } from '../policy/addresses.ts';
  * records), reduced to what detection needs. Signals are not events: they arrive in volume, are
  * counted and checked, and only what they reveal (a detection) is recorded.
  */
-const At = z.iso.datetime();
+/** When, as the network says (UTC, at most millisecond precision: longer fractions are refused). */
+const At = z.iso.datetime().max(30, 'a time is at most millisecond precision');
+
+/**
+ * A device's IMEI as networks report it: 15 digits (whose last, the check digit, a device does not
+ * send and networks often report as a spare 0, 3GPP TS 23.003 §6.2.1) or the IMEISV's 16. Compared
+ * by TAC and serial number, the first 14 (detectors.ts `sameDevice`).
+ */
+const ReportedImei = z.string().regex(/^\d{15,16}$/, 'an IMEI is 15 digits (or an IMEISV 16)');
 
 /** A data session attached or detached: the device (IMEI) and the network it attached on. */
 export const SessionSignal = z.strictObject({
   kind: z.literal('session'),
   iccid: Iccid,
   event: z.enum(['attach', 'detach']),
-  imei: Imei.optional(),
+  imei: ReportedImei.optional(),
   plmn: Plmn,
   country: Country,
   rat: z.enum(['2G', '3G', '4G', '5G', 'NB-IoT', 'LTE-M']).optional(),
@@ -25,8 +33,15 @@ export const SessionSignal = z.strictObject({
 /** Bytes used since the last usage record. */
 export const UsageSignal = z.strictObject({ kind: z.literal('usage'), iccid: Iccid, bytes: z.int().nonnegative(), at: At });
 
-/** One SMS, sent by the device (MO) or to it (MT), with the other party's number (E.164). */
-export const SmsSignal = z.strictObject({ kind: z.literal('sms'), iccid: Iccid, direction: z.enum(['mo', 'mt']), party: z.string().regex(/^\+[1-9]\d{7,14}$/, 'an E.164 number'), at: At });
+/**
+ * The other party of an SMS: an E.164 number, a short code (3–8 digits) or an alphanumeric sender
+ * id (up to 11 characters, GSM 03.40). Only numbers can be on an allow-list, so the others are never
+ * allowed where a list is set.
+ */
+export const SMS_PARTY = /^(?:\+[1-9]\d{7,14}|\d{3,8}|[A-Za-z0-9][A-Za-z0-9 .&-]{0,10})$/;
+
+/** One SMS, sent by the device (MO) or to it (MT), with the other party. */
+export const SmsSignal = z.strictObject({ kind: z.literal('sms'), iccid: Iccid, direction: z.enum(['mo', 'mt']), party: z.string().regex(SMS_PARTY, 'an E.164 number, a short code or an alphanumeric sender id'), at: At });
 
 /** A flow the device opened: where to, how, and how much. */
 export const FlowSignal = z.strictObject({

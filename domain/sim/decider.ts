@@ -90,7 +90,7 @@ const release = (containment: NonNullable<RegisteredSim['containment']>, actor: 
   if (containment.releaseApprovals === 1) return [{ type: 'SimResumed', data: { reason, release: { requestedBy: actor } } }];
   const asked = containment.releaseRequestedBy;
   if (!asked) return [{ type: 'SimReleaseRequested', data: { requestedBy: actor, reason } }];
-  if (asked === actor) return [];
+  if (asked === actor) throw new DomainError('forbidden', 'same-approver', 'the release of a contained SIM must be approved by someone other than who asked for it');
   return [{ type: 'SimResumed', data: { reason, release: { requestedBy: asked, approvedBy: actor } } }];
 };
 

@@ -50,7 +50,7 @@ export const httpHandler = <S extends QuerySchema = z.ZodObject<{}>>(
     });
   // A public route has no token: the device routes prove who calls by what their body carries, signed.
   if (!route.public) handler.use(caller(route));
-  if (route.method === 'POST' || route.method === 'PUT') handler.use(jsonBody());
+  if (route.method === 'POST' || route.method === 'PUT') handler.use(jsonBody(route.maxBodyBytes));
   if (route.tenant) handler.use(activeTenant(() => adapters.eventStore, config.tenantStatusTtlMs));
   handler.use(query(querySchema));
   // The manifest says which routes keep idempotency records (and so are granted the table).

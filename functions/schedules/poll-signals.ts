@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { logger } from '../../adapters/observability/logger.ts';
 import { pollMno } from '../../application/signals/poll.ts';
-import { listedMnoIds, loadMno } from '../../application/mnos.ts';
+import { admitPatiently, listedMnoIds, loadMno } from '../../application/mnos.ts';
 import { unavailableReason } from '../../domain/mno/decider.ts';
 import { cascadePorts } from '../lambda/cascade-wiring.ts';
 import { lambdaHandler } from '../lambda/handler.ts';
@@ -21,7 +21,7 @@ export const handler = lambdaHandler(Tick, async () => {
     const mno = await loadMno(cascadePorts.store, id);
     if (mno.status === 'unknown' || unavailableReason(mno) || mno.registration.api.signals !== 'pull') continue;
     try {
-      polls.push(await pollMno(pullPorts(), await cmpPullOf(mno.registration, () => cascadePorts.admit(mno.registration)), id));
+      polls.push(await pollMno(pullPorts(), await cmpPullOf(mno.registration, admitPatiently(() => cascadePorts.admit(mno.registration))), id));
     } catch (error) {
       errors.push({ mno: id, error: (error as Error).message });
     }

@@ -2,7 +2,7 @@ import type { S3Event } from 'aws-lambda';
 import { z } from 'zod';
 import { logger } from '../../adapters/observability/logger.ts';
 import { countSignalBatchRefused } from '../../adapters/observability/metrics.ts';
-import { readCdr } from '../../adapters/signals/cdr-format.ts';
+import { MAX_CDR_BYTES, readCdr } from '../../adapters/signals/cdr-format.ts';
 import { queueFileSignals } from '../../application/signals/files.ts';
 import { loadMno } from '../../application/mnos.ts';
 import { MnoId } from '../../domain/identifiers/index.ts';
@@ -15,7 +15,7 @@ const S3Records = z.object({ Records: z.array(z.looseObject({ s3: z.looseObject(
 /** `<mno id>/<name>.csv`: the MNO whose prefix it is (the bucket lets each MNO write only its own). */
 const KEY = /^([a-z0-9][a-z0-9-]{1,39})\/([A-Za-z0-9._-]{1,200}\.csv)$/;
 
-const one = async (rawKey: string, eTag: string | undefined) => {
+const one = async (rawKey: string, eTag: string | undefined, size: number | undefined) => {
   // S3 event keys are URL-encoded, spaces as '+'.
   const key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
   const match = KEY.exec(key);
@@ -30,6 +30,11 @@ const one = async (rawKey: string, eTag: string | undefined) => {
     return countSignalBatchRefused(registration.status === 'unknown' ? 'unknown-mno' : 'quarantined');
   }
   const files = signalFiles();
+  // Too large to read (as the notification says): reported, never downloaded.
+  if (size !== undefined && size > MAX_CDR_BYTES) {
+    logger.warn('signal file refused: too large', { key, mno, size });
+    return files.report(key, { key, mno, accepted: 0, refused: [], refusedCount: 0, fatal: `the file is ${size} bytes, over the ${MAX_CDR_BYTES} a file may be: split it` });
+  }
   const { signals, refused, fatal } = readCdr(await files.read(key));
   const report = { key, mno, accepted: signals.length, refused: refused.slice(0, 1000), refusedCount: refused.length, ...(fatal && { fatal }) };
   if (fatal || refused.length > 0) logger.warn('signal file with refused lines', { key, mno, fatal, refusedCount: refused.length, first: refused.slice(0, 5) });
@@ -47,5 +52,5 @@ const one = async (rawKey: string, eTag: string | undefined) => {
  * MNO, or of one quarantined, is not read.
  */
 export const handler = lambdaHandler(checked<S3Event>(S3Records), async (event) => {
-  for (const record of event.Records) await one(record.s3.object.key, record.s3.object.eTag);
+  for (const record of event.Records) await one(record.s3.object.key, record.s3.object.eTag, record.s3.object.size);
 });

@@ -11,7 +11,7 @@ const processor = new BatchProcessor(EventType.SQS);
 const SqsEvent = z.object({ Records: z.array(z.looseObject({ messageId: z.string(), body: z.string() })) });
 
 /** A batch as the push route queued it (checked there; read again here, as anything from a queue is). */
-const QueuedBatch = z.object({ mno: z.string(), batchId: z.string(), receivedAt: z.iso.datetime(), signals: z.array(Signal), counted: z.array(z.string()).optional() });
+const QueuedBatch = z.object({ mno: z.string(), batchId: z.string(), receivedAt: z.iso.datetime(), signals: z.array(Signal), counted: z.array(z.string()).optional(), requeues: z.int().nonnegative().optional() });
 
 const consumeOne = async (record: SQSRecord) => {
   const parsed = QueuedBatch.safeParse(JSON.parse(record.body));

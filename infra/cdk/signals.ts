@@ -2,6 +2,7 @@ import { Aws, Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { BlockPublicAccess, Bucket, BucketEncryption, EventType } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -67,8 +68,17 @@ export const signalIngestion = (stack: Stack, functions: Record<string, NodejsFu
     acknowledge(fn.role!, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::switchboard-signals-<AWS::AccountId>-<AWS::Region>/*]', 'Object keys are the MNOs’ (a file each, named at drop time): the grant is GetObject on the signals bucket’s objects only.');
     acknowledge(fn.role!, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::switchboard-signals-<AWS::AccountId>-<AWS::Region>/reports/*]', 'A report per file, named after it: the grant is PutObject under reports/ only.');
   }
-  for (const h of handlersTriggeredBy('bucket').filter((h) => h.trigger.bucket === 'signals'))
+  // S3 invokes the reader asynchronously: a file it failed on after Lambda's retries is kept, with the error, for a person (and alarmed on).
+  const failedFiles = deadLetterQueue(
+    stack,
+    'SignalFilesDlq',
+    'CDR files the file reader failed on after Lambda’s retries (the S3 notification, with the error): their records were not queued.',
+    'Read the error in each message; once fixed, invoke the file reader again with the notification (requestPayload), or copy the object onto itself to notify it again (each chunk is queued once).',
+  );
+  for (const h of handlersTriggeredBy('bucket').filter((h) => h.trigger.bucket === 'signals')) {
     bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(functions[h.id]!), { suffix: '.csv' });
+    functions[h.id]!.configureAsyncInvoke({ onFailure: new SqsDestination(failedFiles), retryAttempts: 2, maxEventAge: Duration.hours(6) });
+  }
   // CDK's own function that sets the bucket's notifications (at deployment only).
   const notifications = stack.node.children.find((c) => c.node.id.startsWith('BucketNotificationsHandler'));
   if (notifications) acknowledge(notifications, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'CDK’s custom resource that puts the bucket notification configuration at deployment; it runs only then.');

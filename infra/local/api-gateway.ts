@@ -156,10 +156,12 @@ export const createGateway = ({ authorize, load }: GatewayOptions): Server =>
         authorizer = { principalId: '', integrationLatency: 0, jwt: { claims: auth.claims, scopes: auth.scopes } };
       }
 
-      const body = await readBody(req, MAX_BODY_BYTES);
+      // The route's own limit where it declares one (the handler's middleware checks it too).
+      const limit = ('maxBodyBytes' in route && route.maxBodyBytes) || MAX_BODY_BYTES;
+      const body = await readBody(req, limit);
       if (body === undefined) {
         res.setHeader('connection', 'close');
-        return problem(res, 413, 'Content Too Large', `the body is over ${MAX_BODY_BYTES} bytes`);
+        return problem(res, 413, 'Content Too Large', `the body is over ${limit} bytes`);
       }
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) {

@@ -4,7 +4,7 @@ import { dynamoDbPullState } from '../../adapters/signals/dynamodb-pull-state.ts
 import { dynamoDbUsageCounters } from '../../adapters/signals/dynamodb-usage-counters.ts';
 import { controlCenterPull } from '../../adapters/signals/control-center-pull.ts';
 import { pollMno, type PollPorts } from '../../application/signals/poll.ts';
-import type { SignalBatch } from '../../application/signals/ports.ts';
+import { BATCH_SEND_MS, type SignalBatch } from '../../application/signals/ports.ts';
 import { startMnoSimulator, type MnoSimulator } from '../../infra/local/mno-simulators/index.ts';
 import { pullStore } from '../../infra/local/mno-simulators/traffic-pull.ts';
 import { TABLES } from '../../manifest/tables.ts';
@@ -45,9 +45,9 @@ describe('the pull path on DynamoDB Local', () => {
     const queued: SignalBatch[] = [];
     await usage(1000);
     await store.deliver([{ type: 'session', iccid: A, event: 'attach', imei: imei(71), servingPlmn: '262-91', country: 'DE', timestamp: new Date().toISOString() }]);
-    // The first process reads the device and saves its reading, but cannot queue: it stops there.
+    // The first process reads the device and saves its reading, but cannot queue: it stops there (the device left for the next poll to read again).
     const first = await pollMno(process([], true), client, 'east');
-    expect(first).toMatchObject({ devices: 1, advanced: false });
+    expect(first).toMatchObject({ devices: 1, advanced: true });
     expect(first.failures).toHaveLength(1);
     await usage(500);
     // A restart: a new process, the same table.
@@ -60,5 +60,20 @@ describe('the pull path on DynamoDB Local', () => {
     expect(bytesOf(queued)).toBe(1500);
     const counters = dynamoDbUsageCounters(tables.client, table);
     expect(await counters.read('t', 'e', '2026-01')).toBeUndefined();
+  });
+
+  it('batch ids: taken once; a sender that stopped between taking and sending is taken over after BATCH_SEND_MS (the batch sent, not lost); a sent one never again; a released one again', async () => {
+    let now = 1_800_000_000_000;
+    const ids = dynamoDbBatchIds(tables.client, table, () => now, 7 * 24 * 3600_000);
+    expect(await ids.take('east', 'b1')).toBe(true);
+    expect(await ids.take('east', 'b1')).toBe(false);
+    now += BATCH_SEND_MS + 1;
+    expect(await ids.take('east', 'b1')).toBe(true);
+    await ids.confirm('east', 'b1');
+    now += 24 * 3600_000;
+    expect(await ids.take('east', 'b1')).toBe(false);
+    expect(await ids.take('east', 'b2')).toBe(true);
+    await ids.release('east', 'b2');
+    expect(await ids.take('east', 'b2')).toBe(true);
   });
 });

@@ -28,7 +28,7 @@ const harness = (state = memoryPullState()) => {
   const ports: PollPorts = {
     state,
     queue: { send: async (b) => (failSends ? Promise.reject(new Error('queue down')) : void queued.push(b)) },
-    batchIds: { take: async (_m, id) => (taken.has(id) ? false : (taken.add(id), true)), release: async (_m, id) => void taken.delete(id) },
+    batchIds: { take: async (_m, id) => (taken.has(id) ? false : (taken.add(id), true)), confirm: async () => undefined, release: async (_m, id) => void taken.delete(id) },
     nowMs: () => clock,
   };
   return { ports, queued, state, failWith: (f: boolean) => (failSends = f), taken };
@@ -91,5 +91,76 @@ describe('polling a CMP', () => {
     await pollMno(h.ports, client, 'north');
     expect(bytesOf(h.queued)).toBe(300);
     expect(h.queued).toHaveLength(1);
+  });
+});
+
+describe('polling a CMP: what it does late, badly or at its rate', () => {
+  const fakeClient = (d: { cycle: string; bytes: number; modified: string; last?: { cycle: string; bytes: number }; sms?: { id: string; direction: 'mo' | 'mt'; party: string; at: string }[] }): CmpPull => ({
+    modifiedSince: async (since) => (d.modified > since ? [A] : []),
+    usage: async (_i, cycle) => (cycle && d.last?.cycle === cycle ? { ...d.last, sms: 0 } : { cycle: d.cycle, bytes: d.bytes, sms: 0 }),
+    sessions: async () => [],
+    sms: async (_i, from, to) => (d.sms ?? []).filter((m) => m.at > from && m.at <= to),
+  });
+
+  it('at a new cycle, the last one’s growth after the last reading is counted there, then the new one’s', async () => {
+    const h = harness();
+    const d = { cycle: '2026-11', bytes: 1000, modified: '2026-11-30T23:58:30.000Z' };
+    clock = Date.parse('2026-11-30T23:59:00Z');
+    await pollMno(h.ports, fakeClient(d), 'north');
+    Object.assign(d, { cycle: '2026-12', bytes: 10, modified: '2026-12-01T00:00:30.000Z', last: { cycle: '2026-11', bytes: 5000 } });
+    clock = Date.parse('2026-12-01T00:01:00Z');
+    await pollMno(h.ports, fakeClient(d), 'north');
+    const usage = h.queued.flatMap((b) => b.signals).filter((s) => s.kind === 'usage');
+    expect(usage.map((s) => [s.kind === 'usage' && s.bytes, s.at.slice(0, 7)])).toEqual([[1000, '2026-11'], [4000, '2026-11'], [10, '2026-12']]);
+  });
+
+  it('an SMS the CMP lists after the poll that should have read it (its own latency) is read by the next, once', async () => {
+    const h = harness();
+    const d = { cycle: '2026-12', bytes: 0, modified: '2026-12-05T11:01:00.000Z', sms: [] as { id: string; direction: 'mo' | 'mt'; party: string; at: string }[] };
+    clock = Date.parse('2026-12-05T11:02:00Z');
+    await pollMno(h.ports, fakeClient(d), 'north');
+    d.sms.push({ id: '1', direction: 'mo', party: '+4915112345678', at: '2026-12-05T11:01:30.000Z' });
+    d.modified = '2026-12-05T11:03:00.000Z';
+    clock = Date.parse('2026-12-05T11:04:00Z');
+    await pollMno(h.ports, fakeClient(d), 'north');
+    d.modified = '2026-12-05T11:05:00.000Z';
+    clock = Date.parse('2026-12-05T11:06:00Z');
+    await pollMno(h.ports, fakeClient(d), 'north');
+    expect(h.queued.flatMap((b) => b.signals).filter((s) => s.kind === 'sms')).toHaveLength(1);
+  });
+
+  it('a device whose reading fails holds up no other: the watermark moves on, and the device is read again by the next poll', async () => {
+    const h = harness();
+    const B = iccid(62);
+    let broken = true;
+    const client: CmpPull = {
+      modifiedSince: async (since) => (since < '2026-12-05T11:50:00.000Z' ? [A, B] : []),
+      usage: async (i) => (i === B && broken ? Promise.reject(new Error('a record it cannot answer')) : { cycle: '2026-12', bytes: 100, sms: 0 }),
+      sessions: async () => [],
+      sms: async () => [],
+    };
+    clock = Date.parse('2026-12-05T12:01:00Z');
+    expect(await pollMno(h.ports, client, 'north')).toMatchObject({ devices: 2, failures: [{ iccid: B }], advanced: true });
+    broken = false;
+    clock = Date.parse('2026-12-05T12:10:00Z');
+    expect(await pollMno(h.ports, client, 'north')).toMatchObject({ devices: 1, failures: [], advanced: true });
+    expect(h.queued.map((b) => b.signals[0]!.iccid).sort()).toEqual([A, B].sort());
+  });
+
+  it('an MNO’s rate budget is waited for, not failed on: a sweep of many calls keeps to it', async () => {
+    const { admitPatiently } = await import('../../application/mnos.ts');
+    const { MnoRateLimited } = await import('../../application/ports/mno-gateway.ts');
+    let second = 0;
+    let used = 0;
+    const timer = setInterval(() => ((second += 1), (used = 0)), 20);
+    const admit = admitPatiently(async () => {
+      if (++used > 3) throw new MnoRateLimited('spent');
+    }, 40, () => 5);
+    try {
+      await Promise.all(Array.from({ length: 12 }, () => admit()));
+    } finally {
+      clearInterval(timer);
+    }
+    expect(second).toBeGreaterThanOrEqual(3);
   });
 });

@@ -57,7 +57,7 @@ describe('processing a batch of signals', () => {
     expect(latest).toMatchObject({ status: 'open', response: 'suspend', contained: true, mno: 'north', evidence: { seenImei: imei(99), registeredImei: imei(1) } });
     expect(await sim('acme', 1)).toMatchObject({ status: 'suspended', containment: { alertId: latest!.alertId, kind: 'imei-mismatch', releaseApprovals: 1 } });
     const { commits } = await store.load(simStream('acme', eid(1)));
-    expect(commits.at(-1)!.metadata).toMatchObject({ actor: GUARD, correlationId: latest!.alertId, commandId: `guard:${latest!.alertId}` });
+    expect(commits.at(-1)!.metadata).toMatchObject({ actor: GUARD, correlationId: latest!.alertId, commandId: `guard:${latest!.alertId}:v2` });
   });
 
   it('the same anomaly again, or the batch delivered twice: the alert repeats (counted), the SIM is suspended once', async () => {
@@ -119,12 +119,56 @@ describe('processing a batch of signals', () => {
     await expect(resume('switchboard:fallback')).rejects.toMatchObject({ code: 'release-by-person' });
     await resume('alice');
     expect(await sim('acme', 1)).toMatchObject({ status: 'suspended', containment: { releaseRequestedBy: 'alice' } });
-    await resume('alice');
+    await expect(resume('alice')).rejects.toMatchObject({ code: 'same-approver' });
     expect((await sim('acme', 1)).status).toBe('suspended');
     await resume('bob');
     expect(await sim('acme', 1)).toMatchObject({ status: 'active', containment: undefined });
     const resumed = (await store.load(simStream('acme', eid(1)))).commits.flatMap((c) => c.events).find((e) => e.type === 'SimResumed');
     expect(resumed!.data).toMatchObject({ release: { requestedBy: 'alice', approvedBy: 'bob' } });
+  });
+
+  it('a batch whose only SIM fails after its usage was counted comes back marked counted, not thrown (which would have the queue deliver it whole, and count it, again)', async () => {
+    await governedBy('acme', { caps: { dataMbPerMonth: 1 } });
+    await activeSim('acme', 1);
+    let failOnce = true;
+    const flaky = Object.create(store) as MemoryEventStore;
+    flaky.append = async (...args: Parameters<MemoryEventStore['append']>) => {
+      if (failOnce && String(args[0]).includes('#ALERT#')) {
+        failOnce = false;
+        throw new Error('ProvisionedThroughputExceeded');
+      }
+      return store.append(...args);
+    };
+    const once = Signal.parse({ kind: 'usage', iccid: iccid(1), bytes: 2_000_000, at });
+    const rest = await processSignalBatch({ ...ports(), store: flaky }, contextCache((i) => loadSimContext(store, i), Date.now), batch('north', [once]));
+    expect(rest).toMatchObject({ counted: [iccid(1)], requeues: 1 });
+    expect(await processSignalBatch(ports(), contextCache((i) => loadSimContext(store, i), Date.now), rest!)).toBeUndefined();
+    expect((await counters.read('acme', eid(1), '2026-12'))!.bytes).toBe(2_000_000);
+    expect((await alerts('acme', 1, 'usage-over-cap')).latest).toMatchObject({ status: 'open' });
+  });
+
+  it('a SIM a person released while its alert stays open is contained again at the next detection; a policy tightened to suspend contains an alert raised under alert', async () => {
+    await governedBy('acme', { imeiLock: true, responses: { 'imei-mismatch': 'suspend' } });
+    await activeSim('acme', 1);
+    await run(batch('north', [attach(1, imei(99))]));
+    await executeCommand(store, simDecider, simStream('acme', eid(1)), { type: 'ResumeSim', actor: 'alice' }, ctx('alice'));
+    expect((await sim('acme', 1)).status).toBe('active');
+    await run(batch('north', [attach(1, imei(99))], 'b2'));
+    expect((await sim('acme', 1)).status).toBe('suspended');
+
+    await governedBy('globex', { imeiLock: true });
+    await activeSim('globex', 2);
+    await run(batch('north', [attach(2, imei(98))]));
+    expect((await sim('globex', 2)).status).toBe('active');
+    await executeCommand(store, policyDecider, policyStream('globex', 'fleet'), { type: 'SetPolicyDraft', actor: 'alice', policyId: 'fleet', document: PolicyDocument.parse({ imeiLock: true, responses: { 'imei-mismatch': 'suspend' } }) }, ctx('alice'));
+    await executeCommand(store, policyDecider, policyStream('globex', 'fleet'), { type: 'PublishPolicy', actor: 'alice', policyId: 'fleet', cascadeId: 'fleet-globex-2' }, ctx('alice'));
+    await run(batch('north', [attach(2, imei(98))], 'b3'));
+    expect((await sim('globex', 2)).status).toBe('suspended');
+    expect((await alerts('globex', 2, 'imei-mismatch')).latest).toMatchObject({ contained: true, response: 'suspend' });
+  });
+
+  it('a record of a time beyond millisecond precision is refused at the edge', async () => {
+    expect(Signal.safeParse({ kind: 'usage', iccid: iccid(1), bytes: 1, at: `2026-12-05T10:00:00.${'1'.repeat(400)}Z` }).success).toBe(false);
   });
 
   it('what fails for one SIM comes back as a batch of its own, marked counted; the others are done', async () => {

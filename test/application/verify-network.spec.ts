@@ -5,7 +5,8 @@ import { loadState } from '../../application/load-state.ts';
 import type { MnoGateway, SimStateAtMno } from '../../application/ports/mno-gateway.ts';
 import { verifyNetwork, type VerifyPorts } from '../../application/signals/verify-network.ts';
 import { registerSim } from '../../application/sims/register.ts';
-import { alertStream, mnoStream, simStream } from '../../application/stream-ids.ts';
+import { alertStream, cascadeIndexStream, cascadeStream, mnoStream, simStream } from '../../application/stream-ids.ts';
+import { cascadeDecider } from '../../domain/cascade/decider.ts';
 import { alertDecider } from '../../domain/alerts/decider.ts';
 import { mnoDecider } from '../../domain/mno/decider.ts';
 import { allChecksPassed } from '../../domain/mno/events.ts';
@@ -43,7 +44,7 @@ beforeEach(async () => {
 });
 
 describe('verifying the network', () => {
-  it('given a SIM suspended here and active at its MNO, once its change has settled, then state drift is an alert and what the MNO holds is recorded as observed', async () => {
+  it('given a SIM suspended here and active at its MNO, once its change has settled, then state drift is an alert, what the MNO holds is recorded as observed, and the suspension is carried to the MNO again', async () => {
     held[iccid(1)] = 'active';
     expect((await verifyNetwork(ports())).found).toEqual([]);
     clock += 120_000;
@@ -53,8 +54,14 @@ describe('verifying the network', () => {
     const { latest } = (await loadState(store, alertDecider, alertStream('acme', eid(1), 'state-drift'))).state;
     expect(latest).toMatchObject({ status: 'open', eid: eid(1), iccid: iccid(1), evidence: { desired: 'suspended', held: 'active' } });
     expect((await loadState(store, simDecider, simStream('acme', eid(1)))).state).toMatchObject({ status: 'suspended', observed: { north: 'active' } });
+    // The desired state is carried to the MNO again, by the guard, once per finding.
+    const corrections = async () => (await store.load(cascadeIndexStream('acme'))).commits.length;
+    expect(await corrections()).toBe(1);
+    const listed = (await store.load(cascadeIndexStream('acme'))).commits[0]!.events[0]!.data as { cascadeId: string };
+    expect((await loadState(store, cascadeDecider, cascadeStream('acme', listed.cascadeId))).state).toMatchObject({ status: 'running', subject: { kind: 'sim-state', eid: eid(1), state: 'suspended' }, startedBy: 'switchboard:guard' });
     await verifyNetwork(ports());
     expect((await loadState(store, alertDecider, alertStream('acme', eid(1), 'state-drift'))).state).toMatchObject({ seq: 1, latest: { count: 2 } });
+    expect(await corrections()).toBe(2);
   });
 
   it('an MNO holding what is desired: nothing', async () => {

@@ -23,10 +23,12 @@ describe('alerts', () => {
       { type: 'SecurityAlertRepeated', data: { alertId: id, evidence: detection.evidence, count: 3, at: '2026-12-05T10:01:00.000Z' } },
     ]);
   });
-  it('the response is recorded carried out once; an alert that asks only to alert has none to record', () => {
-    given([raised]).when({ type: 'RecordContainment', alertId: id }).then([contained]);
-    given([raised, contained]).when({ type: 'RecordContainment', alertId: id }).then([]);
-    given([{ ...raised, data: { ...raised.data, response: 'alert' } } as AlertEvent]).when({ type: 'RecordContainment', alertId: id }).then([]);
+  it('the response is recorded each time it is carried out, as the policy asked it then; an alert-only response, or a resolved alert, has none', () => {
+    given([raised]).when({ type: 'RecordContainment', alertId: id, response: 'suspend' }).then([contained]);
+    // Contained again after a person released the SIM while the alert stayed open: recorded again.
+    given([raised, contained]).when({ type: 'RecordContainment', alertId: id, response: 'suspend' }).then([contained]);
+    given([raised]).when({ type: 'RecordContainment', alertId: id, response: 'alert' }).then([]);
+    given([raised, resolved]).when({ type: 'RecordContainment', alertId: id, response: 'suspend' }).then([]);
   });
   it('acknowledged once by a person, resolved with who and why; detected again after that, a new alert', () => {
     given([raised]).when({ type: 'AcknowledgeAlert', alertId: id, by: 'sec-alice' }).then([{ type: 'SecurityAlertAcknowledged', data: { alertId: id, by: 'sec-alice' } }]);

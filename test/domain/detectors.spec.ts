@@ -25,6 +25,12 @@ describe('detectors', () => {
     expect(kinds({ kind: 'session', event: 'attach', imei: imei(81), plmn: '262-01', country: 'DE' })).toEqual([]);
     expect(kinds({ kind: 'session', event: 'attach', imei: imei(99), plmn: '262-01', country: 'DE' }, { ...sim, policy: { ...policy, imeiLock: false } })).toEqual([]);
   });
+  it('imei-mismatch compares the device (TAC and serial number): the check digit as a spare 0, or an IMEISV, is the same device; a time of more than millisecond precision is refused', () => {
+    const spare = imei(81).slice(0, 14) + '0';
+    expect(kinds({ kind: 'session', event: 'attach', imei: spare, plmn: '262-01', country: 'DE' })).toEqual([]);
+    expect(kinds({ kind: 'session', event: 'attach', imei: imei(81).slice(0, 14) + '07', plmn: '262-01', country: 'DE' })).toEqual([]);
+    expect(() => signal({ kind: 'usage', bytes: 1, at: '2026-12-05T10:00:00.' + '1'.repeat(300) + 'Z' })).toThrow(/millisecond/);
+  });
   it('roaming-not-allowed: a country or a network outside the allow-lists; a detach says nothing', () => {
     expect(kinds({ kind: 'session', event: 'attach', imei: imei(81), plmn: '234-15', country: 'GB' })).toEqual(['roaming-not-allowed']);
     expect(kinds({ kind: 'session', event: 'attach', imei: imei(81), plmn: '262-02', country: 'DE' })).toEqual(['roaming-not-allowed']);

@@ -12,14 +12,28 @@ describe('signals in the primary stack', () => {
   const t = () => primary;
   const fnOf = (id: string) => t().toJSON().Resources[logicalId(stack(), stack().functions[id]!)] as Json;
 
-  it('batches wait in an encrypted, TLS-only queue with a dead-letter queue, consumed ten at a time with partial batch responses; only the push route, the poll and the file reader send to it', () => {
+  it('batches wait in an encrypted, TLS-only queue with a dead-letter queue, consumed ten at a time with partial batch responses; only the push route, the poll, the file reader and the consumer (what failed) send to it', () => {
     const [[queueId, queue]] = resources(t(), 'AWS::SQS::Queue').filter(([id]) => id.startsWith('Signals') && !id.includes('Dlq')) as [[string, Json]];
     expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, VisibilityTimeout: 360, RedrivePolicy: { maxReceiveCount: 3 } });
     const mapping = resources(t(), 'AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties).find((m) => JSON.stringify(m.EventSourceArn).includes(`"${queueId}"`));
     expect(mapping).toMatchObject({ FunctionName: { Ref: logicalId(stack(), stack().functions[SIGNAL_CONSUMER_ID]!) }, BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] });
     const senders = ALL_HANDLERS.filter((h) => functionPolicy(stack(), t(), h.id).some((s: Json) => list<string>(s.Action).includes('sqs:SendMessage') && JSON.stringify(s.Resource).includes(`"${queueId}"`))).map((h) => h.id);
-    expect(senders.sort()).toEqual([PUSH, 'SchedulePollSignals', SIGNAL_FILES_ID].sort());
+    // (The consumer sends back the SIMs of a batch that failed.)
+    expect(senders.sort()).toEqual([PUSH, 'SchedulePollSignals', SIGNAL_FILES_ID, SIGNAL_CONSUMER_ID].sort());
     expect(fnOf(PUSH).Properties.Environment.Variables.SIGNALS_QUEUE_URL).toEqual({ Ref: queueId });
+  });
+
+  it('the consumer may send back what failed (the queue, its URL) and read the month a requeued batch counted before', () => {
+    const consumer = functionPolicy(stack(), t(), SIGNAL_CONSUMER_ID) as Json[];
+    expect(fnOf(SIGNAL_CONSUMER_ID).Properties.Environment.Variables.SIGNALS_QUEUE_URL).toBeDefined();
+    const signalsTable = logicalId(stack(), stack().regionalTables.signals!);
+    expect(consumer.filter((s) => JSON.stringify(s.Resource).includes(`"${signalsTable}"`)).flatMap((s) => list<string>(s.Action)).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+  });
+
+  it('a CDR file the reader failed on after Lambda’s retries is kept, with the error, in a dead-letter queue (with its alarm), never dropped', () => {
+    const fnId = logicalId(stack(), stack().functions[SIGNAL_FILES_ID]!);
+    const configs = resources(t(), 'AWS::Lambda::EventInvokeConfig').filter(([, c]) => JSON.stringify(c.Properties.FunctionName).includes(`"${fnId}"`));
+    expect(configs.map(([, c]) => JSON.stringify(c.Properties.DestinationConfig?.OnFailure))).toEqual([expect.stringContaining('SignalFilesDlq')]);
   });
 
   it('CDR files: a private, encrypted, TLS-only bucket whose objects expire in 7 days; a .csv created invokes the file reader, which may read objects and write reports, nothing else', () => {

@@ -8,15 +8,15 @@ const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json\s*(?:;|$)/i;
 
 /**
  * Parses a JSON body into `event.json`. An absent body is allowed (a command whose body is
- * optional) and leaves `json` undefined; over 64 KiB → 413; not declared as JSON → 415; not
+ * optional) and leaves `json` undefined; over 64 KiB (or the route's own limit) → 413; not declared as JSON → 415; not
  * parseable → 400. (Middy's JSON parser has no size limit and refuses an absent body, hence this one.)
  */
-export const jsonBody = (): MiddlewareObj<APIGatewayProxyEventV2 & { json?: unknown }> => ({
+export const jsonBody = (maxBytes = MAX_BODY_BYTES): MiddlewareObj<APIGatewayProxyEventV2 & { json?: unknown }> => ({
   before: (request) => {
     const { body, isBase64Encoded, headers } = request.event;
     if (body === undefined || body === null || body === '') return;
     const raw = isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
-    if (raw.byteLength > MAX_BODY_BYTES) throw problem(413, 'body-too-large', `the body is over ${MAX_BODY_BYTES} bytes`);
+    if (raw.byteLength > maxBytes) throw problem(413, 'body-too-large', `the body is over ${maxBytes} bytes`);
     if (!JSON_TYPE.test(headers['content-type'] ?? ''))
       throw problem(415, 'unsupported-media-type', 'send the body as application/json', undefined, { accept: 'application/json' });
     try {

@@ -2,6 +2,7 @@ import { countSignalBatchRefused } from '../../../adapters/observability/metrics
 import { PushBatch, PushRecord, signalOfPush, verifyBatch } from '../../../adapters/signals/push-format.ts';
 import { loadMno } from '../../../application/mnos.ts';
 import { readRecords } from '../../../application/signals/ingest.ts';
+import { sendOnce } from '../../../application/signals/ports.ts';
 import { batchIds, signalKeyOf, signalQueue } from '../../lambda/signal-wiring.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import { httpHandler } from '../http-handler.ts';
@@ -16,39 +17,38 @@ const fromPush = (record: unknown) => {
   return signalOfPush(parsed.data);
 };
 
+const UNSIGNED = 'a signal batch is signed: X-Signal-Timestamp and X-Signal-Signature (HMAC-SHA256 with the MNO’s signal key over "<timestamp>.<body>")';
+
 const refused = (reason: string, status: number, code: string, detail: string) => {
   countSignalBatchRefused(reason);
   return problem(status, code, detail);
 };
 
 /**
- * POST /v1/signals/{mnoId}: an MNO pushes network records (adapters/signals/push-format.ts). No
- * token: the batch is signed with the MNO's signal key (`X-Signal-Timestamp`, `X-Signal-Signature`,
- * HMAC-SHA256 over `<timestamp>.<body>`), checked before anything is read; an unknown MNO, one
+ * POST /v1/signals/{mnoId}: an MNO pushes network records (adapters/signals/push-format.ts), up to
+ * 512 KiB. No token: the batch is signed with the MNO's signal key (`X-Signal-Timestamp`,
+ * `X-Signal-Signature`, HMAC-SHA256 over `<timestamp>.<body>`), checked before any record is read
+ * or anything stored; an unknown MNO, one
  * without a key, an unsigned or wrongly signed batch are 401, an old one (over five minutes) 401
  * `stale`; a quarantined MNO's 403; a batch id seen before 409. Then 202 `{ accepted, refused }`:
  * the records that fit are queued for the signal consumer, each bad one named by its index.
  */
 export const handler = httpHandler('POST /v1/signals/{mnoId}', async (request) => {
   const mno = mnoParam(request);
+  // Unsigned: refused alike whether or not the MNO exists (no way to learn which MNOs do).
+  if (!request.headers['x-signal-timestamp'] || !request.headers['x-signal-signature']) throw refused('unsigned', 401, 'signature-required', UNSIGNED);
   const registration = await loadMno(adapters.eventStore, mno);
   const raw = request.isBase64Encoded && request.body ? Buffer.from(request.body, 'base64').toString('utf8') : (request.body ?? '');
   const key = registration.status === 'unknown' ? undefined : await signalKeyOf(registration.registration).catch((error: Error) => (/no credentials are stored/.test(error.message) ? undefined : Promise.reject(error)));
   const verdict = key ? verifyBatch(key, request.headers['x-signal-timestamp'], request.headers['x-signal-signature'], raw, Date.now()) : 'bad-signature';
-  if (verdict === 'unsigned') throw refused(verdict, 401, 'signature-required', 'a signal batch is signed: X-Signal-Timestamp and X-Signal-Signature (HMAC-SHA256 with the MNO’s signal key over "<timestamp>.<body>")');
+  if (verdict === 'unsigned') throw refused(verdict, 401, 'signature-required', UNSIGNED);
   if (verdict === 'bad-signature') throw refused(verdict, 401, 'signature-refused', 'the batch is not signed with this MNO’s signal key');
   if (verdict === 'stale') throw refused(verdict, 401, 'signature-stale', 'the batch’s timestamp is more than five minutes from now: sign it again when sending it');
   if (registration.status === 'quarantined') throw refused('quarantined', 403, 'mno-quarantined', 'the MNO is quarantined: its records are not taken');
   const batch = bodyOf(request, PushBatch);
   const { signals, refused: bad } = readRecords(batch.records, fromPush);
   if (signals.length === 0) throw problem(400, 'no-valid-records', `none of the ${batch.records.length} records fits the push format: ${bad.slice(0, 3).map((r) => `record ${r.index}: ${r.error}`).join('; ')}`);
-  const ids = batchIds();
-  if (!(await ids.take(mno, batch.batchId))) throw refused('replayed', 409, 'batch-replayed', `batch ${batch.batchId} was taken already`);
-  try {
-    await signalQueue().send({ mno, batchId: batch.batchId, receivedAt: new Date().toISOString(), signals });
-  } catch (error) {
-    await ids.release(mno, batch.batchId);
-    throw error;
-  }
+  if (!(await sendOnce(batchIds(), signalQueue(), { mno, batchId: batch.batchId, receivedAt: new Date().toISOString(), signals })))
+    throw refused('replayed', 409, 'batch-replayed', `batch ${batch.batchId} was taken already`);
   return json(202, { batchId: batch.batchId, accepted: signals.length, refused: bad });
 });

@@ -11,8 +11,8 @@ import { json, matchPath, type CmpReply, type CmpRequest } from './http.ts';
  *
  * - `GET devices?modifiedSince=&pageSize=&pageNumber=`: devices modified strictly after
  *   `modifiedSince` (when this store took a record that changed them), oldest change first.
- * - `GET devices/{iccid}/ctdUsages`: the calendar month's (UTC, by the store's clock) data bytes,
- *   SMS and sessions.
+ * - `GET devices/{iccid}/ctdUsages[?cycle=YYYY-MM]`: the calendar month's (UTC, by the store's clock;
+ *   or, our extension, a given month kept) data bytes, SMS and sessions.
  * - `GET devices/{iccid}/sessionInfo`: Control Center's most recent session, and (our extension,
  *   not Control Center's) `sessions`: the kept sessions, each with `servingPlmn`, `country`,
  *   `imei` and `ratType` from its attach record; a detach (or the next attach) ends a session.
@@ -220,7 +220,10 @@ export const pullStore = (options: { now?: () => Date } = {}): PullStore => {
     if ((p = matchPath('/rws/api/v1/devices/{iccid}/ctdUsages', path))) {
       const d = known(p.iccid!);
       if (!d) return noDevice(p.iccid!);
-      const u = d.usage.get(monthOf(now())) ?? { bytes: 0, sms: 0, sessions: 0 };
+      // `cycle=YYYY-MM` (our extension, as Control Center's usage by cycle): a month kept, the current or the previous.
+      const cycle = query.get('cycle') ?? monthOf(now());
+      if (!/^\d{4}-\d\d$/.test(cycle)) return ccError(400, 'INVALID_CYCLE', 'cycle is YYYY-MM');
+      const u = d.usage.get(cycle) ?? { bytes: 0, sms: 0, sessions: 0 };
       return json(200, {
         iccid: d.iccid,
         msisdn: msisdnOf(d.iccid),
