@@ -50,7 +50,7 @@ export const signalFigures = async (options: { sims: number; batches: number; sa
     expectAnswer('policy', await http.send('PUT', '/v1/policies/fleet', admin, { imeiLock: true, responses: { 'imei-mismatch': 'suspend' } }), 200);
     expectAnswer('publish', await http.send('POST', '/v1/policies/fleet/publish', admin), 202);
     expectAnswer('settings', await http.send('PUT', '/v1/enterprise/settings', admin, { policyId: 'fleet' }), 200);
-    const key = (JSON.parse(readFileSync(join(dataDir, 'mno-credentials.json'), 'utf8')) as Record<string, { signalKey: string }>)[`secret://mno/${north.id}`]!.signalKey;
+    const key = (JSON.parse(readFileSync(join(dataDir, 'mno-credentials.json'), 'utf8')) as Record<string, { signalKey: string }>)[`secret://mno-inbound/${north.id}`]!.signalKey;
     const { adapters, dynamodb } = await import('../functions/lambda/wiring.ts');
     const store = adapters.eventStore;
     const env = (await import('../manifest/environment.ts')).readEnvironment();

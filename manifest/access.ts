@@ -95,6 +95,8 @@ export const WEBHOOK_SECRETS_READ: SecretAccess = { family: 'webhooks', access: 
 export const WEBHOOK_SECRETS_CREATE: SecretAccess = { family: 'webhooks', access: 'create' };
 export const WEBHOOK_SECRETS_DELETE: SecretAccess = { family: 'webhooks', access: 'delete' };
 export const MNO_CREDENTIALS_READ: SecretAccess = { family: 'mnoCredentials', access: 'read' };
+/** The keys MNOs sign what they send with (their signal batches, their SM-DP+'s notifications): for the routes that check them. */
+export const MNO_INBOUND_KEYS_READ: SecretAccess = { family: 'mnoInboundKeys', access: 'read' };
 export const ACTIVATION_CODES_CREATE: SecretAccess = { family: 'activationCodes', access: 'create' };
 export const ACTIVATION_CODES_READ: SecretAccess = { family: 'activationCodes', access: 'read' };
 export const ACTIVATION_CODES_DELETE: SecretAccess = { family: 'activationCodes', access: 'delete' };

@@ -2,6 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { folderSignalFiles, s3SignalFiles, type SignalFiles } from '../../adapters/signals/signal-files.ts';
 import { credentialStoreFor } from '../../adapters/mno-gateways/credentials.ts';
+import { inboundKeysFor } from '../../adapters/mno-gateways/inbound-keys.ts';
 import { countSignals } from '../../adapters/observability/metrics.ts';
 import { traced } from '../../adapters/observability/tracer.ts';
 import { dynamoDbBatchIds } from '../../adapters/signals/dynamodb-batch-ids.ts';
@@ -36,8 +37,9 @@ export const signalFiles = (): SignalFiles =>
 export const signalQueue = () => sqsSignalQueue(traced(new SQSClient({ maxAttempts: 3 })), required(env, 'SIGNALS_QUEUE_URL', 'pushed signals have no queue to wait in'));
 
 const credentials = credentialStoreFor(env);
-/** The MNO's signal key (its credentials' `signalKey`), undefined when it has none; never logged. */
-export const signalKeyOf = async (registration: MnoRegistration) => (await credentials.get(registration.api.credentialsRef)).signalKey;
+const inbound = inboundKeysFor(env);
+/** The MNO's signal key (its inbound keys' `signalKey`, never its CMP credentials), undefined when it has none; never logged. */
+export const signalKeyOf = async (mno: string) => (await inbound(mno))?.signalKey;
 
 /** The pull path's ports: its place in the signals table, the queue, batch ids kept a week. */
 export const pullPorts = (): PollPorts => ({ state: dynamoDbPullState(dynamodb, env.SIGNALS_TABLE), queue: signalQueue(), batchIds: fileBatchIds(), nowMs: Date.now });

@@ -1,11 +1,12 @@
 import { credentialStoreFor } from '../../adapters/mno-gateways/credentials.ts';
+import { inboundKeysFor } from '../../adapters/mno-gateways/inbound-keys.ts';
 import { es2plusClient } from '../../adapters/smdp/es2plus.ts';
 import type { MnoRegistration } from '../../domain/mno/events.ts';
 import { env } from './wiring.ts';
 
 const credentials = credentialStoreFor(env);
 
-/** The MNO's ES2+ key, from its credentials (the reference in its registration); never logged. */
+/** The MNO's ES2+ key, from its credentials (the reference in its registration), for calling its SM-DP+; never logged. */
 export const es2plusKeyOf = async (registration: MnoRegistration) => {
   const key = (await credentials.get(registration.api.credentialsRef)).es2plusKey;
   if (!key) throw new Error(`the credentials of ${registration.id} hold no ES2+ key`);
@@ -17,3 +18,7 @@ export const smdpOf = async (registration: MnoRegistration) => {
   if (!registration.api.smdpEndpoint) throw new Error(`${registration.id} has no SM-DP+ registered`);
   return es2plusClient(registration.api.smdpEndpoint, await es2plusKeyOf(registration));
 };
+
+const inbound = inboundKeysFor(env);
+/** The key the MNO's SM-DP+ signs its notifications with (its inbound keys' `es2plusKey`, never its CMP credentials); undefined when none is stored. */
+export const notificationKeyOf = async (mno: string) => (await inbound(mno))?.es2plusKey;

@@ -42,6 +42,7 @@ const familyArn = (stack: Stack, family: SecretFamily) =>
 const FAMILY_REASONS: Record<SecretFamily, string> = {
   webhooks: 'Webhook signing secrets are created at run time, one per subscription (switchboard/webhooks/<tenant>/<id>): the grant is that family by name prefix, nothing wider.',
   mnoCredentials: 'MNO credentials are stored by operators as MNOs are registered (switchboard/mno/<id>): the grant is that family by name prefix, read only.',
+  mnoInboundKeys: 'The keys MNOs sign their pushes and notifications with are stored by operators as MNOs are registered (switchboard/mno-inbound/<id>): the grant is that family by name prefix, read only.',
   activationCodes: 'Activation codes are created at run time, one per ordered profile (switchboard/activation-codes/<tenant>/<eid>/<iccid>): the grant is that family by name prefix, nothing wider.',
 };
 

@@ -79,7 +79,12 @@ export const startSimulatedMnos = async (
     ports.save();
     const es2plusKeys = new Map(specs.map((spec) => [spec.id, randomBytes(24).toString('hex')]));
     for (const spec of specs) options.smdp?.add(spec.id, es2plusKeys.get(spec.id)!, spec.plmns[0]!);
-    const credentials = Object.fromEntries([...simulators.values()].map((s) => [`secret://mno/${s.id}`, { ...s.credentials, signalKey: signalKeys.get(s.id)!, ...(options.smdp && { es2plusKey: es2plusKeys.get(s.id)! }) }]));
+    // Its CMP credentials (the ES2+ key for calling its SM-DP+ too), and apart from them the keys it signs what it sends with.
+    const es2plus = (id: string) => (options.smdp ? { es2plusKey: es2plusKeys.get(id)! } : {});
+    const credentials = Object.fromEntries([
+      ...[...simulators.values()].map((s) => [`secret://mno/${s.id}`, { ...s.credentials, ...es2plus(s.id) }]),
+      ...[...simulators.values()].map((s) => [`secret://mno-inbound/${s.id}`, { signalKey: signalKeys.get(s.id)!, ...es2plus(s.id) }]),
+    ]);
     // A new file renamed into place: an older run's file would keep its mode through writeFileSync.
     writeFileSync(`${credentialsFile}.tmp`, JSON.stringify(credentials), { mode: 0o600 });
     renameSync(`${credentialsFile}.tmp`, credentialsFile);

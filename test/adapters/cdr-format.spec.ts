@@ -13,7 +13,7 @@ describe('reading a CDR file', () => {
     const text = [
       HEADER,
       `session,${iccid(1)},${at},attach,${imei(1)},262-01,DE,4G,,,,,,,,`,
-      `session,${iccid(2)},${at},attach,123456789012345,262-01,DE,4G,,,,,,,,`, // IMEI check digit wrong
+      `session,${iccid(2)},${at},attach,1234567890,262-01,DE,4G,,,,,,,,`, // not an IMEI (too short)
       `teleport,${iccid(3)},${at},,,,,,,,,,,,,`,
       `usage,${iccid(4)},${at},,,,,,100,,,,,,,`, // no bytes_downlink
       `"sms",${iccid(5)},${at},,,,,,,,MT,"+4915112345678",,,,`,
@@ -31,7 +31,7 @@ describe('reading a CDR file', () => {
       { kind: 'usage', iccid: iccid(8), bytes: 3, at },
     ]);
     expect(read.refused).toEqual([
-      { line: 3, error: 'imei: IMEI Luhn check digit is wrong' },
+      { line: 3, error: 'imei: an IMEI is 15 digits (or an IMEISV 16)' },
       { line: 4, error: 'record_type: one of session, usage, sms, flow' },
       { line: 5, error: 'bytes_downlink: a value is required' },
       { line: 8, error: 'octets: a non-negative integer' },

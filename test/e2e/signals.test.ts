@@ -40,7 +40,7 @@ const register = async () => {
 };
 const getSim = async (id: string) => (await api.call('GET', `/v1/sims/${id}`, { token: tenant.token })).body;
 const anomaly = (mno: string, id: string, body: unknown) => fetch(`${api.runtime.simulators.get(mno)!.url}/_sim/traffic/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const signalKey = (mno: string) => (JSON.parse(readFileSync(join(api.dataDir, 'mno-credentials.json'), 'utf8')) as Record<string, { signalKey: string }>)[`secret://mno/${mno}`]!.signalKey;
+const signalKey = (mno: string) => (JSON.parse(readFileSync(join(api.dataDir, 'mno-credentials.json'), 'utf8')) as Record<string, { signalKey: string }>)[`secret://mno-inbound/${mno}`]!.signalKey;
 const push = (mno: string, body: unknown, headers: Record<string, string>) => api.call('POST', `/v1/signals/${mno}`, { raw: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
 const signed = (mno: string, body: unknown, key = signalKey(mno), nowMs = Date.now()) => push(mno, body, signedHeaders(key, JSON.stringify(body), nowMs));
 const alertsOf = async (id: string, query = '') => (await api.call('GET', `/v1/alerts?eid=${id}${query}`, { token: security })).body.items as any[];

@@ -13,8 +13,10 @@ const REDELIVER = routeFunctionId({ method: 'POST', path: '/v1/subscriptions/{su
 const ORDER_PROFILE = eventFunctionId('order-profile');
 const NEXT_PACKAGE = routeFunctionId({ method: 'POST', path: '/v1/esipa/{eid}/packages/next' });
 const ES2PLUS_NOTIFICATIONS = routeFunctionId({ method: 'POST', path: '/v1/es2plus/{mnoId}/handleDownloadProgressInfo' });
-// …and those that read MNOs' keys and CMPs for signals: the push route (the signal key), the poll, the network's verification.
-const CMP_CALLERS = [...(['ApplyToMno', 'PollJob', 'VerifyOnMno'] as const).map(taskFunctionId), PROBE_ID, POLL_SIGNALS_ID, VERIFY_NETWORK_ID, 'HttpPostV1SignalsMnoid'];
+// …and those that call CMPs for signals: the poll, the network's verification.
+const CMP_CALLERS = [...(['ApplyToMno', 'PollJob', 'VerifyOnMno'] as const).map(taskFunctionId), PROBE_ID, POLL_SIGNALS_ID, VERIFY_NETWORK_ID];
+/** The public routes that check what MNOs sign: their inbound keys only, never CMP credentials. */
+const SIGNAL_PUSH = routeFunctionId({ method: 'POST', path: '/v1/signals/{mnoId}' });
 
 const secretStatements = (stack: Synthesized['built']['primary'], t: Template, id: string) =>
   functionPolicy(stack, t, id).filter((s: Json) => list<string>(s.Action).some((a) => a.startsWith('secretsmanager:')));
@@ -69,9 +71,14 @@ describe.each([
     expect(codes(ORDER_PROFILE)).toEqual(['secretsmanager:CreateSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:ReplicateSecretToRegions']);
     expect(codes(NEXT_PACKAGE)).toEqual(['secretsmanager:GetSecretValue']);
     expect(codes(ES2PLUS_NOTIFICATIONS)).toEqual(['secretsmanager:DeleteSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:RemoveRegionsFromReplication']);
-    for (const id of [ORDER_PROFILE, ES2PLUS_NOTIFICATIONS])
-      expect(secretStatements(stack(), t, id).filter((s: Json) => resourceText(s).includes(':secret:switchboard/mno/*')).flatMap((s: Json) => list<string>(s.Action)), id).toEqual(['secretsmanager:GetSecretValue']);
-    const allowed = new Set([CREATE_SUBSCRIPTION, DELETE_SUBSCRIPTION, REDELIVER, WEBHOOK_DELIVER_ID, WEBHOOK_RETRY_ID, ...CMP_CALLERS, ORDER_PROFILE, NEXT_PACKAGE, ES2PLUS_NOTIFICATIONS]);
+    expect(secretStatements(stack(), t, ORDER_PROFILE).filter((s: Json) => resourceText(s).includes(':secret:switchboard/mno/*')).flatMap((s: Json) => list<string>(s.Action))).toEqual(['secretsmanager:GetSecretValue']);
+    // Reachable without a token, they read the keys MNOs sign with, and no CMP credential.
+    for (const id of [ES2PLUS_NOTIFICATIONS, SIGNAL_PUSH]) {
+      const statements = secretStatements(stack(), t, id);
+      expect(statements.filter((s: Json) => resourceText(s).includes(':secret:switchboard/mno-inbound/*')).flatMap((s: Json) => list<string>(s.Action)), id).toEqual(['secretsmanager:GetSecretValue']);
+      expect(statements.filter((s: Json) => resourceText(s).includes(':secret:switchboard/mno/*')), id).toEqual([]);
+    }
+    const allowed = new Set([CREATE_SUBSCRIPTION, DELETE_SUBSCRIPTION, REDELIVER, WEBHOOK_DELIVER_ID, WEBHOOK_RETRY_ID, ...CMP_CALLERS, ORDER_PROFILE, NEXT_PACKAGE, ES2PLUS_NOTIFICATIONS, SIGNAL_PUSH]);
     for (const spec of ALL_HANDLERS.filter((h) => !allowed.has(h.id))) {
       expect(secretStatements(stack(), t, spec.id), spec.id).toEqual([]);
       expect(fn(t, spec.id).Properties.Environment.Variables.SECRET_STORE, spec.id).toBeUndefined();

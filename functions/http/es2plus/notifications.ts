@@ -4,7 +4,7 @@ import { loadMno } from '../../../application/mnos.ts';
 import { recordDownloadProgress } from '../../../application/sims/order-profile.ts';
 import { Eid, Iccid } from '../../../domain/identifiers/index.ts';
 import { activationCodes } from '../../lambda/eim-wiring.ts';
-import { es2plusKeyOf } from '../../lambda/smdp-wiring.ts';
+import { notificationKeyOf } from '../../lambda/smdp-wiring.ts';
 import { adapters, config } from '../../lambda/wiring.ts';
 import { httpHandler } from '../http-handler.ts';
 import { problem } from '../problem.ts';
@@ -39,8 +39,8 @@ export const handler = httpHandler('POST /v1/es2plus/{mnoId}/handleDownloadProgr
   const registration = await loadMno(adapters.eventStore, mno);
   // The bytes as signed (API Gateway may hand a body over base64-encoded).
   const raw = request.isBase64Encoded && request.body ? Buffer.from(request.body, 'base64').toString('utf8') : (request.body ?? '');
-  // An MNO without an ES2+ key cannot sign; a credential store that does not answer is an outage of ours (5xx), not a refusal.
-  const key = registration.status === 'unknown' ? undefined : await es2plusKeyOf(registration.registration).catch((error: Error) => (/holds no ES2\+ key|no credentials are stored/.test(error.message) ? undefined : Promise.reject(error)));
+  // An MNO without an ES2+ key cannot sign; a secret store that does not answer is an outage of ours (5xx), not a refusal.
+  const key = registration.status === 'unknown' ? undefined : await notificationKeyOf(mno);
   if (!key || !verifyNotification(key, request.headers['x-es2plus-timestamp'], request.headers['x-es2plus-signature'], raw, Date.now()))
     throw problem(401, 'signature-refused', 'the notification is not signed with this MNO’s ES2+ key, or not recently');
   const n = bodyOf(request, Notification);

@@ -39,7 +39,7 @@ export const handler = httpHandler('POST /v1/signals/{mnoId}', async (request) =
   if (!request.headers['x-signal-timestamp'] || !request.headers['x-signal-signature']) throw refused('unsigned', 401, 'signature-required', UNSIGNED);
   const registration = await loadMno(adapters.eventStore, mno);
   const raw = request.isBase64Encoded && request.body ? Buffer.from(request.body, 'base64').toString('utf8') : (request.body ?? '');
-  const key = registration.status === 'unknown' ? undefined : await signalKeyOf(registration.registration).catch((error: Error) => (/no credentials are stored/.test(error.message) ? undefined : Promise.reject(error)));
+  const key = registration.status === 'unknown' ? undefined : await signalKeyOf(mno);
   const verdict = key ? verifyBatch(key, request.headers['x-signal-timestamp'], request.headers['x-signal-signature'], raw, Date.now()) : 'bad-signature';
   if (verdict === 'unsigned') throw refused(verdict, 401, 'signature-required', UNSIGNED);
   if (verdict === 'bad-signature') throw refused(verdict, 401, 'signature-refused', 'the batch is not signed with this MNO’s signal key');
