@@ -1,4 +1,4 @@
-import { DEAD_LETTER_PAYLOAD_WRITE, MNO_CREDENTIALS_READ, OPEN_CASCADES, READ_MODEL_LISTS, READ_MODEL_PROJECTION, SIGNAL_BATCHES, SIGNAL_COUNTERS, SIGNAL_PULL, MNO_RATE, WEBHOOK_SECRETS_READ, type Access } from './access.ts';
+import { DEAD_LETTER_PAYLOAD_WRITE, MNO_CREDENTIALS_READ, MNO_INBOUND_KEYS_READ, OPEN_CASCADES, READ_MODEL_LISTS, READ_MODEL_PROJECTION, SIGNAL_BATCHES, SIGNAL_COUNTERS, SIGNAL_PULL, MNO_RATE, WEBHOOK_SECRETS_READ, type Access } from './access.ts';
 import { BULK_TASKS, bulkTaskTimeoutSeconds, type BulkTaskName } from './bulk-workflow.ts';
 import { CASCADE_TASKS, type CascadeTaskName } from './cascade-workflow.ts';
 import { ROUTES, type Route } from './routes.ts';
@@ -138,8 +138,8 @@ export const SIGNAL_FILES_ID = 'SignalFiles';
  */
 export const SIGNAL_ENTRY_POINTS: readonly EntryPoint[] = [
   { id: SIGNAL_CONSUMER_ID, module: 'functions/signals/consume.ts', handler: 'handler', timeoutSeconds: 60, access: { eventStore: 'append', tables: [SIGNAL_COUNTERS], queuesSignals: true }, trigger: { kind: 'queue', queue: 'signals' } },
-  // A CDR file dropped by an MNO: read, its lines checked, its signals queued in chunks (each once), its refused lines reported.
-  { id: SIGNAL_FILES_ID, module: 'functions/signals/cdr-file.ts', handler: 'handler', timeoutSeconds: 300, access: { eventStore: 'read', tables: [SIGNAL_BATCHES], queuesSignals: true, readsSignalFiles: true }, trigger: { kind: 'bucket', bucket: 'signals' } },
+  // A CDR file dropped by an MNO: its signature checked (the MNO's signal key), its lines read, its signals queued in chunks (each once), its refused lines reported.
+  { id: SIGNAL_FILES_ID, module: 'functions/signals/cdr-file.ts', handler: 'handler', timeoutSeconds: 300, access: { eventStore: 'read', secrets: [MNO_INBOUND_KEYS_READ], tables: [SIGNAL_BATCHES], queuesSignals: true, readsSignalFiles: true }, trigger: { kind: 'bucket', bucket: 'signals' } },
 ];
 
 export const STREAM_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 'stream' } })[] = [

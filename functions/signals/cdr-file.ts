@@ -2,12 +2,12 @@ import type { S3Event } from 'aws-lambda';
 import { z } from 'zod';
 import { logger } from '../../adapters/observability/logger.ts';
 import { countSignalBatchRefused } from '../../adapters/observability/metrics.ts';
-import { MAX_CDR_BYTES, readCdr } from '../../adapters/signals/cdr-format.ts';
+import { MAX_CDR_BYTES, readCdr, verifyCdr } from '../../adapters/signals/cdr-format.ts';
 import { queueFileSignals } from '../../application/signals/files.ts';
 import { loadMno } from '../../application/mnos.ts';
 import { MnoId } from '../../domain/identifiers/index.ts';
 import { checked, lambdaHandler } from '../lambda/handler.ts';
-import { fileBatchIds, signalFiles, signalQueue } from '../lambda/signal-wiring.ts';
+import { fileBatchIds, signalFiles, signalKeyOf, signalQueue } from '../lambda/signal-wiring.ts';
 import { adapters } from '../lambda/wiring.ts';
 
 const S3Records = z.object({ Records: z.array(z.looseObject({ s3: z.looseObject({ object: z.looseObject({ key: z.string(), size: z.number().optional(), eTag: z.string().optional() }) }) })) });
@@ -35,7 +35,15 @@ const one = async (rawKey: string, eTag: string | undefined, size: number | unde
     logger.warn('signal file refused: too large', { key, mno, size });
     return files.report(key, { key, mno, accepted: 0, refused: [], refusedCount: 0, fatal: `the file is ${size} bytes, over the ${MAX_CDR_BYTES} a file may be: split it` });
   }
-  const { signals, refused, fatal } = readCdr(await files.read(key));
+  const { text, signature } = await files.read(key);
+  // The MNO's own signature, whoever could write to its prefix: unsigned or wrongly signed, nothing in it is read.
+  const signalKey = await signalKeyOf(mno);
+  if (!signalKey || !verifyCdr(signalKey, key, text, signature)) {
+    logger.warn('signal file refused: not signed with the MNO’s signal key', { key, mno, signed: signature !== undefined });
+    countSignalBatchRefused(signature === undefined ? 'unsigned-file' : 'bad-file-signature');
+    return files.report(key, { key, mno, accepted: 0, refused: [], refusedCount: 0, fatal: 'the file is not signed with this MNO’s signal key (x-amz-meta-signature: HMAC-SHA256 over "<key>\\n<sha256 of the file>")' });
+  }
+  const { signals, refused, fatal } = readCdr(text);
   const report = { key, mno, accepted: signals.length, refused: refused.slice(0, 1000), refusedCount: refused.length, ...(fatal && { fatal }) };
   if (fatal || refused.length > 0) logger.warn('signal file with refused lines', { key, mno, fatal, refusedCount: refused.length, first: refused.slice(0, 5) });
   if (!fatal) {
@@ -49,7 +57,7 @@ const one = async (rawKey: string, eTag: string | undefined, size: number | unde
  * folder): its lines read (adapters/signals/cdr-format.ts), those that fit queued for the signal
  * consumer in chunks, each chunk once however often the file is notified; the refused lines (their
  * numbers and why, never their values) written to `reports/<key>.json` and logged. A file of no
- * MNO, or of one quarantined, is not read.
+ * MNO, of one quarantined, or not signed with its signal key (cdr-format.ts `signCdr`), is not read.
  */
 export const handler = lambdaHandler(checked<S3Event>(S3Records), async (event) => {
   for (const record of event.Records) await one(record.s3.object.key, record.s3.object.eTag, record.s3.object.size);

@@ -20,6 +20,7 @@ import { startTraffic, type TrafficGenerator } from './mno-simulators/traffic.ts
 import { pushDeliverer } from './mno-simulators/traffic-push.ts';
 import { pullStore } from './mno-simulators/traffic-pull.ts';
 import { cdrDeliverer } from './mno-simulators/traffic-cdr.ts';
+import { signCdr } from '../../adapters/signals/cdr-format.ts';
 import { watchCdrFolder } from './signals/cdr-folder.ts';
 import { trafficSims } from './signals/traffic-sims.ts';
 import { startSimulatedSmdp, type SimulatedSmdp } from './smdp/server.ts';
@@ -287,7 +288,8 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
           deliver = store.deliver;
         } else if (delivery === 'files') {
           const dir = join(signalFilesDir, simulator.id);
-          deliver = cdrDeliverer({ dir, mnoId: simulator.id });
+          const key = mnos.signalKeys.get(simulator.id)!;
+          deliver = cdrDeliverer({ dir, mnoId: simulator.id, sign: (name, text) => signCdr(key, `${simulator.id}/${name}`, text) });
           const watcher = watchCdrFolder({
             dir,
             log,

@@ -124,3 +124,17 @@ describe('writing a CDR file', () => {
     expect(writeCdr([])).toBe(`${HEADER}\r\n`);
   });
 });
+
+describe('a CDR file’s signature', () => {
+  it('holds for its MNO’s key, its own name and its own bytes only', async () => {
+    const { signCdr, verifyCdr } = await import('../../adapters/signals/cdr-format.ts');
+    const text = 'record_type,iccid,timestamp\n';
+    const signature = signCdr('key', 'north/a.csv', text);
+    expect(verifyCdr('key', 'north/a.csv', text, signature)).toBe(true);
+    expect(verifyCdr('other', 'north/a.csv', text, signature)).toBe(false);
+    expect(verifyCdr('key', 'north/b.csv', text, signature)).toBe(false);
+    expect(verifyCdr('key', 'north/a.csv', text + ' ', signature)).toBe(false);
+    expect(verifyCdr('key', 'north/a.csv', text, undefined)).toBe(false);
+    expect(verifyCdr('key', 'north/a.csv', text, 'not-hex')).toBe(false);
+  });
+});

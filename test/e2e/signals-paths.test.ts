@@ -5,6 +5,9 @@ import { eventually } from '../support/eventually.ts';
 import { eid, iccid, imei, imsi, unique } from '../support/ids.ts';
 import { startLocalApi, type LocalApi } from '../support/local-api.ts';
 import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
+import { signCdr } from '../../adapters/signals/cdr-format.ts';
+
+const signalKey = (mno: string) => (JSON.parse(readFileSync(join(api.dataDir, 'mno-credentials.json'), 'utf8')) as Record<string, { signalKey: string }>)[`secret://mno-inbound/${mno}`]!.signalKey;
 
 /**
  * The other two ways MNOs deliver network records, on the local runtime: a CMP polled by
@@ -76,7 +79,9 @@ describe('files: CDRs dropped in the signals bucket', () => {
       `session,${sim.iccid},${new Date().toISOString()},,,attach,999888777,262-91,DE`,
       `teleport,${sim.iccid},${new Date().toISOString()},,,,,,`,
     ];
-    writeFileSync(join(dir, name), lines.join('\n') + '\n', { mode: 0o600 });
+    const text = lines.join('\n') + '\n';
+    writeFileSync(join(dir, `${name}.sig`), signCdr(signalKey(west.id), `${west.id}/${name}`, text), { mode: 0o600 });
+    writeFileSync(join(dir, name), text, { mode: 0o600 });
     await api.runtime.signalFiles.scanNow();
     await api.runtime.queues.idle();
     const report = JSON.parse(readFileSync(join(api.dataDir, 'signal-files', 'reports', west.id, `${name}.json`), 'utf8'));
@@ -84,6 +89,22 @@ describe('files: CDRs dropped in the signals bucket', () => {
     expect(report.refused.map((r: { line: number }) => r.line)).toEqual([3, 4, 5]);
     expect(JSON.stringify(report)).not.toContain('999888777');
     expect((await api.call('GET', `/v1/sims/${sim.eid}/usage`, { token: tenant.token })).body.bytes).toBe(500);
-    // Dropped again under the same name: read again (a new object), its chunk ids differ by its tag.
+  });
+
+  it('a file not signed with the MNO’s signal key (or signed for another name) is not read: reported, nothing counted', async () => {
+    const sim = await register(west.id);
+    const dir = join(api.dataDir, 'signal-files', west.id);
+    const text = `record_type,iccid,timestamp,bytes_uplink,bytes_downlink\nusage,${sim.iccid},${new Date().toISOString()},100,400\n`;
+    const [unsigned, misnamed] = [`unsigned-${unique()}.csv`, `misnamed-${unique()}.csv`];
+    writeFileSync(join(dir, unsigned), text, { mode: 0o600 });
+    writeFileSync(join(dir, `${misnamed}.sig`), signCdr(signalKey(west.id), `${west.id}/another.csv`, text), { mode: 0o600 });
+    writeFileSync(join(dir, misnamed), text, { mode: 0o600 });
+    await api.runtime.signalFiles.scanNow();
+    await api.runtime.queues.idle();
+    for (const name of [unsigned, misnamed]) {
+      const report = JSON.parse(readFileSync(join(api.dataDir, 'signal-files', 'reports', west.id, `${name}.json`), 'utf8'));
+      expect(report, name).toMatchObject({ accepted: 0, fatal: expect.stringContaining('not signed') });
+    }
+    expect((await api.call('GET', `/v1/sims/${sim.eid}/usage`, { token: tenant.token })).body.bytes).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { SECRETS_KEY_ALIAS } from '../../adapters/secrets/secrets-manager.ts';
 import { ALL_HANDLERS, WEBHOOK_DELIVER_ID, WEBHOOK_RETRY_ID, eventFunctionId, routeFunctionId, taskFunctionId } from '../../infra/cdk/handlers.ts';
-import { POLL_SIGNALS_ID, PROBE_ID, VERIFY_NETWORK_ID } from '../../manifest/entry-points.ts';
+import { POLL_SIGNALS_ID, PROBE_ID, SIGNAL_FILES_ID, VERIFY_NETWORK_ID } from '../../manifest/entry-points.ts';
 import { functionPolicy, list, logicalId, resources, type Json, type Synthesized } from './support/cdk.ts';
 import { built, primary, secondary } from './support/synthesized.ts';
 
@@ -72,13 +72,13 @@ describe.each([
     expect(codes(NEXT_PACKAGE)).toEqual(['secretsmanager:GetSecretValue']);
     expect(codes(ES2PLUS_NOTIFICATIONS)).toEqual(['secretsmanager:DeleteSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:RemoveRegionsFromReplication']);
     expect(secretStatements(stack(), t, ORDER_PROFILE).filter((s: Json) => resourceText(s).includes(':secret:switchboard/mno/*')).flatMap((s: Json) => list<string>(s.Action))).toEqual(['secretsmanager:GetSecretValue']);
-    // Reachable without a token, they read the keys MNOs sign with, and no CMP credential.
-    for (const id of [ES2PLUS_NOTIFICATIONS, SIGNAL_PUSH]) {
+    // Reachable without a token (or reading what MNOs drop), they read the keys MNOs sign with, and no CMP credential.
+    for (const id of [ES2PLUS_NOTIFICATIONS, SIGNAL_PUSH, SIGNAL_FILES_ID]) {
       const statements = secretStatements(stack(), t, id);
       expect(statements.filter((s: Json) => resourceText(s).includes(':secret:switchboard/mno-inbound/*')).flatMap((s: Json) => list<string>(s.Action)), id).toEqual(['secretsmanager:GetSecretValue']);
       expect(statements.filter((s: Json) => resourceText(s).includes(':secret:switchboard/mno/*')), id).toEqual([]);
     }
-    const allowed = new Set([CREATE_SUBSCRIPTION, DELETE_SUBSCRIPTION, REDELIVER, WEBHOOK_DELIVER_ID, WEBHOOK_RETRY_ID, ...CMP_CALLERS, ORDER_PROFILE, NEXT_PACKAGE, ES2PLUS_NOTIFICATIONS, SIGNAL_PUSH]);
+    const allowed = new Set([CREATE_SUBSCRIPTION, DELETE_SUBSCRIPTION, REDELIVER, WEBHOOK_DELIVER_ID, WEBHOOK_RETRY_ID, ...CMP_CALLERS, ORDER_PROFILE, NEXT_PACKAGE, ES2PLUS_NOTIFICATIONS, SIGNAL_PUSH, SIGNAL_FILES_ID]);
     for (const spec of ALL_HANDLERS.filter((h) => !allowed.has(h.id))) {
       expect(secretStatements(stack(), t, spec.id), spec.id).toEqual([]);
       expect(fn(t, spec.id).Properties.Environment.Variables.SECRET_STORE, spec.id).toBeUndefined();

@@ -19,6 +19,8 @@ export interface CdrDelivererOptions {
   now?: () => number;
   /** Records a file, 1–199 999 (default 10 000). */
   maxRecordsPerFile?: number;
+  /** Signs a file (its name and text) as its MNO does: adapters/signals/cdr-format.ts `signCdr` with the MNO's signal key and the object key. */
+  sign?: ((name: string, text: string) => string) | undefined;
 }
 
 export class CdrDeliveryFailed extends Error {
@@ -72,6 +74,8 @@ export const cdrDeliverer = (options: CdrDelivererOptions) => {
         const text = writeCdr(chunk);
         if (Buffer.byteLength(text, 'utf8') > MAX_CDR_BYTES) throw new RangeError(`over ${MAX_CDR_BYTES / 1024 / 1024} MB; lower maxRecordsPerFile`);
         await mkdir(dir, { recursive: true, mode: 0o700 });
+        // Its signature first (`<name>.sig`, as S3 would keep it in the object's metadata), then the file, so a file is never seen unsigned.
+        if (options.sign) await writeAtomically(join(dir, `${name}.sig`), options.sign(name, text));
         await writeAtomically(join(dir, name), text);
       } catch (error) {
         throw new CdrDeliveryFailed(`CDR file ${name} in ${dir}: ${error instanceof Error ? error.message : String(error)}`, delivered);

@@ -53,6 +53,8 @@ export const watchCdrFolder = (options: CdrFolderOptions): CdrFolder => {
     let target = join(into, name);
     if (await stat(target).then(() => true, () => false)) target = join(into, `${name.slice(0, -extname(name).length)}.${Date.now()}${extname(name)}`);
     await rename(join(dir, name), target);
+    // Its signature goes with it (the MNO's `<name>.sig`, standing for the object's metadata).
+    await rename(join(dir, `${name}.sig`), `${target}.sig`).catch(() => undefined);
   };
 
   const scan = async () => {
