@@ -1,8 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dynamoDbUsageCounters } from '../adapters/signals/dynamodb-usage-counters.ts';
 import { signedHeaders, type PushRecord } from '../adapters/signals/push-format.ts';
+import { signCdr, writeCdr } from '../adapters/signals/cdr-format.ts';
+import { entryPoint, POLL_SIGNALS_ID } from '../manifest/entry-points.ts';
+import { invoke } from '../infra/local/entry-points.ts';
+import { pullStore } from '../infra/local/mno-simulators/traffic-pull.ts';
 import { identifierClaimStream, simStream } from '../application/stream-ids.ts';
 import { GENESIS } from '../domain/event-store.ts';
 import { stamped } from '../domain/events.ts';
@@ -26,6 +30,9 @@ import { percentile } from './stats.ts';
  *   time, until the signal consumer has counted them all; beside a floor from the same run: the same
  *   counter updates (one UpdateItem per SIM and batch) written straight to DynamoDB, 8 at a time (the
  *   consumer's concurrency). Records per second.
+ * - **Pull and files**: as many rounds (BENCH_SIGNAL_BATCHES / 10) of a usage record per SIM of
+ *   their own (BENCH_SIGNAL_SIMS on each path's MNO) kept by a Control Center-shaped CMP and read by
+ *   one poll each, or dropped as one signed CDR file each; beside the same counter updates.
  * - **Detect-to-contain**: BENCH_CONTAIN_SAMPLES (default 20) SIMs, each active at its MNO, whose
  *   device changes (a session with another IMEI, pushed by the MNO); the time from the push until
  *   the MNO's CMP holds the SIM suspended; beside the floor: the suspend command alone (POST
@@ -33,6 +40,9 @@ import { percentile } from './stats.ts';
  * The bus runs the rules the path needs (the SIM's cascade); traffic generators are off (the bench pushes).
  */
 const north: SimulatedMno = { id: 'bench-signals', name: 'Bench Signals', style: 'rest-oauth2', plmns: ['262-91'], countries: ['DE'], capabilities: [] };
+/** The pull path's CMP (Control Center's shape) and the file path's (CDR drops). */
+const east: SimulatedMno = { id: 'bench-pull', name: 'Bench Pull', style: 'async-jobs', plmns: ['262-91'], countries: ['DE'], capabilities: [] };
+const west: SimulatedMno = { id: 'bench-files', name: 'Bench Files', style: 'legacy-ratelimited', plmns: ['262-91'], countries: ['DE'], capabilities: [], ratePerSecond: 100_000 };
 const TENANT = 'bench-signals';
 const POSTS_AT_ONCE = 2;
 const UPDATES_AT_ONCE = 8;
@@ -43,9 +53,11 @@ export const signalFigures = async (options: { sims: number; batches: number; sa
   let runtime: Runtime | undefined;
   try {
     const rules = EVENT_RULES.filter((r) => ['plan-sim-cascade', 'start-cascade'].includes(r.name));
-    runtime = await startRuntime({ port: 0, dataDir, dynamodbEndpoint: dynamo.endpoint, mnos: [north], devices: false, traffic: false, rules, log });
+    // Traffic generators on (a tick of an hour: none of their own), so that the pull and files MNOs serve and drop what the bench hands them.
+    runtime = await startRuntime({ port: 0, dataDir, dynamodbEndpoint: dynamo.endpoint, mnos: [north, east, west], devices: false, traffic: { tickMs: 3_600_000 }, rules, log });
     const http = httpClient(runtime.url, 16);
-    const user = await onboardTenant(runtime, http, TENANT, [north.id, north.id]);
+    const user = await onboardTenant(runtime, http, TENANT, [north.id, east.id]);
+    expectAnswer('choose MNOs', await http.send('PUT', '/v1/enterprise/mnos', await runtime.issuer.sign({ subject: 'bench-admin', tenant: TENANT, scopes: ['policies:write'] }), { mnos: [north.id, east.id, west.id] }), 200);
     const admin = await runtime.issuer.sign({ subject: 'bench-admin', tenant: TENANT, scopes: ['policies:write', 'sims:write', 'sims:read'] });
     expectAnswer('policy', await http.send('PUT', '/v1/policies/fleet', admin, { imeiLock: true, responses: { 'imei-mismatch': 'suspend' } }), 200);
     expectAnswer('publish', await http.send('POST', '/v1/policies/fleet/publish', admin), 202);
@@ -57,15 +69,21 @@ export const signalFigures = async (options: { sims: number; batches: number; sa
 
     // The SIMs whose usage is counted: their ICCID's claim and their stream, written directly.
     const context = { actor: 'bench', correlationId: 'bench-seed', region: 'local' };
-    const iccids: string[] = [];
-    await forEachConcurrently(Array.from({ length: options.sims }, (_, i) => 4_000_000 + i), 16, async (k) => {
-      const [id, profile] = [eid(k), iccid(k)];
-      const metadata = { ...context, commandId: `seed-${k}`, time: new Date().toISOString() };
-      await store.append(identifierClaimStream('iccid', profile), GENESIS, stamped([{ type: 'IdentifierClaimed', data: { kind: 'iccid', holder: { tenant: TENANT, eid: id } } }], identifierClaimDecider.events), metadata);
-      const profiles = [{ iccid: profile, mno: north.id, imsi: imsi(k), fallback: false, state: 'enabled' }];
-      await store.append(simStream(TENANT, id), GENESIS, stamped([{ type: 'SimRegistered', data: { eid: id, profiles, imei: imei(k % 1e6) } }, { type: 'SimActivated', data: {} }], simDecider.events), metadata);
-      iccids.push(profile);
-    });
+    const seedOn = async (mno: string, first: number) => {
+      const made: string[] = [];
+      await forEachConcurrently(Array.from({ length: options.sims }, (_, i) => first + i), 16, async (k) => {
+        const [id, profile] = [eid(k), iccid(k)];
+        const metadata = { ...context, commandId: `seed-${k}`, time: new Date().toISOString() };
+        await store.append(identifierClaimStream('iccid', profile), GENESIS, stamped([{ type: 'IdentifierClaimed', data: { kind: 'iccid', holder: { tenant: TENANT, eid: id } } }], identifierClaimDecider.events), metadata);
+        const profiles = [{ iccid: profile, mno, imsi: imsi(k), fallback: false, state: 'enabled' }];
+        await store.append(simStream(TENANT, id), GENESIS, stamped([{ type: 'SimRegistered', data: { eid: id, profiles, imei: imei(k % 1e6) } }, { type: 'SimActivated', data: {} }], simDecider.events), metadata);
+        made.push(profile);
+      });
+      return made;
+    };
+    const iccids = await seedOn(north.id, 4_000_000);
+    const pulled = await seedOn(east.id, 6_000_000);
+    const filed = await seedOn(west.id, 7_000_000);
 
     let batchNo = 0;
     const push = async (records: PushRecord[]) => {
@@ -96,6 +114,49 @@ export const signalFigures = async (options: { sims: number; batches: number; sa
     const floorMs = performance.now() - floorStart;
     const sample = await counters.read(TENANT, eid(4_000_000), '2026-11');
     if (sample?.days['02'] !== options.batches * 1000) throw new Error(`ingestion lost counts: ${JSON.stringify(sample?.days)}`);
+
+    // The pull path: each round, a usage record per SIM kept by the CMP, then one poll (as the schedule runs it) until all is consumed.
+    const rounds = Math.max(2, Math.round(options.batches / 10));
+    // The bench's own store on the CMP, which it fills as the network would.
+    const kept = pullStore();
+    runtime.simulators.get(east.id)!.attachPull(kept);
+    const poll = entryPoint(POLL_SIGNALS_ID);
+    const pullRound = async () => {
+      await kept.deliver(pulled.map((i): PushRecord => ({ type: 'usage', iccid: i, bytesUplink: 100, bytesDownlink: 900, timestamp: new Date().toISOString() })));
+      await invoke(poll, {});
+      await runtime!.queues.idle();
+    };
+    await pullRound();
+    log(`signals: pull, ${rounds} polls of ${options.sims} devices`);
+    const pullStart = performance.now();
+    for (let r = 0; r < rounds; r++) await pullRound();
+    const pullMs = performance.now() - pullStart;
+    const pullFloorStart = performance.now();
+    await floor('03', rounds);
+    const pullFloorMs = performance.now() - pullFloorStart;
+
+    // The file path: a signed CDR file of a usage record per SIM each, dropped and read as S3 would notify.
+    const westKey = (JSON.parse(readFileSync(join(dataDir, 'mno-credentials.json'), 'utf8')) as Record<string, { signalKey: string }>)[`secret://mno-inbound/${west.id}`]!.signalKey;
+    let fileNo = 0;
+    const dropFile = () => {
+      const name = `bench-${++fileNo}.csv`;
+      const text = writeCdr(filed.map((i): PushRecord => ({ type: 'usage', iccid: i, bytesUplink: 100, bytesDownlink: 900, timestamp: new Date().toISOString() })));
+      writeFileSync(join(dataDir, 'signal-files', west.id, `${name}.sig`), signCdr(westKey, `${west.id}/${name}`, text), { mode: 0o600 });
+      writeFileSync(join(dataDir, 'signal-files', west.id, name), text, { mode: 0o600 });
+    };
+    mkdirSync(join(dataDir, 'signal-files', west.id), { recursive: true, mode: 0o700 });
+    dropFile();
+    await runtime.signalFiles.scanNow();
+    await runtime.queues.idle();
+    log(`signals: files, ${rounds} files of ${options.sims} records`);
+    const filesStart = performance.now();
+    for (let f = 0; f < rounds; f++) dropFile();
+    await runtime.signalFiles.scanNow();
+    await runtime.queues.idle();
+    const filesMs = performance.now() - filesStart;
+    const filesFloorStart = performance.now();
+    await floor('04', rounds);
+    const filesFloorMs = performance.now() - filesFloorStart;
 
     // Detect-to-contain: SIMs registered and activated over HTTP, active at the MNO before their device changes.
     log(`signals: detect-to-contain, ${options.samples} samples and as many suspend commands`);
@@ -135,11 +196,14 @@ export const signalFigures = async (options: { sims: number; batches: number; sa
     const floorRate = records / (floorMs / 1000);
     log(`signals: ${records} records ingested in ${(ingestMs / 1000).toFixed(1)} s (floor ${(floorMs / 1000).toFixed(1)} s); detect-to-contain p50 ${percentile(c, 50).toFixed(0)} ms p99 ${percentile(c, 99).toFixed(0)} ms`);
     const ingestion = figure('signals: push ingestion, records/s', 'ops/s', rate, floorRate);
+    const perSecond = (n: number, ms: number) => n / (ms / 1000);
+    const pullFigure = figure('signals: pull ingestion (poll), records/s', 'ops/s', perSecond(rounds * options.sims, pullMs), perSecond(rounds * options.sims, pullFloorMs));
+    const filesFigure = figure('signals: file ingestion (CDR), records/s', 'ops/s', perSecond(rounds * options.sims, filesMs), perSecond(rounds * options.sims, filesFloorMs));
     const p50 = figure('signals: detect-to-contain p50', 'ms', percentile(c, 50), percentile(f, 50));
     const p99 = figure('signals: detect-to-contain p99', 'ms', percentile(c, 99), percentile(f, 99));
-    const figures: Figure[] = [ingestion, p50, p99];
-    const aims: Aim[] = [atLeast('push ingestion', ingestion, 0.7), atMost('detect-to-contain p99', p99, 2000)];
-    return { figures, aims, results: { sims: options.sims, batches: options.batches, records, ingestMs, floorMs, contained: c, suspended: f } };
+    const figures: Figure[] = [ingestion, pullFigure, filesFigure, p50, p99];
+    const aims: Aim[] = [atLeast('push ingestion', ingestion, 0.7), atLeast('pull ingestion', pullFigure, 0.7), atLeast('file ingestion', filesFigure, 0.7), atMost('detect-to-contain p99', p99, 2000)];
+    return { figures, aims, results: { sims: options.sims, batches: options.batches, records, ingestMs, floorMs, pull: { rounds, ms: pullMs, floorMs: pullFloorMs }, files: { files: rounds, ms: filesMs, floorMs: filesFloorMs }, contained: c, suspended: f } };
   } finally {
     await runtime?.stop().catch(() => undefined);
     await dynamo.stop();
