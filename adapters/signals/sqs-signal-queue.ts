@@ -1,20 +1,13 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SignalBatch, SignalQueue } from '../../application/signals/ports.ts';
 
-/** SQS takes messages of up to 256 KiB; a batch that would be larger goes as several. */
-const MAX_MESSAGE_BYTES = 250_000;
-
-/** Pushed batches to the signals queue: one message a batch (halves of it, while it is too large). */
-export const sqsSignalQueue = (client: SQSClient, queueUrl: string): SignalQueue => {
-  const send = async (batch: SignalBatch): Promise<void> => {
-    const body = JSON.stringify(batch);
-    if (Buffer.byteLength(body) > MAX_MESSAGE_BYTES && batch.signals.length > 1) {
-      const half = Math.ceil(batch.signals.length / 2);
-      await send({ ...batch, signals: batch.signals.slice(0, half) });
-      await send({ ...batch, signals: batch.signals.slice(half) });
-      return;
-    }
-    await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
-  };
-  return { send };
-};
+/**
+ * Batches to the signals queue, one message each (application/signals/ports.ts `sendOnce` splits
+ * one that would not fit a message, each part with its own id), delayed when asked (a batch handed
+ * back again and again waits longer each time, up to SQS's 15 minutes).
+ */
+export const sqsSignalQueue = (client: SQSClient, queueUrl: string): SignalQueue => ({
+  async send(batch: SignalBatch, delaySeconds?: number) {
+    await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(batch), ...(delaySeconds && { DelaySeconds: Math.min(900, Math.round(delaySeconds)) }) }));
+  },
+});

@@ -19,7 +19,7 @@ export const queueFileSignals = async (ports: FilePorts, mno: string, fileId: st
   let queued = 0;
   for (let start = 0, n = 0; start < signals.length; start += FILE_CHUNK, n++) {
     const chunk = signals.slice(start, start + FILE_CHUNK);
-    if (await sendOnce(ports.batchIds, ports.queue, { mno, batchId: `file:${fileId}:${n}`, receivedAt: new Date(ports.nowMs()).toISOString(), signals: [...chunk] })) queued += chunk.length;
+    if ((await sendOnce(ports.batchIds, ports.queue, { mno, batchId: `file:${fileId}:${n}`, receivedAt: new Date(ports.nowMs()).toISOString(), signals: [...chunk] })) === 'sent') queued += chunk.length;
   }
   return { queued };
 };

@@ -87,13 +87,20 @@ const pollDevice = async (ports: PollPorts, client: CmpPull, mno: string, iccid:
  * on with the devices that failed this time, so one device's trouble (a record its CMP will never
  * answer well) holds up no other, and it is read again next time from its own saved reading.
  */
-export const pollMno = async (ports: PollPorts, client: CmpPull, mno: string) => {
+export const pollMno = async (ports: PollPorts, client: CmpPull, mno: string, timeLeftMs: () => number = () => Infinity) => {
   const nowMs = ports.nowMs();
   const { since = iso(nowMs - FIRST_LOOK_BACK_MS), version, retry = [] } = await ports.state.watermark(mno);
   const modified = await client.modifiedSince(iso(Date.parse(since) - OVERLAP_MS));
   const devices = [...new Set([...retry, ...modified])];
   const failures: { iccid: string; error: string }[] = [];
-  await inBatches(devices, (iccid) => pollDevice(ports, client, mno, iccid, since, nowMs).catch((error: Error) => void failures.push({ iccid, error: error.message })), 8);
-  const advanced = await ports.state.advance(mno, version, iso(nowMs), failures.slice(0, MAX_RETRIED).map((f) => f.iccid));
-  return { mno, devices: devices.length, failures, advanced };
+  const unread: string[] = [];
+  // Devices are started while time is left (the function's timeout, less a margin); those not reached are read next time.
+  await inBatches(devices, async (iccid) => {
+    if (timeLeftMs() <= 0) return void unread.push(iccid);
+    await pollDevice(ports, client, mno, iccid, since, nowMs).catch((error: Error) => void failures.push({ iccid, error: error.message }));
+  }, 8);
+  const again = [...failures.map((f) => f.iccid), ...unread];
+  // More left over than a watermark keeps: it stays where it was, and the next poll lists them again (those read have their readings).
+  const advanced = again.length <= MAX_RETRIED && (await ports.state.advance(mno, version, iso(nowMs), again));
+  return { mno, devices: devices.length, failures, unread: unread.length, advanced };
 };

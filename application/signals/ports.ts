@@ -34,41 +34,71 @@ export interface SignalBatch {
   batchId: string;
   receivedAt: string;
   signals: Signal[];
-  /** ICCIDs whose usage this batch has counted already (a batch queued again with what failed). */
+  /** The days of usage this batch has counted already, `<iccid>|<yyyy-mm-dd>` (a batch queued again with what failed). */
   counted?: string[] | undefined;
-  /** How often its SIMs were handed back (application/signals/process.ts MAX_REQUEUES). */
+  /** How often its SIMs were handed back (each time later: application/signals/process.ts). */
   requeues?: number | undefined;
 }
 
 export interface SignalQueue {
-  send(batch: SignalBatch): Promise<void>;
+  /** `delaySeconds`: delivered no sooner (at most 900). */
+  send(batch: SignalBatch, delaySeconds?: number): Promise<void>;
 }
 
 /**
- * Batch ids, each queued once: `take` before sending (false: taken already, and sent or being sent),
- * `confirm` once sent, `release` when it could not be. A take whose sender stopped before confirming
- * (a process killed mid-send) may be taken again once BATCH_SEND_MS have passed: the batch is sent
- * rather than lost (at worst twice, if that sender had sent it).
+ * Batch ids, each queued once. `take` before sending answers `taken` (with a token: send, then
+ * `confirm`; or `release` when it could not be sent), `sent` (queued before), or `in-flight` (another
+ * sender took it less than BATCH_SEND_MS ago and has not confirmed: ask again later). A sender that
+ * stopped between taking and confirming is taken over after BATCH_SEND_MS, so the batch is sent
+ * rather than lost (at worst twice, if that sender had sent it). Confirm and release act only for
+ * their own take (its token).
  */
+export type Take = { state: 'taken'; token: string } | { state: 'sent' } | { state: 'in-flight' };
 export interface BatchIds {
-  take(mno: string, batchId: string): Promise<boolean>;
-  confirm(mno: string, batchId: string): Promise<void>;
-  release(mno: string, batchId: string): Promise<void>;
+  take(mno: string, batchId: string): Promise<Take>;
+  confirm(mno: string, batchId: string, token: string): Promise<void>;
+  release(mno: string, batchId: string, token: string): Promise<void>;
 }
-/** Longer than any sender may take between taking a batch id and sending it (a function's timeout). */
-export const BATCH_SEND_MS = 5 * 60_000;
+/** Longer than a sender takes between taking a batch id and confirming it (one SQS send), unless it stopped. */
+export const BATCH_SEND_MS = 60_000;
 
-/** Queues a batch once: its id taken, the batch sent, the id confirmed (or given back when the batch could not be sent). */
-export const sendOnce = async (ids: BatchIds, queue: SignalQueue, batch: SignalBatch) => {
-  if (!(await ids.take(batch.mno, batch.batchId))) return false;
-  try {
-    await queue.send(batch);
-  } catch (error) {
-    await ids.release(batch.mno, batch.batchId);
-    throw error;
+/** A batch another sender is sending now: ask again in a minute (it is not lost: it is taken over then if that sender stopped). */
+export class BatchInFlight extends Error {
+  override readonly name = 'BatchInFlight';
+}
+
+/** SQS takes messages of up to 256 KiB: a batch that would be larger is split in parts, each its own batch id (`<id>#<n>`). */
+export const MAX_MESSAGE_BYTES = 250_000;
+export const partsOf = (batch: SignalBatch): SignalBatch[] => {
+  if (Buffer.byteLength(JSON.stringify(batch)) <= MAX_MESSAGE_BYTES || batch.signals.length <= 1) return [batch];
+  const parts = Math.ceil(Buffer.byteLength(JSON.stringify(batch)) / MAX_MESSAGE_BYTES) + 1;
+  const size = Math.ceil(batch.signals.length / parts);
+  return Array.from({ length: Math.ceil(batch.signals.length / size) }, (_, n) => ({ ...batch, batchId: `${batch.batchId}#${n + 1}`, signals: batch.signals.slice(n * size, (n + 1) * size) }));
+};
+
+/**
+ * Queues a batch once (each of its parts once): taken, sent, confirmed; given back when it could not
+ * be sent. `sent` when something was queued now, `already` when all of it was before; a part another
+ * sender is sending throws BatchInFlight (the caller asks again later).
+ */
+export const sendOnce = async (ids: BatchIds, queue: SignalQueue, batch: SignalBatch): Promise<'sent' | 'already'> => {
+  let sent = false;
+  let inFlight = false;
+  for (const part of partsOf(batch)) {
+    const take = await ids.take(part.mno, part.batchId);
+    if (take.state === 'in-flight') inFlight = true;
+    if (take.state !== 'taken') continue;
+    try {
+      await queue.send(part);
+    } catch (error) {
+      await ids.release(part.mno, part.batchId, take.token);
+      throw error;
+    }
+    await ids.confirm(part.mno, part.batchId, take.token);
+    sent = true;
   }
-  await ids.confirm(batch.mno, batch.batchId);
-  return true;
+  if (inFlight) throw new BatchInFlight(`batch ${batch.batchId} is being sent by another sender: ask again in a minute`);
+  return sent ? 'sent' : 'already';
 };
 
 export interface SignalPorts {

@@ -39,26 +39,29 @@ const detectionsOf = (signals: readonly Signal[], sim: SimContext, usage: Readon
  * pushing MNO does not host counts for nothing), usage counted, the detectors run; a detection,
  * checked again on freshly read facts, is recorded on the SIM's alert stream and the policy's
  * response carried out. Alerts and containment are idempotent; counts are not, so what fails is
- * handed back as a batch of its own (the SIMs that failed, marked when their usage was counted) for
- * the caller to queue again, rather than the whole batch delivered again.
+ * handed back as a batch of its own (the SIMs that failed, each day of usage already counted marked
+ * `<iccid>|<yyyy-mm-dd>`) for the caller to queue again, rather than the whole batch delivered
+ * again. Only a batch in which nothing was counted anew fails (the queue then retries it as it is,
+ * marks and all, and in the end sets it aside): each hand-back counts something more, so they end.
  */
 export const processSignalBatch = async (ports: SignalPorts, contexts: ContextCache, batch: SignalBatch): Promise<SignalBatch | undefined> => {
   ports.count('signals', batch.signals.length);
   const counted = new Set(batch.counted);
-  const failed: { signals: Signal[]; counted: boolean }[] = [];
+  const failed: { signals: Signal[] }[] = [];
+  const countedNow: string[] = [];
   let firstError: unknown;
   await inBatches([...byIccid(batch.signals)], async ([iccid, signals]) => {
-    let done = counted.has(iccid);
     try {
       let sim = await contexts.get(iccid);
       if (!sim) return ports.count('unknown-sim', signals.length);
       if (sim.mno !== batch.mno) return ports.count('foreign-profile', signals.length);
       const usage = new Map<string, UsageFacts>();
       for (const day of usageOf(signals)) {
-        const totals = done ? await ports.counters.read(sim.tenant, sim.eid, day.month) : await ports.counters.add({ tenant: sim.tenant, eid: sim.eid, mno: sim.mno, ...day });
+        const mark = `${iccid}|${day.month}-${day.day}`;
+        const totals = counted.has(mark) ? await ports.counters.read(sim.tenant, sim.eid, day.month) : await ports.counters.add({ tenant: sim.tenant, eid: sim.eid, mno: sim.mno, ...day });
+        if (!counted.has(mark)) countedNow.push(mark);
         if (totals) usage.set(`${day.month}-${day.day}`, usageFacts(totals, day.day));
       }
-      done = true;
       if (detectionsOf(signals, sim, usage).length === 0) return;
       // Something is wrong, on facts up to 30 s old: read them again before anything is recorded.
       sim = await contexts.fresh(iccid);
@@ -68,22 +71,16 @@ export const processSignalBatch = async (ports: SignalPorts, contexts: ContextCa
       for (const { detection, count, at } of found) await recordDetection(ports, sim, batch.mno, detection, count, at);
     } catch (error) {
       firstError ??= error;
-      failed.push({ signals, counted: done });
+      failed.push({ signals });
     }
   }, 8);
   if (failed.length === 0) return undefined;
-  const nowCounted = failed.filter((f) => f.counted).map((f) => f.signals[0]!.iccid);
-  const requeues = (batch.requeues ?? 0) + 1;
-  // Nothing done anew (every SIM failed, none counted by this attempt), or handed back too often:
-  // the message itself fails, so that the queue retries it and, in the end, sets it aside (its
-  // dead letters); what it had counted before is marked in it, so that is not counted again.
-  const nothingNew = failed.length === byIccid(batch.signals).size && nowCounted.every((i) => counted.has(i));
-  if (nothingNew || requeues > MAX_REQUEUES) throw firstError;
-  return { ...batch, signals: failed.flatMap((f) => f.signals), counted: nowCounted, requeues };
+  const failedIccids = new Set(failed.map((f) => f.signals[0]!.iccid));
+  const marks = [...counted, ...countedNow].filter((m) => failedIccids.has(m.slice(0, m.indexOf('|'))));
+  // Nothing counted anew by this attempt: the message itself fails, as it is (its marks kept), for the queue to retry and set aside.
+  if (!countedNow.some((m) => failedIccids.has(m.slice(0, m.indexOf('|')))) && failed.length === byIccid(batch.signals).size) throw firstError;
+  return { ...batch, signals: failed.flatMap((f) => f.signals), counted: marks, requeues: (batch.requeues ?? 0) + 1 };
 };
-
-/** A batch's failed SIMs are handed back this many times at most; then its message fails (and is retried, then set aside, by the queue). */
-export const MAX_REQUEUES = 5;
 
 const recordDetection = async (ports: SignalPorts, sim: SimContext, mno: string, detection: Detection, count: number, at: string) => {
   const response: Response = sim.policy?.responses?.[detection.kind] ?? 'alert';
@@ -99,9 +96,11 @@ const recordDetection = async (ports: SignalPorts, sim: SimContext, mno: string,
  */
 export const respond = async (ports: Pick<SignalPorts, 'store' | 'region'>, sim: Pick<SimContext, 'tenant' | 'eid' | 'releaseApprovals'>, alert: Alert | undefined, response: Response) => {
   if (!isOpen(alert) || response === 'alert') return false;
-  if (!(await contain(ports, sim, alert.alertId, alert.kind))) return false;
+  const { suspendedNow, heldByThis } = await contain(ports, sim, alert.alertId, alert.kind);
+  // Recorded when it was suspended now, or when an earlier run suspended it and stopped before recording it.
+  if (!suspendedNow && !(heldByThis && !alert.contained)) return false;
   await executeCommand(ports.store, alertDecider, alertStream(sim.tenant, sim.eid, alert.kind), { type: 'RecordContainment', alertId: alert.alertId, response }, { actor: GUARD, correlationId: alert.alertId, region: ports.region });
-  return true;
+  return suspendedNow;
 };
 
 /**
@@ -144,9 +143,10 @@ const contain = async (ports: Pick<SignalPorts, 'store' | 'region'>, sim: Pick<S
       undefined,
       loaded,
     );
-    return changed && state.status === 'suspended' && state.containment?.alertId === alertId;
+    const heldByThis = state.status === 'suspended' && state.containment?.alertId === alertId;
+    return { suspendedNow: changed && heldByThis, heldByThis };
   } catch (error) {
-    if (error instanceof DomainError && error.kind === 'conflict') return false;
+    if (error instanceof DomainError && error.kind === 'conflict') return { suspendedNow: false, heldByThis: false };
     throw error;
   }
 };

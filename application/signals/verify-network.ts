@@ -37,8 +37,8 @@ export interface VerifyPorts {
   settleMs: number;
 }
 
-/** A correction's cascade id: the drift's alert and how many times it was found (each finding corrects once). */
-const correctionId = (alert: Alert) => `fix-${createHash('sha256').update(`${alert.alertId}#${alert.count}`).digest('hex').slice(0, 32)}`;
+/** A correction's cascade id: the drift's alert (one correction an alert; resolving it lets the next finding correct again). */
+const correctionId = (alert: Alert) => `fix-${createHash('sha256').update(alert.alertId).digest('hex').slice(0, 32)}`;
 
 /** The SIM's stream as it is, and when it last changed. */
 const loadSim = async (store: EventStore, tenant: string, eid: string) => {
@@ -69,7 +69,8 @@ export const verifyNetwork = async (ports: VerifyPorts) => {
       const gateway = await ports.gateway(registration);
       const admit = admitPatiently(() => ports.admit(registration));
       const ask = async <T>(call: () => Promise<T>) => (await admit(), call());
-      for (const tenant of await ports.enterprisesUsing(id)) {
+      for (const tenant of await ports.enterprisesUsing(id)) await checkTenant(tenant).catch((error: Error) => void errors.push({ mno: id, error: `${tenant}: ${error.message}` }));
+      async function checkTenant(tenant: string) {
         const { state: enterprise } = await loadState(ports.store, enterpriseDecider, enterpriseStream(tenant));
         const governing = enterprise.status === 'none' ? undefined : enterprise.settings.policyId;
         for (const policyId of await ports.publishedPolicies(tenant)) {
@@ -95,8 +96,12 @@ export const verifyNetwork = async (ports: VerifyPorts) => {
           const desired = desiredSimState(sim);
           if (profile?.mno !== id || desired === undefined) return;
           const held = await ask(() => gateway.readSimState(profile.iccid));
+          // Drift is a regression from what the MNO confirmed holding: a desired state it never
+          // confirmed is still on its way (a cascade running, retried, waiting out an outage) or
+          // failed (and its cascade says so), not drift.
+          const confirmed = sim.observed[id] === desired;
           if (held !== undefined && held !== sim.observed[id]) await executeCommand(ports.store, simDecider, simStream(tenant, eid), { type: 'RecordObservedState', actor: GUARD, mno: id, state: held }, { actor: GUARD, correlationId: `verify:${eid}`, region: ports.region });
-          if (simStateDrift(held, desired).length === 0) return;
+          if (!confirmed || simStateDrift(held, desired).length === 0) return;
           found.push({ mno: id, tenant, kind: 'state-drift', subject: eid, differences: [`${desired} desired, ${held ?? 'none'} held`] });
           const response = responses?.published[responses.latestVersion]?.responses?.['state-drift'] ?? 'alert';
           const alert = await raiseAlert(ports, tenant, { eid }, id, { kind: 'state-drift', iccid: profile.iccid, evidence: { desired, held: held ?? 'none' } }, 1, at, response);

@@ -16,7 +16,7 @@ export const EnterpriseSettings = z.strictObject({
    */
   policyId: PolicyId.optional(),
   /** How many people release a SIM that Switchboard contained: 1, or 2 (one asks, another approves). */
-  releaseApprovals: z.union([z.literal(1), z.literal(2)]).optional(),
+  releaseApprovals: z.union([z.literal(1), z.literal(2)], { error: 'releaseApprovals is 1 (one person releases a contained SIM) or 2 (one asks, another approves)' }).optional(),
 });
 export type EnterpriseSettings = z.infer<typeof EnterpriseSettings>;
 

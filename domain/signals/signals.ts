@@ -9,7 +9,7 @@ import { parseIpAddress } from '../policy/addresses.ts';
  * counted and checked, and only what they reveal (a detection) is recorded.
  */
 /** When, as the network says (UTC, at most millisecond precision: longer fractions are refused). */
-const At = z.iso.datetime().max(30, 'a time is at most millisecond precision');
+const At = z.iso.datetime().regex(/^[^.]+(?:\.\d{1,3})?Z$/, 'a time is UTC (Z) to at most the millisecond');
 
 /**
  * A device's IMEI as networks report it: 15 digits (whose last, the check digit, a device does not

@@ -14,14 +14,17 @@ const Tick = z.looseObject({ id: z.optional(z.string()) });
  * its CMP polled from its watermark (application/signals/poll.ts), each call taken from its rate
  * budget; what is new is queued for the signal consumer.
  */
-export const handler = lambdaHandler(Tick, async () => {
+export const handler = lambdaHandler(Tick, async (_tick, context) => {
+  // Devices are started while a tenth of the function's time is left (locally, no deadline but a minute's).
+  const deadline = Date.now() + Math.max(5_000, (context.getRemainingTimeInMillis?.() ?? 60_000) * 0.75);
+  const timeLeft = () => deadline - Date.now();
   const polls = [];
   const errors: { mno: string; error: string }[] = [];
   for (const id of await listedMnoIds(cascadePorts.store)) {
     const mno = await loadMno(cascadePorts.store, id);
     if (mno.status === 'unknown' || unavailableReason(mno) || mno.registration.api.signals !== 'pull') continue;
     try {
-      polls.push(await pollMno(pullPorts(), await cmpPullOf(mno.registration, admitPatiently(() => cascadePorts.admit(mno.registration))), id));
+      polls.push(await pollMno(pullPorts(), await cmpPullOf(mno.registration, admitPatiently(() => cascadePorts.admit(mno.registration))), id, timeLeft));
     } catch (error) {
       errors.push({ mno: id, error: (error as Error).message });
     }
@@ -29,5 +32,5 @@ export const handler = lambdaHandler(Tick, async () => {
   const failing = polls.filter((p) => p.failures.length > 0);
   if (failing.length > 0) logger.warn('devices not read this poll (read again next time)', { failing: failing.map((p) => ({ mno: p.mno, failures: p.failures.slice(0, 10) })) });
   if (errors.length > 0) logger.warn('MNOs not polled this time', { errors });
-  return { polls: polls.map(({ mno, devices, advanced }) => ({ mno, devices, advanced })), errors };
+  return { polls: polls.map(({ mno, devices, unread, advanced }) => ({ mno, devices, unread, advanced })), errors };
 });

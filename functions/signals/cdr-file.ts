@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { S3Event } from 'aws-lambda';
 import { z } from 'zod';
 import { logger } from '../../adapters/observability/logger.ts';
@@ -15,7 +16,7 @@ const S3Records = z.object({ Records: z.array(z.looseObject({ s3: z.looseObject(
 /** `<mno id>/<name>.csv`: the MNO whose prefix it is (the bucket lets each MNO write only its own). */
 const KEY = /^([a-z0-9][a-z0-9-]{1,39})\/([A-Za-z0-9._-]{1,200}\.csv)$/;
 
-const one = async (rawKey: string, eTag: string | undefined, size: number | undefined) => {
+const one = async (rawKey: string, size: number | undefined) => {
   // S3 event keys are URL-encoded, spaces as '+'.
   const key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
   const match = KEY.exec(key);
@@ -47,7 +48,8 @@ const one = async (rawKey: string, eTag: string | undefined, size: number | unde
   const report = { key, mno, accepted: signals.length, refused: refused.slice(0, 1000), refusedCount: refused.length, ...(fatal && { fatal }) };
   if (fatal || refused.length > 0) logger.warn('signal file with refused lines', { key, mno, fatal, refusedCount: refused.length, first: refused.slice(0, 5) });
   if (!fatal) {
-    await queueFileSignals({ queue: signalQueue(), batchIds: fileBatchIds(), nowMs: Date.now }, mno, `${key}@${eTag ?? 'unknown'}`, signals);
+    // Named by its content (not its ETag, which a copy or a multipart upload changes): the same file dropped again is queued once.
+    await queueFileSignals({ queue: signalQueue(), batchIds: fileBatchIds(), nowMs: Date.now }, mno, `${key}@${createHash('sha256').update(text).digest('hex').slice(0, 32)}`, signals);
   }
   await files.report(key, report);
 };
@@ -60,5 +62,5 @@ const one = async (rawKey: string, eTag: string | undefined, size: number | unde
  * MNO, of one quarantined, or not signed with its signal key (cdr-format.ts `signCdr`), is not read.
  */
 export const handler = lambdaHandler(checked<S3Event>(S3Records), async (event) => {
-  for (const record of event.Records) await one(record.s3.object.key, record.s3.object.eTag, record.s3.object.size);
+  for (const record of event.Records) await one(record.s3.object.key, record.s3.object.size);
 });

@@ -11,15 +11,25 @@ const processor = new BatchProcessor(EventType.SQS);
 const SqsEvent = z.object({ Records: z.array(z.looseObject({ messageId: z.string(), body: z.string() })) });
 
 /** A batch as the push route queued it (checked there; read again here, as anything from a queue is). */
-const QueuedBatch = z.object({ mno: z.string(), batchId: z.string(), receivedAt: z.iso.datetime(), signals: z.array(Signal), counted: z.array(z.string()).optional(), requeues: z.int().nonnegative().optional() });
+const QueuedBatch = z.object({ mno: z.string(), batchId: z.string(), receivedAt: z.iso.datetime(), signals: z.array(Signal), counted: z.array(z.string().max(60)).optional(), requeues: z.int().nonnegative().optional() });
 
 const consumeOne = async (record: SQSRecord) => {
   const parsed = QueuedBatch.safeParse(JSON.parse(record.body));
   // Not a batch: it fails, and the queue sets it aside after its receives (its dead-letter queue).
   if (!parsed.success) throw new Error(`message ${record.messageId} is not a signal batch`);
   const rest = await processSignalBatch(signalPorts(), simContexts(), parsed.data);
-  // Some SIMs failed (the others are done): only theirs is queued again (should that fail, the whole message is received again).
-  if (rest) await signalQueue().send(rest);
+  if (!rest) return;
+  // Some SIMs failed (the others are done): only theirs is queued again, later each time; the send is
+  // tried a few times, since should it fail the whole message is received again (and its done SIMs' usage counted again).
+  const delay = Math.min(900, 5 * 2 ** Math.min(8, (rest.requeues ?? 1) - 1));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await signalQueue().send(rest, delay);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await new Promise((ok) => setTimeout(ok, 250 * 4 ** attempt));
+    }
+  }
 };
 
 /**

@@ -73,7 +73,7 @@ export const signalIngestion = (stack: Stack, functions: Record<string, NodejsFu
     stack,
     'SignalFilesDlq',
     'CDR files the file reader failed on after Lambda’s retries (the S3 notification, with the error): their records were not queued.',
-    'Read the error in each message; once fixed, invoke the file reader again with the notification (requestPayload), or copy the object onto itself to notify it again (each chunk is queued once).',
+    'Read the error in each message; once fixed, invoke the file reader again with the notification (requestPayload), or copy the object onto itself with its metadata (its signature) to notify it again; each chunk is queued once.',
   );
   for (const h of handlersTriggeredBy('bucket').filter((h) => h.trigger.bucket === 'signals')) {
     bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(functions[h.id]!), { suffix: '.csv' });

@@ -73,7 +73,7 @@ console.log(`Switchboard is running at ${url}
 Try it (in another terminal, same folder):
   ADMIN=$(${env}npm run -s token -- --scope platform:admin --sub ops)
   curl -s -X POST ${url}/v1/enterprises ${auth('ADMIN')} -d '{"tenantId":"acme","name":"Acme Logistics"}'
-  TOKEN=$(${env}npm run -s token -- --tenant acme --scope "sims:write sims:read audit:read policies:write policies:read mnos:read" --sub alice)
+  TOKEN=$(${env}npm run -s token -- --tenant acme --scope "sims:write sims:read audit:read policies:write policies:read mnos:read alerts:read alerts:write" --sub alice)
   curl -s -X PUT ${url}/v1/enterprise/mnos ${auth('TOKEN')} -d '{"mnos":["northwind-de","orbital-fr","meridian-es","southgate-gb","eastline-pl"]}'
   curl -s -X POST ${url}/v1/sims ${auth('TOKEN')} \\
     -d '{"eid":"89049032000000000000000000000163","profiles":[{"iccid":"8944123456789012348","mno":"northwind-de","imsi":"262911234567890"}]}'

@@ -62,18 +62,23 @@ describe('the pull path on DynamoDB Local', () => {
     expect(await counters.read('t', 'e', '2026-01')).toBeUndefined();
   });
 
-  it('batch ids: taken once; a sender that stopped between taking and sending is taken over after BATCH_SEND_MS (the batch sent, not lost); a sent one never again; a released one again', async () => {
+  it('batch ids: taken once; while another sends it, in flight (not sent); a sender that stopped is taken over after BATCH_SEND_MS, and its late marks do not overwrite its successor’s; a sent one never again; a released one again', async () => {
     let now = 1_800_000_000_000;
     const ids = dynamoDbBatchIds(tables.client, table, () => now, 7 * 24 * 3600_000);
-    expect(await ids.take('east', 'b1')).toBe(true);
-    expect(await ids.take('east', 'b1')).toBe(false);
+    const first = await ids.take('east', 'b1');
+    expect(first.state).toBe('taken');
+    expect(await ids.take('east', 'b1')).toEqual({ state: 'in-flight' });
     now += BATCH_SEND_MS + 1;
-    expect(await ids.take('east', 'b1')).toBe(true);
-    await ids.confirm('east', 'b1');
+    const second = await ids.take('east', 'b1');
+    expect(second.state).toBe('taken');
+    // The stalled first sender gives it back late: the second's take stands.
+    await ids.release('east', 'b1', (first as { token: string }).token);
+    expect(await ids.take('east', 'b1')).toEqual({ state: 'in-flight' });
+    await ids.confirm('east', 'b1', (second as { token: string }).token);
     now += 24 * 3600_000;
-    expect(await ids.take('east', 'b1')).toBe(false);
-    expect(await ids.take('east', 'b2')).toBe(true);
-    await ids.release('east', 'b2');
-    expect(await ids.take('east', 'b2')).toBe(true);
+    expect(await ids.take('east', 'b1')).toEqual({ state: 'sent' });
+    const b2 = await ids.take('east', 'b2');
+    await ids.release('east', 'b2', (b2 as { token: string }).token);
+    expect((await ids.take('east', 'b2')).state).toBe('taken');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryPullState } from '../../adapters/signals/memory-pull-state.ts';
+import { memoryBatchIds } from '../../adapters/signals/memory-batch-ids.ts';
 import { pollMno, type PollPorts } from '../../application/signals/poll.ts';
 import type { CmpPull, SignalBatch } from '../../application/signals/ports.ts';
 import { iccid, imei } from '../support/ids.ts';
@@ -23,15 +24,15 @@ const cmp = () => {
 
 const harness = (state = memoryPullState()) => {
   const queued: SignalBatch[] = [];
-  const taken = new Set<string>();
+  const ids = memoryBatchIds(() => clock);
   let failSends = false;
   const ports: PollPorts = {
     state,
     queue: { send: async (b) => (failSends ? Promise.reject(new Error('queue down')) : void queued.push(b)) },
-    batchIds: { take: async (_m, id) => (taken.has(id) ? false : (taken.add(id), true)), confirm: async () => undefined, release: async (_m, id) => void taken.delete(id) },
+    batchIds: ids,
     nowMs: () => clock,
   };
-  return { ports, queued, state, failWith: (f: boolean) => (failSends = f), taken };
+  return { ports, queued, state, failWith: (f: boolean) => (failSends = f) };
 };
 const bytesOf = (batches: SignalBatch[]) => batches.flatMap((b) => b.signals).reduce((sum, s) => sum + (s.kind === 'usage' ? s.bytes : 0), 0);
 

@@ -141,7 +141,7 @@ describe('processing a batch of signals', () => {
     };
     const once = Signal.parse({ kind: 'usage', iccid: iccid(1), bytes: 2_000_000, at });
     const rest = await processSignalBatch({ ...ports(), store: flaky }, contextCache((i) => loadSimContext(store, i), Date.now), batch('north', [once]));
-    expect(rest).toMatchObject({ counted: [iccid(1)], requeues: 1 });
+    expect(rest).toMatchObject({ counted: [`${iccid(1)}|2026-12-05`], requeues: 1 });
     expect(await processSignalBatch(ports(), contextCache((i) => loadSimContext(store, i), Date.now), rest!)).toBeUndefined();
     expect((await counters.read('acme', eid(1), '2026-12'))!.bytes).toBe(2_000_000);
     expect((await alerts('acme', 1, 'usage-over-cap')).latest).toMatchObject({ status: 'open' });

@@ -40,6 +40,8 @@ beforeEach(async () => {
   await registerSim(store, 'acme', { eid: eid(1), profiles: [{ iccid: iccid(1), mno: 'north', imsi: imsi(1), fallback: false }] }, ctx);
   await executeCommand(store, simDecider, simStream('acme', eid(1)), { type: 'ActivateSim', actor: 'alice' }, ctx);
   await executeCommand(store, simDecider, simStream('acme', eid(1)), { type: 'SuspendSim', actor: 'alice' }, ctx);
+  // Its cascade carried the suspension: the MNO confirmed holding it.
+  await executeCommand(store, simDecider, simStream('acme', eid(1)), { type: 'RecordObservedState', actor: 'switchboard:cascade', mno: 'north', state: 'suspended' }, ctx);
   clock = Date.now();
 });
 
@@ -54,14 +56,23 @@ describe('verifying the network', () => {
     const { latest } = (await loadState(store, alertDecider, alertStream('acme', eid(1), 'state-drift'))).state;
     expect(latest).toMatchObject({ status: 'open', eid: eid(1), iccid: iccid(1), evidence: { desired: 'suspended', held: 'active' } });
     expect((await loadState(store, simDecider, simStream('acme', eid(1)))).state).toMatchObject({ status: 'suspended', observed: { north: 'active' } });
-    // The desired state is carried to the MNO again, by the guard, once per finding.
+    // The desired state is carried to the MNO again, by the guard, once for the alert.
     const corrections = async () => (await store.load(cascadeIndexStream('acme'))).commits.length;
     expect(await corrections()).toBe(1);
     const listed = (await store.load(cascadeIndexStream('acme'))).commits[0]!.events[0]!.data as { cascadeId: string };
     expect((await loadState(store, cascadeDecider, cascadeStream('acme', listed.cascadeId))).state).toMatchObject({ status: 'running', subject: { kind: 'sim-state', eid: eid(1), state: 'suspended' }, startedBy: 'switchboard:guard' });
+    // Found again before the correction lands (the MNO now observed active): no second alert, no second correction.
     await verifyNetwork(ports());
-    expect((await loadState(store, alertDecider, alertStream('acme', eid(1), 'state-drift'))).state).toMatchObject({ seq: 1, latest: { count: 2 } });
-    expect(await corrections()).toBe(2);
+    expect((await loadState(store, alertDecider, alertStream('acme', eid(1), 'state-drift'))).state).toMatchObject({ seq: 1, latest: { count: 1 } });
+    expect(await corrections()).toBe(1);
+  });
+
+  it('a desired state the MNO never confirmed (a person’s change still on its way, or failed) is not drift', async () => {
+    await executeCommand(store, simDecider, simStream('acme', eid(1)), { type: 'ResumeSim', actor: 'alice' }, ctx);
+    held[iccid(1)] = 'suspended';
+    clock += 120_000;
+    expect((await verifyNetwork(ports())).found).toEqual([]);
+    expect((await loadState(store, simDecider, simStream('acme', eid(1)))).state).toMatchObject({ status: 'active' });
   });
 
   it('an MNO holding what is desired: nothing', async () => {

@@ -30,6 +30,8 @@ describe('detectors', () => {
     expect(kinds({ kind: 'session', event: 'attach', imei: spare, plmn: '262-01', country: 'DE' })).toEqual([]);
     expect(kinds({ kind: 'session', event: 'attach', imei: imei(81).slice(0, 14) + '07', plmn: '262-01', country: 'DE' })).toEqual([]);
     expect(() => signal({ kind: 'usage', bytes: 1, at: '2026-12-05T10:00:00.' + '1'.repeat(300) + 'Z' })).toThrow(/millisecond/);
+    expect(() => signal({ kind: 'usage', bytes: 1, at: '2026-12-05T10:00:00.123456Z' })).toThrow(/millisecond/);
+    expect(signal({ kind: 'usage', bytes: 1, at: '2026-12-05T10:00:00Z' }).at).toBe('2026-12-05T10:00:00Z');
   });
   it('roaming-not-allowed: a country or a network outside the allow-lists; a detach says nothing', () => {
     expect(kinds({ kind: 'session', event: 'attach', imei: imei(81), plmn: '234-15', country: 'GB' })).toEqual(['roaming-not-allowed']);

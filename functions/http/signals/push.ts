@@ -2,7 +2,7 @@ import { countSignalBatchRefused } from '../../../adapters/observability/metrics
 import { PushBatch, PushRecord, signalOfPush, verifyBatch } from '../../../adapters/signals/push-format.ts';
 import { loadMno } from '../../../application/mnos.ts';
 import { readRecords } from '../../../application/signals/ingest.ts';
-import { sendOnce } from '../../../application/signals/ports.ts';
+import { BatchInFlight, sendOnce } from '../../../application/signals/ports.ts';
 import { batchIds, signalKeyOf, signalQueue } from '../../lambda/signal-wiring.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import { httpHandler } from '../http-handler.ts';
@@ -48,7 +48,11 @@ export const handler = httpHandler('POST /v1/signals/{mnoId}', async (request) =
   const batch = bodyOf(request, PushBatch);
   const { signals, refused: bad } = readRecords(batch.records, fromPush);
   if (signals.length === 0) throw problem(400, 'no-valid-records', `none of the ${batch.records.length} records fits the push format: ${bad.slice(0, 3).map((r) => `record ${r.index}: ${r.error}`).join('; ')}`);
-  if (!(await sendOnce(batchIds(), signalQueue(), { mno, batchId: batch.batchId, receivedAt: new Date().toISOString(), signals })))
-    throw refused('replayed', 409, 'batch-replayed', `batch ${batch.batchId} was taken already`);
+  const outcome = await sendOnce(batchIds(), signalQueue(), { mno, batchId: batch.batchId, receivedAt: new Date().toISOString(), signals }).catch((error: Error) => {
+    // Another request with this batch is being taken now (or stopped while it was): the MNO sends it again later, and it is taken then.
+    if (error instanceof BatchInFlight) throw problem(503, 'batch-in-flight', `batch ${batch.batchId} is being taken by another request: send it again in a minute`, undefined, { 'retry-after': '60' });
+    throw error;
+  });
+  if (outcome === 'already') throw refused('replayed', 409, 'batch-replayed', `batch ${batch.batchId} was taken already`);
   return json(202, { batchId: batch.batchId, accepted: signals.length, refused: bad });
 });
