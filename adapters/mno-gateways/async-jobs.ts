@@ -64,7 +64,7 @@ export const asyncJobsGateway = (mno: string, endpoint: string, credentials: Rec
 
   return {
     applyPolicy: (profileId, policy) => submit({ kind: 'policy.apply', target: profileId, spec: toSpec(flatten(policy)) }),
-    setSimState: (iccid, state) => submit({ kind: 'sim.state', target: iccid, spec: { state } }),
+    setSimState: (iccid, state, restriction) => submit({ kind: 'sim.state', target: iccid, spec: { state, ...(state === 'quarantined' && restriction && { restriction: toSpec(flatten(restriction)) }) } }),
     async jobStatus(jobId) {
       const res = await call('GET', `/api/jobs/${encodeURIComponent(jobId)}`);
       // A job the CMP no longer knows (expired, or its store was reset): the change is submitted again, not given up.
@@ -83,7 +83,7 @@ export const asyncJobsGateway = (mno: string, endpoint: string, credentials: Rec
     async readSimState(iccid) {
       const res = await call('GET', `/api/sims/${iccid}`);
       if (res.status === 404) return undefined;
-      return (await jsonOf<{ state: 'active' | 'suspended' | 'terminated' }>(mno, res)).state;
+      return (await jsonOf<{ state: 'active' | 'suspended' | 'terminated' | 'quarantined' }>(mno, res)).state;
     },
   };
 };

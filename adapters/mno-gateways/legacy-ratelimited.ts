@@ -43,7 +43,7 @@ const fromFields = (r: Record<string, string | undefined>): FlatPolicy => ({
   vpn: r.VPN_PEER ? { peer: r.VPN_PEER, subnets: items(r.VPN_SUBNETS, ',') ?? [], secretRef: r.VPN_PSK_REF ?? '' } : undefined,
 });
 
-const STATUS: Record<SimStateAtMno, string> = { active: 'A', suspended: 'S', terminated: 'T' };
+const STATUS: Record<SimStateAtMno, string> = { active: 'A', suspended: 'S', terminated: 'T', quarantined: 'R' };
 
 /**
  * Legacy RPC CMPs: HTTP Basic, errors inside HTTP 200 (`RESULT: ERR`; `BUSY` is transient, E4xx
@@ -69,8 +69,10 @@ export const legacyRateLimitedGateway = (mno: string, endpoint: string, credenti
       await rpc('ServiceProfile.set', { PROFILE_ID: profileId, ...toFields(flatten(policy)) });
       return { done: true };
     },
-    async setSimState(iccid, state) {
-      await rpc('Subscriber.setStatus', { ICCID: iccid, STATUS: STATUS[state] });
+    async setSimState(iccid, state, restriction) {
+      // R (restricted): the subscriber held to a service profile of its own, set first.
+      if (state === 'quarantined' && restriction) await rpc('ServiceProfile.set', { PROFILE_ID: `restricted.${iccid}`, ...toFields(flatten(restriction)) });
+      await rpc('Subscriber.setStatus', { ICCID: iccid, STATUS: STATUS[state], ...(state === 'quarantined' && restriction && { PROFILE_ID: `restricted.${iccid}` }) });
       return { done: true };
     },
     jobStatus: async () => {

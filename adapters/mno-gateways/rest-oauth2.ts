@@ -44,7 +44,7 @@ const fromRest = (r: RestProfile): FlatPolicy => ({
   vpn: r.vpn ? { peer: r.vpn.peerIp, subnets: r.vpn.subnets, secretRef: r.vpn.secretRef } : undefined,
 });
 
-const STATES: Record<SimStateAtMno, string> = { active: 'ACTIVE', suspended: 'SUSPENDED', terminated: 'DEACTIVATED' };
+const STATES: Record<SimStateAtMno, string> = { active: 'ACTIVE', suspended: 'SUSPENDED', terminated: 'DEACTIVATED', quarantined: 'RESTRICTED' };
 
 /**
  * Synchronous REST CMPs with OAuth2 client credentials: a token is fetched with HTTP Basic and
@@ -90,8 +90,9 @@ export const restOauth2Gateway = (mno: string, endpoint: string, credentials: Re
       await expectOk(await call('PUT', `/v1/policy-profiles/${encodeURIComponent(profileId)}`, toRest(flatten(policy))));
       return { done: true };
     },
-    async setSimState(iccid, state) {
-      await expectOk(await call('PUT', `/v1/sims/${iccid}/status`, { status: STATES[state] }));
+    async setSimState(iccid, state, restriction) {
+      // RESTRICTED: the SIM stays attached, held to the rules it is given (a per-SIM profile).
+      await expectOk(await call('PUT', `/v1/sims/${iccid}/status`, { status: STATES[state], ...(state === 'quarantined' && restriction && { restriction: toRest(flatten(restriction)) }) }));
       return { done: true };
     },
     jobStatus: async () => {

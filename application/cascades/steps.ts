@@ -7,7 +7,8 @@ import { eventsOf } from '../../domain/event-store.ts';
 import { simCascadeId } from './cascade-ids.ts';
 import { targetDecider, type TargetCommand } from '../../domain/cascade/target.ts';
 import type { MnoRegistration } from '../../domain/mno/events.ts';
-import { compilePolicy } from '../../domain/policy/compile.ts';
+import { compilePolicy, quarantineOf } from '../../domain/policy/compile.ts';
+import { enterpriseDecider } from '../../domain/enterprise/decider.ts';
 import { policyDecider } from '../../domain/policy/decider.ts';
 import type { PolicyDocument } from '../../domain/policy/document.ts';
 import type { PolicyRule } from '../../domain/policy/rules.ts';
@@ -16,7 +17,7 @@ import { executeCommand } from '../command.ts';
 import { loadState } from '../load-state.ts';
 import { loadMno } from '../mnos.ts';
 import { MnoPermanentError, type MnoGateway, type SimStateAtMno, type Submission } from '../ports/mno-gateway.ts';
-import { cascadeStream, cascadeTargetStream, policyStream, simStream } from '../stream-ids.ts';
+import { cascadeStream, cascadeTargetStream, enterpriseStream, policyStream, simStream } from '../stream-ids.ts';
 import type { CascadePorts } from './ports.ts';
 import type { CascadeInput, TargetWork } from './work.ts';
 
@@ -116,7 +117,22 @@ export const loadSim = async (ports: CascadePorts, tenant: string, eid: string) 
  * step's submission, the step submits the SIM's state as it is now, so the MNO never keeps the
  * older one. Read back, the MNO is compared with this cascade's state, never with a newer one.
  */
-const simStateAction = async (ports: CascadePorts, tenant: string, subject: Subject<'sim-state'>, mno: string, gateway: MnoGateway): Promise<Omit<TargetAction, 'admit'>> => {
+/**
+ * What a quarantined SIM is held to at this MNO: its enterprise's governing policy's quarantine (the
+ * latest version), compiled for what the MNO can enforce. A policy without one cannot quarantine.
+ */
+const restrictionAt = async (ports: CascadePorts, tenant: string, registration: MnoRegistration) => {
+  const { state: enterprise } = await loadState(ports.store, enterpriseDecider, enterpriseStream(tenant));
+  const policyId = enterprise.status === 'none' ? undefined : enterprise.settings.policyId;
+  const policy = policyId ? await loadPolicy(ports, tenant, policyId) : undefined;
+  const document = policy?.published[policy.latestVersion];
+  const compiled = document && quarantineOf(document, registration.capabilities as PolicyRule[]);
+  if (!compiled) throw new MnoPermanentError('the enterprise’s governing policy declares no quarantine (quarantine.destinations): the SIM cannot be quarantined');
+  return compiled.effective;
+};
+
+const simStateAction = async (ports: CascadePorts, tenant: string, subject: Subject<'sim-state'>, registration: MnoRegistration, gateway: MnoGateway): Promise<Omit<TargetAction, 'admit'>> => {
+  const mno = registration.id;
   const sim = await loadSim(ports, tenant, subject.eid);
   if (sim.status === 'unregistered') throw new MnoPermanentError('the SIM does not exist');
   const profile = sim.profiles.find((p) => p.iccid === (subject.iccid ?? sim.enabledProfile) && p.mno === mno) ?? sim.profiles.find((p) => p.mno === mno);
@@ -125,10 +141,10 @@ const simStateAction = async (ports: CascadePorts, tenant: string, subject: Subj
   return {
     gateway,
     superseded: async () => simSuperseded(subject, await loadSim(ports, tenant, subject.eid)),
-    apply: () => gateway.setSimState(profile.iccid, subject.state),
+    apply: async () => gateway.setSimState(profile.iccid, subject.state, subject.state === 'quarantined' ? await restrictionAt(ports, tenant, registration) : undefined),
     converge: async () => {
       const desired = desiredSimState(await loadSim(ports, tenant, subject.eid));
-      if (desired) await gateway.setSimState(profile.iccid, desired);
+      if (desired) await gateway.setSimState(profile.iccid, desired, desired === 'quarantined' ? await restrictionAt(ports, tenant, registration) : undefined);
     },
     differences: async () => {
       confirmed = await gateway.readSimState(profile.iccid);
@@ -154,7 +170,7 @@ export const targetAction = async (ports: CascadePorts, input: CascadeInput & { 
   if (mno.status === 'unknown') throw new MnoPermanentError(`MNO ${input.mno} is not registered`);
   const gateway = await ports.gateway(mno.registration);
   const subject = cascade.subject;
-  const action = subject.kind === 'policy' ? await policyAction(ports, input.tenant, subject, mno.registration, gateway) : await simStateAction(ports, input.tenant, subject, input.mno, gateway);
+  const action = subject.kind === 'policy' ? await policyAction(ports, input.tenant, subject, mno.registration, gateway) : await simStateAction(ports, input.tenant, subject, mno.registration, gateway);
   return { ...action, admit: () => ports.admit(mno.registration) };
 };
 

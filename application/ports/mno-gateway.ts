@@ -1,6 +1,7 @@
 import type { PolicyDocument } from '../../domain/policy/document.ts';
 
-export type SimStateAtMno = 'active' | 'suspended' | 'terminated';
+/** `quarantined`: active, held to a restriction (data to some destinations only, no SMS). */
+export type SimStateAtMno = 'active' | 'suspended' | 'terminated' | 'quarantined';
 
 /** A change submitted to an MNO: applied at once (synchronous CMP), or a job to poll. */
 export type Submission = { done: true } | { done: false; jobId: string };
@@ -11,7 +12,8 @@ export type Submission = { done: true } | { done: false; jobId: string };
  */
 export interface MnoGateway {
   applyPolicy(profileId: string, policy: PolicyDocument): Promise<Submission>;
-  setSimState(iccid: string, state: SimStateAtMno): Promise<Submission>;
+  /** `restriction`, with `quarantined` only: what the SIM is held to (the quarantine, compiled for this MNO). */
+  setSimState(iccid: string, state: SimStateAtMno, restriction?: PolicyDocument): Promise<Submission>;
   /** A job's progress: `pending`, or `done`; a failed job throws. */
   jobStatus(jobId: string): Promise<'pending' | 'done'>;
   /** What the MNO enforces for a profile, in Switchboard's model (undefined: no such profile). */

@@ -96,7 +96,7 @@ const recordDetection = async (ports: SignalPorts, sim: SimContext, mno: string,
  */
 export const respond = async (ports: Pick<SignalPorts, 'store' | 'region'>, sim: Pick<SimContext, 'tenant' | 'eid' | 'releaseApprovals'>, alert: Alert | undefined, response: Response) => {
   if (!isOpen(alert) || response === 'alert') return false;
-  const { suspendedNow, heldByThis } = await contain(ports, sim, alert.alertId, alert.kind);
+  const { suspendedNow, heldByThis } = await contain(ports, sim, alert.alertId, alert.kind, response);
   // Recorded when it was suspended now, or when an earlier run suspended it and stopped before recording it.
   if (!suspendedNow && !(heldByThis && !alert.contained)) return false;
   await executeCommand(ports.store, alertDecider, alertStream(sim.tenant, sim.eid, alert.kind), { type: 'RecordContainment', alertId: alert.alertId, response }, { actor: GUARD, correlationId: alert.alertId, region: ports.region });
@@ -130,20 +130,16 @@ export const raiseAlert = async (
  * released since is suspended anew). A SIM not active (in inventory, or suspended already) has
  * nothing to contain.
  */
-const contain = async (ports: Pick<SignalPorts, 'store' | 'region'>, sim: Pick<SimContext, 'tenant' | 'eid' | 'releaseApprovals'>, alertId: string, kind: Detection['kind']) => {
+const contain = async (ports: Pick<SignalPorts, 'store' | 'region'>, sim: Pick<SimContext, 'tenant' | 'eid' | 'releaseApprovals'>, alertId: string, kind: Detection['kind'], response: Exclude<Response, 'alert'>) => {
   const stream = simStream(sim.tenant, sim.eid);
   const loaded = await ports.store.load(stream);
+  const containment = { alertId, kind, releaseApprovals: sim.releaseApprovals };
+  const command = response === 'quarantine' ? { type: 'QuarantineSim' as const, actor: GUARD, reason: `quarantined on ${alertId}`, containment } : { type: 'SuspendSim' as const, actor: GUARD, reason: `contained on ${alertId}`, containment };
   try {
-    const { state, changed } = await executeCommand(
-      ports.store,
-      simDecider,
-      stream,
-      { type: 'SuspendSim', actor: GUARD, reason: `contained on ${alertId}`, containment: { alertId, kind, releaseApprovals: sim.releaseApprovals } },
-      { actor: GUARD, correlationId: alertId, region: ports.region, commandId: `guard:${alertId}:v${loaded.head.version}` },
-      undefined,
-      loaded,
-    );
-    const heldByThis = state.status === 'suspended' && state.containment?.alertId === alertId;
+    const { state, changed } = await executeCommand(ports.store, simDecider, stream, command, { actor: GUARD, correlationId: alertId, region: ports.region, commandId: `guard:${alertId}:v${loaded.head.version}` }, undefined, loaded);
+    if (state.status === 'unregistered') return { suspendedNow: false, heldByThis: false };
+    const held = response === 'quarantine' ? state.status === 'active' && state.quarantined : state.status === 'suspended';
+    const heldByThis = Boolean(held) && state.containment?.alertId === alertId;
     return { suspendedNow: changed && heldByThis, heldByThis };
   } catch (error) {
     if (error instanceof DomainError && error.kind === 'conflict') return { suspendedNow: false, heldByThis: false };

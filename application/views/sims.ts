@@ -13,7 +13,9 @@ export const simView = (state: SimState, version: number) => {
     ...(state.imei && { imei: state.imei }),
     ...(state.pendingTermination && { pendingTermination: state.pendingTermination }),
     /** Suspended by Switchboard on an alert: which, and who has asked to release it (people only; as many as it says). */
-    ...(state.containment && { containment: { by: 'switchboard:guard', ...state.containment } }),
+    ...(state.containment && { containment: { by: 'switchboard:guard', response: state.quarantined ? 'quarantine' : 'suspend', ...state.containment } }),
+    /** Active, but held at its MNO to the policy's management destinations (no SMS) until a person releases it. */
+    ...(state.quarantined && { quarantined: true }),
     /** Desired is `state`; this is what each MNO hosting a profile confirmed it holds. */
     observed: state.observed,
     labels: state.labels ?? [],

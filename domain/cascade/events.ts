@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const CascadeSubject = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('policy'), policyId: z.string(), version: z.number().int().positive() }),
   /** `iccid`: a profile that is not the enabled one (its subscription set out of use after a switch); absent: the enabled profile. */
-  z.object({ kind: z.literal('sim-state'), eid: z.string(), state: z.enum(['active', 'suspended', 'terminated']), iccid: z.string().optional() }),
+  z.object({ kind: z.literal('sim-state'), eid: z.string(), state: z.enum(['active', 'suspended', 'terminated', 'quarantined']), iccid: z.string().optional() }),
 ]);
 export type CascadeSubject = z.infer<typeof CascadeSubject>;
 

@@ -83,8 +83,8 @@ export const simSuperseded = (subject: SimSubject, sim: SimState): string | unde
   if (sim.status === 'unregistered') return undefined;
   // A profile set out of use is superseded once it is the enabled one again (then it carries the SIM's state).
   if (subject.iccid) return subject.iccid === sim.enabledProfile ? `superseded: profile ${subject.iccid} is enabled again` : undefined;
-  const desired = sim.status === 'inventory' ? undefined : sim.status;
-  return desired === subject.state ? undefined : `superseded: the SIM is now ${sim.status}`;
+  const desired = desiredSimState(sim);
+  return desired === subject.state ? undefined : `superseded: the SIM is now ${desired ?? sim.status}`;
 };
 
 type PolicySubject = Extract<CascadeSubject, { kind: 'policy' }>;
@@ -101,7 +101,7 @@ export const supersededBy = (subject: CascadeSubject, now: { policy?: Pick<Polic
 
 /** The SIM's desired state at its MNOs now (none while in inventory, or before it exists). */
 export const desiredSimState = (sim: SimState): SimSubject['state'] | undefined =>
-  sim.status === 'unregistered' || sim.status === 'inventory' ? undefined : sim.status;
+  sim.status === 'unregistered' || sim.status === 'inventory' ? undefined : sim.status === 'active' && sim.quarantined ? 'quarantined' : sim.status;
 
 /** What planning does with one target: give it work, skip it (and why), or record it superseded (and by what). */
 export type TargetPlan = { kind: 'work' } | { kind: 'skip'; reason: string } | { kind: 'superseded'; reason: string };
@@ -140,6 +140,7 @@ const STATE_AFTER: Readonly<Record<string, SimSubject['state']>> = {
   SimResumed: 'active',
   SimSuspended: 'suspended',
   SimTerminated: 'terminated',
+  SimQuarantined: 'quarantined',
 };
 
 /** The state a SIM should have at its MNOs after a lifecycle event, or undefined for an event that changes none. */

@@ -74,8 +74,8 @@ const withoutRules = (document: PolicyDocument, rules: readonly PolicyRule[]): P
  * deterministic: the same document and the same set of capabilities, in any order, give the same result.
  */
 export const compilePolicy = (declared: PolicyDocument, capabilities: readonly PolicyRule[]): CompiledPolicy => {
-  // The responses are Switchboard's to carry out, not the MNO's.
-  const { responses: _responses, ...document } = declared;
+  // The responses (and the quarantine they may call for) are Switchboard's to carry out, not the MNO's profile.
+  const { responses: _responses, quarantine: _quarantine, ...document } = declared;
   const enforceable = new Set<string>(capabilities);
   const gaps = rulesUsed(document).filter((rule) => !enforceable.has(rule));
   return {
@@ -83,3 +83,11 @@ export const compilePolicy = (declared: PolicyDocument, capabilities: readonly P
     unenforceable: gaps.map((rule) => ({ rule, reason: REASONS[rule](document) })),
   };
 };
+
+/**
+ * What a quarantined SIM is held to at one MNO: data only to the policy's management destinations
+ * (no breakout), no SMS either way, compiled for what the MNO can enforce (a gap is named as for any
+ * policy). Undefined when the policy declares no quarantine.
+ */
+export const quarantineOf = (policy: PolicyDocument, capabilities: readonly PolicyRule[]): CompiledPolicy | undefined =>
+  policy.quarantine && compilePolicy({ data: { destinations: policy.quarantine.destinations, internetBreakout: false }, sms: { mo: [], mt: [] } } as PolicyDocument, capabilities);

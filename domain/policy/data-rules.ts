@@ -62,7 +62,7 @@ const Ports = z
 export const PROTOCOLS = ['tcp', 'udp', 'icmp', 'any'] as const;
 
 /** Ports are for tcp and udp only: with icmp they mean nothing, and with any they would be ambiguous. */
-const Destination = z
+export const Destination = z
   .strictObject({
     cidr: Cidr,
     protocol: z.enum(PROTOCOLS, 'protocol is tcp, udp, icmp or any'),
@@ -96,6 +96,12 @@ const destinationRelation = (a: DestinationKey, b: DestinationKey): Relation => 
   return sameBlock(a.block, b.block) && a.protocol === b.protocol && samePorts(a.ports, b.ports) ? 'duplicates' : 'overlaps';
 };
 const showDestination = (d: Destination) => [d.cidr, d.protocol, d.ports?.join(',')].filter(Boolean).join(' ');
+
+/** A list of destinations: none overlapping another, at most 500. */
+export const Destinations = z
+  .array(Destination)
+  .max(500, 'at most 500 destinations')
+  .superRefine(noOverlaps(destinationKey, destinationRelation, showDestination));
 
 export const DataRules = z.strictObject({
   apns: z

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { blocksOverlap, Cidr, cidrKey, IpAddressText, sameBlock } from './addresses.ts';
 import { equalMeansDuplicate, noOverlaps, type Relation } from './allow-list.ts';
 import { COUNTRY_CODE_HINTS, COUNTRY_CODES } from './countries.ts';
-import { DataRules } from './data-rules.ts';
+import { DataRules, Destinations } from './data-rules.ts';
 import { ALERT_KINDS, RESPONSES } from '../signals/alert-kinds.ts';
 
 /**
@@ -110,6 +110,15 @@ const Responses = z.partialRecord(
   z.enum(RESPONSES, { error: `a response is one of ${RESPONSES.join(', ')}` }),
 );
 
+/**
+ * Where a quarantined SIM may still reach (device management, updates): the `quarantine` response
+ * keeps it active at its MNO with data to these alone and no SMS. Switchboard's, sent to an MNO only
+ * with a SIM it quarantines.
+ */
+const Quarantine = z.strictObject({
+  destinations: Destinations.min(1, 'a quarantine keeps at least one management destination reachable: without one, suspend rather than quarantine'),
+});
+
 export const PolicyDocument = z.strictObject({
   /** Always present once parsed, as `{ internetBreakout: false }` at least: breakout is off unless declared. */
   data: DataRules.prefault({}).optional(),
@@ -120,5 +129,10 @@ export const PolicyDocument = z.strictObject({
   caps: UsageCaps.optional(),
   vpn: Vpn.optional(),
   responses: Responses.optional(),
+  quarantine: Quarantine.optional(),
+}).superRefine((document, ctx) => {
+  const quarantining = Object.entries(document.responses ?? {}).filter(([, response]) => response === 'quarantine').map(([kind]) => kind);
+  if (quarantining.length > 0 && !document.quarantine)
+    ctx.addIssue({ code: 'custom', path: ['quarantine'], message: `responses quarantine on ${quarantining.join(', ')}: declare quarantine.destinations, where a quarantined device may still reach` });
 });
 export type PolicyDocument = z.output<typeof PolicyDocument>;

@@ -8,7 +8,8 @@ export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /**
  * What is done when a kind is detected: `alert` (the alert alone, the default), `suspend` (the SIM
- * suspended at its MNO by `switchboard:guard`).
+ * suspended at its MNO by `switchboard:guard`), `quarantine` (the SIM kept active at its MNO but
+ * restricted to the policy's management destinations, no SMS).
  */
-export const RESPONSES = ['alert', 'suspend'] as const;
+export const RESPONSES = ['alert', 'suspend', 'quarantine'] as const;
 export type Response = (typeof RESPONSES)[number];

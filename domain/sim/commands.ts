@@ -18,10 +18,12 @@ export type SimCommand =
   /** `containment`: Switchboard suspends it on an alert (its guard); people release it. */
   | (Issued & { type: 'SuspendSim'; reason?: string | undefined; containment?: Containment | undefined })
   | (Issued & { type: 'ResumeSim'; reason?: string | undefined })
+  /** Switchboard's guard quarantines an active SIM on an alert; people release it (ResumeSim). */
+  | (Issued & { type: 'QuarantineSim'; reason?: string | undefined; containment: Containment })
   | (Issued & { type: 'RequestTermination'; reason?: string | undefined })
   | (Issued & { type: 'CancelTermination' })
   | (Issued & { type: 'ApproveTermination' })
-  | (Issued & { type: 'RecordObservedState'; mno: string; state: 'active' | 'suspended' | 'terminated' })
+  | (Issued & { type: 'RecordObservedState'; mno: string; state: 'active' | 'suspended' | 'terminated' | 'quarantined' })
   /** `transactionId`: fresh hex the caller chose (the domain draws nothing at random). */
   | (Issued & { type: 'QueueEimPackage'; transactionId: string; psmos: Psmo[] })
   /** What the eUICC's result says, once its signature was verified. */

@@ -21,15 +21,17 @@ export type SimState =
       imei?: string | undefined;
       pendingTermination?: { requestedBy: string; reason?: string | undefined } | undefined;
       /** What each MNO hosting a profile last confirmed it holds. */
-      observed: Readonly<Record<string, 'active' | 'suspended' | 'terminated'>>;
+      observed: Readonly<Record<string, 'active' | 'suspended' | 'terminated' | 'quarantined'>>;
       /** The enterprise's labels, each once, in the order given. */
       labels: readonly string[];
       /** The eIM packages queued for the eUICC and the counter they carry. */
       eim: EimState;
       /** Profiles ordered from SM-DP+s, and the download triggers waiting for the device. */
       orders: OrderState;
-      /** Suspended by Switchboard on an alert: released by people only (and who asked first, when it takes two). */
+      /** Suspended or quarantined by Switchboard on an alert: released by people only (and who asked first, when it takes two). */
       containment?: (Containment & { releaseRequestedBy?: string | undefined }) | undefined;
+      /** Quarantined (while active): held at its MNO to the policy's management destinations, until a person releases it. */
+      quarantined?: boolean | undefined;
     };
 
 export type RegisteredSim = Exclude<SimState, { status: 'unregistered' }>;
@@ -157,7 +159,13 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
         if (sim.status === 'suspended') return [];
         if (sim.status !== 'active') throw illegal(sim.status, 'suspend');
         return [{ type: 'SimSuspended', data: { reason: command.reason, ...(command.containment && { containment: command.containment }) } }];
+      case 'QuarantineSim':
+        if (sim.status !== 'active') throw illegal(sim.status, 'quarantine', '; only an active SIM is quarantined');
+        if (sim.quarantined) return [];
+        return [{ type: 'SimQuarantined', data: { reason: command.reason, containment: command.containment } }];
       case 'ResumeSim':
+        // An active SIM in quarantine: resuming it is its release.
+        if (sim.status === 'active' && sim.quarantined && sim.containment) return release(sim.containment, command.actor, command.reason);
         if (sim.status === 'active') return [];
         if (sim.status !== 'suspended') throw illegal(sim.status, 'resume');
         noPendingTermination(sim, 'resume');
@@ -189,7 +197,9 @@ export const simDecider: Decider<SimCommand, SimEvent, SimState> = {
     switch (event.type) {
       case 'SimActivated':
       case 'SimResumed':
-        return { ...state, status: 'active', containment: undefined };
+        return { ...state, status: 'active', containment: undefined, quarantined: undefined };
+      case 'SimQuarantined':
+        return { ...state, quarantined: true, containment: event.data.containment };
       case 'SimSuspended':
         return { ...state, status: 'suspended', containment: event.data.containment };
       case 'SimReleaseRequested':

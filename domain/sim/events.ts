@@ -68,13 +68,15 @@ export const SimEvents = {
   SimSuspended: z.object({ reason: Reason, containment: Containment.optional() }),
   /** `release`: it was contained, and these people released it (one, or one who asked and another who approved). */
   SimResumed: z.object({ reason: Reason, release: z.object({ requestedBy: z.string(), approvedBy: z.string().optional() }).optional() }),
+  /** Switchboard quarantined it on an alert (actor `switchboard:guard`): active, but held at its MNO to the policy's management destinations, no SMS; released as a contained SIM is. */
+  SimQuarantined: z.object({ reason: Reason, containment: Containment }),
   /** The first of two people asked to release a contained SIM; another must approve (resume it) before it is. */
   SimReleaseRequested: z.object({ requestedBy: z.string(), reason: Reason }),
   SimTerminationRequested: z.object({ requestedBy: z.string(), reason: Reason }),
   SimTerminationCancelled: z.object({ cancelledBy: z.string() }),
   SimTerminated: z.object({ requestedBy: z.string(), approvedBy: z.string() }),
   /** An MNO confirmed (read back) the state it holds for the SIM's profile: observed, not desired. */
-  SimStateObserved: z.object({ mno: z.string(), state: z.enum(['active', 'suspended', 'terminated']) }),
+  SimStateObserved: z.object({ mno: z.string(), state: z.enum(['active', 'suspended', 'terminated', 'quarantined']) }),
   /** An eIM package for the eUICC (SGP.32): its PSMOs, the counter it carries, the transaction that names it. Signed when the device fetches it. */
   EimPackageQueued: z.object({ counter: z.int().positive(), transactionId: z.string(), psmos: z.array(Psmo).min(1) }),
   /** The eUICC ran the package and said, in a result it signed (verified before this was recorded), what each PSMO did. */

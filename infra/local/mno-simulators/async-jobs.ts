@@ -26,7 +26,7 @@ const JobRequest = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('sim.state'),
     target: z.string().refine(isIccid, 'not an ICCID (18 to 22 digits)'),
-    spec: z.strictObject({ state: z.enum(['active', 'suspended', 'terminated']) }),
+    spec: z.strictObject({ state: z.enum(['active', 'suspended', 'terminated', 'quarantined']), restriction: z.lazy(() => JobPolicySpec).optional() }),
   }),
 ]);
 type JobRequest = z.infer<typeof JobRequest>;
@@ -56,6 +56,8 @@ export const asyncJobsApi = (options: { faults: FaultState; pollsToComplete: num
   const jobs = new Map<string, Job>();
   const profiles = new Map<string, { spec: JobPolicySpec; version: number; updated_at: string }>();
   const sims = new Map<string, string>();
+  /** What each quarantined SIM is held to. */
+  const restrictions = new Map<string, unknown>();
 
   /** Runs the job against the "network": the faults in force now decide how it ends. */
   const finish = (job: Job): Pick<Job, 'status' | 'error'> => {
@@ -65,7 +67,11 @@ export const asyncJobsApi = (options: { faults: FaultState; pollsToComplete: num
     if (job.kind === 'sim.state') {
       if (sims.get(job.target) === 'terminated' && job.spec.state !== 'terminated')
         return { status: 'FAILED', error: { code: 'INVALID_STATE_TRANSITION', message: 'a terminated SIM cannot change state', retryable: false } };
+      if (job.spec.state === 'quarantined' && !job.spec.restriction)
+        return { status: 'FAILED', error: { code: 'INVALID_SPEC', message: 'a quarantined SIM is held to a restriction: give it', retryable: false } };
       sims.set(job.target, job.spec.state);
+      if (job.spec.restriction) restrictions.set(job.target, job.spec.restriction);
+      else restrictions.delete(job.target);
     } else {
       const version = (profiles.get(job.target)?.version ?? 0) + 1;
       const spec = faults.current.drift ? drifted(job.spec) : job.spec;
@@ -112,7 +118,7 @@ export const asyncJobsApi = (options: { faults: FaultState; pollsToComplete: num
       return error(404, 'NOT_FOUND', `no route ${method} ${path}`);
     },
     transient: () => error(503, 'UNAVAILABLE', 'the platform is temporarily unavailable', true),
-    held: { jobs, profiles, sims } as CmpApi['held'],
+    held: { jobs, profiles, sims, restrictions } as CmpApi['held'],
     state: () => ({
       profiles: Object.fromEntries([...profiles].map(([id, { spec }]) => [id, spec])),
       sims: Object.fromEntries(sims),

@@ -46,12 +46,12 @@ export interface MnoSimulator {
   stop(): Promise<void>;
 }
 
-export type SimStatus = 'active' | 'suspended' | 'terminated';
+export type SimStatus = 'active' | 'suspended' | 'terminated' | 'quarantined';
 /** Each style's words for a SIM's status (rest-oauth2, async-jobs, legacy-ratelimited). */
 const SIM_STATUS: Record<string, SimStatus> = {
-  ACTIVE: 'active', SUSPENDED: 'suspended', DEACTIVATED: 'terminated',
-  active: 'active', suspended: 'suspended', terminated: 'terminated',
-  A: 'active', S: 'suspended', T: 'terminated',
+  ACTIVE: 'active', SUSPENDED: 'suspended', DEACTIVATED: 'terminated', RESTRICTED: 'quarantined',
+  active: 'active', suspended: 'suspended', terminated: 'terminated', quarantined: 'quarantined',
+  A: 'active', S: 'suspended', T: 'terminated', R: 'quarantined',
 };
 
 export interface MnoSimulatorOptions {

@@ -14,7 +14,8 @@ const err = (code: string, text: string, status = 200) => json(status, { RESULT:
 const drifted = (f: Record<string, string>): Record<string, string> =>
   f.BREAKOUT === 'Y' ? { ...f, APN_LIST: f.APN_LIST ? `${f.APN_LIST}|internet` : 'internet' } : { ...f, BREAKOUT: 'Y' };
 
-const STATUSES = ['A', 'S', 'T'];
+/** A active, S suspended, T terminated, R restricted (held to the service profile given with it). */
+const STATUSES = ['A', 'S', 'T', 'R'];
 
 /**
  * The legacy style: RPC over `POST /ws/<Service>.<operation>`, HTTP Basic, UPPER_SNAKE bodies
@@ -26,6 +27,8 @@ export const legacyRateLimitedApi = (options: { faults: FaultState; ratePerSecon
   const buckets = new Map<string, TokenBucket>();
   const profiles = new Map<string, { fields: Record<string, string>; version: number }>();
   const sims = new Map<string, string>();
+  /** The service profile each restricted subscriber is held to. */
+  const restrictions = new Map<string, unknown>();
 
   const operations: Record<string, (body: Record<string, unknown>) => CmpReply> = {
     'ServiceProfile.set': (body) => {
@@ -44,11 +47,14 @@ export const legacyRateLimitedApi = (options: { faults: FaultState; ratePerSecon
       if (!stored) return err('E404', 'no such service profile');
       return ok({ PROFILE_ID: id as string, VERSION: String(stored.version), ...stored.fields });
     },
-    'Subscriber.setStatus': ({ ICCID, STATUS }) => {
+    'Subscriber.setStatus': ({ ICCID, STATUS, PROFILE_ID }) => {
       if (typeof ICCID !== 'string' || !isIccid(ICCID)) return err('E400', 'ICCID missing or invalid');
-      if (typeof STATUS !== 'string' || !STATUSES.includes(STATUS)) return err('E400', 'STATUS must be A, S or T');
+      if (typeof STATUS !== 'string' || !STATUSES.includes(STATUS)) return err('E400', 'STATUS must be A, S, T or R');
+      if (STATUS === 'R' && (typeof PROFILE_ID !== 'string' || !profiles.has(PROFILE_ID))) return err('E400', 'R holds the subscriber to a PROFILE_ID set before');
       if (sims.get(ICCID) === 'T' && STATUS !== 'T') return err('E409', 'subscriber is terminated');
       sims.set(ICCID, STATUS);
+      if (STATUS === 'R') restrictions.set(ICCID, PROFILE_ID);
+      else restrictions.delete(ICCID);
       return ok({ ICCID, STATUS });
     },
     'Subscriber.get': ({ ICCID }) => {
@@ -80,7 +86,7 @@ export const legacyRateLimitedApi = (options: { faults: FaultState; ratePerSecon
       return operation(parsed as Record<string, unknown>);
     },
     transient: () => err('BUSY', 'system busy, retry later'),
-    held: { profiles, sims } as CmpApi['held'],
+    held: { profiles, sims, restrictions } as CmpApi['held'],
     state: () => ({
       profiles: Object.fromEntries([...profiles].map(([id, { fields }]) => [id, fields])),
       sims: Object.fromEntries(sims),

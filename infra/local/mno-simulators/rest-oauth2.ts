@@ -21,7 +21,8 @@ export const RestPolicyProfile = z.strictObject({
 });
 export type RestPolicyProfile = z.infer<typeof RestPolicyProfile>;
 
-const SimStatusBody = z.strictObject({ status: z.enum(['ACTIVE', 'SUSPENDED', 'DEACTIVATED']) });
+/** RESTRICTED: attached, held to the rules given with it (the SIM's own profile). */
+const SimStatusBody = z.strictObject({ status: z.enum(['ACTIVE', 'SUSPENDED', 'DEACTIVATED', 'RESTRICTED']), restriction: z.lazy(() => RestPolicyProfile).optional() });
 
 const problem = (status: number, code: string, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): CmpReply =>
   json(status, { type: `/problems/${code}`, title: code.replace(/-/g, ' '), status, detail, ...extra }, { 'content-type': 'application/problem+json', ...headers });
@@ -40,6 +41,8 @@ export const restOauth2Api = (options: { faults: FaultState; tokenTtlSeconds: nu
   const tokens = new Map<string, number>();
   const profiles = new Map<string, { profile: RestPolicyProfile; revision: number; appliedAt: string }>();
   const sims = new Map<string, string>();
+  /** What each RESTRICTED SIM is held to. */
+  const restrictions = new Map<string, unknown>();
 
   const issueToken = (request: CmpRequest): CmpReply => {
     const client = basicAuth(request.headers.authorization);
@@ -72,10 +75,13 @@ export const restOauth2Api = (options: { faults: FaultState; tokenTtlSeconds: nu
 
   const putSimStatus = (iccid: string, body: Buffer): CmpReply => {
     const parsed = SimStatusBody.safeParse(parseJson(body));
-    if (!parsed.success) return problem(400, 'invalid-sim-status', 'status must be ACTIVE, SUSPENDED or DEACTIVATED', { errors: issuesOf(parsed.error) });
-    const { status } = parsed.data;
+    if (!parsed.success) return problem(400, 'invalid-sim-status', 'status must be ACTIVE, SUSPENDED, DEACTIVATED or RESTRICTED (with its restriction)', { errors: issuesOf(parsed.error) });
+    const { status, restriction } = parsed.data;
+    if (status === 'RESTRICTED' && !restriction) return problem(400, 'invalid-sim-status', 'RESTRICTED takes the restriction the SIM is held to');
     if (sims.get(iccid) === 'DEACTIVATED' && status !== 'DEACTIVATED') return problem(409, 'sim-deactivated', 'a deactivated SIM cannot change status');
     sims.set(iccid, status);
+    if (restriction) restrictions.set(iccid, restriction);
+    else restrictions.delete(iccid);
     return json(200, { iccid, status });
   };
 
@@ -106,7 +112,7 @@ export const restOauth2Api = (options: { faults: FaultState; tokenTtlSeconds: nu
       return problem(404, 'not-found', `no route ${method} ${path}`);
     },
     transient: () => problem(503, 'service-unavailable', 'the platform is temporarily unavailable, try again'),
-    held: { profiles, sims } as CmpApi['held'],
+    held: { profiles, sims, restrictions } as CmpApi['held'],
     state: () => ({
       profiles: Object.fromEntries([...profiles].map(([id, { profile }]) => [id, profile])),
       sims: Object.fromEntries(sims),
