@@ -96,7 +96,7 @@ export const EVENT_RULES = [
   {
     name: 'plan-sim-cascade',
     description: 'A SIM lifecycle change, or a profile switch its eUICC made, is carried to the MNO of its enabled profile (the only subscription in use), by a cascade recorded for it. Replays are left out.',
-    eventPattern: { source: [SOURCE], 'detail-type': ['SimActivated', 'SimResumed', 'SimSuspended', 'SimTerminated', 'EimPackageExecuted'], 'replay-name': [{ exists: false }] },
+    eventPattern: { source: [SOURCE], 'detail-type': ['SimActivated', 'SimResumed', 'SimSuspended', 'SimTerminated', 'SimQuarantined', 'EimPackageExecuted'], 'replay-name': [{ exists: false }] },
     target: { kind: 'function', function: 'plan-sim-cascade' },
   },
   {

@@ -128,6 +128,9 @@ const restrictionAt = async (ports: CascadePorts, tenant: string, registration: 
   const document = policy?.published[policy.latestVersion];
   const compiled = document && quarantineOf(document, registration.capabilities as PolicyRule[]);
   if (!compiled) throw new MnoPermanentError('the enterprise’s governing policy declares no quarantine (quarantine.destinations): the SIM cannot be quarantined');
+  // A quarantine this MNO cannot hold the SIM to would let it reach anywhere: refused, not pretended.
+  const gaps = compiled.unenforceable.map((u) => u.rule).filter((rule) => rule === 'data.destinations' || rule === 'sms.mo' || rule === 'sms.mt');
+  if (gaps.length > 0) throw new MnoPermanentError(`${registration.id} cannot enforce ${gaps.join(', ')}: it cannot hold a SIM in quarantine (suspend it instead)`);
   return compiled.effective;
 };
 

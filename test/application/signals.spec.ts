@@ -167,6 +167,21 @@ describe('processing a batch of signals', () => {
     expect((await alerts('globex', 2, 'imei-mismatch')).latest).toMatchObject({ contained: true, response: 'suspend' });
   });
 
+  it('quarantine: a SIM talking where its policy forbids is kept active but quarantined by the guard (its MNO to hold it to the management destinations); a person releases it', async () => {
+    await governedBy('acme', { data: { destinations: [{ cidr: '10.0.0.0/8', protocol: 'tcp' }] }, responses: { 'destination-not-allowed': 'quarantine' }, quarantine: { destinations: [{ cidr: '198.51.100.0/24', protocol: 'tcp', ports: [443] }] } });
+    await activeSim('acme', 1);
+    await run(batch('north', [Signal.parse({ kind: 'flow', iccid: iccid(1), destination: '203.0.113.9', port: 22, protocol: 'tcp', bytes: 100, at })]));
+    const { latest } = await alerts('acme', 1, 'destination-not-allowed');
+    const quarantined = await sim('acme', 1);
+    expect(quarantined).toMatchObject({ status: 'active', quarantined: true, containment: { alertId: latest!.alertId, kind: 'destination-not-allowed' } });
+    expect(latest).toMatchObject({ contained: true, response: 'quarantine' });
+    const { desiredSimState } = await import('../../domain/cascade/process.ts');
+    expect(desiredSimState(quarantined)).toBe('quarantined');
+    await expect(executeCommand(store, simDecider, simStream('acme', eid(1)), { type: 'ResumeSim', actor: 'switchboard:fallback' }, ctx('switchboard:fallback'))).rejects.toMatchObject({ code: 'release-by-person' });
+    await executeCommand(store, simDecider, simStream('acme', eid(1)), { type: 'ResumeSim', actor: 'alice' }, ctx('alice'));
+    expect(await sim('acme', 1)).toMatchObject({ status: 'active', quarantined: undefined, containment: undefined });
+  });
+
   it('a record of a time beyond millisecond precision is refused at the edge', async () => {
     expect(Signal.safeParse({ kind: 'usage', iccid: iccid(1), bytes: 1, at: `2026-12-05T10:00:00.${'1'.repeat(400)}Z` }).success).toBe(false);
   });

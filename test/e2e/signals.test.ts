@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedHeaders } from '../../adapters/signals/push-format.ts';
+import { POLICY_RULES } from '../../domain/policy/rules.ts';
 import { eventually } from '../support/eventually.ts';
 import { eid, iccid, imei, imsi, unique } from '../support/ids.ts';
 import { startLocalApi, type LocalApi } from '../support/local-api.ts';
@@ -12,7 +13,8 @@ import { northAndSouth } from '../support/north-south.ts';
  * their signal keys) when a test sets an anomaly on them; Switchboard counts, detects, alerts and
  * contains by the enterprise's policy, within seconds.
  */
-const [north, south] = northAndSouth();
+// north enforces every rule (so it can hold a SIM in quarantine); south none.
+const [north, south] = ((pair) => [{ ...pair[0], capabilities: [...POLICY_RULES] }, pair[1]] as const)(northAndSouth());
 let api: LocalApi;
 let tenant: Awaited<ReturnType<LocalApi['tenant']>>;
 let security: string;
@@ -88,6 +90,36 @@ describe('a SIM moved into another device', () => {
     expect((await api.call('GET', '/v1/alerts', { token: noScope })).status).toBe(403);
     expect((await api.call('POST', `/v1/alerts/${alert.id}/resolve`, { token: await tenant.tokenFor('alerts:read') })).status).toBe(403);
     await fetch(`${api.runtime.simulators.get(north.id)!.url}/_sim/traffic/${sim.iccid}`, { method: 'DELETE' });
+  });
+});
+
+describe('quarantine', () => {
+  it('a device talking to a destination its policy forbids is quarantined: active, held at its MNO to the management destinations only; a person releases it', async () => {
+    const quarantine = { destinations: [{ cidr: '198.51.100.0/24', protocol: 'tcp', ports: [443] }] };
+    const policy = { data: { destinations: [{ cidr: '10.0.0.0/8', protocol: 'tcp' }] }, responses: { 'destination-not-allowed': 'quarantine' }, quarantine };
+    const other = await api.tenant('sims:write sims:read policies:write policies:read alerts:read alerts:write');
+    expect((await api.call('PUT', '/v1/enterprise/mnos', { token: other.token, body: { mnos: [north.id, south.id] } })).status).toBe(200);
+    expect((await api.call('PUT', '/v1/policies/guarded', { token: other.token, body: policy })).status).toBe(200);
+    expect((await api.call('POST', '/v1/policies/guarded/publish', { token: other.token })).status).toBe(202);
+    expect((await api.call('PUT', '/v1/enterprise/settings', { token: other.token, body: { policyId: 'guarded' } })).status).toBe(200);
+    const n = unique();
+    const sim = { eid: eid(n), iccid: iccid(n % 1e12) };
+    expect((await api.call('POST', '/v1/sims', { token: other.token, body: { eid: sim.eid, profiles: [{ iccid: sim.iccid, mno: north.id, imsi: imsi(n % 1e10) }] } })).status).toBe(201);
+    expect((await api.call('POST', `/v1/sims/${sim.eid}/activate`, { token: other.token })).status).toBe(200);
+    const read = async () => (await api.call('GET', `/v1/sims/${sim.eid}`, { token: other.token })).body;
+    await eventually(read, (s) => s.observed?.[north.id] === 'active', 'active at its MNO');
+
+    expect((await anomaly(north.id, sim.iccid, { destination: '203.0.113.9:22' })).status).toBe(200);
+    const held = await eventually(read, (s) => s.observed?.[north.id] === 'quarantined', 'quarantined at its MNO', { timeout: 20_000 });
+    expect(held).toMatchObject({ state: 'active', quarantined: true, containment: { by: 'switchboard:guard', response: 'quarantine', kind: 'destination-not-allowed' } });
+    const cmp = api.runtime.simulators.get(north.id)!;
+    expect(cmp.simStatus(sim.iccid)).toBe('quarantined');
+    expect(JSON.stringify(cmp.state().restrictions?.[sim.iccid])).toContain('198.51.100.0/24');
+
+    await fetch(`${cmp.url}/_sim/traffic/${sim.iccid}`, { method: 'DELETE' });
+    expect((await api.call('POST', `/v1/sims/${sim.eid}/resume`, { token: other.token, body: { reason: 'fixed the firmware' } })).body).toMatchObject({ state: 'active' });
+    await eventually(read, (s) => s.observed?.[north.id] === 'active' && !s.quarantined, 'released at its MNO');
+    expect(cmp.state().restrictions?.[sim.iccid]).toBeUndefined();
   });
 });
 

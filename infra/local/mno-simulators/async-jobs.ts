@@ -122,6 +122,7 @@ export const asyncJobsApi = (options: { faults: FaultState; pollsToComplete: num
     state: () => ({
       profiles: Object.fromEntries([...profiles].map(([id, { spec }]) => [id, spec])),
       sims: Object.fromEntries(sims),
+      restrictions: Object.fromEntries(restrictions),
     }),
   };
   return { api, credentials };

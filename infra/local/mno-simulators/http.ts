@@ -23,7 +23,8 @@ export interface CmpApi {
   handle(request: CmpRequest): CmpReply | Promise<CmpReply>;
   /** How this CMP says "try again later" when a fault makes a call fail transiently. */
   transient(): CmpReply;
-  state(): { profiles: Record<string, unknown>; sims: Record<string, string>; throttled?: number };
+  /** `restrictions`: what each restricted (quarantined) SIM is held to. */
+  state(): { profiles: Record<string, unknown>; sims: Record<string, string>; restrictions?: Record<string, unknown>; throttled?: number };
   /** What the CMP holds (profiles, SIMs, jobs), by name: kept across restarts when the simulator has a state file. */
   held: Record<string, Map<string, unknown>>;
 }

@@ -31,7 +31,7 @@ export interface MnoSimulator {
   /** The faults in force. */
   faults(): Readonly<MnoFaults>;
   /** What the CMP holds, in its own data model: profile rules by profile id, SIM status by ICCID; calls = CMP API calls received. */
-  state(): { profiles: Record<string, unknown>; sims: Record<string, string>; calls: number; throttled?: number };
+  state(): { profiles: Record<string, unknown>; sims: Record<string, string>; restrictions?: Record<string, unknown>; calls: number; throttled?: number };
   /** A SIM's status as this CMP holds it, whatever the style's words: 'active', 'suspended', 'terminated', or undefined when it holds none. */
   simStatus(iccid: string): SimStatus | undefined;
   /** Attaches (or, undefined, detaches) the traffic generator `/_sim/traffic` drives; the simulator's stop stops it too. */

@@ -90,6 +90,7 @@ export const legacyRateLimitedApi = (options: { faults: FaultState; ratePerSecon
     state: () => ({
       profiles: Object.fromEntries([...profiles].map(([id, { fields }]) => [id, fields])),
       sims: Object.fromEntries(sims),
+      restrictions: Object.fromEntries(restrictions),
       throttled,
     }),
   };

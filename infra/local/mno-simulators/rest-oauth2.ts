@@ -116,6 +116,7 @@ export const restOauth2Api = (options: { faults: FaultState; tokenTtlSeconds: nu
     state: () => ({
       profiles: Object.fromEntries([...profiles].map(([id, { profile }]) => [id, profile])),
       sims: Object.fromEntries(sims),
+      restrictions: Object.fromEntries(restrictions),
     }),
   };
   return { api, credentials };
