@@ -2,8 +2,11 @@ import { basename } from 'node:path';
 import { isRunning, processInfo, type ProcessInfo } from './processes.ts';
 
 /**
- * `npm start` is four processes before this one's: npm → sh -c "tsx …" → tsx → node (this), and
- * signals sent to npm do not reach here. npm forwards SIGINT and SIGTERM to sh only; sh dies of
+ * `npm start` is npm → sh -c "exec node --import tsx …", the shell replaced by this node process,
+ * which runs TypeScript through tsx's loader rather than the tsx CLI: that CLI relays signals to its
+ * child and SIGKILLs one that confirms a signal late (30 ms, as a loaded machine may), which would
+ * leave DynamoDB Local behind. Launched otherwise (npm → sh -c "tsx …" → tsx → node), signals sent
+ * to npm do not reach here: npm forwards SIGINT and SIGTERM to sh only; sh dies of
  * SIGTERM, leaving tsx and this process behind, and on SIGINT waits for its child (so nothing
  * happens at all); npm itself dies of SIGHUP, leaving the rest. So the runtime watches the
  * processes that launched it, and stops when

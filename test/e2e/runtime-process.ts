@@ -95,8 +95,8 @@ export interface RuntimeProcess {
 }
 
 /**
- * Spawns the local runtime on `dataDir` with PORT=0: `npm start` itself (`via: 'npm'`: npm → sh →
- * tsx → node → java), or the script behind it with node (`via: 'node'`: node → java).
+ * Spawns the local runtime on `dataDir` with PORT=0: `npm start` itself (`via: 'npm'`: npm → node
+ * (the shell exec'd into it) → java), or the script behind it with node (`via: 'node'`: node → java).
  */
 export const spawnRuntime = (dataDir: string, via: 'npm' | 'node' = 'node', env: Record<string, string> = {}): RuntimeProcess => {
   const [command, args] = via === 'npm' ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', 'infra/local/start.ts']];
