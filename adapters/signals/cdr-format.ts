@@ -1,6 +1,5 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Signal } from '../../domain/signals/signals.ts';
-import type { PushRecord } from './push-format.ts';
+import { csvRows, newlinesIn } from './csv.ts';
 
 /**
  * The batch format: CDR files an MNO drops in a bucket (S3 with event notifications in AWS, a
@@ -68,7 +67,7 @@ const COLUMN_OF: Record<RecordType, Record<string, string>> = {
 };
 
 const PROTOCOLS: Record<string, 'tcp' | 'udp' | 'icmp'> = { tcp: 'tcp', udp: 'udp', icmp: 'icmp', '6': 'tcp', '17': 'udp', '1': 'icmp' };
-const NAME_OF_PROTOCOL = { 6: 'tcp', 17: 'udp', 1: 'icmp' } as const;
+export const NAME_OF_PROTOCOL = { 6: 'tcp', 17: 'udp', 1: 'icmp' } as const;
 
 export interface CdrRefusal {
   /** 1-based; the header is line 1. */
@@ -82,95 +81,6 @@ export interface CdrRead {
   refused: CdrRefusal[];
   /** Set when the file cannot be read at all (then there are no signals and no refusals). */
   fatal?: string;
-}
-
-type CsvRow = { line: number; fields: string[] } | { line: number; error: string };
-
-const QUOTE = 34;
-const COMMA = 44;
-const LF = 10;
-const CR = 13;
-
-const newlinesIn = (text: string, from: number, to: number) => {
-  let n = 0;
-  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-};
-
-/** RFC 4180 records, each with the line it starts on; a malformed one is an error and reading goes on at the next line. */
-function* csvRows(text: string): Generator<CsvRow> {
-  const n = text.length;
-  let i = 0;
-  let line = 1;
-  while (i < n) {
-    const start = line;
-    const fields: string[] = [];
-    let error: string | undefined;
-    record: for (;;) {
-      let field = '';
-      if (text.charCodeAt(i) === QUOTE) {
-        i++;
-        let from = i;
-        for (;;) {
-          const q = text.indexOf('"', i);
-          if (q === -1) {
-            line += newlinesIn(text, i, n);
-            i = n;
-            error = 'a quoted field is not closed (it runs to the end of the file)';
-            break record;
-          }
-          line += newlinesIn(text, i, q);
-          if (text.charCodeAt(q + 1) === QUOTE) {
-            field += text.slice(from, q + 1);
-            i = q + 2;
-            from = i;
-            continue;
-          }
-          field += text.slice(from, q);
-          i = q + 1;
-          break;
-        }
-        const c = text.charCodeAt(i);
-        if (!(i >= n || c === COMMA || c === LF || (c === CR && text.charCodeAt(i + 1) === LF))) {
-          error = 'text after the closing quote of a quoted field';
-          break record;
-        }
-      } else {
-        let j = i;
-        for (; j < n; j++) {
-          const c = text.charCodeAt(j);
-          if (c === COMMA || c === LF) break;
-          if (c === QUOTE) {
-            i = j;
-            error = 'a quote inside an unquoted field';
-            break record;
-          }
-        }
-        const end = j < n && j > i && text.charCodeAt(j - 1) === CR ? j - 1 : j;
-        field = text.slice(i, end);
-        i = j;
-      }
-      fields.push(field);
-      if (i >= n) break;
-      if (text.charCodeAt(i) === COMMA) {
-        i++;
-        continue;
-      }
-      if (text.charCodeAt(i) === CR) i++;
-      i++; // the LF
-      line++;
-      break;
-    }
-    if (error !== undefined) {
-      const next = i >= n ? -1 : text.indexOf('\n', i);
-      i = next === -1 ? n : next + 1;
-      if (next !== -1) line++;
-      yield { line: start, error };
-      continue;
-    }
-    if (fields.length === 1 && fields[0]!.trim() === '') continue; // a blank line
-    yield { line: start, fields };
-  }
 }
 
 const linesOf = (text: string) => {
@@ -311,51 +221,3 @@ export const readCdr = (input: string): CdrRead => {
   }
   return { signals, refused };
 };
-
-const cell = (v: string | number | undefined) => {
-  if (v === undefined) return '';
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
-
-const rowOfPush = (r: PushRecord): Partial<Record<CdrColumn, string | number>> => {
-  switch (r.type) {
-    case 'session':
-      return { record_type: 'session', iccid: r.iccid, timestamp: r.timestamp, event: r.event, imei: r.imei, serving_plmn: r.servingPlmn, country: r.country, rat: r.rat };
-    case 'usage':
-      return { record_type: 'usage', iccid: r.iccid, timestamp: r.timestamp, bytes_uplink: r.bytesUplink, bytes_downlink: r.bytesDownlink };
-    case 'sms':
-      return { record_type: 'sms', iccid: r.iccid, timestamp: r.timestamp, direction: r.direction, other_party: r.otherParty };
-    case 'flow':
-      return {
-        record_type: 'flow',
-        iccid: r.iccid,
-        timestamp: r.flowEndMilliseconds,
-        destination_ip: r.destinationIPAddress,
-        destination_port: r.destinationTransportPort,
-        protocol: NAME_OF_PROTOCOL[r.protocolIdentifier],
-        octets: r.octetDeltaCount,
-      };
-  }
-};
-
-/** Records as a CDR file (all columns, CRLF line ends, a final CRLF): the simulated MNOs' side, and tests. */
-export const writeCdr = (records: readonly PushRecord[]): string => {
-  const lines = [CDR_COLUMNS.join(',')];
-  for (const record of records) {
-    const row = rowOfPush(record);
-    lines.push(CDR_COLUMNS.map((c) => cell(row[c])).join(','));
-  }
-  return `${lines.join('\r\n')}\r\n`;
-};
-
-/**
- * A CDR file's signature: the MNO signs each file it drops with its signal key, HMAC-SHA256 over
- * `<object key>\n<sha256 of the file, hex>` (so a signed file read under another name, or with one
- * byte changed, does not verify). In S3 the object's `x-amz-meta-signature`; locally `<file>.sig`.
- */
-export const signCdr = (key: string, objectKey: string, text: string) =>
-  createHmac('sha256', key).update(`${objectKey}\n${createHash('sha256').update(text, 'utf8').digest('hex')}`).digest('hex');
-
-export const verifyCdr = (key: string, objectKey: string, text: string, signature: string | undefined) =>
-  signature !== undefined && /^[0-9a-f]{64}$/.test(signature) && timingSafeEqual(Buffer.from(signCdr(key, objectKey, text), 'hex'), Buffer.from(signature, 'hex'));

@@ -1,12 +1,12 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RunOptions } from 'aws-local-stepfunctions';
 import { createTables } from '../../adapters/dynamodb/create-table.ts';
 import { fileSigner } from '../../adapters/signing/file-signer.ts';
 import { DynamoDbEventStore } from '../../adapters/event-store/dynamodb-event-store.ts';
-import { ROUTE_ENTRY_POINTS, RULE_ENTRY_POINTS, SCHEDULE_ENTRY_POINTS, SIGNAL_CONSUMER_ID, SIGNAL_ENTRY_POINTS, SIGNAL_FILES_ID, STREAM_ENTRY_POINTS } from '../../manifest/entry-points.ts';
+import { ROUTE_ENTRY_POINTS, RULE_ENTRY_POINTS, SCHEDULE_ENTRY_POINTS, STREAM_ENTRY_POINTS } from '../../manifest/entry-points.ts';
 import { readEnvironment, type Variable } from '../../manifest/environment.ts';
 import { EVENT_RULES, type EventRule } from '../../manifest/rules.ts';
 import type { TableDefinition } from '../../manifest/tables.ts';
@@ -14,15 +14,10 @@ import { startCascadeEngine } from './cascade-engine.ts';
 import { handlerOf, invoke } from './entry-points.ts';
 import { startSchedules } from './schedules.ts';
 import { startDeviceFleet, type DeviceProfile } from './devices/fleet.ts';
-import { addDevicesForKnownSims, knownSims } from './devices/known-sims.ts';
-import { startLocalQueues, type LocalQueues } from './sqs/index.ts';
-import { startTraffic, type TrafficGenerator } from './mno-simulators/traffic.ts';
-import { pushDeliverer } from './mno-simulators/traffic-push.ts';
-import { pullStore } from './mno-simulators/traffic-pull.ts';
-import { cdrDeliverer } from './mno-simulators/traffic-cdr.ts';
-import { signCdr } from '../../adapters/signals/cdr-format.ts';
-import { watchCdrFolder } from './signals/cdr-folder.ts';
-import { trafficSims } from './signals/traffic-sims.ts';
+import { addDevicesForKnownSims } from './devices/known-sims.ts';
+import type { LocalQueues } from './sqs/index.ts';
+import type { TrafficGenerator } from './mno-simulators/traffic.ts';
+import { startNetworkTraffic, startSignalQueue } from './signals/network.ts';
 import { startSimulatedSmdp, type SimulatedSmdp } from './smdp/server.ts';
 import { startStreamPoller, type StreamHandler } from './stream-poller.ts';
 import { createEventBus, type EventBus } from './event-bus/bus.ts';
@@ -30,7 +25,7 @@ import type { BusEvent } from './event-bus/put-events.ts';
 import { startLocalLogs, type LocalLogs } from './logs/index.ts';
 import { startLocalWebhooks, type LocalWebhooks } from './webhooks/index.ts';
 import type { MnoSimulator } from './mno-simulators/index.ts';
-import { DEFAULT_SIMULATED_MNOS, SIGNAL_DELIVERY, startSimulatedMnos, type SimulatedMno } from './simulated-mnos.ts';
+import { DEFAULT_SIMULATED_MNOS, startSimulatedMnos, type SimulatedMno } from './simulated-mnos.ts';
 import type { LocalStepFunctionsEngine } from './step-functions/engine.ts';
 import { createGateway } from './api-gateway.ts';
 import { LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
@@ -138,18 +133,10 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     const client = new DynamoDBClient({ endpoint, region: 'local', credentials: LOCAL_CREDENTIALS });
     await createTables(client, tableName);
 
-    // SQS: the signals queue, consumed as its event source mapping would (ten at a time, failures retried, then set aside).
-    const signalConsumer = SIGNAL_ENTRY_POINTS.find((e) => e.id === SIGNAL_CONSUMER_ID)!;
-    const queues = await startLocalQueues({
-      queues: [{ name: 'switchboard-signals', consumer: async (event) => (await invoke(signalConsumer, event)) as never, timeoutMs: signalConsumer.timeoutSeconds * 1000, journalFile: kept('signals-queue.ndjson'), deadLetterFile: file('signals-dead-letters.ndjson') }],
-      log,
-    });
-    stops.push(queues.stop);
-    process.env.AWS_ENDPOINT_URL_SQS = queues.endpoint;
-    // The signals bucket: a folder, `<mno id>/<file>.csv` as S3 keys would be (watched below as S3 would notify).
+    // Signals: the queue batches wait in, as SQS and its event source mapping; the bucket CDR files are dropped in, as a folder.
     const signalFilesDir = file('signal-files');
-    mkdirSync(signalFilesDir, { recursive: true, mode: 0o700 });
-    setVariables({ SIGNALS_QUEUE_URL: queues.queueUrl('switchboard-signals'), SIGNAL_FILES_DIR: signalFilesDir });
+    const queues = await startSignalQueue({ journalFile: kept('signals-queue.ndjson'), deadLetterFile: file('signals-dead-letters.ndjson'), filesDir: signalFilesDir, log });
+    stops.push(queues.stop);
 
     const cascades = await startCascadeEngine(options.stepFunctions, kept('executions'));
     let cascadesStopped: Promise<unknown> | undefined;
@@ -270,51 +257,12 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       log,
     });
     stops.push(devices.stop);
-    // Network traffic: each simulated MNO pushes its SIMs' records, signed with its signal key, to the ingestion route.
-    const traffic = new Map<string, TrafficGenerator>();
-    const watchers: ReturnType<typeof watchCdrFolder>[] = [];
-    const sims = trafficSims(store, log);
-    if (options.traffic !== false) {
-      bus.subscribe((event) => sims.observe(event));
-      const fileEntry = SIGNAL_ENTRY_POINTS.find((e) => e.id === SIGNAL_FILES_ID)!;
-      for (const simulator of mnos.simulators.values()) {
-        const spec = (options.mnos ?? DEFAULT_SIMULATED_MNOS).find((m) => m.id === simulator.id)!;
-        // Each delivers as its style's CMPs do: pushes signed batches, keeps them for Switchboard's poll, or drops CDR files.
-        const delivery = SIGNAL_DELIVERY[simulator.style];
-        let deliver = pushDeliverer({ url: `http://127.0.0.1:${port}/v1/signals/${simulator.id}`, key: mnos.signalKeys.get(simulator.id)! });
-        if (delivery === 'pull') {
-          const store = pullStore();
-          simulator.attachPull(store);
-          deliver = store.deliver;
-        } else if (delivery === 'files') {
-          const dir = join(signalFilesDir, simulator.id);
-          const key = mnos.signalKeys.get(simulator.id)!;
-          deliver = cdrDeliverer({ dir, mnoId: simulator.id, sign: (name, text) => signCdr(key, `${simulator.id}/${name}`, text) });
-          const watcher = watchCdrFolder({
-            dir,
-            log,
-            onFile: async (f) => {
-              const event = { Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'local-signals' }, object: { key: `${simulator.id}/${f.name}`, size: f.size, eTag: `${f.size}-${f.name}` } } }] };
-              await invoke(fileEntry, event);
-            },
-          });
-          stops.push(watcher.stop);
-          watchers.push(watcher);
-        }
-        const generator = startTraffic({
-          mnoId: simulator.id,
-          homePlmn: spec.plmns[0]!,
-          country: spec.countries[0]!,
-          sims: () => sims.on(simulator.id),
-          simStatus: (iccid) => simulator.simStatus(iccid),
-          deliver,
-          tickMs: options.traffic?.tickMs,
-        });
-        simulator.attachTraffic(generator);
-        traffic.set(simulator.id, generator);
-      }
-      // The generators stop with their simulators (MnoSimulator.stop).
-    }
+    // Network traffic: each simulated MNO delivers its SIMs' records in its style's shape.
+    const network =
+      options.traffic === false
+        ? undefined
+        : startNetworkTraffic({ store, bus, simulators: mnos.simulators, specs: options.mnos ?? DEFAULT_SIMULATED_MNOS, signalKeys: mnos.signalKeys, apiPort: port, filesDir: signalFilesDir, tickMs: options.traffic?.tickMs, log });
+    if (network) stops.push(network.stop);
     bus.subscribe((event) => {
       if (options.devices === false || event['detail-type'] !== 'SimRegistered' || event['replay-name'] !== undefined) return;
       const { eid, profiles } = (event.detail as { data: { eid: string; profiles: DeviceProfile[] } }).data;
@@ -345,12 +293,8 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
         .then(() => addDevicesForKnownSims(client, env.READ_MODELS_TABLE, store, devices))
         .then((added) => added > 0 && log(`devices made for ${added} SIMs registered before`))
         .catch((error: Error) => log(`devices for known SIMs: ${error.message}`));
-    if (options.traffic !== false)
-      void caughtUp
-        .then(async () => {
-          for await (const { tenant, sim } of knownSims(client, env.READ_MODELS_TABLE, store)) sims.add(tenant, sim.profiles, sim.imei);
-        })
-        .catch((error: Error) => log(`traffic for known SIMs: ${error.message}`));
+    if (network)
+      void caughtUp.then(() => network.addKnownSims(client, env.READ_MODELS_TABLE)).catch((error: Error) => log(`traffic for known SIMs: ${error.message}`));
     stops.push(schedules.stop);
     return {
       url: `http://localhost:${port}`,
@@ -378,8 +322,8 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       devices,
       smdp,
       queues,
-      traffic,
-      signalFiles: { scanNow: () => Promise.all(watchers.map((w) => w.scanNow())).then(() => undefined) },
+      traffic: network?.traffic ?? new Map(),
+      signalFiles: { scanNow: () => network?.scanNow() ?? Promise.resolve() },
     };
   } catch (error) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);

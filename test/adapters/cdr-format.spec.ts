@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_CDR_BYTES, MAX_CDR_LINES, readCdr, writeCdr } from '../../adapters/signals/cdr-format.ts';
+import { MAX_CDR_BYTES, MAX_CDR_LINES, readCdr } from '../../adapters/signals/cdr-format.ts';
+import { writeCdr } from '../../adapters/signals/cdr-write.ts';
 import { signalOfPush, type PushRecord } from '../../adapters/signals/push-format.ts';
 import { Signal } from '../../domain/signals/signals.ts';
 import { iccid, imei } from '../support/ids.ts';
@@ -127,7 +128,7 @@ describe('writing a CDR file', () => {
 
 describe('a CDR file’s signature', () => {
   it('holds for its MNO’s key, its own name and its own bytes only', async () => {
-    const { signCdr, verifyCdr } = await import('../../adapters/signals/cdr-format.ts');
+    const { signCdr, verifyCdr } = await import('../../adapters/signals/cdr-signature.ts');
     const text = 'record_type,iccid,timestamp\n';
     const signature = signCdr('key', 'north/a.csv', text);
     expect(verifyCdr('key', 'north/a.csv', text, signature)).toBe(true);

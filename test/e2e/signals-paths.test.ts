@@ -5,7 +5,7 @@ import { eventually } from '../support/eventually.ts';
 import { eid, iccid, imei, imsi, unique } from '../support/ids.ts';
 import { startLocalApi, type LocalApi } from '../support/local-api.ts';
 import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
-import { signCdr } from '../../adapters/signals/cdr-format.ts';
+import { signCdr } from '../../adapters/signals/cdr-signature.ts';
 
 const signalKey = (mno: string) => (JSON.parse(readFileSync(join(api.dataDir, 'mno-credentials.json'), 'utf8')) as Record<string, { signalKey: string }>)[`secret://mno-inbound/${mno}`]!.signalKey;
 

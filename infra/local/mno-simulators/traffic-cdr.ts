@@ -1,6 +1,7 @@
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MAX_CDR_BYTES, MAX_CDR_LINES, writeCdr } from '../../../adapters/signals/cdr-format.ts';
+import { MAX_CDR_BYTES, MAX_CDR_LINES } from '../../../adapters/signals/cdr-format.ts';
+import { writeCdr } from '../../../adapters/signals/cdr-write.ts';
 import type { PushRecord } from '../../../adapters/signals/push-format.ts';
 
 /**
