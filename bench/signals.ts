@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dynamoDbUsageCounters } from '../adapters/signals/dynamodb-usage-counters.ts';
@@ -18,6 +18,7 @@ import { startRuntime, type Runtime } from '../infra/local/runtime.ts';
 import type { SimulatedMno } from '../infra/local/simulated-mnos.ts';
 import { EVENT_RULES } from '../manifest/rules.ts';
 import { eid, iccid, imei, imsi } from '../test/support/ids.ts';
+import { signalKeyIn } from '../test/support/signal-keys.ts';
 import { expectAnswer, httpClient } from './command-http.ts';
 import { forEachConcurrently } from './measure.ts';
 import { atLeast, atMost, figure, type Aim, type Figure } from './report.ts';
@@ -63,7 +64,7 @@ export const signalFigures = async (options: { sims: number; batches: number; sa
     expectAnswer('policy', await http.send('PUT', '/v1/policies/fleet', admin, { imeiLock: true, responses: { 'imei-mismatch': 'suspend' } }), 200);
     expectAnswer('publish', await http.send('POST', '/v1/policies/fleet/publish', admin), 202);
     expectAnswer('settings', await http.send('PUT', '/v1/enterprise/settings', admin, { policyId: 'fleet' }), 200);
-    const key = (JSON.parse(readFileSync(join(dataDir, 'mno-credentials.json'), 'utf8')) as Record<string, { signalKey: string }>)[`secret://mno-inbound/${north.id}`]!.signalKey;
+    const key = signalKeyIn(dataDir, north.id);
     const { adapters, dynamodb } = await import('../functions/lambda/wiring.ts');
     const store = adapters.eventStore;
     const env = (await import('../manifest/environment.ts')).readEnvironment();
@@ -137,7 +138,7 @@ export const signalFigures = async (options: { sims: number; batches: number; sa
     const pullFloorMs = performance.now() - pullFloorStart;
 
     // The file path: a signed CDR file of a usage record per SIM each, dropped and read as S3 would notify.
-    const westKey = (JSON.parse(readFileSync(join(dataDir, 'mno-credentials.json'), 'utf8')) as Record<string, { signalKey: string }>)[`secret://mno-inbound/${west.id}`]!.signalKey;
+    const westKey = signalKeyIn(dataDir, west.id);
     let fileNo = 0;
     const dropFile = () => {
       const name = `bench-${++fileNo}.csv`;

@@ -70,8 +70,9 @@ export class BatchInFlight extends Error {
 /** SQS takes messages of up to 256 KiB: a batch that would be larger is split in parts, each its own batch id (`<id>#<n>`). */
 export const MAX_MESSAGE_BYTES = 250_000;
 export const partsOf = (batch: SignalBatch): SignalBatch[] => {
-  if (Buffer.byteLength(JSON.stringify(batch)) <= MAX_MESSAGE_BYTES || batch.signals.length <= 1) return [batch];
-  const parts = Math.ceil(Buffer.byteLength(JSON.stringify(batch)) / MAX_MESSAGE_BYTES) + 1;
+  const bytes = Buffer.byteLength(JSON.stringify(batch));
+  if (bytes <= MAX_MESSAGE_BYTES || batch.signals.length <= 1) return [batch];
+  const parts = Math.ceil(bytes / MAX_MESSAGE_BYTES) + 1;
   const size = Math.ceil(batch.signals.length / parts);
   return Array.from({ length: Math.ceil(batch.signals.length / size) }, (_, n) => ({ ...batch, batchId: `${batch.batchId}#${n + 1}`, signals: batch.signals.slice(n * size, (n + 1) * size) }));
 };

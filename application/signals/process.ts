@@ -50,7 +50,8 @@ export const processSignalBatch = async (ports: SignalPorts, contexts: ContextCa
   const failed: { signals: Signal[] }[] = [];
   const countedNow: string[] = [];
   let firstError: unknown;
-  await inBatches([...byIccid(batch.signals)], async ([iccid, signals]) => {
+  const sims = [...byIccid(batch.signals)];
+  await inBatches(sims, async ([iccid, signals]) => {
     try {
       let sim = await contexts.get(iccid);
       if (!sim) return ports.count('unknown-sim', signals.length);
@@ -78,7 +79,7 @@ export const processSignalBatch = async (ports: SignalPorts, contexts: ContextCa
   const failedIccids = new Set(failed.map((f) => f.signals[0]!.iccid));
   const marks = [...counted, ...countedNow].filter((m) => failedIccids.has(m.slice(0, m.indexOf('|'))));
   // Nothing counted anew by this attempt: the message itself fails, as it is (its marks kept), for the queue to retry and set aside.
-  if (!countedNow.some((m) => failedIccids.has(m.slice(0, m.indexOf('|')))) && failed.length === byIccid(batch.signals).size) throw firstError;
+  if (!countedNow.some((m) => failedIccids.has(m.slice(0, m.indexOf('|')))) && failed.length === sims.length) throw firstError;
   return { ...batch, signals: failed.flatMap((f) => f.signals), counted: marks, requeues: (batch.requeues ?? 0) + 1 };
 };
 

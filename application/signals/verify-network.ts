@@ -10,6 +10,7 @@ import { readEvents } from '../../domain/events.ts';
 import { eventsOf } from '../../domain/event-store.ts';
 import { unavailableReason } from '../../domain/mno/decider.ts';
 import type { MnoRegistration } from '../../domain/mno/events.ts';
+import type { Response } from '../../domain/signals/alert-kinds.ts';
 import { compilePolicy } from '../../domain/policy/compile.ts';
 import { policyDecider } from '../../domain/policy/decider.ts';
 import type { PolicyRule } from '../../domain/policy/rules.ts';
@@ -56,63 +57,84 @@ const loadSim = async (store: EventStore, tenant: string, eid: string) => {
  * policy version) is carried to that MNO again by a cascade of the guard's, each time the drift is
  * found. What a cascade is still carrying is not drift.
  */
+type Finding = { mno: string; tenant: string; kind: 'policy-drift' | 'state-drift'; subject: string; differences: string[] };
+
+/** One MNO's check: its gateway, each call admitted by its rate budget, and what is found. */
+interface MnoCheck {
+  ports: VerifyPorts;
+  mno: MnoRegistration;
+  gateway: MnoGateway;
+  ask<T>(call: () => Promise<T>): Promise<T>;
+  nowMs: number;
+  at: string;
+  found: Finding[];
+}
+
 export const verifyNetwork = async (ports: VerifyPorts) => {
-  const found: { mno: string; tenant: string; kind: 'policy-drift' | 'state-drift'; subject: string; differences: string[] }[] = [];
+  const found: Finding[] = [];
   const errors: { mno: string; error: string }[] = [];
-  const now = ports.nowMs();
-  const at = new Date(now).toISOString();
+  const nowMs = ports.nowMs();
   for (const id of await listedMnoIds(ports.store)) {
-    const mno = await loadMno(ports.store, id);
-    if (mno.status === 'unknown' || unavailableReason(mno)) continue;
-    const registration = mno.registration;
+    const state = await loadMno(ports.store, id);
+    if (state.status === 'unknown' || unavailableReason(state)) continue;
+    const mno = state.registration;
     try {
-      const gateway = await ports.gateway(registration);
-      const admit = admitPatiently(() => ports.admit(registration));
-      const ask = async <T>(call: () => Promise<T>) => (await admit(), call());
-      for (const tenant of await ports.enterprisesUsing(id)) await checkTenant(tenant).catch((error: Error) => void errors.push({ mno: id, error: `${tenant}: ${error.message}` }));
-      async function checkTenant(tenant: string) {
-        const { state: enterprise } = await loadState(ports.store, enterpriseDecider, enterpriseStream(tenant));
-        const governing = enterprise.status === 'none' ? undefined : enterprise.settings.policyId;
-        for (const policyId of await ports.publishedPolicies(tenant)) {
-          const { state: policy } = await loadState(ports.store, policyDecider, policyStream(tenant, policyId));
-          const document = policy.published[policy.latestVersion];
-          if (!document || !policy.latestCascadeId) continue;
-          const { state: cascade } = await loadState(ports.store, cascadeDecider, cascadeStream(tenant, policy.latestCascadeId));
-          if (cascade.status === 'none' || cascade.status === 'running') continue;
-          const effective = compilePolicy(document, registration.capabilities as PolicyRule[]).effective;
-          const differences = policyDrift(effective, await ask(() => gateway.readPolicy(`${tenant}.${policyId}`)));
-          if (differences.length === 0) continue;
-          found.push({ mno: id, tenant, kind: 'policy-drift', subject: policyId, differences });
-          const alert = await raiseAlert(ports, tenant, { policyId, mno: id }, id, { kind: 'policy-drift', evidence: { version: policy.latestVersion, rules: differences.join(', ') } }, 1, at, 'alert');
-          // The MNO is given the version again (a cascade to it alone, by the guard), each time the drift is found.
-          if (alert) await recordCascade(ports.store, tenant, correctionId(alert), { kind: 'policy', policyId, version: policy.latestVersion }, [id], { actor: GUARD, correlationId: alert.alertId, region: ports.region });
-        }
-        const responses = governing ? (await loadState(ports.store, policyDecider, policyStream(tenant, governing))).state : undefined;
-        await inBatches(await ports.simsOn(tenant, id), (eid) => checkSim(eid).catch((error: Error) => void errors.push({ mno: id, error: `${eid}: ${error.message}` })), 8);
-        async function checkSim(eid: string) {
-          const { sim, changedAt } = await loadSim(ports.store, tenant, eid);
-          if (sim.status === 'unregistered' || now - changedAt < ports.settleMs) return;
-          const profile = sim.profiles.find((p) => p.iccid === sim.enabledProfile);
-          const desired = desiredSimState(sim);
-          if (profile?.mno !== id || desired === undefined) return;
-          const held = await ask(() => gateway.readSimState(profile.iccid));
-          // Drift is a regression from what the MNO confirmed holding: a desired state it never
-          // confirmed is still on its way (a cascade running, retried, waiting out an outage) or
-          // failed (and its cascade says so), not drift.
-          const confirmed = sim.observed[id] === desired;
-          if (held !== undefined && held !== sim.observed[id]) await executeCommand(ports.store, simDecider, simStream(tenant, eid), { type: 'RecordObservedState', actor: GUARD, mno: id, state: held }, { actor: GUARD, correlationId: `verify:${eid}`, region: ports.region });
-          if (!confirmed || simStateDrift(held, desired).length === 0) return;
-          found.push({ mno: id, tenant, kind: 'state-drift', subject: eid, differences: [`${desired} desired, ${held ?? 'none'} held`] });
-          const response = responses?.published[responses.latestVersion]?.responses?.['state-drift'] ?? 'alert';
-          const alert = await raiseAlert(ports, tenant, { eid }, id, { kind: 'state-drift', iccid: profile.iccid, evidence: { desired, held: held ?? 'none' } }, 1, at, response);
-          // The desired state is carried to the MNO again (a cascade to it alone, by the guard): a SIM re-activated behind Switchboard's back is suspended again.
-          if (alert) await recordCascade(ports.store, tenant, correctionId(alert), { kind: 'sim-state', eid, state: desired }, [id], { actor: GUARD, correlationId: alert.alertId, region: ports.region });
-          await respond(ports, { tenant, eid, releaseApprovals: enterprise.status === 'none' ? 1 : (enterprise.settings.releaseApprovals ?? 1) }, alert, response);
-        }
-      }
+      const admit = admitPatiently(() => ports.admit(mno));
+      const check: MnoCheck = { ports, mno, gateway: await ports.gateway(mno), ask: async (call) => (await admit(), call()), nowMs, at: new Date(nowMs).toISOString(), found };
+      for (const tenant of await ports.enterprisesUsing(id)) await checkTenant(check, tenant, (error) => errors.push({ mno: id, error })).catch((error: Error) => void errors.push({ mno: id, error: `${tenant}: ${error.message}` }));
     } catch (error) {
       errors.push({ mno: id, error: (error as Error).message });
     }
   }
   return { found, errors };
+};
+
+/** A tenant's published policies at the MNO, then its SIMs there (each on its own: one that fails holds up no other). */
+const checkTenant = async (check: MnoCheck, tenant: string, failed: (error: string) => void) => {
+  const { ports } = check;
+  const { state: enterprise } = await loadState(ports.store, enterpriseDecider, enterpriseStream(tenant));
+  for (const policyId of await ports.publishedPolicies(tenant)) await checkPolicy(check, tenant, policyId);
+  const governing = enterprise.status === 'none' ? undefined : enterprise.settings.policyId;
+  const policy = governing ? (await loadState(ports.store, policyDecider, policyStream(tenant, governing))).state : undefined;
+  const response = policy?.published[policy.latestVersion]?.responses?.['state-drift'] ?? 'alert';
+  const releaseApprovals = enterprise.status === 'none' ? 1 : (enterprise.settings.releaseApprovals ?? 1);
+  await inBatches(await ports.simsOn(tenant, check.mno.id), (eid) => checkSim(check, tenant, eid, response, releaseApprovals).catch((error: Error) => failed(`${eid}: ${error.message}`)), 8);
+};
+
+/** A policy's latest version as the MNO should enforce it, once its cascade has ended; drift is alerted and the version given again. */
+const checkPolicy = async ({ ports, mno, gateway, ask, at, found }: MnoCheck, tenant: string, policyId: string) => {
+  const { state: policy } = await loadState(ports.store, policyDecider, policyStream(tenant, policyId));
+  const document = policy.published[policy.latestVersion];
+  if (!document || !policy.latestCascadeId) return;
+  const { state: cascade } = await loadState(ports.store, cascadeDecider, cascadeStream(tenant, policy.latestCascadeId));
+  if (cascade.status === 'none' || cascade.status === 'running') return;
+  const effective = compilePolicy(document, mno.capabilities as PolicyRule[]).effective;
+  const differences = policyDrift(effective, await ask(() => gateway.readPolicy(`${tenant}.${policyId}`)));
+  if (differences.length === 0) return;
+  found.push({ mno: mno.id, tenant, kind: 'policy-drift', subject: policyId, differences });
+  const alert = await raiseAlert(ports, tenant, { policyId, mno: mno.id }, mno.id, { kind: 'policy-drift', evidence: { version: policy.latestVersion, rules: differences.join(', ') } }, 1, at, 'alert');
+  // The MNO is given the version again (a cascade to it alone, by the guard), once for the alert.
+  if (alert) await recordCascade(ports.store, tenant, correctionId(alert), { kind: 'policy', policyId, version: policy.latestVersion }, [mno.id], { actor: GUARD, correlationId: alert.alertId, region: ports.region });
+};
+
+/** A SIM's state where its enabled profile is, once its last change has settled. */
+const checkSim = async ({ ports, mno, gateway, ask, nowMs, at, found }: MnoCheck, tenant: string, eid: string, response: Response, releaseApprovals: 1 | 2) => {
+  const { sim, changedAt } = await loadSim(ports.store, tenant, eid);
+  if (sim.status === 'unregistered' || nowMs - changedAt < ports.settleMs) return;
+  const profile = sim.profiles.find((p) => p.iccid === sim.enabledProfile);
+  const desired = desiredSimState(sim);
+  if (profile?.mno !== mno.id || desired === undefined) return;
+  const held = await ask(() => gateway.readSimState(profile.iccid));
+  // Drift is a regression from what the MNO confirmed holding: a desired state it never confirmed is
+  // still on its way (a cascade running, retried, waiting out an outage) or failed (and its cascade
+  // says so), not drift.
+  const confirmed = sim.observed[mno.id] === desired;
+  if (held !== undefined && held !== sim.observed[mno.id])
+    await executeCommand(ports.store, simDecider, simStream(tenant, eid), { type: 'RecordObservedState', actor: GUARD, mno: mno.id, state: held }, { actor: GUARD, correlationId: `verify:${eid}`, region: ports.region });
+  if (!confirmed || simStateDrift(held, desired).length === 0) return;
+  found.push({ mno: mno.id, tenant, kind: 'state-drift', subject: eid, differences: [`${desired} desired, ${held ?? 'none'} held`] });
+  const alert = await raiseAlert(ports, tenant, { eid }, mno.id, { kind: 'state-drift', iccid: profile.iccid, evidence: { desired, held: held ?? 'none' } }, 1, at, response);
+  // The desired state is carried to the MNO again (a cascade to it alone, by the guard): a SIM re-activated behind Switchboard's back is suspended again.
+  if (alert) await recordCascade(ports.store, tenant, correctionId(alert), { kind: 'sim-state', eid, state: desired }, [mno.id], { actor: GUARD, correlationId: alert.alertId, region: ports.region });
+  await respond(ports, { tenant, eid, releaseApprovals }, alert, response);
 };

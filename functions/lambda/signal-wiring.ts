@@ -26,15 +26,23 @@ let contexts: ReturnType<typeof contextCache> | undefined;
 /** The SIM contexts this warm function read lately (application/signals/facts.ts). */
 export const simContexts = () => (contexts ??= contextCache((iccid) => loadSimContext(adapters.eventStore, iccid), Date.now));
 
-export const usageCounters = () => dynamoDbUsageCounters(dynamodb, env.SIGNALS_TABLE);
-export const batchIds = () => dynamoDbBatchIds(dynamodb, env.SIGNALS_TABLE);
+
+/** Made on first use and kept for the warm function's life (its clients' connections reused). */
+const once = <T>(make: () => T) => {
+  let made: T | undefined;
+  return () => (made ??= make());
+};
+
+export const usageCounters = () => signalPorts().counters;
+export const batchIds = once(() => dynamoDbBatchIds(dynamodb, env.SIGNALS_TABLE));
 /** The pull and file paths' batch ids: kept a week, as long as a file may be notified again or a poll's outbox wait. */
-export const fileBatchIds = () => dynamoDbBatchIds(dynamodb, env.SIGNALS_TABLE, Date.now, 7 * 24 * 3600_000);
+export const fileBatchIds = once(() => dynamoDbBatchIds(dynamodb, env.SIGNALS_TABLE, Date.now, 7 * 24 * 3600_000));
 
 /** The signals bucket (S3 in AWS), or the folder the local runtime watches for it. */
-export const signalFiles = (): SignalFiles =>
-  env.SIGNALS_BUCKET ? s3SignalFiles(traced(new S3Client({ maxAttempts: 3 })), env.SIGNALS_BUCKET) : folderSignalFiles(required(env, 'SIGNAL_FILES_DIR', 'signal files have no bucket or folder to be read from'));
-export const signalQueue = () => sqsSignalQueue(traced(new SQSClient({ maxAttempts: 3 })), required(env, 'SIGNALS_QUEUE_URL', 'pushed signals have no queue to wait in'));
+export const signalFiles = once((): SignalFiles =>
+  env.SIGNALS_BUCKET ? s3SignalFiles(traced(new S3Client({ maxAttempts: 3 })), env.SIGNALS_BUCKET) : folderSignalFiles(required(env, 'SIGNAL_FILES_DIR', 'signal files have no bucket or folder to be read from')),
+);
+export const signalQueue = once(() => sqsSignalQueue(traced(new SQSClient({ maxAttempts: 3 })), required(env, 'SIGNALS_QUEUE_URL', 'pushed signals have no queue to wait in')));
 
 const credentials = credentialStoreFor(env);
 const inbound = inboundKeysFor(env);

@@ -45,3 +45,17 @@ export const deadLetterQueuesIn = (scope: IConstruct): DeadLetterQueue[] => {
     return redriveTargets.has(c) ? [{ queue: c, what: `Messages another queue of the stack gave up on (${c.node.path}).` }] : [];
   });
 };
+
+/**
+ * A work queue a function consumes (an SQS event source): SSE, TLS only, four days' retention, a
+ * visibility six times the consumer's 60 s timeout (as Lambda advises), and after `receives` a
+ * dead-letter queue of its own (`<id>Dlq`, with its alarm), holding what `what` says.
+ */
+export const consumedQueue = (scope: Construct, id: string, receives: number, what: string, runbook: string) =>
+  new Queue(scope, id, {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    visibilityTimeout: Duration.seconds(6 * 60),
+    retentionPeriod: Duration.days(4),
+    deadLetterQueue: { maxReceiveCount: receives, queue: deadLetterQueue(scope, `${id}Dlq`, what, runbook) },
+  });

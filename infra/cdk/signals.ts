@@ -5,10 +5,9 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { BlockPublicAccess, Bucket, BucketEncryption, EventType } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { variable } from '../../manifest/environment.ts';
 import { acknowledge } from './acknowledge.ts';
-import { deadLetterQueue } from './dead-letter-queue.ts';
+import { consumedQueue, deadLetterQueue } from './dead-letter-queue.ts';
 import { ALL_HANDLERS, handlersTriggeredBy } from './handlers.ts';
 
 /** The signals bucket's name in a region (made from the account and region, so grants in nested stacks can name it). */
@@ -25,22 +24,13 @@ const SIGNAL_RECEIVES = 3;
  * `reports/`. Files expire after 7 days: records are not kept past their use.
  */
 export const signalIngestion = (stack: Stack, functions: Record<string, NodejsFunction>) => {
-  const queue = new Queue(stack, 'Signals', {
-    encryption: QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-    // Six times the consumer's timeout, as Lambda advises for SQS event sources.
-    visibilityTimeout: Duration.seconds(6 * 60),
-    retentionPeriod: Duration.days(4),
-    deadLetterQueue: {
-      maxReceiveCount: SIGNAL_RECEIVES,
-      queue: deadLetterQueue(
-        stack,
-        'SignalsDlq',
-        `Signal batches the consumer failed ${SIGNAL_RECEIVES} times: their records were not counted or checked.`,
-        'Read the signal consumer’s logs for the cause; once fixed, redrive this queue to Signals from the SQS console (alerts and containment are idempotent; usage of a batch that failed whole may be counted twice).',
-      ),
-    },
-  });
+  const queue = consumedQueue(
+    stack,
+    'Signals',
+    SIGNAL_RECEIVES,
+    `Signal batches the consumer failed ${SIGNAL_RECEIVES} times: their records were not counted or checked.`,
+    'Read the signal consumer’s logs for the cause; once fixed, redrive this queue to Signals from the SQS console (each batch carries what it counted already: redriven, it counts nothing twice).',
+  );
   for (const spec of ALL_HANDLERS.filter((h) => h.access.queuesSignals)) {
     const fn = functions[spec.id]!;
     fn.addEnvironment(variable('SIGNALS_QUEUE_URL'), queue.queueUrl);

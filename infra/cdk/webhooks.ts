@@ -2,8 +2,8 @@ import { Duration, type Stack } from 'aws-cdk-lib';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
-import { deadLetterQueue } from './dead-letter-queue.ts';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { consumedQueue } from './dead-letter-queue.ts';
 import { variable } from '../../manifest/environment.ts';
 import { ALL_HANDLERS, WEBHOOK_DELIVER_ID, WEBHOOK_RETRY_ID } from './handlers.ts';
 
@@ -17,22 +17,13 @@ const RETRY_RECEIVES = 5;
  * retry (delayed by SQS, up to 15 minutes a hop) to the retry function. Returns the rule target.
  */
 export const webhookDelivery = (stack: Stack, functions: Record<string, NodejsFunction>, ruleDlq: IQueue) => {
-  const retries = new Queue(stack, 'WebhookRetries', {
-    encryption: QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-    // Six times the consumer's timeout, as Lambda advises for SQS event sources.
-    visibilityTimeout: Duration.seconds(6 * 60),
-    retentionPeriod: Duration.days(4),
-    deadLetterQueue: {
-      maxReceiveCount: RETRY_RECEIVES,
-      queue: deadLetterQueue(
-        stack,
-        'WebhookRetriesDlq',
-        `Webhook retries that failed ${RETRY_RECEIVES} receives: not a retry, or the next retry or the parking could not be recorded.`,
-        'Read the retry function’s logs for the cause; once fixed, start a redrive of this queue to WebhookRetries from the SQS console.',
-      ),
-    },
-  });
+  const retries = consumedQueue(
+    stack,
+    'WebhookRetries',
+    RETRY_RECEIVES,
+    `Webhook retries that failed ${RETRY_RECEIVES} receives: not a retry, or the next retry or the parking could not be recorded.`,
+    'Read the retry function’s logs for the cause; once fixed, start a redrive of this queue to WebhookRetries from the SQS console.',
+  );
   for (const spec of ALL_HANDLERS.filter((h) => h.access.queuesWebhookRetries)) {
     const fn = functions[spec.id]!;
     fn.addEnvironment(variable('WEBHOOK_RETRY_QUEUE_URL'), retries.queueUrl);

@@ -6,8 +6,9 @@ import { eid, iccid, imei, imsi, unique } from '../support/ids.ts';
 import { startLocalApi, type LocalApi } from '../support/local-api.ts';
 import type { SimulatedMno } from '../../infra/local/simulated-mnos.ts';
 import { signCdr } from '../../adapters/signals/cdr-signature.ts';
+import { signalKeyIn } from '../support/signal-keys.ts';
 
-const signalKey = (mno: string) => (JSON.parse(readFileSync(join(api.dataDir, 'mno-credentials.json'), 'utf8')) as Record<string, { signalKey: string }>)[`secret://mno-inbound/${mno}`]!.signalKey;
+const signalKey = (mno: string) => signalKeyIn(api.dataDir, mno);
 
 /**
  * The other two ways MNOs deliver network records, on the local runtime: a CMP polled by

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedHeaders } from '../../adapters/signals/push-format.ts';
 import { POLICY_RULES } from '../../domain/policy/rules.ts';
 import { eventually } from '../support/eventually.ts';
 import { eid, iccid, imei, imsi, unique } from '../support/ids.ts';
 import { startLocalApi, type LocalApi } from '../support/local-api.ts';
+import { signalKeyIn } from '../support/signal-keys.ts';
 import { northAndSouth } from '../support/north-south.ts';
 
 /**
@@ -42,7 +41,7 @@ const register = async () => {
 };
 const getSim = async (id: string) => (await api.call('GET', `/v1/sims/${id}`, { token: tenant.token })).body;
 const anomaly = (mno: string, id: string, body: unknown) => fetch(`${api.runtime.simulators.get(mno)!.url}/_sim/traffic/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const signalKey = (mno: string) => (JSON.parse(readFileSync(join(api.dataDir, 'mno-credentials.json'), 'utf8')) as Record<string, { signalKey: string }>)[`secret://mno-inbound/${mno}`]!.signalKey;
+const signalKey = (mno: string) => signalKeyIn(api.dataDir, mno);
 const push = (mno: string, body: unknown, headers: Record<string, string>) => api.call('POST', `/v1/signals/${mno}`, { raw: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
 const signed = (mno: string, body: unknown, key = signalKey(mno), nowMs = Date.now()) => push(mno, body, signedHeaders(key, JSON.stringify(body), nowMs));
 const alertsOf = async (id: string, query = '') => (await api.call('GET', `/v1/alerts?eid=${id}${query}`, { token: security })).body.items as any[];
