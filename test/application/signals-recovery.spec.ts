@@ -5,7 +5,7 @@ import { memoryPullState } from '../../adapters/signals/memory-pull-state.ts';
 import { memoryUsageCounters } from '../../adapters/signals/memory-usage-counters.ts';
 import { executeCommand } from '../../application/command.ts';
 import { loadState } from '../../application/load-state.ts';
-import type { MnoGateway, SimStateAtMno } from '../../application/ports/mno-gateway.ts';
+import type { SimStateAtMno } from '../../application/ports/mno-gateway.ts';
 import { contextCache, loadSimContext } from '../../application/signals/facts.ts';
 import { queueFileSignals } from '../../application/signals/files.ts';
 import { pollMno } from '../../application/signals/poll.ts';
@@ -24,6 +24,7 @@ import { PolicyDocument } from '../../domain/policy/document.ts';
 import { Signal } from '../../domain/signals/signals.ts';
 import { simDecider } from '../../domain/sim/decider.ts';
 import { seedMnosAndTenants } from '../support/seed.ts';
+import { verifyPortsOver } from '../support/verify-ports.ts';
 import { eid, iccid, imei, imsi } from '../support/ids.ts';
 
 /** Second review: bugs demonstrated (each test asserts the correct behaviour and fails today). */
@@ -156,18 +157,7 @@ describe('network verification and a person\'s change on its way', () => {
     await executeCommand(store, simDecider, simStream('acme', eid(1)), { type: 'ResumeSim', actor: 'alice' }, ctx('alice'));
     // The resume's own cascade is still running (async job CMP, retries, an outage just ended): the MNO holds 'suspended'.
     const held: Record<string, SimStateAtMno> = { [iccid(1)]: 'suspended' };
-    const gateway = { readSimState: async (i: string) => held[i], readPolicy: async () => undefined } as unknown as MnoGateway;
-    await verifyNetwork({
-      store,
-      gateway: async () => gateway,
-      admit: async () => undefined,
-      enterprisesUsing: async () => ['acme'],
-      publishedPolicies: async () => [],
-      simsOn: async () => [eid(1)],
-      region: 'local',
-      nowMs: () => Date.now() + 11 * 60_000,
-      settleMs: 10 * 60_000,
-    });
+    await verifyNetwork(verifyPortsOver(store, [eid(1)], () => held, () => Date.now() + 11 * 60_000, 10 * 60_000));
     expect((await loadState(store, simDecider, simStream('acme', eid(1)))).state.status).toBe('active');
   });
 });

@@ -2,8 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { MemoryEventStore } from '../../adapters/event-store/memory-event-store.ts';
 import { executeCommand } from '../../application/command.ts';
 import { loadState } from '../../application/load-state.ts';
-import type { MnoGateway, SimStateAtMno } from '../../application/ports/mno-gateway.ts';
-import { verifyNetwork, type VerifyPorts } from '../../application/signals/verify-network.ts';
+import type { SimStateAtMno } from '../../application/ports/mno-gateway.ts';
+import { verifyNetwork } from '../../application/signals/verify-network.ts';
 import { registerSim } from '../../application/sims/register.ts';
 import { alertStream, cascadeIndexStream, cascadeStream, mnoStream, simStream } from '../../application/stream-ids.ts';
 import { cascadeDecider } from '../../domain/cascade/decider.ts';
@@ -12,6 +12,7 @@ import { mnoDecider } from '../../domain/mno/decider.ts';
 import { allChecksPassed } from '../../domain/mno/events.ts';
 import { simDecider } from '../../domain/sim/decider.ts';
 import { seedMnosAndTenants } from '../support/seed.ts';
+import { verifyPortsOver } from '../support/verify-ports.ts';
 import { eid, iccid, imsi } from '../support/ids.ts';
 
 /** The network read back (application/signals/verify-network.ts): what an MNO holds against the newest desired state, once it has settled. */
@@ -19,18 +20,7 @@ let store: MemoryEventStore;
 let held: Record<string, SimStateAtMno>;
 let clock: number;
 const ctx = { actor: 'alice', correlationId: 'c', region: 'local' };
-const gateway = { readSimState: async (i: string) => held[i], readPolicy: async () => undefined } as unknown as MnoGateway;
-const ports = (): VerifyPorts => ({
-  store,
-  gateway: async () => gateway,
-  admit: async () => undefined,
-  enterprisesUsing: async () => ['acme'],
-  publishedPolicies: async () => [],
-  simsOn: async () => [eid(1)],
-  region: 'local',
-  nowMs: () => clock,
-  settleMs: 60_000,
-});
+const ports = () => verifyPortsOver(store, [eid(1)], () => held, () => clock, 60_000);
 
 beforeEach(async () => {
   store = new MemoryEventStore();

@@ -1,14 +1,12 @@
-import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSEvent } from 'aws-lambda';
+import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startLocalQueues, type LocalQueues, type QueueOptions, type SqsConsumer } from '../../infra/local/sqs/index.ts';
+import { describe, expect, it } from 'vitest';
 import { until } from '../support/eventually.ts';
+import type { SqsConsumer } from '../../infra/local/sqs/index.ts';
+import { localSqs, QUEUE } from './support/local-sqs.ts';
 
-const QUEUE = 'switchboard-signals';
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const mode = (file: string) => statSync(file).mode & 0o777;
 const lines = (file: string) =>
   readFileSync(file, 'utf8')
@@ -16,31 +14,7 @@ const lines = (file: string) =>
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
-const running: { queues: LocalQueues; client: SQSClient }[] = [];
-afterEach(async () => {
-  for (const { queues, client } of running.splice(0)) {
-    client.destroy();
-    await queues.stop();
-  }
-});
-
-const start = async (consumer: SqsConsumer, options: Partial<QueueOptions> = {}) => {
-  const events: SQSEvent[] = [];
-  const logged: string[] = [];
-  const queues = await startLocalQueues({
-    queues: [{ name: QUEUE, visibilityMs: 20, ...options, consumer: (event) => (events.push(structuredClone(event)), consumer(event)) }],
-    log: (m) => logged.push(m),
-  });
-  const client = new SQSClient({ endpoint: queues.endpoint, region: 'local', credentials, maxAttempts: 1 });
-  const handle = { queues, client };
-  running.push(handle);
-  const stop = async () => {
-    running.splice(running.indexOf(handle), 1);
-    client.destroy();
-    await queues.stop();
-  };
-  return { queues, client, url: queues.queueUrl(QUEUE), events, records: () => events.flatMap((e) => e.Records), logged, stop };
-};
+const start = localSqs(20);
 const failing: SqsConsumer = async () => {
   throw new Error('the signals table is unreachable');
 };

@@ -1,39 +1,16 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { SqsSchema } from '@aws-lambda-powertools/parser/schemas/sqs';
 import { GetQueueUrlCommand, QueueDoesNotExist, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { md5OfMessageAttributes } from '../../infra/local/sqs/message.ts';
-import { startLocalQueues, type LocalQueues, type QueueOptions, type SqsConsumer } from '../../infra/local/sqs/index.ts';
 import { until } from '../support/eventually.ts';
+import { localSqs, QUEUE } from './support/local-sqs.ts';
 
-const QUEUE = 'switchboard-signals';
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
-const started: { queues: LocalQueues; client: SQSClient }[] = [];
-afterEach(async () => {
-  for (const { queues, client } of started.splice(0)) {
-    client.destroy();
-    await queues.stop();
-  }
-});
-
-/** The emulator with one queue (the rest of `options`), a client on it, and every event the consumer got. */
-const start = async (consumer: SqsConsumer, options: Partial<QueueOptions> = {}) => {
-  const events: SQSEvent[] = [];
-  const logged: string[] = [];
-  const queues = await startLocalQueues({
-    queues: [{ name: QUEUE, visibilityMs: 50, ...options, consumer: (event) => (events.push(structuredClone(event)), consumer(event)) }],
-    log: (m) => logged.push(m),
-  });
-  const client = new SQSClient({ endpoint: queues.endpoint, region: 'local', credentials, maxAttempts: 1 });
-  started.push({ queues, client });
-  const url = queues.queueUrl(QUEUE);
-  const records = () => events.flatMap((e) => e.Records);
-  return { queues, client, url, events, records, logged };
-};
+const start = localSqs(50);
 const accept = async () => {};
 
 describe('the local SQS endpoint (@aws-sdk/client-sqs, AWS JSON 1.0)', () => {

@@ -5,6 +5,7 @@ import type { AlertEvent } from '../../../domain/alerts/events.ts';
 import { readEvents } from '../../../domain/events.ts';
 import { eventsOf } from '../../../domain/event-store.ts';
 import { adapters } from '../../lambda/wiring.ts';
+import type { RouteKey } from '../../../manifest/routes.ts';
 import { httpHandler } from '../http-handler.ts';
 import { bodyOf, commandContext, WithReason } from '../request.ts';
 import { etag, json } from '../responses.ts';
@@ -15,24 +16,22 @@ const answer = async (stream: string, alertId: string) => {
   return json(200, alertDetail(readEvents<AlertEvent>(eventsOf(commits), alertDecider.events), alertId), { etag: etag(head.version) });
 };
 
-/** POST /v1/alerts/{alertId}/acknowledge `{ reason? }`: someone is on it (who: the token's subject). 409 once it is resolved. */
-export const acknowledge = httpHandler('POST /v1/alerts/{alertId}/acknowledge', async (request) => {
-  const { alertId, stream } = alertParam(request);
-  const { reason } = bodyOf(request, WithReason, {});
-  const context = commandContext(request);
-  await executeCommand(adapters.eventStore, alertDecider, stream, { type: 'AcknowledgeAlert', alertId, by: context.actor, reason }, context);
-  return answer(stream, alertId);
-});
+/** A person's command on an alert, `{ reason? }`, by the token's subject; answers the alert as it now is. */
+const alertCommand = (route: RouteKey, type: 'AcknowledgeAlert' | 'ResolveAlert') =>
+  httpHandler(route, async (request) => {
+    const { alertId, stream } = alertParam(request);
+    const { reason } = bodyOf(request, WithReason, {});
+    const context = commandContext(request);
+    await executeCommand(adapters.eventStore, alertDecider, stream, { type, alertId, by: context.actor, reason }, context);
+    return answer(stream, alertId);
+  });
+
+/** POST /v1/alerts/{alertId}/acknowledge `{ reason? }`: someone is on it. 409 once it is resolved. */
+export const acknowledge = alertCommand('POST /v1/alerts/{alertId}/acknowledge', 'AcknowledgeAlert');
 
 /**
  * POST /v1/alerts/{alertId}/resolve `{ reason? }`: it is dealt with; the next detection of its kind
  * on the SIM raises a new alert. Resolving does not release a SIM it contained: that is the SIM's
  * own resume.
  */
-export const resolve = httpHandler('POST /v1/alerts/{alertId}/resolve', async (request) => {
-  const { alertId, stream } = alertParam(request);
-  const { reason } = bodyOf(request, WithReason, {});
-  const context = commandContext(request);
-  await executeCommand(adapters.eventStore, alertDecider, stream, { type: 'ResolveAlert', alertId, by: context.actor, reason }, context);
-  return answer(stream, alertId);
-});
+export const resolve = alertCommand('POST /v1/alerts/{alertId}/resolve', 'ResolveAlert');
