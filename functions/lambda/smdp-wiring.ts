@@ -1,5 +1,4 @@
 import { credentialStoreFor } from '../../adapters/mno-gateways/credentials.ts';
-import { inboundKeysFor } from '../../adapters/mno-gateways/inbound-keys.ts';
 import { es2plusClient } from '../../adapters/smdp/es2plus.ts';
 import type { MnoRegistration } from '../../domain/mno/events.ts';
 import { env } from './wiring.ts';
@@ -19,6 +18,3 @@ export const smdpOf = async (registration: MnoRegistration) => {
   return es2plusClient(registration.api.smdpEndpoint, await es2plusKeyOf(registration));
 };
 
-const inbound = inboundKeysFor(env);
-/** The key the MNO's SM-DP+ signs its notifications with (its inbound keys' `es2plusKey`, never its CMP credentials); undefined when none is stored. */
-export const notificationKeyOf = async (mno: string) => (await inbound(mno))?.es2plusKey;

@@ -5,7 +5,7 @@ import { admitPatiently, listedMnoIds, loadMno } from '../../application/mnos.ts
 import { unavailableReason } from '../../domain/mno/decider.ts';
 import { cascadePorts } from '../lambda/cascade-wiring.ts';
 import { lambdaHandler } from '../lambda/handler.ts';
-import { cmpPullOf, pullPorts } from '../lambda/signal-wiring.ts';
+import { cmpPullOf, pullPorts } from '../lambda/pull-wiring.ts';
 
 const Tick = z.looseObject({ id: z.optional(z.string()) });
 

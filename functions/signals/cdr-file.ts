@@ -9,7 +9,10 @@ import { queueFileSignals } from '../../application/signals/files.ts';
 import { loadMno } from '../../application/mnos.ts';
 import { MnoId } from '../../domain/identifiers/index.ts';
 import { checked, lambdaHandler } from '../lambda/handler.ts';
-import { fileBatchIds, signalFiles, signalKeyOf, signalQueue } from '../lambda/signal-wiring.ts';
+import { signalFiles } from '../lambda/signal-files-wiring.ts';
+import { signalQueue } from '../lambda/signal-queue-wiring.ts';
+import { signalKeyOf } from '../lambda/inbound-keys-wiring.ts';
+import { fileBatchIds } from '../lambda/signal-wiring.ts';
 import { adapters } from '../lambda/wiring.ts';
 
 const S3Records = z.object({ Records: z.array(z.looseObject({ s3: z.looseObject({ object: z.looseObject({ key: z.string(), size: z.number().optional(), eTag: z.string().optional() }) }) })) });

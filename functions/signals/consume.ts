@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { processSignalBatch } from '../../application/signals/process.ts';
 import { Signal } from '../../domain/signals/signals.ts';
 import { checked, lambdaHandler } from '../lambda/handler.ts';
-import { signalPorts, signalQueue, simContexts } from '../lambda/signal-wiring.ts';
+import { signalQueue } from '../lambda/signal-queue-wiring.ts';
+import { signalPorts, simContexts } from '../lambda/signal-wiring.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 

@@ -4,7 +4,7 @@ import { loadMno } from '../../../application/mnos.ts';
 import { recordDownloadProgress } from '../../../application/sims/order-profile.ts';
 import { Eid, Iccid } from '../../../domain/identifiers/index.ts';
 import { activationCodes } from '../../lambda/eim-wiring.ts';
-import { notificationKeyOf } from '../../lambda/smdp-wiring.ts';
+import { notificationKeyOf } from '../../lambda/inbound-keys-wiring.ts';
 import { adapters, config } from '../../lambda/wiring.ts';
 import { httpHandler } from '../http-handler.ts';
 import { problem } from '../problem.ts';

@@ -3,7 +3,9 @@ import { PushBatch, PushRecord, signalOfPush, verifyBatch } from '../../../adapt
 import { loadMno } from '../../../application/mnos.ts';
 import { readRecords } from '../../../application/signals/ingest.ts';
 import { BatchInFlight, sendOnce } from '../../../application/signals/ports.ts';
-import { batchIds, signalKeyOf, signalQueue } from '../../lambda/signal-wiring.ts';
+import { signalQueue } from '../../lambda/signal-queue-wiring.ts';
+import { signalKeyOf } from '../../lambda/inbound-keys-wiring.ts';
+import { batchIds } from '../../lambda/signal-wiring.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import { httpHandler } from '../http-handler.ts';
 import { problem } from '../problem.ts';
