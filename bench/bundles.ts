@@ -38,6 +38,9 @@ const SWITCHBOARD_ENV: Partial<Record<Variable, string>> = {
   ...Object.fromEntries(Object.values(TABLES).map((t) => [t.envVar, t.name])),
   LOG_LEVEL: 'INFO',
   CASCADE_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:000000000000:stateMachine:switchboard-cascade',
+  BULK_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:000000000000:stateMachine:switchboard-bulk',
+  SIGNALS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/switchboard-signals',
+  SIGNALS_BUCKET: 'switchboard-signals-000000000000-eu-west-1',
   SECRET_STORE: 'secrets-manager',
   WEBHOOK_RETRY_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/switchboard-webhook-retries',
   // No credentials: importing a handler makes no AWS call.
