@@ -29,9 +29,3 @@ export const busDetailOf = (commit: Pick<Commit, 'streamId' | 'metadata'>, event
   data: event.data,
   metadata: { ...commit.metadata },
 });
-
-/**
- * Each replica's stream carries every write, wherever it was made; only the region a commit was
- * appended in acts on it (publishes it), so nothing is published or started twice. The one place that decides.
- */
-export const originatedIn = (commit: Pick<Commit, 'metadata'>, region: string) => commit.metadata.region === region;

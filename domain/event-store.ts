@@ -70,6 +70,11 @@ export interface EventStore {
   verify(streamId: string): Promise<ChainVerification>;
   /** Where a stream stands, reading only its last commit: for append-only logs that need no state to decide. */
   head(streamId: string): Promise<StreamHead>;
+  /**
+   * Every commit appended (by its metadata's time) at or after `since`, of every stream, oldest
+   * first: what a publisher taking the lease over publishes again from the watermark.
+   */
+  commitsSince(since: string): Promise<Commit[]>;
 }
 
 export class VersionConflict extends Error {

@@ -47,6 +47,12 @@ export interface Access {
   watchesCascades?: boolean;
   /** Publishes to the bus. */
   publishes?: boolean;
+  /**
+   * The publishing lease (one item of the event store's table): `follow` reads it (GetItem on that
+   * key alone); `hold` also takes, renews and advances it (PutItem, UpdateItem on that key alone) and
+   * reads the commits a takeover publishes again (Query on the `by-time` index).
+   */
+  publishingLease?: 'follow' | 'hold';
   /** Sends webhook retries to their queue. */
   queuesWebhookRetries?: boolean;
   /** Sends pushed signal batches to the signals queue. */

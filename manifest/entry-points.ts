@@ -1,6 +1,7 @@
 import { DEAD_LETTER_PAYLOAD_WRITE, MNO_CREDENTIALS_READ, MNO_INBOUND_KEYS_READ, OPEN_CASCADES, READ_MODEL_LISTS, READ_MODEL_PROJECTION, SIGNAL_BATCHES, SIGNAL_COUNTERS, SIGNAL_PULL, MNO_RATE, WEBHOOK_SECRETS_READ, type Access } from './access.ts';
 import { BULK_TASKS, bulkTaskTimeoutSeconds, type BulkTaskName } from './bulk-workflow.ts';
 import { CASCADE_TASKS, type CascadeTaskName } from './cascade-workflow.ts';
+import type { Variable } from './environment.ts';
 import { ROUTES, type Route } from './routes.ts';
 import { EVENT_FUNCTIONS, type EventFunction } from './rules.ts';
 
@@ -19,6 +20,8 @@ export interface EntryPoint {
   timeoutSeconds: number;
   access: Access;
   trigger: Trigger;
+  /** Variables set for this entry's function in AWS beyond what its access implies (the local runtime keeps the defaults). */
+  variables?: Partial<Record<Variable, string>> | undefined;
 }
 
 /** What invokes an entry point. */
@@ -148,7 +151,8 @@ export const STREAM_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 'str
     module: 'functions/streams/forwarder.ts',
     handler: 'handler',
     timeoutSeconds: 60,
-    access: { publishes: true },
+    // Publishes in the region that holds the publishing lease (taken, renewed, its watermark moved here too).
+    access: { publishes: true, publishingLease: 'hold' },
     trigger: {
       kind: 'stream',
       consumer: {
@@ -184,8 +188,24 @@ export const PROBE_ID = 'ScheduleProbeMnos';
 
 export const POLL_SIGNALS_ID = 'SchedulePollSignals';
 export const VERIFY_NETWORK_ID = 'ScheduleVerifyNetwork';
+export const LEASE_KEEPER_ID = 'ScheduleKeepPublishingLease';
 
+/**
+ * The schedules run in the region that holds the publishing lease (`publishingLease: 'follow'`) and
+ * stand by in the other; the lease keeper runs in both: it renews the lease where it is held and
+ * takes it over where it lapsed. In AWS one invocation a minute steps for 55 s (every 5 s); locally
+ * the runtime steps it every 5 s.
+ */
 export const SCHEDULE_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 'schedule' } })[] = [
+  {
+    id: LEASE_KEEPER_ID,
+    module: 'functions/schedules/keep-publishing-lease.ts',
+    handler: 'handler',
+    timeoutSeconds: 70,
+    access: { publishes: true, publishingLease: 'hold' },
+    trigger: { kind: 'schedule', name: 'keep-publishing-lease', rate: 'rate(1 minute)', everyMs: 5_000 },
+    variables: { LEASE_KEEPER_RUN_MS: '55000' },
+  },
   {
     id: RECONCILER_ID,
     module: 'functions/schedules/reconcile-cascades.ts',
@@ -193,7 +213,7 @@ export const SCHEDULE_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 's
     timeoutSeconds: 60,
     // Running cascades from the read models' open index; each checked and resumed on its stream; executions described and started.
     // …and the running bulk operations (the same index), their executions described and started.
-    access: { eventStore: 'append', tables: [OPEN_CASCADES], startsCascades: true, watchesCascades: true, startsBulkOperations: true, watchesBulkOperations: true },
+    access: { eventStore: 'append', tables: [OPEN_CASCADES], startsCascades: true, watchesCascades: true, startsBulkOperations: true, watchesBulkOperations: true, publishingLease: 'follow' },
     trigger: { kind: 'schedule', name: 'reconcile-cascades', rate: 'rate(1 minute)', everyMs: 60_000 },
   },
   {
@@ -202,7 +222,7 @@ export const SCHEDULE_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 's
     handler: 'handler',
     timeoutSeconds: 60,
     // Each verified MNO's CMP asked once (its credentials read); the outcome appended to the MNO's stream when it changes something.
-    access: { eventStore: 'append', secrets: [MNO_CREDENTIALS_READ] },
+    access: { eventStore: 'append', secrets: [MNO_CREDENTIALS_READ], publishingLease: 'follow' },
     trigger: { kind: 'schedule', name: 'probe-mnos', rate: 'rate(1 minute)', everyMs: 60_000 },
   },
   {
@@ -211,7 +231,7 @@ export const SCHEDULE_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 's
     handler: 'handler',
     timeoutSeconds: 60,
     // The MNOs read from their streams; each pull MNO's CMP polled with its credentials and rate budget; watermarks and readings kept; batches queued once.
-    access: { eventStore: 'read', secrets: [MNO_CREDENTIALS_READ], tables: [SIGNAL_PULL, MNO_RATE], queuesSignals: true },
+    access: { eventStore: 'read', secrets: [MNO_CREDENTIALS_READ], tables: [SIGNAL_PULL, MNO_RATE], queuesSignals: true, publishingLease: 'follow' },
     trigger: { kind: 'schedule', name: 'poll-signals', rate: 'rate(1 minute)', everyMs: 60_000 },
   },
   {
@@ -220,7 +240,7 @@ export const SCHEDULE_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 's
     handler: 'handler',
     timeoutSeconds: 300,
     // Each MNO's SIM states and policies read back (credentials, rate budget); the read models' lists; drift appended as alerts, observations and containment.
-    access: { eventStore: 'append', secrets: [MNO_CREDENTIALS_READ], tables: [READ_MODEL_LISTS, MNO_RATE] },
+    access: { eventStore: 'append', secrets: [MNO_CREDENTIALS_READ], tables: [READ_MODEL_LISTS, MNO_RATE], publishingLease: 'follow' },
     trigger: { kind: 'schedule', name: 'verify-network', rate: 'rate(15 minutes)', everyMs: 900_000 },
   },
 ];

@@ -63,6 +63,15 @@ export const ENVIRONMENT = z.object({
   CASCADE_RESUME_GRACE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600_000)), 60_000),
   /** How long after a cascade's execution stopped its task functions may still run (their timeout): the reconciler resumes the round only after (the local runtime: 0, its tasks stop with it). */
   CASCADE_RESUME_SETTLE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600_000)), 120_000),
+  /** The publishing lease (domain/lease/publishing-lease.ts): how long it holds unrenewed (a lost region's publishing stops for at most this long). */
+  PUBLISHING_LEASE_MS: z._default(z.coerce.number().check(z.int(), z.gte(1_000), z.lte(600_000)), 30_000),
+  /** How long before it lapses its owner renews it. */
+  PUBLISHING_LEASE_RENEW_BEFORE_MS: z._default(z.coerce.number().check(z.int(), z.gte(500), z.lte(300_000)), 10_000),
+  /** How far before the watermark a takeover publishes again (commits seen out of time order: replication lag, shards, clocks). */
+  PUBLISHING_REPLAY_MARGIN_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600_000)), 60_000),
+  /** The lease keeper (schedule `keep-publishing-lease`): how long one invocation keeps stepping (0: one step), and how often it steps. */
+  LEASE_KEEPER_RUN_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(840_000)), 0),
+  LEASE_KEEPER_STEP_MS: z._default(z.coerce.number().check(z.int(), z.gte(200), z.lte(60_000)), 5_000),
   /** How long an MNO's CMP may fail the health probe before the MNO is declared in outage (fallback starts). */
   MNO_PROBE_FAIL_AFTER_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(86_400_000)), 180_000),
   /** How long after a SIM's last change (or a policy's cascade) the network verification leaves it be: a cascade may still be carrying it. */

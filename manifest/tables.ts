@@ -36,6 +36,8 @@ export const TABLES = {
     sortKey: { name: 'v', type: 'N' },
     stream: 'NEW_IMAGE',
     scope: 'global',
+    /** Commits by the minute they were appended in (adapters/event-store/time-index.ts): a publisher taking the lease over reads them. */
+    indexes: [{ name: 'by-time', partitionKey: { name: 'tb', type: 'S' }, sortKey: { name: 'at', type: 'S' } }],
   },
   /** Powertools idempotency records: the first response to each Idempotency-Key, for 24 h. */
   idempotency: {

@@ -1,4 +1,4 @@
-import { CreateTableCommand, ResourceInUseException, UpdateTimeToLiveCommand, waitUntilTableExists, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, UpdateTableCommand, UpdateTimeToLiveCommand, waitUntilTableExists, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TABLES, type TableDefinition } from '../../manifest/tables.ts';
 
 /**
@@ -18,16 +18,7 @@ export const createTable = async (client: DynamoDBClient, table: TableDefinition
         BillingMode: 'PAY_PER_REQUEST',
         AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
         KeySchema: keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
-        ...(table.indexes && {
-          GlobalSecondaryIndexes: table.indexes.map((index) => ({
-            IndexName: index.name,
-            KeySchema: [
-              { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
-              ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' as const }] : []),
-            ],
-            Projection: { ProjectionType: 'ALL' as const },
-          })),
-        }),
+        ...(table.indexes && { GlobalSecondaryIndexes: table.indexes.map(indexOf) }),
         ...(table.stream && { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } }),
       }),
     );
@@ -37,6 +28,30 @@ export const createTable = async (client: DynamoDBClient, table: TableDefinition
     if (!(error instanceof ResourceInUseException)) throw error;
   }
   await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1 }, { TableName: name });
+  await addMissingIndexes(client, table, name, attributes);
+};
+
+const indexOf = (index: NonNullable<TableDefinition['indexes']>[number]) => ({
+  IndexName: index.name,
+  KeySchema: [{ AttributeName: index.partitionKey.name, KeyType: 'HASH' as const }, ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' as const }] : [])],
+  Projection: { ProjectionType: 'ALL' as const },
+});
+
+/** A table an older version made (a kept data folder) gets the indexes added since, one at a time as DynamoDB requires. */
+const addMissingIndexes = async (client: DynamoDBClient, table: TableDefinition, name: string, attributes: Map<string, 'S' | 'N'>) => {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  for (const index of table.indexes ?? []) {
+    if (present.has(index.name)) continue;
+    const keys = [index.partitionKey, ...(index.sortKey ? [index.sortKey] : [])];
+    await client.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: attributes.get(k.name)! })),
+        GlobalSecondaryIndexUpdates: [{ Create: indexOf(index) }],
+      }),
+    );
+  }
 };
 
 /** Every table of the manifest, each under the name `names` gives it. */

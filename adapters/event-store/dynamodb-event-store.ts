@@ -1,16 +1,22 @@
 import { ConditionalCheckFailedException, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { VersionConflict, type ChainVerification, type Commit, type CommitMetadata, type EventStore, type LoadedStream, type NewEvent, type StreamHead } from '../../domain/event-store.ts';
+import { bucketsBetween, TIME_INDEX, timeIndexOf } from './time-index.ts';
 import { asOf, eventCount, headAfter, headOf, newCommit, toCommit, verifyChain, type StoredCommit } from './stored-commit.ts';
 
-const toItem = (c: StoredCommit): Record<string, AttributeValue> => ({
-  pk: { S: c.streamId },
-  v: { N: String(c.version) },
-  n: { N: String(eventCount(c.eventsJson)) },
-  events: { S: c.eventsJson },
-  meta: { S: c.metaJson },
-  hash: { S: c.hash },
-  prev: { S: c.prevHash },
-});
+const toItem = (c: StoredCommit, time: string): Record<string, AttributeValue> => {
+  const { tb, at } = timeIndexOf(c.streamId, c.version, time);
+  return {
+    pk: { S: c.streamId },
+    v: { N: String(c.version) },
+    n: { N: String(eventCount(c.eventsJson)) },
+    events: { S: c.eventsJson },
+    meta: { S: c.metaJson },
+    hash: { S: c.hash },
+    prev: { S: c.prevHash },
+    tb: { S: tb },
+    at: { S: at },
+  };
+};
 
 const fromItem = (item: Record<string, AttributeValue>): StoredCommit => ({
   streamId: item.pk?.S ?? '',
@@ -41,7 +47,7 @@ export class DynamoDbEventStore implements EventStore {
   async append(streamId: string, head: StreamHead, events: NewEvent[], metadata: CommitMetadata): Promise<Commit> {
     const { stored, commit } = newCommit(streamId, head, events, metadata);
     try {
-      await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: toItem(stored), ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: toItem(stored, metadata.time), ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new VersionConflict(streamId, head.version);
       throw error;
@@ -71,6 +77,33 @@ export class DynamoDbEventStore implements EventStore {
     );
     const last = page.Items?.[0];
     return headAfter(last ? fromItem(last) : undefined);
+  }
+
+  async commitsSince(since: string): Promise<Commit[]> {
+    const buckets = bucketsBetween(Date.parse(since), Date.now() + 60_000);
+    const pages = await Promise.all(buckets.map((tb) => this.queryBucket(tb, since)));
+    return pages.flat().map(toCommit).sort((a, b) => a.metadata.time.localeCompare(b.metadata.time) || a.streamId.localeCompare(b.streamId) || a.version - b.version);
+  }
+
+  /** One bucket of the time index from `since` on (the index is eventually consistent: what a takeover reads a moment after the write). */
+  private async queryBucket(tb: string, since: string): Promise<StoredCommit[]> {
+    const out: StoredCommit[] = [];
+    let start: QueryCommandInput['ExclusiveStartKey'];
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: TIME_INDEX,
+          KeyConditionExpression: 'tb = :tb AND #at >= :since',
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':tb': { S: tb }, ':since': { S: since } },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) out.push(fromItem(item));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
   }
 
   /** All commits of a stream after a version, in order, by consistent Query (following pages). */

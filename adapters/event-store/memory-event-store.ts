@@ -40,6 +40,11 @@ export class MemoryEventStore implements EventStore {
     return headAfter(this.stored(streamId).at(-1));
   }
 
+  async commitsSince(since: string): Promise<Commit[]> {
+    const all = [...this.streams.values()].flat().map(toCommit).filter((c) => c.metadata.time >= since);
+    return all.sort((a, b) => a.metadata.time.localeCompare(b.metadata.time) || a.streamId.localeCompare(b.streamId) || a.version - b.version);
+  }
+
   /** Every stream id, in the order first written (for tests that look at everything a command did). */
   streamIds(): string[] {
     return [...this.streams.keys()];

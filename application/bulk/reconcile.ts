@@ -1,3 +1,4 @@
+import { othersFenced } from '../cascades/reconcile.ts';
 import { bulkDecider } from '../../domain/bulk/decider.ts';
 import { fold } from '../../domain/decider.ts';
 import { eventsOf, type EventStore } from '../../domain/event-store.ts';
@@ -25,6 +26,8 @@ export interface BulkReconcilePorts {
   settleMs: number;
   /** The longest an execution runs (the state machine's timeout): how long an operation another region runs is left to it. */
   executionTimeoutMs: number;
+  /** Since when this region has held the publishing lease (see application/cascades/reconcile.ts). */
+  leaseSinceMs?: number | undefined;
 }
 
 const LIVE = new Set(['RUNNING', 'PENDING_REDRIVE']);
@@ -51,7 +54,7 @@ export const reconcileBulkOperations = async (ports: BulkReconcilePorts) => {
         const last = commits.at(-1)!.metadata;
         const since = Date.parse(last.time);
         // Started (or resumed) in the other region: its execution runs there, out of sight; it is this region's only once none can still run.
-        if (last.region !== ports.region && ports.now() - since <= ports.executionTimeoutMs + ports.graceMs + ports.settleMs) return;
+        if (last.region !== ports.region && !othersFenced(ports) && ports.now() - since <= ports.executionTimeoutMs + ports.graceMs + ports.settleMs) return;
         const seen = await ports.execution(bulkId, op.attempt);
         if (seen && LIVE.has(seen.status)) return;
         // Not yet started (its start goes through the stream and the bus), or stopped so recently that its tasks may still run.

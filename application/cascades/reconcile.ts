@@ -35,7 +35,12 @@ export interface ReconcilePorts {
   settleMs: number;
   /** The longest an execution runs (the state machine's timeout): how long another region's round is left to that region. */
   executionTimeoutMs: number;
+  /** Since when this region has held the publishing lease: any other region's executions are fenced since (they act for an attempt no longer current once resumed). */
+  leaseSinceMs?: number | undefined;
 }
+
+/** Whether a round another region began may be resumed here already: this region took the lease over long enough ago for the other's tasks to have stopped. */
+export const othersFenced = (ports: { now(): number; settleMs: number; leaseSinceMs?: number | undefined }) => ports.leaseSinceMs !== undefined && ports.now() - ports.leaseSinceMs >= ports.settleMs;
 
 export interface Reconciliation {
   checked: number;
@@ -85,8 +90,9 @@ const reconcileOne = async (ports: ReconcilePorts, tenant: string, cascadeId: st
   const began = commits.at(-1)!.metadata;
   const age = ports.now() - Date.parse(began.time);
   // Another region runs its own executions (this one cannot see them): its round is left to it
-  // until no execution of it can still be running anywhere (a lost region's, then, is resumed here).
-  if (began.region !== ports.region && age <= ports.executionTimeoutMs + ports.graceMs + ports.settleMs) return;
+  // until no execution of it can still be running anywhere (a lost region's, then, is resumed here),
+  // or until this region has held the publishing lease for the settle time (the other is fenced).
+  if (began.region !== ports.region && !othersFenced(ports) && age <= ports.executionTimeoutMs + ports.graceMs + ports.settleMs) return;
   const name = executionName(cascadeId, cascade.round, cascade.attempt);
   const seen = await ports.execution(name);
   if (seen && LIVE.has(seen.status)) return;

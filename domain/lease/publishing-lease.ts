@@ -1,8 +1,8 @@
 /**
- * The publishing lease (issue 13, its rules only; nothing uses it yet): one region at a time
- * publishes the event store's commits to the bus and starts workflows. The lease is an item the
- * regions write conditionally (owner, expiry, a fencing token that rises with each takeover, and the
- * published watermark the next owner resumes from). Pure: the time comes in.
+ * The publishing lease: one region at a time publishes the event store's commits to the bus (and
+ * so starts the workflows, which the bus's rules start) and runs the platform's schedules. The
+ * lease is an item the regions write conditionally (owner, expiry, a fencing token that rises with
+ * each takeover, and the published watermark the next owner resumes from). Pure: the time comes in.
  */
 export interface Lease {
   owner: string;
@@ -11,6 +11,13 @@ export interface Lease {
   expiresAtMs: number;
   /** The last commit published (the next owner resumes after it). */
   watermark?: string | undefined;
+  /** When this owner took it (under this token): how long the previous owner has been fenced. */
+  sinceMs?: number | undefined;
+  /**
+   * Set by a takeover: the time from which the new owner publishes again what the previous one may
+   * not have (its watermark less a margin for commits that reached it out of order); cleared once done.
+   */
+  replayFrom?: string | undefined;
 }
 
 /** How long a lease holds without renewal: a lost owner's publications stop for at most this long. */
@@ -28,17 +35,41 @@ export type LeaseDecision =
   /** Another region holds it: stand by until it lapses. */
   | { kind: 'standby'; owner: string; untilMs: number };
 
+/** How long a lease lasts and when its owner renews it (tests and the local runtime shorten them). */
+export interface LeaseTiming {
+  leaseMs: number;
+  renewBeforeMs: number;
+  /** How far before the watermark a takeover publishes again (commits replicated or streamed late). */
+  replayMarginMs: number;
+}
+
+/** Commits a publisher may see out of time order by up to this much (replication lag, shards, clocks). */
+export const REPLAY_MARGIN_MS = 60_000;
+
+export const DEFAULT_LEASE_TIMING: LeaseTiming = { leaseMs: LEASE_MS, renewBeforeMs: RENEW_BEFORE_MS, replayMarginMs: REPLAY_MARGIN_MS };
+
+/**
+ * From when a region taking the lease over from `previous` publishes again: the watermark less the
+ * margin, or (nothing published under it) from when the previous owner last renewed, less the margin.
+ */
+export const replayFromAfter = (previous: Lease, timing: LeaseTiming): string => {
+  const fromMs = (previous.watermark !== undefined ? Date.parse(previous.watermark) : previous.expiresAtMs - timing.leaseMs) - timing.replayMarginMs;
+  // An unfinished replay of the previous owner's is taken over as it stands, if it reaches further back.
+  const from = new Date(fromMs).toISOString();
+  return previous.replayFrom !== undefined && previous.replayFrom < from ? previous.replayFrom : from;
+};
+
 /** What a region does with the lease as it reads it now. */
-export const decideLease = (current: Lease | undefined, region: string, nowMs: number): LeaseDecision => {
-  const expiresAtMs = nowMs + LEASE_MS;
-  if (!current) return { kind: 'take', next: { owner: region, token: 1, expiresAtMs } };
+export const decideLease = (current: Lease | undefined, region: string, nowMs: number, timing: LeaseTiming = DEFAULT_LEASE_TIMING): LeaseDecision => {
+  const expiresAtMs = nowMs + timing.leaseMs;
+  if (!current) return { kind: 'take', next: { owner: region, token: 1, expiresAtMs, sinceMs: nowMs } };
   const lapsed = current.expiresAtMs <= nowMs;
   if (current.owner === region && !lapsed)
-    return current.expiresAtMs - nowMs > RENEW_BEFORE_MS ? { kind: 'keep', lease: current } : { kind: 'renew', next: { ...current, expiresAtMs } };
+    return current.expiresAtMs - nowMs > timing.renewBeforeMs ? { kind: 'keep', lease: current } : { kind: 'renew', next: { ...current, expiresAtMs } };
   if (!lapsed) return { kind: 'standby', owner: current.owner, untilMs: current.expiresAtMs };
   // Lapsed: whoever held it (this region too, after a pause) takes it anew, under a new token, so a
   // publisher that paused past its lease and wakes finds its token stale and stops.
-  return { kind: 'take', next: { owner: region, token: current.token + 1, expiresAtMs, watermark: current.watermark } };
+  return { kind: 'take', next: { owner: region, token: current.token + 1, expiresAtMs, watermark: current.watermark, sinceMs: nowMs, replayFrom: replayFromAfter(current, timing) } };
 };
 
 /** Whether a publisher holding `token` may still act: the lease is its, unexpired, under that token. */

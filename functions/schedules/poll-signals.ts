@@ -5,6 +5,7 @@ import { admitPatiently, listedMnoIds, loadMno } from '../../application/mnos.ts
 import { unavailableReason } from '../../domain/mno/decider.ts';
 import { cascadePorts } from '../lambda/cascade-wiring.ts';
 import { lambdaHandler } from '../lambda/handler.ts';
+import { publishingHere } from '../lambda/lease-wiring.ts';
 import { cmpPullOf, pullPorts } from '../lambda/pull-wiring.ts';
 
 const Tick = z.looseObject({ id: z.optional(z.string()) });
@@ -15,6 +16,9 @@ const Tick = z.looseObject({ id: z.optional(z.string()) });
  * budget; what is new is queued for the signal consumer.
  */
 export const handler = lambdaHandler(Tick, async (_tick, context) => {
+  // The region that publishes runs it; the other stands by (functions/lambda/lease-wiring.ts).
+  const lease = await publishingHere();
+  if (!lease.here) return { standby: lease.owner ?? null };
   // Devices are started while a tenth of the function's time is left (locally, no deadline but a minute's).
   const deadline = Date.now() + Math.max(5_000, (context.getRemainingTimeInMillis?.() ?? 60_000) * 0.75);
   const timeLeft = () => deadline - Date.now();

@@ -11,6 +11,7 @@ import { BULK_EXECUTION_TIMEOUT_MS } from '../../manifest/bulk-workflow.ts';
 import { CASCADE_EXECUTION_TIMEOUT_MS } from '../../manifest/cascade-workflow.ts';
 import { required } from '../../manifest/environment.ts';
 import { lambdaHandler } from '../lambda/handler.ts';
+import { publishingHere } from '../lambda/lease-wiring.ts';
 import { adapters, config, dynamodb, env } from '../lambda/wiring.ts';
 
 const sfn = traced(new SFNClient({}));
@@ -35,8 +36,12 @@ const report = (what: string, run: { resumed: unknown[]; stuck: unknown[]; error
 };
 
 export const handler = lambdaHandler(Tick, async () => {
+  // Only the region that publishes resumes (and starts) work; the other stands by.
+  const lease = await publishingHere();
+  if (!lease.here) return { standby: lease.owner ?? null };
   const result = await reconcileCascades({
     ...common(),
+    leaseSinceMs: lease.sinceMs,
     open: () => openCascades(dynamodb, config.readModelsTable),
     execution: (name) => describeExecution(sfn, stateMachineArn, name),
     start: (tenant, cascadeId, round, attempt) => startCascadeExecution(sfn, stateMachineArn, tenant, cascadeId, round, attempt),
@@ -46,6 +51,7 @@ export const handler = lambdaHandler(Tick, async () => {
   // Bulk operations whose execution was lost, the same way (application/bulk/reconcile.ts).
   const bulk = await reconcileBulkOperations({
     ...common(),
+    leaseSinceMs: lease.sinceMs,
     open: () => openBulkOperations(dynamodb, config.readModelsTable),
     execution: (bulkId, attempt) => describeExecution(sfn, bulkStateMachineArn, bulkExecutionName(bulkId, attempt)),
     start: (input) => startBulkExecution(sfn, bulkStateMachineArn, input),

@@ -5,12 +5,16 @@ import { verifyNetwork } from '../../application/signals/verify-network.ts';
 import { readEnvironment } from '../../manifest/environment.ts';
 import { cascadePorts } from '../lambda/cascade-wiring.ts';
 import { lambdaHandler } from '../lambda/handler.ts';
+import { publishingHere } from '../lambda/lease-wiring.ts';
 import { config, dynamodb } from '../lambda/wiring.ts';
 
 const Tick = z.looseObject({ id: z.optional(z.string()) });
 
 /** Every 15 minutes (schedule `verify-network`): what each MNO holds read back against the newest settled desired state; drift is an alert (application/signals/verify-network.ts). */
 export const handler = lambdaHandler(Tick, async () => {
+  // The region that publishes runs it; the other stands by (functions/lambda/lease-wiring.ts).
+  const lease = await publishingHere();
+  if (!lease.here) return { standby: lease.owner ?? null };
   const { found, errors } = await verifyNetwork({
     store: cascadePorts.store,
     gateway: cascadePorts.gateway,

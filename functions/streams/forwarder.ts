@@ -1,39 +1,36 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
+import { entriesOf } from '../../adapters/event-bus/commit-entries.ts';
 import { putEvents, type Pending } from '../../adapters/event-bus/put-events.ts';
 import { commitOf, StreamEvent } from '../../adapters/event-store/stream-records.ts';
 import { logger } from '../../adapters/observability/logger.ts';
-import { traced } from '../../adapters/observability/tracer.ts';
-import { busDetailOf, originatedIn } from '../../application/publishing.ts';
-import { currentTypeOf } from '../../domain/cascade/renamed.ts';
-import { SOURCE } from '../../manifest/rules.ts';
 import { lambdaHandler } from '../lambda/handler.ts';
-import { config, env } from '../lambda/wiring.ts';
-
-const eventBridge = traced(new EventBridgeClient({}));
+import { eventBridge, published, publisherStatus } from '../lambda/publisher-wiring.ts';
+import { env } from '../lambda/wiring.ts';
 
 /**
- * DynamoDB stream → EventBridge: one event per domain event of each commit appended in this
- * region (`source` switchboard, `detail-type` the event type), batched across records within
- * PutEvents' limits. Entries that still fail after retries are never dropped: their record is
- * reported as the batch item failure, so the stream redelivers from there (consumers
- * de-duplicate by event id). Hand-written rather than Powertools' per-record BatchProcessor,
- * because entries of many records share one PutEvents call.
+ * DynamoDB stream → EventBridge, in the region that holds the publishing lease: one event per
+ * domain event of every commit, whichever region appended it (each replica's stream carries every
+ * write), batched across records within PutEvents' limits; then the lease's watermark moves on. The
+ * other region's forwarder passes its records by: should it take the lease over, it publishes
+ * again everything since the watermark (application/lease/publisher.ts). Entries that still fail
+ * after retries are never dropped: their record is reported as the batch item failure, so the
+ * stream redelivers from there (consumers de-duplicate by event id). Hand-written rather than
+ * Powertools' per-record BatchProcessor, because entries of many records share one PutEvents call.
  */
 export const handler = lambdaHandler(StreamEvent, async (event): Promise<DynamoDBBatchResponse> => {
-  const pending: Pending[] = [];
-  for (const record of event.Records) {
+  const commits = event.Records.flatMap((record) => {
     const commit = commitOf(record);
-    if (!commit || !originatedIn(commit, config.region)) continue;
-    for (const e of commit.events)
-      pending.push({
-        sequenceNumber: record.dynamodb.SequenceNumber,
-        // Under the name the event is known by now (a renamed type's stored events keep their old one).
-        entry: { EventBusName: env.EVENT_BUS_NAME, Source: SOURCE, DetailType: currentTypeOf(commit.streamId, e.type), Time: new Date(commit.metadata.time), Detail: JSON.stringify(busDetailOf(commit, e)) },
-      });
-  }
+    return commit ? [{ commit, sequenceNumber: record.dynamodb.SequenceNumber }] : [];
+  });
+  if (commits.length === 0) return { batchItemFailures: [] };
+  const lease = await publisherStatus();
+  if (!lease.holder) return { batchItemFailures: [] };
+  const pending: Pending[] = commits.flatMap(({ commit, sequenceNumber }) => entriesOf(commit, env.EVENT_BUS_NAME).map((entry) => ({ sequenceNumber, entry })));
   const failed = await putEvents(eventBridge, pending);
-  if (failed.length === 0) return { batchItemFailures: [] };
+  if (failed.length === 0) {
+    await published(lease.token, commits.map((c) => c.commit.metadata.time).reduce((a, b) => (a > b ? a : b)));
+    return { batchItemFailures: [] };
+  }
   // Streams are ordered: report the earliest failed record; it and all after it come again.
   const order = event.Records.map((r) => r.dynamodb.SequenceNumber);
   const first = failed.map((f) => order.indexOf(f.sequenceNumber)).sort((a, b) => a - b)[0]!;

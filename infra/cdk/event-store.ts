@@ -31,6 +31,8 @@ export const globalEventStore = (stack: Stack, settings: DeploymentSettings): Ev
     sortKey: attribute(TABLES.events.sortKey),
     billing: Billing.onDemand(),
     dynamoStream: StreamViewType.NEW_IMAGE,
+    // Commits by the minute they were appended in: what a region taking the publishing lease over publishes again.
+    globalSecondaryIndexes: TABLES.events.indexes.map((index) => ({ indexName: index.name, partitionKey: attribute(index.partitionKey), sortKey: attribute(index.sortKey) })),
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     deletionProtection: true,
     removalPolicy: RemovalPolicy.RETAIN,

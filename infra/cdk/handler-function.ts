@@ -9,6 +9,8 @@ import { HANDLER_BUNDLING } from './bundling.ts';
 import { regionStackOf } from './handler-stacks.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../adapters/observability/metrics.ts';
 import type { EventStore } from './event-store.ts';
+import { LEASE_PK } from '../../adapters/lease/dynamodb-lease.ts';
+import { TIME_INDEX } from '../../adapters/event-store/time-index.ts';
 import { EVENT_STORE_ACTIONS, IDEMPOTENCY_ACTIONS, ROOT, type HandlerSpec } from './handlers.ts';
 import { grantSecrets } from './secrets.ts';
 
@@ -66,6 +68,7 @@ export const handlerFunction = (stack: Stack, spec: HandlerSpec, tableNames: Rec
     depsLockFilePath: `${ROOT}package-lock.json`,
     environment: {
       ...tableNames,
+      ...spec.variables,
       LOG_LEVEL: 'INFO',
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -82,6 +85,7 @@ export const handlerFunction = (stack: Stack, spec: HandlerSpec, tableNames: Rec
     const kmsActions = access.eventStore === 'append' ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'];
     role.addToPolicy(new PolicyStatement({ actions: kmsActions, resources: [resources.eventStoreKey.keyArn] }));
   }
+  if (access.publishingLease) grantLease(role, resources, access.publishingLease);
   if (access.idempotency) {
     const table = resources.regionalTables.idempotency!;
     role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: [...IDEMPOTENCY_ACTIONS], resources: [table.tableArn] }));
@@ -94,4 +98,14 @@ export const handlerFunction = (stack: Stack, spec: HandlerSpec, tableNames: Rec
   }
   grantSecrets(fn, role, access.secrets ?? []);
   return fn;
+};
+
+/** The publishing lease's item alone (dynamodb:LeadingKeys), and for its holders the time index a takeover reads. */
+const grantLease = (role: Role, resources: HandlerResources, access: 'follow' | 'hold') => {
+  const onLeaseItem = { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [LEASE_PK] } };
+  const actions = access === 'hold' ? ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] : ['dynamodb:GetItem'];
+  role.addToPolicy(new PolicyStatement({ actions, resources: [resources.eventStore.tableArn], conditions: onLeaseItem }));
+  if (access === 'hold') role.addToPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${resources.eventStore.tableArn}/index/${TIME_INDEX}`] }));
+  const kmsActions = access === 'hold' ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'];
+  role.addToPolicy(new PolicyStatement({ actions: kmsActions, resources: [resources.eventStoreKey.keyArn] }));
 };

@@ -95,6 +95,20 @@ export const eventStoreContract = (name: string, setup: () => Promise<EventStore
       expect((await store.load(id, { at: '2026-01-01T09:00:00+00:00' })).commits).toEqual([]);
     });
 
+    it('lists the commits of every stream appended since a time, oldest first (what a publisher taking over reads)', async () => {
+      const [a, b] = [stream(), stream()];
+      const at = (ms: number) => new Date(Date.now() - 120_000 + ms).toISOString();
+      await store.append(a, GENESIS, [ev(1)], meta('alice', at(0)));
+      const b1 = await store.append(b, GENESIS, [ev(1)], meta('alice', at(61_000)));
+      const a2 = await store.append(a, await store.head(a), [ev(2)], meta('alice', at(62_000)));
+      const since = (await store.commitsSince(at(1_000))).filter((c) => c.streamId === a || c.streamId === b);
+      expect(since.map((c) => [c.streamId, c.version, c.hash])).toEqual([
+        [b, 1, b1.hash],
+        [a, 2, a2.hash],
+      ]);
+      expect(since[1]!.events[0]!.data).toEqual({ n: 2 });
+    });
+
     it('reads commits a page at a time', async () => {
       const id = stream();
       let head = GENESIS;

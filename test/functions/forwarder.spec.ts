@@ -4,9 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventBus, type EventBus } from '../../infra/local/event-bus/bus.ts';
 import { lambdaContext } from '../../infra/local/lambda-context.ts';
 import type { BusEvent } from '../../infra/local/event-bus/put-events.ts';
+import { MemoryLeaseStore } from '../../adapters/lease/memory-lease.ts';
+import { MemoryEventStore } from '../../adapters/event-store/memory-event-store.ts';
 
 let bus: EventBus;
 const received: BusEvent[] = [];
+const lease = new MemoryLeaseStore();
 let forward: typeof import('../../functions/streams/forwarder.ts').handler;
 
 /** A stream record as DynamoDB writes it for an event-store commit. */
@@ -30,6 +33,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((ok) => bus.server.listen(0, '127.0.0.1', ok));
   process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = `http://127.0.0.1:${(bus.server.address() as AddressInfo).port}`;
+  const { useAdapters } = await import('../../functions/lambda/wiring.ts');
+  useAdapters({ leaseStore: lease, eventStore: new MemoryEventStore() });
   forward = (await import('../../functions/streams/forwarder.ts')).handler;
 });
 afterAll(() => new Promise((ok) => bus.server.close(ok)));
@@ -61,9 +66,10 @@ describe('the forwarder (DynamoDB stream → EventBridge)', () => {
     expect(events.map((e) => e['detail-type'])).toEqual(['CascadeTargetDrifted', 'SecurityAlertRaised']);
   });
 
-  it('publishes only what was appended in this region (each replica stream carries every write)', async () => {
+  it('holding the publishing lease, publishes every commit whichever region appended it, and moves the watermark', async () => {
     const { events } = await publishedFor([record(200, 'T#acme#SIM#1', [{ type: 'SimActivated' }], 'eu-west-1'), record(201, 'T#acme#SIM#2', [{ type: 'SimSuspended' }])]);
-    expect(events.map((e) => e['detail-type'])).toEqual(['SimSuspended']);
+    expect(events.map((e) => e['detail-type'])).toEqual(['SimActivated', 'SimSuspended']);
+    expect(await lease.read()).toMatchObject({ owner: 'local', token: 1, watermark: '2026-11-24T10:00:00.000Z' });
   });
 
   it('retries entries PutEvents reports as failed, and publishes each once', async () => {
