@@ -1,5 +1,5 @@
 import type { SecretFamily } from './secrets.ts';
-import { TABLES, type RegionalTable } from './tables.ts';
+import { TABLES, type GrantableTable } from './tables.ts';
 
 /**
  * What an entry point does with the event store: `probe` reads one item (GetItem), `read` loads
@@ -13,7 +13,7 @@ export type EventStoreAccess = 'probe' | 'read' | 'append';
  * table, or (with `indexes`) on those indexes of it only.
  */
 export interface TableAccess {
-  table: Exclude<RegionalTable, 'idempotency'>;
+  table: Exclude<GrantableTable, 'idempotency'>;
   /** UpdateItem: also as part of a TransactWriteItems (which IAM grants through its items' own actions). */
   operations: readonly ('GetItem' | 'PutItem' | 'Query' | 'BatchWriteItem' | 'UpdateItem')[];
   indexes?: readonly string[];
@@ -80,6 +80,9 @@ export const READ_MODEL_PROJECTION: TableAccess = { table: 'readModels', operati
 /** Redelivering a dead letter reads its parked event; only the delivery functions park one. */
 export const DEAD_LETTER_PAYLOAD_READ: TableAccess = { table: 'webhookDeadLetters', operations: ['GetItem'] };
 export const DEAD_LETTER_PAYLOAD_WRITE: TableAccess = { table: 'webhookDeadLetters', operations: ['PutItem'] };
+
+/** Webhook deliveries made (de-duplication by event id across regions): read before the first attempt, written once delivered. */
+export const WEBHOOK_DELIVERIES: TableAccess = { table: 'webhookDeliveries', operations: ['GetItem', 'PutItem'] };
 
 /** Taking a call from an MNO's rate budget: the conditional ADD on its counter. */
 export const MNO_RATE: TableAccess = { table: 'mnoRate', operations: ['UpdateItem'] };

@@ -1,4 +1,4 @@
-import { DEAD_LETTER_PAYLOAD_WRITE, MNO_CREDENTIALS_READ, MNO_INBOUND_KEYS_READ, OPEN_CASCADES, READ_MODEL_LISTS, READ_MODEL_PROJECTION, SIGNAL_BATCHES, SIGNAL_COUNTERS, SIGNAL_PULL, MNO_RATE, WEBHOOK_SECRETS_READ, type Access } from './access.ts';
+import { DEAD_LETTER_PAYLOAD_WRITE, WEBHOOK_DELIVERIES, MNO_CREDENTIALS_READ, MNO_INBOUND_KEYS_READ, OPEN_CASCADES, READ_MODEL_LISTS, READ_MODEL_PROJECTION, SIGNAL_BATCHES, SIGNAL_COUNTERS, SIGNAL_PULL, MNO_RATE, WEBHOOK_SECRETS_READ, type Access } from './access.ts';
 import { BULK_TASKS, bulkTaskTimeoutSeconds, type BulkTaskName } from './bulk-workflow.ts';
 import { CASCADE_TASKS, type CascadeTaskName } from './cascade-workflow.ts';
 import type { Variable } from './environment.ts';
@@ -121,7 +121,7 @@ export const RULE_ENTRY_POINTS: readonly (EntryPoint & { trigger: { kind: 'rule'
  * to the subscription's stream). Every attempt is bounded by 5 s; a batch of 10 retries, or the
  * subscriptions of one tenant, fit in the timeout.
  */
-const WEBHOOK_DELIVERY: Access = { eventStore: 'append', tables: [DEAD_LETTER_PAYLOAD_WRITE], secrets: [WEBHOOK_SECRETS_READ], queuesWebhookRetries: true };
+const WEBHOOK_DELIVERY: Access = { eventStore: 'append', tables: [DEAD_LETTER_PAYLOAD_WRITE, WEBHOOK_DELIVERIES], secrets: [WEBHOOK_SECRETS_READ], queuesWebhookRetries: true };
 
 export const WEBHOOK_ENTRY_POINTS: readonly EntryPoint[] = [
   { id: WEBHOOK_DELIVER_ID, module: 'functions/webhooks/deliver.ts', handler: 'handler', timeoutSeconds: 60, access: WEBHOOK_DELIVERY, trigger: { kind: 'webhooks' } },

@@ -42,6 +42,7 @@ export const ENVIRONMENT = z.object({
   EVENTS_TABLE: tableName(TABLES.events),
   IDEMPOTENCY_TABLE: tableName(TABLES.idempotency),
   WEBHOOK_DEAD_LETTERS_TABLE: tableName(TABLES.webhookDeadLetters),
+  WEBHOOK_DELIVERIES_TABLE: tableName(TABLES.webhookDeliveries),
   READ_MODELS_TABLE: tableName(TABLES.readModels),
   BULK_ITEMS_TABLE: tableName(TABLES.bulkItems),
   MNO_RATE_TABLE: tableName(TABLES.mnoRate),

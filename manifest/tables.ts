@@ -21,8 +21,8 @@ export interface TableDefinition {
   sortKey?: KeyDefinition;
   timeToLiveAttribute?: string;
   stream?: 'NEW_IMAGE';
-  /** Global (replicated to the second region) or regional. */
-  scope: 'global' | 'regional';
+  /** Global (the event store: replicated to the second region in the mode chosen), replicated (always eventually consistent), or regional. */
+  scope: 'global' | 'replicated' | 'regional';
   /** Global secondary indexes (all attributes projected). */
   indexes?: readonly IndexDefinition[];
 }
@@ -38,6 +38,20 @@ export const TABLES = {
     scope: 'global',
     /** Commits by the minute they were appended in (adapters/event-store/time-index.ts): a publisher taking the lease over reads them. */
     indexes: [{ name: 'by-time', partitionKey: { name: 'tb', type: 'S' }, sortKey: { name: 'at', type: 'S' } }],
+  },
+  /**
+   * Webhook deliveries made (adapters/webhooks/delivery-log.ts): `id` = `<subscription>#<event id>`,
+   * written once a receiver took the event, kept 7 days. Replicated to the other region (a global
+   * table, eventually consistent whatever the event store's mode: it needs time to live), so that
+   * the region that takes publishing over (and publishes the last minutes again) delivers nothing
+   * twice. A region keeps its own in its `replicas` when the two are simulated apart.
+   */
+  webhookDeliveries: {
+    name: 'switchboard-webhook-deliveries',
+    envVar: 'WEBHOOK_DELIVERIES_TABLE',
+    partitionKey: { name: 'id', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+    scope: 'replicated',
   },
   /** Powertools idempotency records: the first response to each Idempotency-Key, for 24 h. */
   idempotency: {
@@ -135,3 +149,5 @@ export type TableKey = keyof typeof TABLES;
 
 /** The regional tables (read models, idempotency records, parked webhook payloads). */
 export type RegionalTable = { [K in TableKey]: (typeof TABLES)[K]['scope'] extends 'regional' ? K : never }[TableKey];
+/** The tables a function may be granted by name: the regional ones and the replicated ones (not the event store). */
+export type GrantableTable = { [K in TableKey]: (typeof TABLES)[K]['scope'] extends 'regional' | 'replicated' ? K : never }[TableKey];

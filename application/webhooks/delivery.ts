@@ -39,8 +39,9 @@ export const createWebhookDelivery = (options: WebhookDeliveryOptions) => {
     try {
       const subscription = given ?? (await findSubscription(options.store, tenant, subscriptionId));
       if (!subscription) return;
+      if (n === 1 && (await options.deliveries?.delivered(subscriptionId, eventId))) return;
       const outcome = await attemptDelivery(options, tenant, subscription, event, eventId);
-      if (outcome.delivered) return;
+      if (outcome.delivered) return void (await options.deliveries?.record(subscriptionId, eventId));
       error = outcome.error;
     } catch (e) {
       options.log.warn('webhook attempt could not be made', { tenant, subscriptionId, eventId, attempt: n, error: (e as Error).name });

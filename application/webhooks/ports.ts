@@ -30,6 +30,18 @@ export interface DeadLetterPayloads {
   get(tenant: string, subscriptionId: string, eventId: string): Promise<WebhookEvent | undefined>;
 }
 
+/**
+ * The deliveries made, by subscription and event id (a port): an event published twice (by the
+ * region that took publishing over, which publishes the last minutes again; or by the bus's own
+ * redelivery) reaches each receiver once. Written after the receiver took it, so a delivery never
+ * made is never skipped; one made in the instant before a region was lost may be made again
+ * (receivers de-duplicate by `webhook-id`, the event id).
+ */
+export interface DeliveryLog {
+  delivered(subscriptionId: string, eventId: string): Promise<boolean>;
+  record(subscriptionId: string, eventId: string): Promise<void>;
+}
+
 /** A 2xx is delivered; anything else is a failure named by a code, never by what the receiver said. */
 export type SendOutcome = { delivered: true; status: number } | { delivered: false; error: string };
 
@@ -41,9 +53,11 @@ export interface WebhookPorts {
   store: EventStore;
   secrets: WebhookSecrets;
   payloads: DeadLetterPayloads;
+  /** Deliveries made (none: every event is sent as it comes). */
+  deliveries?: DeliveryLog | undefined;
   send: SendWebhook;
   policy: UrlPolicy;
-  /** The region commits are recorded in (the forwarder publishes only its own region's). */
+  /** The region commits are recorded in. */
   region: string;
   /** One attempt's limit; default 5 s. */
   timeoutMs?: number | undefined;

@@ -1,4 +1,5 @@
 import { dynamoDbDeadLetterPayloads } from '../../adapters/webhooks/dead-letter-payloads.ts';
+import { dynamoDbDeliveryLog } from '../../adapters/webhooks/delivery-log.ts';
 import { webhookSecretsFor } from '../../adapters/webhooks/secrets.ts';
 import { sendWebhook } from '../../adapters/webhooks/send.ts';
 import { urlPolicyFor } from '../../adapters/webhooks/url-policy.ts';
@@ -13,6 +14,7 @@ export const webhookPorts = (): WebhookPorts => ({
   store: adapters.eventStore,
   secrets: (adapters.webhookSecrets ??= webhookSecretsFor(env)),
   payloads: (adapters.deadLetterPayloads ??= dynamoDbDeadLetterPayloads(dynamodb, config.webhookDeadLettersTable)),
+  deliveries: dynamoDbDeliveryLog(dynamodb, env.WEBHOOK_DELIVERIES_TABLE),
   send: sendWebhook,
   policy: urlPolicy,
   region: config.region,

@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
-import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -18,7 +18,7 @@ export { METRICS_NAMESPACE, SERVICE_NAME };
 
 /** What a handler's role may be granted access to. */
 export interface HandlerResources extends Pick<EventStore, 'eventStore' | 'eventStoreKey'> {
-  regionalTables: Record<string, TableV2>;
+  regionalTables: Record<string, ITableV2>;
 }
 
 const logGroups = new WeakMap<Stack, Map<string, LogGroup>>();

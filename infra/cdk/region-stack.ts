@@ -27,7 +27,7 @@ import { schedules } from './schedules.ts';
 import { signalIngestion } from './signals.ts';
 import { eimKey } from './eim-key.ts';
 import { streamConsumer } from './stream-consumers.ts';
-import { regionalTables } from './tables.ts';
+import { regionalTables, replicatedTables } from './tables.ts';
 
 export { CASCADE_STATE_MACHINE_NAME } from './cascade-state-machine.ts';
 export { METRICS_NAMESPACE, SERVICE_NAME } from './handler-function.ts';
@@ -57,7 +57,7 @@ export class SwitchboardRegionStack extends Stack {
   readonly eventStore: ITableV2;
   readonly eventStoreKey: IKey;
   readonly eventStoreStreamArn: string;
-  readonly regionalTables: Record<string, TableV2>;
+  readonly regionalTables: Record<string, ITableV2>;
   /** Every function of the manifest, by entry point id, wherever it is (`Stack.of(fn)` is its nested stack). */
   readonly functions: Record<string, NodejsFunction> = {};
   /** The nested stacks that hold the functions, by name (handlers.ts `stackOf`, handler-stacks.ts). */
@@ -83,7 +83,8 @@ export class SwitchboardRegionStack extends Stack {
     this.eventStoreStreamArn = store.eventStoreStreamArn;
 
     // ---- Read models and idempotency records: regional, rebuildable ----
-    this.regionalTables = regionalTables(this);
+    // …and the webhook deliveries made, replicated (made by the primary), granted by name like them.
+    this.regionalTables = { ...regionalTables(this), ...replicatedTables(this, props.role, settings.secondaryRegion) };
 
     // ---- Handlers: one function per entry point of the manifest, each in its nested stack ----
     this.handlerStacks = handlerStacks(this);

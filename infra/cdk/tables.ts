@@ -1,5 +1,5 @@
 import { RemovalPolicy, type Stack } from 'aws-cdk-lib';
-import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2, type Attribute, type ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { TABLES, type TableDefinition } from '../../manifest/tables.ts';
 
 export const attribute = (a: { name: string; type: 'S' | 'N' }): Attribute => ({ name: a.name, type: a.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER });
@@ -28,6 +28,32 @@ export const regionalTables = (stack: Stack) => {
       // Rebuildable from the event store (read models) or short-lived (idempotency records).
       removalPolicy: RemovalPolicy.DESTROY,
     });
+  }
+  return tables;
+};
+
+/**
+ * The replicated tables (scope `replicated`: the webhook deliveries made): made by the primary stack
+ * with a replica in the secondary region, eventually consistent (they need time to live, whatever
+ * the event store's mode); the secondary stack refers to its replica by name.
+ */
+export const replicatedTables = (stack: Stack, role: 'primary' | 'secondary', secondaryRegion: string) => {
+  const tables: Record<string, ITableV2> = {};
+  for (const [name, def] of Object.entries(TABLES) as [string, TableDefinition][]) {
+    if (def.scope !== 'replicated') continue;
+    const id = `${name[0]!.toUpperCase()}${name.slice(1)}Table`;
+    tables[name] =
+      role === 'secondary'
+        ? TableV2.fromTableName(stack, id, def.name)
+        : new TableV2(stack, id, {
+            tableName: def.name,
+            partitionKey: attribute(def.partitionKey),
+            ...(def.timeToLiveAttribute ? { timeToLiveAttribute: def.timeToLiveAttribute } : {}),
+            billing: Billing.onDemand(),
+            encryption: TableEncryptionV2.awsManagedKey(),
+            replicas: [{ region: secondaryRegion }],
+            removalPolicy: RemovalPolicy.DESTROY,
+          });
   }
   return tables;
 };

@@ -59,7 +59,19 @@ export interface RuntimeOptions {
   rules?: readonly EventRule[] | undefined;
   /** The simulated MNOs' network traffic: false for none; else how often each sends its SIMs' records (20 s by default). */
   traffic?: false | { tickMs?: number | undefined } | undefined;
+  /**
+   * One region of two (infra/local/regions/): the MNOs, SM-DP+s, devices and traffic run outside it,
+   * in the process that started the regions; the keys and credentials they share (issuer, MNO
+   * credentials, eIM and EUM keys, webhook secrets, activation codes) are in `sharedDir`.
+   */
+  region?: { sharedDir: string } | undefined;
+  /** Schedules run more often than their trigger says, by name (tests: the reconciler every few seconds). */
+  schedulesEveryMs?: Record<string, number> | undefined;
 }
+
+/** The schedules with the intervals a test asked for. */
+const scheduledEvery = (entries: typeof SCHEDULE_ENTRY_POINTS, everyMs: Record<string, number> = {}) =>
+  entries.map((e) => (everyMs[e.trigger.name] === undefined ? e : { ...e, trigger: { ...e.trigger, everyMs: everyMs[e.trigger.name]! } }));
 
 export interface Runtime {
   url: string;
@@ -114,6 +126,9 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
   const lock = lockDataDir(options.dataDir, options.port);
   const log = options.log ?? ((message: string) => console.warn(`switchboard: ${message}`));
   const file = (name: string) => resolve(options.dataDir, name);
+  /** What the regions share (secrets are replicated in AWS): this runtime's own folder unless it is one of two regions. */
+  const shared = (name: string) => resolve(options.region?.sharedDir ?? options.dataDir, name);
+  const world = options.region === undefined;
   const kept = (name: string) => (options.inMemory ? undefined : file(name));
   let dynamo: DynamoDbLocal | undefined;
   const stops: (() => Promise<unknown>)[] = [];
@@ -142,24 +157,26 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     let cascadesStopped: Promise<unknown> | undefined;
     const stopCascades = () => (cascadesStopped ??= cascades.stop());
     stops.push(stopCascades);
-    const credentialsFile = file('mno-credentials.json');
+    const credentialsFile = shared('mno-credentials.json');
     process.env.AWS_ENDPOINT_URL_SFN = cascades.endpoint;
     // A stopped local execution's tasks stop with it (they run in this process): nothing to wait for before resuming.
     setVariables({ CASCADE_STATE_MACHINE_ARN: cascades.stateMachineArn, BULK_STATE_MACHINE_ARN: cascades.bulkStateMachineArn, MNO_CREDENTIALS_FILE: credentialsFile, CASCADE_RESUME_SETTLE_MS: process.env.CASCADE_RESUME_SETTLE_MS ?? '0' });
     const store = new DynamoDbEventStore(client, env.EVENTS_TABLE);
     // The MNOs' SM-DP+s (SGP.22 ES2+/ES9+), where profiles are ordered and devices download them; activation codes kept as 0600 files.
-    const smdp = await startSimulatedSmdp(log);
+    const smdp = world ? await startSimulatedSmdp(log) : outsideSmdp;
     stops.push(smdp.stop);
-    setVariables({ ACTIVATION_CODES_DIR: file('activation-codes') });
-    const mnos = await startSimulatedMnos(store, options.mnos ?? DEFAULT_SIMULATED_MNOS, credentialsFile, { portsFile: file('mno-ports.json'), stateDir: kept('mno-state'), log, smdp });
+    setVariables({ ACTIVATION_CODES_DIR: shared('activation-codes') });
+    const mnos = world
+      ? await startSimulatedMnos(store, options.mnos ?? DEFAULT_SIMULATED_MNOS, credentialsFile, { portsFile: file('mno-ports.json'), stateDir: kept('mno-state'), log, smdp })
+      : { simulators: new Map<string, MnoSimulator>(), signalKeys: new Map<string, string>(), stop: async () => undefined };
     stops.push(mnos.stop, async () => client.destroy());
 
     // The eIM's signing key, and a local EUM whose certificates its devices carry (keys in 0600 files, made once).
-    const eum = fileSigner(file('eum-key.json'), 'local-eum');
-    setVariables({ EIM_KEY_FILE: file('eim-key.json'), EUM_PUBLIC_KEYS: JSON.stringify([await eum.publicJwk()]) });
+    const eum = fileSigner(shared('eum-key.json'), 'local-eum');
+    setVariables({ EIM_KEY_FILE: shared('eim-key.json'), EUM_PUBLIC_KEYS: JSON.stringify([await eum.publicJwk()]) });
 
     // Webhooks: http to loopback allowed (local receivers), secrets in a 0600 file per subscription.
-    setVariables({ SWITCHBOARD_ALLOW_HTTP_WEBHOOKS: 'loopback', WEBHOOK_SECRETS_DIR: file('webhook-secrets') });
+    setVariables({ SWITCHBOARD_ALLOW_HTTP_WEBHOOKS: 'loopback', WEBHOOK_SECRETS_DIR: shared('webhook-secrets') });
     const webhooks = startLocalWebhooks({ store, dynamodb: client, env: readEnvironment(), retryDelaysMs: options.webhookRetryDelaysMs });
     stops.push(webhooks.stop);
 
@@ -228,7 +245,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     const undelivered = bus.deliverUndelivered();
     if (undelivered > 0) log(`${undelivered} event(s) accepted before the last stop and not delivered to every rule: delivering them now`);
 
-    const issuer = await localIssuer(options.dataDir);
+    const issuer = await localIssuer(options.region?.sharedDir ?? options.dataDir);
     const server: Server = createGateway({
       authorize: jwtAuthorizer(issuer),
       load: async (route) => {
@@ -246,10 +263,10 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     lock.update(port);
     smdp.notifyTo(`http://127.0.0.1:${port}`);
     // One simulated device per SIM registered from now on (and those an earlier run had), polling the eIM.
-    const devices = await startDeviceFleet({
+    const devices = !world ? outsideDevices : await startDeviceFleet({
       api: `http://127.0.0.1:${port}`,
       eimId: readEnvironment().EIM_ID,
-      eimPublicJwk: await fileSigner(file('eim-key.json'), 'eim').publicJwk(),
+      eimPublicJwk: await fileSigner(shared('eim-key.json'), 'eim').publicJwk(),
       eum,
       attaches: (mno) => mnos.simulators.get(mno)?.faults().outage !== true,
       dir: kept('devices'),
@@ -259,7 +276,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     stops.push(devices.stop);
     // Network traffic: each simulated MNO delivers its SIMs' records in its style's shape.
     const network =
-      options.traffic === false
+      options.traffic === false || !world
         ? undefined
         : startNetworkTraffic({ store, bus, simulators: mnos.simulators, specs: options.mnos ?? DEFAULT_SIMULATED_MNOS, signalKeys: mnos.signalKeys, apiPort: port, filesDir: signalFilesDir, tickMs: options.traffic?.tickMs, log });
     if (network) stops.push(network.stop);
@@ -286,7 +303,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     // The cascade reconciler: at start-up (what a process that died left running is resumed, once the
     // read models hold what the streams did), then every minute.
     const caughtUp = Promise.all(consumers.map((c) => c.caughtUp()));
-    const schedules = startSchedules(SCHEDULE_ENTRY_POINTS, { log, after: caughtUp });
+    const schedules = startSchedules(scheduledEvery(SCHEDULE_ENTRY_POINTS, options.schedulesEveryMs), { log, after: caughtUp });
     // Devices for the SIMs an earlier runtime registered without them (once the read models list every SIM).
     if (options.devices !== false)
       void caughtUp
@@ -332,5 +349,9 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     throw error;
   }
 };
+
+/** A region's stand-ins for what runs outside it (the SM-DP+s and devices of the process that started the regions). */
+const outsideSmdp = { url: '', stop: async () => undefined, notifyTo: () => undefined } as unknown as SimulatedSmdp;
+const outsideDevices = { url: '', stop: async () => undefined, add: async () => undefined, pollNow: async () => undefined } as unknown as Awaited<ReturnType<typeof startDeviceFleet>>;
 
 export const dataDirFromEnv = () => resolve(process.env.SWITCHBOARD_DATA_DIR ?? '.switchboard');

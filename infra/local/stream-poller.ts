@@ -66,12 +66,15 @@ export const startStreamPoller = async (options: {
       // Attempts per record: a record is set aside only after it failed three times itself.
       const failedTimes = new Map<string, number>();
       while (batch.length > 0) {
+        // Stopping: what is not handled yet stays unhandled (not checkpointed), for the next start.
+        if (stopped) throw new Error('stopping');
         let failures: { itemIdentifier: string }[];
         let thrown = false;
         try {
           failures = (await handler({ Records: batch }))?.batchItemFailures ?? [];
-        } catch {
+        } catch (error) {
           // The whole invocation failed (a dependency down, say): blamed on no record in particular.
+          if (!failedTimes.size) console.error(`stream poller: handler failed: ${(error as Error).message}`);
           thrown = true;
           failures = [{ itemIdentifier: batch[0]!.dynamodb!.SequenceNumber! }];
         }

@@ -9,6 +9,7 @@ import { DynamoDbEventStore } from '../../adapters/event-store/dynamodb-event-st
 import { logger } from '../../adapters/observability/logger.ts';
 import { sendWebhook } from '../../adapters/webhooks/send.ts';
 import { dynamoDbDeadLetterPayloads } from '../../adapters/webhooks/dead-letter-payloads.ts';
+import { dynamoDbDeliveryLog } from '../../adapters/webhooks/delivery-log.ts';
 import { deadLettersOf, redeliver } from '../../application/webhooks/dead-letters.ts';
 import { createWebhookDelivery } from '../../application/webhooks/delivery.ts';
 import type { WebhookEvent } from '../../application/webhooks/event.ts';
@@ -32,10 +33,13 @@ beforeAll(async () => {
   const tables = await freshTables();
   const deadLetters = `switchboard-webhook-dead-letters-${randomUUID().slice(0, 8)}`;
   await createTable(tables.client, TABLES.webhookDeadLetters, deadLetters);
+  const deliveries = `switchboard-webhook-deliveries-${randomUUID().slice(0, 8)}`;
+  await createTable(tables.client, TABLES.webhookDeliveries, deliveries);
   ports = {
     store: new DynamoDbEventStore(tables.client, tables.events),
     secrets: fileWebhookSecrets(mkdtempSync(join(tmpdir(), 'webhook-secrets-'))),
     payloads: dynamoDbDeadLetterPayloads(tables.client, deadLetters),
+    deliveries: dynamoDbDeliveryLog(tables.client, deliveries),
     send: sendWebhook,
     policy: { allowLoopbackHttp: true },
     region: 'local',
@@ -104,6 +108,28 @@ describe('webhook delivery', () => {
     expect(JSON.parse(wanted.deliveries[0]!.body)).toEqual(e);
     expect(wanted.deliveries[0]!.headers['content-type']).toBe('application/json');
     expect(other.deliveries).toEqual([]);
+  });
+
+  it('an event published again (a takeover publishes the last minutes again; the bus redelivers) reaches each receiver once, even from another delivery worker; one that failed is still retried', async () => {
+    const a = tenant();
+    const r = await receiver();
+    const { secret } = await subscribe(a, r.url);
+    r.useSecret(secret);
+    const e = event(a);
+    await delivery().deliver(e);
+    const other = delivery(); // the other region's worker, sharing the replicated deliveries table
+    await other.deliver(e);
+    await other.deliver(structuredClone(e));
+    expect(r.deliveries.map((x) => x.id)).toEqual([eventIdOf(e)]);
+    // A first attempt that failed is not recorded: the event sent again is delivered.
+    const failing = await receiver((n) => (n === 1 ? 500 : 200));
+    const second = await subscribe(a, failing.url);
+    failing.useSecret(second.secret);
+    const f = event(a);
+    const d = delivery([60_000]);
+    await d.deliver(f);
+    await delivery().deliver(f);
+    expect(failing.deliveries.map((x) => x.status)).toEqual([500, 200]);
   });
 
   it('retries with the same webhook-id and a fresh signature until a 2xx, then stops', async () => {

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { logger } from '../../../adapters/observability/logger.ts';
 import { countWebhookParked } from '../../../adapters/observability/metrics.ts';
 import { dynamoDbDeadLetterPayloads } from '../../../adapters/webhooks/dead-letter-payloads.ts';
+import { dynamoDbDeliveryLog } from '../../../adapters/webhooks/delivery-log.ts';
 import { webhookSecretsFor } from '../../../adapters/webhooks/secrets.ts';
 import { sendWebhook } from '../../../adapters/webhooks/send.ts';
 import { urlPolicyFor } from '../../../adapters/webhooks/url-policy.ts';
@@ -37,6 +38,7 @@ export const startLocalWebhooks = (options: LocalWebhooksOptions) => {
     store: options.store,
     secrets: webhookSecretsFor(env),
     payloads: dynamoDbDeadLetterPayloads(options.dynamodb ?? new DynamoDBClient({}), env.WEBHOOK_DEAD_LETTERS_TABLE),
+    deliveries: dynamoDbDeliveryLog(options.dynamodb ?? new DynamoDBClient({}), env.WEBHOOK_DELIVERIES_TABLE),
     send: sendWebhook,
     log: logger,
     countParked: countWebhookParked,
