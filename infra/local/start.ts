@@ -1,5 +1,6 @@
 import { watchLaunchers } from './launchers.ts';
 import { dataDirFromEnv, startRuntime, type Runtime } from './runtime.ts';
+import { startRegions } from './regions/start-regions.ts';
 
 /**
  * `npm start [-- --in-memory]`: the whole system on this machine until Ctrl-C, SIGTERM or SIGHUP,
@@ -7,6 +8,12 @@ import { dataDirFromEnv, startRuntime, type Runtime } from './runtime.ts';
  * included. A second start on the same data folder exits at once (runtime.lock).
  */
 const inMemory = process.argv.includes('--in-memory');
+const regionsArg = process.argv.indexOf('--regions');
+const regionCount = regionsArg >= 0 ? Number(process.argv[regionsArg + 1]) : 1;
+if (regionCount !== 1 && regionCount !== 2) {
+  console.error('switchboard: --regions takes 1 or 2');
+  process.exit(2);
+}
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = dataDirFromEnv();
 // Whatever this process and its children (DynamoDB Local) create is its user's alone.
@@ -46,6 +53,32 @@ for (const event of ['uncaughtException', 'unhandledRejection'] as const)
     process.exit(1);
   });
 watchLaunchers((why) => void stop(why));
+
+if (regionCount === 2) {
+  // Two regions (infra/local/regions/): the failover front on PORT, each region a process of its own.
+  const regions = await startRegions({ dataDir, port }).catch((error: Error) => {
+    console.error(`switchboard: could not start: ${error.message}`);
+    process.exit(1);
+  });
+  runtime = { stop: regions.stop, kill: regions.kill } as unknown as Runtime;
+  if (stopping) {
+    const why = stopping;
+    stopping = undefined;
+    await stop(why);
+  }
+  const [first, second] = Object.keys(regions.regions);
+  console.log(`Switchboard is running in two regions behind the failover front ${regions.url} (strong mode: one event store)
+  ${Object.entries(regions.regions).map(([name, r]) => `${name}: ${r.api}`).join('\n  ')}
+  every endpoint: ${dataDir}/endpoints.json; the same token commands as with one region
+  where traffic goes:   curl -s ${regions.url}/_sim/front
+  fail a region:        curl -s -X POST ${regions.url}/_sim/regions/${first}/fail      (its processes stop where they stand)
+  recover it:           curl -s -X POST ${regions.url}/_sim/regions/${first}/recover   (it rejoins as standby)
+  make it primary:      curl -s -X POST ${regions.url}/_sim/regions/${first}/primary   (traffic fails back only when told)
+  Not in two-region mode yet: simulated devices and network traffic (npm start without --regions has them). ${second} takes publishing over within 30 s of a failure.
+
+Ctrl-C stops everything.`);
+  await new Promise(() => undefined);
+}
 
 runtime = await startRuntime({ port, dataDir, inMemory }).catch((error: Error) => {
   console.error(`switchboard: could not start: ${error.message}`);
