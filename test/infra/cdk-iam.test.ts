@@ -10,6 +10,7 @@ import {
   eventStoreViolations,
   functionPolicy,
   isEventStore,
+  isLeaseStatement,
   list,
   logicalId,
   regionTemplate,
@@ -75,7 +76,9 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
       'dynamodb:GetShardIterator',
       'dynamodb:ListStreams',
     ]);
-    expect(forwarder.flatMap((st) => list<string>(st.Action))).not.toContain('dynamodb:PutItem');
+    // It writes nothing but the publishing lease's item (conditioned on its key), and queries only the by-time index.
+    expect(forwarder.filter((st) => !isLeaseStatement(st)).flatMap((st) => list<string>(st.Action))).not.toContain('dynamodb:PutItem');
+    expect(forwarder.filter(isLeaseStatement).flatMap((st) => list<string>(st.Action)).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
 
     // The projector: the stream, Query on the event store (gaps), GetItem/PutItem on read-model rows, nothing else.
     const readModelsId = logicalId(s, s.regionalTables.readModels!);
@@ -148,7 +151,9 @@ describe.each(both())('the %s stack’s reconciler', (_name, stack, template) =>
     const s = stack();
     const t = template();
     const statements = functionPolicy(s, t, RECONCILER_ID);
-    const actions = statements.flatMap((st) => list<string>(st.Action)).filter((a) => !/^(xray|logs|kms|sqs):/.test(a)); // traces, its logs, the event store's key, its failure destination
+    // It reads the publishing lease's item alone (it runs only where the lease is).
+    expect(statements.filter(isLeaseStatement).flatMap((st) => list<string>(st.Action))).toEqual(['dynamodb:GetItem']);
+    const actions = statements.filter((st) => !isLeaseStatement(st)).flatMap((st) => list<string>(st.Action)).filter((a) => !/^(xray|logs|kms|sqs):/.test(a)); // traces, its logs, the event store's key, its failure destination
     expect([...new Set(actions)].sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Query', 'states:DescribeExecution', 'states:StartExecution']);
     expect(JSON.stringify(statements)).toContain('/index/open');
     expect(JSON.stringify(statements)).toContain('execution:switchboard-cascade:*');

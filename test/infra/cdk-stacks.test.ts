@@ -30,7 +30,7 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
     expect(handlersTriggeredBy('stream').map((h) => h.id)).toEqual([FORWARDER_ID, PROJECTOR_ID]);
     // Routes, cascade tasks, rule functions, two webhook delivery functions (first attempts, retries), two stream consumers, the reconciler.
     // …the four schedules (the cascade reconciler, the MNOs' health probe, the signal poll, the network's verification), and the signal consumer and file reader.
-    expect(Object.keys(functions)).toHaveLength(ROUTES.length + Object.keys(CASCADE_TASKS).length + Object.keys(BULK_TASKS).length + Object.keys(EVENT_FUNCTIONS).length + 2 + 2 + 4 + 2);
+    expect(Object.keys(functions)).toHaveLength(ROUTES.length + Object.keys(CASCADE_TASKS).length + Object.keys(BULK_TASKS).length + Object.keys(EVENT_FUNCTIONS).length + 2 + 2 + 5 + 2);
     for (const spec of ALL_HANDLERS) {
       const fn = functions[logicalId(stack(), stack().functions[spec.id]!)]!;
       expect(fn, spec.id).toBeDefined();
