@@ -81,46 +81,27 @@ export class DynamoDbEventStore implements EventStore {
 
   async commitsSince(since: string): Promise<Commit[]> {
     const buckets = bucketsBetween(Date.parse(since), Date.now() + 60_000);
-    const pages = await Promise.all(buckets.map((tb) => this.queryBucket(tb, since)));
+    // One bucket of the time index each, from `since` on (the index is eventually consistent: a takeover reads it seconds after the writes).
+    const pages = await Promise.all(
+      buckets.map((tb) =>
+        this.queryAll({ TableName: this.tableName, IndexName: TIME_INDEX, KeyConditionExpression: 'tb = :tb AND #at >= :since', ExpressionAttributeNames: { '#at': 'at' }, ExpressionAttributeValues: { ':tb': { S: tb }, ':since': { S: since } } }),
+      ),
+    );
     return pages.flat().map(toCommit).sort((a, b) => a.metadata.time.localeCompare(b.metadata.time) || a.streamId.localeCompare(b.streamId) || a.version - b.version);
   }
 
-  /** One bucket of the time index from `since` on (the index is eventually consistent: what a takeover reads a moment after the write). */
-  private async queryBucket(tb: string, since: string): Promise<StoredCommit[]> {
-    const out: StoredCommit[] = [];
-    let start: QueryCommandInput['ExclusiveStartKey'];
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: TIME_INDEX,
-          KeyConditionExpression: 'tb = :tb AND #at >= :since',
-          ExpressionAttributeNames: { '#at': 'at' },
-          ExpressionAttributeValues: { ':tb': { S: tb }, ':since': { S: since } },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) out.push(fromItem(item));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+  /** All commits of a stream after a version, in order, by consistent Query. */
+  private query(streamId: string, after = 0, limit?: number): Promise<StoredCommit[]> {
+    const input = { TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND v > :after', ExpressionAttributeValues: { ':pk': { S: streamId }, ':after': { N: String(after) } }, ConsistentRead: true };
+    return this.queryAll(input, limit);
   }
 
-  /** All commits of a stream after a version, in order, by consistent Query (following pages). */
-  private async query(streamId: string, after = 0, limit?: number): Promise<StoredCommit[]> {
+  /** A Query's items as stored commits, following its pages (up to `limit`). */
+  private async queryAll(input: QueryCommandInput, limit?: number): Promise<StoredCommit[]> {
     const out: StoredCommit[] = [];
     let start: QueryCommandInput['ExclusiveStartKey'];
     do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND v > :after',
-          ExpressionAttributeValues: { ':pk': { S: streamId }, ':after': { N: String(after) } },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-          Limit: limit === undefined ? undefined : limit - out.length,
-        }),
-      );
+      const page = await this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: start, Limit: limit === undefined ? undefined : limit - out.length }));
       for (const item of page.Items ?? []) out.push(fromItem(item));
       start = page.LastEvaluatedKey;
     } while (start && (limit === undefined || out.length < limit));

@@ -25,6 +25,13 @@ const fromItem = (item: Record<string, AttributeValue>): Lease => ({
   ...(item.replayFrom?.S !== undefined && { replayFrom: item.replayFrom.S }),
 });
 
+/** The condition that `owner` still holds the lease under `token` (the fence), and what else must hold. */
+const heldBy = (owner: string, token: number, and?: { condition: string; values: Record<string, AttributeValue> }) => ({
+  ConditionExpression: `#owner = :owner AND #token = :token${and ? ` AND ${and.condition}` : ''}`,
+  ExpressionAttributeNames: { '#owner': 'owner', '#token': 'token' },
+  ExpressionAttributeValues: { ':owner': { S: owner }, ':token': { N: String(token) }, ...and?.values },
+});
+
 /** Only the condition's failure means "another wrote first"; anything else is an error. */
 const conditional = async (write: () => Promise<unknown>) => {
   try {
@@ -61,11 +68,7 @@ export class DynamoDbLeaseStore implements LeaseStore {
           Item: toItem(next),
           ...(expected === undefined
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : {
-                ConditionExpression: '#owner = :owner AND #token = :token AND expiresAtMs = :expires',
-                ExpressionAttributeNames: { '#owner': 'owner', '#token': 'token' },
-                ExpressionAttributeValues: { ':owner': { S: expected.owner }, ':token': { N: String(expected.token) }, ':expires': { N: String(expected.expiresAtMs) } },
-              }),
+            : heldBy(expected.owner, expected.token, { condition: 'expiresAtMs = :expires', values: { ':expires': { N: String(expected.expiresAtMs) } } })),
         }),
       ),
     );
@@ -78,9 +81,7 @@ export class DynamoDbLeaseStore implements LeaseStore {
           TableName: this.tableName,
           Key: LEASE_KEY,
           UpdateExpression: 'SET watermark = :w',
-          ConditionExpression: '#owner = :owner AND #token = :token AND (attribute_not_exists(watermark) OR watermark < :w)',
-          ExpressionAttributeNames: { '#owner': 'owner', '#token': 'token' },
-          ExpressionAttributeValues: { ':owner': { S: owner }, ':token': { N: String(token) }, ':w': { S: watermark } },
+          ...heldBy(owner, token, { condition: '(attribute_not_exists(watermark) OR watermark < :w)', values: { ':w': { S: watermark } } }),
         }),
       ),
     );
@@ -97,9 +98,7 @@ export class DynamoDbLeaseStore implements LeaseStore {
           TableName: this.tableName,
           Key: LEASE_KEY,
           UpdateExpression: 'REMOVE replayFrom',
-          ConditionExpression: '#owner = :owner AND #token = :token',
-          ExpressionAttributeNames: { '#owner': 'owner', '#token': 'token' },
-          ExpressionAttributeValues: { ':owner': { S: owner }, ':token': { N: String(token) } },
+          ...heldBy(owner, token),
         }),
       ),
     );

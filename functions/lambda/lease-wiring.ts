@@ -6,13 +6,13 @@ import { adapters, config, env } from './wiring.ts';
  * run in the region that publishes, and stand by in the other). The entries that hold it (the
  * forwarder, the lease keeper) use publisher-wiring.ts.
  */
-export const leaseStore = { read: () => adapters.leaseStore.read() };
-
 export const leaseTiming = (): LeaseTiming => ({ leaseMs: env.PUBLISHING_LEASE_MS, renewBeforeMs: env.PUBLISHING_LEASE_RENEW_BEFORE_MS, replayMarginMs: env.PUBLISHING_REPLAY_MARGIN_MS });
 
-/** Whether this region holds the lease now, and since when (how long any other has been fenced). */
-export const publishingHere = async (): Promise<{ here: boolean; sinceMs?: number | undefined; owner?: string | undefined }> => {
-  const lease = await leaseStore.read();
-  if (!lease || !holds(lease, config.region, lease.token, Date.now())) return { here: false, owner: lease?.owner };
-  return { here: true, sinceMs: lease.sinceMs, owner: lease.owner };
-};
+/** Runs `run` only in the region holding the lease now (with since when: how long any other has been fenced); elsewhere stands by, naming the holder. */
+export const wherePublishing =
+  <A extends unknown[], R>(run: (lease: { sinceMs: number | undefined }, ...args: A) => Promise<R>) =>
+  async (...args: A): Promise<R | { standby: string | null }> => {
+    const lease = await adapters.leaseStore.read();
+    if (!lease || !holds(lease, config.region, lease.token, Date.now())) return { standby: lease?.owner ?? null };
+    return run({ sinceMs: lease.sinceMs }, ...args);
+  };

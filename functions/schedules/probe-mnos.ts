@@ -4,15 +4,12 @@ import { probeMnos } from '../../application/probe-mnos.ts';
 import { readEnvironment } from '../../manifest/environment.ts';
 import { cascadePorts } from '../lambda/cascade-wiring.ts';
 import { lambdaHandler } from '../lambda/handler.ts';
-import { publishingHere } from '../lambda/lease-wiring.ts';
+import { wherePublishing } from '../lambda/lease-wiring.ts';
 
 const Tick = z.looseObject({ id: z.optional(z.string()) });
 
-/** Every minute (schedule `probe-mnos`): each verified MNO's CMP probed; failing for MNO_PROBE_FAIL_AFTER_MS declares its outage (application/probe-mnos.ts). */
-export const handler = lambdaHandler(Tick, async () => {
-  // The region that publishes runs it; the other stands by (functions/lambda/lease-wiring.ts).
-  const lease = await publishingHere();
-  if (!lease.here) return { standby: lease.owner ?? null };
+/** Every minute (schedule `probe-mnos`): each verified MNO's CMP probed; failing for MNO_PROBE_FAIL_AFTER_MS declares its outage (application/probe-mnos.ts); only in the region holding the publishing lease. */
+export const handler = lambdaHandler(Tick, wherePublishing(async (_lease) => {
   const { results, errors } = await probeMnos({
     store: cascadePorts.store,
     gateway: cascadePorts.gateway,
@@ -26,4 +23,4 @@ export const handler = lambdaHandler(Tick, async () => {
   if (failing.length > 0) logger.warn('MNOs failing the health probe', { failing });
   if (errors.length > 0) logger.warn('MNOs not probed this time', { errors });
   return { results, errors };
-});
+}));

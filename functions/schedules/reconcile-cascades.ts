@@ -11,7 +11,7 @@ import { BULK_EXECUTION_TIMEOUT_MS } from '../../manifest/bulk-workflow.ts';
 import { CASCADE_EXECUTION_TIMEOUT_MS } from '../../manifest/cascade-workflow.ts';
 import { required } from '../../manifest/environment.ts';
 import { lambdaHandler } from '../lambda/handler.ts';
-import { publishingHere } from '../lambda/lease-wiring.ts';
+import { wherePublishing } from '../lambda/lease-wiring.ts';
 import { adapters, config, dynamodb, env } from '../lambda/wiring.ts';
 
 const sfn = traced(new SFNClient({}));
@@ -35,10 +35,8 @@ const report = (what: string, run: { resumed: unknown[]; stuck: unknown[]; error
   if (run.errors.length > 0) logger.warn(`${what} not checked this time`, { errors: run.errors });
 };
 
-export const handler = lambdaHandler(Tick, async () => {
-  // Only the region that publishes resumes (and starts) work; the other stands by.
-  const lease = await publishingHere();
-  if (!lease.here) return { standby: lease.owner ?? null };
+/** Only in the region holding the publishing lease; the other stands by. */
+export const handler = lambdaHandler(Tick, wherePublishing(async (lease) => {
   const result = await reconcileCascades({
     ...common(),
     leaseSinceMs: lease.sinceMs,
@@ -59,4 +57,4 @@ export const handler = lambdaHandler(Tick, async () => {
   });
   report('bulk operations', bulk);
   return { ...result, bulk };
-});
+}));

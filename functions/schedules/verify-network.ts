@@ -5,16 +5,13 @@ import { verifyNetwork } from '../../application/signals/verify-network.ts';
 import { readEnvironment } from '../../manifest/environment.ts';
 import { cascadePorts } from '../lambda/cascade-wiring.ts';
 import { lambdaHandler } from '../lambda/handler.ts';
-import { publishingHere } from '../lambda/lease-wiring.ts';
+import { wherePublishing } from '../lambda/lease-wiring.ts';
 import { config, dynamodb } from '../lambda/wiring.ts';
 
 const Tick = z.looseObject({ id: z.optional(z.string()) });
 
-/** Every 15 minutes (schedule `verify-network`): what each MNO holds read back against the newest settled desired state; drift is an alert (application/signals/verify-network.ts). */
-export const handler = lambdaHandler(Tick, async () => {
-  // The region that publishes runs it; the other stands by (functions/lambda/lease-wiring.ts).
-  const lease = await publishingHere();
-  if (!lease.here) return { standby: lease.owner ?? null };
+/** Every 15 minutes (schedule `verify-network`): what each MNO holds read back against the newest settled desired state; drift is an alert (application/signals/verify-network.ts); only in the region holding the publishing lease. */
+export const handler = lambdaHandler(Tick, wherePublishing(async (_lease) => {
   const { found, errors } = await verifyNetwork({
     store: cascadePorts.store,
     gateway: cascadePorts.gateway,
@@ -29,4 +26,4 @@ export const handler = lambdaHandler(Tick, async () => {
   if (found.length > 0) logger.warn('drift between Switchboard and the network', { found: found.slice(0, 50), count: found.length });
   if (errors.length > 0) logger.warn('MNOs not verified this time', { errors });
   return { found: found.length, errors };
-});
+}));

@@ -56,6 +56,11 @@ const deepFreeze = <T>(value: T): T => {
  * by an archive rule are kept in `archive` and can be replayed to the rules; replayed events carry
  * `replay-name`, keep their id, and are not archived again.
  */
+/** What observers of the bus's events need of it (the simulated devices and network traffic): one bus, or a feed made from the event store's stream. */
+export interface EventFeed {
+  subscribe(listener: (event: BusEvent) => void): () => void;
+}
+
 export const createEventBus = (options: EventBusOptions) => {
   const { targets, region = 'local', account = '000000000000' } = options;
   const retry: RetryPolicy = { retries: 3, baseDelayMs: 100, ...options.retry };

@@ -1,4 +1,6 @@
-import { startRuntime, type Runtime } from '../runtime.ts';
+import { startRegionalRuntime, type RegionalRuntime } from '../regional-runtime.ts';
+import { fileDeliveringMnos } from '../signals/network.ts';
+import { DEFAULT_SIMULATED_MNOS } from '../simulated-mnos.ts';
 
 /**
  * One region of `npm start -- --regions 2` (infra/local/regions/start-regions.ts), a process of its
@@ -11,7 +13,7 @@ const sharedDir = process.env.SWITCHBOARD_SHARED_DIR!;
 process.umask(0o077);
 /** Schedules run more often, by name (SWITCHBOARD_SCHEDULES_EVERY_MS, JSON; tests). */
 const schedules = () => (process.env.SWITCHBOARD_SCHEDULES_EVERY_MS ? (JSON.parse(process.env.SWITCHBOARD_SCHEDULES_EVERY_MS) as Record<string, number>) : undefined);
-let runtime: Runtime | undefined;
+let runtime: RegionalRuntime | undefined;
 const stop = async () => {
   await runtime?.stop().catch(() => runtime?.kill());
   process.exit(0);
@@ -20,7 +22,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => vo
 // The parent gone (killed): this region goes too.
 process.on('disconnect', () => void stop());
 
-runtime = await startRuntime({ port: 0, dataDir, dynamodbEndpoint: process.env.SWITCHBOARD_DYNAMODB_ENDPOINT, region: { sharedDir }, devices: false, traffic: false, schedulesEveryMs: schedules() }).catch((error: Error) => {
+runtime = await startRegionalRuntime({ port: 0, dataDir, sharedDir, dynamodbEndpoint: process.env.SWITCHBOARD_DYNAMODB_ENDPOINT, fileMnos: fileDeliveringMnos(DEFAULT_SIMULATED_MNOS), schedulesEveryMs: schedules() }).catch((error: Error) => {
   process.send?.({ failed: error.message });
   process.exit(1);
 });

@@ -5,14 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTable } from '../../../adapters/dynamodb/create-table.ts';
 import { DynamoDbEventStore } from '../../../adapters/event-store/dynamodb-event-store.ts';
-import { fileSigner } from '../../../adapters/signing/file-signer.ts';
 import { TABLES, type TableDefinition } from '../../../manifest/tables.ts';
 import { lockDataDir } from '../data-dir-lock.ts';
 import { secureDataDir } from '../data-dir-modes.ts';
 import { LOCAL_CREDENTIALS, startDynamoDbLocal } from '../dynamodb-local.ts';
 import { localIssuer } from '../issuer.ts';
-import { DEFAULT_SIMULATED_MNOS, startSimulatedMnos, type SimulatedMno } from '../simulated-mnos.ts';
-import { startSimulatedSmdp } from '../smdp/server.ts';
+import { sharedVariables, startWorld } from '../world.ts';
 import { startFront, type HealthCheckSettings } from './front.ts';
 
 export const DEFAULT_REGIONS = ['eu-west-1', 'eu-central-1'] as const;
@@ -30,7 +28,6 @@ export interface RegionsOptions {
   port?: number | undefined;
   regions?: readonly string[] | undefined;
   health?: Partial<HealthCheckSettings> | undefined;
-  mnos?: readonly SimulatedMno[] | undefined;
   /** Variables for the regions' processes (tests shorten the lease and the reconciler's waits). */
   env?: Record<string, string> | undefined;
   log?: ((message: string) => void) | undefined;
@@ -64,12 +61,9 @@ export const startRegions = async (options: RegionsOptions) => {
     const store = new DynamoDbEventStore(client, TABLES.events.name);
     // What the regions share (replicated secrets in AWS), made once here before either region reads it.
     await localIssuer(options.dataDir);
-    await fileSigner(file('eum-key.json'), 'local-eum').publicJwk();
-    await fileSigner(file('eim-key.json'), 'eim').publicJwk();
-    const smdp = await startSimulatedSmdp(log);
-    stops.push(smdp.stop);
-    const mnos = await startSimulatedMnos(store, options.mnos ?? DEFAULT_SIMULATED_MNOS, file('mno-credentials.json'), { portsFile: file('mno-ports.json'), stateDir: file('mno-state'), log, smdp });
-    stops.push(mnos.stop);
+    await sharedVariables(options.dataDir);
+    const world = await startWorld({ store, dataDir: options.dataDir, sharedDir: options.dataDir, log });
+    stops.push(world.stop);
 
     const regions: Record<string, { api: string; stepfunctions: string }> = {};
     const region = fileURLToPath(new URL('./region.ts', import.meta.url));
@@ -127,15 +121,15 @@ export const startRegions = async (options: RegionsOptions) => {
     });
     stops.push(front.stop);
     lock.update(Number(new URL(front.url).port));
-    smdp.notifyTo(front.url);
+    world.smdp.notifyTo(front.url);
     const endpoints = {
       front: front.url,
       api: front.url,
       mode: 'strong',
       regions,
       dynamodb: dynamo.endpoint,
-      mnos: Object.fromEntries([...mnos.simulators.values()].map((m) => [m.id, m.url])),
-      smdp: smdp.url,
+      mnos: Object.fromEntries([...world.simulators.values()].map((m) => [m.id, m.url])),
+      smdp: world.smdp.url,
       signals: `${front.url}/v1/signals/{mnoId}`,
     };
     writeFileSync(file('endpoints.json'), JSON.stringify(endpoints, null, 2) + '\n', { mode: 0o600 });
@@ -145,7 +139,7 @@ export const startRegions = async (options: RegionsOptions) => {
       front,
       regions,
       endpoints,
-      simulators: mnos.simulators,
+      simulators: world.simulators,
       dynamodbEndpoint: dynamo.endpoint,
       /** Whether a region is failed now (stopped where it stands). */
       isFailed: (name: string) => failed.has(name),

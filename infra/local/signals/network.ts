@@ -6,7 +6,7 @@ import type { EventStore } from '../../../domain/event-store.ts';
 import { SIGNAL_CONSUMER_ID, SIGNAL_ENTRY_POINTS, SIGNAL_FILES_ID } from '../../../manifest/entry-points.ts';
 import { knownSims } from '../devices/known-sims.ts';
 import { invoke } from '../entry-points.ts';
-import type { EventBus } from '../event-bus/bus.ts';
+import type { EventFeed } from '../event-bus/bus.ts';
 import type { MnoSimulator } from '../mno-simulators/index.ts';
 import { cdrDeliverer } from '../mno-simulators/traffic-cdr.ts';
 import { pullStore } from '../mno-simulators/traffic-pull.ts';
@@ -37,49 +37,61 @@ export const startSignalQueue = async (options: { journalFile?: string | undefin
 };
 
 /**
+ * The signals bucket's object-created notifications, locally: the folder of each MNO that delivers
+ * CDR files (`<filesDir>/<mno id>/`) watched, and each file handed to the file reader as S3 would
+ * notify it. Part of a region (its bucket), not of the MNOs that write there.
+ */
+export const watchSignalBucket = (options: { filesDir: string; mnoIds: readonly string[]; log: (message: string) => void }) => {
+  const watchers = options.mnoIds.map((mnoId) =>
+    watchCdrFolder({
+      dir: join(options.filesDir, mnoId),
+      log: options.log,
+      onFile: async (f) => {
+        const event = { Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'local-signals' }, object: { key: `${mnoId}/${f.name}`, size: f.size, eTag: `${f.size}-${f.name}` } } }] };
+        await invoke(entry(SIGNAL_FILES_ID), event);
+      },
+    }),
+  );
+  return {
+    scanNow: () => Promise.all(watchers.map((w) => w.scanNow())).then(() => undefined),
+    stop: () => Promise.all(watchers.map((w) => w.stop())).then(() => undefined),
+  };
+};
+
+/** The MNOs that deliver CDR files (their folders in the signals bucket are watched). */
+export const fileDeliveringMnos = (specs: readonly SimulatedMno[]) => specs.filter((m) => SIGNAL_DELIVERY[m.style] === 'files').map((m) => m.id);
+
+/**
  * Each simulated MNO's network traffic for the SIMs it holds active, delivered as its style's CMPs
- * would: REST ones push signed batches to the ingestion route, job-style ones keep them for
- * Switchboard's poll, legacy ones drop signed CDR files in the signals folder, which is watched and
- * handed to the file reader as S3 would notify. The generators stop with their simulators; the
- * watchers are returned to stop.
+ * would: REST ones push signed batches to the ingestion route at `api`, job-style ones keep them for
+ * Switchboard's poll, legacy ones drop signed CDR files in the signals bucket's folder (`filesDir`).
+ * Which SIMs are where it learns from `feed` (the bus's events). The generators stop with their
+ * simulators.
  */
 export const startNetworkTraffic = (options: {
   store: EventStore;
-  bus: EventBus;
+  feed: EventFeed;
   simulators: ReadonlyMap<string, MnoSimulator>;
   specs: readonly SimulatedMno[];
   signalKeys: ReadonlyMap<string, string>;
-  apiPort: number;
+  api: string;
   filesDir: string;
   tickMs?: number | undefined;
   log: (message: string) => void;
 }) => {
   const traffic = new Map<string, TrafficGenerator>();
-  const watchers: ReturnType<typeof watchCdrFolder>[] = [];
   const sims = trafficSims(options.store, options.log);
-  options.bus.subscribe((event) => sims.observe(event));
+  options.feed.subscribe((event) => sims.observe(event));
   for (const simulator of options.simulators.values()) {
     const spec = options.specs.find((m) => m.id === simulator.id)!;
     const key = options.signalKeys.get(simulator.id)!;
-    let deliver = pushDeliverer({ url: `http://127.0.0.1:${options.apiPort}/v1/signals/${simulator.id}`, key });
+    let deliver = pushDeliverer({ url: `${options.api}/v1/signals/${simulator.id}`, key });
     if (SIGNAL_DELIVERY[simulator.style] === 'pull') {
       const kept = pullStore();
       simulator.attachPull(kept);
       deliver = kept.deliver;
-    } else if (SIGNAL_DELIVERY[simulator.style] === 'files') {
-      const dir = join(options.filesDir, simulator.id);
-      deliver = cdrDeliverer({ dir, mnoId: simulator.id, sign: (name, text) => signCdr(key, `${simulator.id}/${name}`, text) });
-      watchers.push(
-        watchCdrFolder({
-          dir,
-          log: options.log,
-          onFile: async (f) => {
-            const event = { Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'local-signals' }, object: { key: `${simulator.id}/${f.name}`, size: f.size, eTag: `${f.size}-${f.name}` } } }] };
-            await invoke(entry(SIGNAL_FILES_ID), event);
-          },
-        }),
-      );
-    }
+    } else if (SIGNAL_DELIVERY[simulator.style] === 'files')
+      deliver = cdrDeliverer({ dir: join(options.filesDir, simulator.id), mnoId: simulator.id, sign: (name, text) => signCdr(key, `${simulator.id}/${name}`, text) });
     const generator = startTraffic({
       mnoId: simulator.id,
       homePlmn: spec.plmns[0]!,
@@ -94,8 +106,6 @@ export const startNetworkTraffic = (options: {
   }
   return {
     traffic,
-    scanNow: () => Promise.all(watchers.map((w) => w.scanNow())).then(() => undefined),
-    stop: () => Promise.all(watchers.map((w) => w.stop())).then(() => undefined),
     /** The SIMs registered before this run (once the read models list every SIM). */
     addKnownSims: async (client: DynamoDBClient, readModelsTable: string) => {
       for await (const { tenant, sim } of knownSims(client, readModelsTable, options.store)) sims.add(tenant, sim.profiles, sim.imei);
