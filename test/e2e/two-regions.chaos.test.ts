@@ -38,6 +38,8 @@ describe('two regions, strong mode', () => {
         CASCADE_RESUME_GRACE_MS: '2000',
         SWITCHBOARD_SCHEDULES_EVERY_MS: JSON.stringify({ 'keep-publishing-lease': 1000, 'reconcile-cascades': 2000 }),
       },
+      devices: false,
+      traffic: false,
       log: () => undefined,
     });
     const front = regions.url;

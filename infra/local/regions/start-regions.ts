@@ -10,7 +10,8 @@ import { lockDataDir } from '../data-dir-lock.ts';
 import { secureDataDir } from '../data-dir-modes.ts';
 import { LOCAL_CREDENTIALS, startDynamoDbLocal } from '../dynamodb-local.ts';
 import { localIssuer } from '../issuer.ts';
-import { sharedVariables, startWorld } from '../world.ts';
+import { sharedVariables, startDevicesAndTraffic, startWorld } from '../world.ts';
+import { startEventFeed } from './event-feed.ts';
 import { startFront, type HealthCheckSettings } from './front.ts';
 
 export const DEFAULT_REGIONS = ['eu-west-1', 'eu-central-1'] as const;
@@ -30,6 +31,10 @@ export interface RegionsOptions {
   health?: Partial<HealthCheckSettings> | undefined;
   /** Variables for the regions' processes (tests shorten the lease and the reconciler's waits). */
   env?: Record<string, string> | undefined;
+  /** false: no simulated devices (one per SIM registered, as with one region). */
+  devices?: boolean | undefined;
+  /** The simulated MNOs' network traffic: false for none; else how often each sends (20 s by default). */
+  traffic?: false | { tickMs?: number | undefined } | undefined;
   log?: ((message: string) => void) | undefined;
 }
 
@@ -37,8 +42,8 @@ export interface RegionsOptions {
  * `npm start -- --regions 2`: two regional runtimes on this machine, each a process of its own
  * (infra/local/regions/region.ts) with its API, workers, engine, bus, webhooks, read models and
  * idempotency records, over one event store in one DynamoDB Local (the `strong` mode: a global
- * table whose conditional writes hold across regions). The MNOs and their SM-DP+s are the world's,
- * run here, and every region reaches the same ones. The failover front (front.ts) is the one URL.
+ * table whose conditional writes hold across regions). The MNOs, their SM-DP+s, the devices and
+ * their traffic are the world's (world.ts), run here, reached by and reaching both regions. The failover front (front.ts) is the one URL.
  * A region is failed by stopping its process where it stands (SIGSTOP: it answers nothing, holds
  * what it held, and wakes with what it believed) and recovered by letting it go on (SIGCONT).
  */
@@ -121,7 +126,26 @@ export const startRegions = async (options: RegionsOptions) => {
     });
     stops.push(front.stop);
     lock.update(Number(new URL(front.url).port));
-    world.smdp.notifyTo(front.url);
+    // Devices and traffic reach Switchboard through the front, and learn of SIMs from the event store's
+    // stream (they follow no region). CDR files go to the first region's bucket: a lost region's files wait for it.
+    const [first] = names as [string];
+    const feed = await startEventFeed({ dynamodb: client, endpoint: dynamo.endpoint, tableName: TABLES.events.name, checkpointFile: file('world-feed-checkpoints.json') });
+    stops.push(feed.stop);
+    const outside = await startDevicesAndTraffic(world, {
+      api: front.url,
+      feed,
+      store,
+      dynamodb: client,
+      readModelsTable: regionalTableName(TABLES.readModels, first),
+      sharedDir: options.dataDir,
+      devicesDir: file('devices'),
+      filesDir: file(`regions/${first}/signal-files`),
+      caughtUp: feed.caughtUp(),
+      devices: options.devices,
+      traffic: options.traffic,
+      log,
+    });
+    stops.push(outside.stop);
     const endpoints = {
       front: front.url,
       api: front.url,
@@ -130,6 +154,7 @@ export const startRegions = async (options: RegionsOptions) => {
       dynamodb: dynamo.endpoint,
       mnos: Object.fromEntries([...world.simulators.values()].map((m) => [m.id, m.url])),
       smdp: world.smdp.url,
+      devices: outside.devices.url,
       signals: `${front.url}/v1/signals/{mnoId}`,
     };
     writeFileSync(file('endpoints.json'), JSON.stringify(endpoints, null, 2) + '\n', { mode: 0o600 });
@@ -140,6 +165,8 @@ export const startRegions = async (options: RegionsOptions) => {
       regions,
       endpoints,
       simulators: world.simulators,
+      devices: outside.devices,
+      traffic: outside.traffic,
       dynamodbEndpoint: dynamo.endpoint,
       /** Whether a region is failed now (stopped where it stands). */
       isFailed: (name: string) => failed.has(name),
