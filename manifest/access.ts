@@ -47,6 +47,8 @@ export interface Access {
   watchesCascades?: boolean;
   /** Publishes to the bus. */
   publishes?: boolean;
+  /** Asks the cascade state machine and the bus whether they answer (DescribeStateMachine, DescribeEventBus): the deep `/health`. */
+  checksHealth?: boolean;
   /**
    * The publishing lease (one item of the event store's table): `follow` reads it (GetItem on that
    * key alone); `hold` also takes, renews and advances it (PutItem, UpdateItem on that key alone) and

@@ -26,7 +26,7 @@ export interface Route {
 }
 
 export const ROUTES = [
-  { method: 'GET', path: '/health', entry: 'health.ts', handler: 'handler', scopes: [], tenant: false, public: true, publicBecause: 'load balancers and Route 53 health checks call it without a token; it returns only ok/unavailable', access: { eventStore: 'probe' } },
+  { method: 'GET', path: '/health', entry: 'health.ts', handler: 'handler', scopes: [], tenant: false, public: true, publicBecause: 'load balancers and Route 53 health checks call it without a token; it returns only ok/unavailable', access: { eventStore: 'probe', checksHealth: true } },
   { method: 'POST', path: '/v1/enterprises', entry: 'enterprises/onboard.ts', handler: 'handler', scopes: ['platform:admin'], tenant: false, access: IDEMPOTENT_WRITES },
   { method: 'POST', path: '/v1/enterprises/{tenantId}/suspend', entry: 'enterprises/status.ts', handler: 'suspend', scopes: ['platform:admin'], tenant: false, access: IDEMPOTENT_WRITES },
   { method: 'POST', path: '/v1/enterprises/{tenantId}/reinstate', entry: 'enterprises/status.ts', handler: 'reinstate', scopes: ['platform:admin'], tenant: false, access: IDEMPOTENT_WRITES },

@@ -106,6 +106,14 @@ export class SwitchboardRegionStack extends Stack {
       streamConsumer(this, this, this.functions[h.id]!, `${name}Stream`, `${name}Dlq`, deadLetters);
     }
     for (const h of ALL_HANDLERS.filter((s) => s.access.publishes)) this.bus.grantPutEventsTo(this.functions[h.id]!);
+    // The deep /health: the cascade state machine and the bus asked whether they answer.
+    for (const h of ALL_HANDLERS.filter((s) => s.access.checksHealth)) {
+      const fn = this.functions[h.id]!;
+      const arn = stateMachineArnByName(Stack.of(fn), 'cascade');
+      fn.addEnvironment(variable('CASCADE_STATE_MACHINE_ARN'), arn);
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeStateMachine'], resources: [arn] }));
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['events:DescribeEventBus'], resources: [this.bus.eventBusArn] }));
+    }
 
     // ---- Starting cascades and bulk operations: the state machine by its name-made ARN, not by
     // reference (the state machine refers to its tasks in a nested stack; a starter's reference back

@@ -5,12 +5,18 @@ import { expect, it } from 'vitest';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
 import { startRuntime } from '../../infra/local/runtime.ts';
 
-it('GET /health is 200 while DynamoDB answers and 503 once it is gone; commands then get 503, not 500', async () => {
+it('GET /health is 200 while DynamoDB, the engine and the bus answer and 503 once one is gone; commands then get 503, not 500', async () => {
   const dynamo = await startDynamoDbLocal();
   const runtime = await startRuntime({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'switchboard-health-')), dynamodbEndpoint: dynamo.endpoint });
   try {
     const up = await fetch(`${runtime.url}/health`);
     expect(up.status).toBe(200);
+    // Deep: the workflow engine and the bus are asked too; one that does not answer makes the region unhealthy (Route 53 fails it over).
+    runtime.bus.server.closeAllConnections();
+    await new Promise((ok) => runtime.bus.server.close(ok));
+    const noBus = await fetch(`${runtime.url}/health`);
+    expect(noBus.status).toBe(503);
+    expect(((await noBus.json()) as { detail: string }).detail).toBe('does not answer: bus');
     const token = await runtime.issuer.sign({ subject: 'ops', scopes: ['platform:admin'] });
     await dynamo.stop();
     const command = await fetch(`${runtime.url}/v1/enterprises`, {

@@ -1,3 +1,4 @@
+import { BUS_NAME } from '../../../manifest/rules.ts';
 import type { Server } from 'node:http';
 import { compilePattern } from './pattern.ts';
 import { awsJsonEndpoint } from '../aws-json-endpoint.ts';
@@ -9,7 +10,7 @@ const CLIENT_ERRORS = new Set(['ValidationException', 'InvalidEventPatternExcept
  * The EventBridge JSON protocol (awsJson1_1, `X-Amz-Target: AWSEvents.<Action>`) over the local
  * bus, so the forwarder publishes with @aws-sdk/client-eventbridge exactly as in AWS
  * (AWS_ENDPOINT_URL_EVENTBRIDGE points here), and `aws events put-events` / `test-event-pattern`
- * work too. Actions: PutEvents, TestEventPattern, StartReplay and DescribeReplay (replays run at once).
+ * work too. Actions: PutEvents, DescribeEventBus, TestEventPattern, StartReplay and DescribeReplay (replays run at once).
  */
 export const eventBridgeEndpoint = (bus: {
   putEvents(entries: PutEventsEntry[]): PutEventsResult;
@@ -50,6 +51,11 @@ export const eventBridgeEndpoint = (bus: {
     actions: {
       PutEvents: (input) => bus.putEvents(input.Entries as PutEventsEntry[]),
       StartReplay: startReplay,
+      DescribeEventBus: (input) => {
+        const name = String(input.Name ?? 'default');
+        if (name !== BUS_NAME && name !== 'default') throw Object.assign(new Error(`event bus ${name} does not exist`), { name: 'ResourceNotFoundException' });
+        return { Name: name, Arn: arn('event-bus', name) };
+      },
       DescribeReplay: (input) => {
         const found = replays.get(String(input.ReplayName));
         if (!found) throw Object.assign(new Error(`replay ${input.ReplayName} does not exist`), { name: 'ResourceNotFoundException' });
