@@ -64,17 +64,14 @@ export interface OpsAlarms {
 }
 
 /**
- * The alarms that need a person, each telling that person what to do, all to one SNS topic per
- * region (KMS-encrypted with a key of its own that CloudWatch may use, TLS only; optionally an
- * e-mail subscription). No data is not a problem: missing data never alarms (an idle API, no
- * cascades, an empty queue that CloudWatch stopped reporting).
+ * An SNS topic CloudWatch alarms of this account publish to: KMS-encrypted with a key of its own
+ * that CloudWatch may use (the AWS-managed alias/aws/sns key does not let it), TLS only, optionally
+ * with an e-mail subscription.
  */
-export const opsAlarms = (stack: Stack, settings: DeploymentSettings, observed: Observed): OpsAlarms => {
-  const region = stack.region;
-
+export const alarmTopic = (stack: Stack, settings: DeploymentSettings, topicName: string) => {
   // A customer-managed key: the AWS-managed alias/aws/sns key does not let CloudWatch publish.
   const key = new Key(stack, 'AlarmTopicKey', {
-    description: `Switchboard: encrypts the ${ALARM_TOPIC_NAME} topic (CloudWatch alarms publish to it)`,
+    description: `Switchboard: encrypts the ${topicName} topic (CloudWatch alarms publish to it)`,
     enableKeyRotation: true,
     removalPolicy: RemovalPolicy.DESTROY,
   });
@@ -86,7 +83,7 @@ export const opsAlarms = (stack: Stack, settings: DeploymentSettings, observed: 
       resources: ['*'],
     }),
   );
-  const topic = new Topic(stack, 'AlarmTopic', { topicName: ALARM_TOPIC_NAME, displayName: 'Switchboard alarms', masterKey: key, enforceSSL: true });
+  const topic = new Topic(stack, 'AlarmTopic', { topicName, displayName: 'Switchboard alarms', masterKey: key, enforceSSL: true });
   // The topic policy CDK writes (TLS only) replaces SNS's default one: allow this account's alarms to publish.
   topic.addToResourcePolicy(
     new PolicyStatement({
@@ -101,6 +98,19 @@ export const opsAlarms = (stack: Stack, settings: DeploymentSettings, observed: 
     }),
   );
   if (settings.alarmEmail) topic.addSubscription(new EmailSubscription(settings.alarmEmail));
+  return topic;
+};
+
+/**
+ * The alarms that need a person, each telling that person what to do, all to one SNS topic per
+ * region (KMS-encrypted with a key of its own that CloudWatch may use, TLS only; optionally an
+ * e-mail subscription). No data is not a problem: missing data never alarms (an idle API, no
+ * cascades, an empty queue that CloudWatch stopped reporting).
+ */
+export const opsAlarms = (stack: Stack, settings: DeploymentSettings, observed: Observed): OpsAlarms => {
+  const region = stack.region;
+
+  const topic = alarmTopic(stack, settings, ALARM_TOPIC_NAME);
   const action = new SnsAction(topic);
 
   const all: Alarm[] = [];

@@ -1,6 +1,7 @@
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { EventStoreKeyStack } from './event-store-key-stack.ts';
+import { HEALTH_ALARMS_REGION, HealthCheckAlarmsStack } from './health-alarms-stack.ts';
 import { SwitchboardRegionStack } from './region-stack.ts';
 import { readSettings } from './settings.ts';
 
@@ -29,6 +30,8 @@ export const switchboardApp = (props: AppProps = {}, options: { nag?: boolean } 
     description: 'Switchboard: primary region (owns the event store global table)',
     settings,
     role: 'primary',
+    // With a domain, the us-east-1 alarms stack reads the health checks' ids across regions.
+    crossRegionReferences: settings.domainName !== undefined,
   });
   primary.addStackDependency(key, 'the replica is encrypted with the secondary region key');
   const secondary = new SwitchboardRegionStack(app, regionStackName(settings.secondaryRegion), {
@@ -37,9 +40,24 @@ export const switchboardApp = (props: AppProps = {}, options: { nag?: boolean } 
     settings,
     role: 'secondary',
     replicaKey: key.key,
+    crossRegionReferences: settings.domainName !== undefined,
   });
   secondary.addStackDependency(primary, 'the replica and its stream exist once the primary stack is deployed');
 
+  // The health checks' alarms, where Route 53 writes their metrics (only with a domain: no checks without one).
+  const healthAlarms =
+    primary.failover && secondary.failover
+      ? new HealthCheckAlarmsStack(app, 'Switchboard-HealthAlarms', {
+          env: env(HEALTH_ALARMS_REGION),
+          description: 'Switchboard: alarms on the regions\' Route 53 health checks (us-east-1, where their metrics are)',
+          settings,
+          healthChecks: [
+            { region: settings.primaryRegion, role: 'primary', healthCheck: primary.failover.healthCheck },
+            { region: settings.secondaryRegion, role: 'secondary', healthCheck: secondary.failover.healthCheck },
+          ],
+        })
+      : undefined;
+
   if (options.nag !== false) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, settings, key, primary, secondary };
+  return { app, settings, key, primary, secondary, healthAlarms };
 };

@@ -74,7 +74,7 @@ if (regionCount === 2) {
   fail a region:        curl -s -X POST ${regions.url}/_sim/regions/${first}/fail      (its processes stop where they stand)
   recover it:           curl -s -X POST ${regions.url}/_sim/regions/${first}/recover   (it rejoins as standby)
   make it primary:      curl -s -X POST ${regions.url}/_sim/regions/${first}/primary   (traffic fails back only when told)
-  Not in two-region mode yet: simulated devices and network traffic (npm start without --regions has them). ${second} takes publishing over within 30 s of a failure.
+  The simulated devices and MNO traffic reach Switchboard through the front. ${second} takes publishing over within 30 s of a failure.
 
 Ctrl-C stops everything.`);
   await new Promise(() => undefined);

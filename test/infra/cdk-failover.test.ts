@@ -15,7 +15,8 @@ const DOMAIN = {
 const DNS_TYPES = ['AWS::Route53::RecordSet', 'AWS::Route53::HealthCheck', 'AWS::CertificateManager::Certificate', 'AWS::ApiGatewayV2::DomainName', 'AWS::ApiGatewayV2::ApiMapping'];
 
 describe('without a domain', () => {
-  it('has no Route 53 records or health checks, no certificate and no custom domain, in either stack', () => {
+  it('has no Route 53 records or health checks, no certificate and no custom domain, in either stack, and no health-check alarms stack', () => {
+    expect(build({}, { nag: false }).healthAlarms).toBeUndefined();
     const { primary, secondary } = synthesize();
     for (const t of [primary, secondary]) {
       for (const type of DNS_TYPES) t.resourceCountIs(type, 0);
@@ -113,6 +114,22 @@ describe('with domainName and hostedZoneId', () => {
       const report = new AwsSolutionsChecks().validateScope(stack());
       expect(report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
     });
+  });
+
+  it('alarms on each region’s health check in us-east-1, where Route 53 writes HealthCheckStatus, to a topic of its own; missing data alarms too', () => {
+    const stack = app.healthAlarms!;
+    expect(stack.region).toBe('us-east-1');
+    const t = Template.fromStack(stack);
+    const alarms = resources(t, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties as Json);
+    expect(alarms.map((a) => a.AlarmName).sort()).toEqual([`switchboard-api-health-${app.settings.primaryRegion}`, `switchboard-api-health-${app.settings.secondaryRegion}`].sort());
+    for (const a of alarms) {
+      expect(a).toMatchObject({ Namespace: 'AWS/Route53', MetricName: 'HealthCheckStatus', Statistic: 'Minimum', Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
+      expect(JSON.stringify(a.Dimensions)).toContain('HealthCheckId');
+      expect(a.AlarmActions).toHaveLength(1);
+    }
+    expect(alarms.find((a) => a.AlarmName.endsWith(app.settings.primaryRegion))!.AlarmDescription).toContain('docs/runbook-failover.md');
+    t.resourceCountIs('AWS::SNS::Topic', 1);
+    t.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'switchboard-failover-alarms' });
   });
 
   it('gives the two regions different set identifiers for the same name', () => {
