@@ -17,3 +17,6 @@ export const policyStream = (tenant: string, policyId: string) => `T#${tenant}#P
 export const bulkStream = (tenant: string, bulkId: string) => `T#${tenant}#BULK#${bulkId}`;
 /** A subject's alerts of one kind (domain/alerts; the subject's key: an EID, or `policy.<id>.<mno>`): `T#<tenant>#ALERT#<subject>:<kind>`. */
 export const alertStream = (tenant: string, subject: string, kind: string) => `T#${tenant}#ALERT#${subject}:${kind}`;
+
+/** A replication conflict (eventual consistency) as the region that detected it records it. */
+export const replicationConflictStream = (region: string, streamId: string, version: number) => `REPLICATION#${region}#${streamId}#${version}`;

@@ -10,6 +10,7 @@ import { identifierClaimDecider } from './identifier-claim/decider.ts';
 import { mnoCatalogueDecider } from './mno/catalogue.ts';
 import { mnoDecider } from './mno/decider.ts';
 import { policyDecider } from './policy/decider.ts';
+import { replicationConflictDecider, ReplicationEvents } from './replication/conflicts.ts';
 import { simDecider } from './sim/decider.ts';
 import { deadLettersDecider } from './subscription/dead-letters.ts';
 import { subscriptionsDecider } from './subscription/decider.ts';
@@ -38,6 +39,7 @@ export const EVENT_CATALOGUE = {
   CascadeIndex: CascadeIndexEvents,
   BulkOperation: BulkEvents,
   Alert: AlertEvents,
+  ReplicationConflict: ReplicationEvents,
 } as const satisfies Record<string, Record<string, z.ZodType>>;
 
 /**
@@ -56,6 +58,7 @@ export const STORED_EVENTS = mergedSchemas(
   cascadeIndexDecider.events,
   bulkDecider.events,
   alertDecider.events,
+  replicationConflictDecider.events,
   subscriptionsDecider.events,
   deadLettersDecider.events,
 );

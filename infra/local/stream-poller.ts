@@ -43,21 +43,18 @@ export const startStreamPoller = async (options: {
   /** While discarding, records are read and dropped (positions advance): what a benchmark of the command path wants. */
   let discarding = false;
 
+  /** An iterator for a shard from where its checkpoint says (or its oldest record). */
+  const iteratorFor = async (shardId: string) => {
+    const after = checkpoints[shardId];
+    const { ShardIterator } = await streams.send(
+      new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: after ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON', SequenceNumber: after }),
+    );
+    return ShardIterator;
+  };
+
   const discoverShards = async () => {
     const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-    for (const shard of StreamDescription?.Shards ?? []) {
-      if (iterators.has(shard.ShardId!)) continue;
-      const after = checkpoints[shard.ShardId!];
-      const { ShardIterator } = await streams.send(
-        new GetShardIteratorCommand({
-          StreamArn: streamArn,
-          ShardId: shard.ShardId!,
-          ShardIteratorType: after ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
-          SequenceNumber: after,
-        }),
-      );
-      iterators.set(shard.ShardId!, ShardIterator);
-    }
+    for (const shard of StreamDescription?.Shards ?? []) if (!iterators.has(shard.ShardId!)) iterators.set(shard.ShardId!, await iteratorFor(shard.ShardId!));
   };
 
   const deliver = async (records: DynamoDBRecord[]) => {
@@ -98,20 +95,31 @@ export const startStreamPoller = async (options: {
     }
   };
 
+  /** One shard's next page: handled, then its position kept. Returns how many records it had. */
+  const pollShard = async (shardId: string, iterator: string) => {
+    let page;
+    try {
+      page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+    } catch (error) {
+      // An iterator that expired (15 min) or points before what the stream still holds (DynamoDB
+      // Local says so of an idle shard's too): a fresh one from the checkpoint; nothing else stops.
+      if ((error as Error).name !== 'ExpiredIteratorException' && (error as Error).name !== 'TrimmedDataAccessException') throw error;
+      iterators.set(shardId, await iteratorFor(shardId));
+      return 0;
+    }
+    iterators.set(shardId, page.NextShardIterator);
+    const records = (page.Records ?? []).map((r) => ({ ...r, eventSourceARN: streamArn }) as unknown as DynamoDBRecord);
+    if (records.length === 0) return 0;
+    if (!discarding) await deliver(records);
+    checkpoints[shardId] = records.at(-1)!.dynamodb!.SequenceNumber!;
+    if (options.checkpointFile) writeFileSync(options.checkpointFile, JSON.stringify(checkpoints), { mode: 0o600 });
+    return records.length;
+  };
+
   const pollOnce = async () => {
     if (polls++ % 50 === 0) await discoverShards();
     let handled = 0;
-    for (const [shardId, iterator] of iterators) {
-      if (!iterator) continue;
-      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
-      iterators.set(shardId, page.NextShardIterator);
-      const records = (page.Records ?? []).map((r) => ({ ...r, eventSourceARN: streamArn }) as unknown as DynamoDBRecord);
-      if (records.length === 0) continue;
-      handled += records.length;
-      if (!discarding) await deliver(records);
-      checkpoints[shardId] = records.at(-1)!.dynamodb!.SequenceNumber!;
-      if (options.checkpointFile) writeFileSync(options.checkpointFile, JSON.stringify(checkpoints), { mode: 0o600 });
-    }
+    for (const [shardId, iterator] of iterators) if (iterator) handled += await pollShard(shardId, iterator);
     if (handled === 0) drained();
   };
 

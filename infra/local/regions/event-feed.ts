@@ -13,31 +13,34 @@ import { startStreamPoller } from '../stream-poller.ts';
  * publishes, so that they follow no region's failure. The same events as the forwarder's
  * (adapters/event-bus/commit-entries.ts) in the envelope the bus gives them.
  */
-export const startEventFeed = async (options: { dynamodb: DynamoDBClient; endpoint: string; tableName: string; checkpointFile?: string | undefined }) => {
+export const startEventFeed = async (options: { sources: readonly { dynamodb: DynamoDBClient; endpoint: string; checkpointFile?: string | undefined }[]; tableName: string }) => {
   const listeners = new Set<(event: BusEvent) => void>();
-  const poller = await startStreamPoller({
-    dynamodb: options.dynamodb,
-    endpoint: options.endpoint,
-    tableName: options.tableName,
-    checkpointFile: options.checkpointFile,
-    handlers: [
-      async ({ Records }) => {
-        for (const record of Records) {
-          const commit = commitOf(record as StreamRecord);
-          if (!commit) continue;
-          for (const entry of entriesOf(commit, BUS_NAME)) {
-            const event = envelope(entry, JSON.parse(entry.Detail!), { id: randomUUID(), account: '000000000000', region: 'local', now: new Date() });
-            for (const listener of listeners) listener(event);
-          }
-        }
-      },
-    ],
-  });
+  // Each region's stream carries every commit (in eventual mode, one replica each): each event once.
+  const seen = new Set<string>();
+  const handler = async ({ Records }: { Records: unknown[] }) => {
+    for (const record of Records) {
+      const commit = commitOf(record as StreamRecord);
+      if (!commit) continue;
+      for (const entry of entriesOf(commit, BUS_NAME)) {
+        const detail = JSON.parse(entry.Detail!) as { eventId: string };
+        if (seen.has(detail.eventId)) continue;
+        seen.add(detail.eventId);
+        if (seen.size > 100_000) seen.delete(seen.values().next().value!);
+        const event = envelope(entry, detail, { id: randomUUID(), account: '000000000000', region: 'local', now: new Date() });
+        for (const listener of listeners) listener(event);
+      }
+    }
+  };
+  const pollers = await Promise.all(options.sources.map((source) => startStreamPoller({ dynamodb: source.dynamodb, endpoint: source.endpoint, tableName: options.tableName, checkpointFile: source.checkpointFile, handlers: [handler] })));
   const feed: EventFeed = {
     subscribe: (listener) => {
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
   };
-  return { ...feed, caughtUp: poller.caughtUp, stop: poller.stop };
+  return {
+    ...feed,
+    caughtUp: () => Promise.all(pollers.map((p) => p.caughtUp())),
+    stop: () => Promise.all(pollers.map((p) => p.stop())).then(() => undefined),
+  };
 };

@@ -1,18 +1,21 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createTable } from '../../../adapters/dynamodb/create-table.ts';
-import { DynamoDbEventStore } from '../../../adapters/event-store/dynamodb-event-store.ts';
 import { TABLES, type TableDefinition } from '../../../manifest/tables.ts';
 import { lockDataDir } from '../data-dir-lock.ts';
 import { secureDataDir } from '../data-dir-modes.ts';
-import { LOCAL_CREDENTIALS, startDynamoDbLocal } from '../dynamodb-local.ts';
 import { localIssuer } from '../issuer.ts';
 import { sharedVariables, startDevicesAndTraffic, startWorld } from '../world.ts';
 import { startEventFeed } from './event-feed.ts';
+import { startRegionStores, type ConsistencyMode } from './stores.ts';
 import { startFront, type HealthCheckSettings } from './front.ts';
+
+/** The consistency cdk.json chooses for the event store's global table (`strong` unless it says `eventual`). */
+const consistencyOfCdkJson = (): ConsistencyMode => {
+  const cdk = JSON.parse(readFileSync(fileURLToPath(new URL('../../../cdk.json', import.meta.url)), 'utf8')) as { context?: { consistency?: string } };
+  return cdk.context?.consistency === 'eventual' ? 'eventual' : 'strong';
+};
 
 export const DEFAULT_REGIONS = ['eu-west-1', 'eu-central-1'] as const;
 
@@ -31,6 +34,10 @@ export interface RegionsOptions {
   health?: Partial<HealthCheckSettings> | undefined;
   /** Variables for the regions' processes (tests shorten the lease and the reconciler's waits). */
   env?: Record<string, string> | undefined;
+  /** How the regions share the event store; cdk.json's `consistency` by default. */
+  mode?: ConsistencyMode | undefined;
+  /** Replication lag in `eventual` mode (1 s by default). */
+  replicationLagMs?: number | undefined;
   /** false: no simulated devices (one per SIM registered, as with one region). */
   devices?: boolean | undefined;
   /** The simulated MNOs' network traffic: false for none; else how often each sends (20 s by default). */
@@ -58,12 +65,12 @@ export const startRegions = async (options: RegionsOptions) => {
   const failed = new Set<string>();
   try {
     secureDataDir(options.dataDir);
-    const dynamo = await startDynamoDbLocal({ path: file('dynamodb'), pidFile: file('dynamodb-local.json'), log });
-    stops.push(() => dynamo.stop());
-    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'local', credentials: LOCAL_CREDENTIALS });
-    stops.push(async () => client.destroy());
-    for (const t of Object.values(TABLES) as TableDefinition[]) if (t.scope !== 'regional') await createTable(client, t);
-    const store = new DynamoDbEventStore(client, TABLES.events.name);
+    const mode = options.mode ?? consistencyOfCdkJson();
+    const stores = await startRegionStores({ mode, regions: names, dataDir: (region) => (region ? file(`regions/${region}`) : options.dataDir), lagMs: options.replicationLagMs, log });
+    stops.push(stores.stop);
+    // The world writes (its MNOs' registrations) to the first region's store; replication carries them on.
+    const [first] = names as [string];
+    const { client, store } = stores.of(first);
     // What the regions share (replicated secrets in AWS), made once here before either region reads it.
     await localIssuer(options.dataDir);
     await sharedVariables(options.dataDir);
@@ -82,7 +89,7 @@ export const startRegions = async (options: RegionsOptions) => {
           AWS_REGION: name,
           SWITCHBOARD_REGION_DATA_DIR: file(`regions/${name}`),
           SWITCHBOARD_SHARED_DIR: options.dataDir,
-          SWITCHBOARD_DYNAMODB_ENDPOINT: dynamo.endpoint,
+          SWITCHBOARD_DYNAMODB_ENDPOINT: stores.of(name).dynamo.endpoint,
         },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
@@ -114,12 +121,15 @@ export const startRegions = async (options: RegionsOptions) => {
       health: options.health,
       log,
       control: {
+        // A region's processes stop where they stand; in eventual mode its own DynamoDB Local too (replication to and from it waits).
         fail: async (name) => {
           failed.add(name);
           children.get(name)!.kill('SIGSTOP');
+          if (mode === 'eventual') process.kill(stores.of(name).dynamo.pid, 'SIGSTOP');
         },
         recover: async (name) => {
           failed.delete(name);
+          if (mode === 'eventual') process.kill(stores.of(name).dynamo.pid, 'SIGCONT');
           children.get(name)!.kill('SIGCONT');
         },
       },
@@ -128,8 +138,10 @@ export const startRegions = async (options: RegionsOptions) => {
     lock.update(Number(new URL(front.url).port));
     // Devices and traffic reach Switchboard through the front, and learn of SIMs from the event store's
     // stream (they follow no region). CDR files go to the first region's bucket: a lost region's files wait for it.
-    const [first] = names as [string];
-    const feed = await startEventFeed({ dynamodb: client, endpoint: dynamo.endpoint, tableName: TABLES.events.name, checkpointFile: file('world-feed-checkpoints.json') });
+    const feed = await startEventFeed({
+      tableName: TABLES.events.name,
+      sources: stores.all.map((s, i) => ({ dynamodb: s.client, endpoint: s.dynamo.endpoint, checkpointFile: file(`world-feed-checkpoints-${i}.json`) })),
+    });
     stops.push(feed.stop);
     const outside = await startDevicesAndTraffic(world, {
       api: front.url,
@@ -149,9 +161,9 @@ export const startRegions = async (options: RegionsOptions) => {
     const endpoints = {
       front: front.url,
       api: front.url,
-      mode: 'strong',
+      mode,
       regions,
-      dynamodb: dynamo.endpoint,
+      dynamodb: Object.fromEntries(names.map((n) => [n, stores.of(n).dynamo.endpoint])),
       mnos: Object.fromEntries([...world.simulators.values()].map((m) => [m.id, m.url])),
       smdp: world.smdp.url,
       devices: outside.devices.url,
@@ -167,7 +179,8 @@ export const startRegions = async (options: RegionsOptions) => {
       simulators: world.simulators,
       devices: outside.devices,
       traffic: outside.traffic,
-      dynamodbEndpoint: dynamo.endpoint,
+      mode,
+      stores,
       /** Whether a region is failed now (stopped where it stands). */
       isFailed: (name: string) => failed.has(name),
       stop: async () => {
@@ -176,7 +189,7 @@ export const startRegions = async (options: RegionsOptions) => {
       },
       kill: () => {
         for (const child of children.values()) child.kill('SIGKILL');
-        dynamo.kill();
+        for (const s of stores.all) s.dynamo.kill();
       },
     };
   } catch (error) {
