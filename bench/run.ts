@@ -42,6 +42,7 @@ import { handlerEsbuildOptions } from '../infra/cdk/bundling.ts';
 import { bundleFigures, INIT_ENV, printBundleNotes } from './bundles.ts';
 import { fallbackFigures } from './fallback.ts';
 import { signalFigures } from './signals.ts';
+import { regionFigures } from './regions.ts';
 import { machine, printTable, writeResults, type Aim, type Figure } from './report.ts';
 import { onboardTenant, seedSims } from './sim-fleet.ts';
 import { SEED_COMMITS, StreamPool, USES_PER_STREAM, streamsNeeded } from './stream-pool.ts';
@@ -189,6 +190,7 @@ const SECTIONS = {
   runtime: 'command, cascade and read-side figures on one local runtime',
   fallback: 'automatic fallback of a fleet beside the same switches made directly (fallback.ts), on a runtime of its own',
   signals: 'network signals: push ingestion beside the same counter updates, detect-to-contain beside the suspend command (signals.ts), on a runtime of its own',
+  regions: 'two regions: the chaos run in strong and eventual consistency, RTO through the front, replication lag, writes refused and lost (regions.ts)',
 } as const;
 type Section = keyof typeof SECTIONS;
 const names = Object.keys(SECTIONS) as Section[];
@@ -229,6 +231,13 @@ if (selected.includes('signals')) {
   results.signals = signals.results;
   figures.push(...signals.figures);
   aims.push(...signals.aims);
+}
+if (selected.includes('regions')) {
+  const regions = await regionFigures(log);
+  results.regions = regions.results;
+  figures.push(...regions.figures);
+  aims.push(...regions.aims);
+  notes.push(regions.print);
 }
 if (selected.includes('fallback')) {
   const fallback = await fallbackFigures(intEnv('BENCH_FALLBACK_SIMS', 10_000), log);

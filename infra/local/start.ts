@@ -14,6 +14,13 @@ if (regionCount !== 1 && regionCount !== 2) {
   console.error('switchboard: --regions takes 1 or 2');
   process.exit(2);
 }
+// Two regions share the event store as cdk.json's `consistency` says, unless told otherwise.
+const consistencyArg = process.argv.indexOf('--consistency');
+const consistency = consistencyArg >= 0 ? process.argv[consistencyArg + 1] : undefined;
+if (consistency !== undefined && consistency !== 'strong' && consistency !== 'eventual') {
+  console.error('switchboard: --consistency takes strong or eventual');
+  process.exit(2);
+}
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = dataDirFromEnv();
 // Whatever this process and its children (DynamoDB Local) create is its user's alone.
@@ -56,7 +63,7 @@ watchLaunchers((why) => void stop(why));
 
 if (regionCount === 2) {
   // Two regions (infra/local/regions/): the failover front on PORT, each region a process of its own.
-  const regions = await startRegions({ dataDir, port }).catch((error: Error) => {
+  const regions = await startRegions({ dataDir, port, mode: consistency }).catch((error: Error) => {
     console.error(`switchboard: could not start: ${error.message}`);
     process.exit(1);
   });
@@ -67,7 +74,7 @@ if (regionCount === 2) {
     await stop(why);
   }
   const [first, second] = Object.keys(regions.regions);
-  console.log(`Switchboard is running in two regions behind the failover front ${regions.url} (strong mode: one event store)
+  console.log(`Switchboard is running in two regions behind the failover front ${regions.url} (${regions.mode} consistency${regions.mode === 'eventual' ? ': each region its own store, replicated ~1 s behind' : ': one event store'})
   ${Object.entries(regions.regions).map(([name, r]) => `${name}: ${r.api}`).join('\n  ')}
   every endpoint: ${dataDir}/endpoints.json; the same token commands as with one region
   where traffic goes:   curl -s ${regions.url}/_sim/front

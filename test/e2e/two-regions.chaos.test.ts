@@ -29,7 +29,9 @@ describe('two regions', () => {
     expect(f.undelivered).toBe(0);
     expect(f.cascadesLeftRunning).toBe(0);
     expect(f.rtoMs).toBeLessThan(30_000);
-    expect(f.conflicts.recorded).toBeGreaterThanOrEqual(f.conflicts.detected > 0 ? 1 : 0);
+    // Each conflict is recorded once per region that saw it; none is recorded that was not seen.
+    expect(f.conflicts.recorded > 0).toBe(f.conflicts.detected > 0);
+    expect(f.conflicts.recorded).toBeLessThanOrEqual(f.conflicts.detected);
     expect(f.afterRecovery.deliveries).toBeGreaterThanOrEqual(f.afterRecovery.writes);
   }, 300_000);
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDbLeaseStore } from '../../adapters/lease/dynamodb-lease.ts';
 import { localIssuer } from '../../infra/local/issuer.ts';
+import type { HealthCheckSettings } from '../../infra/local/regions/front.ts';
 import { startRegions } from '../../infra/local/regions/start-regions.ts';
 import type { ConsistencyMode } from '../../infra/local/regions/stores.ts';
 import { startWebhookReceiver } from '../../infra/local/webhooks/receiver.ts';
@@ -44,6 +45,7 @@ export interface ChaosFigures {
   lease: { owner: string; token: number } | undefined;
   /** Writes made after the failed region came back, and how often each reached the webhook. */
   afterRecovery: { writes: number; deliveries: number };
+  /** Conflicts replication saw (each direction's sightings) and the distinct ones recorded (a stream each). */
   conflicts: { detected: number; recorded: number };
   frontActive: string;
 }
@@ -54,7 +56,7 @@ export interface ChaosFigures {
  * stands); they go on; then the primary is recovered. What was lost, published, delivered and
  * finished is counted from the stores and a webhook receiver. Traffic to 127.0.0.1 only, bounded.
  */
-export const runChaos = async (options: { mode: ConsistencyMode; writers?: number; replicationLagMs?: number; log?: (message: string) => void }): Promise<ChaosFigures> => {
+export const runChaos = async (options: { mode: ConsistencyMode; writers?: number; replicationLagMs?: number; health?: Partial<HealthCheckSettings>; log?: (message: string) => void }): Promise<ChaosFigures> => {
   const WRITERS = options.writers ?? 8;
   const dataDir = mkdtempSync(join(tmpdir(), `switchboard-chaos-${options.mode}-`));
   const regions = await startRegions({
@@ -62,7 +64,8 @@ export const runChaos = async (options: { mode: ConsistencyMode; writers?: numbe
     port: 0,
     mode: options.mode,
     replicationLagMs: options.replicationLagMs,
-    health: { intervalMs: 500, timeoutMs: 400, failureThreshold: 3 },
+    // Tests check fast (a failover within about 2 s); the bench with the defaults.
+    health: options.health ?? { intervalMs: 500, timeoutMs: 400, failureThreshold: 3 },
     env: {
       PUBLISHING_LEASE_MS: '4000',
       PUBLISHING_LEASE_RENEW_BEFORE_MS: '1500',
@@ -178,11 +181,14 @@ export const runChaos = async (options: { mode: ConsistencyMode; writers?: numbe
     const lease = await new DynamoDbLeaseStore(regions.stores.of(secondary).client, TABLES.events.name).read();
 
     // Conflicts: each one replication saw, recorded (a REPLICATION# stream in the region that saw it).
-    let recorded = 0;
-    for (const s of regions.stores.all) {
-      const page = await s.client.send(new ScanCommand({ TableName: TABLES.events.name, FilterExpression: 'begins_with(pk, :r)', ExpressionAttributeValues: { ':r': { S: 'REPLICATION#' } }, ProjectionExpression: 'pk' }));
-      recorded += page.Count ?? 0;
-    }
+    const recordedStreams = new Set<string>();
+    for (const s of regions.stores.all)
+      for (let start: Record<string, any> | undefined, first = true; first || start; first = false) {
+        const page = await s.client.send(new ScanCommand({ TableName: TABLES.events.name, FilterExpression: 'begins_with(pk, :r)', ExpressionAttributeValues: { ':r': { S: 'REPLICATION#' } }, ProjectionExpression: 'pk', ExclusiveStartKey: start }));
+        for (const item of page.Items ?? []) recordedStreams.add(item.pk!.S!);
+        start = page.LastEvaluatedKey;
+      }
+    const recorded = recordedStreams.size;
     return {
       mode: options.mode,
       writers: WRITERS,
