@@ -143,7 +143,8 @@ describe('a simulator serving a pull store', () => {
   it('serves the routes over HTTP behind Basic auth with its apiKey and its fault gate, the traffic generator delivering', async () => {
     sim = await startMnoSimulator({ id: 'northwind-de', style: 'async-jobs' });
     const auth = basic('switchboard', sim.credentials.apiKey!);
-    expect((await call('devices?modifiedSince=2025-01-01T00:00:00Z', auth)).status).toBe(404); // not attached: the style's own 404
+    // Before any traffic: the API is there, with no devices (a poll at start-up finds nothing, not a 404).
+    expect(await (await call('devices?modifiedSince=2025-01-01T00:00:00Z', auth)).json()).toMatchObject({ devices: [], lastPage: true });
     const store: PullStore = pullStore();
     sim.attachPull(store);
     const generator = startTraffic({ mnoId: 'northwind-de', homePlmn: '262-91', country: 'DE', sims: () => [{ iccid: ICCID, imei: '490154203237518' }], deliver: store.deliver, tickMs: 3_600_000 });

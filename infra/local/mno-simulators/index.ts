@@ -6,7 +6,7 @@ import { legacyRateLimitedApi } from './legacy-ratelimited.ts';
 import { restOauth2Api } from './rest-oauth2.ts';
 import { trafficRoutes } from './traffic-http.ts';
 import type { TrafficGenerator } from './traffic.ts';
-import type { PullStore } from './traffic-pull.ts';
+import { pullStore, type PullStore } from './traffic-pull.ts';
 
 export type { MnoFaults } from './faults.ts';
 export { JobPolicySpec } from './async-jobs.ts';
@@ -97,7 +97,8 @@ export const startMnoSimulator = async (options: MnoSimulatorOptions): Promise<M
     const held = api.held.sims?.get(iccid);
     return typeof held === 'string' && Object.hasOwn(SIM_STATUS, held) ? SIM_STATUS[held] : undefined;
   };
-  let pull: PullStore | undefined;
+  // A CMP with Control Center's API serves it from the start (no devices yet), as a real one does; traffic attaches its own store.
+  let pull: PullStore | undefined = credentials.apiKey !== undefined ? pullStore() : undefined;
   const moreApi = (request: CmpRequest) => pull?.handle(request, { apiKey: credentials.apiKey!, simStatus });
   const served = await serveCmp({ id: options.id, style: options.style, port: options.port, faults, api, afterCall, moreAdmin, moreApi });
   return {
