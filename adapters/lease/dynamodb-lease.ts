@@ -74,6 +74,19 @@ export class DynamoDbLeaseStore implements LeaseStore {
     );
   }
 
+  renew(current: Lease, expiresAtMs: number) {
+    return conditional(() =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: LEASE_KEY,
+          UpdateExpression: 'SET expiresAtMs = :next',
+          ...heldBy(current.owner, current.token, { condition: 'expiresAtMs = :expires', values: { ':expires': { N: String(current.expiresAtMs) }, ':next': { N: String(expiresAtMs) } } }),
+        }),
+      ),
+    );
+  }
+
   async advance(owner: string, token: number, watermark: string) {
     const moved = await conditional(() =>
       this.client.send(

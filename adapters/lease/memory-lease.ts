@@ -16,6 +16,12 @@ export class MemoryLeaseStore implements LeaseStore {
     return true;
   }
 
+  async renew(current: Lease, expiresAtMs: number) {
+    if (this.lease?.owner !== current.owner || this.lease.token !== current.token || this.lease.expiresAtMs !== current.expiresAtMs) return false;
+    this.lease = { ...this.lease, expiresAtMs };
+    return true;
+  }
+
   async advance(owner: string, token: number, watermark: string) {
     if (this.lease?.owner !== owner || this.lease.token !== token) return false;
     if (this.lease.watermark === undefined || this.lease.watermark < watermark) this.lease = { ...this.lease, watermark };

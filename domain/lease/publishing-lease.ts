@@ -50,10 +50,11 @@ export const DEFAULT_LEASE_TIMING: LeaseTiming = { leaseMs: LEASE_MS, renewBefor
 
 /**
  * From when a region taking the lease over from `previous` publishes again: the watermark less the
- * margin, or (nothing published under it) from when the previous owner last renewed, less the margin.
+ * margin, or (nothing published under it) from when the previous owner took it, less the margin.
  */
 export const replayFromAfter = (previous: Lease, timing: LeaseTiming): string => {
-  const fromMs = (previous.watermark !== undefined ? Date.parse(previous.watermark) : previous.expiresAtMs - timing.leaseMs) - timing.replayMarginMs;
+  // Nothing published under it: from when it was taken (everything since may be unpublished).
+  const fromMs = (previous.watermark !== undefined ? Date.parse(previous.watermark) : (previous.sinceMs ?? previous.expiresAtMs - timing.leaseMs)) - timing.replayMarginMs;
   // An unfinished replay of the previous owner's is taken over as it stands, if it reaches further back.
   const from = new Date(fromMs).toISOString();
   return previous.replayFrom !== undefined && previous.replayFrom < from ? previous.replayFrom : from;
@@ -71,6 +72,13 @@ export const decideLease = (current: Lease | undefined, region: string, nowMs: n
   // publisher that paused past its lease and wakes finds its token stale and stops.
   return { kind: 'take', next: { owner: region, token: current.token + 1, expiresAtMs, watermark: current.watermark, sinceMs: nowMs, replayFrom: replayFromAfter(current, timing) } };
 };
+
+/**
+ * How long after a takeover its replay is repeated (each step) before it is done: the other
+ * region's forwarders may still have passed records by for a moment, and the time index may lag
+ * the table by a moment; a replay read again after this covers both. Consumers drop the repeats.
+ */
+export const REPLAY_SETTLE_MS = 10_000;
 
 /** Whether a publisher holding `token` may still act: the lease is its, unexpired, under that token. */
 export const holds = (current: Lease | undefined, region: string, token: number, nowMs: number) =>

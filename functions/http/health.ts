@@ -14,14 +14,24 @@ const CHECKS = {
   bus: () => eventBridge.send(new DescribeEventBusCommand({ Name: env.EVENT_BUS_NAME }), { abortSignal: AbortSignal.timeout(2000) }),
 };
 
+/** A throttled describe call is a busy control plane, not a region that cannot serve. */
+const answered = (error: unknown) => (error as Error).name === 'ThrottlingException' || (error as Error).name === 'TooManyRequestsException';
+
+/** The last answer, kept for a few seconds: Route 53's checkers (and anyone) call this often, and each call would ask three services. */
+const KEEP_MS = 5_000;
+let last: { atMs: number; down: string[] } | undefined;
+
 /**
  * GET /health, no token (Route 53's health checks and the local failover front call it): 200 when
- * the event store, the workflow engine and the bus all answer within 2 s, else 503 naming what does
- * not (and nothing more).
+ * the event store, the workflow engine and the bus all answer within 2 s (the answer kept 5 s), else
+ * 503 naming what does not (and nothing more).
  */
 export const handler = async (): Promise<APIGatewayProxyStructuredResultV2> => {
-  const outcomes = await Promise.allSettled(Object.values(CHECKS).map((check) => check()));
-  const down = Object.keys(CHECKS).filter((_, i) => outcomes[i]!.status === 'rejected');
+  if (!last || Date.now() - last.atMs > KEEP_MS) {
+    const outcomes = await Promise.allSettled(Object.values(CHECKS).map((check) => check()));
+    last = { atMs: Date.now(), down: Object.keys(CHECKS).filter((_, i) => outcomes[i]!.status === 'rejected' && !answered((outcomes[i] as PromiseRejectedResult).reason)) };
+  }
+  const { down } = last;
   if (down.length === 0) return { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify({ status: 'ok', region: config.region }) };
   return {
     statusCode: 503,

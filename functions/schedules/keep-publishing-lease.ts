@@ -15,13 +15,22 @@ const Tick = z.looseObject({ id: z.optional(z.string()) });
  */
 export const handler = lambdaHandler(Tick, async () => {
   const until = Date.now() + env.LEASE_KEEPER_RUN_MS;
-  let last: LeaseStep;
+  let last: LeaseStep | undefined;
+  let failed = 0;
   for (;;) {
-    last = await stepLease();
-    if (last.did === 'took') logger.warn('publishing lease taken over', { region: config.region, token: last.status.holder ? last.status.token : undefined, republished: last.republished });
-    else if (last.republished !== undefined) logger.warn('publishing lease: replay finished', { republished: last.republished });
+    // One step failing (a throttled read, a replay the bus refused) does not end the run: the lease must not lapse for it.
+    try {
+      last = await stepLease();
+      if (last.did === 'took') logger.warn('publishing lease taken over', { region: config.region, token: last.status.holder ? last.status.token : undefined, republished: last.republished });
+      else if (last.did === 'unable') logger.error('publishing lease not renewed: this region’s bus does not answer', { region: config.region });
+      else if (last.republished !== undefined) logger.warn('publishing lease: replay repeated', { republished: last.republished });
+    } catch (error) {
+      failed++;
+      logger.error('publishing lease step failed', { error: (error as Error).name });
+    }
     if (Date.now() + env.LEASE_KEEPER_STEP_MS > until) break;
     await new Promise((ok) => setTimeout(ok, env.LEASE_KEEPER_STEP_MS));
   }
-  return { did: last.did, holder: last.status.holder };
+  if (!last) throw new Error(`every step of the publishing lease failed (${failed})`);
+  return { did: last.did, holder: last.status.holder, failed };
 });

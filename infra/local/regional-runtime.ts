@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RunOptions } from 'aws-local-stepfunctions';
 import { createTables } from '../../adapters/dynamodb/create-table.ts';
 import { DynamoDbEventStore } from '../../adapters/event-store/dynamodb-event-store.ts';
-import { ROUTE_ENTRY_POINTS, RULE_ENTRY_POINTS, SCHEDULE_ENTRY_POINTS, STREAM_ENTRY_POINTS } from '../../manifest/entry-points.ts';
+import { LEASE_KEEPER_ID, ROUTE_ENTRY_POINTS, RULE_ENTRY_POINTS, SCHEDULE_ENTRY_POINTS, STREAM_ENTRY_POINTS } from '../../manifest/entry-points.ts';
 import { readEnvironment, type Variable } from '../../manifest/environment.ts';
 import { EVENT_RULES, type EventRule } from '../../manifest/rules.ts';
 import type { TableDefinition } from '../../manifest/tables.ts';
@@ -250,8 +250,11 @@ export const startRegionalRuntime = async (options: RegionalRuntimeOptions): Pro
     // The cascade reconciler: at start-up (what a process that died left running is resumed, once the
     // read models hold what the streams did), then every minute.
     const caughtUp = Promise.all(consumers.map((c) => c.caughtUp()));
-    const schedules = startSchedules(scheduledEvery(SCHEDULE_ENTRY_POINTS, options.schedulesEveryMs), { log, after: caughtUp });
-    stops.push(schedules.stop);
+    // The lease keeper from the start (the forwarder's batches wait for a lease: the stream cannot catch up without it); the rest once caught up.
+    const entries = scheduledEvery(SCHEDULE_ENTRY_POINTS, options.schedulesEveryMs);
+    const keeper = startSchedules(entries.filter((e) => e.id === LEASE_KEEPER_ID), { log });
+    const schedules = startSchedules(entries.filter((e) => e.id !== LEASE_KEEPER_ID), { log, after: caughtUp });
+    stops.push(keeper.stop, schedules.stop);
     return {
       url: `http://localhost:${port}`,
       dynamodbEndpoint: endpoint,
@@ -273,7 +276,7 @@ export const startRegionalRuntime = async (options: RegionalRuntimeOptions): Pro
         for (const failure of failures) log(`stopping: ${(failure as Error).message}`);
       },
       kill: () => dynamo?.kill(),
-      schedules: { runNow: schedules.runNow },
+      schedules: { runNow: () => Promise.all([keeper.runNow(), schedules.runNow()]).then(() => undefined) },
       queues,
       signalFiles: { scanNow: bucket.scanNow },
       port,

@@ -39,4 +39,14 @@ export const leaseStoreContract = (name: string, make: () => Promise<LeaseStore>
       expect(await store.replayed('b', 2)).toBe(true);
       expect(await store.read()).toEqual({ owner: 'b', token: 2, expiresAtMs: 5_000, watermark: '2026-12-05T10:00:02.000Z' });
     });
+  
+    it('a renewal moves only the expiry, and only of the lease it read', async () => {
+      const store = await make();
+      const first = lease('a', 1, 1_000, { sinceMs: 3 });
+      await store.replace(undefined, first);
+      await store.advance('a', 1, '2026-12-05T10:00:05.000Z');
+      expect(await store.renew(first, 2_000)).toBe(true);
+      expect(await store.renew(first, 3_000)).toBe(false); // it moved since it was read
+      expect(await store.read()).toEqual({ owner: 'a', token: 1, expiresAtMs: 2_000, sinceMs: 3, watermark: '2026-12-05T10:00:05.000Z' });
+    });
   });

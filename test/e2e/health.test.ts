@@ -14,6 +14,8 @@ it('GET /health is 200 while DynamoDB, the engine and the bus answer and 503 onc
     // Deep: the workflow engine and the bus are asked too; one that does not answer makes the region unhealthy (Route 53 fails it over).
     runtime.bus.server.closeAllConnections();
     await new Promise((ok) => runtime.bus.server.close(ok));
+    // The last answer is kept 5 s (the checkers call often): the next one after that sees the bus gone.
+    await new Promise((ok) => setTimeout(ok, 5_100));
     const noBus = await fetch(`${runtime.url}/health`);
     expect(noBus.status).toBe(503);
     expect(((await noBus.json()) as { detail: string }).detail).toBe('does not answer: bus');
@@ -25,6 +27,7 @@ it('GET /health is 200 while DynamoDB, the engine and the bus answer and 503 onc
       body: JSON.stringify({ tenantId: 'acme', name: 'Acme' }),
     });
     expect(command.status).toBe(503);
+    await new Promise((ok) => setTimeout(ok, 5_100));
     const down = await fetch(`${runtime.url}/health`);
     expect(down.status).toBe(503);
     expect(down.headers.get('content-type')).toBe('application/problem+json');

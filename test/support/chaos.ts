@@ -67,8 +67,9 @@ export const runChaos = async (options: { mode: ConsistencyMode; writers?: numbe
     // Tests check fast (a failover within about 2 s); the bench with the defaults.
     health: options.health ?? { intervalMs: 500, timeoutMs: 400, failureThreshold: 3 },
     env: {
-      PUBLISHING_LEASE_MS: '4000',
-      PUBLISHING_LEASE_RENEW_BEFORE_MS: '1500',
+      // A lease of 6 s renewed 3 s before it lapses, stepped every second: a failover's publishing resumes within seconds, and a loaded machine's slow step does not let it lapse.
+      PUBLISHING_LEASE_MS: '6000',
+      PUBLISHING_LEASE_RENEW_BEFORE_MS: '3000',
       PUBLISHING_REPLAY_MARGIN_MS: '5000',
       CASCADE_RESUME_GRACE_MS: '2000',
       SWITCHBOARD_SCHEDULES_EVERY_MS: JSON.stringify({ 'keep-publishing-lease': 1000, 'reconcile-cascades': 2000 }),

@@ -20,6 +20,8 @@ export interface FrontRegion {
 interface Seen {
   healthy: boolean;
   failures: number;
+  /** Checks passed in a row (a failed region is healthy again after as many as it took to fail, as Route 53 counts). */
+  successes: number;
   healthySinceMs: number | undefined;
 }
 
@@ -43,7 +45,7 @@ export const startFront = async (options: {
   const log = options.log ?? (() => undefined);
   let primary = options.regions[0]!.name;
   let active = primary;
-  const seen = new Map<string, Seen>(options.regions.map((r) => [r.name, { healthy: true, failures: 0, healthySinceMs: Date.now() }]));
+  const seen = new Map<string, Seen>(options.regions.map((r) => [r.name, { healthy: true, failures: 0, successes: 0, healthySinceMs: Date.now() }]));
   const switches: { at: string; from: string; to: string; why: string }[] = [];
   const urlOf = (name: string) => options.regions.find((r) => r.name === name)!.url;
   const switchTo = (to: string, why: string) => {
@@ -59,9 +61,12 @@ export const startFront = async (options: {
       .catch(() => false);
     const s = seen.get(region.name)!;
     if (ok) {
-      if (!s.healthy) s.healthySinceMs = Date.now();
-      Object.assign(s, { healthy: true, failures: 0 });
-    } else if (++s.failures >= health.failureThreshold && s.healthy) Object.assign(s, { healthy: false, healthySinceMs: undefined });
+      s.failures = 0;
+      if (!s.healthy && ++s.successes >= health.failureThreshold) Object.assign(s, { healthy: true, healthySinceMs: Date.now() });
+    } else {
+      s.successes = 0;
+      if (++s.failures >= health.failureThreshold && s.healthy) Object.assign(s, { healthy: false, healthySinceMs: undefined });
+    }
   };
   const decide = () => {
     const current = seen.get(active)!;
@@ -104,12 +109,17 @@ export const startFront = async (options: {
   };
 
   const proxy = (req: IncomingMessage, res: ServerResponse) => {
-    const target = new URL(req.url ?? '/', urlOf(active));
+    // A path on the region's API only: never another host (`//host/…` or an absolute URL would resolve to one).
+    if (!req.url?.startsWith('/') || req.url.startsWith('//')) return json(res, 400, { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'the request target must be a path' });
+    const target = new URL(req.url, urlOf(active));
     const upstream = request(target, { method: req.method, headers: { ...req.headers, host: target.host }, timeout: 10_000 }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     });
+    let answered = false;
     const unavailable = () => {
+      if (answered) return;
+      answered = true;
       upstream.destroy();
       if (res.headersSent) return void res.destroy();
       res.setHeader('retry-after', '5');
@@ -117,6 +127,10 @@ export const startFront = async (options: {
     };
     upstream.on('timeout', unavailable);
     upstream.on('error', unavailable);
+    // A client that gives up gives up upstream too.
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
     req.pipe(upstream);
   };
 
