@@ -101,13 +101,15 @@ const checkTenant = async (check: MnoCheck, tenant: string, failed: (error: stri
   await inBatches(await ports.simsOn(tenant, check.mno.id), (eid) => checkSim(check, tenant, eid, response, releaseApprovals).catch((error: Error) => failed(`${eid}: ${error.message}`)), 8);
 };
 
-/** A policy's latest version as the MNO should enforce it, once its cascade has ended; drift is alerted and the version given again. */
+/** A policy's latest version as the MNO should enforce it, once its cascade has ended and verified it there; drift is alerted and the version given again. */
 const checkPolicy = async ({ ports, mno, gateway, ask, at, found }: MnoCheck, tenant: string, policyId: string) => {
   const { state: policy } = await loadState(ports.store, policyDecider, policyStream(tenant, policyId));
   const document = policy.published[policy.latestVersion];
   if (!document || !policy.latestCascadeId) return;
   const { state: cascade } = await loadState(ports.store, cascadeDecider, cascadeStream(tenant, policy.latestCascadeId));
   if (cascade.status === 'none' || cascade.status === 'running') return;
+  // Drift is a regression from what the MNO confirmed holding: a version its cascade never verified there (refused, failed, skipped) is not drift.
+  if (cascade.targets.find((t) => t.mno === mno.id)?.status !== 'verified') return;
   const effective = compilePolicy(document, mno.capabilities as PolicyRule[]).effective;
   const differences = policyDrift(effective, await ask(() => gateway.readPolicy(`${tenant}.${policyId}`)));
   if (differences.length === 0) return;

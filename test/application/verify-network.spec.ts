@@ -4,8 +4,10 @@ import { executeCommand } from '../../application/command.ts';
 import { loadState } from '../../application/load-state.ts';
 import type { SimStateAtMno } from '../../application/ports/mno-gateway.ts';
 import { verifyNetwork } from '../../application/signals/verify-network.ts';
+import { publishPolicy } from '../../application/policies/publish.ts';
+import { policyDecider } from '../../domain/policy/decider.ts';
 import { registerSim } from '../../application/sims/register.ts';
-import { alertStream, cascadeIndexStream, cascadeStream, mnoStream, simStream } from '../../application/stream-ids.ts';
+import { alertStream, cascadeIndexStream, cascadeStream, mnoStream, policyStream, simStream } from '../../application/stream-ids.ts';
 import { cascadeDecider } from '../../domain/cascade/decider.ts';
 import { alertDecider } from '../../domain/alerts/decider.ts';
 import { mnoDecider } from '../../domain/mno/decider.ts';
@@ -76,5 +78,26 @@ describe('verifying the network', () => {
     clock += 120_000;
     await executeCommand(store, mnoDecider, mnoStream('north'), { type: 'DeclareOutage', reason: 'down' }, ctx);
     expect((await verifyNetwork(ports())).found).toEqual([]);
+  });
+
+  describe('a published policy', () => {
+    /** Publishes a policy and completes its cascade with the MNO's target as `status`. */
+    const published = async (status: 'verified' | 'failed') => {
+      await executeCommand(store, policyDecider, policyStream('acme', 'fleet'), { type: 'SetPolicyDraft', policyId: 'fleet', document: { data: { apns: ['iot.acme'] } }, actor: 'alice' }, ctx);
+      await publishPolicy(store, 'acme', 'fleet', 'c-fleet', ctx);
+      await executeCommand(store, cascadeDecider, cascadeStream('acme', 'c-fleet'), { type: 'CompleteCascade', targets: [{ mno: 'north', status, attempts: 1 }] }, ctx);
+    };
+    const policyPorts = () => verifyPortsOver(store, [], () => held, () => clock, 60_000, { ids: ['fleet'], held: undefined });
+
+    it('verified at the MNO and now not held there: policy drift, alerted, and the version given to it again', async () => {
+      await published('verified');
+      const { found } = await verifyNetwork(policyPorts());
+      expect(found).toMatchObject([{ mno: 'north', tenant: 'acme', kind: 'policy-drift', subject: 'fleet' }]);
+    });
+
+    it('never confirmed there (its cascade failed at the MNO): not drift', async () => {
+      await published('failed');
+      expect((await verifyNetwork(policyPorts())).found).toEqual([]);
+    });
   });
 });
