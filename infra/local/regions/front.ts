@@ -38,6 +38,8 @@ export const startFront = async (options: {
   port?: number | undefined;
   regions: readonly FrontRegion[];
   health?: Partial<HealthCheckSettings> | undefined;
+  /** How long a request may wait for the active region's answer before it is a 503 (10 s by default). */
+  requestTimeoutMs?: number | undefined;
   control: { fail(region: string): Promise<void>; recover(region: string): Promise<void> };
   log?: ((message: string) => void) | undefined;
 }) => {
@@ -78,11 +80,14 @@ export const startFront = async (options: {
       switchTo(primary, `${primary} healthy for ${health.failbackAfterMs} ms`);
   };
   let stopped = false;
+  // A check every `intervalMs` from the start of the last (as Route 53 checks on its own clock), not after its answer: a region
+  // that no longer answers is failed over within about `failureThreshold` intervals, its checks' timeouts not added on.
   const loop = (async () => {
     while (!stopped) {
+      const started = Date.now();
       await Promise.all(options.regions.map(check));
       decide();
-      await new Promise((ok) => setTimeout(ok, health.intervalMs));
+      await new Promise((ok) => setTimeout(ok, Math.max(0, health.intervalMs - (Date.now() - started))));
     }
   })();
 
@@ -112,7 +117,7 @@ export const startFront = async (options: {
     // A path on the region's API only: never another host (`//host/…` or an absolute URL would resolve to one).
     if (!req.url?.startsWith('/') || req.url.startsWith('//')) return json(res, 400, { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'the request target must be a path' });
     const target = new URL(req.url, urlOf(active));
-    const upstream = request(target, { method: req.method, headers: { ...req.headers, host: target.host }, timeout: 10_000 }, (answer) => {
+    const upstream = request(target, { method: req.method, headers: { ...req.headers, host: target.host }, timeout: options.requestTimeoutMs ?? 10_000 }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     });
