@@ -10,6 +10,8 @@ const kindOf = (pk: string | undefined): StreamKind =>
   pk === undefined ? 'other' : pk.includes('#CASCADE#') ? 'cascade' : pk.startsWith('MNO#') ? 'mno' : pk.includes('#POLICY#') ? 'policy' : 'other';
 
 interface StoreCounters {
+  /** Every other DynamoDB call (the MNO rate budget's UpdateItem, GetItem, BatchGetItem…), by command. */
+  others: Record<string, number>;
   queries: number;
   queryMs: number;
   itemsRead: number;
@@ -24,7 +26,7 @@ interface TaskCounters {
   ms: number;
 }
 
-const emptyStore = (): StoreCounters => ({ queries: 0, queryMs: 0, itemsRead: 0, puts: 0, putMs: 0, conflicts: 0 });
+const emptyStore = (): StoreCounters => ({ others: {}, queries: 0, queryMs: 0, itemsRead: 0, puts: 0, putMs: 0, conflicts: 0 });
 let store: Record<StreamKind, StoreCounters>;
 let tasks: Record<string, TaskCounters>;
 export const resetProbe = () => {
@@ -33,17 +35,21 @@ export const resetProbe = () => {
 };
 resetProbe();
 
-type Input = { Item?: { pk?: { S?: string } }; ExpressionAttributeValues?: Record<string, { S?: string }> };
+type Input = { Item?: { pk?: { S?: string } }; Key?: { pk?: { S?: string } }; ExpressionAttributeValues?: Record<string, { S?: string }> };
 
 /** Installs the probe once the runtime has set the environment the handlers' config reads. */
 export const installProbe = async (runtime: Runtime) => {
   const { dynamodb } = await import('../functions/lambda/wiring.ts');
   dynamodb.middlewareStack.add(
     (next, context) => async (args) => {
-      const name = (context as { commandName?: string }).commandName;
-      if (name !== 'QueryCommand' && name !== 'PutItemCommand') return next(args);
+      const name = (context as { commandName?: string }).commandName ?? 'unknown';
       const input = args.input as Input;
-      const counters = store[kindOf(input.Item?.pk?.S ?? input.ExpressionAttributeValues?.[':pk']?.S)];
+      const counters = store[kindOf(input.Item?.pk?.S ?? input.Key?.pk?.S ?? input.ExpressionAttributeValues?.[':pk']?.S)];
+      if (name !== 'QueryCommand' && name !== 'PutItemCommand') {
+        const command = name.replace(/Command$/, '');
+        counters.others[command] = (counters.others[command] ?? 0) + 1;
+        return next(args);
+      }
       const t0 = performance.now();
       try {
         const result = await next(args);
@@ -87,7 +93,7 @@ export const probeReading = (cascades: number) => {
     store: Object.fromEntries(
       Object.entries(store).map(([kind, c]) => [
         kind,
-        { queries: per(c.queries), queryMsMean: round(c.queryMs / Math.max(1, c.queries)), itemsPerQuery: round(c.itemsRead / Math.max(1, c.queries)), puts: per(c.puts), putMsMean: round(c.putMs / Math.max(1, c.puts)), conflicts: per(c.conflicts) },
+        { others: Object.fromEntries(Object.entries(c.others).map(([k, n]) => [k, per(n)])), queries: per(c.queries), queryMsMean: round(c.queryMs / Math.max(1, c.queries)), itemsPerQuery: round(c.itemsRead / Math.max(1, c.queries)), puts: per(c.puts), putMsMean: round(c.putMs / Math.max(1, c.puts)), conflicts: per(c.conflicts) },
       ]),
     ),
     tasks: Object.fromEntries(

@@ -5,7 +5,8 @@ import { httpClient } from './command-http.ts';
 import { cascadeBurst, type CascadeBurst } from './cascade-burst.ts';
 import { installProbe } from './cascade-probe.ts';
 import { PAUSE_MS, singleCascade, type SingleCascade } from './cascade-single.ts';
-import { figure, type Figure } from './report.ts';
+import { aim, atLeast, atMost, figure, type Aim, type Figure } from './report.ts';
+import { median } from './stats.ts';
 
 /**
  * The cascade figures of `npm run bench`, run after the command figures on the same runtime
@@ -28,24 +29,43 @@ export const cascadeFigures = async (
     const single = await singleCascade(runtime, client, specs, options.reps, log);
     const burst = await cascadeBurst(runtime, client, specs, options, log);
     const n = specs.length;
+    const clean = single.samples.filter((s) => s.condition === 'clean').map((s) => callsOf(s.probe));
+    const perTarget = (pick: (c: { calls: number; commits: number }) => number) => median(clean.map(pick)) / n;
     const figures: Figure[] = [
       figure(`cascade to ${n} MNOs, ${single.errorRate * 100}% transient failures`, 'ms', single.failures.medianMs, single.floor.slowestMs),
       figure(`cascade to ${n} MNOs, no failures`, 'ms', single.clean.medianMs, single.floor.slowestMs),
       figure(`cascades/s, ${burst.tenants} published at once (${burst.perTenant} MNOs each)`, 'cascades/s', burst.cascadesPerSec, burst.floorAppliesPerSec / burst.perTenant),
       figure(`MNO applies/s in those cascades`, 'applies/s', burst.appliesPerSec, burst.floorAppliesPerSec),
+      figure(`DynamoDB calls per MNO target, clean cascade (floor: its commits)`, 'calls', perTarget((c) => c.calls), perTarget((c) => c.commits)),
     ];
-    return { figures, single, burst };
+    const aims: Aim[] = [
+      aim('cascade to 20 MNOs, no failures', figures[1]!, 1.5),
+      aim('cascade to 20 MNOs, 20% transient failures', figures[0]!, 2.5),
+      atLeast('cascades/s', figures[2]!, 0.5),
+      atMost('DynamoDB calls per MNO target', figures[4]!, 6),
+    ];
+    return { figures, aims, single, burst };
   } finally {
     client.close();
   }
 };
 
 const list = (xs: readonly unknown[]) => xs.join(' ');
-const ops = (reading: SingleCascade['samples'][number]['probe']) => {
+type Reading = SingleCascade['samples'][number]['probe'];
+const sumOf = (xs: Record<string, number>) => Object.values(xs).reduce((a, b) => a + b, 0);
+/** Every DynamoDB call the cascade's steps made, and the commits they appended (each one conditional PutItem: the floor). */
+export const callsOf = (reading: Reading) => {
+  const all = Object.values(reading.store);
+  return { calls: all.reduce((sum, c) => sum + c.queries + c.puts + sumOf(c.others), 0), commits: all.reduce((sum, c) => sum + c.puts - c.conflicts, 0) };
+};
+const ops = (reading: Reading) => {
   const all = Object.values(reading.store);
   const n = all.reduce((sum, c) => sum + c.queries + c.puts, 0);
   const ms = all.reduce((sum, c) => sum + c.queries * c.queryMsMean + c.puts * c.putMsMean, 0);
-  return `${Math.round(n)} DynamoDB calls (mean ${(ms / n).toFixed(1)} ms), ${reading.store.cascade!.conflicts} VersionConflicts on the cascade's streams`;
+  const others: Record<string, number> = {};
+  for (const c of all) for (const [k, v] of Object.entries(c.others)) others[k] = (others[k] ?? 0) + v;
+  const rest = Object.entries(others).map(([k, v]) => `${Math.round(v)} ${k}`).join(', ');
+  return `${Math.round(n)} Query/PutItem (mean ${(ms / n).toFixed(1)} ms)${rest ? ` and ${rest}` : ''}, ${reading.store.cascade!.conflicts} VersionConflicts on the cascade's streams`;
 };
 
 /** What the table cannot say: the settings, the outcomes, and where the cascade's time went. */

@@ -80,8 +80,8 @@ const streamsFor = (kind: Kind) =>
   );
 const log = (message: string) => console.error(`bench: ${message}`);
 
-/** The command, cascade and read-side figures: one DynamoDB Local, one local runtime, in that order. */
-const runtimeSection = async () => {
+/** One DynamoDB Local and one local runtime (the bench MNOs, the cascade engine overrides) for `body`, stopped after it, or on Ctrl-C. */
+const withRuntime = async <T>(body: (runtime: Runtime) => Promise<T>): Promise<T> => {
   const dynamo = await startDynamoDbLocal();
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   let runtime: Runtime | undefined;
@@ -94,10 +94,32 @@ const runtimeSection = async () => {
     })());
   const onSignal = () => void stop().then(() => process.exit(130));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, onSignal);
-
   try {
-    // The bench MNOs and the engine overrides serve the cascade figures; the command phase only names two MNOs in its SIMs' profiles.
     runtime = await startRuntime({ port: 0, dataDir, dynamodbEndpoint: dynamo.endpoint, mnos: MNOS, stepFunctions: CASCADE_ENGINE_OVERRIDES });
+    return await body(runtime);
+  } finally {
+    await stop();
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
+  }
+};
+
+/** The cascade figures alone, on a runtime of their own (`npm run bench -- cascades`: what a change to the workflow is measured by). */
+const cascadeSection = () =>
+  withRuntime(async (runtime) => {
+    const cascades = await cascadeFigures(runtime, MNOS, CASCADES, log);
+    return {
+      figures: cascades.figures,
+      aims: cascades.aims,
+      config: { cascades: { ...CASCADES, engineOverrides: CASCADE_ENGINE_OVERRIDES } },
+      results: { cascades: { single: cascades.single, burst: cascades.burst } },
+      print: () => printCascadeNotes(MNOS, cascades.single, cascades.burst),
+    };
+  });
+
+/** The command, cascade and read-side figures: one DynamoDB Local, one local runtime, in that order. */
+const runtimeSection = () =>
+  withRuntime(async (runtime) => {
+    // The bench MNOs and the engine overrides serve the cascade figures; the command phase only names two MNOs in its SIMs' profiles.
     const table = readEnvironment().EVENTS_TABLE;
     const dynamodb = new DynamoDBClient({ maxAttempts: 3 }); // as functions/config.ts: endpoint, region, keys from the environment
     // The stream handlers (publishing, SIM cascades) would share the 2 cores with the commands measured: drop their records meanwhile.
@@ -154,6 +176,7 @@ const runtimeSection = async () => {
     const readSide = await readSideFigures(runtime, { tenant: TENANT, token, mnos: SIM_MNOS }, READ_SIDE, log);
     const { figures, aims } = figuresOf(rounds);
     figures.push(...cascades.figures, ...readSide.figures);
+    aims.push(...cascades.aims);
     const config = {
       n: N,
       rounds: ROUNDS,
@@ -179,15 +202,12 @@ const runtimeSection = async () => {
         printReadSideNotes(readSide.lag, readSide.forwarder, readSide.rebuild);
       },
     };
-  } finally {
-    await stop();
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
-  }
-};
+  });
 
 const SECTIONS = {
   bundles: 'bundle size and module init time per function (bundles.ts)',
   runtime: 'command, cascade and read-side figures on one local runtime',
+  cascades: 'the cascade figures alone, on a runtime of their own (part of runtime: not run again when both are named)',
   fallback: 'automatic fallback of a fleet beside the same switches made directly (fallback.ts), on a runtime of its own',
   signals: 'network signals: push ingestion beside the same counter updates, detect-to-contain beside the suspend command (signals.ts), on a runtime of its own',
   regions: 'two regions: the chaos run in strong and eventual consistency, RTO through the front, replication lag, writes refused and lost (regions.ts)',
@@ -200,7 +220,7 @@ if (unknown.length > 0) {
   console.error(`bench: unknown section ${unknown.join(', ')}; sections (none named: all):\n${names.map((n) => `  ${n}: ${SECTIONS[n]}`).join('\n')}`);
   process.exit(2);
 }
-const selected = args.length === 0 ? names : names.filter((n) => args.includes(n));
+const selected = args.length === 0 ? names.filter((n) => n !== 'cascades') : names.filter((n) => args.includes(n));
 
 const started = Date.now();
 const figures: Figure[] = [];
@@ -225,6 +245,14 @@ if (selected.includes('runtime')) {
   aims.push(...section.aims);
   notes.unshift(section.print);
 }
+if (selected.includes('cascades') && !selected.includes('runtime')) {
+  const section = await cascadeSection();
+  Object.assign(config, section.config);
+  Object.assign(results, section.results);
+  figures.push(...section.figures);
+  aims.push(...section.aims);
+  notes.push(section.print);
+}
 if (selected.includes('signals')) {
   const signals = await signalFigures({ sims: intEnv('BENCH_SIGNAL_SIMS', 500), batches: intEnv('BENCH_SIGNAL_BATCHES', 100), samples: intEnv('BENCH_CONTAIN_SAMPLES', 20) }, log);
   config.signals = { sims: signals.results.sims, batches: signals.results.batches };
@@ -248,6 +276,6 @@ if (selected.includes('fallback')) {
 }
 printTable(figures, aims);
 for (const print of notes) print();
-const file = fileURLToPath(new URL(`./results/${selected.length === names.length ? 'latest' : selected.join('-')}.json`, import.meta.url));
+const file = fileURLToPath(new URL(`./results/${args.length === 0 ? 'latest' : selected.join('-')}.json`, import.meta.url));
 writeResults(file, { machine: machine(), sections: selected, config, figures, aims, ...results, seconds: (Date.now() - started) / 1000 });
 log(`wrote ${file} (${((Date.now() - started) / 1000).toFixed(1)} s in all)`);

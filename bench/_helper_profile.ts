@@ -1,0 +1,80 @@
+// Temporary profiling driver (issue 14 helper). Deleted when done.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Session } from 'node:inspector/promises';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { simStream } from '../application/stream-ids.ts';
+import { readEnvironment } from '../manifest/environment.ts';
+import { startDynamoDbLocal } from '../infra/local/dynamodb-local.ts';
+import { startRuntime, type Runtime } from '../infra/local/runtime.ts';
+import { httpClient, httpCommand } from './command-http.ts';
+import { inProcessCaller, inProcessCommand } from './command-in-process.ts';
+import { floorCommand, seedFloorStreams, streamItems } from './floor.ts';
+import { sequential, type Op } from './measure.ts';
+import { benchMnos } from './cascade-fleet.ts';
+import { CASCADE_ENGINE_OVERRIDES } from './cascades.ts';
+import { onboardTenant, seedSims } from './sim-fleet.ts';
+import { StreamPool, streamsNeeded } from './stream-pool.ts';
+
+const OUT = '/work/tmp/helper-profile';
+const N = { floor: Number(process.env.P_FLOOR ?? 2000), inProcess: Number(process.env.P_INPROC ?? 2000), http: Number(process.env.P_HTTP ?? 1000) };
+const WARM = 300;
+const PLAIN_REPS = Number(process.env.P_PLAIN ?? 1); // unprofiled measurement passes per kind
+const INTERVAL = Number(process.env.P_INTERVAL ?? 100);
+const TAG = process.env.P_TAG ?? 'run';
+const MNOS = benchMnos();
+const SIM_MNOS = [MNOS[0]!.id, MNOS[1]!.id] as const;
+const log = (m: string) => console.error(`profile: ${m}`);
+
+const dynamo = await startDynamoDbLocal();
+const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-helper-profile-'));
+let runtime: Runtime | undefined;
+const session = new Session();
+session.connect();
+try {
+  runtime = await startRuntime({ port: 0, dataDir, dynamodbEndpoint: dynamo.endpoint, mnos: MNOS, stepFunctions: CASCADE_ENGINE_OVERRIDES });
+  const table = readEnvironment().EVENTS_TABLE;
+  const dynamodb = new DynamoDBClient({ maxAttempts: 3 });
+  runtime.streams.discard();
+  const http = httpClient(runtime.url, 16);
+  const token = await onboardTenant(runtime, http, 'bench-fleet', SIM_MNOS);
+  const call = await inProcessCaller(token, new URL(runtime.url).host);
+  const need = (n: number) => streamsNeeded(WARM + n * (1 + PLAIN_REPS), 1);
+  const counts = { floor: need(N.floor), inProcess: need(N.inProcess), http: need(N.http) };
+  log(`seeding ${JSON.stringify(counts)}`);
+  const [templateEid] = await seedSims(http, token, call, SIM_MNOS, 1, 1);
+  const inProcessEids = await seedSims(http, token, call, SIM_MNOS, 2, counts.inProcess);
+  const httpEids = await seedSims(http, token, call, SIM_MNOS, 2 + counts.inProcess, counts.http);
+  const template = await streamItems(dynamodb, table, simStream('bench-fleet', templateEid!));
+  const suspendCommit = template.find((item) => item.v?.N === '3')!;
+  const floorPks = await seedFloorStreams(dynamodb, table, template, 1, counts.floor);
+  const ops: Record<keyof typeof N, Op> = {
+    floor: new StreamPool('floor', floorPks).cursor(floorCommand(dynamodb, table, suspendCommit)),
+    inProcess: new StreamPool('in-process', inProcessEids).cursor(inProcessCommand(call)),
+    http: new StreamPool('http', httpEids).cursor(httpCommand(http, token)),
+  };
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: INTERVAL });
+  const summary: Record<string, unknown> = {};
+  for (const kind of ['floor', 'inProcess', 'http'] as const) {
+    await sequential(ops[kind], WARM);
+    const plain = [];
+    for (let r = 0; r < PLAIN_REPS; r++) plain.push(await sequential(ops[kind], N[kind]));
+    await session.post('Profiler.start');
+    const prof = await sequential(ops[kind], N[kind]);
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(join(OUT, `${TAG}-${kind}.cpuprofile`), JSON.stringify(profile));
+    const row = { n: N[kind], plain: plain.map((p) => ({ p50: p.p50Ms, cpuUs: p.cpuUsPerOp })), profiled: { p50: prof.p50Ms, cpuUs: prof.cpuUsPerOp } };
+    summary[kind] = row;
+    log(`${kind}: ${JSON.stringify(row)}`);
+  }
+  writeFileSync(join(OUT, `${TAG}-summary.json`), JSON.stringify(summary, null, 2));
+  http.close();
+  dynamodb.destroy();
+} finally {
+  session.disconnect();
+  await runtime?.stop().catch(() => undefined);
+  await dynamo.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
