@@ -36,6 +36,9 @@ beforeAll(async () => {
   const tables = await freshTables();
   const deadLetters = `switchboard-webhook-dead-letters-${randomUUID().slice(0, 8)}`;
   await createTable(tables.client, TABLES.webhookDeadLetters, deadLetters);
+  // Its own deliveries table: the handlers record each delivery made (without it, this file passed only after another had made the default one).
+  const deliveries = `switchboard-webhook-deliveries-${randomUUID().slice(0, 8)}`;
+  await createTable(tables.client, TABLES.webhookDeliveries, deliveries);
   store = new DynamoDbEventStore(tables.client, tables.events);
   secretsDir = mkdtempSync(join(tmpdir(), 'webhook-secrets-'));
   sqs = await startAwsJsonEndpoint(({ operation, input }) =>
@@ -48,6 +51,7 @@ beforeAll(async () => {
   Object.assign(process.env, {
     EVENTS_TABLE: tables.events,
     WEBHOOK_DEAD_LETTERS_TABLE: deadLetters,
+    WEBHOOK_DELIVERIES_TABLE: deliveries,
     WEBHOOK_SECRETS_DIR: secretsDir,
     SWITCHBOARD_ALLOW_HTTP_WEBHOOKS: 'loopback',
     WEBHOOK_RETRY_QUEUE_URL: QUEUE_URL,
