@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Decider } from '../domain/decider.ts';
 import { fold } from '../domain/decider.ts';
 import { readEvents, stamped } from '../domain/events.ts';
-import { VersionConflict, eventsOf, type CommitMetadata, type EventStore, type StreamHead } from '../domain/event-store.ts';
+import { VersionConflict, eventsOf, type CommitMetadata, type EventStore, type LoadedStream, type StreamHead } from '../domain/event-store.ts';
 
 export class PreconditionFailed extends Error {
   override readonly name = 'PreconditionFailed';
@@ -23,6 +23,12 @@ export interface CommandContext {
    * commit of a run that lost the race is recognised as this command's).
    */
   commandId?: string | undefined;
+}
+
+/** A stream's head and the state folded from it, as a caller already knows them. */
+export interface Known<S> {
+  head: StreamHead;
+  state: S;
 }
 
 export interface CommandOutcome<S> {
@@ -50,15 +56,20 @@ export const executeCommand = async <C, E extends { type: string; data: unknown 
   command: C,
   context: CommandContext,
   maxAttempts = COMMAND_ATTEMPTS,
-  /** The stream as the caller has just loaded it (to decide what to ask): the first attempt decides on it rather than loading it again. */
-  loaded?: Awaited<ReturnType<EventStore['load']>>,
+  /**
+   * The stream as the caller has just loaded it (to decide what to ask), or its head and state as
+   * the caller knows them (a workflow step carries them from the step before): the first attempt
+   * decides on it rather than loading it again; the conditional put still refuses it if stale.
+   */
+  loaded?: LoadedStream | Known<S>,
 ): Promise<CommandOutcome<S>> => {
   const commandId = context.commandId ?? randomUUID();
   for (let attempt = 1; ; attempt++) {
-    const { head, commits } = attempt === 1 && loaded ? loaded : await store.load(streamId);
+    const stream = attempt === 1 && loaded ? loaded : await store.load(streamId);
+    const { head } = stream;
     if (context.expectedVersion !== undefined && context.expectedVersion !== head.version)
       throw new PreconditionFailed(head.version);
-    const state = fold(decider, decider.initialState, readEvents<E>(eventsOf(commits), decider.events));
+    const state = 'state' in stream ? stream.state : fold(decider, decider.initialState, readEvents<E>(eventsOf(stream.commits), decider.events));
     const events = decider.decide(command, state);
     if (events.length === 0) return { state, head, changed: false };
     const metadata: CommitMetadata = {

@@ -70,6 +70,17 @@ try {
     log(`${kind}: ${JSON.stringify(row)}`);
   }
   writeFileSync(join(OUT, `${TAG}-summary.json`), JSON.stringify(summary, null, 2));
+  // Script sources (tsx output) of our modules seen in the profiles, to name anonymous frames by column.
+  const ids = new Map<string, string>();
+  for (const kind of ['floor', 'inProcess', 'http']) {
+    const prof = JSON.parse((await import('node:fs')).readFileSync(join(OUT, `${TAG}-${kind}.cpuprofile`), 'utf8'));
+    for (const n of prof.nodes) if (n.callFrame.url.startsWith('file:///work/main/') && !n.callFrame.url.includes('node_modules')) ids.set(n.callFrame.scriptId, n.callFrame.url);
+  }
+  await session.post('Debugger.enable');
+  const sources: Record<string, { url: string; source: string }> = {};
+  for (const [scriptId, url] of ids) sources[scriptId] = { url, source: (await session.post('Debugger.getScriptSource', { scriptId })).scriptSource };
+  await session.post('Debugger.disable');
+  writeFileSync(join(OUT, `${TAG}-sources.json`), JSON.stringify(sources));
   http.close();
   dynamodb.destroy();
 } finally {

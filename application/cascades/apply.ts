@@ -1,17 +1,20 @@
-import { beforeSubmission, whenSuperseded } from '../../domain/cascade/process.ts';
+import type { CascadeState } from '../../domain/cascade/decider.ts';
+import { beforeSubmission, supersessionKnown, whenSuperseded } from '../../domain/cascade/process.ts';
+import { PreconditionFailed } from '../command.ts';
 import { MnoPermanentError, MnoTransientError } from '../ports/mno-gateway.ts';
+import { olderSubmissionInDoubt } from './older.ts';
 import type { CascadePorts } from './ports.ts';
-import { current, loadCascade, loadTarget, olderSubmissionInDoubt, recordStep, targetAction } from './steps.ts';
+import { carry, current, loadCascade, openTarget, recordStep, targetAction, type TargetView } from './steps.ts';
 import type { TargetWork } from './work.ts';
 
 /** Nothing more is done for this target in its round (it ended, or a newer change took its place). */
-const ended = (work: TargetWork): TargetWork => ({ ...work, done: true, finished: true, jobId: null, polls: 0, resubmit: false });
+const ended = (work: TargetWork): TargetWork => ({ ...work, done: true, finished: true, jobId: null, polls: 0, resubmit: false, target: undefined });
 
 /** A retried failure shows as the target's lastError at once, not only when it gives up. */
-export const recordTransient = async (ports: CascadePorts, work: TargetWork, error: unknown) => {
+export const recordTransient = async (ports: CascadePorts, work: TargetWork, error: unknown, known?: TargetView) => {
   ports.countApplyError(work.mno);
   if (error instanceof MnoTransientError)
-    await recordStep(ports, work, { type: 'RecordAttemptFailure', mno: work.mno, error: error.message, ...(error.unanswered && { unanswered: true as const }) });
+    await recordStep(ports, work, { type: 'RecordAttemptFailure', mno: work.mno, error: error.message, ...(error.unanswered && { unanswered: true as const }) }, known);
 };
 
 /**
@@ -23,43 +26,64 @@ export const applyToMno = async (ports: CascadePorts, work: TargetWork): Promise
   // An execution the reconciler has replaced (it resumed the round under a later attempt) submits nothing.
   const cascade = await loadCascade(ports, work);
   if (!current(cascade, work)) return ended(work);
+  try {
+    return await submit(ports, work, cascade);
+  } catch (error) {
+    // The target the work carried was no longer its stream's (a retried step, a repeated execution): decided again on the stream as it is.
+    if (error instanceof PreconditionFailed && work.target) return submit(ports, { ...work, target: undefined }, cascade);
+    throw error;
+  }
+};
+
+/** Every choice before the submission rests on the target as the step found it: each append then is strict (refused when the stream moved on). */
+const submit = async (ports: CascadePorts, work: TargetWork, cascade: CascadeState): Promise<TargetWork> => {
   const action = await targetAction(ports, work, cascade);
-  const target = await loadTarget(ports, work);
-  const next = beforeSubmission(target);
+  let target = await openTarget(ports, work);
+  const next = beforeSubmission(target.state);
   if (next.kind === 'finished') return ended(work);
   if (next.kind === 'give-up') throw new MnoPermanentError(next.reason);
-  const base = { tenant: work.tenant, cascadeId: work.cascadeId, round: work.round, attempt: work.attempt, mno: work.mno, polls: 0, resubmit: false };
+  const base = {
+    tenant: work.tenant,
+    cascadeId: work.cascadeId,
+    round: work.round,
+    attempt: work.attempt,
+    mno: work.mno,
+    subject: action.subject,
+    registration: action.registration,
+    ...(work.older && { older: work.older }),
+    polls: 0,
+    resubmit: false,
+  };
+  const step = (view: TargetView, done: boolean, jobId: string | null): TargetWork => ({ ...base, done, jobId, target: carry(view) });
   // A resumed round goes on from the step that completed: read back, or poll the job the MNO took.
-  if (next.kind === 'verify') return { ...base, done: true, jobId: null };
-  if (next.kind === 'poll') return { ...base, done: false, jobId: next.jobId };
-  const before = await action.superseded();
+  if (next.kind === 'verify') return step(target, true, null);
+  if (next.kind === 'poll') return step(target, false, next.jobId);
+  const now = Date.parse(ports.now());
+  // Planning found the change the newest a moment ago and nothing was submitted since: no need to ask again (a newer one that overtakes the submission is caught after it).
+  const before = supersessionKnown(target.state, work.checkedAt, now) ? undefined : await action.superseded();
   if (before) {
     // A submission of this older change that never answered may still land over the newer one: wait it out, then submit the newest over it.
-    const now = whenSuperseded(target, Date.parse(ports.now()));
-    if (now === 'settle') return { ...base, done: false, jobId: null, resubmit: true };
-    if (now === 'converge') await action.converge();
-    await recordStep(ports, work, { type: 'MarkSuperseded', mno: work.mno, reason: before });
+    const when = whenSuperseded(target.state, now);
+    if (when === 'settle') return { ...base, done: false, jobId: null, resubmit: true };
+    if (when === 'converge') await action.converge();
+    await recordStep(ports, work, { type: 'MarkSuperseded', mno: work.mno, reason: before }, target, true);
     return ended(work);
   }
   // An older change's submission to this MNO that never answered may still land: submit this one after it can no more.
-  if (await olderSubmissionInDoubt(ports, work, cascade.subject, Date.parse(ports.now()))) return { ...base, done: false, jobId: null, resubmit: true };
+  if (await olderSubmissionInDoubt(ports, work, action.subject, now)) return { ...base, done: false, jobId: null, resubmit: true };
   // Within the MNO's rate (else MnoRateLimited: the workflow waits, and this is no attempt).
   await action.admit();
-  await recordStep(ports, work, { type: 'BeginAttempt', mno: work.mno, at: ports.now() });
+  target = await recordStep(ports, work, { type: 'BeginAttempt', mno: work.mno, at: ports.now() }, target, true);
   const submission = await action.apply().catch(async (error: unknown) => {
-    await recordTransient(ports, work, error);
+    await recordTransient(ports, work, error, target);
     throw error;
   });
   const overtaken = await action.superseded();
   if (overtaken) {
     await action.converge();
-    await recordStep(ports, work, { type: 'MarkSuperseded', mno: work.mno, reason: overtaken });
+    await recordStep(ports, work, { type: 'MarkSuperseded', mno: work.mno, reason: overtaken }, target);
     return ended(work);
   }
-  if (submission.done) {
-    await recordStep(ports, work, { type: 'MarkApplied', mno: work.mno, at: ports.now() });
-    return { ...base, done: true, jobId: null };
-  }
-  await recordStep(ports, work, { type: 'RecordSubmission', mno: work.mno, jobId: submission.jobId });
-  return { ...base, done: false, jobId: submission.jobId };
+  if (submission.done) return step(await recordStep(ports, work, { type: 'MarkApplied', mno: work.mno, at: ports.now() }, target), true, null);
+  return step(await recordStep(ports, work, { type: 'RecordSubmission', mno: work.mno, jobId: submission.jobId }, target), false, submission.jobId);
 };

@@ -1,16 +1,23 @@
 import { planTarget } from '../../domain/cascade/process.ts';
+import { targetDecider } from '../../domain/cascade/target.ts';
+import { fold } from '../../domain/decider.ts';
+import { eventsOf, GENESIS } from '../../domain/event-store.ts';
+import { readEvents } from '../../domain/events.ts';
 import { policyDecider } from '../../domain/policy/decider.ts';
-import { loadState } from '../load-state.ts';
+import { simDecider } from '../../domain/sim/decider.ts';
 import { loadMno } from '../mnos.ts';
-import { policyStream } from '../stream-ids.ts';
+import { policyStream, simStream } from '../stream-ids.ts';
+import { olderPerMno } from './older.ts';
 import type { CascadePorts } from './ports.ts';
-import { current, loadCascade, loadSim, recordStep } from './steps.ts';
+import { carry, current, loadCascade, recordStep } from './steps.ts';
 import type { CascadeInput, TargetWork } from './work.ts';
 
 /**
  * PlanCascade: the targets of this round. Those a newer change has superseded are recorded as
  * such, those that get no work as skipped with the reason (domain/cascade/process.ts
- * `planTarget`), each on its own stream.
+ * `planTarget`), each on its own stream. Each work item carries what its steps would otherwise
+ * each read again: the subject, the MNO's registration, the older cascades still to look at there,
+ * when the change was found the newest, and (on a round's first attempt) its target's new stream.
  */
 export const planCascade = async (ports: CascadePorts, input: CascadeInput): Promise<CascadeInput & { work: TargetWork[] }> => {
   const cascade = await loadCascade(ports, input);
@@ -19,20 +26,31 @@ export const planCascade = async (ports: CascadePorts, input: CascadeInput): Pro
   // A repeated or stale execution (a finished cascade, a later round, or a later attempt under way) plans nothing.
   if (!current(cascade, input)) return { tenant: input.tenant, cascadeId: input.cascadeId, round, attempt, work: [] };
   const subject = cascade.subject;
+  const checkedAt = ports.now();
+  const { commits } = await ports.store.load(subject.kind === 'policy' ? policyStream(input.tenant, subject.policyId) : simStream(input.tenant, subject.eid));
   const now =
     subject.kind === 'policy'
-      ? { policy: (await loadState(ports.store, policyDecider, policyStream(input.tenant, subject.policyId))).state }
-      : { sim: await loadSim(ports, input.tenant, subject.eid) };
-  const planned = await Promise.all(
-    cascade.roundTargets.map(async (mno) => {
-      const work: TargetWork = { tenant: input.tenant, cascadeId: input.cascadeId, round: cascade.round, attempt, mno };
-      const plan = planTarget(subject, await loadMno(ports.store, mno), mno, now);
-      if (plan.kind === 'work') return work;
-      const command = plan.kind === 'skip' ? { type: 'SkipTarget' as const, mno, reason: plan.reason } : { type: 'MarkSuperseded' as const, mno, reason: plan.reason };
-      const { state } = await recordStep(ports, work, command);
-      // Recorded now, or earlier by a planning that ran before (a repeated execution): no work either way.
-      return state.status === 'pending' ? work : undefined;
-    }),
-  );
-  return { tenant: input.tenant, cascadeId: input.cascadeId, round: cascade.round, attempt, work: planned.filter((w): w is TargetWork => w !== undefined) };
+      ? { policy: fold(policyDecider, policyDecider.initialState, readEvents(eventsOf(commits), policyDecider.events)) }
+      : { sim: fold(simDecider, simDecider.initialState, readEvents(eventsOf(commits), simDecider.events)) };
+  const [older, planned] = await Promise.all([
+    olderPerMno(ports, input.tenant, subject, commits, input.cascadeId, cascade.roundTargets),
+    Promise.all(
+      cascade.roundTargets.map(async (mno) => {
+        const work: TargetWork = { tenant: input.tenant, cascadeId: input.cascadeId, round: cascade.round, attempt, mno };
+        const state = await loadMno(ports.store, mno);
+        const plan = planTarget(subject, state, mno, now);
+        if (plan.kind === 'work') return { work, registration: state.status === 'unknown' ? undefined : state.registration };
+        const command = plan.kind === 'skip' ? { type: 'SkipTarget' as const, mno, reason: plan.reason } : { type: 'MarkSuperseded' as const, mno, reason: plan.reason };
+        const { state: target } = await recordStep(ports, work, command);
+        // Recorded now, or earlier by a planning that ran before (a repeated execution): no work either way.
+        return target.status === 'pending' ? { work } : undefined;
+      }),
+    ),
+  ]);
+  // A round's first attempt finds its targets' streams new (when not, the first append is refused and the step reads the stream).
+  const fresh = attempt === 0 ? { target: carry({ head: GENESIS, state: targetDecider.initialState }) } : {};
+  const work = planned
+    .filter((p) => p !== undefined)
+    .map(({ work, registration }) => ({ ...work, subject, ...(registration && { registration }), older: older.get(work.mno) ?? [], checkedAt, ...fresh }));
+  return { tenant: input.tenant, cascadeId: input.cascadeId, round: cascade.round, attempt, work };
 };

@@ -5,7 +5,7 @@ import type { CascadeSubject } from '../../domain/cascade/events.ts';
 import { IN_DOUBT_MS, desiredSimState, policyDrift, policySuperseded, simStateAfter, simStateDrift, simSuperseded } from '../../domain/cascade/process.ts';
 import { eventsOf } from '../../domain/event-store.ts';
 import { simCascadeId } from './cascade-ids.ts';
-import { targetDecider, type TargetCommand } from '../../domain/cascade/target.ts';
+import { targetDecider, type Target, type TargetCommand } from '../../domain/cascade/target.ts';
 import type { MnoRegistration } from '../../domain/mno/events.ts';
 import { compilePolicy, quarantineOf } from '../../domain/policy/compile.ts';
 import { enterpriseDecider } from '../../domain/enterprise/decider.ts';
@@ -13,13 +13,13 @@ import { policyDecider } from '../../domain/policy/decider.ts';
 import type { PolicyDocument } from '../../domain/policy/document.ts';
 import type { PolicyRule } from '../../domain/policy/rules.ts';
 import { simDecider } from '../../domain/sim/decider.ts';
-import { executeCommand } from '../command.ts';
+import { COMMAND_ATTEMPTS, executeCommand, type Known } from '../command.ts';
 import { loadState } from '../load-state.ts';
 import { loadMno } from '../mnos.ts';
 import { MnoPermanentError, type MnoGateway, type SimStateAtMno, type Submission } from '../ports/mno-gateway.ts';
 import { cascadeStream, cascadeTargetStream, enterpriseStream, policyStream, simStream } from '../stream-ids.ts';
 import type { CascadePorts } from './ports.ts';
-import type { CascadeInput, TargetWork } from './work.ts';
+import type { CarriedTarget, CascadeInput, TargetWork } from './work.ts';
 
 export const stepContext = (ports: CascadePorts, input: CascadeInput) => ({ actor: 'switchboard:cascade', correlationId: input.cascadeId, region: ports.region });
 
@@ -38,12 +38,36 @@ export const current = (cascade: CascadeState, input: CascadeInput) =>
 const targetStream = async (ports: CascadePorts, work: TargetWork) =>
   cascadeTargetStream(work.tenant, work.cascadeId, work.round ?? (await loadCascade(ports, work)).round, work.mno);
 
-/** Appends a step to the target's own stream (one MNO, one round): only that MNO's steps write there. */
-export const recordStep = async (ports: CascadePorts, work: TargetWork, command: TargetCommand) =>
-  executeCommand(ports.store, targetDecider, await targetStream(ports, work), command, stepContext(ports, work));
+/** The target's stream as a step knows it: its head and state. */
+export type TargetView = Known<Target>;
 
-/** The target as its round's stream has it. */
-export const loadTarget = async (ports: CascadePorts, work: TargetWork) => (await loadState(ports.store, targetDecider, await targetStream(ports, work))).state;
+/** The target as the step before left it, when the work carries it. */
+const carriedView = (work: TargetWork): TargetView | undefined => {
+  if (!work.target) return undefined;
+  const { version, hash, ...state } = work.target;
+  return { head: { version, hash }, state: { ...state, mno: work.mno } };
+};
+
+/** The view a step hands on to the next (its output's `target`). */
+export const carry = ({ head, state }: TargetView): CarriedTarget => {
+  const { mno: _, ...rest } = state;
+  return { version: head.version, hash: head.hash, ...(Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Omit<CarriedTarget, 'version' | 'hash'>) };
+};
+
+/**
+ * Appends a step to the target's own stream (one MNO, one round): only that MNO's steps write there.
+ * Decided on `known` (what the step holds) when given, appended after its head; when the stream has
+ * moved on, decided again on it as it is now, or, `strict`, refused (PreconditionFailed) for a step
+ * whose earlier choices rested on what it held.
+ */
+export const recordStep = async (ports: CascadePorts, work: TargetWork, command: TargetCommand, known?: TargetView, strict = false) =>
+  executeCommand(ports.store, targetDecider, await targetStream(ports, work), command, { ...stepContext(ports, work), expectedVersion: strict && known ? known.head.version : undefined }, COMMAND_ATTEMPTS, known);
+
+/** The target as its round's stream has it now. */
+export const loadTarget = async (ports: CascadePorts, work: TargetWork): Promise<TargetView> => loadState(ports.store, targetDecider, await targetStream(ports, work));
+
+/** The target as the work carries it, else as its stream has it now. */
+export const openTarget = async (ports: CascadePorts, work: TargetWork): Promise<TargetView> => carriedView(work) ?? loadTarget(ports, work);
 
 /**
  * What a cascade does at one MNO: submit the change, read back which parts differ, record what was
@@ -52,6 +76,9 @@ export const loadTarget = async (ports: CascadePorts, work: TargetWork) => (awai
  * this step's own submission.
  */
 export interface TargetAction {
+  /** The cascade's subject and the MNO's registration the action works with (the next steps are handed them). */
+  subject: CascadeSubject;
+  registration: MnoRegistration;
   gateway: MnoGateway;
   /** One call to this MNO taken from its rate budget (throws MnoRateLimited when spent). */
   admit(): Promise<void>;
@@ -92,7 +119,7 @@ const effectiveAt = async (ports: CascadePorts, tenant: string, policyId: string
   return compilePolicy(document, mno.capabilities as PolicyRule[]).effective;
 };
 
-const policyAction = async (ports: CascadePorts, tenant: string, subject: Subject<'policy'>, mno: MnoRegistration, gateway: MnoGateway): Promise<Omit<TargetAction, 'admit'>> => {
+const policyAction = async (ports: CascadePorts, tenant: string, subject: Subject<'policy'>, mno: MnoRegistration, gateway: MnoGateway): Promise<Omit<TargetAction, 'admit' | 'subject' | 'registration'>> => {
   const effective = await effectiveAt(ports, tenant, subject.policyId, subject.version, mno);
   const profileId = `${tenant}.${subject.policyId}`;
   return {
@@ -134,7 +161,7 @@ const restrictionAt = async (ports: CascadePorts, tenant: string, registration: 
   return compiled.effective;
 };
 
-const simStateAction = async (ports: CascadePorts, tenant: string, subject: Subject<'sim-state'>, registration: MnoRegistration, gateway: MnoGateway): Promise<Omit<TargetAction, 'admit'>> => {
+const simStateAction = async (ports: CascadePorts, tenant: string, subject: Subject<'sim-state'>, registration: MnoRegistration, gateway: MnoGateway): Promise<Omit<TargetAction, 'admit' | 'subject' | 'registration'>> => {
   const mno = registration.id;
   const sim = await loadSim(ports, tenant, subject.eid);
   if (sim.status === 'unregistered') throw new MnoPermanentError('the SIM does not exist');
@@ -167,56 +194,23 @@ const simStateAction = async (ports: CascadePorts, tenant: string, subject: Subj
   };
 };
 
-/** `loaded`: the cascade, when the step has read it already. */
-export const targetAction = async (ports: CascadePorts, input: CascadeInput & { mno: string }, loaded?: CascadeState): Promise<TargetAction> => {
-  const [cascade, mno] = await Promise.all([loaded && loaded.status !== 'none' ? loaded : loadCascade(ports, input), loadMno(ports.store, input.mno)]);
-  if (mno.status === 'unknown') throw new MnoPermanentError(`MNO ${input.mno} is not registered`);
-  const gateway = await ports.gateway(mno.registration);
-  const subject = cascade.subject;
-  const action = subject.kind === 'policy' ? await policyAction(ports, input.tenant, subject, mno.registration, gateway) : await simStateAction(ports, input.tenant, subject, mno.registration, gateway);
-  return { ...action, admit: () => ports.admit(mno.registration) };
-};
-
-/** The cascades of the changes before this one to the same subject (the last three): a submission of theirs may still be in doubt. */
-const olderCascades = async (ports: CascadePorts, tenant: string, subject: CascadeSubject, own: string): Promise<string[]> => {
-  if (subject.kind === 'policy') {
-    const events = eventsOf((await ports.store.load(policyStream(tenant, subject.policyId))).commits);
-    return events
-      .filter((e) => e.type === 'PolicyPublished' && (e.data as { version: number }).version < subject.version)
-      .slice(-3)
-      .map((e) => (e.data as { cascadeId: string }).cascadeId);
-  }
-  const stream = simStream(tenant, subject.eid);
-  const events = eventsOf((await ports.store.load(stream)).commits);
-  return events
-    .filter((e) => simStateAfter(e.type) !== undefined)
-    .map((e) => simCascadeId(stream, e.version))
-    .filter((id) => id !== own)
-    .slice(-3);
-};
-
 /**
- * When the latest submission of an older change to this MNO began, if it never answered and may
- * still land (within IN_DOUBT_MS): this change waits until it can land no more, so that the newest
- * is the last the MNO gets. Undefined when nothing older is in doubt there.
+ * The action at the work's MNO: from the subject and registration the work carries, else read (the
+ * cascade's stream: `loaded` when the step has read it already; the MNO's).
  */
-export const olderSubmissionInDoubt = async (ports: CascadePorts, work: TargetWork, subject: CascadeSubject, now: number): Promise<number | undefined> => {
-  const began = await Promise.all(
-    (await olderCascades(ports, work.tenant, subject, work.cascadeId)).map(async (cascadeId) => {
-      const { commits } = await ports.store.load(cascadeStream(work.tenant, cascadeId));
-      const cascade = fold(cascadeDecider, cascadeDecider.initialState, readEvents(eventsOf(commits), cascadeDecider.events));
-      if (cascade.status === 'none' || !cascade.roundTargets.includes(work.mno)) return undefined;
-      if (cascade.status !== 'running') {
-        // Ended longer ago than a submission stays in doubt (every attempt of its round began before that), or ended
-        // with this MNO's target not failed (verified, skipped, superseded: answered): nothing of it is in doubt.
-        if (now - Date.parse(commits.at(-1)!.metadata.time) >= IN_DOUBT_MS) return undefined;
-        if (cascade.targets.find((t) => t.mno === work.mno)?.status !== 'failed') return undefined;
-      }
-      const { state: target } = await loadState(ports.store, targetDecider, cascadeTargetStream(work.tenant, cascadeId, cascade.round, work.mno));
-      const at = target.attemptAt === undefined ? Number.NaN : Date.parse(target.attemptAt);
-      return target.inDoubt && (target.status === 'applying' || target.status === 'failed') && now - at < IN_DOUBT_MS ? at : undefined;
-    }),
-  );
-  const inDoubt = began.filter((at): at is number => at !== undefined);
-  return inDoubt.length > 0 ? Math.max(...inDoubt) : undefined;
+export const targetAction = async (ports: CascadePorts, work: TargetWork, loaded?: CascadeState): Promise<TargetAction> => {
+  const [subject, registration] = await Promise.all([
+    work.subject ?? (loaded && loaded.status !== 'none' ? loaded : await loadCascade(ports, work)).subject,
+    work.registration ?? loadRegistration(ports, work.mno),
+  ]);
+  const gateway = await ports.gateway(registration);
+  const action = subject.kind === 'policy' ? await policyAction(ports, work.tenant, subject, registration, gateway) : await simStateAction(ports, work.tenant, subject, registration, gateway);
+  return { ...action, subject, registration, admit: () => ports.admit(registration) };
+};
+
+/** The MNO's registration as its stream has it now. */
+export const loadRegistration = async (ports: CascadePorts, id: string) => {
+  const mno = await loadMno(ports.store, id);
+  if (mno.status === 'unknown') throw new MnoPermanentError(`MNO ${id} is not registered`);
+  return mno.registration;
 };

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CascadeId } from '../../domain/policy/identifiers.ts';
 import { TenantId } from '../../domain/identifiers/index.ts';
+import { CascadeSubject } from '../../domain/cascade/events.ts';
+import { MnoRegistration } from '../../domain/mno/events.ts';
 
 /**
  * What the cascade state machine carries from step to step (manifest/cascade.asl.json), as zod
@@ -30,10 +32,41 @@ export type CascadeInput = z.infer<typeof CascadeInput>;
 /** An error a Task state caught, as Step Functions passes it on (ResultPath `$.error`). */
 export const CaughtError = z.object({ Error: z.string(), Cause: z.string() });
 
+/**
+ * The target's stream as the step before left it (its head and state): the next step decides on it
+ * and appends after that head without reading the stream again. The conditional put still guards
+ * it: when the stream has moved on (a retried step, a repeated execution), the step reads it again.
+ */
+export const CarriedTarget = z.object({
+  version: z.int().nonnegative(),
+  hash: z.string(),
+  status: z.enum(['pending', 'applying', 'applied', 'verified', 'failed', 'skipped', 'superseded']),
+  attempts: z.int().nonnegative(),
+  attemptAt: z.string().optional(),
+  inDoubt: z.boolean().optional(),
+  jobId: z.string().optional(),
+  lastError: z.string().optional(),
+  appliedAt: z.string().optional(),
+  verifiedAt: z.string().optional(),
+});
+export type CarriedTarget = z.infer<typeof CarriedTarget>;
+
 /** One target's work item, carried from task to task through the Map iteration. */
 export const TargetWork = CascadeInput.extend({
   /** (`round`: the cascade's round this work belongs to: 1, then one more per redrive; absent in work planned before rounds were passed.) */
   mno: z.string().min(1),
+  /**
+   * What planning read once for every step of the iteration (absent in work planned before they were
+   * carried: the steps read them): the cascade's subject (it never changes); the MNO's registration as
+   * planning found it (its API and credentials reference: a change reaches the next round or cascade);
+   * the older cascades of the same subject that may still have a submission in doubt at this MNO (the
+   * others ended with this MNO answered, for good); and when planning found the change the newest.
+   */
+  subject: CascadeSubject.optional(),
+  registration: MnoRegistration.optional(),
+  older: z.array(CascadeId).max(3).optional(),
+  checkedAt: z.iso.datetime().optional(),
+  target: CarriedTarget.optional(),
   done: z.boolean().optional(),
   jobId: z.string().nullable().optional(),
   polls: z.int().nonnegative().optional(),

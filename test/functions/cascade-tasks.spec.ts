@@ -20,7 +20,10 @@ describe('cascade tasks on the in-memory event store', () => {
   it('plan → apply → verify → complete: the MNO holds the policy, the cascade succeeded', async () => {
     const cascadeId = await publish('fleet', { data: { apns: ['iot.acme'] }, imeiLock: true });
     const planned = await task('PlanCascade', { tenant, cascadeId, round: 1 });
-    expect(planned.work).toEqual([{ tenant, cascadeId, round: 1, attempt: 0, mno: 'northwind-de' }]);
+    // Each work item carries what its steps would each read again: the subject, the MNO's registration, the older cascades to look at, the target's new stream.
+    expect(planned.work).toMatchObject([
+      { tenant, cascadeId, round: 1, attempt: 0, mno: 'northwind-de', subject: { kind: 'policy', policyId: 'fleet', version: 1 }, registration: { id: 'northwind-de' }, older: [], target: { version: 0, status: 'pending', attempts: 0 } },
+    ]);
     const applied = await task('ApplyToMno', planned.work[0]);
     expect(applied).toMatchObject({ done: true, jobId: null });
     expect(await task('VerifyOnMno', applied)).toMatchObject({ verified: true });
@@ -28,6 +31,21 @@ describe('cascade tasks on the in-memory event store', () => {
     expect(fixture.cmp.state().profiles[`${tenant}.fleet`]).toBeDefined();
     const { state } = await liveCascade(store, tenant, cascadeId);
     expect(state).toMatchObject({ status: 'succeeded', targets: [{ mno: 'northwind-de', status: 'verified', attempts: 1 }] });
+  });
+
+  it('a step run again with the input it had (the target it carries now behind its stream) reads the stream: nothing is submitted or recorded twice', async () => {
+    const cascadeId = await publish('again', { imeiLock: true });
+    const [work] = (await task('PlanCascade', { tenant, cascadeId, round: 1 })).work;
+    const applied = await task('ApplyToMno', work);
+    expect(applied).toMatchObject({ done: true, target: { status: 'applied', version: 2 } });
+    const calls = fixture.cmp.state().calls;
+    // Step Functions retries a task with the input it had (say its Lambda died after recording, before answering).
+    expect(await task('ApplyToMno', work)).toMatchObject({ done: true, target: { status: 'applied', version: 2 } });
+    expect(fixture.cmp.state().calls).toBe(calls);
+    expect(await task('VerifyOnMno', applied)).toMatchObject({ verified: true });
+    expect(await task('VerifyOnMno', applied)).toMatchObject({ verified: true });
+    const events = (await store.load(`T#${tenant}#CASCADE#${cascadeId}#R1#MNO#northwind-de`)).commits.flatMap((c) => c.events.map((e) => e.type));
+    expect(events).toEqual(['CascadeTargetApplying', 'CascadeTargetApplied', 'CascadeTargetVerified']);
   });
 
   it('a repeated execution applies nothing more: the target’s round has ended', async () => {

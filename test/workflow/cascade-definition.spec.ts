@@ -44,6 +44,6 @@ describe('the cascade definition (one ASL file for CDK and the local engine)', (
   });
 
   it('maps over the MNOs with bounded concurrency', () => {
-    expect(CASCADE_DEFINITION.States.ApplyToEachMno).toMatchObject({ Type: 'Map', MaxConcurrency: 10 });
+    expect(CASCADE_DEFINITION.States.ApplyToEachMno).toMatchObject({ Type: 'Map', MaxConcurrency: 40 });
   });
 });
