@@ -1,6 +1,6 @@
 import type { CascadePorts } from './ports.ts';
-import { current, loadCascade, recordStep } from './steps.ts';
-import type { TargetWork } from './work.ts';
+import { carry, current, loadCascade, openTarget, recordStep } from './steps.ts';
+import type { CarriedTarget, TargetWork } from './work.ts';
 
 /** Lambda puts `{"errorMessage": …}` JSON in a Task error's Cause; the local engine the bare message. */
 const messageOf = (cause: string) => {
@@ -13,12 +13,12 @@ const messageOf = (cause: string) => {
 };
 
 /** RecordFailure: the target failed after its retries (or at once, for a permanent error). */
-export const recordFailure = async (ports: CascadePorts, work: TargetWork): Promise<{ mno: string; failed: true }> => {
+export const recordFailure = async (ports: CascadePorts, work: TargetWork): Promise<{ mno: string; failed: true; target?: CarriedTarget }> => {
   // An execution the reconciler has replaced fails nothing: the resumed one carries the target on.
   if (!current(await loadCascade(ports, work), work)) return { mno: work.mno, failed: true };
   const error = work.error ?? { Error: 'Unknown', Cause: 'no error was passed' };
   const message = messageOf(error.Cause).slice(0, 500);
-  const { changed } = await recordStep(ports, work, { type: 'MarkFailed', mno: work.mno, error: message, permanent: error.Error === 'MnoPermanentError' });
-  if (changed) ports.countApplyFailure(work.mno);
-  return { mno: work.mno, failed: true };
+  const outcome = await recordStep(ports, work, { type: 'MarkFailed', mno: work.mno, error: message, permanent: error.Error === 'MnoPermanentError' }, await openTarget(ports, work));
+  if (outcome.changed) ports.countApplyFailure(work.mno);
+  return { mno: work.mno, failed: true, target: carry(outcome) };
 };

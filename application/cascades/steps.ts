@@ -96,20 +96,21 @@ export interface TargetAction {
 type Subject<K extends CascadeSubject['kind']> = Extract<CascadeSubject, { kind: K }>;
 
 /** Published policy versions never change: the steps of a cascade read the same document, so a process reads it once. */
-const publishedVersions = new Map<string, PolicyDocument>();
+const publishedVersions = new Map<string, Promise<PolicyDocument | undefined>>();
 
 const loadPolicy = async (ports: CascadePorts, tenant: string, policyId: string) => (await loadState(ports.store, policyDecider, policyStream(tenant, policyId))).state;
 
-const publishedVersion = async (ports: CascadePorts, tenant: string, policyId: string, version: number): Promise<PolicyDocument | undefined> => {
+/** Kept as the read under way, so that the steps of one cascade starting at once read it once (a version not found, or a failed read, is not kept). */
+const publishedVersion = (ports: CascadePorts, tenant: string, policyId: string, version: number): Promise<PolicyDocument | undefined> => {
   const key = `${tenant} ${policyId} ${version}`;
   const kept = publishedVersions.get(key);
   if (kept) return kept;
-  const document = (await loadPolicy(ports, tenant, policyId)).published[version];
-  if (document) {
-    if (publishedVersions.size >= 256) publishedVersions.delete(publishedVersions.keys().next().value!);
-    publishedVersions.set(key, document);
-  }
-  return document;
+  const reading = loadPolicy(ports, tenant, policyId).then((policy) => policy.published[version]);
+  if (publishedVersions.size >= 256) publishedVersions.delete(publishedVersions.keys().next().value!);
+  publishedVersions.set(key, reading);
+  const forget = () => void (publishedVersions.get(key) === reading && publishedVersions.delete(key));
+  reading.then((document) => document ?? forget(), forget);
+  return reading;
 };
 
 /** A published version as this MNO enforces it (the rules it cannot enforce left out). */

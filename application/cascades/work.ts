@@ -78,6 +78,9 @@ export const TargetWork = CascadeInput.extend({
 });
 export type TargetWork = z.infer<typeof TargetWork>;
 
-/** CompleteCascade's input: the cascade, and the error when planning or the Map failed. */
-export const CompletionInput = CascadeInput.extend({ error: CaughtError.optional() });
+/** What each target's iteration ended with (the Map's results): its MNO and, when its last step appended, its target as that left it. */
+export const IterationResult = z.looseObject({ mno: z.string().min(1), target: CarriedTarget.optional() });
+
+/** CompleteCascade's input: the cascade, the Map's results, and the error when planning or the Map failed. */
+export const CompletionInput = CascadeInput.extend({ results: z.array(IterationResult).optional(), error: CaughtError.optional() });
 export type CompletionInput = z.infer<typeof CompletionInput>;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { liveCascade } from '../../application/cascades/live.ts';
 import { simCascadeId } from '../../application/cascades/cascade-ids.ts';
 import { executeCommand } from '../../application/command.ts';
@@ -46,6 +46,34 @@ describe('cascade tasks on the in-memory event store', () => {
     expect(await task('VerifyOnMno', applied)).toMatchObject({ verified: true });
     const events = (await store.load(`T#${tenant}#CASCADE#${cascadeId}#R1#MNO#northwind-de`)).commits.flatMap((c) => c.events.map((e) => e.type));
     expect(events).toEqual(['CascadeTargetApplying', 'CascadeTargetApplied', 'CascadeTargetVerified']);
+  });
+
+  it('completion takes a target’s end from the Map’s results without reading its stream; one not ended there is read', async () => {
+    const cascadeId = await publish('results', { imeiLock: true });
+    const [work] = (await task('PlanCascade', { tenant, cascadeId, round: 1 })).work;
+    const verified = await task('VerifyOnMno', await task('ApplyToMno', work));
+    expect(verified).toMatchObject({ mno: 'northwind-de', verified: true, target: { status: 'verified', version: 3 } });
+    const targetStream = `T#${tenant}#CASCADE#${cascadeId}#R1#MNO#northwind-de`;
+    const loads = vi.spyOn(store, 'load');
+    try {
+      // An iteration whose last result is not an end (said applied) is read: its stream says verified.
+      const notEnded = await task('CompleteCascade', { tenant, cascadeId, round: 1, results: [{ ...verified, target: { ...verified.target, status: 'applied' } }] });
+      expect(loads.mock.calls.map(([stream]) => stream)).toContain(targetStream);
+      expect(notEnded).toMatchObject({ status: 'succeeded' });
+    } finally {
+      loads.mockRestore();
+    }
+    const again = await publish('results', { imeiLock: true, data: { apns: ['x'] } });
+    const [next] = (await task('PlanCascade', { tenant, cascadeId: again, round: 1 })).work;
+    const ended = await task('VerifyOnMno', await task('ApplyToMno', next));
+    const reads = vi.spyOn(store, 'load');
+    try {
+      expect(await task('CompleteCascade', { tenant, cascadeId: again, round: 1, results: [ended] })).toMatchObject({ status: 'succeeded' });
+      expect(reads.mock.calls.map(([stream]) => stream).filter((s) => s.includes('#MNO#'))).toEqual([]);
+    } finally {
+      reads.mockRestore();
+    }
+    expect((await liveCascade(store, tenant, again)).state).toMatchObject({ status: 'succeeded', targets: [{ status: 'verified', attempts: 1 }] });
   });
 
   it('a repeated execution applies nothing more: the target’s round has ended', async () => {
