@@ -40,8 +40,8 @@ try {
   const http = httpClient(runtime.url, 16);
   const token = await onboardTenant(runtime, http, 'bench-fleet', SIM_MNOS);
   const call = await inProcessCaller(token, new URL(runtime.url).host);
-  const need = (n: number) => streamsNeeded(WARM + n * (1 + PLAIN_REPS), 1);
-  const counts = { floor: need(N.floor), inProcess: need(N.inProcess), http: need(N.http) };
+  const need = (n: number) => streamsNeeded(WARM + n * ((process.env.P_NOPROF ? 0 : 1) + PLAIN_REPS) + (process.env.P_COUNT ? 500 : 0), 1);
+  const counts = process.env.P_ROUNDS ? { floor: streamsNeeded(WARM + 400 * Number(process.env.P_ROUNDS), 1), inProcess: streamsNeeded(WARM + 400 * Number(process.env.P_ROUNDS), 1), http: streamsNeeded(WARM + 200 * Number(process.env.P_ROUNDS), 1) } : { floor: need(N.floor), inProcess: need(N.inProcess), http: need(N.http) };
   log(`seeding ${JSON.stringify(counts)}`);
   const [templateEid] = await seedSims(http, token, call, SIM_MNOS, 1, 1);
   const inProcessEids = await seedSims(http, token, call, SIM_MNOS, 2, counts.inProcess);
@@ -54,6 +54,21 @@ try {
     inProcess: new StreamPool('in-process', inProcessEids).cursor(inProcessCommand(call)),
     http: new StreamPool('http', httpEids).cursor(httpCommand(http, token)),
   };
+  if (process.env.P_ROUNDS) {
+    const R = Number(process.env.P_ROUNDS);
+    const per = { floor: 400, inProcess: 400, http: 200 };
+    for (const kind of ['floor', 'inProcess', 'http'] as const) await sequential(ops[kind], WARM);
+    const got: Record<string, { p50: number; cpu: number }[]> = { floor: [], inProcess: [], http: [] };
+    for (let r = 0; r < R; r++) {
+      const order = r % 2 === 0 ? (['floor', 'inProcess', 'http'] as const) : (['http', 'inProcess', 'floor'] as const);
+      for (const kind of order) { const x = await sequential(ops[kind], per[kind]); got[kind]!.push({ p50: x.p50Ms, cpu: x.cpuUsPerOp }); }
+    }
+    const med = (a: number[]) => { const b = [...a].sort((x, y) => x - y); return b[Math.floor(b.length / 2)]!; };
+    const out = Object.fromEntries(Object.entries(got).map(([k, v]) => [k, { p50: +med(v.map((x) => x.p50)).toFixed(3), cpuUs: +med(v.map((x) => x.cpu)).toFixed(0), cpuAll: v.map((x) => Math.round(x.cpu)) }]));
+    log(`rounds: ${JSON.stringify(out)}`);
+    writeFileSync(join(OUT, `${TAG}-rounds.json`), JSON.stringify(out, null, 2));
+    throw new Error('done (rounds mode)');
+  }
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: INTERVAL });
   const summary: Record<string, unknown> = {};
@@ -61,15 +76,29 @@ try {
     await sequential(ops[kind], WARM);
     const plain = [];
     for (let r = 0; r < PLAIN_REPS; r++) plain.push(await sequential(ops[kind], N[kind]));
-    await session.post('Profiler.start');
-    const prof = await sequential(ops[kind], N[kind]);
-    const { profile } = await session.post('Profiler.stop');
-    writeFileSync(join(OUT, `${TAG}-${kind}.cpuprofile`), JSON.stringify(profile));
-    const row = { n: N[kind], plain: plain.map((p) => ({ p50: p.p50Ms, cpuUs: p.cpuUsPerOp })), profiled: { p50: prof.p50Ms, cpuUs: prof.cpuUsPerOp } };
+    let prof = { p50Ms: 0, cpuUsPerOp: 0 };
+    if (!process.env.P_NOPROF) {
+      await session.post('Profiler.start');
+      prof = await sequential(ops[kind], N[kind]);
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(join(OUT, `${TAG}-${kind}.cpuprofile`), JSON.stringify(profile));
+    }
+    let counts: Record<string, number> | undefined;
+    if (process.env.P_COUNT) {
+      const { createHook } = await import('node:async_hooks');
+      const c: Record<string, number> = {};
+      const hook = createHook({ init(_id, type) { c[type] = (c[type] ?? 0) + 1; } });
+      hook.enable();
+      await sequential(ops[kind], 500);
+      hook.disable();
+      counts = Object.fromEntries(Object.entries(c).map(([k, v]) => [k, +(v / 500).toFixed(1)]));
+    }
+    const row = { n: N[kind], plain: plain.map((p) => ({ p50: p.p50Ms, cpuUs: p.cpuUsPerOp })), profiled: { p50: prof.p50Ms, cpuUs: prof.cpuUsPerOp }, counts };
     summary[kind] = row;
     log(`${kind}: ${JSON.stringify(row)}`);
   }
   writeFileSync(join(OUT, `${TAG}-summary.json`), JSON.stringify(summary, null, 2));
+  if (!process.env.P_NOPROF) {
   // Script sources (tsx output) of our modules seen in the profiles, to name anonymous frames by column.
   const ids = new Map<string, string>();
   for (const kind of ['floor', 'inProcess', 'http']) {
@@ -81,6 +110,7 @@ try {
   for (const [scriptId, url] of ids) sources[scriptId] = { url, source: (await session.post('Debugger.getScriptSource', { scriptId })).scriptSource };
   await session.post('Debugger.disable');
   writeFileSync(join(OUT, `${TAG}-sources.json`), JSON.stringify(sources));
+  }
   http.close();
   dynamodb.destroy();
 } finally {

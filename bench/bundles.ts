@@ -10,16 +10,22 @@ import type { Variable } from '../manifest/environment.ts';
 import { TABLES } from '../manifest/tables.ts';
 import { handlerEsbuildOptions } from '../infra/cdk/bundling.ts';
 import { ALL_HANDLERS, ROOT, type HandlerSpec } from '../infra/cdk/handlers.ts';
-import { figure, type Figure } from './report.ts';
+import { aim, atMost, figure, type Aim, type Figure } from './report.ts';
 import { median } from './stats.ts';
 
 const run = promisify(execFile);
 
-/** The floor: bench/empty-handler.ts, bundled with the same options. */
+/** The floors: bench/empty-handler.ts, and bench/bare-dynamodb-handler.ts (the DynamoDB client alone), bundled with the same options. */
 const EMPTY = {
   id: 'EmptyHandler',
   kind: 'floor' as const,
   entry: fileURLToPath(new URL('./empty-handler.ts', import.meta.url)),
+  handler: 'handler',
+};
+const BARE = {
+  id: 'BareDynamoDbHandler',
+  kind: 'floor' as const,
+  entry: fileURLToPath(new URL('./bare-dynamodb-handler.ts', import.meta.url)),
   handler: 'handler',
 };
 
@@ -106,6 +112,8 @@ export interface BundleResults {
   esbuildMs: number;
   measureMs: number;
   floor: BundleRow;
+  /** A handler that imports only the DynamoDB client: the floor of module init. */
+  bare: BundleRow;
   functions: BundleRow[];
 }
 
@@ -118,10 +126,10 @@ const kibText = (bytes: number) => `${kib(bytes).toFixed(kib(bytes) < 10 ? 2 : 1
  * each in a fresh Node process), beside an empty handler's as the floor. Rounds go over all the
  * bundles, alternating the order, so machine noise is spread over all of them alike.
  */
-export const bundleFigures = async (o: { runs: number }, log: (m: string) => void): Promise<{ figures: Figure[]; bundles: BundleResults }> => {
+export const bundleFigures = async (o: { runs: number }, log: (m: string) => void): Promise<{ figures: Figure[]; aims: Aim[]; bundles: BundleResults }> => {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bundles-'));
   try {
-    const specs: { id: string; kind: BundleRow['kind']; entry: string; handler: string }[] = [EMPTY, ...ALL_HANDLERS];
+    const specs: { id: string; kind: BundleRow['kind']; entry: string; handler: string }[] = [EMPTY, BARE, ...ALL_HANDLERS];
     const ids = new Set(specs.map((s) => s.id));
     if (ids.size !== specs.length) throw new Error('bundles: function ids are not unique');
     log(`bundles: esbuild, ${ALL_HANDLERS.length} functions and the empty handler, as CDK bundles them (infra/cdk/bundling.ts), into ${dir}`);
@@ -162,7 +170,7 @@ export const bundleFigures = async (o: { runs: number }, log: (m: string) => voi
     const measureMs = performance.now() - t1;
     for (const row of rows) row.initMs = median(row.initRunsMs);
 
-    const [floor, ...functions] = rows as [BundleRow, ...BundleRow[]];
+    const [floor, bare, ...functions] = rows as [BundleRow, BundleRow, ...BundleRow[]];
     functions.sort((a, b) => b.bytes - a.bytes);
     const largest = functions[0]!;
     const slowest = functions.reduce((a, b) => (b.initMs > a.initMs ? b : a));
@@ -172,8 +180,11 @@ export const bundleFigures = async (o: { runs: number }, log: (m: string) => voi
       figure(`bundle size, median of ${n} functions`, 'KiB', kib(median(functions.map((f) => f.bytes))), kib(floor.bytes)),
       figure(`module init, slowest function (${slowest.id})`, 'ms', slowest.initMs, floor.initMs),
       figure(`module init, median of ${n} functions`, 'ms', median(functions.map((f) => f.initMs)), floor.initMs),
+      figure(`module init, median of ${n} functions, beside a handler with the DynamoDB client alone`, 'ms', median(functions.map((f) => f.initMs)), bare.initMs),
+      figure(`bundle size, median, beside a handler with the DynamoDB client alone`, 'KiB', kib(median(functions.map((f) => f.bytes))), kib(bare.bytes)),
     ];
-    return { figures, bundles: { runs: o.runs, esbuildMs, measureMs, floor, functions } };
+    const aims = [atMost('bundle size, median', figures[1]!, 400), aim('module init, median, beside the DynamoDB client alone', figures[4]!, 1.3)];
+    return { figures, aims, bundles: { runs: o.runs, esbuildMs, measureMs, floor, bare, functions } };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -184,8 +195,8 @@ export const printBundleNotes = (b: BundleResults) => {
   const ratio = (value: number, floor: number) => `${(value / floor).toFixed(2)}×`;
   const rows = [
     ['function', 'kind', 'bundle', 'floor', 'ratio', 'init', 'floor', 'ratio', 'init min–max'],
-    ...[b.floor, ...b.functions].map((f) => [
-      f === b.floor ? 'empty handler (floor)' : f.id,
+    ...[b.floor, b.bare, ...b.functions].map((f) => [
+      f === b.floor ? 'empty handler (floor)' : f === b.bare ? 'DynamoDB client alone (init floor)' : f.id,
       f.kind,
       kibText(f.bytes),
       kibText(b.floor.bytes),

@@ -1,11 +1,9 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readEnvironment } from '../../manifest/environment.ts';
 
-/** The service every handler logs and measures as (Powertools' `service` dimension). */
-export const SERVICE_NAME = 'switchboard';
+import { METRICS_NAMESPACE, SERVICE_NAME } from './service.ts';
 
-/** The CloudWatch namespace of Switchboard's own (EMF) metrics. */
-export const METRICS_NAMESPACE = 'Switchboard';
+export { METRICS_NAMESPACE, SERVICE_NAME };
 
 /**
  * The metrics handlers emit, by name. Dashboards and alarms (infra/cdk) read these names, so a

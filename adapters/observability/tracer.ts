@@ -1,5 +1,5 @@
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import { SERVICE_NAME } from './metrics.ts';
+import { SERVICE_NAME } from './service.ts';
 
 /**
  * X-Ray tracing (Powertools). Active in Lambda (the functions have active tracing); outside it

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SMS_PARTY } from '../../domain/signals/signals.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EimSigning, SignedJson } from '../../application/ports/eim-packages.ts';
 import type { PublicJwk, Signer } from '../../application/ports/signer.ts';
 import { EuiccPackageResult } from '../../domain/euicc/package.ts';

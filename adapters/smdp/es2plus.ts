@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SmdpError, type Es2Plus } from '../../application/ports/smdp.ts';
 import { Iccid } from '../../domain/identifiers/index.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { bulkDecider } from '../../domain/bulk/decider.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { executeCommand } from '../command.ts';

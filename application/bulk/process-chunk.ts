@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { bulkDecider, type BulkState } from '../../domain/bulk/decider.ts';
 import { itemStep, type ItemOutcome } from '../../domain/bulk/item.ts';
 import { fold } from '../../domain/decider.ts';

@@ -1,5 +1,5 @@
 import { selectsEids, selectsOperation } from '../../domain/bulk/request.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 import { bulkDecider } from '../../domain/bulk/decider.ts';
 import type { Selector } from '../../domain/bulk/request.ts';
 import { DomainError } from '../../domain/errors.ts';

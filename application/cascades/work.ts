@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CascadeId } from '../../domain/policy/identifiers.ts';
 import { TenantId } from '../../domain/identifiers/index.ts';
 import { CascadeSubject } from '../../domain/cascade/events.ts';

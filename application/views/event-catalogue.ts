@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_CATALOGUE, schemaVersionOf } from '../../domain/event-catalogue.ts';
 
 /**

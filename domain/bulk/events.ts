@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BulkId, BulkRequest } from './request.ts';
 
 export const Counts = z.object({ total: z.int().nonnegative(), succeeded: z.int().nonnegative(), failed: z.int().nonnegative(), skipped: z.int().nonnegative() });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Eid, MnoId } from '../identifiers/index.ts';
 import { Labels } from '../sim/events.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What a cascade carries to the MNOs: a published policy version, or a SIM's lifecycle state. */
 export const CascadeSubject = z.discriminatedUnion('kind', [

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MnoId, TenantId } from '../identifiers/index.ts';
 import { PolicyId } from '../policy/identifiers.ts';
 

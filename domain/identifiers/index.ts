@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { luhnValid, mod97Valid } from './check-digits.ts';
 
 /** eUICC identifier (GSMA SGP.02/SGP.22): 32 digits, ISO 7064 MOD 97-10 check digits. */

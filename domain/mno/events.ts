@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MnoId } from '../identifiers/index.ts';
 
 export const MNO_API_STYLES = ['rest-oauth2', 'async-jobs', 'legacy-ratelimited'] as const;

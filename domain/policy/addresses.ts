@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * IPv4 and IPv6 addresses and CIDR blocks as numbers, so that allow-lists can be checked for

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { blocksOverlap, Cidr, cidrKey, sameBlock, type CidrBlock } from './addresses.ts';
 import { equalMeansDuplicate, noOverlaps, type Relation } from './allow-list.ts';
 

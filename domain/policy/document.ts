@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { blocksOverlap, Cidr, cidrKey, IpAddressText, sameBlock } from './addresses.ts';
 import { equalMeansDuplicate, noOverlaps, type Relation } from './allow-list.ts';
 import { COUNTRY_CODE_HINTS, COUNTRY_CODES } from './countries.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A policy id, chosen by the enterprise: 2–63 of a–z, 0–9 and -, not starting with -. */
 export const PolicyId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'a policy id is 2–63 of a–z, 0–9 and -, starting with a letter or digit');

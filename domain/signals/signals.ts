@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Iccid } from '../identifiers/index.ts';
 import { Country, Plmn } from '../mno/events.ts';
 import { parseIpAddress } from '../policy/addresses.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Eid, Iccid, Imei, Imsi, MnoId } from '../identifiers/index.ts';
 import { PackageRefusal, Psmo, PsmoResult } from '../euicc/package.ts';
 import { ALERT_KINDS } from '../signals/alert-kinds.ts';

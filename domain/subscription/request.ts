@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_CATALOGUE } from '../event-catalogue.ts';
 import { EventTypeFilter, WEBHOOK_EVENT_TYPES } from './events.ts';
 import { webhookUrlProblem, type UrlPolicy } from './url.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A positive integer as this API writes one: digits, no leading zero, sign, exponent or decimal point; at most 15 (a safe integer). */
 export const CANONICAL_POSITIVE_INTEGER = /^[1-9]\d{0,14}$/;

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError } from '../../domain/errors.ts';
 import { VersionConflict } from '../../domain/event-store.ts';
 import { PreconditionFailed } from '../../application/command.ts';

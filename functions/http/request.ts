@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Eid, MnoId } from '../../domain/identifiers/index.ts';
 import type { CommandContext } from '../../application/command.ts';
 import { config } from '../lambda/wiring.ts';

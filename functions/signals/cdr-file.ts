@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { S3Event } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger } from '../../adapters/observability/logger.ts';
 import { countSignalBatchRefused } from '../../adapters/observability/metrics.ts';
 import { MAX_CDR_BYTES, readCdr } from '../../adapters/signals/cdr-format.ts';

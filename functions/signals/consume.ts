@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { processSignalBatch } from '../../application/signals/process.ts';
 import { Signal } from '../../domain/signals/signals.ts';
 import { checked, lambdaHandler } from '../lambda/handler.ts';

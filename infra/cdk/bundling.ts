@@ -28,7 +28,8 @@ export const HANDLER_BUNDLING = {
   // first: without these aliases every HTTP handler carries two DynamoDB clients (measured: 1329
   // KiB → 1000 KiB for a lifecycle route, `npm run bench -- bundles`). Paths are relative to the
   // project root, where CDK runs esbuild.
-  esbuildArgs: { '--alias': DEDUPLICATED.map((name) => `${name}=./node_modules/${name}`) },
+  // The SDK's default credential chain replaced by the environment's credentials, all Lambda gives (infra/cdk/lambda-credentials.ts).
+  esbuildArgs: { '--alias': [...DEDUPLICATED.map((name) => `${name}=./node_modules/${name}`), '@aws-sdk/credential-provider-node=./infra/cdk/lambda-credentials.ts'] },
 } satisfies BundlingOptions;
 
 /** The HANDLER_BUNDLING keys handlerEsbuildOptions translates; any other key must be added there too. */

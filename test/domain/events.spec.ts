@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { cascadeDecider } from '../../domain/cascade/decider.ts';
 import { STORED_EVENTS } from '../../domain/event-catalogue.ts';
 import { MalformedEvent, UnknownEventType, readEvent, stamped, type EventSchemas } from '../../domain/events.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ALERT_SORT_KEY, decodeCursor, listAlerts } from '../../../adapters/read-models/queries.ts';
 import { alertDetail } from '../../../application/views/alerts.ts';
 import { alertDecider } from '../../../domain/alerts/decider.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BulkState } from '../../../domain/bulk/decider.ts';
 import { BulkId } from '../../../domain/bulk/request.ts';
 import { bulkStream } from '../../../application/stream-ids.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { bulkDecider } from '../../../domain/bulk/decider.ts';
 import { loadState } from '../../../application/load-state.ts';
 import { bulkStream } from '../../../application/stream-ids.ts';

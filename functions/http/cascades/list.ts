@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { config, dynamodb } from '../../lambda/wiring.ts';
 import { CASCADE_SORT_KEY, decodeCursor, listCascades } from '../../../adapters/read-models/queries.ts';
 import { httpHandler } from '../http-handler.ts';

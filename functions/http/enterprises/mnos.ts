@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { enterpriseDecider } from '../../../domain/enterprise/decider.ts';
 import { MnoId } from '../../../domain/identifiers/index.ts';
 import { executeCommand } from '../../../application/command.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { verifyNotification } from '../../../adapters/smdp/es2plus.ts';
 import { loadMno } from '../../../application/mnos.ts';
 import { recordDownloadProgress } from '../../../application/sims/order-profile.ts';

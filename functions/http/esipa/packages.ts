@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SignatureRefused } from '../../../adapters/signing/jws.ts';
 import { packageForDevice, recordResult } from '../../../application/sims/eim.ts';
 import { adapters, config } from '../../lambda/wiring.ts';

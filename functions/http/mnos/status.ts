@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { mnoDecider, type MnoCommand } from '../../../domain/mno/decider.ts';
 import { VerificationResults } from '../../../domain/mno/events.ts';
 import { executeCommand } from '../../../application/command.ts';

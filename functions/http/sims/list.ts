@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MnoId } from '../../../domain/identifiers/index.ts';
 import { config, dynamodb } from '../../lambda/wiring.ts';
 import { decodeCursor, listSims, listSimsAmong, overCapEids } from '../../../adapters/read-models/queries.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventsOf } from '../../../domain/event-store.ts';
 import { Iccid, MnoId } from '../../../domain/identifiers/index.ts';
 import { requestProfileOrder } from '../../../application/sims/order-profile.ts';

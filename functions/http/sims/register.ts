@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { registerSim } from '../../../application/sims/register.ts';
 import { Eid, Imei } from '../../../domain/identifiers/index.ts';
 import { Labels, ProfileInput } from '../../../domain/sim/events.ts';

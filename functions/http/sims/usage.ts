@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadState } from '../../../application/load-state.ts';
 import { simStream } from '../../../application/stream-ids.ts';
 import { usageView } from '../../../application/views/usage.ts';

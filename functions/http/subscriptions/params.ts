@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SubscriptionId } from '../../../domain/subscription/events.ts';
 import type { Subscription } from '../../../domain/subscription/decider.ts';
 import { adapters } from '../../lambda/wiring.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FaultState } from './faults.ts';
 import { json, matchPath, parseJson, type CmpApi, type CmpReply } from './http.ts';
 import { randomSecret, sameSecret } from './credentials.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What can go wrong with an MNO's CMP, injected on purpose so that retries, fallbacks and drift

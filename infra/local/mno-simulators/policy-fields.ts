@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The checks a CMP makes on each policy value, shared by the three styles so that they refuse

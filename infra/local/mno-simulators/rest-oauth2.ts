@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FaultState } from './faults.ts';
 import { json, matchPath, parseJson, type CmpApi, type CmpReply, type CmpRequest } from './http.ts';
 import { basicAuth, randomSecret, sameSecret } from './credentials.ts';

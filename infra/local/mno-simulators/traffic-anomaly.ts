@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Imei } from '../../../domain/identifiers/index.ts';
 import { Country, Plmn } from '../../../domain/mno/events.ts';
 import { parseIpAddress } from '../../../domain/policy/addresses.ts';
