@@ -3,7 +3,6 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, RemoveRegionsFromReplicationCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { logger } from '../observability/logger.ts';
 import { countSecretReplicationFailure } from '../observability/metrics.ts';
-import { traced } from '../observability/tracer.ts';
 
 import { SECRET_FAMILIES, SECRETS_KEY_ALIAS, type SecretFamily } from '../../manifest/secrets.ts';
 
@@ -13,7 +12,7 @@ let client: SecretsManagerClient | undefined;
 let provider: SecretsProvider | undefined;
 
 /** One client per process (its connections are reused); endpoints and region come from the environment. */
-export const secretsManagerClient = () => (client ??= traced(new SecretsManagerClient({ maxAttempts: 3 })));
+export const secretsManagerClient = () => (client ??= new SecretsManagerClient({ maxAttempts: 3 }));
 
 /**
  * How long a warm function keeps a secret it has read. Webhook secrets never change; MNO

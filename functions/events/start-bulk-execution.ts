@@ -1,12 +1,11 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { traced } from '../../adapters/observability/tracer.ts';
 import { startBulkExecution } from '../../adapters/step-functions/bulk-executions.ts';
 import { BusEvent } from '../../application/bus-events.ts';
 import { required } from '../../manifest/environment.ts';
 import { lambdaHandler } from '../lambda/handler.ts';
 import { env } from '../lambda/wiring.ts';
 
-const sfn = traced(new SFNClient({}));
+const sfn = new SFNClient({});
 const stateMachineArn = required(env, 'BULK_STATE_MACHINE_ARN', 'this function starts bulk operations');
 
 /**

@@ -1,10 +1,8 @@
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { adapters, config, dynamodb } from '../lambda/wiring.ts';
 import { logger } from '../../adapters/observability/logger.ts';
-import { tracer } from '../../adapters/observability/tracer.ts';
 import { activeTenant } from './middleware/active-tenant.ts';
 import { caller, type HttpEvent } from './middleware/caller.ts';
 import { idempotency } from './middleware/idempotency.ts';
@@ -32,8 +30,6 @@ export const httpHandler = <S extends QuerySchema = z.ZodObject<{}>>(
   const route = routeFor(key);
   // No early-timeout race per request: API Gateway ends the request at its own 29 s limit anyway.
   const handler = middy<HttpRequest<z.output<S>>, HttpResult, Error, Context>(fn, { timeoutEarlyInMillis: 0 })
-    // The invocation's segment, annotated with cold starts; responses are not captured (they may hold a secret shown once).
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use({
       onError: (request) => {
         const p = toProblem(request.error);

@@ -2,7 +2,6 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { eimSigning } from '../../adapters/signing/eim-signing.ts';
 import { fileSigner } from '../../adapters/signing/file-signer.ts';
 import { kmsSigner } from '../../adapters/signing/kms-signer.ts';
-import { traced } from '../../adapters/observability/tracer.ts';
 import { activationCodesFor } from '../../adapters/secrets/activation-codes.ts';
 import type { ActivationCodes } from '../../application/ports/activation-codes.ts';
 import type { EimSigning } from '../../application/ports/eim-packages.ts';
@@ -25,7 +24,7 @@ const lazySigner = (): Signer => {
   let made: Signer | undefined;
   const key = () =>
     (made ??= env.EIM_KEY_ID
-      ? kmsSigner(traced(new KMSClient({})), env.EIM_KEY_ID)
+      ? kmsSigner(new KMSClient({}), env.EIM_KEY_ID)
       : fileSigner(required(env, 'EIM_KEY_FILE', 'the eIM signs packages with it (or EIM_KEY_ID, a KMS key)'), 'eim'));
   return { keyId: 'eim', publicJwk: () => key().publicJwk(), sign: (input) => key().sign(input) };
 };

@@ -1,12 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import * as core from 'zod/v4/core';
 import { logger } from '../../adapters/observability/logger.ts';
-import { tracer } from '../../adapters/observability/tracer.ts';
 import { readEnvironment } from '../../manifest/environment.ts';
 
 /** An input that does not fit its schema: which fields, and why (never their values). */
@@ -33,13 +31,12 @@ const nameTheFields = (): middy.MiddlewareObj => ({
 
 /**
  * A Lambda handler that is not an HTTP route (a workflow task, a rule's target, a stream or queue
- * consumer), with the middleware every one of them gets: the invocation's trace segment (responses
- * not captured), the logger's Lambda context (request id, cold start, function), and its input
+ * consumer), with the middleware every one of them gets: the logger's Lambda context (request id, cold start, function), and its input
  * parsed with zod before the handler sees it (Powertools parser): a malformed input fails at once
  * as an `InvalidInput` that names the fields, never deep inside the handler.
  */
 export const lambdaHandler = <S extends core.$ZodType, R>(schema: S, fn: (input: core.output<S>, context: Context) => Promise<R>) => {
-  const handler = middy<core.output<S>, R, Error, Context>(fn, { timeoutEarlyInMillis: 0 }).use(captureLambdaHandler(tracer, { captureResponse: false }));
+  const handler = middy<core.output<S>, R, Error, Context>(fn, { timeoutEarlyInMillis: 0 });
   // One function per process in Lambda; the local runtime runs every handler in one process, where
   // one logger's Lambda context would name whichever invocation came last.
   if (readEnvironment().AWS_LAMBDA_FUNCTION_NAME) handler.use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,11 +1,10 @@
 import { DescribeEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { publishCommits } from '../../adapters/event-bus/commit-entries.ts';
-import { traced } from '../../adapters/observability/tracer.ts';
 import { keepPublishingLease, statusOf, type LeaseStep, type PublisherPorts, type PublisherStatus } from '../../application/lease/publisher.ts';
 import { leaseTiming } from './lease-wiring.ts';
 import { adapters, config, env } from './wiring.ts';
 
-export const eventBridge = traced(new EventBridgeClient({}));
+export const eventBridge = new EventBridgeClient({});
 
 const ports = (): PublisherPorts => ({
   lease: adapters.leaseStore,

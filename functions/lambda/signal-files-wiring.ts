@@ -1,5 +1,4 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { traced } from '../../adapters/observability/tracer.ts';
 import { folderSignalFiles, s3SignalFiles, type SignalFiles } from '../../adapters/signals/signal-files.ts';
 import { required } from '../../manifest/environment.ts';
 import { once } from './signal-wiring.ts';
@@ -7,5 +6,5 @@ import { env } from './wiring.ts';
 
 /** The signals bucket (S3 in AWS), or the folder the local runtime watches for it: the file reader's alone. */
 export const signalFiles = once((): SignalFiles =>
-  env.SIGNALS_BUCKET ? s3SignalFiles(traced(new S3Client({ maxAttempts: 3 })), env.SIGNALS_BUCKET) : folderSignalFiles(required(env, 'SIGNAL_FILES_DIR', 'signal files have no bucket or folder to be read from')),
+  env.SIGNALS_BUCKET ? s3SignalFiles(new S3Client({ maxAttempts: 3 }), env.SIGNALS_BUCKET) : folderSignalFiles(required(env, 'SIGNAL_FILES_DIR', 'signal files have no bucket or folder to be read from')),
 );

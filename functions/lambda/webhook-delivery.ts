@@ -1,7 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { logger } from '../../adapters/observability/logger.ts';
 import { countWebhookParked } from '../../adapters/observability/metrics.ts';
-import { traced } from '../../adapters/observability/tracer.ts';
 import { sqsRetryScheduler } from '../../adapters/webhooks/sqs-retry-scheduler.ts';
 import { createWebhookDelivery } from '../../application/webhooks/delivery.ts';
 import { AWS_RETRY_DELAYS_MS } from '../../application/webhooks/retry-scheduler.ts';
@@ -12,7 +11,7 @@ import { env } from './wiring.ts';
 const queueUrl = required(env, 'WEBHOOK_RETRY_QUEUE_URL', 'webhook retries have nowhere to go');
 
 /** Retries wait on the retry queue (SQS), consumed by retry.ts. */
-export const scheduler = sqsRetryScheduler(traced(new SQSClient({ maxAttempts: 5 })), queueUrl);
+export const scheduler = sqsRetryScheduler(new SQSClient({ maxAttempts: 5 }), queueUrl);
 
 /**
  * Webhook delivery as the Lambda functions run it: the secret store and URL policy this process is

@@ -3,7 +3,6 @@ import { DynamoDbEventStore } from '../../adapters/event-store/dynamodb-event-st
 import { DynamoDbLeaseStore } from '../../adapters/lease/dynamodb-lease.ts';
 import type { LeaseStore } from '../../application/ports/lease-store.ts';
 import type { GatewayFor } from '../../adapters/mno-gateways/index.ts';
-import { traced } from '../../adapters/observability/tracer.ts';
 import type { DeadLetterPayloads, WebhookSecrets } from '../../application/webhooks/ports.ts';
 import type { EventStore } from '../../domain/event-store.ts';
 import { readEnvironment } from '../../manifest/environment.ts';
@@ -27,7 +26,7 @@ export const config = {
   tenantStatusTtlMs: env.TENANT_STATUS_TTL_MS,
 };
 
-export const dynamodb = traced(new DynamoDBClient({ maxAttempts: 3 }));
+export const dynamodb = new DynamoDBClient({ maxAttempts: 3 });
 
 /**
  * The adapters handlers reach the outside through. The event store is made here; the others by

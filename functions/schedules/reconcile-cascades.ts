@@ -1,7 +1,6 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
 import { logger } from '../../adapters/observability/logger.ts';
-import { traced } from '../../adapters/observability/tracer.ts';
 import { openBulkOperations, openCascades } from '../../adapters/read-models/queries.ts';
 import { bulkExecutionName, startBulkExecution } from '../../adapters/step-functions/bulk-executions.ts';
 import { reconcileBulkOperations } from '../../application/bulk/reconcile.ts';
@@ -14,7 +13,7 @@ import { lambdaHandler } from '../lambda/handler.ts';
 import { wherePublishing } from '../lambda/lease-wiring.ts';
 import { adapters, config, dynamodb, env } from '../lambda/wiring.ts';
 
-const sfn = traced(new SFNClient({}));
+const sfn = new SFNClient({});
 const stateMachineArn = required(env, 'CASCADE_STATE_MACHINE_ARN', 'the reconciler checks and starts cascade executions');
 const bulkStateMachineArn = required(env, 'BULK_STATE_MACHINE_ARN', 'the reconciler checks and starts bulk operations’ executions');
 
