@@ -1,4 +1,5 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -112,7 +113,8 @@ export const startStreamPoller = async (options: {
     if (records.length === 0) return 0;
     if (!discarding) await deliver(records);
     checkpoints[shardId] = records.at(-1)!.dynamodb!.SequenceNumber!;
-    if (options.checkpointFile) writeFileSync(options.checkpointFile, JSON.stringify(checkpoints), { mode: 0o600 });
+    // Off the event loop (the next poll of this shard waits for it): the handlers, the engine and the simulators share this process.
+    if (options.checkpointFile) await writeFile(options.checkpointFile, JSON.stringify(checkpoints), { mode: 0o600 });
     return records.length;
   };
 

@@ -1,11 +1,15 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import type { CmpApi } from './http.ts';
 
 /**
  * What a simulated CMP holds (profiles, SIM states, jobs) kept in a file of its own (mode 0600),
  * so that a restart of the local runtime finds the network as it was, as a real MNO's would be:
  * a cascade resumed after a crash reads back what was applied before it, and polls the jobs it
- * submitted. Written after each CMP call, to a new file renamed into place (never half written).
+ * submitted. Kept after each CMP call, before it is answered, to a new file renamed into place
+ * (never half written): written off the event loop, once for all the calls that came in while the
+ * last write was under way (the calls of a cascade to one MNO at once share a write), and not at
+ * all when nothing changed (a read).
  */
 /** Ended jobs kept per CMP. */
 const MAX_JOBS = 1_000;
@@ -17,7 +21,8 @@ export const keepHeldState = (api: CmpApi, file: string) => {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') console.warn(`mno simulator state ${file} unreadable: starting empty (${(error as Error).message})`);
   }
-  return () => {
+  let written = '';
+  const write = async () => {
     // Jobs that ended are kept a while (a client may still poll them), not forever: the oldest go first.
     const jobs = api.held.jobs;
     if (jobs && jobs.size > MAX_JOBS)
@@ -26,8 +31,20 @@ export const keepHeldState = (api: CmpApi, file: string) => {
         const status = (job as { status?: string }).status;
         if (status === 'DONE' || status === 'FAILED') jobs.delete(id);
       }
-    const held = Object.fromEntries(Object.entries(api.held).map(([name, map]) => [name, Object.fromEntries(map)]));
-    writeFileSync(`${file}.tmp`, JSON.stringify(held), { mode: 0o600 });
-    renameSync(`${file}.tmp`, file);
+    const text = JSON.stringify(Object.fromEntries(Object.entries(api.held).map(([name, map]) => [name, Object.fromEntries(map)])));
+    if (text === written) return;
+    await writeFile(`${file}.tmp`, text, { mode: 0o600 });
+    await rename(`${file}.tmp`, file);
+    written = text;
   };
+  let writing: Promise<void> = Promise.resolve();
+  let next: Promise<void> | undefined;
+  /** Resolves once a write that began after the call's change has landed. */
+  return (): Promise<void> =>
+    (next ??= (async () => {
+      await writing.catch(() => undefined);
+      next = undefined;
+      writing = write();
+      return writing;
+    })());
 };

@@ -98,8 +98,8 @@ export const serveCmp = async (options: {
   port?: number | undefined;
   faults: FaultState;
   api: CmpApi;
-  /** Called after each CMP API call (not the admin routes): what it changed is kept. */
-  afterCall?: (() => void) | undefined;
+  /** Called after each CMP API call (not the admin routes), and waited for before the call is answered: what it changed is kept. */
+  afterCall?: (() => void | Promise<void>) | undefined;
   /** More admin routes under `/_sim/` (e.g. traffic), asked first: undefined for a path they do not serve. */
   moreAdmin?: ((method: string, path: string, body: Buffer) => Promise<CmpReply | undefined>) | undefined;
   /** More CMP API routes (e.g. the Control Center pull routes), asked first after the fault gate: undefined for a path they do not serve. */
@@ -146,7 +146,7 @@ export const serveCmp = async (options: {
           const request = { method, path, query: url.searchParams, headers: req.headers, body };
           reply = options.moreApi?.(request) ?? (await api.handle(request));
         }
-        options.afterCall?.();
+        await options.afterCall?.();
       }
       const headers: Record<string, string> = { ...reply.headers };
       if (reply.json !== undefined) headers['content-type'] ??= 'application/json';
