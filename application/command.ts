@@ -64,8 +64,10 @@ export const executeCommand = async <C, E extends { type: string; data: unknown 
   loaded?: LoadedStream | Known<S>,
 ): Promise<CommandOutcome<S>> => {
   const commandId = context.commandId ?? randomUUID();
+  let known = loaded;
   for (let attempt = 1; ; attempt++) {
-    const stream = attempt === 1 && loaded ? loaded : await store.load(streamId);
+    const stream = known ?? (await store.load(streamId));
+    known = undefined;
     const { head } = stream;
     if (context.expectedVersion !== undefined && context.expectedVersion !== head.version)
       throw new PreconditionFailed(head.version);
@@ -85,15 +87,17 @@ export const executeCommand = async <C, E extends { type: string; data: unknown 
       return { state: fold(decider, state, events), head: { version: last.version, hash: commit.hash }, changed: true };
     } catch (error) {
       if (!(error instanceof VersionConflict)) throw error;
-      // The SDK retries a put whose reply was lost; the retry then conflicts with our own write.
-      const [landed] = (await store.readCommits(streamId, { after: head.version, limit: 1 })).commits;
-      if (landed?.metadata.commandId === commandId) {
+      if (context.expectedVersion === undefined) await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
+      // The stream as it is now (after the pause): the next attempt decides on it. The SDK retries a put whose reply was lost; the retry then conflicts with our own write.
+      const fresh = await store.load(streamId);
+      const landed = fresh.commits.find((c) => c.version > head.version && c.metadata.commandId === commandId);
+      if (landed) {
         const last = landed.events.at(-1)!;
         return { state: fold(decider, state, events), head: { version: last.version, hash: landed.hash }, changed: true };
       }
       if (context.expectedVersion !== undefined) throw new PreconditionFailed(-1);
       if (attempt >= maxAttempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
+      known = fresh;
     }
   }
 };

@@ -78,12 +78,15 @@ const submit = async (ports: CascadePorts, work: TargetWork, cascade: CascadeSta
     await recordTransient(ports, work, error, target);
     throw error;
   });
-  const overtaken = await action.superseded();
+  // What the MNO answered is recorded while the change is checked for a newer one that overtook the submission (both are facts; the later record says which one the target ends as).
+  const [overtaken, answered] = await Promise.all([
+    action.superseded(),
+    recordStep(ports, work, submission.done ? { type: 'MarkApplied', mno: work.mno, at: ports.now() } : { type: 'RecordSubmission', mno: work.mno, jobId: submission.jobId }, target),
+  ]);
   if (overtaken) {
     await action.converge();
-    await recordStep(ports, work, { type: 'MarkSuperseded', mno: work.mno, reason: overtaken }, target);
+    await recordStep(ports, work, { type: 'MarkSuperseded', mno: work.mno, reason: overtaken }, answered);
     return ended(work);
   }
-  if (submission.done) return step(await recordStep(ports, work, { type: 'MarkApplied', mno: work.mno, at: ports.now() }, target), true, null);
-  return step(await recordStep(ports, work, { type: 'RecordSubmission', mno: work.mno, jobId: submission.jobId }, target), false, submission.jobId);
+  return submission.done ? step(answered, true, null) : step(answered, false, submission.jobId);
 };

@@ -27,26 +27,27 @@ export const planCascade = async (ports: CascadePorts, input: CascadeInput): Pro
   if (!current(cascade, input)) return { tenant: input.tenant, cascadeId: input.cascadeId, round, attempt, work: [] };
   const subject = cascade.subject;
   const checkedAt = ports.now();
+  // The MNOs are read while the subject is (planning needs both).
+  const mnos = Promise.all(cascade.roundTargets.map((mno) => loadMno(ports.store, mno)));
+  mnos.catch(() => undefined);
   const { commits } = await ports.store.load(subject.kind === 'policy' ? policyStream(input.tenant, subject.policyId) : simStream(input.tenant, subject.eid));
   const now =
     subject.kind === 'policy'
       ? { policy: fold(policyDecider, policyDecider.initialState, readEvents(eventsOf(commits), policyDecider.events)) }
       : { sim: fold(simDecider, simDecider.initialState, readEvents(eventsOf(commits), simDecider.events)) };
-  const [older, planned] = await Promise.all([
-    olderPerMno(ports, input.tenant, subject, commits, input.cascadeId, cascade.roundTargets),
-    Promise.all(
-      cascade.roundTargets.map(async (mno) => {
-        const work: TargetWork = { tenant: input.tenant, cascadeId: input.cascadeId, round: cascade.round, attempt, mno };
-        const state = await loadMno(ports.store, mno);
-        const plan = planTarget(subject, state, mno, now);
-        if (plan.kind === 'work') return { work, registration: state.status === 'unknown' ? undefined : state.registration };
-        const command = plan.kind === 'skip' ? { type: 'SkipTarget' as const, mno, reason: plan.reason } : { type: 'MarkSuperseded' as const, mno, reason: plan.reason };
-        const { state: target } = await recordStep(ports, work, command);
-        // Recorded now, or earlier by a planning that ran before (a repeated execution): no work either way.
-        return target.status === 'pending' ? { work } : undefined;
-      }),
-    ),
-  ]);
+  const [older, states] = await Promise.all([olderPerMno(ports, input.tenant, subject, commits, input.cascadeId, cascade.roundTargets), mnos]);
+  const planned = await Promise.all(
+    cascade.roundTargets.map(async (mno, i) => {
+      const work: TargetWork = { tenant: input.tenant, cascadeId: input.cascadeId, round: cascade.round, attempt, mno };
+      const state = states[i]!;
+      const plan = planTarget(subject, state, mno, now);
+      if (plan.kind === 'work') return { work, registration: state.status === 'unknown' ? undefined : state.registration };
+      const command = plan.kind === 'skip' ? { type: 'SkipTarget' as const, mno, reason: plan.reason } : { type: 'MarkSuperseded' as const, mno, reason: plan.reason };
+      const { state: target } = await recordStep(ports, work, command);
+      // Recorded now, or earlier by a planning that ran before (a repeated execution): no work either way.
+      return target.status === 'pending' ? { work } : undefined;
+    }),
+  );
   // A round's first attempt finds its targets' streams new (when not, the first append is refused and the step reads the stream).
   const fresh = attempt === 0 ? { target: carry({ head: GENESIS, state: targetDecider.initialState }) } : {};
   const work = planned
