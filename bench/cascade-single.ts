@@ -23,6 +23,8 @@ interface Sample {
   condition: Condition;
   rep: number;
   ms: number;
+  /** From POST …/publish to the execution's start: the command, the stream, the forwarder, the bus and its rule. */
+  startMs: number;
   execution: string;
   outcome: CascadeOutcome;
   /** CMP API calls the MNOs received during the cascade. */
@@ -45,13 +47,15 @@ export const singleCascade = async (runtime: Runtime, client: HttpClient, specs:
     resetProbe();
     const calls0 = calls();
     const t0 = process.hrtime.bigint();
+    const wall0 = Date.now();
     const execution = await executionOf(runtime, await publish(client, token, 'fleet'));
+    const startMs = execution.startDate.getTime() - wall0;
     await execution.done;
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     const mnoCalls = calls() - calls0;
     const probe = probeReading(1);
     const outcome = outcomeOf(await readCascade(client, token, execution.name));
-    return { condition, rep, ms, execution: execution.status, outcome, mnoCalls, probe };
+    return { condition, rep, ms, startMs, execution: execution.status, outcome, mnoCalls, probe };
   };
 
   await run('clean', -1); // warm-up: workflow handlers' first import, the adapters' tokens
@@ -74,6 +78,7 @@ export const singleCascade = async (runtime: Runtime, client: HttpClient, specs:
   const sum = (xs: Record<string, number>) => Object.values(xs).reduce((a, b) => a + b, 0);
   const summary = (c: Condition) => ({
     medianMs: median(of(c).map((s) => s.ms)),
+    startMedianMs: median(of(c).map((s) => s.startMs)),
     statuses: of(c).map((s) => s.outcome.status),
     attempts: of(c).map((s) => s.outcome.attempts),
     retriedTargets: of(c).map((s) => s.outcome.retriedTargets),

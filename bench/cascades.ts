@@ -96,7 +96,7 @@ export const printCascadeNotes = (specs: readonly SimulatedMno[], single: Single
   const sample = single.samples.filter((x) => x.condition === 'clean').sort((a, b) => a.ms - b.ms)[Math.floor(single.clean.statuses.length / 2)]!;
   const c = sample.probe.store.cascade!;
   console.log(
-    `where a clean cascade's ${sample.ms.toFixed(0)} ms go: ${ops(sample.probe)}; cascade streams (its own and its targets') ${c.queries} Query (${c.itemsPerQuery} commits each) and ${c.puts} PutItem ` +
+    `where a clean cascade's ${sample.ms.toFixed(0)} ms go: ${sample.startMs.toFixed(0)} ms until its execution started (the publish command, the stream poller, the forwarder, the bus and its rule; median of the clean ones ${single.clean.startMedianMs.toFixed(0)} ms); ${ops(sample.probe)}; cascade streams (its own and its targets') ${c.queries} Query (${c.itemsPerQuery} commits each) and ${c.puts} PutItem ` +
       `for ${c.puts - c.conflicts} commits; MNO streams ${sample.probe.store.mno!.queries} Query, policy ${sample.probe.store.policy!.queries}. ` +
       `Task runs: ${Object.entries(sample.probe.tasks).map(([state, t]) => `${state} ${t.calls}× ${t.msMean} ms`).join(', ')}`,
   );
