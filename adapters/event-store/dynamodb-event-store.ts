@@ -3,12 +3,13 @@ import { VersionConflict, type ChainVerification, type Commit, type CommitMetada
 import { bucketsBetween, TIME_INDEX, timeIndexOf } from './time-index.ts';
 import { asOf, eventCount, headAfter, headOf, newCommit, toCommit, verifyChain, type StoredCommit } from './stored-commit.ts';
 
-const toItem = (c: StoredCommit, time: string): Record<string, AttributeValue> => {
+/** `count`: the commit's events (known to the append; else counted from the JSON). */
+const toItem = (c: StoredCommit, time: string, count = eventCount(c.eventsJson)): Record<string, AttributeValue> => {
   const { tb, at } = timeIndexOf(c.streamId, c.version, time);
   return {
     pk: { S: c.streamId },
     v: { N: String(c.version) },
-    n: { N: String(eventCount(c.eventsJson)) },
+    n: { N: String(count) },
     events: { S: c.eventsJson },
     meta: { S: c.metaJson },
     hash: { S: c.hash },
@@ -47,7 +48,7 @@ export class DynamoDbEventStore implements EventStore {
   async append(streamId: string, head: StreamHead, events: NewEvent[], metadata: CommitMetadata): Promise<Commit> {
     const { stored, commit } = newCommit(streamId, head, events, metadata);
     try {
-      await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: toItem(stored, metadata.time), ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: toItem(stored, metadata.time, events.length), ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new VersionConflict(streamId, head.version);
       throw error;

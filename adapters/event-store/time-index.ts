@@ -10,7 +10,17 @@ export const TIME_INDEX = 'by-time';
 export const TIME_INDEX_SHARDS = 8;
 const MINUTE_MS = 60_000;
 
-const shardOf = (streamId: string) => createHash('sha256').update(streamId).digest()[0]! % TIME_INDEX_SHARDS;
+const shards = new Map<string, number>();
+/** A stream's shard (kept for the streams a process appends to often: a hash per append is measurable on the command path). */
+const shardOf = (streamId: string) => {
+  let shard = shards.get(streamId);
+  if (shard === undefined) {
+    shard = createHash('sha256').update(streamId).digest()[0]! % TIME_INDEX_SHARDS;
+    if (shards.size >= 4_096) shards.clear();
+    shards.set(streamId, shard);
+  }
+  return shard;
+};
 const minuteOf = (ms: number) => new Date(Math.floor(ms / MINUTE_MS) * MINUTE_MS).toISOString().slice(0, 16);
 
 /** The index's attributes of a commit: its bucket (`tb`, minute and shard) and its sort key within it (`at`). */
