@@ -74,7 +74,7 @@ export const ROUTES = [
   { method: 'GET', path: '/v1/cascades/{cascadeId}', entry: 'cascades/read.ts', handler: 'get', scopes: ['policies:read'], tenant: true, access: READS },
   { method: 'POST', path: '/v1/cascades/{cascadeId}/redrive', entry: 'cascades/redrive.ts', handler: 'handler', scopes: ['policies:write'], tenant: true, access: IDEMPOTENT_WRITES },
   { method: 'PUT', path: '/v1/policies/{policyId}', entry: 'policies/write.ts', handler: 'setDraft', scopes: ['policies:write'], tenant: true, access: WRITES },
-  { method: 'POST', path: '/v1/policies/{policyId}/publish', entry: 'policies/write.ts', handler: 'publish', scopes: ['policies:write'], tenant: true, access: IDEMPOTENT_WRITES },
+  { method: 'POST', path: '/v1/policies/{policyId}/publish', entry: 'policies/write.ts', handler: 'publish', scopes: ['policies:write'], tenant: true, access: { ...IDEMPOTENT_WRITES, startsCascades: true } },
   { method: 'GET', path: '/v1/policies/{policyId}', entry: 'policies/read.ts', handler: 'get', scopes: ['policies:read'], tenant: true, access: READS },
   { method: 'GET', path: '/v1/policies/{policyId}/versions/{version}', entry: 'policies/read.ts', handler: 'version', scopes: ['policies:read'], tenant: true, access: READS },
   { method: 'GET', path: '/v1/policies/{policyId}/versions/{version}/effective', entry: 'policies/read.ts', handler: 'effective', scopes: ['policies:read'], tenant: true, access: READS },

@@ -52,7 +52,7 @@ export const EVENT_FUNCTIONS = {
   /** Orders a profile from an MNO's SM-DP+: its credentials (the ES2+ key) read, the activation code kept as a secret. */
   'order-profile': { entry: 'order-profile.ts', handler: 'handler', access: { eventStore: 'append', secrets: [MNO_CREDENTIALS_READ, ACTIVATION_CODES_CREATE, ACTIVATION_CODES_READ], tables: [MNO_RATE] } },
   /** Records a cascade (its stream and the tenant's index). */
-  'plan-sim-cascade': { entry: 'plan-sim-cascade.ts', handler: 'handler', access: { eventStore: 'append' } },
+  'plan-sim-cascade': { entry: 'plan-sim-cascade.ts', handler: 'handler', access: { eventStore: 'append', startsCascades: true } },
   /** Records (or redrives) catch-up cascades: which enterprises, policies and SIMs from the read models' lists, each checked against its stream. */
   'catch-up': { entry: 'catch-up.ts', handler: 'handler', access: { eventStore: 'append', tables: [READ_MODEL_LISTS] } },
   /** Starts the bulk operations that move SIMs off an MNO in outage (and back): which enterprises and their recent operations from the read models' lists. */

@@ -7,9 +7,14 @@ import { appendToLog } from '../append-to-log.ts';
 import { executeCommand, type CommandContext } from '../command.ts';
 import { cascadeIndexStream, cascadeStream } from '../stream-ids.ts';
 
+/** Starts a cascade's first execution at once (adapters/step-functions; named after the round, so a second start is harmless). */
+export type StartCascade = (tenant: string, cascadeId: string) => Promise<void>;
+
 /**
  * Records a new cascade (its stream and the tenant's index). Its execution is started by the
- * `start-cascade` rule when the CascadeStarted event reaches the bus.
+ * `start-cascade` rule when the CascadeStarted event reaches the bus; with `start`, also at once,
+ * so the MNOs hear of it without waiting for the stream, the bus and the rule (a start that fails
+ * here is left to the rule, and the rule's start of a running execution changes nothing).
  */
 export const recordCascade = async (
   store: EventStore,
@@ -18,6 +23,7 @@ export const recordCascade = async (
   subject: CascadeSubject,
   targets: string[],
   context: CommandContext,
+  start?: StartCascade,
 ) => {
   const unpinned = { ...context, expectedVersion: undefined };
   const { changed } = await executeCommand(store, cascadeDecider, cascadeStream(tenant, cascadeId), { type: 'StartCascade', cascadeId, subject, targets, startedBy: context.actor }, unpinned);
@@ -30,4 +36,5 @@ export const recordCascade = async (
       region: context.region,
       time: new Date().toISOString(),
     });
+  if (changed && start) await start(tenant, cascadeId).catch(() => undefined);
 };

@@ -41,9 +41,11 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
       // …nor the MNOs' signal pushes (each batch id taken once by itself).
       const keepsRecords = h.route.method === 'POST' && routeKey(h.route) !== 'POST /v1/subscriptions' && !h.route.path.startsWith('/v1/esipa/') && !h.route.path.startsWith('/v1/es2plus/') && !h.route.path.startsWith('/v1/signals/');
       expect(actionsOn(statements, idempotency).length > 0, routeKey(h.route)).toBe(keepsRecords);
-      // No route starts or describes workflows or publishes; /health only asks the engine and the bus whether they answer.
+      // No route describes workflows or publishes; /health only asks the engine and the bus whether they answer; publishing a policy starts its cascade at once.
       const workflowAndBus = statements.flatMap((st) => list<string>(st.Action)).filter((a) => a.startsWith('states:') || a.startsWith('events:'));
-      expect(workflowAndBus.sort(), routeKey(h.route)).toEqual(h.route.entry === 'health.ts' ? ['events:DescribeEventBus', 'states:DescribeStateMachine'] : []);
+      const expectedWorkflow =
+        h.route.entry === 'health.ts' ? ['events:DescribeEventBus', 'states:DescribeStateMachine'] : routeKey(h.route) === 'POST /v1/policies/{policyId}/publish' ? ['states:StartExecution'] : [];
+      expect(workflowAndBus.sort(), routeKey(h.route)).toEqual(expectedWorkflow);
     }
     for (const h of handlersTriggeredBy('task')) expect(actionsOn(functionPolicy(s, t, h.id), table).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
     // Bulk operations' items: the tasks write them (a chunk's outcomes and counts in one transaction); the routes only read them.

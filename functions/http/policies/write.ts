@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { executeCommand } from '../../../application/command.ts';
 import { publishPolicy } from '../../../application/policies/publish.ts';
+import { startCascade } from '../../lambda/cascade-start-wiring.ts';
 import { policyStream } from '../../../application/stream-ids.ts';
 import { policyDecider } from '../../../domain/policy/decider.ts';
 import { PolicyDocument } from '../../../domain/policy/document.ts';
@@ -30,7 +31,7 @@ export const setDraft = httpHandler('PUT /v1/policies/{policyId}', async (reques
  * (200, the latest version and its cascade).
  */
 export const publish = httpHandler('POST /v1/policies/{policyId}/publish', async (request) => {
-  const { version, cascadeId, changed } = await publishPolicy(adapters.eventStore, request.caller.tenant, policyParam(request), randomUUID(), commandContext(request));
+  const { version, cascadeId, changed } = await publishPolicy(adapters.eventStore, request.caller.tenant, policyParam(request), randomUUID(), commandContext(request), startCascade);
   if (!changed) return json(200, { version, cascadeId, unchanged: true });
   return json(202, { version, cascadeId }, { location: `/v1/cascades/${cascadeId}` });
 });
