@@ -6,7 +6,11 @@ import { VersionConflict, eventsOf, type CommitMetadata, type EventStore, type L
 
 export class PreconditionFailed extends Error {
   override readonly name = 'PreconditionFailed';
-  constructor(readonly current: number) {
+  constructor(
+    readonly current: number,
+    /** The stream as read when the put was refused (a caller deciding again need not read it again). */
+    readonly fresh?: LoadedStream | undefined,
+  ) {
     super(`the stream is at version ${current}`);
   }
 }
@@ -95,7 +99,7 @@ export const executeCommand = async <C, E extends { type: string; data: unknown 
         const last = landed.events.at(-1)!;
         return { state: fold(decider, state, events), head: { version: last.version, hash: landed.hash }, changed: true };
       }
-      if (context.expectedVersion !== undefined) throw new PreconditionFailed(-1);
+      if (context.expectedVersion !== undefined) throw new PreconditionFailed(fresh.head.version, fresh);
       if (attempt >= maxAttempts) throw error;
       known = fresh;
     }

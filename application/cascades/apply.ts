@@ -4,7 +4,8 @@ import { PreconditionFailed } from '../command.ts';
 import { MnoPermanentError, MnoTransientError } from '../ports/mno-gateway.ts';
 import { olderSubmissionInDoubt } from './older.ts';
 import type { CascadePorts } from './ports.ts';
-import { carry, current, loadCascade, openTarget, recordStep, targetAction, type TargetView } from './steps.ts';
+import { carry, current, loadCascade, openTarget, recordStep, targetAction, viewOf, type TargetView } from './steps.ts';
+import type { LoadedStream } from '../../domain/event-store.ts';
 import type { TargetWork } from './work.ts';
 
 /** Nothing more is done for this target in its round (it ended, or a newer change took its place). */
@@ -30,15 +31,15 @@ export const applyToMno = async (ports: CascadePorts, work: TargetWork): Promise
     return await submit(ports, work, cascade);
   } catch (error) {
     // The target the work carried was no longer its stream's (a retried step, a repeated execution): decided again on the stream as it is.
-    if (error instanceof PreconditionFailed && work.target) return submit(ports, { ...work, target: undefined }, cascade);
+    if (error instanceof PreconditionFailed && work.target) return submit(ports, { ...work, target: undefined }, cascade, error.fresh);
     throw error;
   }
 };
 
 /** Every choice before the submission rests on the target as the step found it: each append then is strict (refused when the stream moved on). */
-const submit = async (ports: CascadePorts, work: TargetWork, cascade: CascadeState): Promise<TargetWork> => {
+const submit = async (ports: CascadePorts, work: TargetWork, cascade: CascadeState, fresh?: LoadedStream): Promise<TargetWork> => {
   const action = await targetAction(ports, work, cascade);
-  let target = await openTarget(ports, work);
+  let target = fresh ? viewOf(fresh) : await openTarget(ports, work);
   const next = beforeSubmission(target.state);
   if (next.kind === 'finished') return ended(work);
   if (next.kind === 'give-up') throw new MnoPermanentError(next.reason);

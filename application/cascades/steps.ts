@@ -2,9 +2,8 @@ import { readEvents } from '../../domain/events.ts';
 import { fold } from '../../domain/decider.ts';
 import { cascadeDecider, type CascadeState } from '../../domain/cascade/decider.ts';
 import type { CascadeSubject } from '../../domain/cascade/events.ts';
-import { IN_DOUBT_MS, desiredSimState, policyDrift, policySuperseded, simStateAfter, simStateDrift, simSuperseded } from '../../domain/cascade/process.ts';
-import { eventsOf } from '../../domain/event-store.ts';
-import { simCascadeId } from './cascade-ids.ts';
+import { desiredSimState, policyDrift, policySuperseded, simStateDrift, simSuperseded } from '../../domain/cascade/process.ts';
+import { eventsOf, type LoadedStream } from '../../domain/event-store.ts';
 import { targetDecider, type Target, type TargetCommand } from '../../domain/cascade/target.ts';
 import type { MnoRegistration } from '../../domain/mno/events.ts';
 import { compilePolicy, quarantineOf } from '../../domain/policy/compile.ts';
@@ -62,6 +61,9 @@ export const carry = ({ head, state }: TargetView): CarriedTarget => {
  */
 export const recordStep = async (ports: CascadePorts, work: TargetWork, command: TargetCommand, known?: TargetView, strict = false) =>
   executeCommand(ports.store, targetDecider, await targetStream(ports, work), command, { ...stepContext(ports, work), expectedVersion: strict && known ? known.head.version : undefined }, COMMAND_ATTEMPTS, known);
+
+/** The target as a stream just read has it. */
+export const viewOf = (stream: LoadedStream): TargetView => ({ head: stream.head, state: fold(targetDecider, targetDecider.initialState, readEvents(eventsOf(stream.commits), targetDecider.events)) });
 
 /** The target as its round's stream has it now. */
 export const loadTarget = async (ports: CascadePorts, work: TargetWork): Promise<TargetView> => loadState(ports.store, targetDecider, await targetStream(ports, work));
