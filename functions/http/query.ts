@@ -25,6 +25,8 @@ const parametersOf = (event: QueryEvent): [string, string][] =>
  * without a schema takes no parameter.
  */
 export const queryOf = <S extends QuerySchema>(event: QueryEvent, schema?: S): z.output<S> | Record<string, never> => {
+  // Nothing given to a route that takes nothing: nothing to check (most commands).
+  if (!schema && event.rawQueryString === '' && !event.queryStringParameters) return {};
   const names = new Set(schema ? Object.keys(schema.shape) : []);
   const values = new Map<string, string>();
   const errors = new Map<string, FieldError>();

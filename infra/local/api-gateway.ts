@@ -85,9 +85,13 @@ const refuseMalformed = (error: NodeJS.ErrnoException, socket: Duplex) => {
   socket.end(`HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 };
 
-/** Reads the body, giving up (→ undefined) as soon as it passes the limit. */
-const readBody = (req: IncomingMessage, limit: number) =>
-  new Promise<Buffer | undefined>((resolve, reject) => {
+const NO_BODY = Buffer.alloc(0);
+
+/** Reads the body, giving up (→ undefined) as soon as it passes the limit. A request that says it has none is not read. */
+const readBody = (req: IncomingMessage, limit: number): Promise<Buffer | undefined> => {
+  const { 'content-length': length, 'transfer-encoding': chunked } = req.headers;
+  if (length === '0' || (length === undefined && chunked === undefined)) return Promise.resolve(NO_BODY);
+  return new Promise<Buffer | undefined>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -102,6 +106,7 @@ const readBody = (req: IncomingMessage, limit: number) =>
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+};
 
 /** Headers that must be unambiguous (Node keeps only the first of some of them, silently). */
 const SINGLE = new Set(['authorization', 'content-type', 'content-length', 'idempotency-key', 'if-match', 'x-correlation-id']);
@@ -119,6 +124,14 @@ const repeated = (raw: readonly string[]) => {
 };
 
 const isText = (contentType: string | undefined) => !contentType || /json|text|xml|x-www-form-urlencoded/i.test(contentType);
+
+const functionNames = new Map<Route, string>();
+/** The Lambda function name a route's handler runs as (kept per route). */
+const functionNameOf = (route: Route) => {
+  let name = functionNames.get(route);
+  if (name === undefined) functionNames.set(route, (name = `switchboard-${route.entry.replace(/\W+/g, '-')}-${route.handler}`));
+  return name;
+};
 
 export interface GatewayOptions {
   authorize(authorization: string | undefined, scopes: readonly string[]): Promise<Authorization>;
@@ -170,9 +183,10 @@ export const createGateway = ({ authorize, load }: GatewayOptions): Server =>
       const text = isText(headers['content-type']);
       const requestId = randomUUID();
       const now = Date.now();
+      const key = routeKey(route);
       const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
         version: '2.0',
-        routeKey: routeKey(route),
+        routeKey: key,
         rawPath: path,
         rawQueryString: query,
         headers,
@@ -186,7 +200,7 @@ export const createGateway = ({ authorize, load }: GatewayOptions): Server =>
           domainPrefix: 'localhost',
           http: { method, path, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' },
           requestId,
-          routeKey: routeKey(route),
+          routeKey: key,
           stage: '$default',
           time: new Date(now).toISOString(),
           timeEpoch: now,
@@ -195,7 +209,7 @@ export const createGateway = ({ authorize, load }: GatewayOptions): Server =>
         isBase64Encoded: body.length > 0 && !text,
       };
       const handler = await load(route);
-      const result = await handler(event, lambdaContext(`switchboard-${route.entry.replace(/\W+/g, '-')}-${route.handler}`, requestId));
+      const result = await handler(event, lambdaContext(functionNameOf(route), requestId));
       const out = typeof result === 'object' && result !== null && 'statusCode' in result ? result : { statusCode: 200, body: JSON.stringify(result) };
       send(res, out.statusCode ?? 200, { 'apigw-requestid': requestId, ...(out.headers as Record<string, string>) }, out.isBase64Encoded ? Buffer.from(out.body ?? '', 'base64') : (out.body ?? ''));
     } catch (error) {
