@@ -60,3 +60,12 @@ describe('what every bundle carries', () => {
     expect(named).toEqual([]);
   });
 });
+
+describe('what the test tiers isolate', () => {
+  it('a local runtime started by a test has every table of its own (no file shares another’s table by its default name)', () => {
+    const support = readFileSync(join(ROOT, 'test/support/local-api.ts'), 'utf8');
+    const tables = readFileSync(join(ROOT, 'manifest/tables.ts'), 'utf8');
+    const variables = [...tables.matchAll(/envVar: '(\w+)'/g)].map((m) => m[1]!);
+    expect(variables.filter((v) => !support.includes(`${v}:`))).toEqual([]);
+  });
+});

@@ -25,6 +25,7 @@ const tablesOf = (suffix: string) => ({
   EVENTS_TABLE: `switchboard-events-${suffix}`,
   IDEMPOTENCY_TABLE: `switchboard-idempotency-${suffix}`,
   WEBHOOK_DEAD_LETTERS_TABLE: `switchboard-webhook-dead-letters-${suffix}`,
+  WEBHOOK_DELIVERIES_TABLE: `switchboard-webhook-deliveries-${suffix}`,
   READ_MODELS_TABLE: `switchboard-read-models-${suffix}`,
   BULK_ITEMS_TABLE: `switchboard-bulk-items-${suffix}`,
   MNO_RATE_TABLE: `switchboard-mno-rate-${suffix}`,
