@@ -1,4 +1,4 @@
-import type { MnoRegistration } from '../../domain/mno/events.ts';
+import type { MnoAccess } from '../../domain/mno/events.ts';
 import { asyncJobsGateway } from './async-jobs.ts';
 import type { CredentialStore } from './credentials.ts';
 import type { MnoGateway } from '../../application/ports/mno-gateway.ts';
@@ -19,7 +19,7 @@ const ADAPTERS = {
 export const GATEWAY_TTL_MS = SECRET_CACHE_SECONDS * 1000;
 
 /** The gateway to one MNO's CMP, by its registered API style, endpoint and credentials reference. */
-export type GatewayFor = (registration: MnoRegistration, now?: number) => Promise<MnoGateway>;
+export type GatewayFor = (registration: MnoAccess, now?: number) => Promise<MnoGateway>;
 
 /**
  * Gateways to the MNOs' CMPs, with credentials from `store`. Kept per MNO API (endpoint and

@@ -10,7 +10,7 @@ import type { MnoRegistration } from '../../domain/mno/events.ts';
  * two seconds' calls can fall on either side of a boundary, and half keeps them within a token
  * bucket of the declared rate and burst (as CMPs limit) whatever the phase.
  */
-export const dynamoDbRateLimiter = (client: DynamoDBClient, table: string, nowMs: () => number = Date.now) => async (registration: MnoRegistration) => {
+export const dynamoDbRateLimiter = (client: DynamoDBClient, table: string, nowMs: () => number = Date.now) => async (registration: Pick<MnoRegistration, 'id' | 'api'>) => {
   const rate = registration.api.rateLimitPerSecond;
   if (rate === undefined) return;
   const limit = Math.max(1, Math.floor(rate / 2));

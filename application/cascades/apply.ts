@@ -1,5 +1,5 @@
 import type { CascadeState } from '../../domain/cascade/decider.ts';
-import { beforeSubmission, supersessionKnown, whenSuperseded } from '../../domain/cascade/process.ts';
+import { beforeSubmission, whenSuperseded } from '../../domain/cascade/process.ts';
 import { PreconditionFailed } from '../command.ts';
 import { MnoPermanentError, MnoTransientError } from '../ports/mno-gateway.ts';
 import { olderSubmissionInDoubt } from './older.ts';
@@ -36,10 +36,16 @@ export const applyToMno = async (ports: CascadePorts, work: TargetWork): Promise
   }
 };
 
-/** Every choice before the submission rests on the target as the step found it: each append then is strict (refused when the stream moved on). */
+/**
+ * Every choice before the submission rests on the target as the step found it: when that is the
+ * target the work carried (it may be behind its stream), each append before the submission is strict
+ * (refused when the stream moved on, and the step decided anew on the stream as it is); on a target
+ * read here, a put that loses a race is decided again, as any command.
+ */
 const submit = async (ports: CascadePorts, work: TargetWork, cascade: CascadeState, fresh?: LoadedStream): Promise<TargetWork> => {
   const action = await targetAction(ports, work, cascade);
   let target = fresh ? viewOf(fresh) : await openTarget(ports, work);
+  const strict = work.target !== undefined && !fresh;
   const next = beforeSubmission(target.state);
   if (next.kind === 'finished') return ended(work);
   if (next.kind === 'give-up') throw new MnoPermanentError(next.reason);
@@ -60,34 +66,32 @@ const submit = async (ports: CascadePorts, work: TargetWork, cascade: CascadeSta
   if (next.kind === 'verify') return step(target, true, null);
   if (next.kind === 'poll') return step(target, false, next.jobId);
   const now = Date.parse(ports.now());
-  // Planning found the change the newest a moment ago and nothing was submitted since: no need to ask again (a newer one that overtakes the submission is caught after it).
-  const before = supersessionKnown(target.state, work.checkedAt, now) ? undefined : await action.superseded();
+  // Asked every time, however recently planning found the change the newest: a newer one planned, applied and verified in that moment must not get this older one after it.
+  const before = await action.superseded();
   if (before) {
     // A submission of this older change that never answered may still land over the newer one: wait it out, then submit the newest over it.
     const when = whenSuperseded(target.state, now);
     if (when === 'settle') return { ...base, done: false, jobId: null, resubmit: true };
     if (when === 'converge') await action.converge();
-    await recordStep(ports, work, { type: 'MarkSuperseded', mno: work.mno, reason: before }, target, true);
+    await recordStep(ports, work, { type: 'MarkSuperseded', mno: work.mno, reason: before }, target, strict);
     return ended(work);
   }
   // An older change's submission to this MNO that never answered may still land: submit this one after it can no more.
   if (await olderSubmissionInDoubt(ports, work, action.subject, now)) return { ...base, done: false, jobId: null, resubmit: true };
   // Within the MNO's rate (else MnoRateLimited: the workflow waits, and this is no attempt).
   await action.admit();
-  target = await recordStep(ports, work, { type: 'BeginAttempt', mno: work.mno, at: ports.now() }, target, true);
+  target = await recordStep(ports, work, { type: 'BeginAttempt', mno: work.mno, at: ports.now() }, target, strict);
   const submission = await action.apply().catch(async (error: unknown) => {
     await recordTransient(ports, work, error, target);
     throw error;
   });
-  // What the MNO answered is recorded while the change is checked for a newer one that overtook the submission (both are facts; the later record says which one the target ends as).
-  const [overtaken, answered] = await Promise.all([
-    action.superseded(),
-    recordStep(ports, work, submission.done ? { type: 'MarkApplied', mno: work.mno, at: ports.now() } : { type: 'RecordSubmission', mno: work.mno, jobId: submission.jobId }, target),
-  ]);
+  // A newer change that overtook the submission: the newest is submitted after it, and the target ends superseded (never applied: a retry after a failed converge must converge again).
+  const overtaken = await action.superseded();
   if (overtaken) {
     await action.converge();
-    await recordStep(ports, work, { type: 'MarkSuperseded', mno: work.mno, reason: overtaken }, answered);
+    await recordStep(ports, work, { type: 'MarkSuperseded', mno: work.mno, reason: overtaken }, target);
     return ended(work);
   }
-  return submission.done ? step(answered, true, null) : step(answered, false, submission.jobId);
+  if (submission.done) return step(await recordStep(ports, work, { type: 'MarkApplied', mno: work.mno, at: ports.now() }, target), true, null);
+  return step(await recordStep(ports, work, { type: 'RecordSubmission', mno: work.mno, jobId: submission.jobId }, target), false, submission.jobId);
 };

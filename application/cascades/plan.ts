@@ -11,13 +11,16 @@ import { olderPerMno } from './older.ts';
 import type { CascadePorts } from './ports.ts';
 import { carry, current, loadCascade, recordStep } from './steps.ts';
 import type { CascadeInput, TargetWork } from './work.ts';
+import type { MnoAccess, MnoRegistration } from '../../domain/mno/events.ts';
+
+const accessOf = ({ id, api, capabilities }: MnoRegistration): MnoAccess => ({ id, api, capabilities });
 
 /**
  * PlanCascade: the targets of this round. Those a newer change has superseded are recorded as
  * such, those that get no work as skipped with the reason (domain/cascade/process.ts
  * `planTarget`), each on its own stream. Each work item carries what its steps would otherwise
  * each read again: the subject, the MNO's registration, the older cascades still to look at there,
- * when the change was found the newest, and (on a round's first attempt) its target's new stream.
+ * and (on a round's first attempt) its target's new stream.
  */
 export const planCascade = async (ports: CascadePorts, input: CascadeInput): Promise<CascadeInput & { work: TargetWork[] }> => {
   const cascade = await loadCascade(ports, input);
@@ -26,7 +29,6 @@ export const planCascade = async (ports: CascadePorts, input: CascadeInput): Pro
   // A repeated or stale execution (a finished cascade, a later round, or a later attempt under way) plans nothing.
   if (!current(cascade, input)) return { tenant: input.tenant, cascadeId: input.cascadeId, round, attempt, work: [] };
   const subject = cascade.subject;
-  const checkedAt = ports.now();
   // The MNOs are read while the subject is (planning needs both).
   const mnos = Promise.all(cascade.roundTargets.map((mno) => loadMno(ports.store, mno)));
   mnos.catch(() => undefined);
@@ -41,7 +43,7 @@ export const planCascade = async (ports: CascadePorts, input: CascadeInput): Pro
       const work: TargetWork = { tenant: input.tenant, cascadeId: input.cascadeId, round: cascade.round, attempt, mno };
       const state = states[i]!;
       const plan = planTarget(subject, state, mno, now);
-      if (plan.kind === 'work') return { work, registration: state.status === 'unknown' ? undefined : state.registration };
+      if (plan.kind === 'work') return { work, registration: state.status === 'unknown' ? undefined : accessOf(state.registration) };
       const command = plan.kind === 'skip' ? { type: 'SkipTarget' as const, mno, reason: plan.reason } : { type: 'MarkSuperseded' as const, mno, reason: plan.reason };
       const { state: target } = await recordStep(ports, work, command);
       // Recorded now, or earlier by a planning that ran before (a repeated execution): no work either way.
@@ -52,6 +54,6 @@ export const planCascade = async (ports: CascadePorts, input: CascadeInput): Pro
   const fresh = attempt === 0 ? { target: carry({ head: GENESIS, state: targetDecider.initialState }) } : {};
   const work = planned
     .filter((p) => p !== undefined)
-    .map(({ work, registration }) => ({ ...work, subject, ...(registration && { registration }), older: older.get(work.mno) ?? [], checkedAt, ...fresh }));
+    .map(({ work, registration }) => ({ ...work, subject, ...(registration && { registration }), older: older.get(work.mno) ?? [], ...fresh }));
   return { tenant: input.tenant, cascadeId: input.cascadeId, round: cascade.round, attempt, work };
 };

@@ -5,7 +5,7 @@ import type { CascadeSubject } from '../../domain/cascade/events.ts';
 import { desiredSimState, policyDrift, policySuperseded, simStateDrift, simSuperseded } from '../../domain/cascade/process.ts';
 import { eventsOf, type LoadedStream } from '../../domain/event-store.ts';
 import { targetDecider, type Target, type TargetCommand } from '../../domain/cascade/target.ts';
-import type { MnoRegistration } from '../../domain/mno/events.ts';
+import type { MnoAccess } from '../../domain/mno/events.ts';
 import { compilePolicy, quarantineOf } from '../../domain/policy/compile.ts';
 import { enterpriseDecider } from '../../domain/enterprise/decider.ts';
 import { policyDecider } from '../../domain/policy/decider.ts';
@@ -80,7 +80,7 @@ export const openTarget = async (ports: CascadePorts, work: TargetWork): Promise
 export interface TargetAction {
   /** The cascade's subject and the MNO's registration the action works with (the next steps are handed them). */
   subject: CascadeSubject;
-  registration: MnoRegistration;
+  registration: MnoAccess;
   gateway: MnoGateway;
   /** One call to this MNO taken from its rate budget (throws MnoRateLimited when spent). */
   admit(): Promise<void>;
@@ -116,13 +116,13 @@ const publishedVersion = (ports: CascadePorts, tenant: string, policyId: string,
 };
 
 /** A published version as this MNO enforces it (the rules it cannot enforce left out). */
-const effectiveAt = async (ports: CascadePorts, tenant: string, policyId: string, version: number, mno: MnoRegistration) => {
+const effectiveAt = async (ports: CascadePorts, tenant: string, policyId: string, version: number, mno: MnoAccess) => {
   const document = await publishedVersion(ports, tenant, policyId, version);
   if (!document) throw new MnoPermanentError(`policy ${policyId} has no version ${version}`);
   return compilePolicy(document, mno.capabilities as PolicyRule[]).effective;
 };
 
-const policyAction = async (ports: CascadePorts, tenant: string, subject: Subject<'policy'>, mno: MnoRegistration, gateway: MnoGateway): Promise<Omit<TargetAction, 'admit' | 'subject' | 'registration'>> => {
+const policyAction = async (ports: CascadePorts, tenant: string, subject: Subject<'policy'>, mno: MnoAccess, gateway: MnoGateway): Promise<Omit<TargetAction, 'admit' | 'subject' | 'registration'>> => {
   const effective = await effectiveAt(ports, tenant, subject.policyId, subject.version, mno);
   const profileId = `${tenant}.${subject.policyId}`;
   return {
@@ -151,7 +151,7 @@ export const loadSim = async (ports: CascadePorts, tenant: string, eid: string) 
  * What a quarantined SIM is held to at this MNO: its enterprise's governing policy's quarantine (the
  * latest version), compiled for what the MNO can enforce. A policy without one cannot quarantine.
  */
-const restrictionAt = async (ports: CascadePorts, tenant: string, registration: MnoRegistration) => {
+const restrictionAt = async (ports: CascadePorts, tenant: string, registration: MnoAccess) => {
   const { state: enterprise } = await loadState(ports.store, enterpriseDecider, enterpriseStream(tenant));
   const policyId = enterprise.status === 'none' ? undefined : enterprise.settings.policyId;
   const policy = policyId ? await loadPolicy(ports, tenant, policyId) : undefined;
@@ -164,7 +164,7 @@ const restrictionAt = async (ports: CascadePorts, tenant: string, registration: 
   return compiled.effective;
 };
 
-const simStateAction = async (ports: CascadePorts, tenant: string, subject: Subject<'sim-state'>, registration: MnoRegistration, gateway: MnoGateway): Promise<Omit<TargetAction, 'admit' | 'subject' | 'registration'>> => {
+const simStateAction = async (ports: CascadePorts, tenant: string, subject: Subject<'sim-state'>, registration: MnoAccess, gateway: MnoGateway): Promise<Omit<TargetAction, 'admit' | 'subject' | 'registration'>> => {
   const mno = registration.id;
   const sim = await loadSim(ports, tenant, subject.eid);
   if (sim.status === 'unregistered') throw new MnoPermanentError('the SIM does not exist');

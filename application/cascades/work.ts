@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { CascadeId } from '../../domain/policy/identifiers.ts';
 import { TenantId } from '../../domain/identifiers/index.ts';
 import { CascadeSubject } from '../../domain/cascade/events.ts';
-import { MnoRegistration } from '../../domain/mno/events.ts';
+import { MnoAccess } from '../../domain/mno/events.ts';
 
 /**
  * What the cascade state machine carries from step to step (manifest/cascade.asl.json), as zod
@@ -60,12 +60,11 @@ export const TargetWork = CascadeInput.extend({
    * carried: the steps read them): the cascade's subject (it never changes); the MNO's registration as
    * planning found it (its API and credentials reference: a change reaches the next round or cascade);
    * the older cascades of the same subject that may still have a submission in doubt at this MNO (the
-   * others ended with this MNO answered, for good); and when planning found the change the newest.
+   * others ended with this MNO answered, for good).
    */
   subject: CascadeSubject.optional(),
-  registration: MnoRegistration.optional(),
+  registration: MnoAccess.optional(),
   older: z.array(CascadeId).max(3).optional(),
-  checkedAt: z.iso.datetime().optional(),
   target: CarriedTarget.optional(),
   done: z.boolean().optional(),
   jobId: z.string().nullable().optional(),

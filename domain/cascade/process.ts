@@ -47,18 +47,6 @@ export const whenSuperseded = (target: Target, now: number): 'settle' | 'converg
   return now - began < IN_DOUBT_MS ? 'settle' : 'converge';
 };
 
-/** How long after planning found a change the newest its first submission goes without asking again. */
-export const SUPERSESSION_FRESH_MS = 2_000;
-
-/**
- * Whether it is known, without reading the subject again, that no newer change has taken this one's
- * place: planning found it the newest under `SUPERSESSION_FRESH_MS` ago and the target has had no
- * submission since (so nothing older of its own is in doubt). A newer change published in that
- * moment is caught after the submission (it is then overtaken: the newest is submitted over it).
- */
-export const supersessionKnown = (target: Target, checkedAt: string | undefined, now: number) =>
-  checkedAt !== undefined && target.status === 'pending' && target.attempts === 0 && now - Date.parse(checkedAt) < SUPERSESSION_FRESH_MS;
-
 export const beforeSubmission = (target: Target): BeforeSubmission => {
   // Its round ended already (a repeated execution): the MNO gets nothing more.
   if (finished(target)) return { kind: 'finished' };

@@ -39,6 +39,10 @@ export const MnoRegistration = z.strictObject({
 });
 export type MnoRegistration = z.infer<typeof MnoRegistration>;
 
+/** What reaching an MNO's CMP takes (its id, API and what it can enforce): what a cascade's steps carry from planning, without its PLMNs and countries. */
+export const MnoAccess = MnoRegistration.pick({ id: true, api: true, capabilities: true });
+export type MnoAccess = z.infer<typeof MnoAccess>;
+
 const CheckResult = z.strictObject({ passed: z.boolean(), note: z.string().max(500).optional() });
 
 export const MnoEvents = {

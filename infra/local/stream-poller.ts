@@ -1,5 +1,5 @@
 import { appendFileSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -114,7 +114,11 @@ export const startStreamPoller = async (options: {
     if (!discarding) await deliver(records);
     checkpoints[shardId] = records.at(-1)!.dynamodb!.SequenceNumber!;
     // Off the event loop (the next poll of this shard waits for it): the handlers, the engine and the simulators share this process.
-    if (options.checkpointFile) await writeFile(options.checkpointFile, JSON.stringify(checkpoints), { mode: 0o600 });
+    // A new file renamed into place: a process killed mid-write leaves the last whole checkpoint, not a torn one (read as none: every record again).
+    if (options.checkpointFile) {
+      await writeFile(`${options.checkpointFile}.tmp`, JSON.stringify(checkpoints), { mode: 0o600 });
+      await rename(`${options.checkpointFile}.tmp`, options.checkpointFile);
+    }
     return records.length;
   };
 

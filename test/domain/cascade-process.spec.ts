@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CascadeSubject } from '../../domain/cascade/events.ts';
-import { IN_DOUBT_MS, MAX_SUBMISSIONS, SUPERSESSION_FRESH_MS, beforeSubmission, supersessionKnown, whenSuperseded, desiredSimState, planTarget, policyDrift, simStateAfter, simStateDrift, simTargetAt, supersededBy } from '../../domain/cascade/process.ts';
+import { IN_DOUBT_MS, MAX_SUBMISSIONS, beforeSubmission, whenSuperseded, desiredSimState, planTarget, policyDrift, simStateAfter, simStateDrift, simTargetAt, supersededBy } from '../../domain/cascade/process.ts';
 import { targetDecider, type TargetEvent } from '../../domain/cascade/target.ts';
 import { fold } from '../../domain/decider.ts';
 import { mnoDecider, type MnoState } from '../../domain/mno/decider.ts';
@@ -81,22 +81,6 @@ describe('a superseded change where a submission of it is in doubt (whenSupersed
     expect(whenSuperseded(target(began('2026-12-05T10:00:00.000Z')), t0 + IN_DOUBT_MS)).toBe('converge');
     // Recorded before submissions carried their time: submit the newest at once.
     expect(whenSuperseded(target({ type: 'CascadeTargetApplying', data: { mno: 'a', attempt: 1 } }), t0)).toBe('converge');
-  });
-});
-
-describe('whether a first submission asks again if its change is still the newest (supersessionKnown)', () => {
-  const planned = '2026-12-05T10:00:00.000Z';
-  const t0 = Date.parse(planned);
-  it(`given planning found it the newest under ${SUPERSESSION_FRESH_MS / 1000} s ago and nothing was submitted since, then it does not ask`, () => {
-    expect(supersessionKnown(target(), planned, t0 + SUPERSESSION_FRESH_MS - 1)).toBe(true);
-  });
-  it('given planning longer ago, or no planning time carried (work planned before it was), then it asks', () => {
-    expect(supersessionKnown(target(), planned, t0 + SUPERSESSION_FRESH_MS)).toBe(false);
-    expect(supersessionKnown(target(), undefined, t0)).toBe(false);
-  });
-  it('given a submission already begun (a retry: one of its own may be in doubt), then it asks whatever the time', () => {
-    expect(supersessionKnown(target(applying(1)), planned, t0)).toBe(false);
-    expect(supersessionKnown(target(applying(1), attemptFailed(1)), planned, t0)).toBe(false);
   });
 });
 

@@ -19,6 +19,7 @@ import { cascadeFixture } from '../support/cascade-fixture.ts';
 let duringNextApply: (() => Promise<void>) | undefined;
 let timeOutNextApply = false;
 let landLate: (() => Promise<void>) | undefined;
+let failNextApply = false;
 /** Runs `duringNextApply` while the next policy submission is in flight, before it lands (the overtaking race). */
 const overtaking = (gateways: GatewayFor): GatewayFor => async (registration) => {
   const gateway = await gateways(registration);
@@ -30,6 +31,11 @@ const overtaking = (gateways: GatewayFor): GatewayFor => async (registration) =>
         timeOutNextApply = false;
         landLate = () => gateway.applyPolicy(profileId, policy).then(() => undefined);
         throw new MnoTransientError('the CMP did not answer within 10 s', { unanswered: true });
+      }
+      if (failNextApply) {
+        // The CMP answers an error (a 503): nothing was applied.
+        failNextApply = false;
+        throw new MnoTransientError('the CMP answered 503');
       }
       const hook = duringNextApply;
       duringNextApply = undefined;
@@ -111,6 +117,41 @@ describe('policy versions', () => {
     expect(await applyAndVerify(newer)).toMatchObject({ verified: true });
     expect((await targets(v1)).targets).toMatchObject([{ status: 'superseded' }]);
     expect((await targets(v2)).targets).toMatchObject([{ status: 'verified' }]);
+  });
+
+  it('an older version planned just before a newer one was published, applied and verified is not submitted after it', async () => {
+    const v1 = await publish('p5', { data: { apns: ['v1'] } });
+    const [older] = (await task('PlanCascade', { tenant, cascadeId: v1, round: 1 })).work;
+    const v2 = await publish('p5', { data: { apns: ['v2'] } });
+    expect(await applyAndVerify((await task('PlanCascade', { tenant, cascadeId: v2, round: 1 })).work[0])).toMatchObject({ verified: true });
+    const calls = fixture.cmp.state().calls;
+    expect(await task('ApplyToMno', older)).toMatchObject({ finished: true });
+    expect(fixture.cmp.state().calls).toBe(calls);
+    expect(apns('p5')).toEqual(['v2']);
+    expect((await targets(v1)).targets).toMatchObject([{ status: 'superseded' }]);
+  });
+
+  it('a newer version overtaking a submission whose converge then fails: the retry still submits the newest (the older is never taken as applied)', async () => {
+    const v1 = await publish('p6', { data: { apns: ['v1'] } });
+    const [older] = (await task('PlanCascade', { tenant, cascadeId: v1, round: 1 })).work;
+    duringNextApply = async () => {
+      await publish('p6', { data: { apns: ['v2'] } });
+      failNextApply = true; // the converge that follows
+    };
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      await expect(task('ApplyToMno', older)).rejects.toMatchObject({ name: 'MnoTransientError' });
+      expect(apns('p6')).toEqual(['v1']);
+      // Step Functions retries with the input the step had: the older's submission counts as in doubt (its answer was never recorded), so it waits it out…
+      expect(await task('ApplyToMno', older)).toMatchObject({ resubmit: true, done: false });
+      vi.setSystemTime(Date.now() + IN_DOUBT_MS + 1);
+      // …then submits the newest over it: never verified as applied.
+      expect(await task('ApplyToMno', older)).toMatchObject({ finished: true });
+      expect(apns('p6')).toEqual(['v2']);
+      expect((await targets(v1)).targets).toMatchObject([{ status: 'superseded' }]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a redrive of a superseded version is refused, naming the newer; the MNO keeps the newer', async () => {

@@ -24,6 +24,8 @@ describe('cascade tasks on the in-memory event store', () => {
     expect(planned.work).toMatchObject([
       { tenant, cascadeId, round: 1, attempt: 0, mno: 'northwind-de', subject: { kind: 'policy', policyId: 'fleet', version: 1 }, registration: { id: 'northwind-de' }, older: [], target: { version: 0, status: 'pending', attempts: 0 } },
     ]);
+    // Of the registration, only what reaching the CMP takes (an execution's state is limited to 256 KiB, and an enterprise's MNOs are many).
+    expect(Object.keys(planned.work[0].registration).sort()).toEqual(['api', 'capabilities', 'id']);
     const applied = await task('ApplyToMno', planned.work[0]);
     expect(applied).toMatchObject({ done: true, jobId: null });
     expect(await task('VerifyOnMno', applied)).toMatchObject({ verified: true });
