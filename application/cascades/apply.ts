@@ -58,6 +58,7 @@ const submit = async (ports: CascadePorts, work: TargetWork, cascade: CascadeSta
     subject: action.subject,
     registration: action.registration,
     ...(work.older && { older: work.older }),
+    ...(work.publishedAt && { publishedAt: work.publishedAt }),
     polls: 0,
     resubmit: false,
   };

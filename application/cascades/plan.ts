@@ -7,6 +7,7 @@ import { policyDecider } from '../../domain/policy/decider.ts';
 import { simDecider } from '../../domain/sim/decider.ts';
 import { loadMno } from '../mnos.ts';
 import { policyStream, simStream } from '../stream-ids.ts';
+import { publishedAtOf } from './newer-version.ts';
 import { olderPerMno } from './older.ts';
 import type { CascadePorts } from './ports.ts';
 import { carry, current, loadCascade, recordStep } from './steps.ts';
@@ -37,6 +38,7 @@ export const planCascade = async (ports: CascadePorts, input: CascadeInput): Pro
     subject.kind === 'policy'
       ? { policy: fold(policyDecider, policyDecider.initialState, readEvents(eventsOf(commits), policyDecider.events)) }
       : { sim: fold(simDecider, simDecider.initialState, readEvents(eventsOf(commits), simDecider.events)) };
+  const publishedAt = subject.kind === 'policy' ? publishedAtOf(subject, eventsOf(commits)) : undefined;
   const [older, states] = await Promise.all([olderPerMno(ports, input.tenant, subject, commits, input.cascadeId, cascade.roundTargets), mnos]);
   const planned = await Promise.all(
     cascade.roundTargets.map(async (mno, i) => {
@@ -54,6 +56,6 @@ export const planCascade = async (ports: CascadePorts, input: CascadeInput): Pro
   const fresh = attempt === 0 ? { target: carry({ head: GENESIS, state: targetDecider.initialState }) } : {};
   const work = planned
     .filter((p) => p !== undefined)
-    .map(({ work, registration }) => ({ ...work, subject, ...(registration && { registration }), older: older.get(work.mno) ?? [], ...fresh }));
+    .map(({ work, registration }) => ({ ...work, subject, ...(registration && { registration }), older: older.get(work.mno) ?? [], ...(publishedAt && { publishedAt }), ...fresh }));
   return { tenant: input.tenant, cascadeId: input.cascadeId, round: cascade.round, attempt, work };
 };

@@ -2,7 +2,7 @@ import { readEvents } from '../../domain/events.ts';
 import { fold } from '../../domain/decider.ts';
 import { cascadeDecider, type CascadeState } from '../../domain/cascade/decider.ts';
 import type { CascadeSubject } from '../../domain/cascade/events.ts';
-import { desiredSimState, policyDrift, policySuperseded, simStateDrift, simSuperseded } from '../../domain/cascade/process.ts';
+import { desiredSimState, policyDrift, simStateDrift, simSuperseded } from '../../domain/cascade/process.ts';
 import { eventsOf, type LoadedStream } from '../../domain/event-store.ts';
 import { targetDecider, type Target, type TargetCommand } from '../../domain/cascade/target.ts';
 import type { MnoAccess } from '../../domain/mno/events.ts';
@@ -17,6 +17,7 @@ import { loadState } from '../load-state.ts';
 import { loadMno } from '../mnos.ts';
 import { MnoPermanentError, type MnoGateway, type SimStateAtMno, type Submission } from '../ports/mno-gateway.ts';
 import { cascadeStream, cascadeTargetStream, enterpriseStream, policyStream, simStream } from '../stream-ids.ts';
+import { newerVersion } from './newer-version.ts';
 import type { CascadePorts } from './ports.ts';
 import type { CarriedTarget, CascadeInput, TargetWork } from './work.ts';
 
@@ -122,12 +123,12 @@ const effectiveAt = async (ports: CascadePorts, tenant: string, policyId: string
   return compilePolicy(document, mno.capabilities as PolicyRule[]).effective;
 };
 
-const policyAction = async (ports: CascadePorts, tenant: string, subject: Subject<'policy'>, mno: MnoAccess, gateway: MnoGateway): Promise<Omit<TargetAction, 'admit' | 'subject' | 'registration'>> => {
+const policyAction = async (ports: CascadePorts, tenant: string, subject: Subject<'policy'>, mno: MnoAccess, gateway: MnoGateway, publishedAt?: number): Promise<Omit<TargetAction, 'admit' | 'subject' | 'registration'>> => {
   const effective = await effectiveAt(ports, tenant, subject.policyId, subject.version, mno);
   const profileId = `${tenant}.${subject.policyId}`;
   return {
     gateway,
-    superseded: async () => policySuperseded(subject, await loadPolicy(ports, tenant, subject.policyId)),
+    superseded: () => newerVersion(ports, tenant, subject, publishedAt),
     apply: () => gateway.applyPolicy(profileId, effective),
     converge: async () => {
       const { latestVersion } = await loadPolicy(ports, tenant, subject.policyId);
@@ -207,7 +208,7 @@ export const targetAction = async (ports: CascadePorts, work: TargetWork, loaded
     work.registration ?? loadRegistration(ports, work.mno),
   ]);
   const gateway = await ports.gateway(registration);
-  const action = subject.kind === 'policy' ? await policyAction(ports, work.tenant, subject, registration, gateway) : await simStateAction(ports, work.tenant, subject, registration, gateway);
+  const action = subject.kind === 'policy' ? await policyAction(ports, work.tenant, subject, registration, gateway, work.publishedAt) : await simStateAction(ports, work.tenant, subject, registration, gateway);
   return { ...action, subject, registration, admit: () => ports.admit(registration) };
 };
 

@@ -65,6 +65,8 @@ export const TargetWork = CascadeInput.extend({
   subject: CascadeSubject.optional(),
   registration: MnoAccess.optional(),
   older: z.array(CascadeId).max(3).optional(),
+  /** A policy's: where this version's PolicyPublished is in the policy's stream (a newer version can only come after it). */
+  publishedAt: z.int().positive().optional(),
   target: CarriedTarget.optional(),
   done: z.boolean().optional(),
   jobId: z.string().nullable().optional(),
