@@ -27,14 +27,14 @@ export const applyToMno = async (ports: CascadePorts, work: TargetWork): Promise
   // An execution the reconciler has replaced (it resumed the round under a later attempt) submits nothing.
   const cascade = await loadCascade(ports, work);
   if (!current(cascade, work)) return ended(work);
-  try {
-    return await submit(ports, work, cascade);
-  } catch (error) {
-    // The target the work carried was no longer its stream's (a retried step, a repeated execution): decided again on the stream as it is.
-    if (error instanceof PreconditionFailed && work.target) return submit(ports, { ...work, target: undefined }, cascade, error.fresh);
-    throw error;
-  }
+  return submit(ports, work, cascade);
 };
+
+/** What a step found out before its carried target was refused (a moment ago): asked again it would answer the same. */
+interface Asked {
+  before: string | undefined;
+  admitted: boolean;
+}
 
 /**
  * Every choice before the submission rests on the target as the step found it: when that is the
@@ -42,7 +42,7 @@ export const applyToMno = async (ports: CascadePorts, work: TargetWork): Promise
  * (refused when the stream moved on, and the step decided anew on the stream as it is); on a target
  * read here, a put that loses a race is decided again, as any command.
  */
-const submit = async (ports: CascadePorts, work: TargetWork, cascade: CascadeState, fresh?: LoadedStream): Promise<TargetWork> => {
+const submit = async (ports: CascadePorts, work: TargetWork, cascade: CascadeState, fresh?: LoadedStream, asked?: Asked): Promise<TargetWork> => {
   const action = await targetAction(ports, work, cascade);
   let target = fresh ? viewOf(fresh) : await openTarget(ports, work);
   const strict = work.target !== undefined && !fresh;
@@ -68,20 +68,32 @@ const submit = async (ports: CascadePorts, work: TargetWork, cascade: CascadeSta
   if (next.kind === 'poll') return step(target, false, next.jobId);
   const now = Date.parse(ports.now());
   // Asked every time, however recently planning found the change the newest: a newer one planned, applied and verified in that moment must not get this older one after it.
-  const before = await action.superseded();
+  const before = asked ? asked.before : await action.superseded();
+  /** The target the work carried was behind its stream (a retried step, a repeated execution): decided anew on the stream as it is, without asking again. */
+  const anew = (refused: PreconditionFailed, admitted: boolean) => submit(ports, { ...work, target: undefined }, cascade, refused.fresh, { before, admitted });
   if (before) {
     // A submission of this older change that never answered may still land over the newer one: wait it out, then submit the newest over it.
     const when = whenSuperseded(target.state, now);
     if (when === 'settle') return { ...base, done: false, jobId: null, resubmit: true };
     if (when === 'converge') await action.converge();
-    await recordStep(ports, work, { type: 'MarkSuperseded', mno: work.mno, reason: before }, target, strict);
+    try {
+      await recordStep(ports, work, { type: 'MarkSuperseded', mno: work.mno, reason: before }, target, strict);
+    } catch (error) {
+      if (error instanceof PreconditionFailed && strict) return anew(error, false);
+      throw error;
+    }
     return ended(work);
   }
   // An older change's submission to this MNO that never answered may still land: submit this one after it can no more.
   if (await olderSubmissionInDoubt(ports, work, action.subject, now)) return { ...base, done: false, jobId: null, resubmit: true };
   // Within the MNO's rate (else MnoRateLimited: the workflow waits, and this is no attempt).
-  await action.admit();
-  target = await recordStep(ports, work, { type: 'BeginAttempt', mno: work.mno, at: ports.now() }, target, strict);
+  if (!asked?.admitted) await action.admit();
+  try {
+    target = await recordStep(ports, work, { type: 'BeginAttempt', mno: work.mno, at: ports.now() }, target, strict);
+  } catch (error) {
+    if (error instanceof PreconditionFailed && strict) return anew(error, true);
+    throw error;
+  }
   const submission = await action.apply().catch(async (error: unknown) => {
     await recordTransient(ports, work, error, target);
     throw error;
