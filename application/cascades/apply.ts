@@ -25,9 +25,12 @@ export const recordTransient = async (ports: CascadePorts, work: TargetWork, err
  */
 export const applyToMno = async (ports: CascadePorts, work: TargetWork): Promise<TargetWork> => {
   // An execution the reconciler has replaced (it resumed the round under a later attempt) submits nothing.
+  // Work planned with its subject asks whether a newer change came while the cascade is read (both before anything is submitted).
+  const asking = work.subject && work.target ? targetAction(ports, work).then((action) => action.superseded()) : undefined;
+  asking?.catch(() => undefined);
   const cascade = await loadCascade(ports, work);
   if (!current(cascade, work)) return ended(work);
-  return submit(ports, work, cascade);
+  return submit(ports, work, cascade, undefined, asking && { before: await asking, admitted: false });
 };
 
 /** What a step found out before its carried target was refused (a moment ago): asked again it would answer the same. */
