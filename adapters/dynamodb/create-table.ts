@@ -34,7 +34,7 @@ export const createTable = async (client: DynamoDBClient, table: TableDefinition
 const indexOf = (index: NonNullable<TableDefinition['indexes']>[number]) => ({
   IndexName: index.name,
   KeySchema: [{ AttributeName: index.partitionKey.name, KeyType: 'HASH' as const }, ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' as const }] : [])],
-  Projection: { ProjectionType: 'ALL' as const },
+  Projection: { ProjectionType: index.projection ?? ('ALL' as const) },
 });
 
 /** A table an older version made (a kept data folder) gets the indexes added since, one at a time as DynamoDB requires. */

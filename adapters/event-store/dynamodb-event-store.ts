@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, ConditionalCheckFailedException, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { VersionConflict, type ChainVerification, type Commit, type CommitMetadata, type EventStore, type LoadedStream, type NewEvent, type StreamHead } from '../../domain/event-store.ts';
 import { bucketsBetween, TIME_INDEX, timeIndexOf } from './time-index.ts';
 import { asOf, eventCount, headAfter, headOf, newCommit, toCommit, verifyChain, type StoredCommit } from './stored-commit.ts';
@@ -83,12 +83,44 @@ export class DynamoDbEventStore implements EventStore {
   async commitsSince(since: string): Promise<Commit[]> {
     const buckets = bucketsBetween(Date.parse(since), Date.now() + 60_000);
     // One bucket of the time index each, from `since` on (the index is eventually consistent: a takeover reads it seconds after the writes).
-    const pages = await Promise.all(
-      buckets.map((tb) =>
-        this.queryAll({ TableName: this.tableName, IndexName: TIME_INDEX, KeyConditionExpression: 'tb = :tb AND #at >= :since', ExpressionAttributeNames: { '#at': 'at' }, ExpressionAttributeValues: { ':tb': { S: tb }, ':since': { S: since } } }),
-      ),
-    );
-    return pages.flat().map(toCommit).sort((a, b) => a.metadata.time.localeCompare(b.metadata.time) || a.streamId.localeCompare(b.streamId) || a.version - b.version);
+    const keys = (
+      await Promise.all(
+        buckets.map((tb) =>
+          this.keysOf({ TableName: this.tableName, IndexName: TIME_INDEX, KeyConditionExpression: 'tb = :tb AND #at >= :since', ExpressionAttributeNames: { '#at': 'at' }, ExpressionAttributeValues: { ':tb': { S: tb }, ':since': { S: since } } }),
+        ),
+      )
+    ).flat();
+    // The index lists the commits (keys only): they are read from the table.
+    const commits = (await this.getAll(keys)).map(toCommit);
+    return commits.sort((a, b) => a.metadata.time.localeCompare(b.metadata.time) || a.streamId.localeCompare(b.streamId) || a.version - b.version);
+  }
+
+  /** A Query's items' table keys (pk, v), following its pages. */
+  private async keysOf(input: QueryCommandInput): Promise<Record<string, AttributeValue>[]> {
+    const out: Record<string, AttributeValue>[] = [];
+    let start: QueryCommandInput['ExclusiveStartKey'];
+    do {
+      const page = await this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+      for (const item of page.Items ?? []) out.push({ pk: item.pk!, v: item.v! });
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  /** The items of these keys, read consistently, 100 at a time, until DynamoDB has answered for every one (what it leaves unprocessed is asked again, after a pause). */
+  private async getAll(keys: readonly Record<string, AttributeValue>[]): Promise<StoredCommit[]> {
+    const out: StoredCommit[] = [];
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending: Record<string, AttributeValue>[] = keys.slice(i, i + 100);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((ok) => setTimeout(ok, Math.min(1_000, 50 * 2 ** attempt)));
+        if (attempt >= 10) throw new Error(`BatchGetItem left ${pending.length} commits unread after ${attempt} attempts`);
+        const page = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
+        for (const item of page.Responses?.[this.tableName] ?? []) out.push(fromItem(item));
+        pending = (page.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, AttributeValue>[];
+      }
+    }
+    return out;
   }
 
   /** All commits of a stream after a version, in order, by consistent Query. */

@@ -7,7 +7,7 @@ import { TABLES } from '../../manifest/tables.ts';
 import { acknowledge } from './acknowledge.ts';
 import { EVENT_STORE_KEY_ALIAS } from './event-store-key-stack.ts';
 import type { DeploymentSettings } from './settings.ts';
-import { attribute } from './tables.ts';
+import { attribute, globalIndex } from './tables.ts';
 
 /** The event store as a region's stack sees it: the table, its key, and its stream. */
 export interface EventStore {
@@ -32,7 +32,7 @@ export const globalEventStore = (stack: Stack, settings: DeploymentSettings): Ev
     billing: Billing.onDemand(),
     dynamoStream: StreamViewType.NEW_IMAGE,
     // Commits by the minute they were appended in: what a region taking the publishing lease over publishes again.
-    globalSecondaryIndexes: TABLES.events.indexes.map((index) => ({ indexName: index.name, partitionKey: attribute(index.partitionKey), sortKey: attribute(index.sortKey) })),
+    globalSecondaryIndexes: TABLES.events.indexes.map(globalIndex),
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     deletionProtection: true,
     removalPolicy: RemovalPolicy.RETAIN,

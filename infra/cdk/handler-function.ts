@@ -100,12 +100,15 @@ export const handlerFunction = (stack: Stack, spec: HandlerSpec, tableNames: Rec
   return fn;
 };
 
-/** The publishing lease's item alone (dynamodb:LeadingKeys), and for its holders the time index a takeover reads. */
+/** The publishing lease's item alone (dynamodb:LeadingKeys), and for its holders the time index a takeover reads and the commits it lists there (the index holds keys only). */
 const grantLease = (role: Role, resources: HandlerResources, access: 'follow' | 'hold') => {
   const onLeaseItem = { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [LEASE_PK] } };
   const actions = access === 'hold' ? ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] : ['dynamodb:GetItem'];
   role.addToPolicy(new PolicyStatement({ actions, resources: [resources.eventStore.tableArn], conditions: onLeaseItem }));
-  if (access === 'hold') role.addToPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${resources.eventStore.tableArn}/index/${TIME_INDEX}`] }));
+  if (access === 'hold') {
+    role.addToPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${resources.eventStore.tableArn}/index/${TIME_INDEX}`] }));
+    role.addToPolicy(new PolicyStatement({ actions: ['dynamodb:BatchGetItem'], resources: [resources.eventStore.tableArn] }));
+  }
   const kmsActions = access === 'hold' ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'];
   role.addToPolicy(new PolicyStatement({ actions: kmsActions, resources: [resources.eventStoreKey.keyArn] }));
 };

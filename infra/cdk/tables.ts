@@ -1,8 +1,17 @@
 import { RemovalPolicy, type Stack } from 'aws-cdk-lib';
-import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2, type Attribute, type ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, ProjectionType, StreamViewType, TableEncryptionV2, TableV2, type Attribute, type ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IndexDefinition } from '../../manifest/tables.ts';
 import { TABLES, type TableDefinition } from '../../manifest/tables.ts';
 
 export const attribute = (a: { name: string; type: 'S' | 'N' }): Attribute => ({ name: a.name, type: a.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER });
+
+/** An index of the manifest as CDK's GSI props: its keys, and what it projects (all attributes unless it says keys only). */
+export const globalIndex = (index: IndexDefinition) => ({
+  indexName: index.name,
+  partitionKey: attribute(index.partitionKey),
+  ...(index.sortKey ? { sortKey: attribute(index.sortKey) } : {}),
+  projectionType: index.projection === 'KEYS_ONLY' ? ProjectionType.KEYS_ONLY : ProjectionType.ALL,
+});
 
 /** Read models and idempotency records: regional, rebuildable; one table per regional entry of TABLES. */
 export const regionalTables = (stack: Stack) => {
@@ -16,11 +25,7 @@ export const regionalTables = (stack: Stack) => {
       ...(def.timeToLiveAttribute ? { timeToLiveAttribute: def.timeToLiveAttribute } : {}),
       ...(def.stream ? { dynamoStream: StreamViewType.NEW_IMAGE } : {}),
       ...(def.indexes && {
-        globalSecondaryIndexes: def.indexes.map((index) => ({
-          indexName: index.name,
-          partitionKey: attribute(index.partitionKey),
-          ...(index.sortKey ? { sortKey: attribute(index.sortKey) } : {}),
-        })),
+        globalSecondaryIndexes: def.indexes.map(globalIndex),
       }),
       billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
