@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Decider } from '../domain/decider.ts';
 import { fold } from '../domain/decider.ts';
-import { readEvents, stamped } from '../domain/events.ts';
-import { VersionConflict, eventsOf, type CommitMetadata, type EventStore, type LoadedStream, type StreamHead } from '../domain/event-store.ts';
+import { stamped } from '../domain/events.ts';
+import { VersionConflict, type CommitMetadata, type EventStore, type LoadedStream, type StreamHead } from '../domain/event-store.ts';
+import { stateOf } from './load-state.ts';
 
 export class PreconditionFailed extends Error {
   override readonly name = 'PreconditionFailed';
@@ -75,7 +76,7 @@ export const executeCommand = async <C, E extends { type: string; data: unknown 
     const { head } = stream;
     if (context.expectedVersion !== undefined && context.expectedVersion !== head.version)
       throw new PreconditionFailed(head.version);
-    const state = 'state' in stream ? stream.state : fold(decider, decider.initialState, readEvents<E>(eventsOf(stream.commits), decider.events));
+    const state = 'state' in stream ? stream.state : stateOf(decider, stream.commits);
     const events = decider.decide(command, state);
     if (events.length === 0) return { state, head, changed: false };
     const metadata: CommitMetadata = {

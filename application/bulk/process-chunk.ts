@@ -1,15 +1,12 @@
 import * as z from 'zod';
 import { bulkDecider, type BulkState } from '../../domain/bulk/decider.ts';
 import { itemStep, type ItemOutcome } from '../../domain/bulk/item.ts';
-import { fold } from '../../domain/decider.ts';
 import { DomainError } from '../../domain/errors.ts';
-import { eventsOf } from '../../domain/event-store.ts';
-import { readEvents } from '../../domain/events.ts';
 import { mnoDecider, type MnoState } from '../../domain/mno/decider.ts';
 import { simDecider } from '../../domain/sim/decider.ts';
 import { executeCommand } from '../command.ts';
 import { inBatches } from '../in-batches.ts';
-import { loadState } from '../load-state.ts';
+import { loadState, stateOf } from '../load-state.ts';
 import { chosenMnos, enterpriseDecider } from '../../domain/enterprise/decider.ts';
 import { bulkStream, enterpriseStream, mnoStream, simStream } from '../stream-ids.ts';
 import type { BulkPorts } from './ports.ts';
@@ -38,7 +35,7 @@ const runItem = async (ports: BulkPorts, tenant: string, op: Running, eid: strin
   const { commits } = loaded;
   const commandId = itemCommandId(op.bulkId, eid);
   if (commits.some((c) => c.metadata.commandId === commandId)) return { outcome: 'succeeded' };
-  const sim = fold(simDecider, simDecider.initialState, readEvents(eventsOf(commits), simDecider.events));
+  const sim = stateOf(simDecider, commits);
   const mnos = new Map<string, MnoState>();
   if (op.request.action === 'enable-profile' && sim.status !== 'unregistered') for (const p of sim.profiles) mnos.set(p.mno, await mnoOf(p.mno));
   if (op.request.action === 'order-profile') mnos.set(op.request.mno, await mnoOf(op.request.mno));

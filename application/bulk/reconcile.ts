@@ -1,12 +1,11 @@
 import { othersFenced } from '../cascades/reconcile.ts';
 import { bulkDecider } from '../../domain/bulk/decider.ts';
-import { fold } from '../../domain/decider.ts';
-import { eventsOf, type EventStore } from '../../domain/event-store.ts';
-import { readEvents } from '../../domain/events.ts';
+import type { EventStore } from '../../domain/event-store.ts';
 import type { ExecutionSeen } from '../cascades/reconcile.ts';
 import { executeCommand } from '../command.ts';
 import { inBatches } from '../in-batches.ts';
 import { bulkStream } from '../stream-ids.ts';
+import { stateOf } from '../load-state.ts';
 
 /** How often an operation is resumed before the reconciler stops and reports it stuck. */
 export const MAX_BULK_RESUMES = 5;
@@ -49,7 +48,7 @@ export const reconcileBulkOperations = async (ports: BulkReconcilePorts) => {
       try {
         const stream = bulkStream(tenant, bulkId);
         const { commits } = await ports.store.load(stream);
-        const op = fold(bulkDecider, bulkDecider.initialState, readEvents(eventsOf(commits), bulkDecider.events));
+        const op = stateOf(bulkDecider, commits);
         if (op.status !== 'running') return;
         const last = commits.at(-1)!.metadata;
         const since = Date.parse(last.time);

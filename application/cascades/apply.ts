@@ -4,7 +4,7 @@ import { PreconditionFailed } from '../command.ts';
 import { MnoPermanentError, MnoTransientError } from '../ports/mno-gateway.ts';
 import { olderSubmissionInDoubt } from './older.ts';
 import type { CascadePorts } from './ports.ts';
-import { carry, current, loadCascade, openTarget, recordStep, targetAction, viewOf, type TargetView } from './steps.ts';
+import { carry, current, loadCascade, openTarget, recordStep, targetAction, viewOf, type TargetAction, type TargetView } from './steps.ts';
 import type { LoadedStream } from '../../domain/event-store.ts';
 import type { TargetWork } from './work.ts';
 
@@ -24,31 +24,34 @@ export const recordTransient = async (ports: CascadePorts, work: TargetWork, err
  * was being submitted has the newest submitted after it, so the MNO never keeps the older.
  */
 export const applyToMno = async (ports: CascadePorts, work: TargetWork): Promise<TargetWork> => {
+  // Work planned with its subject makes its action and asks whether a newer change came while the cascade is read (all before anything is submitted).
+  const early = work.subject && work.target ? targetAction(ports, work).then(async (action) => ({ action, before: await action.superseded() })) : undefined;
+  early?.catch(() => undefined);
   // An execution the reconciler has replaced (it resumed the round under a later attempt) submits nothing.
-  // Work planned with its subject asks whether a newer change came while the cascade is read (both before anything is submitted).
-  const asking = work.subject && work.target ? targetAction(ports, work).then((action) => action.superseded()) : undefined;
-  asking?.catch(() => undefined);
   const cascade = await loadCascade(ports, work);
   if (!current(cascade, work)) return ended(work);
-  return submit(ports, work, cascade, undefined, asking && { before: await asking, admitted: false });
+  return submit(ports, work, cascade, (await early) ?? {});
 };
 
-/** What a step found out before its carried target was refused (a moment ago): asked again it would answer the same. */
-interface Asked {
-  before: string | undefined;
-  admitted: boolean;
+/** What the step has made or found out already: its action, whether a newer change came (a moment ago), its rate budget taken, the target's stream as just read. */
+interface Found {
+  action?: TargetAction;
+  before?: string | undefined;
+  admitted?: boolean;
+  fresh?: LoadedStream;
 }
 
 /**
  * Every choice before the submission rests on the target as the step found it: when that is the
  * target the work carried (it may be behind its stream), each append before the submission is strict
- * (refused when the stream moved on, and the step decided anew on the stream as it is); on a target
- * read here, a put that loses a race is decided again, as any command.
+ * (refused when the stream moved on, and the step decided anew on the stream as it is, without
+ * asking again what it has just asked); on a target read here, a put that loses a race is decided
+ * again, as any command.
  */
-const submit = async (ports: CascadePorts, work: TargetWork, cascade: CascadeState, fresh?: LoadedStream, asked?: Asked): Promise<TargetWork> => {
-  const action = await targetAction(ports, work, cascade);
-  let target = fresh ? viewOf(fresh) : await openTarget(ports, work);
-  const strict = work.target !== undefined && !fresh;
+const submit = async (ports: CascadePorts, work: TargetWork, cascade: CascadeState, found: Found): Promise<TargetWork> => {
+  const action = found.action ?? (await targetAction(ports, work, cascade));
+  let target = found.fresh ? viewOf(found.fresh) : await openTarget(ports, work);
+  const strict = work.target !== undefined && !found.fresh;
   const next = beforeSubmission(target.state);
   if (next.kind === 'finished') return ended(work);
   if (next.kind === 'give-up') throw new MnoPermanentError(next.reason);
@@ -71,30 +74,26 @@ const submit = async (ports: CascadePorts, work: TargetWork, cascade: CascadeSta
   if (next.kind === 'poll') return step(target, false, next.jobId);
   const now = Date.parse(ports.now());
   // Asked every time, however recently planning found the change the newest: a newer one planned, applied and verified in that moment must not get this older one after it.
-  const before = asked ? asked.before : await action.superseded();
-  /** The target the work carried was behind its stream (a retried step, a repeated execution): decided anew on the stream as it is, without asking again. */
-  const anew = (refused: PreconditionFailed, admitted: boolean) => submit(ports, { ...work, target: undefined }, cascade, refused.fresh, { before, admitted });
-  if (before) {
-    // A submission of this older change that never answered may still land over the newer one: wait it out, then submit the newest over it.
-    const when = whenSuperseded(target.state, now);
-    if (when === 'settle') return { ...base, done: false, jobId: null, resubmit: true };
-    if (when === 'converge') await action.converge();
-    try {
-      await recordStep(ports, work, { type: 'MarkSuperseded', mno: work.mno, reason: before }, target, strict);
-    } catch (error) {
-      if (error instanceof PreconditionFailed && strict) return anew(error, false);
-      throw error;
-    }
-    return ended(work);
-  }
-  // An older change's submission to this MNO that never answered may still land: submit this one after it can no more.
-  if (await olderSubmissionInDoubt(ports, work, action.subject, now)) return { ...base, done: false, jobId: null, resubmit: true };
-  // Within the MNO's rate (else MnoRateLimited: the workflow waits, and this is no attempt).
-  if (!asked?.admitted) await action.admit();
+  const before = 'before' in found ? found.before : await action.superseded();
+  let admitted = found.admitted ?? false;
   try {
+    if (before) {
+      // A submission of this older change that never answered may still land over the newer one: wait it out, then submit the newest over it.
+      const when = whenSuperseded(target.state, now);
+      if (when === 'settle') return { ...base, done: false, jobId: null, resubmit: true };
+      if (when === 'converge') await action.converge();
+      await recordStep(ports, work, { type: 'MarkSuperseded', mno: work.mno, reason: before }, target, strict);
+      return ended(work);
+    }
+    // An older change's submission to this MNO that never answered may still land: submit this one after it can no more.
+    if (await olderSubmissionInDoubt(ports, work, action.subject, now)) return { ...base, done: false, jobId: null, resubmit: true };
+    // Within the MNO's rate (else MnoRateLimited: the workflow waits, and this is no attempt).
+    if (!admitted) await action.admit();
+    admitted = true;
     target = await recordStep(ports, work, { type: 'BeginAttempt', mno: work.mno, at: ports.now() }, target, strict);
   } catch (error) {
-    if (error instanceof PreconditionFailed && strict) return anew(error, true);
+    // Only a strict append is refused so: the carried target was behind its stream (a retried step, a repeated execution).
+    if (error instanceof PreconditionFailed && strict) return submit(ports, { ...work, target: undefined }, cascade, { action, before, admitted, fresh: error.fresh });
     throw error;
   }
   const submission = await action.apply().catch(async (error: unknown) => {

@@ -3,7 +3,7 @@ import { executeCommand } from '../command.ts';
 import { loadState } from '../load-state.ts';
 import { cascadeStream } from '../stream-ids.ts';
 import type { CascadePorts } from './ports.ts';
-import { current, loadTarget, recordStep, stepContext } from './steps.ts';
+import { current, loadTarget, recordStep, stepContext, viewOfCarried } from './steps.ts';
 import type { CompletionInput } from './work.ts';
 
 /**
@@ -19,11 +19,7 @@ export const completeCascade = async (ports: CascadePorts, input: CompletionInpu
   // A repeated or stale execution (the round already completed, or a later one under way) changes nothing.
   if (!current(cascade, input)) return { tenant: input.tenant, cascadeId: input.cascadeId, status: cascade.status };
   const ended = new Map<string, Target>();
-  for (const { mno, target } of input.results ?? []) {
-    if (!target || !finished(target)) continue;
-    const { version: _, hash: __, ...state } = target;
-    ended.set(mno, { ...state, mno });
-  }
+  for (const { mno, target } of input.results ?? []) if (target && finished(target)) ended.set(mno, viewOfCarried(mno, target).state);
   const why = input.error ? `the workflow stopped (${input.error.Error}) before this MNO finished` : 'the workflow ended before this MNO finished';
   const outcomes = await Promise.all(
     cascade.targets

@@ -2,10 +2,8 @@ import { cascadeDecider, type CascadeState } from '../../domain/cascade/decider.
 import type { CascadeSubject } from '../../domain/cascade/events.ts';
 import { IN_DOUBT_MS, simStateAfter } from '../../domain/cascade/process.ts';
 import { targetDecider } from '../../domain/cascade/target.ts';
-import { fold } from '../../domain/decider.ts';
 import { eventsOf, type Commit } from '../../domain/event-store.ts';
-import { readEvents } from '../../domain/events.ts';
-import { loadState } from '../load-state.ts';
+import { loadState, stateOf } from '../load-state.ts';
 import { cascadeStream, cascadeTargetStream, policyStream, simStream } from '../stream-ids.ts';
 import { simCascadeId } from './cascade-ids.ts';
 import type { CascadePorts } from './ports.ts';
@@ -64,7 +62,7 @@ export const olderSubmissionInDoubt = async (ports: CascadePorts, work: TargetWo
   const began = await Promise.all(
     ids.map(async (cascadeId) => {
       const { commits } = await ports.store.load(cascadeStream(work.tenant, cascadeId));
-      const cascade = fold(cascadeDecider, cascadeDecider.initialState, readEvents(eventsOf(commits), cascadeDecider.events));
+      const cascade = stateOf(cascadeDecider, commits);
       if (cascade.status === 'none' || !cascade.roundTargets.includes(work.mno)) return undefined;
       if (cascade.status !== 'running') {
         // Ended longer ago than a submission stays in doubt (every attempt of its round began before that), or ended

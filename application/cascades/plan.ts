@@ -1,8 +1,6 @@
 import { planTarget } from '../../domain/cascade/process.ts';
 import { targetDecider } from '../../domain/cascade/target.ts';
-import { fold } from '../../domain/decider.ts';
 import { eventsOf, GENESIS } from '../../domain/event-store.ts';
-import { readEvents } from '../../domain/events.ts';
 import { policyDecider } from '../../domain/policy/decider.ts';
 import { simDecider } from '../../domain/sim/decider.ts';
 import { loadMno } from '../mnos.ts';
@@ -13,6 +11,7 @@ import type { CascadePorts } from './ports.ts';
 import { carry, current, loadCascade, recordStep } from './steps.ts';
 import type { CascadeInput, TargetWork } from './work.ts';
 import type { MnoAccess, MnoRegistration } from '../../domain/mno/events.ts';
+import { stateOf } from '../load-state.ts';
 
 const accessOf = ({ id, api, capabilities }: MnoRegistration): MnoAccess => ({ id, api, capabilities });
 
@@ -36,8 +35,8 @@ export const planCascade = async (ports: CascadePorts, input: CascadeInput): Pro
   const { commits } = await ports.store.load(subject.kind === 'policy' ? policyStream(input.tenant, subject.policyId) : simStream(input.tenant, subject.eid));
   const now =
     subject.kind === 'policy'
-      ? { policy: fold(policyDecider, policyDecider.initialState, readEvents(eventsOf(commits), policyDecider.events)) }
-      : { sim: fold(simDecider, simDecider.initialState, readEvents(eventsOf(commits), simDecider.events)) };
+      ? { policy: stateOf(policyDecider, commits) }
+      : { sim: stateOf(simDecider, commits) };
   const publishedAt = subject.kind === 'policy' ? publishedAtOf(subject, eventsOf(commits)) : undefined;
   const [older, states] = await Promise.all([olderPerMno(ports, input.tenant, subject, commits, input.cascadeId, cascade.roundTargets), mnos]);
   const planned = await Promise.all(

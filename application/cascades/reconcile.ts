@@ -1,12 +1,10 @@
 import { cascadeDecider } from '../../domain/cascade/decider.ts';
 import { executionName } from '../../domain/cascade/process.ts';
 import type { EventStore } from '../../domain/event-store.ts';
-import { readEvents } from '../../domain/events.ts';
-import { fold } from '../../domain/decider.ts';
-import { eventsOf } from '../../domain/event-store.ts';
 import { executeCommand } from '../command.ts';
 import { inBatches } from '../in-batches.ts';
 import { cascadeStream } from '../stream-ids.ts';
+import { stateOf } from '../load-state.ts';
 
 /** How often one round is resumed before the reconciler stops and reports it stuck (a broken step, a missing grant: resuming will not help). */
 export const MAX_RESUMES = 5;
@@ -84,7 +82,7 @@ export const reconcileCascades = async (ports: ReconcilePorts): Promise<Reconcil
 const reconcileOne = async (ports: ReconcilePorts, tenant: string, cascadeId: string, out: Reconciliation) => {
   const stream = cascadeStream(tenant, cascadeId);
   const { commits } = await ports.store.load(stream);
-  const cascade = fold(cascadeDecider, cascadeDecider.initialState, readEvents(eventsOf(commits), cascadeDecider.events));
+  const cascade = stateOf(cascadeDecider, commits);
   if (cascade.status !== 'running') return;
   // The commit that began this attempt (its start, redrive or resume): when, and in which region.
   const began = commits.at(-1)!.metadata;

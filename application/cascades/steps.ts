@@ -1,9 +1,7 @@
-import { readEvents } from '../../domain/events.ts';
-import { fold } from '../../domain/decider.ts';
 import { cascadeDecider, type CascadeState } from '../../domain/cascade/decider.ts';
 import type { CascadeSubject } from '../../domain/cascade/events.ts';
 import { desiredSimState, policyDrift, simStateDrift, simSuperseded } from '../../domain/cascade/process.ts';
-import { eventsOf, type LoadedStream } from '../../domain/event-store.ts';
+import type { LoadedStream } from '../../domain/event-store.ts';
 import { targetDecider, type Target, type TargetCommand } from '../../domain/cascade/target.ts';
 import type { MnoAccess } from '../../domain/mno/events.ts';
 import { compilePolicy, quarantineOf } from '../../domain/policy/compile.ts';
@@ -13,7 +11,7 @@ import type { PolicyDocument } from '../../domain/policy/document.ts';
 import type { PolicyRule } from '../../domain/policy/rules.ts';
 import { simDecider } from '../../domain/sim/decider.ts';
 import { COMMAND_ATTEMPTS, executeCommand, type Known } from '../command.ts';
-import { loadState } from '../load-state.ts';
+import { loadState, stateOf } from '../load-state.ts';
 import { loadMno } from '../mnos.ts';
 import { MnoPermanentError, type MnoGateway, type SimStateAtMno, type Submission } from '../ports/mno-gateway.ts';
 import { cascadeStream, cascadeTargetStream, enterpriseStream, policyStream, simStream } from '../stream-ids.ts';
@@ -41,12 +39,11 @@ const targetStream = async (ports: CascadePorts, work: TargetWork) =>
 /** The target's stream as a step knows it: its head and state. */
 export type TargetView = Known<Target>;
 
+/** A target carried in the workflow's data (a step's output, the Map's results) as its head and state. */
+export const viewOfCarried = (mno: string, { version, hash, ...state }: CarriedTarget): TargetView => ({ head: { version, hash }, state: { ...state, mno } });
+
 /** The target as the step before left it, when the work carries it. */
-const carriedView = (work: TargetWork): TargetView | undefined => {
-  if (!work.target) return undefined;
-  const { version, hash, ...state } = work.target;
-  return { head: { version, hash }, state: { ...state, mno: work.mno } };
-};
+const carriedView = (work: TargetWork): TargetView | undefined => (work.target ? viewOfCarried(work.mno, work.target) : undefined);
 
 /** The view a step hands on to the next (its output's `target`). */
 export const carry = ({ head, state }: TargetView): CarriedTarget => {
@@ -64,7 +61,7 @@ export const recordStep = async (ports: CascadePorts, work: TargetWork, command:
   executeCommand(ports.store, targetDecider, await targetStream(ports, work), command, { ...stepContext(ports, work), expectedVersion: strict && known ? known.head.version : undefined }, COMMAND_ATTEMPTS, known);
 
 /** The target as a stream just read has it. */
-export const viewOf = (stream: LoadedStream): TargetView => ({ head: stream.head, state: fold(targetDecider, targetDecider.initialState, readEvents(eventsOf(stream.commits), targetDecider.events)) });
+export const viewOf = (stream: LoadedStream): TargetView => ({ head: stream.head, state: stateOf(targetDecider, stream.commits) });
 
 /** The target as its round's stream has it now. */
 export const loadTarget = async (ports: CascadePorts, work: TargetWork): Promise<TargetView> => loadState(ports.store, targetDecider, await targetStream(ports, work));

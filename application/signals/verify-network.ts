@@ -4,21 +4,17 @@ import type { EventStore } from '../../domain/event-store.ts';
 import { recordCascade } from '../cascades/record.ts';
 import { cascadeDecider } from '../../domain/cascade/decider.ts';
 import { desiredSimState, policyDrift, simStateDrift } from '../../domain/cascade/process.ts';
-import { fold } from '../../domain/decider.ts';
 import { enterpriseDecider } from '../../domain/enterprise/decider.ts';
-import { readEvents } from '../../domain/events.ts';
-import { eventsOf } from '../../domain/event-store.ts';
 import { unavailableReason } from '../../domain/mno/decider.ts';
 import type { MnoRegistration } from '../../domain/mno/events.ts';
 import type { Response } from '../../domain/signals/alert-kinds.ts';
 import { compilePolicy } from '../../domain/policy/compile.ts';
 import { policyDecider } from '../../domain/policy/decider.ts';
 import type { PolicyRule } from '../../domain/policy/rules.ts';
-import { simDecider, type SimState } from '../../domain/sim/decider.ts';
-import type { SimEvent } from '../../domain/sim/events.ts';
+import { simDecider } from '../../domain/sim/decider.ts';
 import { executeCommand } from '../command.ts';
 import { inBatches } from '../in-batches.ts';
-import { loadState } from '../load-state.ts';
+import { loadState, stateOf } from '../load-state.ts';
 import { admitPatiently, listedMnoIds, loadMno } from '../mnos.ts';
 import type { MnoGateway } from '../ports/mno-gateway.ts';
 import { cascadeStream, enterpriseStream, policyStream, simStream } from '../stream-ids.ts';
@@ -44,7 +40,7 @@ const correctionId = (alert: Alert) => `fix-${createHash('sha256').update(alert.
 /** The SIM's stream as it is, and when it last changed. */
 const loadSim = async (store: EventStore, tenant: string, eid: string) => {
   const { commits } = await store.load(simStream(tenant, eid));
-  return { sim: fold(simDecider, simDecider.initialState, readEvents<SimEvent>(eventsOf(commits), simDecider.events)) as SimState, changedAt: Date.parse(commits.at(-1)?.metadata.time ?? '1970-01-01T00:00:00Z') };
+  return { sim: stateOf(simDecider, commits), changedAt: Date.parse(commits.at(-1)?.metadata.time ?? '1970-01-01T00:00:00Z') };
 };
 
 /**
