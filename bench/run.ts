@@ -238,21 +238,15 @@ if (selected.includes('bundles')) {
   figures.push(...bundleFigs);
   notes.push(() => printBundleNotes(bundles));
 }
-if (selected.includes('runtime')) {
-  const section = await runtimeSection();
+// The runtime's figures (or the cascades' alone) first in the table: one local runtime, started for them.
+const onRuntime = selected.includes('runtime') ? runtimeSection : selected.includes('cascades') ? cascadeSection : undefined;
+if (onRuntime) {
+  const section = await onRuntime();
   Object.assign(config, section.config);
   Object.assign(results, section.results);
   figures.unshift(...section.figures);
   aims.push(...section.aims);
   notes.unshift(section.print);
-}
-if (selected.includes('cascades') && !selected.includes('runtime')) {
-  const section = await cascadeSection();
-  Object.assign(config, section.config);
-  Object.assign(results, section.results);
-  figures.push(...section.figures);
-  aims.push(...section.aims);
-  notes.push(section.print);
 }
 if (selected.includes('signals')) {
   const signals = await signalFigures({ sims: intEnv('BENCH_SIGNAL_SIMS', 500), batches: intEnv('BENCH_SIGNAL_BATCHES', 100), samples: intEnv('BENCH_CONTAIN_SAMPLES', 20) }, log);

@@ -154,7 +154,5 @@ export const TABLES = {
 
 export type TableKey = keyof typeof TABLES;
 
-/** The regional tables (read models, idempotency records, parked webhook payloads). */
-export type RegionalTable = { [K in TableKey]: (typeof TABLES)[K]['scope'] extends 'regional' ? K : never }[TableKey];
 /** The tables a function may be granted by name: the regional ones and the replicated ones (not the event store). */
 export type GrantableTable = { [K in TableKey]: (typeof TABLES)[K]['scope'] extends 'regional' | 'replicated' ? K : never }[TableKey];

@@ -39,6 +39,7 @@ const indexOf = (index: NonNullable<TableDefinition['indexes']>[number]) => ({
 
 /** A table an older version made (a kept data folder) gets the indexes added since, one at a time as DynamoDB requires. */
 const addMissingIndexes = async (client: DynamoDBClient, table: TableDefinition, name: string, attributes: Map<string, 'S' | 'N'>) => {
+  if (!table.indexes?.length) return;
   const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
   const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
   for (const index of table.indexes ?? []) {

@@ -1,7 +1,7 @@
 import { BatchGetItemCommand, ConditionalCheckFailedException, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { VersionConflict, type ChainVerification, type Commit, type CommitMetadata, type EventStore, type LoadedStream, type NewEvent, type StreamHead } from '../../domain/event-store.ts';
 import { bucketsBetween, TIME_INDEX, timeIndexOf } from './time-index.ts';
-import { asOf, eventCount, headAfter, headOf, newCommit, toCommit, verifyChain, type StoredCommit } from './stored-commit.ts';
+import { asOf, byAppendTime, eventCount, headAfter, headOf, newCommit, toCommit, verifyChain, type StoredCommit } from './stored-commit.ts';
 
 /** `count`: the commit's events (known to the append; else counted from the JSON). */
 const toItem = (c: StoredCommit, time: string, count = eventCount(c.eventsJson)): Record<string, AttributeValue> => {
@@ -19,7 +19,8 @@ const toItem = (c: StoredCommit, time: string, count = eventCount(c.eventsJson))
   };
 };
 
-const fromItem = (item: Record<string, AttributeValue>): StoredCommit => ({
+/** A commit item as the stored commit it holds (the replicator reads them too). */
+export const fromItem = (item: Record<string, AttributeValue>): StoredCommit => ({
   streamId: item.pk?.S ?? '',
   version: Number(item.v?.N),
   eventsJson: item.events?.S ?? '[]',
@@ -92,7 +93,7 @@ export class DynamoDbEventStore implements EventStore {
     ).flat();
     // The index lists the commits (keys only): they are read from the table.
     const commits = (await this.getAll(keys)).map(toCommit);
-    return commits.sort((a, b) => a.metadata.time.localeCompare(b.metadata.time) || a.streamId.localeCompare(b.streamId) || a.version - b.version);
+    return commits.sort(byAppendTime);
   }
 
   /** A Query's items' table keys (pk, v), following its pages. */

@@ -1,5 +1,5 @@
 import { VersionConflict, type ChainVerification, type Commit, type CommitMetadata, type EventStore, type LoadedStream, type NewEvent, type StreamHead } from '../../domain/event-store.ts';
-import { asOf, headAfter, headOf, newCommit, toCommit, verifyChain, type StoredCommit } from './stored-commit.ts';
+import { asOf, headAfter, headOf, newCommit, toCommit, verifyChain, type StoredCommit, byAppendTime } from './stored-commit.ts';
 
 /**
  * The event store in memory: the same port, the same commits (JSON as stored, hash chain), the
@@ -42,7 +42,7 @@ export class MemoryEventStore implements EventStore {
 
   async commitsSince(since: string): Promise<Commit[]> {
     const all = [...this.streams.values()].flat().map(toCommit).filter((c) => c.metadata.time >= since);
-    return all.sort((a, b) => a.metadata.time.localeCompare(b.metadata.time) || a.streamId.localeCompare(b.streamId) || a.version - b.version);
+    return all.sort(byAppendTime);
   }
 
   /** Every stream id, in the order first written (for tests that look at everything a command did). */

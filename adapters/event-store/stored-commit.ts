@@ -64,6 +64,9 @@ export const headOf = (commits: readonly Commit[]): StreamHead => {
   return last ? { version: last.version + last.events.length - 1, hash: last.hash } : GENESIS;
 };
 
+/** Commits in the order they were appended, across streams (time, then stream, then position): a takeover's replay. */
+export const byAppendTime = (a: Commit, b: Commit) => a.metadata.time.localeCompare(b.metadata.time) || a.streamId.localeCompare(b.streamId) || a.version - b.version;
+
 /** A prefix, never a selection: a stream as it was at `at` is its commits up to the first one after it. */
 export const asOf = (commits: Commit[], at: string): Commit[] => {
   const time = Date.parse(at);

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
  * published watermark from it (adapters/event-store `commitsSince`), whichever stream they are on.
  */
 export const TIME_INDEX = 'by-time';
-export const TIME_INDEX_SHARDS = 8;
+const TIME_INDEX_SHARDS = 8;
 const MINUTE_MS = 60_000;
 
 const shards = new Map<string, number>();

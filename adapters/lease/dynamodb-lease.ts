@@ -1,10 +1,11 @@
-import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { conditional } from '../dynamodb/conditional.ts';
 import type { LeaseStore } from '../../application/ports/lease-store.ts';
 import type { Lease } from '../../domain/lease/publishing-lease.ts';
 
 /** The lease's key in the event store's table: no stream has it, and it holds no events (stream consumers pass it by). */
 export const LEASE_PK = 'LEASE#publishing';
-export const LEASE_KEY = { pk: { S: LEASE_PK }, v: { N: '0' } };
+const LEASE_KEY = { pk: { S: LEASE_PK }, v: { N: '0' } };
 
 const toItem = (lease: Lease): Record<string, AttributeValue> => ({
   ...LEASE_KEY,
@@ -32,17 +33,6 @@ const heldBy = (owner: string, token: number, and?: { condition: string; values:
   ExpressionAttributeValues: { ':owner': { S: owner }, ':token': { N: String(token) }, ...and?.values },
 });
 
-/** Only the condition's failure means "another wrote first"; anything else is an error. */
-const conditional = async (write: () => Promise<unknown>) => {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
-};
-
 /**
  * The publishing lease as one item of the event store's (global) table, read consistently and
  * written conditionally: a takeover holds only if the lease is still what the taker read, and the
@@ -60,60 +50,35 @@ export class DynamoDbLeaseStore implements LeaseStore {
     return Item ? fromItem(Item) : undefined;
   }
 
-  replace(expected: Lease | undefined, next: Lease) {
-    return conditional(() =>
-      this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: toItem(next),
-          ...(expected === undefined
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : heldBy(expected.owner, expected.token, { condition: 'expiresAtMs = :expires', values: { ':expires': { N: String(expected.expiresAtMs) } } })),
-        }),
-      ),
-    );
+  async replace(expected: Lease | undefined, next: Lease) {
+    const put = new PutItemCommand({
+      TableName: this.tableName,
+      Item: toItem(next),
+      ...(expected === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : heldBy(expected.owner, expected.token, { condition: 'expiresAtMs = :expires', values: { ':expires': { N: String(expected.expiresAtMs) } } })),
+    });
+    return (await conditional(this.client.send(put))).written;
   }
 
-  renew(current: Lease, expiresAtMs: number) {
-    return conditional(() =>
-      this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: LEASE_KEY,
-          UpdateExpression: 'SET expiresAtMs = :next',
-          ...heldBy(current.owner, current.token, { condition: 'expiresAtMs = :expires', values: { ':expires': { N: String(current.expiresAtMs) }, ':next': { N: String(expiresAtMs) } } }),
-        }),
-      ),
-    );
+  /** One conditional update of the lease item (its condition: the fence, and what else must hold), with the item as it was if refused. */
+  private update(expression: string, condition: ReturnType<typeof heldBy>) {
+    return conditional(this.client.send(new UpdateItemCommand({ TableName: this.tableName, Key: LEASE_KEY, UpdateExpression: expression, ReturnValuesOnConditionCheckFailure: 'ALL_OLD', ...condition })));
+  }
+
+  async renew(current: Lease, expiresAtMs: number) {
+    const fence = heldBy(current.owner, current.token, { condition: 'expiresAtMs = :expires', values: { ':expires': { N: String(current.expiresAtMs) }, ':next': { N: String(expiresAtMs) } } });
+    return (await this.update('SET expiresAtMs = :next', fence)).written;
   }
 
   async advance(owner: string, token: number, watermark: string) {
-    const moved = await conditional(() =>
-      this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: LEASE_KEY,
-          UpdateExpression: 'SET watermark = :w',
-          ...heldBy(owner, token, { condition: '(attribute_not_exists(watermark) OR watermark < :w)', values: { ':w': { S: watermark } } }),
-        }),
-      ),
-    );
-    if (moved) return true;
-    // Not moved: fenced, or the watermark is already past it (still the holder).
-    const lease = await this.read();
-    return lease?.owner === owner && lease.token === token;
+    const outcome = await this.update('SET watermark = :w', heldBy(owner, token, { condition: '(attribute_not_exists(watermark) OR watermark < :w)', values: { ':w': { S: watermark } } }));
+    if (outcome.written) return true;
+    // Not moved: fenced, or the watermark is already past it (still the holder), as the item was when refused.
+    return outcome.item?.owner?.S === owner && outcome.item.token?.N === String(token);
   }
 
-  replayed(owner: string, token: number) {
-    return conditional(() =>
-      this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: LEASE_KEY,
-          UpdateExpression: 'REMOVE replayFrom',
-          ...heldBy(owner, token),
-        }),
-      ),
-    );
+  async replayed(owner: string, token: number) {
+    return (await this.update('REMOVE replayFrom', heldBy(owner, token))).written;
   }
 }

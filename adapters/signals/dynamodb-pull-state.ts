@@ -1,19 +1,12 @@
-import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DevicePull, PullState, SignalBatch } from '../../application/signals/ports.ts';
+import { conditional } from '../dynamodb/conditional.ts';
 
 /** Readings are kept a cycle and some after their last poll. */
 const KEEP_SECONDS = 62 * 24 * 3600;
 const WATERMARK = '~watermark';
 
-const conditional = async (write: Promise<unknown>) => {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
-};
+const written = async (write: Promise<unknown>) => (await conditional(write)).written;
 
 /**
  * The pull path's place in the signals table: per MNO (`pk` = `PULL#<mno>`) a watermark (`sk` =
@@ -31,7 +24,7 @@ export const dynamoDbPullState = (client: DynamoDBClient, table: string, nowMs: 
       return { since: Item?.since?.S, version: Number(Item?.version?.N ?? 0), retry: Item?.retry?.SS };
     },
     advance: (mno, version, since, retry = []) =>
-      conditional(
+      written(
         client.send(
           new PutItemCommand({
             TableName: table,
@@ -54,7 +47,7 @@ export const dynamoDbPullState = (client: DynamoDBClient, table: string, nowMs: 
       };
     },
     saveDevice: (mno, iccid, r: DevicePull, version) =>
-      conditional(
+      written(
         client.send(
           new PutItemCommand({
             TableName: table,
@@ -74,7 +67,7 @@ export const dynamoDbPullState = (client: DynamoDBClient, table: string, nowMs: 
         ),
       ),
     async clearOutbox(mno, iccid, batchId) {
-      await conditional(
+      await written(
         client.send(
           new UpdateItemCommand({
             TableName: table,

@@ -14,12 +14,3 @@ export const dynamoDbDeliveryLog = (client: DynamoDBClient, table: string): Deli
     await client.send(new PutItemCommand({ TableName: table, Item: { id: { S: `${subscriptionId}#${eventId}` }, expiresAt: { N: String(Math.floor(Date.now() / 1000) + KEEP_S) } } }));
   },
 });
-
-/** The same in memory (the unit tier). */
-export const memoryDeliveryLog = (): DeliveryLog => {
-  const made = new Set<string>();
-  return {
-    delivered: async (subscriptionId, eventId) => made.has(`${subscriptionId}#${eventId}`),
-    record: async (subscriptionId, eventId) => void made.add(`${subscriptionId}#${eventId}`),
-  };
-};

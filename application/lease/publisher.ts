@@ -54,7 +54,8 @@ export const keepPublishingLease = async (ports: PublisherPorts): Promise<LeaseS
   let did: LeaseStep['did'] = 'kept';
   if (decision.kind === 'renew') did = (await ports.lease.renew(current!, decision.next.expiresAtMs)) ? 'renewed' : 'lost-race';
   if (decision.kind === 'take') did = (await ports.lease.replace(current, decision.next)) ? 'took' : 'lost-race';
-  const lease = await ports.lease.read();
+  // Read again only after a write (a step that kept the lease as it was has just read it).
+  const lease = did === 'kept' ? current : await ports.lease.read();
   const status = statusOf(lease, ports.region, ports.nowMs());
   const republished = status.holder && lease?.replayFrom !== undefined ? await replay(ports, lease, lease.replayFrom) : undefined;
   return { status, did, republished };

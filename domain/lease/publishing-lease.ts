@@ -52,7 +52,7 @@ export const DEFAULT_LEASE_TIMING: LeaseTiming = { leaseMs: LEASE_MS, renewBefor
  * From when a region taking the lease over from `previous` publishes again: the watermark less the
  * margin, or (nothing published under it) from when the previous owner took it, less the margin.
  */
-export const replayFromAfter = (previous: Lease, timing: LeaseTiming): string => {
+const replayFromAfter = (previous: Lease, timing: LeaseTiming): string => {
   // Nothing published under it: from when it was taken (everything since may be unpublished).
   const fromMs = (previous.watermark !== undefined ? Date.parse(previous.watermark) : (previous.sinceMs ?? previous.expiresAtMs - timing.leaseMs)) - timing.replayMarginMs;
   // An unfinished replay of the previous owner's is taken over as it stands, if it reaches further back.

@@ -1,5 +1,9 @@
+import { DynamoDbLeaseStore } from '../../adapters/lease/dynamodb-lease.ts';
 import { holds, type LeaseTiming } from '../../domain/lease/publishing-lease.ts';
-import { adapters, config, env } from './wiring.ts';
+import { adapters, config, dynamodb, env } from './wiring.ts';
+
+/** The publishing lease's store (an item of the event store's table), made on first use here: only the entries that follow or hold the lease carry it. */
+export const leaseStore = () => (adapters.leaseStore ??= new DynamoDbLeaseStore(dynamodb, config.eventsTable));
 
 /**
  * The publishing lease as the entries that only follow it read it (the platform's schedules: they
@@ -12,7 +16,7 @@ export const leaseTiming = (): LeaseTiming => ({ leaseMs: env.PUBLISHING_LEASE_M
 export const wherePublishing =
   <A extends unknown[], R>(run: (lease: { sinceMs: number | undefined }, ...args: A) => Promise<R>) =>
   async (...args: A): Promise<R | { standby: string | null }> => {
-    const lease = await adapters.leaseStore.read();
+    const lease = await leaseStore().read();
     if (!lease || !holds(lease, config.region, lease.token, Date.now())) return { standby: lease?.owner ?? null };
     return run({ sinceMs: lease.sinceMs }, ...args);
   };

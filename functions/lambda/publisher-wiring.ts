@@ -1,13 +1,13 @@
 import { DescribeEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { publishCommits } from '../../adapters/event-bus/commit-entries.ts';
 import { keepPublishingLease, statusOf, type LeaseStep, type PublisherPorts, type PublisherStatus } from '../../application/lease/publisher.ts';
-import { leaseTiming } from './lease-wiring.ts';
+import { leaseStore, leaseTiming } from './lease-wiring.ts';
 import { adapters, config, env } from './wiring.ts';
 
 export const eventBridge = new EventBridgeClient({});
 
 const ports = (): PublisherPorts => ({
-  lease: adapters.leaseStore,
+  lease: leaseStore(),
   commitsSince: (since) => adapters.eventStore.commitsSince(since),
   publish: (commits) => publishCommits(eventBridge, env.EVENT_BUS_NAME, commits),
   // The bus answers within 2 s: this region can publish.
@@ -38,7 +38,7 @@ let known: { status: PublisherStatus; untilMs: number } | undefined;
 export const publisherStatus = async (): Promise<PublisherStatus> => {
   const now = Date.now();
   if (known && now < known.untilMs) return known.status;
-  const lease = await adapters.leaseStore.read();
+  const lease = await leaseStore().read();
   const status = lease === undefined ? (await stepLease()).status : statusOf(lease, config.region, now);
   const until = status.untilMs === undefined ? now : status.holder ? status.untilMs - 1_000 : status.untilMs;
   known = { status, untilMs: Math.min(now + TRUST_MS, until) };
@@ -71,6 +71,6 @@ export const published = async (token: number, time: string) => {
   if (mark?.token !== token) mark = { token, value: time, written: false, atMs: 0 };
   else if (time > mark.value) mark = { ...mark, value: time, written: false };
   if (mark.written || now - mark.atMs < 1_000) return;
-  if (await adapters.leaseStore.advance(config.region, token, mark.value)) mark = { ...mark, written: true, atMs: now };
+  if (await leaseStore().advance(config.region, token, mark.value)) mark = { ...mark, written: true, atMs: now };
   else known = undefined;
 };

@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbEventStore } from '../../adapters/event-store/dynamodb-event-store.ts';
-import { DynamoDbLeaseStore } from '../../adapters/lease/dynamodb-lease.ts';
 import type { LeaseStore } from '../../application/ports/lease-store.ts';
 import type { GatewayFor } from '../../adapters/mno-gateways/index.ts';
 import type { DeadLetterPayloads, WebhookSecrets } from '../../application/webhooks/ports.ts';
@@ -36,8 +35,8 @@ export const dynamodb = new DynamoDBClient({ maxAttempts: 3 });
  */
 export interface Adapters {
   eventStore: EventStore;
-  /** The publishing lease (an item of the event store's table; lease-wiring.ts). */
-  leaseStore: LeaseStore;
+  /** The publishing lease (an item of the event store's table), made by lease-wiring.ts for the entries that follow or hold it. */
+  leaseStore?: LeaseStore;
   /** The gateway to an MNO's CMP, with its credentials from the secret store (cascade-wiring.ts). */
   gateways?: GatewayFor | undefined;
   /** Webhook signing secrets and parked deliveries' events (webhook-wiring.ts). */
@@ -47,7 +46,6 @@ export interface Adapters {
 
 export const adapters: Adapters = {
   eventStore: new DynamoDbEventStore(dynamodb, config.eventsTable),
-  leaseStore: new DynamoDbLeaseStore(dynamodb, config.eventsTable),
 };
 
 export const useAdapters = (replacements: Partial<Adapters>) => Object.assign(adapters, replacements);

@@ -9,7 +9,7 @@ import type { DeploymentSettings } from './settings.ts';
 
 /** Route 53 publishes its health checks' metrics in us-east-1 only: their alarms live there. */
 export const HEALTH_ALARMS_REGION = 'us-east-1';
-export const HEALTH_ALARM_TOPIC_NAME = 'switchboard-failover-alarms';
+const HEALTH_ALARM_TOPIC_NAME = 'switchboard-failover-alarms';
 
 /**
  * The alarms on the regions' API health checks (only with a domain: the checks exist only then), in
@@ -18,8 +18,6 @@ export const HEALTH_ALARM_TOPIC_NAME = 'switchboard-failover-alarms';
  * (docs/runbook-failover.md), to a topic of their own in us-east-1.
  */
 export class HealthCheckAlarmsStack extends Stack {
-  readonly alarms: Record<string, Alarm> = {};
-
   constructor(scope: Construct, id: string, props: StackProps & { settings: DeploymentSettings; healthChecks: { region: string; role: 'primary' | 'secondary'; healthCheck: HealthCheck }[] }) {
     super(scope, id, { ...props, crossRegionReferences: true });
     const action = new SnsAction(alarmTopic(this, props.settings, HEALTH_ALARM_TOPIC_NAME));
@@ -39,7 +37,6 @@ export class HealthCheckAlarmsStack extends Stack {
       });
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
-      this.alarms[region] = alarm;
     }
     acknowledge(this, 'AwsSolutions-IAM4', 'The cross-region references (the health checks\' ids, read from SSM in their regions) are read by the custom resource CDK provides, with the basic Lambda execution role.');
     acknowledge(this, 'AwsSolutions-IAM5', 'The cross-region reference reader reads only the SSM parameters CDK writes under /cdk/exports/ for this stack.');

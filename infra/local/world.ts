@@ -18,7 +18,7 @@ import { startSimulatedSmdp } from './smdp/server.ts';
  */
 
 /** The files the regions share: MNO credentials, activation codes, the eIM's and EUM's keys, webhook secrets. */
-export const sharedFiles = (dir: string) => ({
+const sharedFiles = (dir: string) => ({
   credentials: resolve(dir, 'mno-credentials.json'),
   activationCodes: resolve(dir, 'activation-codes'),
   eimKey: resolve(dir, 'eim-key.json'),
@@ -71,7 +71,7 @@ export const startWorld = async (options: { store: EventStore; dataDir: string; 
   }
 };
 
-export type World = Awaited<ReturnType<typeof startWorld>>;
+type World = Awaited<ReturnType<typeof startWorld>>;
 
 /**
  * Once Switchboard serves at `api`: one simulated device per SIM registered (polling the eIM), and

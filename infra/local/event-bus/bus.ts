@@ -49,6 +49,11 @@ const deepFreeze = <T>(value: T): T => {
   return value;
 };
 
+/** What observers of the bus's events need of it (the simulated devices and network traffic): one bus, or a feed made from the event store's stream. */
+export interface EventFeed {
+  subscribe(listener: (event: BusEvent) => void): () => void;
+}
+
 /**
  * The local EventBridge custom bus: PutEvents validated and answered as AWS does, then each event
  * routed to the targets of every rule whose pattern matches it. Delivery is asynchronous (PutEvents
@@ -56,10 +61,6 @@ const deepFreeze = <T>(value: T): T => {
  * by an archive rule are kept in `archive` and can be replayed to the rules; replayed events carry
  * `replay-name`, keep their id, and are not archived again.
  */
-/** What observers of the bus's events need of it (the simulated devices and network traffic): one bus, or a feed made from the event store's stream. */
-export interface EventFeed {
-  subscribe(listener: (event: BusEvent) => void): () => void;
-}
 
 export const createEventBus = (options: EventBusOptions) => {
   const { targets, region = 'local', account = '000000000000' } = options;

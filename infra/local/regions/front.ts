@@ -12,7 +12,7 @@ export interface HealthCheckSettings {
 /** Route 53's defaults shortened to a local scale: 5 s apart, 3 failures (a region is failed over within about 17 s), 2 s each. */
 export const DEFAULT_HEALTH_CHECKS: HealthCheckSettings = { intervalMs: 5_000, timeoutMs: 2_000, failureThreshold: 3 };
 
-export interface FrontRegion {
+interface FrontRegion {
   name: string;
   url: string;
 }

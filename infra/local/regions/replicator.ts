@@ -3,14 +3,15 @@ import { recordReplicationConflict } from '../../../application/replication/reco
 import type { EventStore } from '../../../domain/event-store.ts';
 import { winnerOf, type CommitSide } from '../../../domain/replication/conflicts.ts';
 import { startStreamPoller } from '../stream-poller.ts';
+import { fromItem } from '../../../adapters/event-store/dynamodb-event-store.ts';
+import { toCommit } from '../../../adapters/event-store/stored-commit.ts';
 
 type Item = Record<string, AttributeValue>;
 
 /** A commit item's side of a conflict: its region, time, actor, command, hash and events (types and ids). */
 const sideOf = (item: Item): CommitSide => {
-  const meta = JSON.parse(item.meta!.S!) as { region: string; time: string; actor: string; commandId: string };
-  const events = (JSON.parse(item.events!.S!) as { id: string; type: string }[]).map(({ id, type }) => ({ id, type }));
-  return { region: meta.region, time: meta.time, actor: meta.actor, commandId: meta.commandId, hash: item.hash!.S!, events };
+  const { metadata, hash, events } = toCommit(fromItem(item));
+  return { region: metadata.region, time: metadata.time, actor: metadata.actor, commandId: metadata.commandId, hash, events: events.map(({ id, type }) => ({ id, type })) };
 };
 
 const isCommit = (item: Item) => item.events?.S !== undefined && item.meta?.S !== undefined && item.hash?.S !== undefined;

@@ -17,10 +17,10 @@ const consistencyOfCdkJson = (): ConsistencyMode => {
   return cdk.context?.consistency === 'eventual' ? 'eventual' : 'strong';
 };
 
-export const DEFAULT_REGIONS = ['eu-west-1', 'eu-central-1'] as const;
+const DEFAULT_REGIONS = ['eu-west-1', 'eu-central-1'] as const;
 
 /** A region's own name for a regional table: both regions' tables live in the one DynamoDB Local that stands for the global table. */
-export const regionalTableName = (table: TableDefinition, region: string) => `${table.name}-${region}`;
+const regionalTableName = (table: TableDefinition, region: string) => `${table.name}-${region}`;
 
 /** The variables naming a region's tables: the event store and the replicated tables shared, the regional ones its own. */
 const tableVariables = (region: string) =>
@@ -62,7 +62,6 @@ export const startRegions = async (options: RegionsOptions) => {
   const file = (name: string) => resolve(options.dataDir, name);
   const stops: (() => Promise<unknown>)[] = [];
   const children = new Map<string, ChildProcess>();
-  const failed = new Set<string>();
   try {
     secureDataDir(options.dataDir);
     const mode = options.mode ?? consistencyOfCdkJson();
@@ -123,12 +122,10 @@ export const startRegions = async (options: RegionsOptions) => {
       control: {
         // A region's processes stop where they stand; in eventual mode its own DynamoDB Local too (replication to and from it waits).
         fail: async (name) => {
-          failed.add(name);
           children.get(name)!.kill('SIGSTOP');
           if (mode === 'eventual') process.kill(stores.of(name).dynamo.pid, 'SIGSTOP');
         },
         recover: async (name) => {
-          failed.delete(name);
           if (mode === 'eventual') process.kill(stores.of(name).dynamo.pid, 'SIGCONT');
           children.get(name)!.kill('SIGCONT');
         },
@@ -181,8 +178,6 @@ export const startRegions = async (options: RegionsOptions) => {
       traffic: outside.traffic,
       mode,
       stores,
-      /** Whether a region is failed now (stopped where it stands). */
-      isFailed: (name: string) => failed.has(name),
       stop: async () => {
         for (const stop of stops.reverse()) await stop().catch((error: Error) => log(`stopping: ${error.message}`));
         lock.release();

@@ -11,7 +11,7 @@ export type ConsistencyMode = 'strong' | 'eventual';
 /** Replication lag in `eventual` mode by default: what DynamoDB's MREC typically shows (about a second). */
 export const DEFAULT_REPLICATION_LAG_MS = 1_000;
 
-export interface RegionStore {
+interface RegionStore {
   dynamo: DynamoDbLocal;
   client: DynamoDBClient;
   store: DynamoDbEventStore;

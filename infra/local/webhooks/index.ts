@@ -34,11 +34,12 @@ export type LocalWebhooks = ReturnType<typeof startLocalWebhooks>;
 export const startLocalWebhooks = (options: LocalWebhooksOptions) => {
   const env = options.env ?? readEnvironment();
   const scheduler = timerScheduler((retry) => delivery.retry(retry));
+  const dynamodb = options.dynamodb ?? new DynamoDBClient({});
   const delivery = createWebhookDelivery({
     store: options.store,
     secrets: webhookSecretsFor(env),
-    payloads: dynamoDbDeadLetterPayloads(options.dynamodb ?? new DynamoDBClient({}), env.WEBHOOK_DEAD_LETTERS_TABLE),
-    deliveries: dynamoDbDeliveryLog(options.dynamodb ?? new DynamoDBClient({}), env.WEBHOOK_DELIVERIES_TABLE),
+    payloads: dynamoDbDeadLetterPayloads(dynamodb, env.WEBHOOK_DEAD_LETTERS_TABLE),
+    deliveries: dynamoDbDeliveryLog(dynamodb, env.WEBHOOK_DELIVERIES_TABLE),
     send: sendWebhook,
     log: logger,
     countParked: countWebhookParked,
