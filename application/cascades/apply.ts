@@ -6,7 +6,8 @@ import { olderSubmissionInDoubt } from './older.ts';
 import type { CascadePorts } from './ports.ts';
 import { carry, current, loadCascade, openTarget, recordStep, targetAction, viewOf, type TargetAction, type TargetView } from './steps.ts';
 import type { LoadedStream } from '../../domain/event-store.ts';
-import type { TargetWork } from './work.ts';
+import type { TargetEnd, TargetWork } from './work.ts';
+import { recordApplied } from './applied.ts';
 
 /** Nothing more is done for this target in its round (it ended, or a newer change took its place). */
 const ended = (work: TargetWork): TargetWork => ({ ...work, done: true, finished: true, jobId: null, polls: 0, resubmit: false, target: undefined });
@@ -19,11 +20,12 @@ export const recordTransient = async (ports: CascadePorts, work: TargetWork, err
 };
 
 /**
- * ApplyToMno: one attempt to submit the change to the MNO; synchronous CMPs are applied at once.
+ * ApplyToMno: one attempt to submit the change to the MNO; synchronous CMPs are applied at once,
+ * and read back in the same step (`recordApplied`).
  * A change that a newer one superseded is not submitted; one that a newer one overtook while it
  * was being submitted has the newest submitted after it, so the MNO never keeps the older.
  */
-export const applyToMno = async (ports: CascadePorts, work: TargetWork): Promise<TargetWork> => {
+export const applyToMno = async (ports: CascadePorts, work: TargetWork): Promise<TargetWork | TargetEnd> => {
   // Work planned with its subject makes its action and asks whether a newer change came while the cascade is read (all before anything is submitted).
   const early = work.subject && work.target ? targetAction(ports, work).then(async (action) => ({ action, before: await action.superseded() })) : undefined;
   early?.catch(() => undefined);
@@ -48,7 +50,7 @@ interface Found {
  * asking again what it has just asked); on a target read here, a put that loses a race is decided
  * again, as any command.
  */
-const submit = async (ports: CascadePorts, work: TargetWork, cascade: CascadeState, found: Found): Promise<TargetWork> => {
+const submit = async (ports: CascadePorts, work: TargetWork, cascade: CascadeState, found: Found): Promise<TargetWork | TargetEnd> => {
   const action = found.action ?? (await targetAction(ports, work, cascade));
   let target = found.fresh ? viewOf(found.fresh) : await openTarget(ports, work);
   const strict = work.target !== undefined && !found.fresh;
@@ -107,6 +109,9 @@ const submit = async (ports: CascadePorts, work: TargetWork, cascade: CascadeSta
     await recordStep(ports, work, { type: 'MarkSuperseded', mno: work.mno, reason: overtaken }, target);
     return ended(work);
   }
-  if (submission.done) return step(await recordStep(ports, work, { type: 'MarkApplied', mno: work.mno, at: ports.now() }, target), true, null);
+  if (submission.done) {
+    const outcome = await recordApplied(ports, work, action, target);
+    return 'verified' in outcome ? outcome.verified : step(outcome.applied, true, null);
+  }
   return step(await recordStep(ports, work, { type: 'RecordSubmission', mno: work.mno, jobId: submission.jobId }, target), false, submission.jobId);
 };

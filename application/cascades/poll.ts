@@ -1,15 +1,17 @@
 import { MnoJobFailed, MnoPermanentError } from '../ports/mno-gateway.ts';
 import type { CascadePorts } from './ports.ts';
 import { recordTransient } from './apply.ts';
-import { carry, loadRegistration, openTarget, recordStep } from './steps.ts';
-import type { TargetWork } from './work.ts';
+import { carry, loadRegistration, openTarget, recordStep, targetAction } from './steps.ts';
+import { recordApplied } from './applied.ts';
+import type { TargetEnd, TargetWork } from './work.ts';
 
 /**
- * PollJob: asks an asynchronous CMP how its job is doing. A job the MNO failed for a passing
+ * PollJob: asks an asynchronous CMP how its job is doing; a job done is read back in the same
+ * step (`recordApplied`). A job the MNO failed for a passing
  * reason is recorded and submitted again (`resubmit`), not polled again; a job it refused fails
  * the target.
  */
-export const pollJob = async (ports: CascadePorts, work: TargetWork): Promise<TargetWork> => {
+export const pollJob = async (ports: CascadePorts, work: TargetWork): Promise<TargetWork | TargetEnd> => {
   if (!work.jobId) throw new MnoPermanentError(`nothing to poll at ${work.mno}`);
   const registration = work.registration ?? (await loadRegistration(ports, work.mno));
   await ports.admit(registration);
@@ -26,6 +28,7 @@ export const pollJob = async (ports: CascadePorts, work: TargetWork): Promise<Ta
     return { ...work, done: false, resubmit: true, target: undefined };
   }
   if (status === 'pending') return { ...work, polls: (work.polls ?? 0) + 1, resubmit: false };
-  const applied = await recordStep(ports, work, { type: 'MarkApplied', mno: work.mno, at: ports.now(), jobId: work.jobId }, await openTarget(ports, work));
-  return { ...work, done: true, resubmit: false, target: carry(applied) };
+  const [action, target] = await Promise.all([targetAction(ports, work), openTarget(ports, work)]);
+  const outcome = await recordApplied(ports, work, action, target, work.jobId);
+  return 'verified' in outcome ? outcome.verified : { ...work, done: true, resubmit: false, target: carry(outcome.applied) };
 };

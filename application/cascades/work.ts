@@ -82,6 +82,16 @@ export type TargetWork = z.infer<typeof TargetWork>;
 /** What each target's iteration ended with (the Map's results): its MNO and, when its last step appended, its target as that left it. */
 export const IterationResult = z.looseObject({ mno: z.string().min(1), target: CarriedTarget.optional() });
 
+/** How a target's iteration ends when its last step is VerifyOnMno, or a step that read the MNO back at once (`verified`): slim, as the Map gathers one per target. */
+export interface TargetEnd {
+  tenant: string;
+  cascadeId: string;
+  round?: number | undefined;
+  mno: string;
+  verified: boolean;
+  target?: CarriedTarget;
+}
+
 /** CompleteCascade's input: the cascade, the Map's results, and the error when planning or the Map failed. */
 export const CompletionInput = CascadeInput.extend({ results: z.array(IterationResult).optional(), error: CaughtError.optional() });
 export type CompletionInput = z.infer<typeof CompletionInput>;

@@ -30,7 +30,8 @@ export type TargetCommand =
   | { type: 'SkipTarget'; mno: string; reason: string }
   | { type: 'BeginAttempt'; mno: string; at?: string | undefined }
   | { type: 'RecordSubmission'; mno: string; jobId: string }
-  | { type: 'MarkApplied'; mno: string; at: string; jobId?: string | undefined }
+  /** `verifiedAt`: the MNO was read back at once and holds the change (applied and verified in one commit). */
+  | { type: 'MarkApplied'; mno: string; at: string; jobId?: string | undefined; verifiedAt?: string | undefined }
   | { type: 'MarkVerified'; mno: string; at: string }
   | { type: 'MarkDrifted'; mno: string; rules: string[] }
   | { type: 'MarkFailed'; mno: string; error: string; permanent: boolean }
@@ -112,8 +113,11 @@ export const targetDecider: Decider<TargetCommand, TargetEvent, Target> = {
         return finished(target) ? [] : [{ type: 'CascadeTargetApplying', data: { mno, attempt: target.attempts + 1, ...(command.at && { at: command.at }) } }];
       case 'RecordSubmission':
         return target.status === 'applying' ? [{ type: 'CascadeTargetSubmitted', data: { mno, attempt: target.attempts, jobId: command.jobId } }] : [];
-      case 'MarkApplied':
-        return target.status === 'applying' ? [{ type: 'CascadeTargetApplied', data: { mno, at: command.at, jobId: command.jobId } }] : [];
+      case 'MarkApplied': {
+        if (target.status !== 'applying') return [];
+        const applied: TargetEvent = { type: 'CascadeTargetApplied', data: { mno, at: command.at, jobId: command.jobId } };
+        return command.verifiedAt ? [applied, { type: 'CascadeTargetVerified', data: { mno, at: command.verifiedAt } }] : [applied];
+      }
       case 'MarkVerified':
         return target.status === 'applied' ? [{ type: 'CascadeTargetVerified', data: { mno, at: command.at } }] : [];
       case 'MarkDrifted': {

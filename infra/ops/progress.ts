@@ -61,7 +61,8 @@ export const CASCADE_PROFILE: WorkflowProfile = {
   items: 'MNOs',
   stages: ['ApplyToMno', 'PollJob', 'VerifyOnMno'],
   failureStates: ['RecordFailure'],
-  failedOutput: (output) => (output?.verified === false ? 'drift: the MNO does not enforce what was declared' : undefined),
+  // Not verified is drift only when the target failed on it: a superseded target, or one whose round had ended (no target handed on), is not.
+  failedOutput: (output) => (output?.verified === false && (output.target as { status?: unknown } | undefined)?.status === 'failed' ? 'drift: the MNO does not enforce what was declared' : undefined),
   label: (item, index) => (typeof item?.mno === 'string' ? item.mno : `#${index}`),
 };
 

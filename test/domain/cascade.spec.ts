@@ -28,6 +28,11 @@ describe('Cascade target decider (one MNO, one round, its own stream)', () => {
     spec([applying('a')]).when({ type: 'MarkVerified', mno: 'a', at: 't2' }).then([]);
     spec([applying('a'), applied('a')]).when({ type: 'MarkVerified', mno: 'a', at: 't2' }).then([verified('a')]);
   });
+  it('applied and verified at once when the MNO was read back in the same step; still only while applying', () => {
+    spec([applying('a')]).when({ type: 'MarkApplied', mno: 'a', at: 't1', verifiedAt: 't2' }).then([applied('a'), verified('a')]);
+    spec([applying('a'), applied('a')]).when({ type: 'MarkApplied', mno: 'a', at: 't1', verifiedAt: 't2' }).then([]);
+    spec([applying('a'), { type: 'CascadeTargetSuperseded', data: { mno: 'a', reason: 'v4' } }]).when({ type: 'MarkApplied', mno: 'a', at: 't1', verifiedAt: 't2' }).then([]);
+  });
   it('drift raises a security alert and fails the target', () =>
     spec([applying('a'), applied('a')]).when({ type: 'MarkDrifted', mno: 'a', rules: ['data.internetBreakout'] }).then([
       { type: 'CascadeTargetDrifted', data: { mno: 'a', kind: 'policy-drift', rules: ['data.internetBreakout'], detail: 'a does not enforce what was applied: data.internetBreakout' } },

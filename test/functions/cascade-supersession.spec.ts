@@ -20,11 +20,22 @@ let duringNextApply: (() => Promise<void>) | undefined;
 let timeOutNextApply = false;
 let landLate: (() => Promise<void>) | undefined;
 let failNextApply = false;
+let failNextReadBack = false;
+/** The CMP answers the next read-back (a policy's, a SIM state's) with a 503. */
+const readBackFailing = <A extends unknown[], R>(read: (...args: A) => Promise<R>) => async (...args: A) => {
+  if (failNextReadBack) {
+    failNextReadBack = false;
+    throw new MnoTransientError('the CMP answered 503');
+  }
+  return read(...args);
+};
 /** Runs `duringNextApply` while the next policy submission is in flight, before it lands (the overtaking race). */
 const overtaking = (gateways: GatewayFor): GatewayFor => async (registration) => {
   const gateway = await gateways(registration);
   return {
     ...gateway,
+    readPolicy: readBackFailing(gateway.readPolicy.bind(gateway)),
+    readSimState: readBackFailing(gateway.readSimState.bind(gateway)),
     applyPolicy: async (profileId, policy) => {
       if (timeOutNextApply) {
         // The call times out here; the MNO carries it out later (`landLate`).
@@ -200,7 +211,10 @@ describe('SIM states', () => {
     await lifecycle('SuspendSim');
     const suspend = await simCascade('sim-suspend', 'suspended');
     const [work] = (await task('PlanCascade', { tenant, cascadeId: suspend, round: 1 })).work;
+    // Its read-back in the applying step fails: the suspension is applied, and VerifyOnMno reads back later.
+    failNextReadBack = true;
     const applied = await task('ApplyToMno', work);
+    expect(applied).toMatchObject({ done: true, target: { status: 'applied' } });
     await lifecycle('RequestTermination');
     await lifecycle('ApproveTermination', 'bob');
     const terminate = await simCascade('sim-terminate', 'terminated');
@@ -218,6 +232,25 @@ describe('SIM states', () => {
     expect(await task('PlanCascade', { tenant, cascadeId: late, round: 1 })).toMatchObject({ work: [] });
     expect(await task('CompleteCascade', { tenant, cascadeId: late, round: 1 })).toMatchObject({ status: 'superseded' });
     await expect(redriveCascade(store, tenant, late, context)).rejects.toMatchObject({ code: 'cascade-superseded' });
+  });
+});
+
+describe('reading back in the step the MNO answered', () => {
+  it('held at once: applied and verified in one commit, no VerifyOnMno; a failed read-back leaves it applied, and VerifyOnMno verifies it', async () => {
+    const first = await publish('rb1', { data: { apns: ['v1'] } });
+    const [work] = (await task('PlanCascade', { tenant, cascadeId: first, round: 1 })).work;
+    expect(await task('ApplyToMno', work)).toEqual({ tenant, cascadeId: first, round: 1, mno: 'northwind-de', verified: true, target: expect.objectContaining({ status: 'verified', version: 3 }) });
+    const stream = (id: string) => store.load(`T#${tenant}#CASCADE#${id}#R1#MNO#northwind-de`);
+    expect((await stream(first)).commits.map((c) => c.events.map((e) => e.type))).toEqual([['CascadeTargetApplying'], ['CascadeTargetApplied', 'CascadeTargetVerified']]);
+
+    const second = await publish('rb2', { data: { apns: ['v1'] } });
+    const [next] = (await task('PlanCascade', { tenant, cascadeId: second, round: 1 })).work;
+    failNextReadBack = true;
+    const applied = await task('ApplyToMno', next);
+    expect(applied).toMatchObject({ done: true, target: { status: 'applied' } });
+    expect(applied.verified).toBeUndefined();
+    expect(await task('VerifyOnMno', applied)).toMatchObject({ verified: true, target: { status: 'verified' } });
+    expect((await stream(second)).commits.map((c) => c.events.map((e) => e.type))).toEqual([['CascadeTargetApplying'], ['CascadeTargetApplied'], ['CascadeTargetVerified']]);
   });
 });
 

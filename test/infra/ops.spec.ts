@@ -60,7 +60,7 @@ const runningCascade = () => {
   h.task('i1', 'PollJob', {});
   h.exited('i2', 'Task', 'ApplyToMno', { done: true });
   h.task('i2', 'VerifyOnMno', {});
-  h.exited('i2', 'Task', 'VerifyOnMno', { verified: false });
+  h.exited('i2', 'Task', 'VerifyOnMno', { verified: false, target: { status: 'failed' } });
   h.iterationEnd(2);
   return h.events;
 };
@@ -78,6 +78,32 @@ describe('ops executions: progress from a history, and its rendering', () => {
         index: 2, label: 'meridian', state: 'VerifyOnMno', reached: 3, stages: 4, outcome: 'failed', failedAt: 'VerifyOnMno', failures: 0,
         lastError: 'drift: the MNO does not enforce what was declared',
       },
+    ]);
+  });
+
+  it('a target a newer change superseded, or verified in the step the MNO answered, is no drift', () => {
+    const h = history();
+    h.add('root', 'ExecutionStarted', { executionStartedEventDetails: { input: '{"tenant":"acme","cascadeId":"c-3"}' } });
+    h.state('root', 'Map', 'ApplyToEachMno');
+    for (const i of [0, 1, 2]) h.iteration(i);
+    h.task('i0', 'VerifyOnMno', { mno: 'orbital' });
+    h.exited('i0', 'Task', 'VerifyOnMno', { verified: false, target: { status: 'superseded' } });
+    h.iterationEnd(0);
+    h.task('i1', 'ApplyToMno', { mno: 'meridian' });
+    h.exited('i1', 'Task', 'ApplyToMno', { done: true, finished: true });
+    h.task('i1', 'VerifyOnMno', {});
+    h.exited('i1', 'Task', 'VerifyOnMno', { verified: false });
+    h.iterationEnd(1);
+    h.task('i2', 'ApplyToMno', { mno: 'northwind' });
+    h.exited('i2', 'Task', 'ApplyToMno', { verified: true, target: { status: 'verified' } });
+    h.state('i2', 'Choice', 'AppliedYet');
+    h.state('i2', 'Succeed', 'Verified');
+    h.exited('i2', 'Succeed', 'Verified', { verified: true, target: { status: 'verified' } });
+    h.iterationEnd(2);
+    expect(progressOf({ ...running, name: 'c-3' }, h.events).targets).toMatchObject([
+      { label: 'orbital', outcome: 'succeeded', lastError: undefined },
+      { label: 'meridian', outcome: 'succeeded', lastError: undefined },
+      { label: 'northwind', outcome: 'succeeded', reached: 4, lastError: undefined },
     ]);
   });
 

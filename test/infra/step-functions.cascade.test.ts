@@ -82,8 +82,10 @@ describe('the cascade on the local engine, watched through the Step Functions AP
     expect(progress).toMatchObject({ tenant: tenant.id, cascadeId, total: 3, phase: 'CompleteCascade', result: 'partial' });
     const byMno = Object.fromEntries(progress.targets.map((t) => [t.label, t]));
     expect(Object.keys(byMno).sort()).toEqual([jobs.id, rejecting.id, steady.id].sort());
-    expect(byMno[steady.id]).toMatchObject({ outcome: 'succeeded', state: 'VerifyOnMno', reached: 4, stages: 4, failures: 0 });
-    expect(byMno[jobs.id]).toMatchObject({ outcome: 'succeeded', state: 'VerifyOnMno' });
+    // Read back in the step the MNO answered: verified there, with no VerifyOnMno.
+    expect(byMno[steady.id]).toMatchObject({ outcome: 'succeeded', state: 'Verified', reached: 4, stages: 4, failures: 0 });
+    // Read back in the step the MNO answered (its job done): verified there, with no VerifyOnMno.
+    expect(byMno[jobs.id]).toMatchObject({ outcome: 'succeeded', state: 'Verified' });
     expect(byMno[rejecting.id]).toMatchObject({ outcome: 'failed', state: 'RecordFailure', failedAt: 'ApplyToMno', reached: 1, failures: 1 });
     expect(byMno[rejecting.id]!.lastError).toMatch(/^MnoPermanentError: .*refused/);
 
