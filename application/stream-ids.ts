@@ -13,6 +13,9 @@ export const cascadeTargetStream = (tenant: string, cascadeId: string, round: nu
 export const cascadeIndexStream = (tenant: string) => `T#${tenant}#CASCADES`;
 /** A tenant's policy, and the tenant's list of policy ids. */
 export const policyStream = (tenant: string, policyId: string) => `T#${tenant}#POLICY#${policyId}`;
+/** What a cascade carries to the MNOs: a policy's stream, or a SIM's. */
+export const cascadeSubjectStream = (tenant: string, subject: { kind: 'policy'; policyId: string } | { kind: 'sim-state'; eid: string }) =>
+  subject.kind === 'policy' ? policyStream(tenant, subject.policyId) : simStream(tenant, subject.eid);
 /** A bulk operation (its items are rows of the bulk-items table under the same key). */
 export const bulkStream = (tenant: string, bulkId: string) => `T#${tenant}#BULK#${bulkId}`;
 /** A subject's alerts of one kind (domain/alerts; the subject's key: an EID, or `policy.<id>.<mno>`): `T#<tenant>#ALERT#<subject>:<kind>`. */

@@ -71,6 +71,11 @@ export interface EventStore {
   /** Where a stream stands, reading only its last commit: for append-only logs that need no state to decide. */
   head(streamId: string): Promise<StreamHead>;
   /**
+   * Of each stream, whether it moved past a version (a commit follows it), all in one consistent read
+   * of the next commit's key: what a step asks to know that nothing changed since it last read them.
+   */
+  movedPast(heads: readonly { streamId: string; version: number }[]): Promise<boolean[]>;
+  /**
    * Every commit appended (by its metadata's time) at or after `since`, of every stream, oldest
    * first: what a publisher taking the lease over publishes again from the watermark.
    */

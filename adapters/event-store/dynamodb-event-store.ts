@@ -81,6 +81,14 @@ export class DynamoDbEventStore implements EventStore {
     return headAfter(last ? fromItem(last) : undefined);
   }
 
+  async movedPast(heads: readonly { streamId: string; version: number }[]): Promise<boolean[]> {
+    // Commits are keyed by their first event's version, without gaps: a stream moved past `version` when a commit is keyed `version + 1`.
+    const key = (streamId: string, version: number) => `${version} ${streamId}`;
+    const asked = new Map(heads.map(({ streamId, version }) => [key(streamId, version), { pk: { S: streamId }, v: { N: String(version + 1) } }]));
+    const found = new Set((await this.batchGet([...asked.values()], 'pk, v')).map((item) => key(item.pk!.S!, Number(item.v!.N) - 1)));
+    return heads.map(({ streamId, version }) => found.has(key(streamId, version)));
+  }
+
   async commitsSince(since: string): Promise<Commit[]> {
     const buckets = bucketsBetween(Date.parse(since), Date.now() + 60_000);
     // One bucket of the time index each, from `since` on (the index is eventually consistent: a takeover reads it seconds after the writes).
@@ -92,7 +100,7 @@ export class DynamoDbEventStore implements EventStore {
       )
     ).flat();
     // The index lists the commits (keys only): they are read from the table.
-    const commits = (await this.getAll(keys)).map(toCommit);
+    const commits = (await this.batchGet(keys)).map((item) => toCommit(fromItem(item)));
     return commits.sort(byAppendTime);
   }
 
@@ -108,16 +116,16 @@ export class DynamoDbEventStore implements EventStore {
     return out;
   }
 
-  /** The items of these keys, read consistently, 100 at a time, until DynamoDB has answered for every one (what it leaves unprocessed is asked again, after a pause). */
-  private async getAll(keys: readonly Record<string, AttributeValue>[]): Promise<StoredCommit[]> {
-    const out: StoredCommit[] = [];
+  /** The items of these keys (those that exist; `projection`: only those attributes), read consistently, 100 at a time, until DynamoDB has answered for every one (what it leaves unprocessed is asked again, after a pause). */
+  private async batchGet(keys: readonly Record<string, AttributeValue>[], projection?: string): Promise<Record<string, AttributeValue>[]> {
+    const out: Record<string, AttributeValue>[] = [];
     for (let i = 0; i < keys.length; i += 100) {
       let pending: Record<string, AttributeValue>[] = keys.slice(i, i + 100);
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt > 0) await new Promise((ok) => setTimeout(ok, Math.min(1_000, 50 * 2 ** attempt)));
         if (attempt >= 10) throw new Error(`BatchGetItem left ${pending.length} commits unread after ${attempt} attempts`);
-        const page = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
-        for (const item of page.Responses?.[this.tableName] ?? []) out.push(fromItem(item));
+        const page = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true, ...(projection && { ProjectionExpression: projection }) } } }));
+        out.push(...(page.Responses?.[this.tableName] ?? []));
         pending = (page.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, AttributeValue>[];
       }
     }

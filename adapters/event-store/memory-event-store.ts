@@ -40,6 +40,10 @@ export class MemoryEventStore implements EventStore {
     return headAfter(this.stored(streamId).at(-1));
   }
 
+  async movedPast(heads: readonly { streamId: string; version: number }[]): Promise<boolean[]> {
+    return heads.map(({ streamId, version }) => this.stored(streamId).some((c) => c.version > version));
+  }
+
   async commitsSince(since: string): Promise<Commit[]> {
     const all = [...this.streams.values()].flat().map(toCommit).filter((c) => c.metadata.time >= since);
     return all.sort(byAppendTime);

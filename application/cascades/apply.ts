@@ -4,7 +4,7 @@ import { PreconditionFailed } from '../command.ts';
 import { MnoPermanentError, MnoTransientError } from '../ports/mno-gateway.ts';
 import { olderSubmissionInDoubt } from './older.ts';
 import type { CascadePorts } from './ports.ts';
-import { carry, current, loadCascade, openTarget, recordStep, targetAction, viewOf, type TargetAction, type TargetView } from './steps.ts';
+import { carry, current, loadCascade, movedSincePlanning, openTarget, recordStep, targetAction, viewOf, type TargetAction, type TargetView } from './steps.ts';
 import type { LoadedStream } from '../../domain/event-store.ts';
 import type { TargetEnd, TargetWork } from './work.ts';
 import { recordApplied } from './applied.ts';
@@ -26,12 +26,14 @@ export const recordTransient = async (ports: CascadePorts, work: TargetWork, err
  * was being submitted has the newest submitted after it, so the MNO never keeps the older.
  */
 export const applyToMno = async (ports: CascadePorts, work: TargetWork): Promise<TargetWork | TargetEnd> => {
-  // Work planned with its subject makes its action and asks whether a newer change came while the cascade is read (all before anything is submitted).
-  const early = work.subject && work.target ? targetAction(ports, work).then(async (action) => ({ action, before: await action.superseded() })) : undefined;
+  // One read says whether the cascade, and the subject, moved since planning: what did not is as planning found it, and is not read again.
+  const moved = await movedSincePlanning(ports, work);
+  // Work planned with its subject makes its action and, when the subject moved, asks whether a newer change came, while the cascade is read (all before anything is submitted).
+  const early = work.subject && work.target ? targetAction(ports, work).then(async (action) => ({ action, before: moved.subject ? await action.superseded() : undefined })) : undefined;
   early?.catch(() => undefined);
-  // An execution the reconciler has replaced (it resumed the round under a later attempt) submits nothing.
-  const cascade = await loadCascade(ports, work);
-  if (!current(cascade, work)) return ended(work);
+  // An execution the reconciler has replaced (it resumed the round under a later attempt, on the cascade's stream) submits nothing.
+  const cascade = moved.cascade ? await loadCascade(ports, work) : undefined;
+  if (cascade && !current(cascade, work)) return ended(work);
   return submit(ports, work, cascade, (await early) ?? {});
 };
 
@@ -50,7 +52,7 @@ interface Found {
  * asking again what it has just asked); on a target read here, a put that loses a race is decided
  * again, as any command.
  */
-const submit = async (ports: CascadePorts, work: TargetWork, cascade: CascadeState, found: Found): Promise<TargetWork | TargetEnd> => {
+const submit = async (ports: CascadePorts, work: TargetWork, cascade: CascadeState | undefined, found: Found): Promise<TargetWork | TargetEnd> => {
   const action = found.action ?? (await targetAction(ports, work, cascade));
   let target = found.fresh ? viewOf(found.fresh) : await openTarget(ports, work);
   const strict = work.target !== undefined && !found.fresh;

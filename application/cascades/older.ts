@@ -4,7 +4,7 @@ import { IN_DOUBT_MS, simStateAfter } from '../../domain/cascade/process.ts';
 import { targetDecider } from '../../domain/cascade/target.ts';
 import { eventsOf, type Commit } from '../../domain/event-store.ts';
 import { loadState, stateOf } from '../load-state.ts';
-import { cascadeStream, cascadeTargetStream, policyStream, simStream } from '../stream-ids.ts';
+import { cascadeStream, cascadeSubjectStream, cascadeTargetStream } from '../stream-ids.ts';
 import { simCascadeId } from './cascade-ids.ts';
 import type { CascadePorts } from './ports.ts';
 import type { TargetWork } from './work.ts';
@@ -31,8 +31,6 @@ export const olderCascades = (subject: CascadeSubject, subjectCommits: readonly 
     .slice(-3);
 };
 
-const subjectStream = (tenant: string, subject: CascadeSubject) => (subject.kind === 'policy' ? policyStream(tenant, subject.policyId) : simStream(tenant, subject.eid));
-
 /**
  * Whether an older cascade is done with an MNO for good: it never had it in its round, or its target
  * there ended answered (verified, skipped, superseded) — a cascade whose change was superseded is
@@ -58,7 +56,7 @@ export const olderPerMno = async (ports: CascadePorts, tenant: string, subject: 
  * those planning found (`work.older`), else read from the subject's stream.
  */
 export const olderSubmissionInDoubt = async (ports: CascadePorts, work: TargetWork, subject: CascadeSubject, now: number): Promise<number | undefined> => {
-  const ids = work.older ?? olderCascades(subject, (await ports.store.load(subjectStream(work.tenant, subject))).commits, work.cascadeId);
+  const ids = work.older ?? olderCascades(subject, (await ports.store.load(cascadeSubjectStream(work.tenant, subject))).commits, work.cascadeId);
   const began = await Promise.all(
     ids.map(async (cascadeId) => {
       const { commits } = await ports.store.load(cascadeStream(work.tenant, cascadeId));

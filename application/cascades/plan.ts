@@ -4,11 +4,11 @@ import { eventsOf, GENESIS } from '../../domain/event-store.ts';
 import { policyDecider } from '../../domain/policy/decider.ts';
 import { simDecider } from '../../domain/sim/decider.ts';
 import { loadMno } from '../mnos.ts';
-import { policyStream, simStream } from '../stream-ids.ts';
+import { cascadeSubjectStream } from '../stream-ids.ts';
 import { publishedAtOf } from './newer-version.ts';
 import { olderPerMno } from './older.ts';
 import type { CascadePorts } from './ports.ts';
-import { carry, current, loadCascade, recordStep } from './steps.ts';
+import { carry, current, readCascade, recordStep } from './steps.ts';
 import type { CascadeInput, TargetWork } from './work.ts';
 import type { MnoAccess, MnoRegistration } from '../../domain/mno/events.ts';
 import { stateOf } from '../load-state.ts';
@@ -20,10 +20,11 @@ const accessOf = ({ id, api, capabilities }: MnoRegistration): MnoAccess => ({ i
  * such, those that get no work as skipped with the reason (domain/cascade/process.ts
  * `planTarget`), each on its own stream. Each work item carries what its steps would otherwise
  * each read again: the subject, the MNO's registration, the older cascades still to look at there,
- * and (on a round's first attempt) its target's new stream.
+ * where the cascade's and the subject's streams stood, and (on a round's first attempt) its target's
+ * new stream.
  */
 export const planCascade = async (ports: CascadePorts, input: CascadeInput): Promise<CascadeInput & { work: TargetWork[] }> => {
-  const cascade = await loadCascade(ports, input);
+  const { cascade, head } = await readCascade(ports, input);
   const round = input.round ?? cascade.round;
   const attempt = input.attempt ?? 0;
   // A repeated or stale execution (a finished cascade, a later round, or a later attempt under way) plans nothing.
@@ -32,7 +33,7 @@ export const planCascade = async (ports: CascadePorts, input: CascadeInput): Pro
   // The MNOs are read while the subject is (planning needs both).
   const mnos = Promise.all(cascade.roundTargets.map((mno) => loadMno(ports.store, mno)));
   mnos.catch(() => undefined);
-  const { commits } = await ports.store.load(subject.kind === 'policy' ? policyStream(input.tenant, subject.policyId) : simStream(input.tenant, subject.eid));
+  const { commits, head: subjectHead } = await ports.store.load(cascadeSubjectStream(input.tenant, subject));
   const now =
     subject.kind === 'policy'
       ? { policy: stateOf(policyDecider, commits) }
@@ -55,6 +56,6 @@ export const planCascade = async (ports: CascadePorts, input: CascadeInput): Pro
   const fresh = attempt === 0 ? { target: carry({ head: GENESIS, state: targetDecider.initialState }) } : {};
   const work = planned
     .filter((p) => p !== undefined)
-    .map(({ work, registration }) => ({ ...work, subject, ...(registration && { registration }), older: older.get(work.mno) ?? [], ...(publishedAt && { publishedAt }), ...fresh }));
+    .map(({ work, registration }) => ({ ...work, subject, ...(registration && { registration }), older: older.get(work.mno) ?? [], ...(publishedAt && { publishedAt }), heads: { cascade: head.version, subject: subjectHead.version }, ...fresh }));
   return { tenant: input.tenant, cascadeId: input.cascadeId, round: cascade.round, attempt, work };
 };

@@ -1,7 +1,7 @@
 import { cascadeDecider, type CascadeState } from '../../domain/cascade/decider.ts';
 import type { CascadeSubject } from '../../domain/cascade/events.ts';
 import { desiredSimState, policyDrift, simStateDrift, simSuperseded } from '../../domain/cascade/process.ts';
-import type { LoadedStream } from '../../domain/event-store.ts';
+import type { LoadedStream, StreamHead } from '../../domain/event-store.ts';
 import { targetDecider, type Target, type TargetCommand } from '../../domain/cascade/target.ts';
 import type { MnoAccess } from '../../domain/mno/events.ts';
 import { compilePolicy, quarantineOf } from '../../domain/policy/compile.ts';
@@ -14,7 +14,7 @@ import { COMMAND_ATTEMPTS, executeCommand, type Known } from '../command.ts';
 import { loadState, stateOf } from '../load-state.ts';
 import { loadMno } from '../mnos.ts';
 import { MnoPermanentError, type MnoGateway, type SimStateAtMno, type Submission } from '../ports/mno-gateway.ts';
-import { cascadeStream, cascadeTargetStream, enterpriseStream, policyStream, simStream } from '../stream-ids.ts';
+import { cascadeStream, cascadeSubjectStream, cascadeTargetStream, enterpriseStream, policyStream, simStream } from '../stream-ids.ts';
 import { newerVersion } from './newer-version.ts';
 import type { CascadePorts } from './ports.ts';
 import type { CarriedTarget, CascadeInput, TargetWork } from './work.ts';
@@ -22,10 +22,21 @@ import type { CarriedTarget, CascadeInput, TargetWork } from './work.ts';
 export const stepContext = (ports: CascadePorts, input: CascadeInput) => ({ actor: 'switchboard:cascade', correlationId: input.cascadeId, region: ports.region });
 
 /** The cascade as its own stream has it (subject, round and its targets; each target's progress is on its stream). */
-export const loadCascade = async (ports: CascadePorts, input: CascadeInput): Promise<Extract<CascadeState, { cascadeId: string }>> => {
-  const { state } = await loadState(ports.store, cascadeDecider, cascadeStream(input.tenant, input.cascadeId));
+export const readCascade = async (ports: CascadePorts, input: CascadeInput): Promise<{ cascade: Extract<CascadeState, { cascadeId: string }>; head: StreamHead }> => {
+  const { state, head } = await loadState(ports.store, cascadeDecider, cascadeStream(input.tenant, input.cascadeId));
   if (state.status === 'none') throw new MnoPermanentError(`cascade ${input.cascadeId} does not exist`);
-  return state;
+  return { cascade: state, head };
+};
+export const loadCascade = async (ports: CascadePorts, input: CascadeInput) => (await readCascade(ports, input)).cascade;
+
+/** Whether the cascade's stream, and its subject's, moved past where planning read them (both, without heads carried: unknown). */
+export const movedSincePlanning = async (ports: CascadePorts, work: TargetWork): Promise<{ cascade: boolean; subject: boolean }> => {
+  if (!work.heads || !work.subject) return { cascade: true, subject: true };
+  const [cascade, subject] = await ports.store.movedPast([
+    { streamId: cascadeStream(work.tenant, work.cascadeId), version: work.heads.cascade },
+    { streamId: cascadeSubjectStream(work.tenant, work.subject), version: work.heads.subject },
+  ]);
+  return { cascade: cascade!, subject: subject! };
 };
 
 /** Whether the execution's round and attempt are the cascade's current ones (a running cascade's): only then may its steps change anything. */

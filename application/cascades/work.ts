@@ -67,6 +67,12 @@ export const TargetWork = CascadeInput.extend({
   older: z.array(CascadeId).max(3).optional(),
   /** A policy's: where this version's PolicyPublished is in the policy's stream (a newer version can only come after it). */
   publishedAt: z.int().positive().optional(),
+  /**
+   * Where the cascade's stream and its subject's (the policy's, the SIM's) stood when planning read
+   * them: a step that finds, in one read, that neither moved past them knows the cascade is still as
+   * planned and no newer change came, without reading either again.
+   */
+  heads: z.object({ cascade: z.int().nonnegative(), subject: z.int().nonnegative() }).optional(),
   target: CarriedTarget.optional(),
   done: z.boolean().optional(),
   jobId: z.string().nullable().optional(),

@@ -49,6 +49,24 @@ export const eventStoreContract = (name: string, setup: () => Promise<EventStore
       expect(commits[0]!.metadata).toMatchObject({ actor: 'alice', region: 'local' });
     });
 
+    it('movedPast says of each stream, at once, whether a commit follows a version', async () => {
+      const [a, b, none] = [stream(), stream(), stream()];
+      const first = await store.append(a, GENESIS, [ev(1), ev(2)], meta());
+      await store.append(a, { version: 2, hash: first.hash }, [ev(3)], meta());
+      await store.append(b, GENESIS, [ev(1)], meta());
+      const heads = [
+        { streamId: a, version: 0 },
+        { streamId: a, version: 2 },
+        { streamId: a, version: 3 },
+        { streamId: b, version: 1 },
+        { streamId: b, version: 0 },
+        { streamId: none, version: 0 },
+        { streamId: a, version: 2 },
+      ];
+      expect(await store.movedPast(heads)).toEqual([true, true, false, false, true, false, true]);
+      expect(await store.movedPast([])).toEqual([]);
+    });
+
     it('head reads where a stream stands from its last commit alone', async () => {
       const id = stream();
       expect(await store.head(id)).toEqual(GENESIS);

@@ -14,7 +14,7 @@ import { invokeEntry } from '../support/invoke.ts';
  * in this process. The integration tier runs the same on the local Step Functions engine.
  */
 const fixture = cascadeFixture();
-const { store, context, tenant, publish, task } = fixture;
+const { store, context, tenant, publish, task, applyAndVerify } = fixture;
 
 describe('cascade tasks on the in-memory event store', () => {
   it('plan → apply (read back at once) → complete: the MNO holds the policy, the cascade succeeded', async () => {
@@ -46,10 +46,32 @@ describe('cascade tasks on the in-memory event store', () => {
     expect(events).toEqual(['CascadeTargetApplying', 'CascadeTargetApplied', 'CascadeTargetVerified']);
   });
 
+  it('a step that finds neither the cascade nor the policy moved since planning reads neither again (one read of both); a moved one is read', async () => {
+    const cascadeId = await publish('unmoved', { imeiLock: true });
+    const [work] = (await task('PlanCascade', { tenant, cascadeId, round: 1 })).work;
+    expect(work.heads).toEqual({ cascade: (await store.head(`T#${tenant}#CASCADE#${cascadeId}`)).version, subject: (await store.head(`T#${tenant}#POLICY#unmoved`)).version });
+    const loads = vi.spyOn(store, 'load');
+    const moved = vi.spyOn(store, 'movedPast');
+    try {
+      expect(await task('ApplyToMno', work)).toMatchObject({ verified: true });
+      expect(moved).toHaveBeenCalledTimes(1);
+      expect(loads.mock.calls.map(([stream]) => stream)).not.toContain(`T#${tenant}#CASCADE#${cascadeId}`);
+      // The cascade moved (say the reconciler resumed it, or it was cancelled): the step reads it before anything is submitted.
+      const other = await publish('moved', { imeiLock: true });
+      const [next] = (await task('PlanCascade', { tenant, cascadeId: other, round: 1 })).work;
+      loads.mockClear();
+      expect(await task('ApplyToMno', { ...next, heads: { ...next.heads, cascade: next.heads.cascade - 1 } })).toMatchObject({ verified: true });
+      expect(loads.mock.calls.map(([stream]) => stream)).toContain(`T#${tenant}#CASCADE#${other}`);
+    } finally {
+      loads.mockRestore();
+      moved.mockRestore();
+    }
+  });
+
   it('completion takes a target’s end from the Map’s results without reading its stream; one not ended there is read', async () => {
     const cascadeId = await publish('results', { imeiLock: true });
     const [work] = (await task('PlanCascade', { tenant, cascadeId, round: 1 })).work;
-    const verified = await task('VerifyOnMno', await task('ApplyToMno', work));
+    const verified = await applyAndVerify(work);
     expect(verified).toMatchObject({ mno: 'northwind-de', verified: true, target: { status: 'verified', version: 3 } });
     const targetStream = `T#${tenant}#CASCADE#${cascadeId}#R1#MNO#northwind-de`;
     const loads = vi.spyOn(store, 'load');
@@ -63,7 +85,7 @@ describe('cascade tasks on the in-memory event store', () => {
     }
     const again = await publish('results', { imeiLock: true, data: { apns: ['x'] } });
     const [next] = (await task('PlanCascade', { tenant, cascadeId: again, round: 1 })).work;
-    const ended = await task('VerifyOnMno', await task('ApplyToMno', next));
+    const ended = await applyAndVerify(next);
     const reads = vi.spyOn(store, 'load');
     try {
       expect(await task('CompleteCascade', { tenant, cascadeId: again, round: 1, results: [ended] })).toMatchObject({ status: 'succeeded' });
@@ -77,7 +99,7 @@ describe('cascade tasks on the in-memory event store', () => {
   it('a repeated execution applies nothing more: the target’s round has ended', async () => {
     const cascadeId = await publish('repeat', { imeiLock: true });
     const [work] = (await task('PlanCascade', { tenant, cascadeId, round: 1 })).work;
-    await task('VerifyOnMno', await task('ApplyToMno', work));
+    await applyAndVerify(work);
     await task('CompleteCascade', { tenant, cascadeId });
     const calls = fixture.cmp.state().calls;
     expect(await task('PlanCascade', { tenant, cascadeId, round: 1 })).toMatchObject({ work: [] });
@@ -97,7 +119,7 @@ describe('cascade tasks on the in-memory event store', () => {
     expect(fixture.cmp.state().calls).toBe(calls);
     // The resumed attempt carries the round to its end.
     const [resumed] = (await task('PlanCascade', { tenant, cascadeId, round: 1, attempt: 1 })).work;
-    await task('VerifyOnMno', await task('ApplyToMno', resumed));
+    await applyAndVerify(resumed);
     expect(await task('CompleteCascade', { tenant, cascadeId, round: 1, attempt: 1 })).toMatchObject({ status: 'succeeded' });
   });
 
