@@ -7,7 +7,7 @@ import type { CascadePorts } from './ports.ts';
 import { carry, current, loadCascade, movedSincePlanning, openTarget, recordStep, targetAction, viewOf, type TargetAction, type TargetView } from './steps.ts';
 import type { LoadedStream } from '../../domain/event-store.ts';
 import type { TargetEnd, TargetWork } from './work.ts';
-import { recordApplied } from './applied.ts';
+import { readBack, recordApplied } from './applied.ts';
 
 /** Nothing more is done for this target in its round (it ended, or a newer change took its place). */
 const ended = (work: TargetWork): TargetWork => ({ ...work, done: true, finished: true, jobId: null, polls: 0, resubmit: false, target: undefined });
@@ -104,15 +104,19 @@ const submit = async (ports: CascadePorts, work: TargetWork, cascade: CascadeSta
     await recordTransient(ports, work, error, target);
     throw error;
   });
+  // A synchronous CMP holds the change now: it is read back while the step asks whether a newer change overtook the submission.
+  const answeredAt = ports.now();
+  const held = submission.done ? readBack(ports, action) : undefined;
   // A newer change that overtook the submission: the newest is submitted after it, and the target ends superseded (never applied: a retry after a failed converge must converge again).
   const overtaken = await action.superseded();
   if (overtaken) {
+    await held;
     await action.converge();
     await recordStep(ports, work, { type: 'MarkSuperseded', mno: work.mno, reason: overtaken }, target);
     return ended(work);
   }
   if (submission.done) {
-    const outcome = await recordApplied(ports, work, action, target);
+    const outcome = await recordApplied(ports, work, action, target, answeredAt, await held);
     return 'verified' in outcome ? outcome.verified : step(outcome.applied, true, null);
   }
   return step(await recordStep(ports, work, { type: 'RecordSubmission', mno: work.mno, jobId: submission.jobId }, target), false, submission.jobId);

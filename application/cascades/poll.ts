@@ -2,7 +2,7 @@ import { MnoJobFailed, MnoPermanentError } from '../ports/mno-gateway.ts';
 import type { CascadePorts } from './ports.ts';
 import { recordTransient } from './apply.ts';
 import { carry, loadRegistration, openTarget, recordStep, targetAction } from './steps.ts';
-import { recordApplied } from './applied.ts';
+import { readBack, recordApplied } from './applied.ts';
 import type { TargetEnd, TargetWork } from './work.ts';
 
 /**
@@ -28,7 +28,9 @@ export const pollJob = async (ports: CascadePorts, work: TargetWork): Promise<Ta
     return { ...work, done: false, resubmit: true, target: undefined };
   }
   if (status === 'pending') return { ...work, polls: (work.polls ?? 0) + 1, resubmit: false };
-  const [action, target] = await Promise.all([targetAction(ports, work), openTarget(ports, work)]);
-  const outcome = await recordApplied(ports, work, action, target, work.jobId);
+  const doneAt = ports.now();
+  const action = await targetAction(ports, work);
+  const [target, heldAt] = await Promise.all([openTarget(ports, work), readBack(ports, action)]);
+  const outcome = await recordApplied(ports, work, action, target, doneAt, heldAt, work.jobId);
   return 'verified' in outcome ? outcome.verified : { ...work, done: true, resubmit: false, target: carry(outcome.applied) };
 };
