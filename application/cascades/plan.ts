@@ -3,7 +3,7 @@ import { targetDecider } from '../../domain/cascade/target.ts';
 import { eventsOf, GENESIS } from '../../domain/event-store.ts';
 import { policyDecider } from '../../domain/policy/decider.ts';
 import { simDecider } from '../../domain/sim/decider.ts';
-import { loadMno } from '../mnos.ts';
+import { loadMnos } from '../mnos.ts';
 import { cascadeSubjectStream } from '../stream-ids.ts';
 import { publishedAtOf } from './newer-version.ts';
 import { olderPerMno } from './older.ts';
@@ -31,7 +31,7 @@ export const planCascade = async (ports: CascadePorts, input: CascadeInput): Pro
   if (!current(cascade, input)) return { tenant: input.tenant, cascadeId: input.cascadeId, round, attempt, work: [] };
   const subject = cascade.subject;
   // The MNOs are read while the subject is (planning needs both).
-  const mnos = Promise.all(cascade.roundTargets.map((mno) => loadMno(ports.store, mno)));
+  const mnos = loadMnos(ports.store, cascade.roundTargets);
   mnos.catch(() => undefined);
   const { commits, head: subjectHead } = await ports.store.load(cascadeSubjectStream(input.tenant, subject));
   const now =
