@@ -8,13 +8,30 @@ export const errorForStatus = (mno: string, status: number, detail: string) =>
     ? new MnoTransientError(`${mno} answered ${status}${detail ? `: ${detail}` : ''}`, { status })
     : new MnoPermanentError(`${mno} refused the request (${status})${detail ? `: ${detail}` : ''}`);
 
-/** fetch against a CMP with a time limit; network failures become transient errors. */
+/** How often, and after how long, a CMP that answered 503 is asked again within the same call. */
+export const BUSY_RETRIES = { times: 2, pauseMs: 25 };
+
+/**
+ * fetch against a CMP with a time limit; network failures become transient errors. A 503 (the CMP
+ * could not take the request now, and did nothing) is asked again at once, up to twice after a
+ * short pause, unless it asks for a longer wait (Retry-After): a passing busy moment costs a few
+ * milliseconds here, where failing the call would fail the workflow step, which Step Functions runs
+ * again whole after its backoff. No other answer is repeated, and nothing that got no answer: a
+ * request that timed out or lost its connection may have been carried out.
+ */
 export const cmpFetch = async (mno: string, url: string, init: RequestInit, timeoutMs = 10_000): Promise<Response> => {
-  try {
-    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    throw new MnoTransientError(`${mno} could not be reached (${cause})`, { unanswered: true });
+  for (let attempt = 0; ; attempt++) {
+    let response: Response;
+    try {
+      response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+      throw new MnoTransientError(`${mno} could not be reached (${cause})`, { unanswered: true });
+    }
+    const wait = response.headers.get('retry-after');
+    if (response.status !== 503 || attempt >= BUSY_RETRIES.times || (wait !== null && !(Number(wait) <= 0))) return response;
+    await response.body?.cancel();
+    await new Promise((resolve) => setTimeout(resolve, BUSY_RETRIES.pauseMs * (attempt + 1)));
   }
 };
 

@@ -81,12 +81,11 @@ describe('async-jobs adapter against recorded CMP payloads', () => {
     await expectFailure(gateway(cmp).applyPolicy(BAD_PROFILE_ID, SMALL_POLICY), MnoPermanentError, { code: '(400): INVALID_REQUEST', answer: body(cmp, 0), secrets: SECRETS });
   });
 
-  it('a 503 on submitting or on polling is transient, and the job polls on afterwards', async () => {
+  it('a 503 is asked again after a pause (the submission is taken the second time); a poll answered 503 three times is transient, and the job polls on afterwards', async () => {
     const cmp = await replaying('async-jobs.unavailable');
     const mno = gateway(cmp);
-    await expectFailure(mno.applyPolicy(PROFILE_ID, SMALL_POLICY), MnoTransientError, { code: '503: UNAVAILABLE', answer: body(cmp, 0), secrets: SECRETS });
     const { jobId } = (await mno.applyPolicy(PROFILE_ID, SMALL_POLICY)) as { jobId: string };
-    await expectFailure(mno.jobStatus(jobId), MnoTransientError, { code: '503: UNAVAILABLE', answer: body(cmp, 2), secrets: SECRETS });
+    await expectFailure(mno.jobStatus(jobId), MnoTransientError, { code: '503: UNAVAILABLE', answer: body(cmp, 4), secrets: SECRETS });
     expect(await mno.jobStatus(jobId)).toBe('pending');
   });
 
@@ -101,7 +100,8 @@ describe('async-jobs adapter against recorded CMP payloads', () => {
   });
 
   describe('classifies every status by the port’s rule (the recorded 400 answered with another status)', () => {
-    for (const status of [408, 429, 500, 502, 503, 504])
+    // (503 is asked again, which a one-exchange recording cannot answer: its recording is `unavailable`, above.)
+    for (const status of [408, 429, 500, 502, 504])
       it(`${status} is transient`, async () => {
         const cmp = await replaying('async-jobs.refused', answeredWith(status));
         await expectFailure(gateway(cmp).applyPolicy(BAD_PROFILE_ID, SMALL_POLICY), MnoTransientError, { code: `${status}: INVALID_REQUEST`, answer: body(cmp, 0), secrets: SECRETS });

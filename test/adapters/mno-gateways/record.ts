@@ -204,11 +204,10 @@ await record(REST, 'token-rejected-twice', 'Tokens from one CMP instance, API ca
 });
 await record(REST, 'wrong-credentials', 'The token endpoint refuses client credentials it does not know (401 invalid_client).', unknownCredentials);
 await record(REST, 'refused', 'The CMP refuses: a profile id it cannot take (400), a policy the network rejects (422), a deactivated SIM reactivated (409).', refusals);
-await record(REST, 'unavailable', 'A 503 on the token request, then a good token, then a 503 on the API call.', async ({ gateway, sim }) => {
+await record(REST, 'unavailable', 'A 503 on the token request, asked again after a pause and answered; then an API call the CMP answers 503 three times in a row (the adapter asks twice again, then gives up).', async ({ gateway, sim }) => {
   sim.setFaults({ failFirst: 1 });
   await step('readSimState', gateway.readSimState(UNKNOWN_ICCID));
-  await step('readSimState', gateway.readSimState(UNKNOWN_ICCID));
-  sim.setFaults({ failFirst: 1 });
+  sim.setFaults({ failFirst: 3 });
   await step('applyPolicy', gateway.applyPolicy(PROFILE_ID, SMALL_POLICY));
 });
 await record(REST, 'throttled', 'A good call, then the CMP throttles (429, Retry-After: 1).', async ({ gateway, sim }) => {
@@ -277,11 +276,10 @@ await record(JOBS, 'wrong-credentials', 'An API key the CMP does not know (401).
 await record(JOBS, 'refused', 'A job the CMP refuses to take: a target that is no profile id (400 INVALID_REQUEST).', async ({ gateway }) => {
   await step('applyPolicy bad id', gateway.applyPolicy(BAD_PROFILE_ID, SMALL_POLICY));
 });
-await record(JOBS, 'unavailable', 'A 503 on submitting, a submission, a 503 on polling, a poll.', async ({ gateway, sim }) => {
+await record(JOBS, 'unavailable', 'A 503 on submitting, asked again after a pause and taken; a poll the CMP answers 503 three times in a row (given up), then a poll.', async ({ gateway, sim }) => {
   sim.setFaults({ failFirst: 1 });
-  await step('applyPolicy', gateway.applyPolicy(PROFILE_ID, SMALL_POLICY));
   const submitted = await gateway.applyPolicy(PROFILE_ID, SMALL_POLICY);
-  sim.setFaults({ failFirst: 1 });
+  sim.setFaults({ failFirst: 3 });
   if (!submitted.done) {
     await step('jobStatus', gateway.jobStatus(submitted.jobId));
     await step('jobStatus', gateway.jobStatus(submitted.jobId));

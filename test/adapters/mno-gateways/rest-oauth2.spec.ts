@@ -87,12 +87,13 @@ describe('rest-oauth2 adapter against recorded CMP payloads', () => {
     expect(cmp.recording.exchanges[1]!.request.path).toBe('/v1/policy-profiles/acme%20fleet');
   });
 
-  it('a 503, on the token request or on the call, is transient', async () => {
+  it('a 503, on the token request or on the call, is asked again after a pause, up to twice; one that persists is transient', async () => {
     const cmp = await replaying('rest-oauth2.unavailable');
     const mno = gateway(cmp);
-    await expectFailure(mno.readSimState(UNKNOWN_ICCID), MnoTransientError, { code: '503: /problems/service-unavailable', answer: body(cmp, 0), secrets: SECRETS });
+    // The token request answered 503, then a token: the call goes on.
     expect(await mno.readSimState(UNKNOWN_ICCID)).toBeUndefined();
-    await expectFailure(mno.applyPolicy(PROFILE_ID, SMALL_POLICY), MnoTransientError, { code: '503: /problems/service-unavailable', answer: body(cmp, 3), secrets: SECRETS });
+    // Three 503s to the same PUT (the replay fails on a fourth request, or a missing one).
+    await expectFailure(mno.applyPolicy(PROFILE_ID, SMALL_POLICY), MnoTransientError, { code: '503: /problems/service-unavailable', answer: body(cmp, 5), secrets: SECRETS });
   });
 
   it('a 429 is transient; the adapter does not retry it itself', async () => {
