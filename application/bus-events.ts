@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '../domain/zod-mini.ts';
 import { SOURCE } from '../manifest/rules.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from './zod-mini.ts';
 import { alertDecider } from './alerts/decider.ts';
 import { AlertEvents } from './alerts/events.ts';
 import { bulkDecider } from './bulk/decider.ts';
@@ -40,7 +40,7 @@ export const EVENT_CATALOGUE = {
   BulkOperation: BulkEvents,
   Alert: AlertEvents,
   ReplicationConflict: ReplicationEvents,
-} as const satisfies Record<string, Record<string, z.ZodType>>;
+} as const satisfies Record<string, Record<string, z.core.$ZodType>>;
 
 /**
  * Every type the event store may hold, as the deciders declare their streams': the catalogue's,

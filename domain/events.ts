@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from './zod-mini.ts';
 import type { NewEvent, RecordedEvent } from './event-store.ts';
 
 /** Turns an event's data of one schema version into the next version's. */
@@ -12,7 +12,7 @@ export type Upcaster = (data: unknown) => unknown;
  * its stream's (`Decider.events`), so that a handler carries only the schemas of the streams it reads.
  */
 export interface EventSchemas {
-  schemas: Readonly<Record<string, z.ZodType>>;
+  schemas: Readonly<Record<string, z.core.$ZodType>>;
   versions: Readonly<Record<string, number>>;
   upcasters: Readonly<Record<string, Readonly<Record<number, Upcaster>>>>;
   /** Types stored under an older name, read as their new one (the stored event keeps its name). */
@@ -29,7 +29,7 @@ export const mergedSchemas = (...all: readonly EventSchemas[]): EventSchemas => 
 });
 
 /** The schemas of a stream's events, with how they evolved (none yet: every type at version 1). */
-export const eventSchemas = (schemas: Readonly<Record<string, z.ZodType>>, evolution: Partial<Pick<EventSchemas, 'versions' | 'upcasters' | 'renamed'>> = {}): EventSchemas => ({
+export const eventSchemas = (schemas: Readonly<Record<string, z.core.$ZodType>>, evolution: Partial<Pick<EventSchemas, 'versions' | 'upcasters' | 'renamed'>> = {}): EventSchemas => ({
   schemas,
   versions: evolution.versions ?? {},
   upcasters: evolution.upcasters ?? {},
@@ -88,7 +88,7 @@ export const readEvent = (stored: RecordedEvent, catalogue: EventSchemas): Recor
     data = up(data);
   }
   if (event.schemaVersion > current) throw new MalformedEvent(event, [`schema version ${event.schemaVersion} is newer than this code's ${current}`]);
-  const parsed = schema.safeParse(data);
+  const parsed = z.safeParse(schema, data);
   if (!parsed.success) throw new MalformedEvent(event, parsed.error.issues.map((i) => `${i.path.join('.') || '(data)'}: ${i.message}`));
   return { ...event, schemaVersion: current, data: parsed.data };
 };

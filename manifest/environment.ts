@@ -1,10 +1,13 @@
 import * as z from 'zod/mini';
+import { en } from 'zod/locales';
 import { BUS_NAME } from './rules.ts';
 import { SECRETS_KEY_ALIAS } from './secrets.ts';
 import { TABLES } from './tables.ts';
 
 // zod/mini (17 KiB bundled, against classic zod's 440): every entry point reads the environment,
-// and some (/health, the forwarder) need no other schema.
+// and some (/health, the forwarder) need no other schema. With English issue messages, as
+// domain/zod-mini.ts sets them for every other schema (the manifest cannot import the domain).
+z.config(en());
 
 const text = () => z.string().check(z.minLength(1));
 const tableName = (table: { name: string }) => z._default(text(), table.name);

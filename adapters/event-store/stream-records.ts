@@ -1,5 +1,5 @@
 import type { AttributeValue as StreamAttribute } from 'aws-lambda';
-import * as z from 'zod/mini';
+import * as z from '../../domain/zod-mini.ts';
 import type { CommitMetadata, RecordedEvent } from '../../domain/event-store.ts';
 
 /**

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini.ts';
 import { SMS_PARTY } from '../../domain/signals/signals.ts';
 
 /**
@@ -99,32 +99,35 @@ export const monthOf = (at: Date | number): string => new Date(at).toISOString()
 
 // ── the answers, checked ─────────────────────────────────────────────────────────────────────────
 
-const Time = z.string().transform((value, ctx) => {
-  const iso = parseControlCenterTime(value);
-  if (iso === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'not a date-time (ISO 8601 or yyyy-MM-dd HH:mm:ss.SSSZ)' });
-    return z.NEVER;
-  }
-  return iso;
-});
+const Time = z.pipe(
+  z.string(),
+  z.transform((value: string, ctx) => {
+    const iso = parseControlCenterTime(value);
+    if (iso === undefined) {
+      ctx.issues.push({ code: 'custom', message: 'not a date-time (ISO 8601 or yyyy-MM-dd HH:mm:ss.SSSZ)', input: value });
+      return z.NEVER;
+    }
+    return iso;
+  }),
+);
 const ICCID = /^\d{18,22}$/;
-const Iccid = z.string().regex(ICCID, 'an ICCID is 18–22 digits');
-const Count = z.int().nonnegative();
-const Page = { pageNumber: z.int().positive(), lastPage: z.boolean() };
+const Iccid = z.string().check(z.regex(ICCID, 'an ICCID is 18–22 digits'));
+const Count = z.int().check(z.nonnegative());
+const Page = { pageNumber: z.int().check(z.positive()), lastPage: z.boolean() };
 
 const DevicesPage = z.object({ devices: z.array(z.object({ iccid: Iccid })), ...Page });
 const CtdUsage = z.object({ iccid: Iccid, ctdDataUsage: Count, ctdSMSUsage: Count });
 /** Control Center's session, extended (ours) with where it was served, by which device, on which RAT. */
 const Session = z.object({
   dateSessionStarted: Time,
-  dateSessionEnded: Time.nullish(),
-  servingPlmn: z.string().regex(/^\d{3}-\d{2,3}$/, 'a PLMN id is MCC-MNC, e.g. 262-01'),
-  country: z.string().regex(/^[A-Z]{2}$/, 'a country is an ISO 3166 alpha-2 code'),
-  imei: z.string().regex(/^\d{15}$/, 'an IMEI is 15 digits').nullish(),
-  ratType: z.string().min(1).max(16).nullish(),
+  dateSessionEnded: z.nullish(Time),
+  servingPlmn: z.string().check(z.regex(/^\d{3}-\d{2,3}$/, 'a PLMN id is MCC-MNC, e.g. 262-01')),
+  country: z.string().check(z.regex(/^[A-Z]{2}$/, 'a country is an ISO 3166 alpha-2 code')),
+  imei: z.nullish(z.string().check(z.regex(/^\d{15}$/, 'an IMEI is 15 digits'))),
+  ratType: z.nullish(z.string().check(z.minLength(1), z.maxLength(16))),
 });
 const SessionInfo = z.object({ iccid: Iccid, sessions: z.array(Session) });
-const MsgId = z.union([z.int().nonnegative(), z.string().regex(/^\d{1,20}$/, 'a message id is digits')]).transform(String);
+const MsgId = z.pipe(z.union([z.int().check(z.nonnegative()), z.string().check(z.regex(/^\d{1,20}$/, 'a message id is digits'))]), z.transform(String));
 const SmsPage = z.object({ smsMsgIds: z.array(MsgId), ...Page });
 /** An SMS's details without `messageText`: unknown keys are stripped as the answer is read, so the text goes no further. */
 const SmsDetails = z.object({ smsMsgId: MsgId, iccid: Iccid, msgType: z.enum(['MO', 'MT']), sentFrom: z.string(), sentTo: z.string(), dateSent: Time });
@@ -132,7 +135,7 @@ const SmsDetails = z.object({ smsMsgId: MsgId, iccid: Iccid, msgType: z.enum(['M
 /** Where a zod issue is, as `devices[0].iccid`. */
 const pathOf = (path: readonly PropertyKey[]) => path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
 /** The issues (path and zod's message, which quotes no values), the first three. */
-const issuesOf = (error: z.ZodError) =>
+const issuesOf = (error: z.core.$ZodError) =>
   error.issues
     .slice(0, 3)
     .map((i) => `${pathOf(i.path) || '(the body)'}: ${i.message}`)
@@ -172,7 +175,7 @@ export const controlCenterPull = (options: ControlCenterPullOptions): CmpPull =>
   const now = options.now ?? (() => new Date());
 
   /** GET `<root><path>?<query>`, the answer checked against `schema`; `path` is what errors name. */
-  const get = async <S extends z.ZodType>(path: string, query: Record<string, string>, schema: S): Promise<z.output<S>> => {
+  const get = async <S extends z.ZodMiniType>(path: string, query: Record<string, string>, schema: S): Promise<z.output<S>> => {
     const search = new URLSearchParams(query).toString();
     const call = `Control Center GET ${path}`;
     let res: Response;

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini.ts';
 import type { Signal } from '../../domain/signals/signals.ts';
 
 /**
@@ -18,28 +18,34 @@ export const SIGNAL_WINDOW_MS = 5 * 60_000;
 export const MAX_RECORDS = 1000;
 
 const Time = z.iso.datetime();
-const Iccid = z.string().regex(/^\d{18,20}$/, 'an ICCID is 18–20 digits');
+const Iccid = z.string().check(z.regex(/^\d{18,20}$/, 'an ICCID is 18–20 digits'));
 
 const PushSession = z.object({
   type: z.literal('session'),
   iccid: Iccid,
   event: z.enum(['attach', 'detach']),
-  imei: z.string().optional(),
+  imei: z.optional(z.string()),
   servingPlmn: z.string(),
   country: z.string(),
-  rat: z.string().optional(),
+  rat: z.optional(z.string()),
   timestamp: Time,
 });
-const PushUsage = z.object({ type: z.literal('usage'), iccid: Iccid, bytesUplink: z.int().nonnegative(), bytesDownlink: z.int().nonnegative(), timestamp: Time });
+const PushUsage = z.object({
+  type: z.literal('usage'),
+  iccid: Iccid,
+  bytesUplink: z.int().check(z.nonnegative()),
+  bytesDownlink: z.int().check(z.nonnegative()),
+  timestamp: Time,
+});
 const PushSms = z.object({ type: z.literal('sms'), iccid: Iccid, direction: z.enum(['MO', 'MT']), otherParty: z.string(), timestamp: Time });
 const PushFlow = z.object({
   type: z.literal('flow'),
   iccid: Iccid,
   destinationIPAddress: z.string(),
-  destinationTransportPort: z.int().min(0).max(65535).optional(),
+  destinationTransportPort: z.optional(z.int().check(z.gte(0), z.lte(65535))),
   /** IANA protocol numbers: 6 TCP, 17 UDP, 1 ICMP. */
   protocolIdentifier: z.union([z.literal(6), z.literal(17), z.literal(1)]),
-  octetDeltaCount: z.int().nonnegative(),
+  octetDeltaCount: z.int().check(z.nonnegative()),
   flowEndMilliseconds: Time,
 });
 export const PushRecord = z.discriminatedUnion('type', [PushSession, PushUsage, PushSms, PushFlow]);
@@ -47,8 +53,8 @@ export type PushRecord = z.infer<typeof PushRecord>;
 
 /** A batch: its id (unique per MNO) and its records, each read on its own (a bad record is reported, not fatal). */
 export const PushBatch = z.strictObject({
-  batchId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'a batchId is 1–128 of A-Z a-z 0-9 . _ : -'),
-  records: z.array(z.unknown()).min(1, 'a batch holds at least one record').max(MAX_RECORDS, `a batch holds at most ${MAX_RECORDS} records`),
+  batchId: z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'a batchId is 1–128 of A-Z a-z 0-9 . _ : -')),
+  records: z.array(z.unknown()).check(z.minLength(1, 'a batch holds at least one record'), z.maxLength(MAX_RECORDS, `a batch holds at most ${MAX_RECORDS} records`)),
 });
 export type PushBatch = z.infer<typeof PushBatch>;
 

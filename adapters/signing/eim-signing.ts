@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini.ts';
 import type { EimSigning, SignedJson } from '../../application/ports/eim-packages.ts';
 import type { PublicJwk, Signer } from '../../application/ports/signer.ts';
 import { EuiccPackageResult } from '../../domain/euicc/package.ts';
@@ -31,7 +31,7 @@ export const eimSigning = (options: { eimId: string; signer: Signer; eums: () =>
 });
 
 /** What the eUICC of this EID signed: its certificate from a trusted EUM, for this EID, and its signature over a payload for this EID. */
-const signedByEuicc = async <S extends z.ZodType<{ eid: string }>>(eums: readonly PublicJwk[], eid: string, signed: SignedJson, certificate: SignedJson, schema: S, what: string) => {
+const signedByEuicc = async <S extends z.ZodMiniType<{ eid: string }>>(eums: readonly PublicJwk[], eid: string, signed: SignedJson, certificate: SignedJson, schema: S, what: string) => {
   const certified = await certifiedKey(eums, certificate);
   if (certified.eid !== eid) throw new SignatureRefused('the certificate is for another EID');
   const verified = await verifyJson(signed, certified.publicJwk as PublicJwk, schema);

@@ -1,5 +1,5 @@
 import { base64url, flattenedVerify, importJWK, type FlattenedJWS, type JWK } from 'jose';
-import type { z } from 'zod';
+import type * as z from '../../domain/zod-mini.ts';
 import { canonicalJson } from '../../domain/policy/canonical.ts';
 import type { SignedJson } from '../../application/ports/eim-packages.ts';
 import type { Signer } from '../../application/ports/signer.ts';
@@ -21,7 +21,7 @@ export class SignatureRefused extends Error {
 }
 
 /** The payload, once the signature verifies with `publicJwk` and the payload fits `schema`; else SignatureRefused (naming no value). */
-export const verifyJson = async <S extends z.ZodType>(jws: FlattenedJWS, publicJwk: JWK, schema: S): Promise<z.infer<S>> => {
+export const verifyJson = async <S extends z.ZodMiniType>(jws: FlattenedJWS, publicJwk: JWK, schema: S): Promise<z.infer<S>> => {
   let payload: Uint8Array;
   try {
     ({ payload } = await flattenedVerify(jws, await importJWK(publicJwk, 'ES256'), { algorithms: ['ES256'] }));

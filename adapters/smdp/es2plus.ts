@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini.ts';
 import { SmdpError, type Es2Plus } from '../../application/ports/smdp.ts';
 import { Iccid } from '../../domain/identifiers/index.ts';
 
@@ -42,7 +42,7 @@ export const es2plusClient = (endpoint: string, key: string, requester = 'switch
     return answer as T;
   };
   /** What the SM-DP+ answered, checked before Switchboard keys anything by it or makes an activation code of it. */
-  const checked = <T>(fn: string, schema: z.ZodType<T>, answer: unknown): T => {
+  const checked = <T>(fn: string, schema: z.ZodMiniType<T>, answer: unknown): T => {
     const parsed = schema.safeParse(answer);
     if (!parsed.success) throw new SmdpError(`ES2+ ${fn}: the SM-DP+'s answer is not well formed (${parsed.error.issues.map((i) => i.path.join('.')).join(', ')})`);
     return parsed.data;
@@ -52,7 +52,7 @@ export const es2plusClient = (endpoint: string, key: string, requester = 'switch
     confirmOrder: async (callId, iccid, eid) =>
       checked(
         'confirmOrder',
-        z.object({ matchingId: z.string().regex(/^[0-9A-Za-z-]{1,64}$/), smdpAddress: z.string().regex(/^[A-Za-z0-9.:/_-]{1,255}$/) }),
+        z.object({ matchingId: z.string().check(z.regex(/^[0-9A-Za-z-]{1,64}$/)), smdpAddress: z.string().check(z.regex(/^[A-Za-z0-9.:/_-]{1,255}$/)) }),
         await call('confirmOrder', callId, { iccid, eid, releaseFlag: true }),
       ),
   };

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini.ts';
 import { bulkDecider } from '../../domain/bulk/decider.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { executeCommand } from '../command.ts';
@@ -7,9 +7,9 @@ import { bulkStream } from '../stream-ids.ts';
 import type { BulkPorts } from './ports.ts';
 import { BulkInput } from './resolve.ts';
 
-export const CompleteInput = BulkInput.extend({
+export const CompleteInput = z.extend(BulkInput, {
   /** What stopped the state machine before it reached completion (a Catch's error), if anything. */
-  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+  error: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })),
 });
 export type CompleteInput = z.infer<typeof CompleteInput>;
 

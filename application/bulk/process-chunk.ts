@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini.ts';
 import { bulkDecider, type BulkState } from '../../domain/bulk/decider.ts';
 import { itemStep, type ItemOutcome } from '../../domain/bulk/item.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -12,7 +12,7 @@ import { bulkStream, enterpriseStream, mnoStream, simStream } from '../stream-id
 import type { BulkPorts } from './ports.ts';
 import { BulkInput } from './resolve.ts';
 
-export const ChunkInput = BulkInput.extend({ chunk: z.int().nonnegative() });
+export const ChunkInput = z.extend(BulkInput, { chunk: z.int().check(z.nonnegative()) });
 export type ChunkInput = z.infer<typeof ChunkInput>;
 
 /** SIMs of a chunk worked on at once. */

@@ -1,5 +1,5 @@
 import { selectsEids, selectsOperation } from '../../domain/bulk/request.ts';
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini.ts';
 import { bulkDecider } from '../../domain/bulk/decider.ts';
 import type { Selector } from '../../domain/bulk/request.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -25,12 +25,16 @@ export const CHUNK_SIZE = 98;
 /** One invocation selects for at most this long, then hands back where it got to (the state machine calls again). */
 export const SELECT_BUDGET_MS = 20_000;
 
-export const BulkInput = z.object({ tenant: z.string().min(1), bulkId: z.string().min(1), attempt: z.int().nonnegative().default(0) });
+export const BulkInput = z.object({
+  tenant: z.string().check(z.minLength(1)),
+  bulkId: z.string().check(z.minLength(1)),
+  attempt: z._default(z.int().check(z.nonnegative()), 0),
+});
 export type BulkInput = z.infer<typeof BulkInput>;
 
-export const SelectInput = BulkInput.extend({
+export const SelectInput = z.extend(BulkInput, {
   /** Where the previous invocation stopped: the chunks written and the cursor of the selection. */
-  selection: z.object({ chunks: z.int().nonnegative(), total: z.int().nonnegative(), cursor: z.string().optional() }).optional(),
+  selection: z.optional(z.object({ chunks: z.int().check(z.nonnegative()), total: z.int().check(z.nonnegative()), cursor: z.optional(z.string()) })),
 });
 export type SelectInput = z.infer<typeof SelectInput>;
 

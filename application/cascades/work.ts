@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini.ts';
 import { CascadeId } from '../../domain/policy/identifiers.ts';
 import { TenantId } from '../../domain/identifiers/index.ts';
 import { CascadeSubject } from '../../domain/cascade/events.ts';
@@ -19,13 +19,13 @@ export const CascadeInput = z.object({
    * cascade's current round, so a stale or repeated execution changes nothing (absent in
    * executions started before rounds were passed: then the current round).
    */
-  round: z.int().positive().optional(),
+  round: z.optional(z.int().check(z.positive())),
   /**
    * The attempt of the round the execution runs (0, then one more each time the reconciler resumed
    * it): every step that changes something acts only while it is the cascade's current attempt, so
    * an older execution that is still running, or starts late, changes nothing (absent: 0).
    */
-  attempt: z.int().nonnegative().optional(),
+  attempt: z.optional(z.int().check(z.nonnegative())),
 });
 export type CascadeInput = z.infer<typeof CascadeInput>;
 
@@ -38,23 +38,23 @@ export const CaughtError = z.object({ Error: z.string(), Cause: z.string() });
  * it: when the stream has moved on (a retried step, a repeated execution), the step reads it again.
  */
 export const CarriedTarget = z.object({
-  version: z.int().nonnegative(),
+  version: z.int().check(z.nonnegative()),
   hash: z.string(),
   status: z.enum(['pending', 'applying', 'applied', 'verified', 'failed', 'skipped', 'superseded']),
-  attempts: z.int().nonnegative(),
-  attemptAt: z.string().optional(),
-  inDoubt: z.boolean().optional(),
-  jobId: z.string().optional(),
-  lastError: z.string().optional(),
-  appliedAt: z.string().optional(),
-  verifiedAt: z.string().optional(),
+  attempts: z.int().check(z.nonnegative()),
+  attemptAt: z.optional(z.string()),
+  inDoubt: z.optional(z.boolean()),
+  jobId: z.optional(z.string()),
+  lastError: z.optional(z.string()),
+  appliedAt: z.optional(z.string()),
+  verifiedAt: z.optional(z.string()),
 });
 export type CarriedTarget = z.infer<typeof CarriedTarget>;
 
 /** One target's work item, carried from task to task through the Map iteration. */
-export const TargetWork = CascadeInput.extend({
+export const TargetWork = z.extend(CascadeInput, {
   /** (`round`: the cascade's round this work belongs to: 1, then one more per redrive; absent in work planned before rounds were passed.) */
-  mno: z.string().min(1),
+  mno: z.string().check(z.minLength(1)),
   /**
    * What planning read once for every step of the iteration (absent in work planned before they were
    * carried: the steps read them): the cascade's subject (it never changes); the MNO's registration as
@@ -62,31 +62,31 @@ export const TargetWork = CascadeInput.extend({
    * the older cascades of the same subject that may still have a submission in doubt at this MNO (the
    * others ended with this MNO answered, for good).
    */
-  subject: CascadeSubject.optional(),
-  registration: MnoAccess.optional(),
-  older: z.array(CascadeId).max(3).optional(),
+  subject: z.optional(CascadeSubject),
+  registration: z.optional(MnoAccess),
+  older: z.optional(z.array(CascadeId).check(z.maxLength(3))),
   /** A policy's: where this version's PolicyPublished is in the policy's stream (a newer version can only come after it). */
-  publishedAt: z.int().positive().optional(),
+  publishedAt: z.optional(z.int().check(z.positive())),
   /**
    * Where the cascade's stream and its subject's (the policy's, the SIM's) stood when planning read
    * them: a step that finds, in one read, that neither moved past them knows the cascade is still as
    * planned and no newer change came, without reading either again.
    */
-  heads: z.object({ cascade: z.int().nonnegative(), subject: z.int().nonnegative() }).optional(),
-  target: CarriedTarget.optional(),
-  done: z.boolean().optional(),
-  jobId: z.string().nullable().optional(),
-  polls: z.int().nonnegative().optional(),
+  heads: z.optional(z.object({ cascade: z.int().check(z.nonnegative()), subject: z.int().check(z.nonnegative()) })),
+  target: z.optional(CarriedTarget),
+  done: z.optional(z.boolean()),
+  jobId: z.optional(z.nullable(z.string())),
+  polls: z.optional(z.int().check(z.nonnegative())),
   /** The MNO failed the job for a passing reason: submit it again. */
-  resubmit: z.boolean().optional(),
+  resubmit: z.optional(z.boolean()),
   /** The target's round had already ended (a repeated execution): nothing more is done for it. */
-  finished: z.boolean().optional(),
-  error: CaughtError.optional(),
+  finished: z.optional(z.boolean()),
+  error: z.optional(CaughtError),
 });
 export type TargetWork = z.infer<typeof TargetWork>;
 
 /** What each target's iteration ended with (the Map's results): its MNO and, when its last step appended, its target as that left it. */
-export const IterationResult = z.looseObject({ mno: z.string().min(1), target: CarriedTarget.optional() });
+export const IterationResult = z.looseObject({ mno: z.string().check(z.minLength(1)), target: z.optional(CarriedTarget) });
 
 /** How a target's iteration ends when its last step is VerifyOnMno, or a step that read the MNO back at once (`verified`): slim, as the Map gathers one per target. */
 export interface TargetEnd {
@@ -99,5 +99,5 @@ export interface TargetEnd {
 }
 
 /** CompleteCascade's input: the cascade, the Map's results, and the error when planning or the Map failed. */
-export const CompletionInput = CascadeInput.extend({ results: z.array(IterationResult).optional(), error: CaughtError.optional() });
+export const CompletionInput = z.extend(CascadeInput, { results: z.optional(z.array(IterationResult)), error: z.optional(CaughtError) });
 export type CompletionInput = z.infer<typeof CompletionInput>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini.ts';
 import { EVENT_CATALOGUE, schemaVersionOf } from '../../domain/event-catalogue.ts';
 
 /**
@@ -16,7 +16,7 @@ export const eventSchemas = () => ({
       type,
       aggregate,
       schemaVersion: schemaVersionOf(type),
-      schema: z.toJSONSchema(schema as z.ZodType, { unrepresentable: 'any', io: 'output' }),
+      schema: z.toJSONSchema(schema as z.core.$ZodType, { unrepresentable: 'any', io: 'output' }),
     })),
   ),
 });

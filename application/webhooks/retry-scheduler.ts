@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini.ts';
 import type { WebhookEvent } from './event.ts';
 
 /**
@@ -6,11 +6,11 @@ import type { WebhookEvent } from './event.ts';
  * from the secret store). It is what a durable scheduler stores, so it is plain JSON.
  */
 export const WebhookRetry = z.strictObject({
-  tenant: z.string().min(1),
-  subscriptionId: z.string().min(1),
-  eventId: z.string().regex(/^[\w-]{1,128}$/),
+  tenant: z.string().check(z.minLength(1)),
+  subscriptionId: z.string().check(z.minLength(1)),
+  eventId: z.string().check(z.regex(/^[\w-]{1,128}$/)),
   /** The attempt this retry makes (the first attempt is 1, so a retry is 2 or more). */
-  attempt: z.number().int().min(2),
+  attempt: z.number().check(z.int(), z.gte(2)),
   /** Not before this instant (ISO 8601): a scheduler that can only wait so long hops until then. */
   dueAt: z.iso.datetime(),
   event: z.custom<WebhookEvent>((e) => typeof e === 'object' && e !== null && typeof (e as { 'detail-type'?: unknown })['detail-type'] === 'string'),

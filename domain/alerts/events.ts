@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import { Eid, Iccid } from '../identifiers/index.ts';
 import { ALERT_KINDS, RESPONSES } from '../signals/alert-kinds.ts';
 
@@ -13,7 +13,7 @@ export const subjectKey = (s: AlertSubject) => ('eid' in s ? s.eid : `policy.${s
 const SUBJECT = /^(?:\d{32}|policy\.[a-z0-9][a-z0-9-]{1,62}\.[a-z0-9][a-z0-9-]{1,39})$/;
 
 /** An alert's id: its kind, its subject, and which of that subject's alerts of that kind it is. */
-export const AlertId = z.string().regex(/^alert-[a-z-]+-(?:\d{32}|policy\.[a-z0-9.-]+)-\d{1,9}$/, 'not an alert id');
+export const AlertId = z.string().check(z.regex(/^alert-[a-z-]+-(?:\d{32}|policy\.[a-z0-9.-]+)-\d{1,9}$/, 'not an alert id'));
 export const alertIdOf = (kind: string, subject: string, seq: number) => `alert-${kind}-${subject}-${seq}`;
 /** The kind, subject and number an alert id names (undefined: not an alert id). */
 export const parseAlertId = (alertId: string) => {
@@ -23,8 +23,8 @@ export const parseAlertId = (alertId: string) => {
 };
 
 /** What shows it: figures and the signal's fields (no raw record is kept beyond this). */
-export const Evidence = z.record(z.string(), z.union([z.string().max(300), z.number()]));
-const Who = z.object({ by: z.string().min(1).max(200), reason: z.string().max(500).optional() });
+export const Evidence = z.record(z.string(), z.union([z.string().check(z.maxLength(300)), z.number()]));
+const Who = z.object({ by: z.string().check(z.minLength(1), z.maxLength(200)), reason: z.optional(z.string().check(z.maxLength(500))) });
 
 /**
  * A subject's alerts of one kind (stream `T#<tenant>#ALERT#<subject>:<kind>`): at most one open (or
@@ -34,11 +34,22 @@ const Who = z.object({ by: z.string().min(1).max(200), reason: z.string().max(50
  */
 export const AlertEvents = {
   /** `eid` and `iccid` for a SIM's alert; `policyId` for a policy's at an MNO. */
-  SecurityAlertRaised: z.object({ alertId: AlertId, kind: AlertKind, eid: Eid.optional(), iccid: Iccid.optional(), policyId: z.string().optional(), mno: z.string(), evidence: Evidence, count: z.int().positive().optional(), response: z.enum(RESPONSES).optional(), at: z.iso.datetime() }),
-  SecurityAlertRepeated: z.object({ alertId: AlertId, evidence: Evidence, count: z.int().positive().optional(), at: z.iso.datetime() }),
+  SecurityAlertRaised: z.object({
+    alertId: AlertId,
+    kind: AlertKind,
+    eid: z.optional(Eid),
+    iccid: z.optional(Iccid),
+    policyId: z.optional(z.string()),
+    mno: z.string(),
+    evidence: Evidence,
+    count: z.optional(z.int().check(z.positive())),
+    response: z.optional(z.enum(RESPONSES)),
+    at: z.iso.datetime(),
+  }),
+  SecurityAlertRepeated: z.object({ alertId: AlertId, evidence: Evidence, count: z.optional(z.int().check(z.positive())), at: z.iso.datetime() }),
   SecurityAlertContained: z.object({ alertId: AlertId, response: z.enum(RESPONSES) }),
-  SecurityAlertAcknowledged: Who.extend({ alertId: AlertId }),
-  SecurityAlertResolved: Who.extend({ alertId: AlertId }),
+  SecurityAlertAcknowledged: z.extend(Who, { alertId: AlertId }),
+  SecurityAlertResolved: z.extend(Who, { alertId: AlertId }),
 } as const;
 
 type Defs = typeof AlertEvents;

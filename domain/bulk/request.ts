@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import { Eid, MnoId } from '../identifiers/index.ts';
 import { Labels } from '../sim/events.ts';
 
@@ -6,7 +6,7 @@ import { Labels } from '../sim/events.ts';
 export const MAX_SELECTED_EIDS = 1000;
 
 /** A bulk operation's id, as Switchboard gives it. */
-export const BulkId = z.string().regex(/^bulk-[a-z0-9]{8,40}$/, 'not a bulk operation id');
+export const BulkId = z.string().check(z.regex(/^bulk-[a-z0-9]{8,40}$/, 'not a bulk operation id'));
 
 /**
  * Which SIMs a bulk operation acts on: EIDs named one by one, or a filter of the tenant's SIMs
@@ -15,31 +15,31 @@ export const BulkId = z.string().regex(/^bulk-[a-z0-9]{8,40}$/, 'not a bulk oper
  */
 export const Selector = z.union([
   z.strictObject({
-    eids: z
-      .array(Eid)
-      .min(1)
-      .max(MAX_SELECTED_EIDS)
-      .refine((eids) => new Set(eids).size === eids.length, 'an EID is named twice'),
+    eids: z.array(Eid).check(
+      z.minLength(1),
+      z.maxLength(MAX_SELECTED_EIDS),
+      z.refine((eids) => new Set(eids).size === eids.length, 'an EID is named twice'),
+    ),
   }),
   /** The SIMs of an earlier operation of the tenant (with that outcome): retry its failures, undo a fallback. */
-  z.strictObject({ operation: BulkId, outcome: z.enum(['succeeded', 'failed', 'skipped']).optional() }),
+  z.strictObject({ operation: BulkId, outcome: z.optional(z.enum(['succeeded', 'failed', 'skipped'])) }),
   z
     .strictObject({
-      label: z.string().min(1).max(64).optional(),
-      state: z.enum(['inventory', 'active', 'suspended', 'terminated']).optional(),
+      label: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+      state: z.optional(z.enum(['inventory', 'active', 'suspended', 'terminated'])),
       /** SIMs with a profile on this MNO. */
-      mno: MnoId.optional(),
+      mno: z.optional(MnoId),
       /** SIMs whose enabled profile is on this MNO. */
-      enabledOn: MnoId.optional(),
+      enabledOn: z.optional(MnoId),
       // Another shape's keys are this shape's type errors, so a bad `eids` is explained as one (not as an unknown key here).
-      eids: z.never().optional(),
-      operation: z.never().optional(),
+      eids: z.optional(z.never()),
+      operation: z.optional(z.never()),
     })
-    .refine((s) => Object.values(s).some((v) => v !== undefined), 'a selector names eids, or at least one of label, state, mno, enabledOn'),
+    .check(z.refine((s) => Object.values(s).some((v) => v !== undefined), 'a selector names eids, or at least one of label, state, mno, enabledOn')),
 ]);
 export type Selector = z.infer<typeof Selector>;
 
-const Reason = z.string().min(1).max(500).optional();
+const Reason = z.optional(z.string().check(z.minLength(1), z.maxLength(500)));
 
 /** What a bulk operation does to each selected SIM: the same command one SIM would get, with its parameters. */
 export const BulkRequest = z.discriminatedUnion('action', [
@@ -53,8 +53,8 @@ export const BulkRequest = z.discriminatedUnion('action', [
    * fallback does). Exactly one of the two.
    */
   z
-    .strictObject({ action: z.literal('enable-profile'), selector: Selector, mno: MnoId.optional(), awayFrom: MnoId.optional(), rollback: z.boolean().default(true) })
-    .refine((r) => (r.mno === undefined) !== (r.awayFrom === undefined), 'enable-profile names exactly one of mno, awayFrom'),
+    .strictObject({ action: z.literal('enable-profile'), selector: Selector, mno: z.optional(MnoId), awayFrom: z.optional(MnoId), rollback: z._default(z.boolean(), true) })
+    .check(z.refine((r) => (r.mno === undefined) !== (r.awayFrom === undefined), 'enable-profile names exactly one of mno, awayFrom')),
   /** A profile ordered from the MNO's SM-DP+ for each SIM (SGP.22 ES2+), as `POST /v1/sims/{eid}/profiles` would. */
   z.strictObject({ action: z.literal('order-profile'), selector: Selector, mno: MnoId }),
 ]);

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import { eventSchemas } from '../events.ts';
 import type { Decider } from '../decider.ts';
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import { Eid, Iccid } from '../identifiers/index.ts';
 
 /**
@@ -12,7 +12,7 @@ export const PsmoOp = z.enum(['enable', 'disable', 'delete', 'setFallbackAttribu
 /** Profile State Management Operations: the `psmoList` of an eUICC package. */
 export const Psmo = z.discriminatedUnion('op', [
   /** `rollback`: if the profile cannot attach in time, the eUICC goes back to the one enabled before (SGP.32 rollbackProfile). */
-  z.object({ op: z.literal('enable'), iccid: Iccid, rollback: z.boolean().optional() }),
+  z.object({ op: z.literal('enable'), iccid: Iccid, rollback: z.optional(z.boolean()) }),
   z.object({ op: z.literal('disable'), iccid: Iccid }),
   z.object({ op: z.literal('delete'), iccid: Iccid }),
   z.object({ op: z.literal('setFallbackAttribute'), iccid: Iccid }),
@@ -22,11 +22,11 @@ export type Psmo = z.infer<typeof Psmo>;
 
 /** EuiccPackageSigned: what the eIM signs. The counter rises with each package to this eUICC. */
 export const EuiccPackage = z.strictObject({
-  eimId: z.string().min(1).max(128),
+  eimId: z.string().check(z.minLength(1), z.maxLength(128)),
   eid: Eid,
-  counter: z.int().positive(),
-  transactionId: z.string().regex(/^[0-9a-f]{2,32}$/, 'a transaction id is 1–16 bytes of hex'),
-  psmos: z.array(Psmo).min(1).max(8),
+  counter: z.int().check(z.positive()),
+  transactionId: z.string().check(z.regex(/^[0-9a-f]{2,32}$/, 'a transaction id is 1–16 bytes of hex')),
+  psmos: z.array(Psmo).check(z.minLength(1), z.maxLength(8)),
 });
 export type EuiccPackage = z.infer<typeof EuiccPackage>;
 
@@ -35,10 +35,10 @@ export type EuiccPackage = z.infer<typeof EuiccPackage>;
  * device's IPA: the activation code of a profile ordered for this EID (SGP.22: `1$<SM-DP+ address>$<matching id>`).
  */
 export const ProfileDownloadTrigger = z.strictObject({
-  eimId: z.string().min(1).max(128),
+  eimId: z.string().check(z.minLength(1), z.maxLength(128)),
   eid: Eid,
   iccid: Iccid,
-  activationCode: z.string().regex(/^1\$[^$]{1,255}\$[^$]{1,255}$/, 'an activation code is 1$<SM-DP+ address>$<matching id>'),
+  activationCode: z.string().check(z.regex(/^1\$[^$]{1,255}\$[^$]{1,255}$/, 'an activation code is 1$<SM-DP+ address>$<matching id>')),
 });
 export type ProfileDownloadTrigger = z.infer<typeof ProfileDownloadTrigger>;
 
@@ -65,12 +65,12 @@ export type PackageRefusal = z.infer<typeof PackageRefusal>;
 
 /** EuiccPackageResultDataSigned: what the eUICC signs back, one outcome per PSMO, or the refusal. */
 export const EuiccPackageResult = z.strictObject({
-  eimId: z.string().min(1).max(128),
+  eimId: z.string().check(z.minLength(1), z.maxLength(128)),
   eid: Eid,
-  counter: z.int().positive(),
+  counter: z.int().check(z.positive()),
   transactionId: z.string(),
   /** The eUICC's own sequence number for results: rises with each result it signs. */
-  seq: z.int().positive(),
+  seq: z.int().check(z.positive()),
   outcome: z.union([z.object({ refused: PackageRefusal }), z.object({ results: z.array(PsmoResult) })]),
 });
 export type EuiccPackageResult = z.infer<typeof EuiccPackageResult>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import { eventSchemas } from '../events.ts';
 import type { Decider } from '../decider.ts';
 import { DomainError } from '../errors.ts';
@@ -20,14 +20,14 @@ export type Holder = z.infer<typeof Holder>;
  * claims (so that one taking over from it after a crash gives back what it does not use). Only it
  * claims the SIM's other identifiers.
  */
-const Registration = z.object({ token: z.string(), at: z.string(), identifiers: z.array(z.object({ kind: IdentifierKind, value: z.string() })).optional() });
+const Registration = z.object({ token: z.string(), at: z.string(), identifiers: z.optional(z.array(z.object({ kind: IdentifierKind, value: z.string() }))) });
 export type Registration = z.infer<typeof Registration>;
 
 /** How long a registration holds its SIM's EID before another attempt may take over (one that crashed between its claims). */
 export const REGISTRATION_LOCK_MS = 30_000;
 
 export const IdentifierClaimEvents = {
-  IdentifierClaimed: z.object({ kind: IdentifierKind, holder: Holder, registration: Registration.optional() }),
+  IdentifierClaimed: z.object({ kind: IdentifierKind, holder: Holder, registration: z.optional(Registration) }),
   /** The registration that held the EID has recorded its SIM: the claim is the SIM's for good. */
   IdentifierRegistrationCompleted: z.object({ kind: IdentifierKind, holder: Holder }),
   /** A registration that was refused gives back what it had claimed, so that no identifier is held for a SIM nobody can see. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 
 /**
  * IPv4 and IPv6 addresses and CIDR blocks as numbers, so that allow-lists can be checked for
@@ -97,17 +97,21 @@ export const blocksOverlap = (a: CidrBlock, b: CidrBlock): boolean => {
 export const sameBlock = (a: CidrBlock, b: CidrBlock): boolean => a.version === b.version && a.prefix === b.prefix && a.value === b.value;
 
 /** A CIDR block as text, checked (see parseCidr); the text is kept as written. */
-export const Cidr = z.string().superRefine((text, ctx) => {
-  const block = parseCidr(text);
-  if ('error' in block) ctx.addIssue({ code: 'custom', message: block.error });
-});
+export const Cidr = z.string().check(
+  z.superRefine((text, ctx) => {
+    const block = parseCidr(text);
+    if ('error' in block) ctx.addIssue({ code: 'custom', message: block.error });
+  }),
+);
 
 /** One IPv4 or IPv6 address (no prefix, no zone id); the unspecified address is refused. */
-export const IpAddressText = z.string().superRefine((text, ctx) => {
-  const address = parseIpAddress(text);
-  if (!address) ctx.addIssue({ code: 'custom', message: 'not an IP address: write e.g. 203.0.113.10 or 2001:db8::10' });
-  else if (address.value === 0n) ctx.addIssue({ code: 'custom', message: `${text} is the unspecified address, not a host` });
-});
+export const IpAddressText = z.string().check(
+  z.superRefine((text, ctx) => {
+    const address = parseIpAddress(text);
+    if (!address) ctx.addIssue({ code: 'custom', message: 'not an IP address: write e.g. 203.0.113.10 or 2001:db8::10' });
+    else if (address.value === 0n) ctx.addIssue({ code: 'custom', message: `${text} is the unspecified address, not a host` });
+  }),
+);
 
 /** Key of a parsed CIDR for overlap checks; undefined when the text is not a CIDR. */
 export const cidrKey = (text: string): CidrBlock | undefined => {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod-mini.ts';
 
 /** How a later entry of an allow-list relates to an earlier one: the same, overlapping, or neither. */
 export type Relation = 'duplicates' | 'overlaps' | undefined;
@@ -10,7 +10,7 @@ export type Relation = 'duplicates' | 'overlaps' | undefined;
  */
 export const noOverlaps =
   <T, K>(key: (entry: T) => K | undefined, relate: (later: K, earlier: K) => Relation, show: (entry: T) => string = String) =>
-  (entries: T[], ctx: z.RefinementCtx<T[]>): void => {
+  (entries: T[], ctx: z.core.$RefinementCtx<T[]>): void => {
     const keys = entries.map(key);
     keys.forEach((later, j) => {
       for (let i = 0; later !== undefined && i < j; i++) {

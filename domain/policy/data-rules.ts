@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import { blocksOverlap, Cidr, cidrKey, sameBlock, type CidrBlock } from './addresses.ts';
 import { equalMeansDuplicate, noOverlaps, type Relation } from './allow-list.ts';
 
@@ -13,14 +13,14 @@ import { equalMeansDuplicate, noOverlaps, type Relation } from './allow-list.ts'
  */
 
 /** An APN network identifier (3GPP TS 23.003 §9.1): dot-separated labels, compared case-insensitively. */
-const Apn = z
-  .string()
-  .max(100, 'an APN name is at most 100 characters')
-  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/, {
+const Apn = z.string().check(
+  z.maxLength(100, 'an APN name is at most 100 characters'),
+  z.regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/, {
     message: 'an APN name is dot-separated labels of letters, digits and inner hyphens, e.g. iot.example.com',
     abort: true,
-  })
-  .refine((apn) => !/\.gprs$/i.test(apn), 'write the APN network identifier only, without the operator part (….mncXXX.mccYYY.gprs)');
+  }),
+  z.refine((apn) => !/\.gprs$/i.test(apn), 'write the APN network identifier only, without the operator part (….mncXXX.mccYYY.gprs)'),
+);
 
 export type PortSpec = number | `${number}-${number}`;
 export interface PortRange {
@@ -48,16 +48,18 @@ const portKey = (spec: PortSpec) => {
 const rangeRelation = (a: PortRange, b: PortRange): Relation =>
   a.from === b.from && a.to === b.to ? 'duplicates' : a.from <= b.to && b.from <= a.to ? 'overlaps' : undefined;
 
-const Port = z.custom<PortSpec>().superRefine((spec, ctx) => {
-  const range = parsePort(spec);
-  if ('error' in range) ctx.addIssue({ code: 'custom', message: range.error });
-});
+const Port = z.custom<PortSpec>().check(
+  z.superRefine((spec, ctx) => {
+    const range = parsePort(spec);
+    if ('error' in range) ctx.addIssue({ code: 'custom', message: range.error });
+  }),
+);
 
-const Ports = z
-  .array(Port)
-  .min(1, 'an empty port list allows no traffic: leave ports out to allow every port, or list them')
-  .max(100, 'at most 100 ports or ranges per destination')
-  .superRefine(noOverlaps(portKey, rangeRelation));
+const Ports = z.array(Port).check(
+  z.minLength(1, 'an empty port list allows no traffic: leave ports out to allow every port, or list them'),
+  z.maxLength(100, 'at most 100 ports or ranges per destination'),
+  z.superRefine(noOverlaps(portKey, rangeRelation)),
+);
 
 export const PROTOCOLS = ['tcp', 'udp', 'icmp', 'any'] as const;
 
@@ -66,12 +68,14 @@ export const Destination = z
   .strictObject({
     cidr: Cidr,
     protocol: z.enum(PROTOCOLS, 'protocol is tcp, udp, icmp or any'),
-    ports: Ports.optional(),
+    ports: z.optional(Ports),
   })
-  .superRefine((d, ctx) => {
-    if (d.ports && (d.protocol === 'icmp' || d.protocol === 'any'))
-      ctx.addIssue({ code: 'custom', path: ['ports'], message: `ports apply to tcp and udp only, not ${d.protocol}: one entry per protocol` });
-  });
+  .check(
+    z.superRefine((d, ctx) => {
+      if (d.ports && (d.protocol === 'icmp' || d.protocol === 'any'))
+        ctx.addIssue({ code: 'custom', path: ['ports'], message: `ports apply to tcp and udp only, not ${d.protocol}: one entry per protocol` });
+    }),
+  );
 export type Destination = z.output<typeof Destination>;
 
 interface DestinationKey {
@@ -98,24 +102,26 @@ const destinationRelation = (a: DestinationKey, b: DestinationKey): Relation => 
 const showDestination = (d: Destination) => [d.cidr, d.protocol, d.ports?.join(',')].filter(Boolean).join(' ');
 
 /** A list of destinations: none overlapping another, at most 500. */
-export const Destinations = z
-  .array(Destination)
-  .max(500, 'at most 500 destinations')
-  .superRefine(noOverlaps(destinationKey, destinationRelation, showDestination));
+export const Destinations = z.array(Destination).check(
+  z.maxLength(500, 'at most 500 destinations'),
+  z.superRefine(noOverlaps(destinationKey, destinationRelation, showDestination)),
+);
 
 export const DataRules = z.strictObject({
-  apns: z
-    .array(Apn)
-    .min(1, 'an empty APN list means no data session can ever be established: leave data.apns out to allow any APN')
-    .max(50, 'at most 50 APNs')
-    .superRefine(noOverlaps((apn) => apn.toLowerCase(), equalMeansDuplicate))
-    .optional(),
-  destinations: z
-    .array(Destination)
-    .min(1, 'an empty destination list lets no traffic through: leave data.destinations out to allow any destination')
-    .max(500, 'at most 500 destinations')
-    .superRefine(noOverlaps(destinationKey, destinationRelation, showDestination))
-    .optional(),
+  apns: z.optional(
+    z.array(Apn).check(
+      z.minLength(1, 'an empty APN list means no data session can ever be established: leave data.apns out to allow any APN'),
+      z.maxLength(50, 'at most 50 APNs'),
+      z.superRefine(noOverlaps((apn) => apn.toLowerCase(), equalMeansDuplicate)),
+    ),
+  ),
+  destinations: z.optional(
+    z.array(Destination).check(
+      z.minLength(1, 'an empty destination list lets no traffic through: leave data.destinations out to allow any destination'),
+      z.maxLength(500, 'at most 500 destinations'),
+      z.superRefine(noOverlaps(destinationKey, destinationRelation, showDestination)),
+    ),
+  ),
   /** Off by default: parsing fills in false. Optional in the type only, for effective policies (compile.ts). */
-  internetBreakout: z.boolean().default(false).optional(),
+  internetBreakout: z.optional(z._default(z.boolean(), false)),
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import { blocksOverlap, Cidr, cidrKey, IpAddressText, sameBlock } from './addresses.ts';
 import { equalMeansDuplicate, noOverlaps, type Relation } from './allow-list.ts';
 import { COUNTRY_CODE_HINTS, COUNTRY_CODES } from './countries.ts';
@@ -43,61 +43,68 @@ const smsRelation = (a: SmsKey, b: SmsKey): Relation => {
   if ((b.prefix && a.digits.startsWith(b.digits)) || (a.prefix && b.digits.startsWith(a.digits))) return 'overlaps';
   return undefined;
 };
-const SmsEntry = z
-  .string()
-  .refine((entry) => smsKey(entry) !== undefined, 'an SMS entry is an E.164 number (+ then 8–15 digits, e.g. +4915112345678) or a prefix (e.g. +49*)');
-const SmsAllowList = z.array(SmsEntry).max(1000, 'at most 1000 numbers or prefixes').superRefine(noOverlaps(smsKey, smsRelation));
+const SmsEntry = z.string().check(
+  z.refine((entry) => smsKey(entry) !== undefined, 'an SMS entry is an E.164 number (+ then 8–15 digits, e.g. +4915112345678) or a prefix (e.g. +49*)'),
+);
+const SmsAllowList = z.array(SmsEntry).check(z.maxLength(1000, 'at most 1000 numbers or prefixes'), z.superRefine(noOverlaps(smsKey, smsRelation)));
 
 /** SMS rules: whom devices may send to (MO) and who may send to them (MT). An empty list allows none. */
-const SmsRules = z.strictObject({ mo: SmsAllowList.optional(), mt: SmsAllowList.optional() });
+const SmsRules = z.strictObject({ mo: z.optional(SmsAllowList), mt: z.optional(SmsAllowList) });
 
-const Country = z.string().superRefine((code, ctx) => {
-  if (!/^[A-Z]{2}$/.test(code)) ctx.addIssue({ code: 'custom', message: 'a country is an ISO 3166 alpha-2 code in upper case, e.g. DE' });
-  else if (!COUNTRY_CODES.has(code)) {
-    const hint = COUNTRY_CODE_HINTS[code];
-    ctx.addIssue({ code: 'custom', message: `${code} is not an ISO 3166 alpha-2 code${hint ? `: write ${hint}` : ''}` });
-  }
-});
+const Country = z.string().check(
+  z.superRefine((code, ctx) => {
+    if (!/^[A-Z]{2}$/.test(code)) ctx.addIssue({ code: 'custom', message: 'a country is an ISO 3166 alpha-2 code in upper case, e.g. DE' });
+    else if (!COUNTRY_CODES.has(code)) {
+      const hint = COUNTRY_CODE_HINTS[code];
+      ctx.addIssue({ code: 'custom', message: `${code} is not an ISO 3166 alpha-2 code${hint ? `: write ${hint}` : ''}` });
+    }
+  }),
+);
 
 /** MCC-MNC; the MCC is 2xx–7xx, or 901 for the international networks many IoT SIMs roam on. */
-const Plmn = z.string().regex(/^(?:[2-7]\d{2}|901)-\d{2,3}$/, 'a PLMN is MCC-MNC: 3 digits, a hyphen, 2 or 3 digits, e.g. 262-01 or 310-410');
+const Plmn = z.string().check(z.regex(/^(?:[2-7]\d{2}|901)-\d{2,3}$/, 'a PLMN is MCC-MNC: 3 digits, a hyphen, 2 or 3 digits, e.g. 262-01 or 310-410'));
 
 /** Roaming: where the SIM may attach, home included. With both lists, a network must pass both. */
 const RoamingRules = z.strictObject({
-  countries: z
-    .array(Country)
-    .min(1, 'an empty country list lets the SIM attach nowhere: leave roaming.countries out, or list at least the home country')
-    .max(300)
-    .superRefine(noOverlaps((c) => c, equalMeansDuplicate))
-    .optional(),
-  plmns: z
-    .array(Plmn)
-    .min(1, 'an empty PLMN list lets the SIM attach to no network: leave roaming.plmns out, or list at least the home PLMN')
-    .max(2000)
-    .superRefine(noOverlaps((p) => p, equalMeansDuplicate))
-    .optional(),
+  countries: z.optional(
+    z.array(Country).check(
+      z.minLength(1, 'an empty country list lets the SIM attach nowhere: leave roaming.countries out, or list at least the home country'),
+      z.maxLength(300),
+      z.superRefine(noOverlaps((c) => c, equalMeansDuplicate)),
+    ),
+  ),
+  plmns: z.optional(
+    z.array(Plmn).check(
+      z.minLength(1, 'an empty PLMN list lets the SIM attach to no network: leave roaming.plmns out, or list at least the home PLMN'),
+      z.maxLength(2000),
+      z.superRefine(noOverlaps((p) => p, equalMeansDuplicate)),
+    ),
+  ),
 });
 
 const UsageCaps = z.strictObject({
-  dataMbPerMonth: z.int('a data cap is a whole number of MB a month').positive('a data cap is at least 1 MB a month').optional(),
-  smsPerMonth: z.int('an SMS cap is a whole number of SMS a month').positive('an SMS cap is at least 1 SMS a month').optional(),
+  dataMbPerMonth: z.optional(z.int('a data cap is a whole number of MB a month').check(z.positive('a data cap is at least 1 MB a month'))),
+  smsPerMonth: z.optional(z.int('an SMS cap is a whole number of SMS a month').check(z.positive('an SMS cap is at least 1 SMS a month'))),
 });
 
 /**
  * Where the VPN's pre-shared key is kept, never the key itself (events and logs hold references
  * only). Anything that is not `secret://…` is refused, and the message does not echo the input.
  */
-const SecretRef = z
-  .string()
-  .regex(/^secret:\/\/[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$/, 'secretRef is a reference like secret://vpn/site-a: keep the pre-shared key in the secret store, never in the policy');
+const SecretRef = z.string().check(
+  z.regex(
+    /^secret:\/\/[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$/,
+    'secretRef is a reference like secret://vpn/site-a: keep the pre-shared key in the secret store, never in the policy',
+  ),
+);
 
 const Vpn = z.strictObject({
   peer: IpAddressText,
-  subnets: z
-    .array(Cidr)
-    .min(1, 'a VPN needs at least one subnet to route')
-    .max(100)
-    .superRefine(noOverlaps(cidrKey, (a, b) => (sameBlock(a, b) ? 'duplicates' : blocksOverlap(a, b) ? 'overlaps' : undefined))),
+  subnets: z.array(Cidr).check(
+    z.minLength(1, 'a VPN needs at least one subnet to route'),
+    z.maxLength(100),
+    z.superRefine(noOverlaps(cidrKey, (a, b) => (sameBlock(a, b) ? 'duplicates' : blocksOverlap(a, b) ? 'overlaps' : undefined))),
+  ),
   secretRef: SecretRef,
 });
 
@@ -116,23 +123,25 @@ const Responses = z.partialRecord(
  * with a SIM it quarantines.
  */
 const Quarantine = z.strictObject({
-  destinations: Destinations.min(1, 'a quarantine keeps at least one management destination reachable: without one, suspend rather than quarantine'),
+  destinations: Destinations.check(z.minLength(1, 'a quarantine keeps at least one management destination reachable: without one, suspend rather than quarantine')),
 });
 
 export const PolicyDocument = z.strictObject({
   /** Always present once parsed, as `{ internetBreakout: false }` at least: breakout is off unless declared. */
-  data: DataRules.prefault({}).optional(),
-  sms: SmsRules.optional(),
-  roaming: RoamingRules.optional(),
+  data: z.optional(z.prefault(DataRules, {})),
+  sms: z.optional(SmsRules),
+  roaming: z.optional(RoamingRules),
   /** true: each SIM works only in the device (IMEI) it was registered with. */
-  imeiLock: z.boolean().optional(),
-  caps: UsageCaps.optional(),
-  vpn: Vpn.optional(),
-  responses: Responses.optional(),
-  quarantine: Quarantine.optional(),
-}).superRefine((document, ctx) => {
-  const quarantining = Object.entries(document.responses ?? {}).filter(([, response]) => response === 'quarantine').map(([kind]) => kind);
-  if (quarantining.length > 0 && !document.quarantine)
-    ctx.addIssue({ code: 'custom', path: ['quarantine'], message: `responses quarantine on ${quarantining.join(', ')}: declare quarantine.destinations, where a quarantined device may still reach` });
-});
+  imeiLock: z.optional(z.boolean()),
+  caps: z.optional(UsageCaps),
+  vpn: z.optional(Vpn),
+  responses: z.optional(Responses),
+  quarantine: z.optional(Quarantine),
+}).check(
+  z.superRefine((document, ctx) => {
+    const quarantining = Object.entries(document.responses ?? {}).filter(([, response]) => response === 'quarantine').map(([kind]) => kind);
+    if (quarantining.length > 0 && !document.quarantine)
+      ctx.addIssue({ code: 'custom', path: ['quarantine'], message: `responses quarantine on ${quarantining.join(', ')}: declare quarantine.destinations, where a quarantined device may still reach` });
+  }),
+);
 export type PolicyDocument = z.output<typeof PolicyDocument>;

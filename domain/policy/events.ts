@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import { PolicyDocument } from './document.ts';
 import { CascadeId, PolicyId } from './identifiers.ts';
 
@@ -6,7 +6,7 @@ import { CascadeId, PolicyId } from './identifiers.ts';
 export const PolicyEvents = {
   PolicyDraftSet: z.object({ policyId: PolicyId, document: PolicyDocument }),
   /** `version` counts from 1 per policy; publishing it starts the cascade `cascadeId` to every MNO. */
-  PolicyPublished: z.object({ policyId: PolicyId, version: z.int().positive(), document: PolicyDocument, cascadeId: CascadeId }),
+  PolicyPublished: z.object({ policyId: PolicyId, version: z.int().check(z.positive()), document: PolicyDocument, cascadeId: CascadeId }),
 } as const;
 
 type Defs = typeof PolicyEvents;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import type { PolicyDocument } from './document.ts';
 
 /**

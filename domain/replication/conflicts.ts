@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import type { Decider } from '../decider.ts';
 import { eventSchemas } from '../events.ts';
 
@@ -24,7 +24,7 @@ export type CommitSide = z.infer<typeof CommitSide>;
 export const ReplicationEvents = {
   ReplicationConflictDetected: z.object({
     streamId: z.string(),
-    version: z.number().int().positive(),
+    version: z.number().check(z.int(), z.positive()),
     detectedIn: z.string(),
     kept: CommitSide,
     lost: CommitSide,

@@ -1,23 +1,23 @@
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 
 /** A subscription's id: a UUID chosen by the API when it is created. */
 export const SubscriptionId = z.uuid({ error: 'a subscription id is a UUID' });
 
 /** An event type (domain/event-catalogue.ts) or `*` for every one. */
-export const EventTypeFilter = z.string().regex(/^(\*|[A-Z][A-Za-z0-9]{1,79})$/, 'an event type such as SimActivated, or *');
+export const EventTypeFilter = z.string().check(z.regex(/^(\*|[A-Z][A-Za-z0-9]{1,79})$/, 'an event type such as SimActivated, or *'));
 
 /**
  * Why the last attempt failed, as a code only: `http-<status>` or a network error code
  * (`timeout`, `ECONNREFUSED`, `address-not-allowed`, …). Never the receiver's body or headers.
  */
-export const DeliveryError = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a status or error code');
+export const DeliveryError = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'a status or error code'));
 
 /**
  * The webhook subscriptions of one tenant (stream `T#<tenant>#SUBSCRIPTIONS`). The signing secret
  * is never in an event: it lives in the secret store (functions/webhooks/secrets.ts).
  */
 export const SubscriptionEvents = {
-  SubscriptionCreated: z.object({ id: SubscriptionId, url: z.url(), eventTypes: z.array(EventTypeFilter).min(1) }),
+  SubscriptionCreated: z.object({ id: SubscriptionId, url: z.url(), eventTypes: z.array(EventTypeFilter).check(z.minLength(1)) }),
   SubscriptionDeleted: z.object({ id: SubscriptionId }),
 } as const;
 
@@ -28,17 +28,17 @@ export const SubscriptionEvents = {
  */
 export const WebhookDeliveryEvents = {
   WebhookDeliveryParked: z.object({
-    eventId: z.string().min(1).max(128),
-    detailType: z.string().min(1).max(128),
+    eventId: z.string().check(z.minLength(1), z.maxLength(128)),
+    detailType: z.string().check(z.minLength(1), z.maxLength(128)),
     /** Attempts so far, redeliveries included. */
-    attempts: z.number().int().min(1),
+    attempts: z.number().check(z.int(), z.gte(1)),
     lastError: DeliveryError,
     parkedAt: z.iso.datetime(),
   }),
-  WebhookRedelivered: z.object({ eventId: z.string().min(1).max(128), redeliveredAt: z.iso.datetime() }),
+  WebhookRedelivered: z.object({ eventId: z.string().check(z.minLength(1), z.maxLength(128)), redeliveredAt: z.iso.datetime() }),
 } as const;
 
-type Union<Defs extends Record<string, z.ZodType>> = { [K in keyof Defs]: { type: K; data: z.infer<Defs[K]> } }[keyof Defs];
+type Union<Defs extends Record<string, z.ZodMiniType>> = { [K in keyof Defs]: { type: K; data: z.infer<Defs[K]> } }[keyof Defs];
 export type SubscriptionEvent = Union<typeof SubscriptionEvents>;
 export type WebhookDeliveryEvent = Union<typeof WebhookDeliveryEvents>;
 

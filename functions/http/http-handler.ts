@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from '../../domain/zod-mini.ts';
 import { adapters, config, dynamodb } from '../lambda/wiring.ts';
 import { logger } from '../../adapters/observability/logger.ts';
 import { activeTenant } from './middleware/active-tenant.ts';
@@ -22,7 +22,7 @@ export type HttpResult = APIGatewayProxyStructuredResultV2;
  * without one takes no query parameter; a repeated or unknown one is a 400), POSTs made
  * idempotent, and every failure answered as application/problem+json — never a stack trace.
  */
-export const httpHandler = <S extends QuerySchema = z.ZodObject<{}>>(
+export const httpHandler = <S extends QuerySchema = z.ZodMiniObject<{}>>(
   key: RouteKey,
   fn: (request: HttpRequest<z.output<S>>) => Promise<HttpResult>,
   querySchema?: S,

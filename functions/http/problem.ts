@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import * as z from 'zod';
+import { $ZodError } from 'zod/v4/core';
 import { DomainError } from '../../domain/errors.ts';
 import { VersionConflict } from '../../domain/event-store.ts';
 import { PreconditionFailed } from '../../application/command.ts';
@@ -62,7 +62,7 @@ const explained = (issues: readonly Issue[], base: readonly PropertyKey[] = []):
     return explained(ranked[0]!, path);
   });
 
-export const validationProblem = (error: z.ZodError, where = '') =>
+export const validationProblem = (error: $ZodError, where = '') =>
   problem(
     400,
     'validation-failed',
@@ -75,7 +75,7 @@ export const toProblem = (error: unknown): HttpProblem => {
   if (error instanceof HttpProblem) return error;
   // A SIM another request is registering: come back once that one is done.
   if (error instanceof DomainError) return problem(DOMAIN_STATUS[error.kind], error.code, error.message, undefined, error.code === 'registration-in-progress' ? { 'retry-after': '5' } : undefined);
-  if (error instanceof z.ZodError) return validationProblem(error);
+  if (error instanceof $ZodError) return validationProblem(error);
   if (error instanceof PreconditionFailed)
     return problem(412, 'version-mismatch', 'the resource has changed since the version given in If-Match; read it again');
   if (error instanceof VersionConflict)

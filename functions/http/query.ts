@@ -1,10 +1,10 @@
 import type { MiddlewareObj } from '@middy/core';
-import type { z } from 'zod';
+import type * as z from '../../domain/zod-mini.ts';
 import type { HttpEvent } from './middleware/caller.ts';
 import { problem, validationProblem, type FieldError } from './problem.ts';
 
 /** What a route's query may hold: each parameter its schema names, at most once. */
-export type QuerySchema = z.ZodObject;
+export type QuerySchema = z.ZodMiniObject;
 
 type QueryEvent = Pick<HttpEvent, 'rawQueryString' | 'queryStringParameters'>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini.ts';
 import { Eid, MnoId } from '../../domain/identifiers/index.ts';
 import type { CommandContext } from '../../application/command.ts';
 import { config } from '../lambda/wiring.ts';
@@ -6,7 +6,7 @@ import type { HttpRequest } from './http-handler.ts';
 import { problem, validationProblem } from './problem.ts';
 
 /** The request body validated by a zod schema; 400 with one entry per bad field. */
-export const bodyOf = <T extends z.ZodType>(request: HttpRequest, schema: T, whenAbsent: unknown = undefined): z.infer<T> => {
+export const bodyOf = <T extends z.ZodMiniType>(request: HttpRequest, schema: T, whenAbsent: unknown = undefined): z.infer<T> => {
   const parsed = schema.safeParse(request.json ?? whenAbsent);
   if (!parsed.success) throw validationProblem(parsed.error);
   return parsed.data;
@@ -36,7 +36,7 @@ export const commandContext = (request: HttpRequest): CommandContext => ({
 });
 
 /** The optional body of a command that only takes a reason. */
-export const WithReason = z.strictObject({ reason: z.string().max(500).optional() });
+export const WithReason = z.strictObject({ reason: z.optional(z.string().check(z.maxLength(500))) });
 
 export const mnoParam = (request: HttpRequest) => {
   const id = MnoId.safeParse(request.pathParameters?.mnoId);

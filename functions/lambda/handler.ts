@@ -2,8 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod/mini';
-import * as core from 'zod/v4/core';
+import * as z from '../../domain/zod-mini.ts';
 import { logger } from '../../adapters/observability/logger.ts';
 import { readEnvironment } from '../../manifest/environment.ts';
 
@@ -35,8 +34,8 @@ const nameTheFields = (): middy.MiddlewareObj => ({
  * parsed with zod before the handler sees it (Powertools parser): a malformed input fails at once
  * as an `InvalidInput` that names the fields, never deep inside the handler.
  */
-export const lambdaHandler = <S extends core.$ZodType, R>(schema: S, fn: (input: core.output<S>, context: Context) => Promise<R>) => {
-  const handler = middy<core.output<S>, R, Error, Context>(fn, { timeoutEarlyInMillis: 0 });
+export const lambdaHandler = <S extends z.core.$ZodType, R>(schema: S, fn: (input: z.output<S>, context: Context) => Promise<R>) => {
+  const handler = middy<z.output<S>, R, Error, Context>(fn, { timeoutEarlyInMillis: 0 });
   // One function per process in Lambda; the local runtime runs every handler in one process, where
   // one logger's Lambda context would name whichever invocation came last.
   if (readEnvironment().AWS_LAMBDA_FUNCTION_NAME) handler.use(injectLambdaContext(logger, { resetKeys: true }));
@@ -47,10 +46,10 @@ export const lambdaHandler = <S extends core.$ZodType, R>(schema: S, fn: (input:
  * A schema that checks an input against `schema` and hands on the input itself, untouched (key
  * order and all), typed as `T`: for events passed on whole, such as a webhook's body.
  */
-export const checked = <T>(schema: core.$ZodType) =>
+export const checked = <T>(schema: z.core.$ZodType) =>
   z.unknown().check(
     z.superRefine((input, ctx) => {
-      const result = core.safeParse(schema, input);
+      const result = z.safeParse(schema, input);
       if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ ...issue, code: 'custom', input: undefined } as never);
     }),
-  ) as unknown as core.$ZodType<T, T>;
+  ) as unknown as z.core.$ZodType<T, T>;

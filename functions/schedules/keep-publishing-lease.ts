@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '../../domain/zod-mini.ts';
 import { logger } from '../../adapters/observability/logger.ts';
 import type { LeaseStep } from '../../application/lease/publisher.ts';
 import { lambdaHandler } from '../lambda/handler.ts';

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '../../domain/zod-mini.ts';
 import { logger } from '../../adapters/observability/logger.ts';
 import { pollMno } from '../../application/signals/poll.ts';
 import { admitPatiently, listedMnoIds, loadMno } from '../../application/mnos.ts';

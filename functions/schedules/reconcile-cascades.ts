@@ -1,5 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import * as z from 'zod/mini';
+import * as z from '../../domain/zod-mini.ts';
 import { logger } from '../../adapters/observability/logger.ts';
 import { openBulkOperations, openCascades } from '../../adapters/read-models/queries.ts';
 import { bulkExecutionName, startBulkExecution } from '../../adapters/step-functions/bulk-executions.ts';

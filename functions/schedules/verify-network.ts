@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '../../domain/zod-mini.ts';
 import { logger } from '../../adapters/observability/logger.ts';
 import { enterprisesUsing, publishedPolicies, simsOn } from '../../adapters/read-models/queries.ts';
 import { verifyNetwork } from '../../application/signals/verify-network.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { S3Event } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini.ts';
 import { logger } from '../../adapters/observability/logger.ts';
 import { countSignalBatchRefused } from '../../adapters/observability/metrics.ts';
 import { MAX_CDR_BYTES, readCdr } from '../../adapters/signals/cdr-format.ts';
@@ -15,7 +15,9 @@ import { signalKeyOf } from '../lambda/inbound-keys-wiring.ts';
 import { fileBatchIds } from '../lambda/signal-wiring.ts';
 import { adapters } from '../lambda/wiring.ts';
 
-const S3Records = z.object({ Records: z.array(z.looseObject({ s3: z.looseObject({ object: z.looseObject({ key: z.string(), size: z.number().optional(), eTag: z.string().optional() }) }) })) });
+const S3Records = z.object({
+  Records: z.array(z.looseObject({ s3: z.looseObject({ object: z.looseObject({ key: z.string(), size: z.optional(z.number()), eTag: z.optional(z.string()) }) }) })),
+});
 
 /** `<mno id>/<name>.csv`: the MNO whose prefix it is (the bucket lets each MNO write only its own). */
 const KEY = /^([a-z0-9][a-z0-9-]{1,39})\/([A-Za-z0-9._-]{1,200}\.csv)$/;

@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini.ts';
 import { processSignalBatch } from '../../application/signals/process.ts';
 import { Signal } from '../../domain/signals/signals.ts';
 import { checked, lambdaHandler } from '../lambda/handler.ts';
@@ -12,7 +12,14 @@ const processor = new BatchProcessor(EventType.SQS);
 const SqsEvent = z.object({ Records: z.array(z.looseObject({ messageId: z.string(), body: z.string() })) });
 
 /** A batch as the push route queued it (checked there; read again here, as anything from a queue is). */
-const QueuedBatch = z.object({ mno: z.string(), batchId: z.string(), receivedAt: z.iso.datetime(), signals: z.array(Signal), counted: z.array(z.string().max(60)).optional(), requeues: z.int().nonnegative().optional() });
+const QueuedBatch = z.object({
+  mno: z.string(),
+  batchId: z.string(),
+  receivedAt: z.iso.datetime(),
+  signals: z.array(Signal),
+  counted: z.optional(z.array(z.string().check(z.maxLength(60)))),
+  requeues: z.optional(z.int().check(z.nonnegative())),
+});
 
 const consumeOne = async (record: SQSRecord) => {
   const parsed = QueuedBatch.safeParse(JSON.parse(record.body));

@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini.ts';
 import { checked, lambdaHandler } from '../lambda/handler.ts';
 import { delivery, scheduler } from '../lambda/webhook-delivery.ts';
 import { WebhookRetry } from '../../application/webhooks/retry-scheduler.ts';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../../domain/zod-mini.ts';
 import { ALERT_SORT_KEY, decodeCursor, listAlerts } from '../../../adapters/read-models/queries.ts';
 import { alertDetail } from '../../../application/views/alerts.ts';
 import { alertDecider } from '../../../domain/alerts/decider.ts';
@@ -15,16 +15,16 @@ import { etag, json } from '../responses.ts';
 import { alertParam } from './params.ts';
 
 const ListQuery = z.object({
-  status: z.enum(['open', 'acknowledged', 'resolved']).optional(),
-  kind: z.enum(ALERT_KINDS).optional(),
-  eid: Eid.optional(),
-  limit: positiveInteger(100).default(20),
-  cursor: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,300}$/, 'not a cursor this API gave')
-    .transform(decodeCursor)
-    .refine((key) => ALERT_SORT_KEY.test(key), 'not a cursor this API gave')
-    .optional(),
+  status: z.optional(z.enum(['open', 'acknowledged', 'resolved'])),
+  kind: z.optional(z.enum(ALERT_KINDS)),
+  eid: z.optional(Eid),
+  limit: z._default(positiveInteger(100), 20),
+  cursor: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^[A-Za-z0-9_-]{1,300}$/, 'not a cursor this API gave')),
+      z.transform(decodeCursor),
+    ).check(z.refine((key) => ALERT_SORT_KEY.test(key), 'not a cursor this API gave')),
+  ),
 });
 
 /**

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../../domain/zod-mini.ts';
 import type { BulkState } from '../../../domain/bulk/decider.ts';
 import { BulkId } from '../../../domain/bulk/request.ts';
 import { bulkStream } from '../../../application/stream-ids.ts';
@@ -19,14 +19,14 @@ export const bulkParam = (request: HttpRequest) => {
 const ITEM_KEY = /^c#\d{7}#\d{32}$/;
 
 export const ItemsQuery = z.object({
-  outcome: z.enum(['pending', 'succeeded', 'failed', 'skipped']).optional(),
-  limit: z.union([z.literal('0'), positiveInteger(500)]).transform(Number).default(50),
-  cursor: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,100}$/, 'not a cursor this API gave')
-    .transform((c) => Buffer.from(c, 'base64url').toString())
-    .refine((key) => ITEM_KEY.test(key), 'not a cursor this API gave')
-    .optional(),
+  outcome: z.optional(z.enum(['pending', 'succeeded', 'failed', 'skipped'])),
+  limit: z._default(z.pipe(z.union([z.literal('0'), positiveInteger(500)]), z.transform(Number)), 50),
+  cursor: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^[A-Za-z0-9_-]{1,100}$/, 'not a cursor this API gave')),
+      z.transform((c) => Buffer.from(c, 'base64url').toString()),
+    ).check(z.refine((key) => ITEM_KEY.test(key), 'not a cursor this API gave')),
+  ),
 });
 
 /** The operation's view with its counts and a page of its items; 404 when the tenant has no such operation. */

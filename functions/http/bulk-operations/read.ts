@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../../domain/zod-mini.ts';
 import { bulkDecider } from '../../../domain/bulk/decider.ts';
 import { loadState } from '../../../application/load-state.ts';
 import { bulkStream } from '../../../application/stream-ids.ts';
@@ -24,14 +24,14 @@ export const get = httpHandler(
 );
 
 const ListQuery = z.object({
-  status: z.enum(['running', 'succeeded', 'partial', 'failed', 'cancelled']).optional(),
-  limit: positiveInteger(100).default(20),
-  cursor: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,200}$/, 'not a cursor this API gave')
-    .transform(decodeCursor)
-    .refine((key) => BULK_SORT_KEY.test(key), 'not a cursor this API gave')
-    .optional(),
+  status: z.optional(z.enum(['running', 'succeeded', 'partial', 'failed', 'cancelled'])),
+  limit: z._default(positiveInteger(100), 20),
+  cursor: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^[A-Za-z0-9_-]{1,200}$/, 'not a cursor this API gave')),
+      z.transform(decodeCursor),
+    ).check(z.refine((key) => BULK_SORT_KEY.test(key), 'not a cursor this API gave')),
+  ),
 });
 
 /** GET /v1/bulk-operations[?status=&limit=&cursor=]: the tenant's operations, newest first, from the read model (eventually consistent; counts on each operation's own page). */

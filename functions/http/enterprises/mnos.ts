@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../../domain/zod-mini.ts';
 import { enterpriseDecider } from '../../../domain/enterprise/decider.ts';
 import { MnoId } from '../../../domain/identifiers/index.ts';
 import { executeCommand } from '../../../application/command.ts';
@@ -9,7 +9,7 @@ import { httpHandler } from '../http-handler.ts';
 import { bodyOf, commandContext } from '../request.ts';
 import { etag, json } from '../responses.ts';
 
-const ChooseMnos = z.strictObject({ mnos: z.array(MnoId).max(100) });
+const ChooseMnos = z.strictObject({ mnos: z.array(MnoId).check(z.maxLength(100)) });
 
 /** PUT /v1/enterprise/mnos: the MNOs the caller's enterprise works with (SIM profiles and cascades are limited to them). */
 export const handler = httpHandler('PUT /v1/enterprise/mnos', async (request) => {

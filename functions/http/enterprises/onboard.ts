@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../../domain/zod-mini.ts';
 import { enterpriseDecider } from '../../../domain/enterprise/decider.ts';
 import { EnterpriseEvents } from '../../../domain/enterprise/events.ts';
 import { executeCommand } from '../../../application/command.ts';

@@ -1,3 +1,4 @@
+import * as z from '../../../domain/zod-mini.ts';
 import { policyDecider } from '../../../domain/policy/decider.ts';
 import { enterpriseDecider } from '../../../domain/enterprise/decider.ts';
 import { DEFAULT_SETTINGS, EnterpriseSettings } from '../../../domain/enterprise/events.ts';
@@ -11,7 +12,10 @@ import { bodyOf, commandContext } from '../request.ts';
 import { etag, json } from '../responses.ts';
 
 /** Settings as a PUT may give them: any left out keep their defaults (a PUT replaces them all). */
-const Settings = EnterpriseSettings.partial().transform((s) => ({ ...DEFAULT_SETTINGS, ...s }));
+const Settings = z.pipe(
+  z.partial(EnterpriseSettings),
+  z.transform((s: Partial<EnterpriseSettings>) => ({ ...DEFAULT_SETTINGS, ...s })),
+);
 
 /** What the settings are: the defaults for what an older change did not name. */
 const shown = (settings: EnterpriseSettings | undefined) => ({ ...DEFAULT_SETTINGS, ...settings });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../../domain/zod-mini.ts';
 import { verifyNotification } from '../../../adapters/smdp/es2plus.ts';
 import { loadMno } from '../../../application/mnos.ts';
 import { recordDownloadProgress } from '../../../application/sims/order-profile.ts';
@@ -15,15 +15,21 @@ import { json } from '../responses.ts';
 const POINTS = { 1: 'eligibility', 3: 'download', 4: 'installation' } as const;
 
 const Notification = z.object({
-  header: z.object({ functionRequesterIdentifier: z.string().max(200), functionCallIdentifier: z.string().max(200) }),
-  eid: Eid.optional(),
+  header: z.object({ functionRequesterIdentifier: z.string().check(z.maxLength(200)), functionCallIdentifier: z.string().check(z.maxLength(200)) }),
+  eid: z.optional(Eid),
   iccid: Iccid,
-  profileType: z.string().max(100).optional(),
+  profileType: z.optional(z.string().check(z.maxLength(100))),
   timestamp: z.iso.datetime(),
-  notificationPointId: z.int().min(1).max(99),
+  notificationPointId: z.int().check(z.gte(1), z.lte(99)),
   notificationPointStatus: z.object({
     status: z.enum(['Executed-Success', 'Failed']),
-    statusCodeData: z.object({ subjectCode: z.string().max(20).optional(), reasonCode: z.string().max(20).optional(), message: z.string().max(300).optional() }).optional(),
+    statusCodeData: z.optional(
+      z.object({
+        subjectCode: z.optional(z.string().check(z.maxLength(20))),
+        reasonCode: z.optional(z.string().check(z.maxLength(20))),
+        message: z.optional(z.string().check(z.maxLength(300))),
+      }),
+    ),
   }),
 });
 

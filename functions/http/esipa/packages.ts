@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../../domain/zod-mini.ts';
 import { SignatureRefused } from '../../../adapters/signing/jws.ts';
 import { packageForDevice, recordResult } from '../../../application/sims/eim.ts';
 import { adapters, config } from '../../lambda/wiring.ts';
@@ -9,7 +9,11 @@ import { bodyOf, eidParam } from '../request.ts';
 import { json } from '../responses.ts';
 
 /** A flattened JWS (ES256), as the device sends its request, result and certificate. */
-const Signed = z.strictObject({ protected: z.string().max(4096), payload: z.string().max(65_536), signature: z.string().max(512) });
+const Signed = z.strictObject({
+  protected: z.string().check(z.maxLength(4096)),
+  payload: z.string().check(z.maxLength(65_536)),
+  signature: z.string().check(z.maxLength(512)),
+});
 
 /** A signature that does not hold is a 401 saying only that (no detail that helps a forger). */
 const verified = async <T>(work: () => Promise<T>) => {

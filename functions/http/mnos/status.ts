@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../../domain/zod-mini.ts';
 import { mnoDecider, type MnoCommand } from '../../../domain/mno/decider.ts';
 import { VerificationResults } from '../../../domain/mno/events.ts';
 import { executeCommand } from '../../../application/command.ts';
@@ -24,9 +24,9 @@ export const verification = mnoCommandHandler('POST /v1/mnos/{mnoId}/verificatio
 }));
 export const declareOutage = mnoCommandHandler('POST /v1/mnos/{mnoId}/outage', (request) => ({
   type: 'DeclareOutage',
-  reason: bodyOf(request, z.strictObject({ reason: z.string().min(1).max(500) })).reason,
+  reason: bodyOf(request, z.strictObject({ reason: z.string().check(z.minLength(1), z.maxLength(500)) })).reason,
 }));
 export const clearOutage = mnoCommandHandler('POST /v1/mnos/{mnoId}/outage/clear', (request) => ({
   type: 'ClearOutage',
-  reason: bodyOf(request, z.strictObject({ reason: z.string().max(500).optional() }), {}).reason,
+  reason: bodyOf(request, z.strictObject({ reason: z.optional(z.string().check(z.maxLength(500))) }), {}).reason,
 }));

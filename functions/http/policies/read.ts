@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../../domain/zod-mini.ts';
 import { eventsOf } from '../../../domain/event-store.ts';
 import { MnoId } from '../../../domain/identifiers/index.ts';
 import { compilePolicy } from '../../../domain/policy/compile.ts';

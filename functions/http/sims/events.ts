@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../../domain/zod-mini.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import { simStream } from '../../../application/stream-ids.ts';
 import { httpHandler } from '../http-handler.ts';
@@ -8,14 +8,16 @@ import { eidParam } from '../request.ts';
 import { json } from '../responses.ts';
 
 const Query = z.object({
-  limit: positiveInteger(100).default(50),
-  cursor: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,24}$/, 'not a cursor this API gave')
-    .transform((c) => Buffer.from(c, 'base64url').toString())
-    .refine((version) => CANONICAL_POSITIVE_INTEGER.test(version), 'not a cursor this API gave')
-    .transform(Number)
-    .optional(),
+  limit: z._default(positiveInteger(100), 50),
+  cursor: z.optional(
+    z.pipe(
+      z.pipe(
+        z.string().check(z.regex(/^[A-Za-z0-9_-]{1,24}$/, 'not a cursor this API gave')),
+        z.transform((c) => Buffer.from(c, 'base64url').toString()),
+      ).check(z.refine((version) => CANONICAL_POSITIVE_INTEGER.test(version), 'not a cursor this API gave')),
+      z.transform(Number),
+    ),
+  ),
 });
 
 const cursorAfter = (version: number) => Buffer.from(String(version)).toString('base64url');

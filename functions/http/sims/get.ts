@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../../domain/zod-mini.ts';
 import { simDecider } from '../../../domain/sim/decider.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import { simStream } from '../../../application/stream-ids.ts';
@@ -9,7 +9,7 @@ import { eidParam } from '../request.ts';
 import { etag, json } from '../responses.ts';
 import { simView } from '../../../application/views/sims.ts';
 
-const Query = z.object({ at: z.iso.datetime({ offset: true }).optional() });
+const Query = z.object({ at: z.optional(z.iso.datetime({ offset: true })) });
 
 /** GET /v1/sims/{eid}[?at=<RFC 3339>]: the SIM now, or as it was at a time. */
 export const handler = httpHandler('GET /v1/sims/{eid}', async (request) => {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../../domain/zod-mini.ts';
 import { simDecider } from '../../../domain/sim/decider.ts';
 import { Labels } from '../../../domain/sim/events.ts';
 import { executeCommand } from '../../../application/command.ts';

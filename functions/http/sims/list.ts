@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../../domain/zod-mini.ts';
 import { MnoId } from '../../../domain/identifiers/index.ts';
 import { config, dynamodb } from '../../lambda/wiring.ts';
 import { decodeCursor, listSims, listSimsAmong, overCapEids } from '../../../adapters/read-models/queries.ts';
@@ -7,20 +7,20 @@ import { positiveInteger } from '../integers.ts';
 import { json } from '../responses.ts';
 
 const Query = z.object({
-  state: z.enum(['inventory', 'active', 'suspended', 'terminated']).optional(),
-  mno: MnoId.optional(),
+  state: z.optional(z.enum(['inventory', 'active', 'suspended', 'terminated'])),
+  mno: z.optional(MnoId),
   /** SIMs whose enabled profile is on this MNO. */
-  enabledOn: MnoId.optional(),
-  label: z.string().min(1).max(64).optional(),
+  enabledOn: z.optional(MnoId),
+  label: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
   /** `true`: only SIMs over their data or SMS cap this cycle (an open usage-over-cap alert). */
-  overCap: z.literal('true', { error: 'overCap is true, or left out' }).optional(),
-  limit: positiveInteger(100).default(50),
-  cursor: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a cursor this API gave')
-    .transform(decodeCursor)
-    .refine((eid) => /^\d{32}$/.test(eid), 'not a cursor this API gave')
-    .optional(),
+  overCap: z.optional(z.literal('true', { error: 'overCap is true, or left out' })),
+  limit: z._default(positiveInteger(100), 50),
+  cursor: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a cursor this API gave')),
+      z.transform(decodeCursor),
+    ).check(z.refine((eid) => /^\d{32}$/.test(eid), 'not a cursor this API gave')),
+  ),
 });
 
 /**

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../../domain/zod-mini.ts';
 import { eventsOf } from '../../../domain/event-store.ts';
 import { Iccid, MnoId } from '../../../domain/identifiers/index.ts';
 import { requestProfileOrder } from '../../../application/sims/order-profile.ts';
@@ -19,7 +19,7 @@ const iccidParam = (request: HttpRequest) => {
 };
 
 /** `rollback` (default true): if the profile cannot attach in time, the eUICC goes back to the one enabled before. */
-const Enable = z.strictObject({ rollback: z.boolean().default(true) });
+const Enable = z.strictObject({ rollback: z._default(z.boolean(), true) });
 
 /**
  * POST /v1/sims/{eid}/profiles/{iccid}/enable → 202: an eIM package (SGP.32 PSMO enable) queued

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../../domain/zod-mini.ts';
 import { registerSim } from '../../../application/sims/register.ts';
 import { Eid, Imei } from '../../../domain/identifiers/index.ts';
 import { Labels, ProfileInput } from '../../../domain/sim/events.ts';
@@ -10,9 +10,9 @@ import { simView } from '../../../application/views/sims.ts';
 
 const RegisterSim = z.strictObject({
   eid: Eid,
-  profiles: z.array(ProfileInput).min(1).max(8),
-  imei: Imei.optional(),
-  labels: Labels.optional(),
+  profiles: z.array(ProfileInput).check(z.minLength(1), z.maxLength(8)),
+  imei: z.optional(Imei),
+  labels: z.optional(Labels),
 });
 
 /**

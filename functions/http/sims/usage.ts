@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../../domain/zod-mini.ts';
 import { loadState } from '../../../application/load-state.ts';
 import { simStream } from '../../../application/stream-ids.ts';
 import { usageView } from '../../../application/views/usage.ts';
@@ -13,7 +13,7 @@ import { problem } from '../problem.ts';
 import { eidParam } from '../request.ts';
 import { json } from '../responses.ts';
 
-const Query = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month is YYYY-MM').optional() });
+const Query = z.object({ month: z.optional(z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month is YYYY-MM'))) });
 
 /**
  * GET /v1/sims/{eid}/usage[?month=YYYY-MM]: the billing cycle (calendar month, UTC; this one by

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../../domain/zod-mini.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import { deadLettersOf, redeliver as redeliverOnce } from '../../../application/webhooks/dead-letters.ts';
 import { httpHandler } from '../http-handler.ts';

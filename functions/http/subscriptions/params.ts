@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../../domain/zod-mini.ts';
 import { SubscriptionId } from '../../../domain/subscription/events.ts';
 import type { Subscription } from '../../../domain/subscription/decider.ts';
 import { adapters } from '../../lambda/wiring.ts';
@@ -17,7 +17,7 @@ export const subscriptionOfRequest = async (request: HttpRequest): Promise<Subsc
   return subscription;
 };
 
-const EventId = z.string().regex(/^[\w-]{1,128}$/, 'an event id as in detail.eventId');
+const EventId = z.string().check(z.regex(/^[\w-]{1,128}$/, 'an event id as in detail.eventId'));
 
 export const eventIdParam = (request: HttpRequest) => {
   const id = EventId.safeParse(request.pathParameters?.eventId);

@@ -1,3 +1,4 @@
+import * as z from '../../../domain/zod-mini.ts';
 import type { SignedJson } from '../../../application/ports/eim-packages.ts';
 import type { PublicJwk, Signer } from '../../../application/ports/signer.ts';
 import { memorySigner } from '../../../adapters/signing/file-signer.ts';
@@ -60,7 +61,7 @@ export const simulatedEuicc = (options: {
       } catch (error) {
         if (!(error instanceof SignatureRefused)) throw error;
         // Not the eIM's: nothing runs; the answer names what the package claimed to be, if it can be read.
-        const claimed = EuiccPackage.pick({ counter: true, transactionId: true }).safeParse(readPayload(jws));
+        const claimed = z.pick(EuiccPackage, { counter: true, transactionId: true }).safeParse(readPayload(jws));
         return result(claimed.success ? claimed.data : { counter: 1, transactionId: '00' }, { refused: 'invalid-signature' });
       }
       const out = executePackage(state, pkg, options.attachable);

@@ -36,9 +36,9 @@ export const parseDestination = (text: string): { ip: string; port: number } | u
 
 export const TrafficAnomalySchema = z
   .strictObject({
-    imei: Imei.optional(),
-    plmn: Plmn.optional(),
-    country: Country.optional(),
+    imei: z.optional(Imei),
+    plmn: z.optional(Plmn),
+    country: z.optional(Country),
     destination: z.string().refine((d) => parseDestination(d) !== undefined, "a destination is 'ip:port' (IPv6 as '[addr]:port'), port 1–65535").optional(),
     bytesPerMinute: z.number().positive().max(1e12).optional(),
     smsFrom: z.string().regex(/^\+[1-9]\d{7,14}$/, 'an E.164 number, e.g. +491701234567').optional(),
