@@ -20,7 +20,8 @@
  * cascade and read-side figures, which share one local runtime) runs only those named. A full run
  * writes results/latest.json; a partial one results/<sections>.json, leaving latest.json whole.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -248,7 +249,25 @@ if (onRuntime) {
   aims.push(...section.aims);
   notes.unshift(section.print);
 }
-if (selected.includes('signals')) {
+/**
+ * A section with a runtime of its own, run in a child process once a runtime ran in this one: the
+ * handlers' clients are made once per process, for the first runtime's DynamoDB Local (stopped
+ * since). The child writes results/<section>.json and prints its own notes; its figures and aims
+ * join this run's table.
+ */
+const inChild = async (section: Section) => {
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), section], { stdio: 'inherit', env: process.env });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`bench: the ${section} section failed in its own process (exit ${code})`);
+  const written = JSON.parse(readFileSync(fileURLToPath(new URL(`./results/${section}.json`, import.meta.url)), 'utf8')) as { config: Record<string, unknown>; figures: Figure[]; aims: Aim[] } & Record<string, unknown>;
+  if (written.config[section] !== undefined) config[section] = written.config[section];
+  results[section] = written[section];
+  figures.push(...written.figures);
+  aims.push(...written.aims);
+};
+const ranRuntime = onRuntime !== undefined;
+if (selected.includes('signals') && ranRuntime) await inChild('signals');
+else if (selected.includes('signals')) {
   const signals = await signalFigures({ sims: intEnv('BENCH_SIGNAL_SIMS', 500), batches: intEnv('BENCH_SIGNAL_BATCHES', 100), samples: intEnv('BENCH_CONTAIN_SAMPLES', 20) }, log);
   config.signals = { sims: signals.results.sims, batches: signals.results.batches };
   results.signals = signals.results;
@@ -262,7 +281,8 @@ if (selected.includes('regions')) {
   aims.push(...regions.aims);
   notes.push(regions.print);
 }
-if (selected.includes('fallback')) {
+if (selected.includes('fallback') && (ranRuntime || selected.includes('signals'))) await inChild('fallback');
+else if (selected.includes('fallback')) {
   const fallback = await fallbackFigures(intEnv('BENCH_FALLBACK_SIMS', 10_000), log);
   config.fallback = { sims: fallback.results.sims };
   results.fallback = fallback.results;
