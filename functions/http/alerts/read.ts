@@ -1,5 +1,5 @@
 import * as z from '../../../domain/zod-mini.ts';
-import { ALERT_SORT_KEY, decodeCursor, listAlerts } from '../../../adapters/read-models/queries.ts';
+import { ALERT_SORT_KEY, listAlerts } from '../../../adapters/read-models/queries.ts';
 import { alertDetail } from '../../../application/views/alerts.ts';
 import { alertDecider } from '../../../domain/alerts/decider.ts';
 import type { AlertEvent } from '../../../domain/alerts/events.ts';
@@ -10,6 +10,7 @@ import { Eid } from '../../../domain/identifiers/index.ts';
 import { adapters, config, dynamodb } from '../../lambda/wiring.ts';
 import { httpHandler } from '../http-handler.ts';
 import { positiveInteger } from '../integers.ts';
+import { cursorParam } from '../cursor.ts';
 import { problem } from '../problem.ts';
 import { etag, json } from '../responses.ts';
 import { alertParam } from './params.ts';
@@ -19,12 +20,7 @@ const ListQuery = z.object({
   kind: z.optional(z.enum(ALERT_KINDS)),
   eid: z.optional(Eid),
   limit: z._default(positiveInteger(100), 20),
-  cursor: z.optional(
-    z.pipe(
-      z.string().check(z.regex(/^[A-Za-z0-9_-]{1,300}$/, 'not a cursor this API gave')),
-      z.transform(decodeCursor),
-    ).check(z.refine((key) => ALERT_SORT_KEY.test(key), 'not a cursor this API gave')),
-  ),
+  cursor: cursorParam(ALERT_SORT_KEY, 300),
 });
 
 /**

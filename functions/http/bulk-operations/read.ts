@@ -2,10 +2,11 @@ import * as z from '../../../domain/zod-mini.ts';
 import { bulkDecider } from '../../../domain/bulk/decider.ts';
 import { loadState } from '../../../application/load-state.ts';
 import { bulkStream } from '../../../application/stream-ids.ts';
-import { BULK_SORT_KEY, decodeCursor, listBulkOperations } from '../../../adapters/read-models/queries.ts';
+import { BULK_SORT_KEY, listBulkOperations } from '../../../adapters/read-models/queries.ts';
 import { adapters, config, dynamodb } from '../../lambda/wiring.ts';
 import { httpHandler } from '../http-handler.ts';
 import { positiveInteger } from '../integers.ts';
+import { cursorParam } from '../cursor.ts';
 import { json } from '../responses.ts';
 import { ItemsQuery, bulkParam, respondWith } from './params.ts';
 
@@ -26,12 +27,7 @@ export const get = httpHandler(
 const ListQuery = z.object({
   status: z.optional(z.enum(['running', 'succeeded', 'partial', 'failed', 'cancelled'])),
   limit: z._default(positiveInteger(100), 20),
-  cursor: z.optional(
-    z.pipe(
-      z.string().check(z.regex(/^[A-Za-z0-9_-]{1,200}$/, 'not a cursor this API gave')),
-      z.transform(decodeCursor),
-    ).check(z.refine((key) => BULK_SORT_KEY.test(key), 'not a cursor this API gave')),
-  ),
+  cursor: cursorParam(BULK_SORT_KEY),
 });
 
 /** GET /v1/bulk-operations[?status=&limit=&cursor=]: the tenant's operations, newest first, from the read model (eventually consistent; counts on each operation's own page). */

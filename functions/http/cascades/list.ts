@@ -1,19 +1,15 @@
 import * as z from '../../../domain/zod-mini.ts';
 import { config, dynamodb } from '../../lambda/wiring.ts';
-import { CASCADE_SORT_KEY, decodeCursor, listCascades } from '../../../adapters/read-models/queries.ts';
+import { CASCADE_SORT_KEY, listCascades } from '../../../adapters/read-models/queries.ts';
 import { httpHandler } from '../http-handler.ts';
 import { positiveInteger } from '../integers.ts';
+import { cursorParam } from '../cursor.ts';
 import { json } from '../responses.ts';
 
 const Query = z.object({
   status: z.optional(z.enum(['running', 'succeeded', 'partial', 'failed', 'superseded'])),
   limit: z._default(positiveInteger(100), 20),
-  cursor: z.optional(
-    z.pipe(
-      z.string().check(z.regex(/^[A-Za-z0-9_-]{1,200}$/, 'not a cursor this API gave')),
-      z.transform(decodeCursor),
-    ).check(z.refine((key) => CASCADE_SORT_KEY.test(key), 'not a cursor this API gave')),
-  ),
+  cursor: cursorParam(CASCADE_SORT_KEY),
 });
 
 /**

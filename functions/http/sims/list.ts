@@ -1,9 +1,10 @@
 import * as z from '../../../domain/zod-mini.ts';
 import { MnoId } from '../../../domain/identifiers/index.ts';
 import { config, dynamodb } from '../../lambda/wiring.ts';
-import { decodeCursor, listSims, listSimsAmong, overCapEids } from '../../../adapters/read-models/queries.ts';
+import { listSims, listSimsAmong, overCapEids } from '../../../adapters/read-models/queries.ts';
 import { httpHandler } from '../http-handler.ts';
 import { positiveInteger } from '../integers.ts';
+import { cursorParam } from '../cursor.ts';
 import { json } from '../responses.ts';
 
 const Query = z.object({
@@ -15,12 +16,7 @@ const Query = z.object({
   /** `true`: only SIMs over their data or SMS cap this cycle (an open usage-over-cap alert). */
   overCap: z.optional(z.literal('true', { error: 'overCap is true, or left out' })),
   limit: z._default(positiveInteger(100), 50),
-  cursor: z.optional(
-    z.pipe(
-      z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a cursor this API gave')),
-      z.transform(decodeCursor),
-    ).check(z.refine((eid) => /^\d{32}$/.test(eid), 'not a cursor this API gave')),
-  ),
+  cursor: cursorParam(/^\d{32}$/, 64),
 });
 
 /**
