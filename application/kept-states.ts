@@ -16,17 +16,24 @@ export const keptStates = <E, S>(decider: Folding<E, S>, size = 256) => {
   return async (store: EventStore, streamIds: readonly string[]): Promise<S[]> => {
     let kept = stores.get(store);
     if (!kept) stores.set(store, (kept = new Map()));
-    const known = [...new Set(streamIds.filter((id) => kept.has(id)))];
-    const moved = await store.movedPast(known.map((streamId) => ({ streamId, version: kept.get(streamId)!.head.version })));
-    const current = new Map(known.filter((_, i) => !moved[i]).map((id) => [id, kept.get(id)!.state]));
+    // The entries asked about, as they are now: what the answer is about, whatever another read keeps meanwhile.
+    const asked = [...new Set(streamIds)].flatMap((streamId) => {
+      const entry = kept.get(streamId);
+      return entry ? [{ streamId, entry }] : [];
+    });
+    const moved = await store.movedPast(asked.map(({ streamId, entry }) => ({ streamId, version: entry.head.version })));
+    const current = new Map(asked.filter((_, i) => !moved[i]).map(({ streamId, entry }) => [streamId, entry.state]));
     return Promise.all(
       streamIds.map(async (streamId) => {
-        const state = current.get(streamId);
-        if (state !== undefined) return state;
+        if (current.has(streamId)) return current.get(streamId)!;
         const read = await loadState(store, decider, streamId);
-        kept.delete(streamId);
-        if (kept.size >= size) kept.delete(kept.keys().next().value!);
-        kept.set(streamId, read);
+        // A read that started earlier and ended later does not replace a newer one.
+        const newer = kept.get(streamId);
+        if (!newer || newer.head.version <= read.head.version) {
+          kept.delete(streamId);
+          if (kept.size >= size) kept.delete(kept.keys().next().value!);
+          kept.set(streamId, read);
+        }
         return read.state;
       }),
     );

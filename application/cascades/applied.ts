@@ -21,8 +21,8 @@ export const readBack = async (ports: CascadePorts, action: TargetAction): Promi
  * target is applied and verified in one commit and its iteration ends here; otherwise it is
  * applied, and VerifyOnMno follows.
  */
-export const recordApplied = async (ports: CascadePorts, work: TargetWork, action: TargetAction, target: TargetView, at: string, heldAt: string | undefined, jobId?: string): Promise<{ verified: TargetEnd } | { applied: TargetView }> => {
-  const verifiedAt = heldAt && (await action.verified().then(() => heldAt, () => undefined));
+export const recordApplied = async (ports: CascadePorts, work: TargetWork, action: TargetAction | undefined, target: TargetView, at: string, heldAt: string | undefined, jobId?: string): Promise<{ verified: TargetEnd } | { applied: TargetView }> => {
+  const verifiedAt = action && heldAt && (await action.verified().then(() => heldAt, () => undefined));
   const view = await recordStep(ports, work, { type: 'MarkApplied', mno: work.mno, at, ...(jobId && { jobId }), ...(verifiedAt && { verifiedAt }) }, target);
   return view.state.status === 'verified' ? { verified: targetEnd(work, true, view) } : { applied: view };
 };

@@ -69,6 +69,7 @@ const submit = async (ports: CascadePorts, work: TargetWork, cascade: CascadeSta
     registration: action.registration,
     ...(work.older && { older: work.older }),
     ...(work.publishedAt && { publishedAt: work.publishedAt }),
+    ...(work.heads && { heads: work.heads }),
     polls: 0,
     resubmit: false,
   };
@@ -110,7 +111,7 @@ const submit = async (ports: CascadePorts, work: TargetWork, cascade: CascadeSta
   // A newer change that overtook the submission: the newest is submitted after it, and the target ends superseded (never applied: a retry after a failed converge must converge again).
   const overtaken = await action.superseded();
   if (overtaken) {
-    await held;
+    // The read-back (it never fails) is of no use now: the newest goes out at once.
     await action.converge();
     await recordStep(ports, work, { type: 'MarkSuperseded', mno: work.mno, reason: overtaken }, target);
     return ended(work);

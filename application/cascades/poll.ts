@@ -29,8 +29,9 @@ export const pollJob = async (ports: CascadePorts, work: TargetWork): Promise<Ta
   }
   if (status === 'pending') return { ...work, polls: (work.polls ?? 0) + 1, resubmit: false };
   const doneAt = ports.now();
-  const action = await targetAction(ports, work);
-  const [target, heldAt] = await Promise.all([openTarget(ports, work), readBack(ports, action)]);
+  // The job is done whatever comes next: an action that cannot be made (say the SIM's profile moved) is a read-back that failed, and VerifyOnMno follows.
+  const action = await targetAction(ports, work).catch(() => undefined);
+  const [target, heldAt] = await Promise.all([openTarget(ports, work), action && readBack(ports, action)]);
   const outcome = await recordApplied(ports, work, action, target, doneAt, heldAt, work.jobId);
   return 'verified' in outcome ? outcome.verified : { ...work, done: true, resubmit: false, target: carry(outcome.applied) };
 };

@@ -37,4 +37,48 @@ describe('kept MNO states', () => {
     // Another store (another region's table, another test) keeps its own.
     expect((await loadMnos(new MemoryEventStore(), ['north']))[0]!.status).toBe('unknown');
   });
+
+  it('a read that started before a change and ended after it neither replaces the newer state nor is answered for it', async () => {
+    const base = new MemoryEventStore();
+    const ops = { actor: 'ops', correlationId: 'c', region: 'local' };
+    await seedMnosAndTenants(base, ['north'], []);
+    const gate = () => {
+      let open!: () => void;
+      return { opened: new Promise<void>((resolve) => (open = resolve)), open: () => open() };
+    };
+    const slowLoad = gate();
+    const slowCheck = gate();
+    const lateRead = gate();
+    let holdLoad = true;
+    let holdCheck = false;
+    // The store as another process's timing would make it: the first read of north ends late; a chosen check of what moved, too.
+    const store = Object.assign(Object.create(base) as MemoryEventStore, {
+      load: async (streamId: string) => {
+        const read = await base.load(streamId);
+        if (holdLoad && streamId === mnoStream('north')) {
+          holdLoad = false;
+          lateRead.open();
+          await slowLoad.opened;
+        }
+        return read;
+      },
+      movedPast: async (heads: { streamId: string; version: number }[]) => {
+        const answer = await base.movedPast(heads);
+        if (holdCheck) await slowCheck.opened;
+        return answer;
+      },
+    });
+    const late = loadMnos(store, ['north']); // reads north unverified, answers late
+    await lateRead.opened;
+    await executeCommand(base, mnoDecider, mnoStream('north'), { type: 'RecordVerification', checks: allChecksPassed() }, ops);
+    expect((await loadMnos(store, ['north']))[0]!.status).toBe('verified'); // kept: verified
+    holdCheck = true;
+    const checking = loadMnos(store, ['north']); // validates the kept (verified) head, then waits
+    slowLoad.open();
+    expect((await late)[0]!.status).toBe('unverified'); // as it was when it was read
+    slowCheck.open();
+    expect((await checking)[0]!.status).toBe('verified');
+    holdCheck = false;
+    expect((await loadMnos(store, ['north']))[0]!.status).toBe('verified');
+  });
 });

@@ -249,6 +249,8 @@ describe('reading back in the step the MNO answered', () => {
     const applied = await task('ApplyToMno', next);
     expect(applied).toMatchObject({ done: true, target: { status: 'applied' } });
     expect(applied.verified).toBeUndefined();
+    // What planning found is handed on to the next step with the rest (the heads too).
+    expect(applied.heads).toEqual(next.heads);
     expect(await task('VerifyOnMno', applied)).toMatchObject({ verified: true, target: { status: 'verified' } });
     expect((await stream(second)).commits.map((c) => c.events.map((e) => e.type))).toEqual([['CascadeTargetApplying'], ['CascadeTargetApplied'], ['CascadeTargetVerified']]);
   });
