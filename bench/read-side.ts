@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DYNAMODB_CLIENT_OPTIONS } from '../adapters/dynamodb/client-options.ts';
 import { simStream } from '../application/stream-ids.ts';
 import { readEnvironment } from '../manifest/environment.ts';
 import type { Runtime } from '../infra/local/runtime.ts';
@@ -28,7 +29,7 @@ export interface ReadSideOptions {
  * running: projection lag, forwarder throughput, rebuild speed (issue 4's Benchmark section).
  */
 export const readSideFigures = async (runtime: Runtime, fleet: { tenant: string; token: string; mnos: SimMnos }, o: ReadSideOptions, log: (m: string) => void) => {
-  const dynamodb = new DynamoDBClient({ maxAttempts: 3 }); // as functions/config.ts
+  const dynamodb = new DynamoDBClient(DYNAMODB_CLIENT_OPTIONS); // as the handlers' (functions/lambda/wiring.ts): endpoint, region, keys from the environment
   const events = readEnvironment().EVENTS_TABLE;
   const client = httpClient(runtime.url, 2);
   try {

@@ -26,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DYNAMODB_CLIENT_OPTIONS } from '../adapters/dynamodb/client-options.ts';
 import { simStream } from '../application/stream-ids.ts';
 import { readEnvironment } from '../manifest/environment.ts';
 import { startDynamoDbLocal } from '../infra/local/dynamodb-local.ts';
@@ -122,7 +123,7 @@ const runtimeSection = () =>
   withRuntime(async (runtime) => {
     // The bench MNOs and the engine overrides serve the cascade figures; the command phase only names two MNOs in its SIMs' profiles.
     const table = readEnvironment().EVENTS_TABLE;
-    const dynamodb = new DynamoDBClient({ maxAttempts: 3 }); // as functions/config.ts: endpoint, region, keys from the environment
+    const dynamodb = new DynamoDBClient(DYNAMODB_CLIENT_OPTIONS); // as the handlers' (functions/lambda/wiring.ts): endpoint, region, keys from the environment
     // The stream handlers (publishing, SIM cascades) would share the 2 cores with the commands measured: drop their records meanwhile.
     runtime.streams.discard();
     log('stream handlers discard records during the command figures (no publishing, no sim-state cascades beside them)');

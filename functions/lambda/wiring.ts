@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DYNAMODB_CLIENT_OPTIONS } from '../../adapters/dynamodb/client-options.ts';
 import { DynamoDbEventStore } from '../../adapters/event-store/dynamodb-event-store.ts';
 import type { LeaseStore } from '../../application/ports/lease-store.ts';
 import type { GatewayFor } from '../../adapters/mno-gateways/index.ts';
@@ -25,7 +26,7 @@ export const config = {
   tenantStatusTtlMs: env.TENANT_STATUS_TTL_MS,
 };
 
-export const dynamodb = new DynamoDBClient({ maxAttempts: 3 });
+export const dynamodb = new DynamoDBClient(DYNAMODB_CLIENT_OPTIONS);
 
 /**
  * The adapters handlers reach the outside through. The event store is made here; the others by
