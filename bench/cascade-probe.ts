@@ -40,31 +40,30 @@ type Input = { Item?: { pk?: { S?: string } }; Key?: { pk?: { S?: string } }; Ex
 /** Installs the probe once the runtime has set the environment the handlers' config reads. */
 export const installProbe = async (runtime: Runtime) => {
   const { dynamodb } = await import('../functions/lambda/wiring.ts');
-  dynamodb.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = (context as { commandName?: string }).commandName ?? 'unknown';
-      const input = args.input as Input;
-      const counters = store[kindOf(input.Item?.pk?.S ?? input.Key?.pk?.S ?? input.ExpressionAttributeValues?.[':pk']?.S)];
-      if (name !== 'QueryCommand' && name !== 'PutItemCommand') {
-        const command = name.replace(/Command$/, '');
-        counters.others[command] = (counters.others[command] ?? 0) + 1;
-        return next(args);
-      }
-      const t0 = performance.now();
-      try {
-        const result = await next(args);
-        if (name === 'QueryCommand') counters.itemsRead += ((result.output as { Count?: number }).Count ?? 0);
-        return result;
-      } catch (error) {
-        if ((error as Error).name === 'ConditionalCheckFailedException') counters.conflicts++;
-        throw error;
-      } finally {
-        if (name === 'QueryCommand') (counters.queries++, (counters.queryMs += performance.now() - t0));
-        else (counters.puts++, (counters.putMs += performance.now() - t0));
-      }
-    },
-    { step: 'initialize', name: 'benchCascadeProbe' },
-  );
+  // Around send, not as a middleware: the client resolves each command's middleware stack once (cacheMiddleware), before the probe is installed.
+  const send = dynamodb.send.bind(dynamodb) as (command: unknown) => Promise<unknown>;
+  (dynamodb as unknown as { send: (command: { input: unknown }) => Promise<unknown> }).send = async (command) => {
+    const name = command.constructor.name;
+    const input = command.input as Input;
+    const counters = store[kindOf(input.Item?.pk?.S ?? input.Key?.pk?.S ?? input.ExpressionAttributeValues?.[':pk']?.S)];
+    if (name !== 'QueryCommand' && name !== 'PutItemCommand') {
+      const command_ = name.replace(/Command$/, '');
+      counters.others[command_] = (counters.others[command_] ?? 0) + 1;
+      return send(command);
+    }
+    const t0 = performance.now();
+    try {
+      const output = await send(command);
+      if (name === 'QueryCommand') counters.itemsRead += (output as { Count?: number }).Count ?? 0;
+      return output;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') counters.conflicts++;
+      throw error;
+    } finally {
+      if (name === 'QueryCommand') (counters.queries++, (counters.queryMs += performance.now() - t0));
+      else (counters.puts++, (counters.putMs += performance.now() - t0));
+    }
+  };
   const machine = runtime.cascades.engine.machines.get(runtime.cascades.stateMachineArn)!;
   for (const [state, handler] of Object.entries(machine.tasks)) {
     machine.tasks[state] = async (input) => {

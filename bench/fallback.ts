@@ -88,7 +88,9 @@ export const fallbackFigures = async (n: number, log: (message: string) => void)
     const { adapters, dynamodb } = await import('../functions/lambda/wiring.ts');
     const store = adapters.eventStore;
     let calls = 0;
-    dynamodb.middlewareStack.add((next) => async (args) => (calls++, next(args)), { step: 'initialize', name: 'benchFallbackCalls' });
+    // Around send, not as a middleware: the client resolves each command's middleware stack once (cacheMiddleware), before this is installed.
+    const send = dynamodb.send.bind(dynamodb) as (command: unknown) => Promise<unknown>;
+    (dynamodb as unknown as { send: (command: unknown) => Promise<unknown> }).send = (command) => (calls++, send(command));
 
     const eum = fileSigner(join(dataDir, 'eum-key.json'), 'local-eum');
     const eimPublicJwk = await fileSigner(join(dataDir, 'eim-key.json'), 'eim').publicJwk();
