@@ -78,7 +78,7 @@ export const printCascadeNotes = (specs: readonly SimulatedMno[], single: Single
     `cascade settings: ${single.mnos} simulated MNOs (10 rest-oauth2, 6 async-jobs, 4 legacy-ratelimited, all capabilities), ${single.latencyMs} ms per CMP call, ` +
       `${single.errorRate * 100}% transient errors seeded per MNO and repetition. Engine overrides: every Retry interval ${single.pauseMs} ms (fixed: no backoff, no jitter), ` +
       `WaitForJob ${single.pauseMs} ms — instead of the ASL's 1 s × 2^n with full jitter and 2 s: the figures are the workflow's own cost plus the MNOs' latency, not production backoff. ` +
-      `Timed from POST …/publish to the end of the engine's execution; median of ${single.failures.statuses.length}.`,
+      `Timed from POST …/publish to the end of the engine's execution; median of ${single.failures.statuses.length}, after 4 cascades not measured (the handlers' first import, DynamoDB Local's JIT).`,
   );
   console.log(
     `cascade floor: each MNO alone through its adapter (apply, poll every ${single.pauseMs} ms until done, read back), median of 3; slowest ${floor.slowest} (${style.get(floor.slowest)}) ${floor.slowestMs.toFixed(0)} ms; ` +
