@@ -9,6 +9,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { IN_DOUBT_MS } from '../../domain/cascade/process.ts';
 import { MnoTransientError } from '../../application/ports/mno-gateway.ts';
 import { simDecider } from '../../domain/sim/decider.ts';
+import { targetDecider } from '../../domain/cascade/target.ts';
 import { cascadeFixture } from '../support/cascade-fixture.ts';
 
 /**
@@ -36,6 +37,8 @@ const overtaking = (gateways: GatewayFor): GatewayFor => async (registration) =>
     ...gateway,
     readPolicy: readBackFailing(gateway.readPolicy.bind(gateway)),
     readSimState: readBackFailing(gateway.readSimState.bind(gateway)),
+    // A job this CMP (a synchronous one) never took, said done: for PollJob's own path.
+    jobStatus: async (jobId) => (jobId === 'job-done' ? 'done' : gateway.jobStatus(jobId)),
     applyPolicy: async (profileId, policy) => {
       if (timeOutNextApply) {
         // The call times out here; the MNO carries it out later (`landLate`).
@@ -253,6 +256,20 @@ describe('reading back in the step the MNO answered', () => {
     expect(applied.heads).toEqual(next.heads);
     expect(await task('VerifyOnMno', applied)).toMatchObject({ verified: true, target: { status: 'verified' } });
     expect((await stream(second)).commits.map((c) => c.events.map((e) => e.type))).toEqual([['CascadeTargetApplying'], ['CascadeTargetApplied'], ['CascadeTargetVerified']]);
+  });
+});
+
+describe('a job done whose step cannot make its action', () => {
+  it('is recorded applied (the MNO finished it), and VerifyOnMno follows; the step does not fail', async () => {
+    const cascadeId = await publish('pj1', { data: { apns: ['v1'] } });
+    const [work] = (await task('PlanCascade', { tenant, cascadeId, round: 1 })).work;
+    const stream = `T#${tenant}#CASCADE#${cascadeId}#R1#MNO#northwind-de`;
+    await executeCommand(store, targetDecider, stream, { type: 'BeginAttempt', mno: 'northwind-de' }, context);
+    await executeCommand(store, targetDecider, stream, { type: 'RecordSubmission', mno: 'northwind-de', jobId: 'job-done' }, context);
+    // Its subject names a version the policy does not have: the action (what to compare the MNO with) cannot be made.
+    const polled = await task('PollJob', { ...work, subject: { ...work.subject, version: 99 }, target: undefined, jobId: 'job-done', polls: 1 });
+    expect(polled).toMatchObject({ done: true, resubmit: false, target: { status: 'applied' } });
+    expect((await store.load(stream)).commits.flatMap((c) => c.events.map((e) => e.type))).toEqual(['CascadeTargetApplying', 'CascadeTargetSubmitted', 'CascadeTargetApplied']);
   });
 });
 
