@@ -1,6 +1,7 @@
 import type { Decider } from '../domain/decider.ts';
 import type { EventStore, StreamHead } from '../domain/event-store.ts';
 import { loadState } from './load-state.ts';
+import { keepBounded } from './bounded.ts';
 
 type Folding<E, S> = Pick<Decider<unknown, E, S>, 'initialState' | 'evolve' | 'events'>;
 
@@ -30,9 +31,7 @@ export const keptStates = <E, S>(decider: Folding<E, S>, size = 256) => {
         // A read that started earlier and ended later does not replace a newer one.
         const newer = kept.get(streamId);
         if (!newer || newer.head.version <= read.head.version) {
-          kept.delete(streamId);
-          if (kept.size >= size) kept.delete(kept.keys().next().value!);
-          kept.set(streamId, read);
+          keepBounded(kept, streamId, read, size);
         }
         return read.state;
       }),

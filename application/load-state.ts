@@ -1,6 +1,7 @@
 import { fold, type Decider } from '../domain/decider.ts';
 import { readEvents, type EventSchemas } from '../domain/events.ts';
 import type { Commit, EventStore, RecordedEvent, StreamHead } from '../domain/event-store.ts';
+import { keepBounded } from './bounded.ts';
 
 type Folding<E, S> = Pick<Decider<unknown, E, S>, 'initialState' | 'evolve' | 'events'>;
 
@@ -30,8 +31,7 @@ export const eventsRead = (commits: readonly Commit[], catalogue: EventSchemas):
     const known = kept.get(commit.hash);
     if (known) return known;
     const events = deepFreeze(readEvents(commit.events, catalogue));
-    if (kept.size >= KEPT_COMMITS) kept.delete(kept.keys().next().value!);
-    kept.set(commit.hash, events);
+    keepBounded(kept, commit.hash, events, KEPT_COMMITS);
     return events;
   });
 };

@@ -59,20 +59,9 @@ const submit = async (ports: CascadePorts, work: TargetWork, cascade: CascadeSta
   const next = beforeSubmission(target.state);
   if (next.kind === 'finished') return ended(work);
   if (next.kind === 'give-up') throw new MnoPermanentError(next.reason);
-  const base = {
-    tenant: work.tenant,
-    cascadeId: work.cascadeId,
-    round: work.round,
-    attempt: work.attempt,
-    mno: work.mno,
-    subject: action.subject,
-    registration: action.registration,
-    ...(work.older && { older: work.older }),
-    ...(work.publishedAt && { publishedAt: work.publishedAt }),
-    ...(work.heads && { heads: work.heads }),
-    polls: 0,
-    resubmit: false,
-  };
+  // What the work carries for every step goes on (whatever planning added); this step's own outcome is made anew.
+  const { target: _target, done: _done, jobId: _jobId, polls: _polls, resubmit: _resubmit, finished: _finished, error: _error, ...carried } = work;
+  const base = { ...carried, subject: action.subject, registration: action.registration, polls: 0, resubmit: false };
   const step = (view: TargetView, done: boolean, jobId: string | null): TargetWork => ({ ...base, done, jobId, target: carry(view) });
   // A resumed round goes on from the step that completed: read back, or poll the job the MNO took.
   if (next.kind === 'verify') return step(target, true, null);

@@ -13,6 +13,7 @@ import { simDecider } from '../../domain/sim/decider.ts';
 import { COMMAND_ATTEMPTS, executeCommand, type Known } from '../command.ts';
 import { loadState, stateOf } from '../load-state.ts';
 import { loadMno } from '../mnos.ts';
+import { keepBounded } from '../bounded.ts';
 import { MnoPermanentError, type MnoGateway, type SimStateAtMno, type Submission } from '../ports/mno-gateway.ts';
 import { cascadeStream, cascadeSubjectStream, cascadeTargetStream, enterpriseStream, policyStream, simStream } from '../stream-ids.ts';
 import { newerVersion } from './newer-version.ts';
@@ -117,8 +118,7 @@ const publishedVersion = (ports: CascadePorts, tenant: string, policyId: string,
   const kept = publishedVersions.get(key);
   if (kept) return kept;
   const reading = loadPolicy(ports, tenant, policyId).then((policy) => policy.published[version]);
-  if (publishedVersions.size >= 256) publishedVersions.delete(publishedVersions.keys().next().value!);
-  publishedVersions.set(key, reading);
+  keepBounded(publishedVersions, key, reading, 256);
   const forget = () => void (publishedVersions.get(key) === reading && publishedVersions.delete(key));
   reading.then((document) => document ?? forget(), forget);
   return reading;

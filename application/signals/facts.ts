@@ -5,6 +5,7 @@ import { policyDecider } from '../../domain/policy/decider.ts';
 import type { PolicyDocument } from '../../domain/policy/document.ts';
 import { simDecider } from '../../domain/sim/decider.ts';
 import { loadState } from '../load-state.ts';
+import { keepBounded } from '../bounded.ts';
 import { enterpriseStream, identifierClaimStream, policyStream, simStream } from '../stream-ids.ts';
 
 /** What detection needs of the SIM an ICCID belongs to, read from the event store. */
@@ -54,10 +55,8 @@ export const contextCache = (load: (iccid: string) => Promise<SimContext | undef
     },
     fresh(iccid: string) {
       const context = load(iccid);
-      entries.delete(iccid);
-      entries.set(iccid, { at: nowMs(), context });
+      keepBounded(entries, iccid, { at: nowMs(), context }, max);
       context.catch(() => entries.delete(iccid));
-      if (entries.size > max) entries.delete(entries.keys().next().value!);
       return context;
     },
   };

@@ -1,4 +1,5 @@
 import { createLocalJWKSet, errors, jwtVerify, type JWK } from 'jose';
+import { keepBounded } from '../../application/bounded.ts';
 
 export type Authorization =
   | { ok: true; claims: Record<string, string>; scopes: string[] }
@@ -49,8 +50,7 @@ export const jwtAuthorizer = (config: { issuer: string; audience: string; jwks: 
     );
     const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
     const entry = { claims, scopes, exp: payload.exp!, nbf: payload.nbf, iat: payload.iat };
-    if (verified.size >= VERIFIED_KEPT) verified.delete(verified.keys().next().value!);
-    verified.set(token, entry);
+    keepBounded(verified, token, entry, VERIFIED_KEPT);
     return entry;
   };
   return async (authorization: string | undefined, routeScopes: readonly string[]): Promise<Authorization> => {

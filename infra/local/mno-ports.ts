@@ -1,5 +1,6 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { startMnoSimulator, type MnoSimulator, type MnoSimulatorOptions } from './mno-simulators/index.ts';
+import { replaceFileSync } from './replace-file.ts';
 
 /**
  * The simulated MNOs' ports, kept in `<dataDir>/mno-ports.json` (`{ "<mno id>": <port> }`) so that
@@ -17,8 +18,7 @@ export const keptPorts = (file: string | undefined) => {
     set: (id: string, port: number) => void (ports[id] = port),
     save() {
       if (!file) return;
-      writeFileSync(`${file}.tmp`, JSON.stringify(ports, null, 2) + '\n', { mode: 0o600 });
-      renameSync(`${file}.tmp`, file);
+      replaceFileSync(file, JSON.stringify(ports, null, 2) + '\n');
     },
   };
 };

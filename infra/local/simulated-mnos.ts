@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainError } from '../../domain/errors.ts';
 import type { EventStore } from '../../domain/event-store.ts';
@@ -12,6 +12,7 @@ import { mnoCatalogueStream, mnoStream } from '../../application/stream-ids.ts';
 import type { MnoApiStyle, MnoSimulator } from './mno-simulators/index.ts';
 import { keptPorts, startOnKeptPort } from './mno-ports.ts';
 import type { SimulatedSmdp } from './smdp/server.ts';
+import { replaceFileSync } from './replace-file.ts';
 
 export interface SimulatedMno {
   id: string;
@@ -86,8 +87,7 @@ export const startSimulatedMnos = async (
       ...[...simulators.values()].map((s) => [`secret://mno-inbound/${s.id}`, { signalKey: signalKeys.get(s.id)!, ...es2plus(s.id) }]),
     ]);
     // A new file renamed into place: an older run's file would keep its mode through writeFileSync.
-    writeFileSync(`${credentialsFile}.tmp`, JSON.stringify(credentials), { mode: 0o600 });
-    renameSync(`${credentialsFile}.tmp`, credentialsFile);
+    replaceFileSync(credentialsFile, JSON.stringify(credentials));
     for (const spec of specs) {
       // A rate-limited CMP's limit is registered: Switchboard keeps under it.
       const rate = spec.style === 'legacy-ratelimited' ? { rateLimitPerSecond: spec.ratePerSecond ?? LEGACY_RATE_PER_SECOND } : {};

@@ -1,8 +1,8 @@
 import { appendFileSync, readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { replaceFile } from './replace-file.ts';
 
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
 
@@ -115,10 +115,7 @@ export const startStreamPoller = async (options: {
     checkpoints[shardId] = records.at(-1)!.dynamodb!.SequenceNumber!;
     // Off the event loop (the next poll of this shard waits for it): the handlers, the engine and the simulators share this process.
     // A new file renamed into place: a process killed mid-write leaves the last whole checkpoint, not a torn one (read as none: every record again).
-    if (options.checkpointFile) {
-      await writeFile(`${options.checkpointFile}.tmp`, JSON.stringify(checkpoints), { mode: 0o600 });
-      await rename(`${options.checkpointFile}.tmp`, options.checkpointFile);
-    }
+    if (options.checkpointFile) await replaceFile(options.checkpointFile, JSON.stringify(checkpoints));
     return records.length;
   };
 

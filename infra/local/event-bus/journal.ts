@@ -1,5 +1,6 @@
-import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import type { BusEvent } from './put-events.ts';
+import { replaceFileSync } from '../replace-file.ts';
 
 /**
  * The local bus's deliveries kept on disk (one JSON line each, mode 0600): an event the bus
@@ -32,8 +33,7 @@ export const deliveryJournal = (file: string) => {
   }
   // What is left to deliver, alone in a new file (a line cut short by the kill is dropped with the rest).
   const left = [...pending.values()].map(({ event, rules }) => ({ event, rules: [...rules] }));
-  writeFileSync(`${file}.tmp`, left.map((accepted) => JSON.stringify({ accepted }) + '\n').join(''), { mode: 0o600 });
-  renameSync(`${file}.tmp`, file);
+  replaceFileSync(file, left.map((accepted) => JSON.stringify({ accepted }) + '\n').join(''));
   return {
     /** Accepted before this start and not delivered: the bus delivers them again. */
     undelivered: left,

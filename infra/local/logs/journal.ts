@@ -1,5 +1,6 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { replaceFileSync } from '../replace-file.ts';
 
 /** A log event as kept: what FilterLogEvents returns of it, its id included, so ids survive a restart. */
 export interface JournaledLogEvent {
@@ -32,8 +33,7 @@ export const openLogJournal = (dir: string, group: string, maxEvents: number) =>
           })
       : [];
   const rewrite = (events: readonly JournaledLogEvent[]) => {
-    writeFileSync(`${file}.tmp`, events.map((e) => JSON.stringify(e) + '\n').join(''), { mode: 0o600 });
-    renameSync(`${file}.tmp`, file);
+    replaceFileSync(file, events.map((e) => JSON.stringify(e) + '\n').join(''));
     lines = events.length;
   };
   let lines = 0;

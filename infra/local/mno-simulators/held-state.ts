@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
 import type { CmpApi } from './http.ts';
+import { replaceFile } from '../replace-file.ts';
 
 /**
  * What a simulated CMP holds (profiles, SIM states, jobs) kept in a file of its own (mode 0600),
@@ -33,8 +33,7 @@ export const keepHeldState = (api: CmpApi, file: string) => {
       }
     const text = JSON.stringify(Object.fromEntries(Object.entries(api.held).map(([name, map]) => [name, Object.fromEntries(map)])));
     if (text === written) return;
-    await writeFile(`${file}.tmp`, text, { mode: 0o600 });
-    await rename(`${file}.tmp`, file);
+    await replaceFile(file, text);
     written = text;
   };
   let writing: Promise<void> = Promise.resolve();

@@ -1,6 +1,7 @@
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { StoredMessage } from './message.ts';
+import { replaceFileSync } from '../replace-file.ts';
 
 /**
  * A queue's messages on disk, as SQS keeps what it accepted: one JSON line each (mode 0600),
@@ -38,8 +39,7 @@ export const openQueueJournal = (file: string) => {
   }
   let lines = 0;
   const rewrite = (messages: readonly StoredMessage[]) => {
-    writeFileSync(`${file}.tmp`, messages.map((sent) => JSON.stringify({ sent }) + '\n').join(''), { mode: 0o600 });
-    renameSync(`${file}.tmp`, file);
+    replaceFileSync(file, messages.map((sent) => JSON.stringify({ sent }) + '\n').join(''));
     lines = messages.length;
   };
   const messages = [...kept.values()];

@@ -1,7 +1,8 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ExecutionStatus } from './engine.ts';
 import type { HistoryEvent } from './history.ts';
+import { replaceFileSync } from '../replace-file.ts';
 
 /**
  * A state machine's executions on disk, so that they outlive the process (`npm run ops --
@@ -155,9 +156,7 @@ export class ExecutionJournal {
     const all = readExecutionJournal(this.file).sort((a, b) => a.startDate - b.startDate);
     const newest = new Set(all.slice(-this.maxExecutions));
     const kept = all.filter((e) => newest.has(e) || e.status === 'RUNNING');
-    const temporary = `${this.file}.tmp`;
-    writeFileSync(temporary, kept.map(linesOf).join(''), { mode: 0o600 });
-    renameSync(temporary, this.file);
+    replaceFileSync(this.file, kept.map(linesOf).join(''));
     this.executions = kept.length;
     return kept;
   }
