@@ -1,5 +1,5 @@
 import * as z from '../../domain/zod-mini.ts';
-import { Eid, MnoId } from '../../domain/identifiers/index.ts';
+import { pathParam } from './path-params.ts';
 import type { CommandContext } from '../../application/command.ts';
 import { config } from '../lambda/wiring.ts';
 import type { HttpRequest } from './http-handler.ts';
@@ -12,11 +12,7 @@ export const bodyOf = <T extends z.ZodMiniType>(request: HttpRequest, schema: T,
   return parsed.data;
 };
 
-export const eidParam = (request: HttpRequest): string => {
-  const parsed = Eid.safeParse(request.pathParameters?.eid);
-  if (!parsed.success) throw validationProblem(parsed.error, '/path/eid');
-  return parsed.data;
-};
+export const eidParam = (request: HttpRequest): string => pathParam(request, 'eid');
 
 /** `If-Match: "7"` pins the version a command expects. */
 export const expectedVersion = (request: HttpRequest): number | undefined => {
@@ -35,11 +31,5 @@ export const commandContext = (request: HttpRequest): CommandContext => ({
   expectedVersion: expectedVersion(request),
 });
 
-/** The optional body of a command that only takes a reason. */
-export const WithReason = z.strictObject({ reason: z.optional(z.string().check(z.maxLength(500))) });
 
-export const mnoParam = (request: HttpRequest) => {
-  const id = MnoId.safeParse(request.pathParameters?.mnoId);
-  if (!id.success) throw validationProblem(id.error, '/path/mnoId');
-  return id.data;
-};
+export const mnoParam = (request: HttpRequest) => pathParam(request, 'mnoId');

@@ -7,7 +7,8 @@ import { eventsOf } from '../../../domain/event-store.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import type { RouteKey } from '../../../manifest/routes.ts';
 import { httpHandler } from '../http-handler.ts';
-import { bodyOf, commandContext, WithReason } from '../request.ts';
+import { bodyOf, commandContext } from '../request.ts';
+import { WithReason } from '../reason.ts';
 import { etag, json } from '../responses.ts';
 import { alertParam } from './params.ts';
 

@@ -1,19 +1,15 @@
 import * as z from '../../../domain/zod-mini.ts';
 import type { BulkState } from '../../../domain/bulk/decider.ts';
-import { BulkId } from '../../../domain/bulk/request.ts';
 import { bulkStream } from '../../../application/stream-ids.ts';
 import { bulkView } from '../../../application/views/bulk-operations.ts';
 import { bulkItems } from '../../lambda/bulk-wiring.ts';
 import type { HttpRequest } from '../http-handler.ts';
 import { positiveInteger } from '../integers.ts';
-import { problem, validationProblem } from '../problem.ts';
+import { problem } from '../problem.ts';
+import { pathParam } from '../path-params.ts';
 import { etag, json } from '../responses.ts';
 
-export const bulkParam = (request: HttpRequest) => {
-  const id = BulkId.safeParse(request.pathParameters?.bulkId);
-  if (!id.success) throw validationProblem(id.error, '/path/bulkId');
-  return id.data;
-};
+export const bulkParam = (request: HttpRequest) => pathParam(request, 'bulkId');
 
 /** An item's place in the manifest, as `nextCursor` gives it (opaque to clients). */
 const ITEM_KEY = /^c#\d{7}#\d{32}$/;

@@ -5,7 +5,8 @@ import { executeCommand } from '../../../application/command.ts';
 import { bulkStream } from '../../../application/stream-ids.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import { httpHandler } from '../http-handler.ts';
-import { bodyOf, commandContext, WithReason } from '../request.ts';
+import { bodyOf, commandContext } from '../request.ts';
+import { WithReason } from '../reason.ts';
 import { json } from '../responses.ts';
 import { bulkParam, respondWith } from './params.ts';
 

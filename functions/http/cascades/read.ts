@@ -1,16 +1,12 @@
-import { CascadeId } from '../../../domain/policy/identifiers.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import { liveCascade } from '../../../application/cascades/live.ts';
 import { httpHandler, type HttpRequest } from '../http-handler.ts';
-import { problem, validationProblem } from '../problem.ts';
+import { problem } from '../problem.ts';
+import { pathParam } from '../path-params.ts';
 import { etag, json } from '../responses.ts';
 import { cascadeView } from '../../../application/views/cascades.ts';
 
-export const cascadeParam = (request: HttpRequest) => {
-  const id = CascadeId.safeParse(request.pathParameters?.cascadeId);
-  if (!id.success) throw validationProblem(id.error, '/path/cascadeId');
-  return id.data;
-};
+export const cascadeParam = (request: HttpRequest) => pathParam(request, 'cascadeId');
 
 /**
  * GET /v1/cascades/{cascadeId}: rebuilt from the cascade's events, and its running round's

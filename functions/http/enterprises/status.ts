@@ -1,24 +1,23 @@
 import { enterpriseDecider, type EnterpriseCommand } from '../../../domain/enterprise/decider.ts';
-import { TenantId } from '../../../domain/identifiers/index.ts';
 import { executeCommand } from '../../../application/command.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import { enterpriseStream } from '../../../application/stream-ids.ts';
 import { httpHandler } from '../http-handler.ts';
 import { forgetTenantStatus } from '../middleware/active-tenant.ts';
-import { validationProblem } from '../problem.ts';
-import { WithReason, bodyOf, commandContext } from '../request.ts';
+import { pathParam } from '../path-params.ts';
+import { bodyOf, commandContext } from '../request.ts';
+import { WithReason } from '../reason.ts';
 import type { RouteKey } from '../../../manifest/routes.ts';
 import { etag, json } from '../responses.ts';
 import { enterpriseView } from '../../../application/views/enterprises.ts';
 
 const statusHandler = (key: RouteKey, type: 'SuspendEnterprise' | 'ReinstateEnterprise') =>
   httpHandler(key, async (request) => {
-    const tenantId = TenantId.safeParse(request.pathParameters?.tenantId);
-    if (!tenantId.success) throw validationProblem(tenantId.error, '/path/tenantId');
+    const tenantId = pathParam(request, 'tenantId');
     const { reason } = bodyOf(request, WithReason, {});
     const command: EnterpriseCommand = { type, reason };
-    const { state, head } = await executeCommand(adapters.eventStore, enterpriseDecider, enterpriseStream(tenantId.data), command, commandContext(request));
-    forgetTenantStatus(tenantId.data);
+    const { state, head } = await executeCommand(adapters.eventStore, enterpriseDecider, enterpriseStream(tenantId), command, commandContext(request));
+    forgetTenantStatus(tenantId);
     return json(200, enterpriseView(state, head.version), { etag: etag(head.version) });
   });
 

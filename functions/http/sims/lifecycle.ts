@@ -5,7 +5,8 @@ import { adapters } from '../../lambda/wiring.ts';
 import { simStream } from '../../../application/stream-ids.ts';
 import { httpHandler } from '../http-handler.ts';
 import type { RouteKey } from '../../../manifest/routes.ts';
-import { WithReason, bodyOf, commandContext, eidParam } from '../request.ts';
+import { bodyOf, commandContext, eidParam } from '../request.ts';
+import { WithReason } from '../reason.ts';
 import { etag, json } from '../responses.ts';
 import { simView } from '../../../application/views/sims.ts';
 

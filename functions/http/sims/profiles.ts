@@ -1,22 +1,18 @@
 import * as z from '../../../domain/zod-mini.ts';
 import { eventsOf } from '../../../domain/event-store.ts';
-import { Iccid, MnoId } from '../../../domain/identifiers/index.ts';
+import { MnoId } from '../../../domain/identifiers/index.ts';
 import { requestProfileOrder } from '../../../application/sims/order-profile.ts';
 import { queuePsmos } from '../../../application/sims/eim.ts';
 import { simStream } from '../../../application/stream-ids.ts';
 import { eimPackageView } from '../../../application/views/eim-packages.ts';
 import { adapters } from '../../lambda/wiring.ts';
-import { positiveInteger } from '../integers.ts';
 import { httpHandler, type HttpRequest } from '../http-handler.ts';
-import { problem, validationProblem } from '../problem.ts';
+import { problem } from '../problem.ts';
+import { pathParam } from '../path-params.ts';
 import { bodyOf, commandContext, eidParam } from '../request.ts';
 import { json } from '../responses.ts';
 
-const iccidParam = (request: HttpRequest) => {
-  const parsed = Iccid.safeParse(request.pathParameters?.iccid);
-  if (!parsed.success) throw validationProblem(parsed.error, '/path/iccid');
-  return parsed.data;
-};
+const iccidParam = (request: HttpRequest) => pathParam(request, 'iccid');
 
 /** `rollback` (default true): if the profile cannot attach in time, the eUICC goes back to the one enabled before. */
 const Enable = z.strictObject({ rollback: z._default(z.boolean(), true) });
@@ -54,11 +50,7 @@ export const order = httpHandler('POST /v1/sims/{eid}/profiles', async (request)
   return json(202, { orderId: placed.orderId, mno, status: placed.status, version: head.version }, { location: `/v1/sims/${eid}` });
 });
 
-const counterParam = (request: HttpRequest) => {
-  const parsed = positiveInteger().safeParse(request.pathParameters?.counter);
-  if (!parsed.success) throw validationProblem(parsed.error, '/path/counter');
-  return parsed.data;
-};
+const counterParam = (request: HttpRequest) => pathParam(request, 'counter');
 
 /** GET /v1/sims/{eid}/eim-packages/{counter}: one package, what it asked and what the eUICC did. */
 export const eimPackage = httpHandler('GET /v1/sims/{eid}/eim-packages/{counter}', async (request) => {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { subscriptionsDecider } from '../../../domain/subscription/decider.ts';
-import { SubscriptionId } from '../../../domain/subscription/events.ts';
 import { SubscriptionRequest } from '../../../domain/subscription/request.ts';
 import { executeCommand } from '../../../application/command.ts';
 import { adapters } from '../../lambda/wiring.ts';
@@ -8,7 +7,8 @@ import { urlPolicy, webhookPorts } from '../../lambda/webhook-wiring.ts';
 import { newSigningSecret } from '../../../adapters/webhooks/signature.ts';
 import { subscriptionsStream } from '../../../application/webhooks/streams.ts';
 import { httpHandler } from '../http-handler.ts';
-import { problem, validationProblem } from '../problem.ts';
+import { problem } from '../problem.ts';
+import { pathParam } from '../path-params.ts';
 import { bodyOf, commandContext } from '../request.ts';
 import { json } from '../responses.ts';
 import { subscriptionView } from './params.ts';
@@ -40,12 +40,11 @@ export const create = httpHandler('POST /v1/subscriptions', async (request) => {
  * subscription is never touched: only an id the caller's tenant holds (or held) is removed.
  */
 export const remove = httpHandler('DELETE /v1/subscriptions/{subscriptionId}', async (request) => {
-  const id = SubscriptionId.safeParse(request.pathParameters?.subscriptionId);
-  if (!id.success) throw validationProblem(id.error, '/path/subscriptionId');
+  const id = pathParam(request, 'subscriptionId');
   const context = { ...commandContext(request), expectedVersion: undefined };
   const tenant = request.caller.tenant;
   // An id the tenant never held is a 404 here, before any secret is touched.
-  await executeCommand(adapters.eventStore, subscriptionsDecider, subscriptionsStream(tenant), { type: 'DeleteSubscription', id: id.data }, context);
-  await webhookPorts().secrets.remove(tenant, id.data);
+  await executeCommand(adapters.eventStore, subscriptionsDecider, subscriptionsStream(tenant), { type: 'DeleteSubscription', id }, context);
+  await webhookPorts().secrets.remove(tenant, id);
   return { statusCode: 204 };
 });
