@@ -1,8 +1,10 @@
 import { alertDecider, type Alert, type AlertState } from '../../domain/alerts/decider.ts';
 import type { AlertEvent } from '../../domain/alerts/events.ts';
+import type * as z from '../../domain/zod-mini.ts';
+import type { AlertDetail, AlertSummary } from './alerts.schema.ts';
 
 /** An alert as the API shows it, in lists and on its own page. */
-export const alertSummary = (a: Alert) => ({
+export const alertSummary = (a: Alert): z.output<typeof AlertSummary> => ({
   id: a.alertId,
   kind: a.kind,
   status: a.status,
@@ -22,7 +24,7 @@ export const alertSummary = (a: Alert) => ({
  * One alert of a SIM's stream of that kind (the latest, or an earlier one), with its evidence: what
  * raised it and what was seen last. Undefined when the stream never raised it.
  */
-export const alertDetail = (events: readonly AlertEvent[], alertId: string) => {
+export const alertDetail = (events: readonly AlertEvent[], alertId: string): z.output<typeof AlertDetail> | undefined => {
   let state: AlertState = alertDecider.initialState;
   let found: Alert | undefined;
   let firstEvidence: Alert['evidence'] | undefined;

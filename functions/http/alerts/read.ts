@@ -1,27 +1,15 @@
-import * as z from '../../../domain/zod-mini.ts';
-import { ALERT_SORT_KEY, listAlerts } from '../../../adapters/read-models/queries.ts';
+import { listAlerts } from '../../../adapters/read-models/queries.ts';
 import { alertDetail } from '../../../application/views/alerts.ts';
 import { alertDecider } from '../../../domain/alerts/decider.ts';
 import type { AlertEvent } from '../../../domain/alerts/events.ts';
 import { readEvents } from '../../../domain/events.ts';
 import { eventsOf } from '../../../domain/event-store.ts';
-import { ALERT_KINDS } from '../../../domain/signals/alert-kinds.ts';
-import { Eid } from '../../../domain/identifiers/index.ts';
 import { adapters, config, dynamodb } from '../../lambda/wiring.ts';
 import { httpHandler } from '../http-handler.ts';
-import { positiveInteger } from '../integers.ts';
-import { cursorParam } from '../cursor.ts';
 import { problem } from '../problem.ts';
 import { etag, json } from '../responses.ts';
 import { alertParam } from './params.ts';
-
-const ListQuery = z.object({
-  status: z.optional(z.enum(['open', 'acknowledged', 'resolved'])),
-  kind: z.optional(z.enum(ALERT_KINDS)),
-  eid: z.optional(Eid),
-  limit: z._default(positiveInteger(100), 20),
-  cursor: cursorParam(ALERT_SORT_KEY, 300),
-});
+import { AlertsQuery } from './requests.ts';
 
 /**
  * GET /v1/alerts[?status=open|acknowledged|resolved&kind=&eid=&limit=&cursor=]: the tenant's alerts,
@@ -33,7 +21,7 @@ export const list = httpHandler(
     const { cursor, ...filters } = request.query;
     return json(200, await listAlerts(dynamodb, config.readModelsTable, request.caller.tenant, { ...filters, after: cursor }));
   },
-  ListQuery,
+  AlertsQuery,
 );
 
 /** GET /v1/alerts/{alertId}: the alert from its stream, with the evidence that raised it and the latest. */

@@ -1,0 +1,3 @@
+import type { Operations } from '../operation.ts';
+
+export const INTEGRATION_OPERATIONS = {} satisfies Operations;
