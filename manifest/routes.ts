@@ -83,10 +83,14 @@ export const ROUTES = [
   { method: 'DELETE', path: '/v1/subscriptions/{subscriptionId}', entry: 'subscriptions/write.ts', handler: 'remove', scopes: ['integrations:write'], tenant: true, access: { ...WRITES, secrets: [WEBHOOK_SECRETS_DELETE] } },
   { method: 'GET', path: '/v1/subscriptions/{subscriptionId}/dead-letters', entry: 'subscriptions/dead-letters.ts', handler: 'list', scopes: ['integrations:read', 'integrations:write'], tenant: true, access: READS },
   { method: 'POST', path: '/v1/subscriptions/{subscriptionId}/dead-letters/{eventId}/redeliver', entry: 'subscriptions/dead-letters.ts', handler: 'redeliver', scopes: ['integrations:write'], tenant: true, access: { ...IDEMPOTENT_WRITES, tables: [DEAD_LETTER_PAYLOAD_READ], secrets: [WEBHOOK_SECRETS_READ] } },
+  { method: 'GET', path: '/v1/openapi.json', entry: 'openapi/serve.ts', handler: 'handler', scopes: [], tenant: false, public: true, publicBecause: 'the API’s contract, the same for every caller: it holds no data and discloses nothing a client generator needs a token for', access: {} },
   { method: 'GET', path: '/v1/events/schemas', entry: 'events/schemas.ts', handler: 'handler', scopes: [], tenant: false, access: {} },
 ] as const satisfies readonly Route[];
 
 export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;
+
+/** The keys of the routes the table has, each method with its own path (RouteKey pairs every method with every path). */
+export type TableRouteKey = (typeof ROUTES)[number] extends infer R ? (R extends { method: infer M extends string; path: infer P extends string } ? `${M} ${P}` : never) : never;
 
 export const routeKey = (r: Pick<Route, 'method' | 'path'>) => `${r.method} ${r.path}`;
 

@@ -14,7 +14,8 @@ const LAYERS = {
   manifest: { may: ['manifest'], packages: ['zod'] },
   application: { may: ['domain', 'manifest', 'application'], packages: ['zod', 'node:crypto'] },
   adapters: { may: ['domain', 'manifest', 'application', 'adapters'], packages: '*' },
-  functions: { may: ['domain', 'manifest', 'application', 'adapters', 'functions'], packages: '*' },
+  // docs/: the OpenAPI document GET /v1/openapi.json serves, as written from the code (data, no code).
+  functions: { may: ['domain', 'manifest', 'application', 'adapters', 'functions', 'docs'], packages: '*' },
 } as const;
 
 type Layer = keyof typeof LAYERS;

@@ -1,5 +1,7 @@
 import type { BulkState } from '../../domain/bulk/decider.ts';
+import type * as z from '../../domain/zod-mini.ts';
 import type { BulkItem } from '../bulk/ports.ts';
+import type { BulkOperationView } from './bulk-operations.schema.ts';
 
 /** Where a running operation is: waiting out its hold-down, selecting its SIMs, or working through them. */
 const phaseOf = (state: Exclude<BulkState, { status: 'none' }>) => (state.status !== 'running' ? 'done' : state.manifest ? 'processing' : state.notBefore ? 'waiting-or-selecting' : 'selecting');
@@ -9,7 +11,7 @@ const phaseOf = (state: Exclude<BulkState, { status: 'none' }>) => (state.status
  * (`pending` = selected and not yet run), and a page of its items, each with its outcome and, for a
  * failure or a skip, the code and reason.
  */
-export const bulkView = (state: Exclude<BulkState, { status: 'none' }>, counts: { succeeded: number; failed: number; skipped: number; skippedBy?: Record<string, number> }, items: { items: BulkItem[]; nextCursor?: string | undefined }, version: number) => {
+export const bulkView = (state: Exclude<BulkState, { status: 'none' }>, counts: { succeeded: number; failed: number; skipped: number; skippedBy?: Record<string, number> }, items: { items: BulkItem[]; nextCursor?: string | undefined }, version: number): z.output<typeof BulkOperationView> => {
   const total = state.manifest?.total ?? state.counts?.total ?? 0;
   const done = counts.succeeded + counts.failed + counts.skipped;
   return {

@@ -1,7 +1,9 @@
 import type { CascadeState } from '../../domain/cascade/decider.ts';
+import type * as z from '../../domain/zod-mini.ts';
+import type { Cascade } from './cascades.schema.ts';
 
 /** A cascade as the API shows it: overall status and, per target MNO, how far it got. */
-export const cascadeView = (state: CascadeState, version: number) =>
+export const cascadeView = (state: CascadeState, version: number): z.output<typeof Cascade> | undefined =>
   state.status === 'none'
     ? undefined
     : {

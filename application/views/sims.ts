@@ -1,7 +1,9 @@
 import type { SimState } from '../../domain/sim/decider.ts';
+import type * as z from '../../domain/zod-mini.ts';
+import type { Sim } from './sims.schema.ts';
 
 /** The SIM as the API shows it. */
-export const simView = (state: SimState, version: number) => {
+export const simView = (state: SimState, version: number): z.output<typeof Sim> | undefined => {
   if (state.status === 'unregistered') return undefined;
   return {
     eid: state.eid,
@@ -18,8 +20,8 @@ export const simView = (state: SimState, version: number) => {
     ...(state.quarantined && { quarantined: true }),
     /** Desired is `state`; this is what each MNO hosting a profile confirmed it holds. */
     observed: state.observed,
-    labels: state.labels ?? [],
+    labels: [...(state.labels ?? [])],
     /** Profiles ordered from SM-DP+s: requested, ordered (then see the profile), or failed with why. */
-    orders: state.orders.orders,
+    orders: [...state.orders.orders],
   };
 };

@@ -2,6 +2,8 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type * as z from '../../domain/zod-mini.ts';
+import type { Health } from '../../application/views/platform.schema.ts';
 import { config, dynamodb, env } from '../lambda/wiring.ts';
 
 const sfn = new SFNClient({ maxAttempts: 1 });
@@ -32,7 +34,7 @@ export const handler = async (): Promise<APIGatewayProxyStructuredResultV2> => {
     last = { atMs: Date.now(), down: Object.keys(CHECKS).filter((_, i) => outcomes[i]!.status === 'rejected' && !answered((outcomes[i] as PromiseRejectedResult).reason)) };
   }
   const { down } = last;
-  if (down.length === 0) return { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify({ status: 'ok', region: config.region }) };
+  if (down.length === 0) return { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify({ status: 'ok', region: config.region } satisfies z.output<typeof Health>) };
   return {
     statusCode: 503,
     headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', 'retry-after': '5' },

@@ -6,12 +6,15 @@ import { inject } from 'vitest';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../../infra/local/runtime.ts';
 import { allChecksPassed } from '../../domain/mno/events.ts';
 import { eid, iccid, imsi, unique } from './ids.ts';
+import { contractViolations } from './openapi-contract.ts';
 
 export interface CallOptions {
   token?: string | undefined;
   body?: unknown;
   /** A raw body, sent as is. */
   raw?: string | Buffer;
+  /** Check the answer against docs/openapi.json (the default; off only for an answer a test forces off the contract). */
+  contract?: boolean;
   headers?: Record<string, string>;
 }
 
@@ -91,6 +94,8 @@ export const startLocalApi = async (options: Partial<Pick<RuntimeOptions, 'mnos'
     } catch {
       /* not JSON */
     }
+    const violations = options.contract === false ? [] : contractViolations(method, runtime.url + path, res.status, res.headers, parsed);
+    if (violations.length > 0) throw new Error(`the answer is not what docs/openapi.json says:\n${violations.join('\n')}`);
     return { status: res.status, headers: res.headers, body: parsed };
   };
 

@@ -1,29 +1,13 @@
-import * as z from '../../../domain/zod-mini.ts';
 import type { BulkState } from '../../../domain/bulk/decider.ts';
 import { bulkStream } from '../../../application/stream-ids.ts';
 import { bulkView } from '../../../application/views/bulk-operations.ts';
 import { bulkItems } from '../../lambda/bulk-wiring.ts';
 import type { HttpRequest } from '../http-handler.ts';
-import { positiveInteger } from '../integers.ts';
 import { problem } from '../problem.ts';
 import { pathParam } from '../path-params.ts';
 import { etag, json } from '../responses.ts';
 
 export const bulkParam = (request: HttpRequest) => pathParam(request, 'bulkId');
-
-/** An item's place in the manifest, as `nextCursor` gives it (opaque to clients). */
-const ITEM_KEY = /^c#\d{7}#\d{32}$/;
-
-export const ItemsQuery = z.object({
-  outcome: z.optional(z.enum(['pending', 'succeeded', 'failed', 'skipped'])),
-  limit: z._default(z.pipe(z.union([z.literal('0'), positiveInteger(500)]), z.transform(Number)), 50),
-  cursor: z.optional(
-    z.pipe(
-      z.string().check(z.regex(/^[A-Za-z0-9_-]{1,100}$/, 'not a cursor this API gave')),
-      z.transform((c) => Buffer.from(c, 'base64url').toString()),
-    ).check(z.refine((key) => ITEM_KEY.test(key), 'not a cursor this API gave')),
-  ),
-});
 
 /** The operation's view with its counts and a page of its items; 404 when the tenant has no such operation. */
 export const respondWith = async (tenant: string, state: BulkState, version: number, q: { outcome?: string | undefined; limit: number; cursor?: string | undefined }) => {

@@ -1,14 +1,12 @@
-import * as z from '../../../domain/zod-mini.ts';
 import { bulkDecider } from '../../../domain/bulk/decider.ts';
 import { loadState } from '../../../application/load-state.ts';
 import { bulkStream } from '../../../application/stream-ids.ts';
-import { BULK_SORT_KEY, listBulkOperations } from '../../../adapters/read-models/queries.ts';
+import { listBulkOperations } from '../../../adapters/read-models/queries.ts';
 import { adapters, config, dynamodb } from '../../lambda/wiring.ts';
 import { httpHandler } from '../http-handler.ts';
-import { positiveInteger } from '../integers.ts';
-import { cursorParam } from '../cursor.ts';
 import { json } from '../responses.ts';
-import { ItemsQuery, bulkParam, respondWith } from './params.ts';
+import { bulkParam, respondWith } from './params.ts';
+import { ItemsQuery, ListQuery } from './requests.ts';
 
 /**
  * GET /v1/bulk-operations/{bulkId}[?outcome=&limit=&cursor=]: status, phase, counts (`total`,
@@ -23,12 +21,6 @@ export const get = httpHandler(
   },
   ItemsQuery,
 );
-
-const ListQuery = z.object({
-  status: z.optional(z.enum(['running', 'succeeded', 'partial', 'failed', 'cancelled'])),
-  limit: z._default(positiveInteger(100), 20),
-  cursor: cursorParam(BULK_SORT_KEY),
-});
 
 /** GET /v1/bulk-operations[?status=&limit=&cursor=]: the tenant's operations, newest first, from the read model (eventually consistent; counts on each operation's own page). */
 export const list = httpHandler(

@@ -1,3 +1,5 @@
+import type * as z from '../../../domain/zod-mini.ts';
+import type { BulkOperationStarted } from '../../../application/views/bulk-operations.schema.ts';
 import { startBulkOperation } from '../../../application/bulk/start.ts';
 import { bulkDecider } from '../../../domain/bulk/decider.ts';
 import { BulkRequest } from '../../../domain/bulk/request.ts';
@@ -20,7 +22,8 @@ export const start = httpHandler('POST /v1/bulk-operations', async (request) => 
   const body = bodyOf(request, BulkRequest);
   const { state, head } = await startBulkOperation(adapters.eventStore, request.caller.tenant, body, commandContext(request));
   if (state.status === 'none') throw new Error('a started operation has a state');
-  return json(202, { id: state.bulkId, status: state.status, action: state.request.action, startedBy: state.startedBy, version: head.version }, { location: `/v1/bulk-operations/${state.bulkId}` });
+  const started = { id: state.bulkId, status: state.status, action: state.request.action, startedBy: state.startedBy, version: head.version } satisfies z.output<typeof BulkOperationStarted>;
+  return json(202, started, { location: `/v1/bulk-operations/${state.bulkId}` });
 });
 
 /**

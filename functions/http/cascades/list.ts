@@ -1,16 +1,8 @@
-import * as z from '../../../domain/zod-mini.ts';
 import { config, dynamodb } from '../../lambda/wiring.ts';
-import { CASCADE_SORT_KEY, listCascades } from '../../../adapters/read-models/queries.ts';
+import { listCascades } from '../../../adapters/read-models/queries.ts';
 import { httpHandler } from '../http-handler.ts';
-import { positiveInteger } from '../integers.ts';
-import { cursorParam } from '../cursor.ts';
 import { json } from '../responses.ts';
-
-const Query = z.object({
-  status: z.optional(z.enum(['running', 'succeeded', 'partial', 'failed', 'superseded'])),
-  limit: z._default(positiveInteger(100), 20),
-  cursor: cursorParam(CASCADE_SORT_KEY),
-});
+import { CascadesQuery } from './requests.ts';
 
 /**
  * GET /v1/cascades[?status=running][&limit=&cursor=]: the tenant's cascades, newest first, from the
@@ -23,4 +15,4 @@ const Query = z.object({
 export const handler = httpHandler('GET /v1/cascades', async (request) => {
   const { cursor, ...filters } = request.query;
   return json(200, await listCascades(dynamodb, config.readModelsTable, request.caller.tenant, { ...filters, after: cursor }));
-}, Query);
+}, CascadesQuery);

@@ -1,6 +1,4 @@
-import * as z from '../../../domain/zod-mini.ts';
 import { enterpriseDecider } from '../../../domain/enterprise/decider.ts';
-import { MnoId } from '../../../domain/identifiers/index.ts';
 import { executeCommand } from '../../../application/command.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import { enterpriseStream } from '../../../application/stream-ids.ts';
@@ -8,8 +6,7 @@ import { listedMnoIds } from '../../../application/mnos.ts';
 import { httpHandler } from '../http-handler.ts';
 import { bodyOf, commandContext } from '../request.ts';
 import { etag, json } from '../responses.ts';
-
-const ChooseMnos = z.strictObject({ mnos: z.array(MnoId).check(z.maxLength(100)) });
+import { ChooseMnos } from './requests.ts';
 
 /** PUT /v1/enterprise/mnos: the MNOs the caller's enterprise works with (SIM profiles and cascades are limited to them). */
 export const handler = httpHandler('PUT /v1/enterprise/mnos', async (request) => {

@@ -1,6 +1,4 @@
-import * as z from '../../../domain/zod-mini.ts';
 import { enterpriseDecider } from '../../../domain/enterprise/decider.ts';
-import { EnterpriseEvents } from '../../../domain/enterprise/events.ts';
 import { executeCommand } from '../../../application/command.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import { enterpriseStream } from '../../../application/stream-ids.ts';
@@ -8,8 +6,7 @@ import { httpHandler } from '../http-handler.ts';
 import { bodyOf, commandContext } from '../request.ts';
 import { etag, json } from '../responses.ts';
 import { enterpriseView } from '../../../application/views/enterprises.ts';
-
-const Onboard = z.strictObject(EnterpriseEvents.EnterpriseOnboarded.shape);
+import { Onboard } from './requests.ts';
 
 /** POST /v1/enterprises (platform): onboards a tenant; the same tenant id again → 409. */
 export const handler = httpHandler('POST /v1/enterprises', async (request) => {

@@ -1,4 +1,3 @@
-import * as z from '../../../domain/zod-mini.ts';
 import { policyDecider } from '../../../domain/policy/decider.ts';
 import { enterpriseDecider } from '../../../domain/enterprise/decider.ts';
 import { DEFAULT_SETTINGS, EnterpriseSettings } from '../../../domain/enterprise/events.ts';
@@ -10,12 +9,9 @@ import { httpHandler } from '../http-handler.ts';
 import { problem } from '../problem.ts';
 import { bodyOf, commandContext } from '../request.ts';
 import { etag, json } from '../responses.ts';
-
-/** Settings as a PUT may give them: any left out keep their defaults (a PUT replaces them all). */
-const Settings = z.pipe(
-  z.partial(EnterpriseSettings),
-  z.transform((s: Partial<EnterpriseSettings>) => ({ ...DEFAULT_SETTINGS, ...s })),
-);
+import { Settings } from './requests.ts';
+import type * as z from '../../../domain/zod-mini.ts';
+import type { EnterpriseSettingsView } from '../../../application/views/enterprises.schema.ts';
 
 /** What the settings are: the defaults for what an older change did not name. */
 const shown = (settings: EnterpriseSettings | undefined) => ({ ...DEFAULT_SETTINGS, ...settings });
@@ -33,11 +29,11 @@ export const put = httpHandler('PUT /v1/enterprise/settings', async (request) =>
     if (policy.latestVersion === 0) throw problem(409, 'policy-not-published', `policy ${settings.policyId} has no published version: publish it first`);
   }
   const { state, head } = await executeCommand(adapters.eventStore, enterpriseDecider, enterpriseStream(request.caller.tenant), { type: 'ChangeSettings', settings }, commandContext(request));
-  return json(200, { ...shown(state.status === 'none' ? undefined : state.settings), version: head.version }, { etag: etag(head.version) });
+  return json(200, { ...shown(state.status === 'none' ? undefined : state.settings), version: head.version } satisfies z.output<typeof EnterpriseSettingsView>, { etag: etag(head.version) });
 });
 
 /** GET /v1/enterprise/settings: the enterprise's settings (the defaults until it changes them). */
 export const get = httpHandler('GET /v1/enterprise/settings', async (request) => {
   const { state, head } = await loadState(adapters.eventStore, enterpriseDecider, enterpriseStream(request.caller.tenant));
-  return json(200, { ...shown(state.status === 'none' ? undefined : state.settings), version: head.version }, { etag: etag(head.version) });
+  return json(200, { ...shown(state.status === 'none' ? undefined : state.settings), version: head.version } satisfies z.output<typeof EnterpriseSettingsView>, { etag: etag(head.version) });
 });

@@ -1,8 +1,8 @@
-import * as z from '../../../domain/zod-mini.ts';
+import type * as z from '../../../domain/zod-mini.ts';
+import type { Recorded } from '../../../application/views/inbound.schema.ts';
 import { verifyNotification } from '../../../adapters/smdp/es2plus.ts';
 import { loadMno } from '../../../application/mnos.ts';
 import { recordDownloadProgress } from '../../../application/sims/order-profile.ts';
-import { Eid, Iccid } from '../../../domain/identifiers/index.ts';
 import { activationCodes } from '../../lambda/eim-wiring.ts';
 import { notificationKeyOf } from '../../lambda/inbound-keys-wiring.ts';
 import { adapters, config } from '../../lambda/wiring.ts';
@@ -10,28 +10,10 @@ import { httpHandler } from '../http-handler.ts';
 import { problem } from '../problem.ts';
 import { bodyOf, mnoParam } from '../request.ts';
 import { json } from '../responses.ts';
+import { Notification } from './requests.ts';
 
 /** SGP.22 notification points: 1 eligibility and retry limit check, 3 BPP download, 4 BPP installation. */
 const POINTS = { 1: 'eligibility', 3: 'download', 4: 'installation' } as const;
-
-const Notification = z.object({
-  header: z.object({ functionRequesterIdentifier: z.string().check(z.maxLength(200)), functionCallIdentifier: z.string().check(z.maxLength(200)) }),
-  eid: z.optional(Eid),
-  iccid: Iccid,
-  profileType: z.optional(z.string().check(z.maxLength(100))),
-  timestamp: z.iso.datetime(),
-  notificationPointId: z.int().check(z.gte(1), z.lte(99)),
-  notificationPointStatus: z.object({
-    status: z.enum(['Executed-Success', 'Failed']),
-    statusCodeData: z.optional(
-      z.object({
-        subjectCode: z.optional(z.string().check(z.maxLength(20))),
-        reasonCode: z.optional(z.string().check(z.maxLength(20))),
-        message: z.optional(z.string().check(z.maxLength(300))),
-      }),
-    ),
-  }),
-});
 
 /**
  * POST /v1/es2plus/{mnoId}/handleDownloadProgressInfo (SGP.22 ES2+ HandleDownloadProgressInfo; no
@@ -52,7 +34,7 @@ export const handler = httpHandler('POST /v1/es2plus/{mnoId}/handleDownloadProgr
   const n = bodyOf(request, Notification);
   const point = POINTS[n.notificationPointId as keyof typeof POINTS];
   // Points Switchboard does not follow (confirmation failure, deletion…): taken, nothing recorded.
-  if (!point) return json(200, { recorded: false });
+  if (!point) return json(200, { recorded: false } satisfies z.output<typeof Recorded>);
   const failed = n.notificationPointStatus.status === 'Failed';
   const data = n.notificationPointStatus.statusCodeData;
   const { changed } = await recordDownloadProgress(
@@ -61,5 +43,5 @@ export const handler = httpHandler('POST /v1/es2plus/{mnoId}/handleDownloadProgr
     { mno, callId: n.header.functionCallIdentifier, iccid: n.iccid, eid: n.eid, point, ok: !failed, reason: failed ? `${data?.subjectCode ?? '?'} ${data?.reasonCode ?? '?'} ${data?.message ?? ''}`.trim() : undefined },
     config.region,
   );
-  return json(200, { recorded: changed });
+  return json(200, { recorded: changed } satisfies z.output<typeof Recorded>);
 });

@@ -1,4 +1,5 @@
-import * as z from '../../../domain/zod-mini.ts';
+import type * as z from '../../../domain/zod-mini.ts';
+import type { Recorded } from '../../../application/views/inbound.schema.ts';
 import { SignatureRefused } from '../../../adapters/signing/jws.ts';
 import { packageForDevice, recordResult } from '../../../application/sims/eim.ts';
 import { adapters, config } from '../../lambda/wiring.ts';
@@ -7,13 +8,7 @@ import { httpHandler } from '../http-handler.ts';
 import { problem } from '../problem.ts';
 import { bodyOf, eidParam } from '../request.ts';
 import { json } from '../responses.ts';
-
-/** A flattened JWS (ES256), as the device sends its request, result and certificate. */
-const Signed = z.strictObject({
-  protected: z.string().check(z.maxLength(4096)),
-  payload: z.string().check(z.maxLength(65_536)),
-  signature: z.string().check(z.maxLength(512)),
-});
+import { NextPackageRequest, PackageResult } from './requests.ts';
 
 /** A signature that does not hold is a 401 saying only that (no detail that helps a forger). */
 const verified = async <T>(work: () => Promise<T>) => {
@@ -34,7 +29,7 @@ const verified = async <T>(work: () => Promise<T>) => {
  */
 export const next = httpHandler('POST /v1/esipa/{eid}/packages/next', async (request) => {
   const eid = eidParam(request);
-  const body = bodyOf(request, z.strictObject({ request: Signed, certificate: Signed }));
+  const body = bodyOf(request, NextPackageRequest);
   const waiting = await verified(() => packageForDevice(adapters.eventStore, eimPorts(), activationCodes(), eid, body.request, body.certificate, Date.now(), config.region));
   return waiting ? json(200, waiting, { 'cache-control': 'no-store' }) : { statusCode: 204, headers: { 'cache-control': 'no-store' } };
 });
@@ -46,7 +41,7 @@ export const next = httpHandler('POST /v1/esipa/{eid}/packages/next', async (req
  */
 export const results = httpHandler('POST /v1/esipa/{eid}/results', async (request) => {
   const eid = eidParam(request);
-  const body = bodyOf(request, z.strictObject({ result: Signed, certificate: Signed }));
+  const body = bodyOf(request, PackageResult);
   const { changed } = await verified(() => recordResult(adapters.eventStore, eimPorts(), eid, body.result, body.certificate, config.region));
-  return json(200, { recorded: changed });
+  return json(200, { recorded: changed } satisfies z.output<typeof Recorded>);
 });

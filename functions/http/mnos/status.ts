@@ -1,4 +1,3 @@
-import * as z from '../../../domain/zod-mini.ts';
 import { mnoDecider, type MnoCommand } from '../../../domain/mno/decider.ts';
 import { VerificationResults } from '../../../domain/mno/events.ts';
 import { executeCommand } from '../../../application/command.ts';
@@ -9,6 +8,7 @@ import { bodyOf, commandContext, mnoParam } from '../request.ts';
 import type { RouteKey } from '../../../manifest/routes.ts';
 import { etag, json } from '../responses.ts';
 import { mnoView } from '../../../application/views/mnos.ts';
+import { ClearOutage, DeclareOutage } from './requests.ts';
 
 const mnoCommandHandler = (key: RouteKey, toCommand: (request: HttpRequest) => MnoCommand) =>
   httpHandler(key, async (request) => {
@@ -24,9 +24,9 @@ export const verification = mnoCommandHandler('POST /v1/mnos/{mnoId}/verificatio
 }));
 export const declareOutage = mnoCommandHandler('POST /v1/mnos/{mnoId}/outage', (request) => ({
   type: 'DeclareOutage',
-  reason: bodyOf(request, z.strictObject({ reason: z.string().check(z.minLength(1), z.maxLength(500)) })).reason,
+  reason: bodyOf(request, DeclareOutage).reason,
 }));
 export const clearOutage = mnoCommandHandler('POST /v1/mnos/{mnoId}/outage/clear', (request) => ({
   type: 'ClearOutage',
-  reason: bodyOf(request, z.strictObject({ reason: z.optional(z.string().check(z.maxLength(500))) }), {}).reason,
+  reason: bodyOf(request, ClearOutage, {}).reason,
 }));

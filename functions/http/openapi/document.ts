@@ -1,5 +1,5 @@
 import * as z from '../../../domain/zod-mini.ts';
-import { ROUTES, routeKey, type Route, type RouteKey } from '../../../manifest/routes.ts';
+import { ROUTES, routeKey, type Route, type TableRouteKey } from '../../../manifest/routes.ts';
 import { PATH_PARAMS, type PathParam } from '../path-params.ts';
 import type { Named, Operation, ReplyHeader } from './operation.ts';
 import { OPERATIONS } from './operations/index.ts';
@@ -43,8 +43,8 @@ const commonProblems = (route: Route, op: Operation): ProblemCode[] => [
   'validation-failed',
   'internal-error',
   'storage-unavailable',
-  ...(route.public ? [] : (['unauthenticated', 'insufficient-scope'] as const)),
-  ...(route.tenant ? (['no-tenant', 'platform-scope-on-tenant-token', 'tenant-not-active'] as const) : []),
+  ...(route.public ? [] : (['unauthenticated', 'insufficient-scope', 'platform-scope-on-tenant-token'] as const)),
+  ...(route.tenant ? (['no-tenant', 'tenant-not-active'] as const) : []),
   ...(route.method === 'POST' || route.method === 'PUT' ? (['malformed-json', 'body-too-deep', 'body-too-large', 'unsupported-media-type'] as const) : []),
   ...(route.access.idempotency ? (['invalid-idempotency-key', 'idempotency-key-in-progress', 'idempotency-key-reused'] as const) : []),
   ...(op.ifMatch ? (['invalid-if-match', 'version-mismatch'] as const) : []),
@@ -88,7 +88,14 @@ const pathParameters = (path: string) =>
 const queryParameters = (op: Operation) => {
   if (!op.query) return [];
   const { properties = {}, required = [] } = jsonSchema(op.query, 'input') as { properties?: Record<string, Json>; required?: string[] };
-  return Object.entries(properties).map(([name, schema]) => ({ name, in: 'query', required: required.includes(name), schema }));
+  // A default of a parsed parameter is of its parsed type (limit: 20), which zod leaves out of the
+  // input's schema: the parameter as sent is a string, so the document gives it as one.
+  const defaultOf = (name: string) => (op.query!.shape[name] as unknown as { _zod: { def: { type: string; defaultValue?: unknown } } })._zod.def;
+  return Object.entries(properties).map(([name, schema]) => {
+    const def = defaultOf(name);
+    const fallback = def.type === 'default' && schema.default === undefined ? { default: String(def.defaultValue) } : {};
+    return { name, in: 'query', required: required.includes(name), schema: { ...schema, ...fallback } };
+  });
 };
 
 const operationObject = (route: Route, op: Operation, named: ReturnType<typeof components>) => {
@@ -138,8 +145,7 @@ export const openApiDocument = (version: string, routes: readonly Route[] = ROUT
   const named = components();
   const paths: Record<string, Json> = {};
   for (const route of routes) {
-    const op = OPERATIONS[routeKey(route) as RouteKey];
-    if (!op) throw new Error(`${routeKey(route)} has no operation in functions/http/openapi/operations`);
+    const op = OPERATIONS[routeKey(route) as TableRouteKey];
     const forPath = (paths[route.path] ??= {});
     forPath[route.method.toLowerCase()] = operationObject(route, op, named);
   }
@@ -154,7 +160,7 @@ export const openApiDocument = (version: string, routes: readonly Route[] = ROUT
         'Lists are paged: pass the `nextCursor` a page gives back as `cursor`.',
     },
     externalDocs: { description: 'The event catalogue: one JSON Schema per event the bus carries (GET /v1/events/schemas)', url: '/v1/events/schemas' },
-    tags: [...new Set(Object.values(OPERATIONS).map((o) => o!.tag))].map((name) => ({ name })),
+    tags: [...new Set(Object.values(OPERATIONS).map((o) => o.tag))].map((name) => ({ name })),
     paths,
     components: {
       schemas: { ...named.schemas(), Problem: PROBLEM },
@@ -164,8 +170,8 @@ export const openApiDocument = (version: string, routes: readonly Route[] = ROUT
         'X-Correlation-Id': { name: 'X-Correlation-Id', in: 'header', required: false, description: 'Carried into the events the request causes (up to 128 characters); the request id otherwise.', schema: { type: 'string' } },
       },
       headers: {
-        ETag: { description: 'The resource’s version ("3"); weak (W/"3.12") while a workflow on it runs.', schema: { type: 'string' } },
-        Location: { description: 'Where the resource is read.', schema: { type: 'string' } },
+        ETag: { description: 'The resource’s version ("3"); weak (W/"3.12") while a workflow on it runs.', required: true, schema: { type: 'string' } },
+        Location: { description: 'Where the resource is read.', required: true, schema: { type: 'string' } },
         'Cache-Control': { description: 'How long the answer may be kept.', schema: { type: 'string' } },
         'Retry-After': { description: 'Seconds to wait before sending the request again.', schema: { type: 'string' } },
       },

@@ -1,6 +1,4 @@
-import * as z from '../../../domain/zod-mini.ts';
 import { eventsOf } from '../../../domain/event-store.ts';
-import { MnoId } from '../../../domain/identifiers/index.ts';
 import { compilePolicy } from '../../../domain/policy/compile.ts';
 import { policyDecider } from '../../../domain/policy/decider.ts';
 import type { PolicyRule } from '../../../domain/policy/rules.ts';
@@ -12,6 +10,9 @@ import { httpHandler, type HttpRequest } from '../http-handler.ts';
 import { problem } from '../problem.ts';
 import { etag, json } from '../responses.ts';
 import { policyParam, versionParam } from './params.ts';
+import { EffectiveQuery } from './requests.ts';
+import type * as z from '../../../domain/zod-mini.ts';
+import type { EffectivePolicy, PolicyVersion } from '../../../application/views/policies.schema.ts';
 
 const loadPolicy = async (request: HttpRequest) => {
   const policyId = policyParam(request);
@@ -40,10 +41,8 @@ export const version = httpHandler('GET /v1/policies/{policyId}/versions/{versio
   const { policyId, version, document } = await publishedVersion(request);
   const { commits } = await adapters.eventStore.load(policyStream(request.caller.tenant, policyId));
   const published = eventsOf(commits).find((e) => e.type === 'PolicyPublished' && (e.data as { version: number }).version === version);
-  return json(200, { policyId, version, document, cascadeId: (published?.data as { cascadeId?: string }).cascadeId ?? null });
+  return json(200, { policyId, version, document, cascadeId: (published?.data as { cascadeId?: string }).cascadeId ?? null } satisfies z.output<typeof PolicyVersion>);
 });
-
-const EffectiveQuery = z.object({ mno: MnoId });
 
 /** GET /v1/policies/{policyId}/versions/{version}/effective?mno=<id>: what that MNO enforces, and every rule it cannot. */
 export const effective = httpHandler('GET /v1/policies/{policyId}/versions/{version}/effective', async (request) => {
@@ -52,5 +51,5 @@ export const effective = httpHandler('GET /v1/policies/{policyId}/versions/{vers
   const mno = await loadMno(adapters.eventStore, mnoId);
   if (mno.status === 'unknown') throw problem(404, 'mno-not-found', 'MNO not found');
   const { effective, unenforceable } = compilePolicy(document, mno.registration.capabilities as PolicyRule[]);
-  return json(200, { policyId, version, mno: mnoId, effective, unenforceable });
+  return json(200, { policyId, version, mno: mnoId, effective, unenforceable } satisfies z.output<typeof EffectivePolicy>);
 }, EffectiveQuery);

@@ -10,6 +10,8 @@ import { httpHandler } from '../http-handler.ts';
 import { bodyOf, commandContext } from '../request.ts';
 import { etag, json } from '../responses.ts';
 import { policyParam } from './params.ts';
+import type * as z from '../../../domain/zod-mini.ts';
+import type { PolicyUnchanged } from '../../../application/views/policies.schema.ts';
 
 /** PUT /v1/policies/{policyId}: sets the draft; every invalid rule is a 400 naming it. */
 export const setDraft = httpHandler('PUT /v1/policies/{policyId}', async (request) => {
@@ -32,6 +34,6 @@ export const setDraft = httpHandler('PUT /v1/policies/{policyId}', async (reques
  */
 export const publish = httpHandler('POST /v1/policies/{policyId}/publish', async (request) => {
   const { version, cascadeId, changed } = await publishPolicy(adapters.eventStore, request.caller.tenant, policyParam(request), randomUUID(), commandContext(request), startCascade);
-  if (!changed) return json(200, { version, cascadeId, unchanged: true });
+  if (!changed) return json(200, { version, cascadeId, unchanged: true } satisfies z.output<typeof PolicyUnchanged>);
   return json(202, { version, cascadeId }, { location: `/v1/cascades/${cascadeId}` });
 });

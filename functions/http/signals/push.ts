@@ -1,3 +1,5 @@
+import type * as z from '../../../domain/zod-mini.ts';
+import type { SignalBatchAccepted } from '../../../application/views/inbound.schema.ts';
 import { countSignalBatchRefused } from '../../../adapters/observability/metrics.ts';
 import { PushBatch, PushRecord, signalOfPush, verifyBatch } from '../../../adapters/signals/push-format.ts';
 import { loadMno } from '../../../application/mnos.ts';
@@ -56,5 +58,5 @@ export const handler = httpHandler('POST /v1/signals/{mnoId}', async (request) =
     throw error;
   });
   if (outcome === 'already') throw refused('replayed', 409, 'batch-replayed', `batch ${batch.batchId} was taken already`);
-  return json(202, { batchId: batch.batchId, accepted: signals.length, refused: bad });
+  return json(202, { batchId: batch.batchId, accepted: signals.length, refused: bad } satisfies z.output<typeof SignalBatchAccepted>);
 });

@@ -1,24 +1,10 @@
-import * as z from '../../../domain/zod-mini.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import { simStream } from '../../../application/stream-ids.ts';
 import { httpHandler } from '../http-handler.ts';
-import { CANONICAL_POSITIVE_INTEGER, positiveInteger } from '../integers.ts';
 import { problem } from '../problem.ts';
 import { eidParam } from '../request.ts';
 import { json } from '../responses.ts';
-
-const Query = z.object({
-  limit: z._default(positiveInteger(100), 50),
-  cursor: z.optional(
-    z.pipe(
-      z.pipe(
-        z.string().check(z.regex(/^[A-Za-z0-9_-]{1,24}$/, 'not a cursor this API gave')),
-        z.transform((c) => Buffer.from(c, 'base64url').toString()),
-      ).check(z.refine((version) => CANONICAL_POSITIVE_INTEGER.test(version), 'not a cursor this API gave')),
-      z.transform(Number),
-    ),
-  ),
-});
+import { SimEventsQuery } from './requests.ts';
 
 const cursorAfter = (version: number) => Buffer.from(String(version)).toString('base64url');
 
@@ -33,4 +19,4 @@ export const handler = httpHandler('GET /v1/sims/{eid}/events', async (request) 
   );
   const last = commits.at(-1);
   return json(200, { items, ...(more && last && { nextCursor: cursorAfter(last.version) }) });
-}, Query);
+}, SimEventsQuery);

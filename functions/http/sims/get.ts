@@ -1,4 +1,3 @@
-import * as z from '../../../domain/zod-mini.ts';
 import { simDecider } from '../../../domain/sim/decider.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import { simStream } from '../../../application/stream-ids.ts';
@@ -8,8 +7,7 @@ import { problem } from '../problem.ts';
 import { eidParam } from '../request.ts';
 import { etag, json } from '../responses.ts';
 import { simView } from '../../../application/views/sims.ts';
-
-const Query = z.object({ at: z.optional(z.iso.datetime({ offset: true })) });
+import { SimQuery } from './requests.ts';
 
 /** GET /v1/sims/{eid}[?at=<RFC 3339>]: the SIM now, or as it was at a time. */
 export const handler = httpHandler('GET /v1/sims/{eid}', async (request) => {
@@ -19,4 +17,4 @@ export const handler = httpHandler('GET /v1/sims/{eid}', async (request) => {
   const view = simView(state, head.version);
   if (!view) throw problem(404, 'sim-not-found', 'SIM not found');
   return json(200, view, { etag: etag(head.version) });
-}, Query);
+}, SimQuery);

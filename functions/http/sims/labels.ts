@@ -1,6 +1,4 @@
-import * as z from '../../../domain/zod-mini.ts';
 import { simDecider } from '../../../domain/sim/decider.ts';
-import { Labels } from '../../../domain/sim/events.ts';
 import { executeCommand } from '../../../application/command.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import { simStream } from '../../../application/stream-ids.ts';
@@ -8,8 +6,7 @@ import { httpHandler } from '../http-handler.ts';
 import { bodyOf, commandContext, eidParam } from '../request.ts';
 import { etag, json } from '../responses.ts';
 import { simView } from '../../../application/views/sims.ts';
-
-const SetLabels = z.strictObject({ labels: Labels });
+import { SetLabels } from './requests.ts';
 
 /**
  * PUT /v1/sims/{eid}/labels `{ labels }`: the SIM's labels, all of them (replacing the ones it had;

@@ -1,6 +1,4 @@
-import * as z from '../../../domain/zod-mini.ts';
 import { eventsOf } from '../../../domain/event-store.ts';
-import { MnoId } from '../../../domain/identifiers/index.ts';
 import { requestProfileOrder } from '../../../application/sims/order-profile.ts';
 import { queuePsmos } from '../../../application/sims/eim.ts';
 import { simStream } from '../../../application/stream-ids.ts';
@@ -11,11 +9,9 @@ import { problem } from '../problem.ts';
 import { pathParam } from '../path-params.ts';
 import { bodyOf, commandContext, eidParam } from '../request.ts';
 import { json } from '../responses.ts';
+import { EnableProfile, OrderProfile } from './requests.ts';
 
 const iccidParam = (request: HttpRequest) => pathParam(request, 'iccid');
-
-/** `rollback` (default true): if the profile cannot attach in time, the eUICC goes back to the one enabled before. */
-const Enable = z.strictObject({ rollback: z._default(z.boolean(), true) });
 
 /**
  * POST /v1/sims/{eid}/profiles/{iccid}/enable → 202: an eIM package (SGP.32 PSMO enable) queued
@@ -25,14 +21,12 @@ const Enable = z.strictObject({ rollback: z._default(z.boolean(), true) });
 export const enable = httpHandler('POST /v1/sims/{eid}/profiles/{iccid}/enable', async (request) => {
   const eid = eidParam(request);
   const iccid = iccidParam(request);
-  const { rollback } = bodyOf(request, Enable, {});
+  const { rollback } = bodyOf(request, EnableProfile, {});
   const { state } = await queuePsmos(adapters.eventStore, request.caller.tenant, eid, [{ op: 'enable', iccid, rollback }], commandContext(request));
   if (state.status === 'unregistered') throw problem(404, 'sim-not-found', 'SIM not found');
   const queued = state.eim.pending.at(-1)!;
   return json(202, { eid, counter: queued.counter, transactionId: queued.transactionId, status: 'queued', psmos: queued.psmos }, { location: `/v1/sims/${eid}/eim-packages/${queued.counter}` });
 });
-
-const Order = z.strictObject({ mno: MnoId });
 
 /**
  * POST /v1/sims/{eid}/profiles `{ mno }` → 202: a profile ordered from that MNO's SM-DP+ (SGP.22
@@ -43,7 +37,7 @@ const Order = z.strictObject({ mno: MnoId });
  */
 export const order = httpHandler('POST /v1/sims/{eid}/profiles', async (request) => {
   const eid = eidParam(request);
-  const { mno } = bodyOf(request, Order);
+  const { mno } = bodyOf(request, OrderProfile);
   const { state, head } = await requestProfileOrder(adapters.eventStore, request.caller.tenant, eid, mno, commandContext(request));
   if (state.status === 'unregistered') throw problem(404, 'sim-not-found', 'SIM not found');
   const placed = state.orders.orders.filter((o) => o.mno === mno).at(-1)!;

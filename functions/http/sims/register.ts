@@ -1,19 +1,10 @@
-import * as z from '../../../domain/zod-mini.ts';
 import { registerSim } from '../../../application/sims/register.ts';
-import { Eid, Imei } from '../../../domain/identifiers/index.ts';
-import { Labels, ProfileInput } from '../../../domain/sim/events.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import { httpHandler } from '../http-handler.ts';
 import { bodyOf, commandContext } from '../request.ts';
 import { etag, json } from '../responses.ts';
 import { simView } from '../../../application/views/sims.ts';
-
-const RegisterSim = z.strictObject({
-  eid: Eid,
-  profiles: z.array(ProfileInput).check(z.minLength(1), z.maxLength(8)),
-  imei: z.optional(Imei),
-  labels: z.optional(Labels),
-});
+import { RegisterSim } from './requests.ts';
 
 /**
  * POST /v1/sims: checks the SIM against the enterprise's MNOs, claims its EID, ICCIDs and IMSIs

@@ -1,4 +1,3 @@
-import * as z from '../../../domain/zod-mini.ts';
 import { loadState } from '../../../application/load-state.ts';
 import { simStream } from '../../../application/stream-ids.ts';
 import { usageView } from '../../../application/views/usage.ts';
@@ -12,8 +11,7 @@ import { httpHandler } from '../http-handler.ts';
 import { problem } from '../problem.ts';
 import { eidParam } from '../request.ts';
 import { json } from '../responses.ts';
-
-const Query = z.object({ month: z.optional(z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month is YYYY-MM'))) });
+import { UsageQuery } from './requests.ts';
 
 /**
  * GET /v1/sims/{eid}/usage[?month=YYYY-MM]: the billing cycle (calendar month, UTC; this one by
@@ -33,5 +31,5 @@ export const handler = httpHandler(
     const totals = await usageCounters().read(tenant, eid, month);
     return json(200, usageView(eid, month, totals, policy?.published[policy.latestVersion]?.caps));
   },
-  Query,
+  UsageQuery,
 );

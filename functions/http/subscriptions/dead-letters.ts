@@ -1,10 +1,10 @@
-import * as z from '../../../domain/zod-mini.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import { deadLettersOf, redeliver as redeliverOnce } from '../../../application/webhooks/dead-letters.ts';
 import { httpHandler } from '../http-handler.ts';
 import { bodyOf, commandContext } from '../request.ts';
 import { json } from '../responses.ts';
 import { eventIdParam, subscriptionOfRequest } from './params.ts';
+import { RedeliverBody } from './requests.ts';
 import { webhookPorts } from '../../lambda/webhook-wiring.ts';
 
 /** GET /v1/subscriptions/{subscriptionId}/dead-letters: deliveries that failed every attempt, oldest first. */
@@ -19,7 +19,7 @@ export const list = httpHandler('GET /v1/subscriptions/{subscriptionId}/dead-let
  * attempt counted, `deadLetter` as it now stands). Not parked (any more) → 404.
  */
 export const redeliver = httpHandler('POST /v1/subscriptions/{subscriptionId}/dead-letters/{eventId}/redeliver', async (request) => {
-  bodyOf(request, z.strictObject({}), {});
+  bodyOf(request, RedeliverBody, {});
   const subscription = await subscriptionOfRequest(request);
   const outcome = await redeliverOnce(webhookPorts(), request.caller.tenant, subscription, eventIdParam(request), commandContext(request));
   return json(202, outcome);

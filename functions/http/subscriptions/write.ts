@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type * as z from '../../../domain/zod-mini.ts';
+import type { CreatedSubscription } from '../../../application/views/subscriptions.schema.ts';
 import { subscriptionsDecider } from '../../../domain/subscription/decider.ts';
 import { SubscriptionRequest } from '../../../domain/subscription/request.ts';
 import { executeCommand } from '../../../application/command.ts';
@@ -30,7 +32,7 @@ export const create = httpHandler('POST /v1/subscriptions', async (request) => {
   await webhookPorts().secrets.put(tenant, id, secret);
   const subscription = { id, url, eventTypes };
   await executeCommand(adapters.eventStore, subscriptionsDecider, subscriptionsStream(tenant), { type: 'CreateSubscription', subscription }, { ...commandContext(request), expectedVersion: undefined });
-  return json(201, { ...subscriptionView(subscription), secret }, { location: `/v1/subscriptions/${id}`, 'cache-control': 'no-store' });
+  return json(201, { ...subscriptionView(subscription), secret } satisfies z.output<typeof CreatedSubscription>, { location: `/v1/subscriptions/${id}`, 'cache-control': 'no-store' });
 });
 
 /**
