@@ -57,6 +57,14 @@ describe('what every bundle carries', () => {
   /** The code bundled into the Lambda functions. */
   const BUNDLED = ['domain', 'manifest', 'application', 'adapters', 'functions'];
 
+  it('the answers’ schemas (application/views/*.schema.ts) are types to the code that runs: only the OpenAPI document’s builder imports their values', () => {
+    const bundled = BUNDLED.flatMap((dir) => sources(dir)).filter((f) => !f.startsWith('functions/http/openapi/') && !f.endsWith('.schema.ts'));
+    const values = bundled.flatMap((file) =>
+      [...readFileSync(join(ROOT, file), 'utf8').matchAll(/(?:^|\n)\s*import\s+(?!type\b)[^'"]*from\s*['"]([^'"]+\.schema\.ts)['"]/g)].map((m) => `${file} → ${m[1]}`),
+    );
+    expect(values).toEqual([]);
+  });
+
   it('zod is imported as a namespace (`import * as z`): its named `z` export cannot be tree-shaken and bundles all of zod, locales and all (443 KiB against 83 KiB)', () => {
     const named = BUNDLED.flatMap((dir) =>
       sources(dir).filter((file) => /^import\s*\{[^}]*\bz\b[^}]*\}\s*from\s*['"](?:zod|zod\/[^'"]+|[^'"]*\/zod-mini\.ts)['"]/m.test(readFileSync(join(ROOT, file), 'utf8'))),

@@ -4,6 +4,7 @@ import type { startDeviceFleet } from './devices/fleet.ts';
 import type { MnoSimulator } from './mno-simulators/index.ts';
 import type { TrafficGenerator } from './mno-simulators/traffic.ts';
 import { startRegionalRuntime, type RegionalRuntime, type RegionalRuntimeOptions } from './regional-runtime.ts';
+import { startConsole, type ConsoleServer } from './console/server.ts';
 import { secureDataDir } from './data-dir-modes.ts';
 import { fileDeliveringMnos } from './signals/network.ts';
 import { DEFAULT_SIMULATED_MNOS, type SimulatedMno } from './simulated-mnos.ts';
@@ -29,6 +30,8 @@ export interface Runtime extends RegionalRuntime {
   smdp: SimulatedSmdp;
   /** Each simulated MNO's traffic generator (anomalies also at `PUT <mno>/_sim/traffic/{iccid}`); empty with `traffic: false`. */
   traffic: Map<string, TrafficGenerator>;
+  /** The read-only ops console in the browser, on the API's GET routes (`console` in endpoints.json). */
+  console: ConsoleServer;
 }
 
 /**
@@ -44,6 +47,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
   const log = options.log ?? ((message: string) => console.warn(`switchboard: ${message}`));
   let world: Awaited<ReturnType<typeof startWorld>> | undefined;
   let outside: Awaited<ReturnType<typeof startDevicesAndTraffic>> | undefined;
+  let opsConsole: ConsoleServer | undefined;
   try {
     world = await startWorld({ store: region.store, dataDir: options.dataDir, sharedDir: options.dataDir, specs, inMemory: options.inMemory, log });
     outside = await startDevicesAndTraffic(world, {
@@ -61,7 +65,9 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       traffic: options.traffic,
       log,
     });
+    opsConsole = await startConsole({ api: `http://127.0.0.1:${region.port}` });
   } catch (error) {
+    await opsConsole?.stop();
     await outside?.stop();
     await region.stop();
     await world?.stop();
@@ -72,6 +78,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     mnos: Object.fromEntries([...world.simulators.values()].map((m) => [m.id, m.url])),
     devices: outside.devices.url,
     smdp: world.smdp.url,
+    console: opsConsole.url,
   };
   writeFileSync(resolve(options.dataDir, 'endpoints.json'), JSON.stringify(endpoints, null, 2) + '\n', { mode: 0o600 });
   // What DynamoDB Local and the rest created meanwhile (npm start also sets a umask of 077).
@@ -82,8 +89,10 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     devices: outside.devices,
     smdp: world.smdp,
     traffic: outside.traffic,
-    // Outside first (devices stop polling), then the region (its executions interrupted while the MNOs still answer), then the MNOs.
+    console: opsConsole,
+    // The console and the outside first (devices stop polling), then the region (its executions interrupted while the MNOs still answer), then the MNOs.
     stop: async () => {
+      await opsConsole.stop();
       await outside.stop();
       await region.stop();
       await world.stop();

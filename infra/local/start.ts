@@ -109,6 +109,9 @@ console.log(`Switchboard is running at ${url}
   simulated MNOs, registered and verified (same ports after a restart):
     ${mnos}
   tokens: ${env}npm run -s token -- --tenant <id> --scope "<scopes>" [--sub <user>] [--ttl <seconds>]
+  ops console (read-only, in a browser): ${runtime.console.url}
+    paste a token from: ${env}npm run -s token -- --tenant acme --scope "mnos:read policies:read sims:read alerts:read audit:read" --sub operator
+  the API's OpenAPI 3.1 document: ${url}/v1/openapi.json
 
 Try it (in another terminal, same folder):
   ADMIN=$(${env}npm run -s token -- --scope platform:admin --sub ops)
