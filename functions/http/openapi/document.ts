@@ -51,8 +51,8 @@ const commonProblems = (route: Route, op: Operation): ProblemCode[] => [
   ...(op.appends ? (['concurrent-update'] as const) : []),
 ];
 
-/** Statuses the gateway answers itself (its authorizer, its body limit), as `about:blank` problems. */
-const GATEWAY_STATUSES = new Set([401, 403, 413]);
+/** Statuses the gateway answers itself, as `about:blank` problems: a malformed path or a header given twice, its authorizer, its body limit. */
+const GATEWAY_STATUSES = new Set([400, 401, 403, 413]);
 
 const problemResponses = (codes: readonly ProblemCode[]) => {
   const byStatus = new Map<number, ProblemCode[]>();
