@@ -77,6 +77,7 @@ if (regionCount === 2) {
   console.log(`Switchboard is running in two regions behind the failover front ${regions.url} (${regions.mode} consistency${regions.mode === 'eventual' ? ': each region its own store, replicated ~1 s behind' : ': one event store'})
   ${Object.entries(regions.regions).map(([name, r]) => `${name}: ${r.api}`).join('\n  ')}
   every endpoint: ${dataDir}/endpoints.json; the same token commands as with one region
+  ops console (read-only, through the front): ${regions.endpoints.console}
   where traffic goes:   curl -s ${regions.url}/_sim/front
   fail a region:        curl -s -X POST ${regions.url}/_sim/regions/${first}/fail      (its processes stop where they stand)
   recover it:           curl -s -X POST ${regions.url}/_sim/regions/${first}/recover   (it rejoins as standby)

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POLICY_RULES } from '../../domain/policy/rules.ts';
@@ -85,6 +86,12 @@ describe('the ops console', () => {
     const timeline = page.getByRole('list', { name: `Events of SIM ${sim.eid}, oldest first` });
     await timeline.getByText('SimRegistered').waitFor();
     await timeline.getByText('SimSuspended').waitFor({ timeout: 30_000 });
+
+    // Accessible as axe-core reads WCAG 2 A and AA (labels, contrast, roles, landmarks) on the page as drawn.
+    await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+    const audit = await page.evaluate(() => (globalThis as unknown as { axe: { run(o: unknown): Promise<{ passes: unknown[]; violations: { id: string; help: string; nodes: unknown[] }[] }> } }).axe.run({ runOnly: ['wcag2a', 'wcag2aa'] }));
+    expect(audit.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+    expect(audit.passes.length).toBeGreaterThan(10);
 
     mkdirSync('.vitest', { recursive: true });
     await page.screenshot({ path: '.vitest/console.png', fullPage: true });

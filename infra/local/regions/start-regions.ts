@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TABLES, type TableDefinition } from '../../../manifest/tables.ts';
 import { lockDataDir } from '../data-dir-lock.ts';
+import { startConsole } from '../console/server.ts';
 import { secureDataDir } from '../data-dir-modes.ts';
 import { localIssuer } from '../issuer.ts';
 import { sharedVariables, startDevicesAndTraffic, startWorld } from '../world.ts';
@@ -155,6 +156,8 @@ export const startRegions = async (options: RegionsOptions) => {
       log,
     });
     stops.push(outside.stop);
+    const opsConsole = await startConsole({ api: front.url });
+    stops.push(opsConsole.stop);
     const endpoints = {
       front: front.url,
       api: front.url,
@@ -165,6 +168,7 @@ export const startRegions = async (options: RegionsOptions) => {
       smdp: world.smdp.url,
       devices: outside.devices.url,
       signals: `${front.url}/v1/signals/{mnoId}`,
+      console: opsConsole.url,
     };
     writeFileSync(file('endpoints.json'), JSON.stringify(endpoints, null, 2) + '\n', { mode: 0o600 });
     secureDataDir(options.dataDir);
