@@ -33,8 +33,8 @@ describe.each(both())('the %s stack', (_name, stack, template) => {
       const statements = functionPolicy(s, t, h.id);
       // (The devices' package route appends: a download trigger handed out records the request it answered.)
       const reads = h.route.method === 'GET';
-      // (The signal push route only reads: it queues what it takes.)
-      const expected = h.route.entry === 'health.ts' ? ['dynamodb:GetItem'] : h.route.entry === 'events/schemas.ts' ? [] : reads || h.route.entry === 'signals/push.ts' ? ['dynamodb:Query'] : ['dynamodb:Query', 'dynamodb:PutItem'];
+      // (The signal push route only reads: it queues what it takes. The event catalogue and the OpenAPI document touch no storage.)
+      const expected = h.route.entry === 'health.ts' ? ['dynamodb:GetItem'] : ['events/schemas.ts', 'openapi/serve.ts'].includes(h.route.entry) ? [] : reads || h.route.entry === 'signals/push.ts' ? ['dynamodb:Query'] : ['dynamodb:Query', 'dynamodb:PutItem'];
       expect(actionsOn(statements, table).sort(), routeKey(h.route)).toEqual(expected.sort());
       // Every POST keeps idempotency records, but creating a subscription (it refuses an Idempotency-Key: its response holds the secret) and the devices' routes (a signed result is recorded once by itself).
       // …nor the SM-DP+'s notifications (signed, each recorded once by itself).
