@@ -154,6 +154,9 @@ export const startDeviceFleet = async (options: {
       const { online } = JSON.parse(raw) as { online?: unknown };
       if (typeof online !== 'boolean') return reply(400, { error: 'body is { "online": true | false }' });
       device.online = online;
+      // Offline from the answer on: a poll of it already under way (its package fetched before the
+      // change) ends first, so nothing queued after the answer runs until it is back.
+      if (!online) await running;
       return reply(204);
     } catch {
       return reply(400, { error: 'body is { "online": true | false }' });
