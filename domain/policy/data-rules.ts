@@ -48,7 +48,7 @@ const portKey = (spec: PortSpec) => {
 const rangeRelation = (a: PortRange, b: PortRange): Relation =>
   a.from === b.from && a.to === b.to ? 'duplicates' : a.from <= b.to && b.from <= a.to ? 'overlaps' : undefined;
 
-const Port = z.custom<PortSpec>().check(
+export const Port = z.custom<PortSpec>().check(
   z.superRefine((spec, ctx) => {
     const range = parsePort(spec);
     if ('error' in range) ctx.addIssue({ code: 'custom', message: range.error });

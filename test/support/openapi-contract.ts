@@ -25,10 +25,12 @@ export const answeredOperations = new Set<string>();
 
 export const contractViolations = (method: string, url: string, status: number, headers: Headers, body: unknown): string[] => {
   const { pathname, searchParams } = new URL(url);
-  const operation = router.matchOperation({ method, path: pathname, headers: {}, query: Object.fromEntries(searchParams) });
-  if (!operation?.operationId) return [];
+  // HEAD is GET without a body (the gateway answers it so on every GET route).
+  const head = method === 'HEAD';
+  const operation = router.matchOperation({ method: head ? 'GET' : method, path: pathname, headers: {}, query: Object.fromEntries(searchParams) });
   const about = (body as { type?: unknown } | undefined)?.type === 'about:blank';
-  if (about && [400, 404, 405, 431].includes(status) && !operation.responses?.[String(status)]) return [];
+  if (!operation?.operationId) return about && [400, 404, 405, 431].includes(status) ? [] : [`${method} ${pathname} → ${status}: no operation of the document takes this request`];
+  if (about && [404, 405, 431].includes(status) && !operation.responses?.[String(status)]) return [];
   const where = `${method} ${pathname} → ${status} (${operation.operationId})`;
   const response = operation.responses?.[String(status)] as { content?: Record<string, unknown>; headers?: Record<string, { required?: boolean } | { $ref: string }> } | undefined;
   if (!response) return [`${where}: the document lists no ${status} for this operation`];
@@ -37,7 +39,8 @@ export const contractViolations = (method: string, url: string, status: number, 
   const type = headers.get('content-type')?.split(';')[0]?.trim();
   const media = response.content ? Object.keys(response.content) : [];
   if (media.length === 0 && body !== undefined && body !== '') problems.push(`${where}: the document says no body, the answer has one`);
-  if (media.length > 0) {
+  if (type === 'application/problem+json' && (body as { status?: unknown })?.status !== status) problems.push(`${where}: the problem says status ${(body as { status?: unknown })?.status}`);
+  if (media.length > 0 && !head) {
     if (!type || !media.includes(type)) problems.push(`${where}: content-type ${type} is not one of ${media.join(', ')}`);
     else {
       const path = `openapi#/${pointer('paths', operation.path, operation.method, 'responses', String(status), 'content', type, 'schema')}`;

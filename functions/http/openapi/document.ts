@@ -1,5 +1,6 @@
 import * as z from '../../../domain/zod-mini.ts';
 import { ROUTES, routeKey, type Route, type TableRouteKey } from '../../../manifest/routes.ts';
+import { Port } from '../../../domain/policy/data-rules.ts';
 import { PATH_PARAMS, type PathParam } from '../path-params.ts';
 import type { Named, Operation, ReplyHeader } from './operation.ts';
 import { OPERATIONS } from './operations/index.ts';
@@ -9,9 +10,22 @@ type Json = Record<string, unknown>;
 const SCHEMAS = '#/components/schemas/';
 const ref = (name: string) => ({ $ref: SCHEMAS + name });
 
+/**
+ * What zod cannot write itself: a schema checked by code alone (`z.custom`) is written as `{}`;
+ * these are the shapes their checks take.
+ */
+const WRITTEN_BY_HAND = new Map<unknown, Json>([
+  [Port, { oneOf: [{ type: 'integer', minimum: 1, maximum: 65535 }, { type: 'string', pattern: '^\\d{1,5}-\\d{1,5}$', description: 'an inclusive range, e.g. "8000-8099"' }] }],
+]);
+
+const override = (ctx: { zodSchema: unknown; jsonSchema: Json }) => {
+  const written = WRITTEN_BY_HAND.get(ctx.zodSchema);
+  if (written) Object.assign(ctx.jsonSchema, written);
+};
+
 /** JSON Schema of a zod schema, as a request sends it (`input`) or a response carries it (`output`). */
 const jsonSchema = (schema: z.ZodMiniType, io: 'input' | 'output'): Json => {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema as z.core.$ZodType, { io, unrepresentable: 'any' }) as Json;
+  const { $schema: _, ...rest } = z.toJSONSchema(schema as z.core.$ZodType, { io, unrepresentable: 'any', override }) as Json;
   return rest;
 };
 
@@ -30,7 +44,7 @@ const components = () => {
     schemas(): Json {
       const out: Json = {};
       for (const io of ['input', 'output'] as const) {
-        const { schemas } = z.toJSONSchema(registries[io], { io, unrepresentable: 'any', uri: (id) => SCHEMAS + id });
+        const { schemas } = z.toJSONSchema(registries[io], { io, unrepresentable: 'any', override, uri: (id) => SCHEMAS + id });
         for (const [id, { $schema: _, $id: __, ...schema }] of Object.entries(schemas as Record<string, Json>)) out[id] = schema;
       }
       return out;
@@ -38,12 +52,18 @@ const components = () => {
   };
 };
 
+/** Whether a route reads or writes storage (else it cannot find it unavailable). */
+const touchesStorage = (route: Route) => Boolean(route.access.eventStore || route.access.tables?.length || route.access.idempotency);
+
 /** The problems every route of a kind answers, besides its own. */
 const commonProblems = (route: Route, op: Operation): ProblemCode[] => [
-  'validation-failed',
   'internal-error',
-  'storage-unavailable',
-  ...(route.public ? [] : (['unauthenticated', 'insufficient-scope', 'platform-scope-on-tenant-token'] as const)),
+  // GET /health is bare (no middleware): it reads no query and no body.
+  ...(route.access.checksHealth ? [] : (['validation-failed'] as const)),
+  ...(touchesStorage(route) ? (['storage-unavailable'] as const) : []),
+  ...(route.public ? [] : (['unauthenticated'] as const)),
+  ...(route.scopes.length > 0 ? (['insufficient-scope'] as const) : []),
+  ...(route.scopes.some((s) => s.startsWith('platform:')) ? (['platform-scope-on-tenant-token'] as const) : []),
   ...(route.tenant ? (['no-tenant', 'tenant-not-active'] as const) : []),
   ...(route.method === 'POST' || route.method === 'PUT' ? (['malformed-json', 'body-too-deep', 'body-too-large', 'unsupported-media-type'] as const) : []),
   ...(route.access.idempotency ? (['invalid-idempotency-key', 'idempotency-key-in-progress', 'idempotency-key-reused'] as const) : []),
@@ -51,10 +71,16 @@ const commonProblems = (route: Route, op: Operation): ProblemCode[] => [
   ...(op.appends ? (['concurrent-update'] as const) : []),
 ];
 
-/** Statuses the gateway answers itself, as `about:blank` problems: a malformed path or a header given twice, its authorizer, its body limit. */
-const GATEWAY_STATUSES = new Set([400, 401, 403, 413]);
+/**
+ * Statuses the gateway answers itself, as `about:blank` problems: a malformed path or a header
+ * given twice, its authorizer, its body limit, a handler that crashed.
+ */
+const GATEWAY_STATUSES = new Set([400, 401, 403, 413, 500]);
 
-const problemResponses = (codes: readonly ProblemCode[]) => {
+/** API Gateway's JWT authorizer answers a refused token `{"message":"Unauthorized"}` (401) or `{"message":"Forbidden"}` (403), as JSON: HTTP APIs cannot shape it. */
+const AUTHORIZER_STATUSES = new Set([401, 403]);
+
+const problemResponses = (route: Route, codes: readonly ProblemCode[]) => {
   const byStatus = new Map<number, ProblemCode[]>();
   for (const code of new Set(codes)) {
     const status = PROBLEM_TYPES[code][0];
@@ -69,7 +95,10 @@ const problemResponses = (codes: readonly ProblemCode[]) => {
         {
           description: list.map((c) => `\`${c}\`: ${PROBLEM_TYPES[c][1]}`).join('; '),
           ...(retries && { headers: { 'Retry-After': { $ref: '#/components/headers/Retry-After' } } }),
-          content: { 'application/problem+json': { schema: { allOf: [ref('Problem')], properties: { type: { enum: types } } } } },
+          content: {
+            'application/problem+json': { schema: { allOf: [ref('Problem')], properties: { type: { enum: types } } } },
+            ...(!route.public && AUTHORIZER_STATUSES.has(status) && { 'application/json': { schema: ref('AuthorizerMessage') } }),
+          },
         },
       ];
     }),
@@ -121,7 +150,7 @@ const operationObject = (route: Route, op: Operation, named: ReturnType<typeof c
     ...(route.public && route.publicBecause && { 'x-public-because': route.publicBecause }),
     parameters: [...pathParameters(route.path), ...queryParameters(op), ...headers],
     ...(op.body && { requestBody: { required: !op.bodyOptional, content: { 'application/json': { schema: named.name(op.body, 'input') } } } }),
-    responses: { ...Object.fromEntries(replies), ...problemResponses([...commonProblems(route, op), ...(op.problems ?? [])]) },
+    responses: { ...Object.fromEntries(replies), ...problemResponses(route, [...commonProblems(route, op), ...(op.problems ?? [])]) },
   };
 };
 
@@ -163,7 +192,16 @@ export const openApiDocument = (version: string, routes: readonly Route[] = ROUT
     tags: [...new Set(Object.values(OPERATIONS).map((o) => o.tag))].map((name) => ({ name })),
     paths,
     components: {
-      schemas: { ...named.schemas(), Problem: PROBLEM },
+      schemas: {
+        ...named.schemas(),
+        Problem: PROBLEM,
+        AuthorizerMessage: {
+          type: 'object',
+          description: 'What API Gateway’s JWT authorizer answers in AWS for a token it refuses, before any function runs (the local gateway answers a problem).',
+          required: ['message'],
+          properties: { message: { type: 'string' } },
+        },
+      },
       parameters: {
         'Idempotency-Key': { name: 'Idempotency-Key', in: 'header', required: false, description: 'Makes the command safe to send again: the same key with the same body answers what the first answered, for 24 hours.', schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' } },
         'If-Match': { name: 'If-Match', in: 'header', required: false, description: 'The version the command expects, as the resource’s ETag gives it (e.g. "3"); 412 if it has moved on.', schema: { type: 'string' } },

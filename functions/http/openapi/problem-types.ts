@@ -1,7 +1,8 @@
 /**
  * Every problem type the API answers (`type: /problems/<code>`), with its status and what it means
  * to a client. The OpenAPI document lists, for each operation and status, the codes it can answer;
- * `test/functions/openapi.problem-types.spec.ts` fails when the code answers one this table lacks.
+ * `test/functions/openapi.document.spec.ts` scans the code and fails when it answers one this table lacks,
+ * or with another status.
  */
 export const PROBLEM_TYPES = {
   // The request as HTTP
@@ -75,7 +76,7 @@ export const PROBLEM_TYPES = {
   'policy-not-published': [409, 'the policy has no published version'],
   'mno-unavailable': [409, 'the MNO cannot take work: not registered, not verified, quarantined or in an outage'],
   'alert-resolved': [409, 'the alert is resolved'],
-  'subscription-exists': [409, 'a subscription to this URL exists'],
+  'subscription-exists': [409, 'a subscription with this id exists (ids are random: not met through the API)'],
   'subscription-limit': [409, 'the tenant has as many subscriptions as it may'],
   'dead-letter-payload-unavailable': [409, 'the dead letter’s event is no longer kept'],
   // Refused by the domain: not the caller's to do (403)

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 
 /**
  * The ops console on the local runtime (`console` in endpoints.json): a few static files, and the
  * API's GET routes under the same origin, so the page needs no CORS and its CSP allows only 'self'.
  * It is read-only twice over: the page only reads, and this server passes on GET and HEAD alone
- * (anything else is a 405 before it reaches the API). Only the Authorization header goes through.
+ * (anything else is a 405 before it reaches the API). Only the Authorization header goes through,
+ * and only to a request named to 127.0.0.1 or localhost with a path as sent (else 421 or 400).
  */
 const PUBLIC = new URL('./public/', import.meta.url);
 const FILES: Record<string, [file: string, type: string]> = {
@@ -35,22 +36,23 @@ const problem = (res: ServerResponse, status: number, title: string, detail: str
   res.end(JSON.stringify({ type: 'about:blank', title, status, detail }));
 };
 
-const forward = async (api: string, req: IncomingMessage, res: ServerResponse, path: string) => {
+/** The request on to the API with `node:http`, the path exactly as sent (fetch would resolve `%2e%2e` first). */
+const forward = (api: string, req: IncomingMessage, res: ServerResponse, path: string) => {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (typeof req.headers.authorization === 'string') headers.authorization = req.headers.authorization;
-  try {
-    const answer = await fetch(api + path, { method: req.method, headers, signal: AbortSignal.timeout(10_000) });
-    const body = Buffer.from(await answer.arrayBuffer());
+  const { hostname, port } = new URL(api);
+  const upstream = request({ host: hostname, port, method: req.method, path, headers, timeout: 10_000 }, (answer) => {
     const passed: Record<string, string> = { ...SECURITY_HEADERS };
     for (const name of ['content-type', 'etag', 'retry-after', 'www-authenticate']) {
-      const value = answer.headers.get(name);
-      if (value) passed[name] = value;
+      const value = answer.headers[name];
+      if (typeof value === 'string') passed[name] = value;
     }
-    res.writeHead(answer.status, passed);
-    res.end(req.method === 'HEAD' ? undefined : body);
-  } catch {
-    problem(res, 502, 'Bad Gateway', 'the API did not answer');
-  }
+    res.writeHead(answer.statusCode ?? 502, passed);
+    answer.pipe(res);
+  });
+  upstream.on('timeout', () => upstream.destroy(new Error('timed out')));
+  upstream.on('error', () => (res.headersSent ? res.destroy() : problem(res, 502, 'Bad Gateway', 'the API did not answer')));
+  upstream.end();
 };
 
 export interface ConsoleServer {
@@ -61,11 +63,16 @@ export interface ConsoleServer {
 /** Starts the console for the API at `api` (e.g. http://127.0.0.1:3000) on 127.0.0.1. */
 export const startConsole = async (options: { api: string; port?: number }): Promise<ConsoleServer> => {
   const files = Object.fromEntries(Object.entries(FILES).map(([path, [file, type]]) => [path, { body: readFileSync(new URL(file, PUBLIC)), type }]));
+  let hosts = new Set<string>();
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://console');
-    const path = url.pathname;
+    // Only this console's own names (no DNS rebinding), and only a path as sent: not an absolute or `//` target.
+    if (!hosts.has(req.headers.host ?? '')) return problem(res, 421, 'Misdirected Request', 'the console answers to 127.0.0.1 and localhost only');
+    const target = req.url ?? '';
+    if (!target.startsWith('/') || target.startsWith('//')) return problem(res, 400, 'Bad Request', 'send the path alone, e.g. GET /v1/mnos');
     if (req.method !== 'GET' && req.method !== 'HEAD') return problem(res, 405, 'Method Not Allowed', 'the console is read-only: it only reads the API', { allow: 'GET, HEAD' });
-    if (path.startsWith('/v1/') || path === '/health') return void forward(options.api, req, res, path + url.search);
+    const path = target.split('?')[0]!;
+    // The API's paths go on exactly as sent: its gateway refuses dot segments and encoded separators itself.
+    if (path.startsWith('/v1/') || path === '/health') return forward(options.api, req, res, target);
     const file = files[path];
     if (!file) return problem(res, 404, 'Not Found', `no such page: ${path}`);
     res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': file.type });
@@ -76,6 +83,7 @@ export const startConsole = async (options: { api: string; port?: number }): Pro
     server.listen(options.port ?? 0, '127.0.0.1', () => ok());
   });
   const { port } = server.address() as { port: number };
+  hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   return {
     url: `http://127.0.0.1:${port}/`,
     stop: () =>

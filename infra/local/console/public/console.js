@@ -21,8 +21,9 @@ const items = (answer) => (answer.ok ? (Array.isArray(answer.body) ? answer.body
 /** Draws one panel from an answer, or the problem it was. */
 const panel = (id, answer, draw) => show($(id), answer.ok ? draw(items(answer)) : panels.trouble(problemText(answer)));
 
-const refresh = async () => {
+const refresh = async (current) => {
   const [mnos, cascades, bulk, alerts] = await Promise.all([get('/v1/mnos'), get('/v1/cascades?limit=10'), get('/v1/bulk-operations?limit=10'), get('/v1/alerts?status=open&limit=50')]);
+  if (!current()) return;
   const all = [mnos, cascades, bulk, alerts];
   const refused = all.filter((a) => !a.ok);
   if (refused.length === all.length) status(`The API refused the token: ${problemText(refused[0])}`);
@@ -35,6 +36,7 @@ const refresh = async () => {
   for (const [op, answer] of await Promise.all(shown.map(async (op) => [op, await get(`/v1/bulk-operations/${encodeURIComponent(op.id)}?limit=20`)]))) {
     if (answer.ok) details.set(op.id, answer.body);
   }
+  if (!current()) return;
 
   show($('counts'), panels.counts({ mnos: items(mnos), cascades: items(cascades), bulk: operations, alerts: items(alerts) }));
   panel('mnos', mnos, panels.mnos);
@@ -52,15 +54,25 @@ const drawSim = async () => {
   show($('sim'), panels.sim(sim.body, events.body.items));
 };
 
+/** Bumped when the token is forgotten: a refresh begun before draws nothing after. */
+let generation = 0;
+
 const loop = async () => {
   clearTimeout(timer);
   if (!hasToken()) return;
-  if (!document.hidden) await refresh();
-  timer = setTimeout(loop, EVERY_MS);
+  const mine = generation;
+  try {
+    if (!document.hidden) await refresh(() => mine === generation);
+  } catch (error) {
+    status(`The console failed to draw: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    if (mine === generation && hasToken()) timer = setTimeout(loop, EVERY_MS);
+  }
 };
 
 $('token-form').addEventListener('submit', (event) => {
   event.preventDefault();
+  generation += 1;
   setToken($('token').value);
   $('token').value = '';
   status('Connecting…');
@@ -68,6 +80,7 @@ $('token-form').addEventListener('submit', (event) => {
 });
 
 $('forget').addEventListener('click', () => {
+  generation += 1;
   forgetToken();
   clearTimeout(timer);
   for (const id of ['counts', 'mnos', 'fallback', 'cascades', 'bulk', 'alerts', 'sim']) show($(id));

@@ -1,0 +1,78 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONSOLE_CSP, startConsole, type ConsoleServer } from '../../infra/local/console/server.ts';
+
+/** The console's server against a stub API that records what reaches it. */
+const seen: { method: string; url: string; headers: IncomingHttpHeaders }[] = [];
+let api: Server;
+let console_: ConsoleServer;
+beforeAll(async () => {
+  api = createServer((req, res) => {
+    seen.push({ method: req.method!, url: req.url!, headers: req.headers });
+    res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'x=1', etag: '"3"' });
+    res.end('{"items":[]}');
+  });
+  await new Promise<void>((ok) => api.listen(0, '127.0.0.1', ok));
+  console_ = await startConsole({ api: `http://127.0.0.1:${(api.address() as { port: number }).port}` });
+});
+afterAll(async () => {
+  await console_.stop();
+  api.close();
+});
+
+/** One request written by hand, as a client that is not a browser could send it. */
+const raw = (request: string) =>
+  new Promise<string>((ok, fail) => {
+    const socket = connect(Number(new URL(console_.url).port), '127.0.0.1', () => socket.end(request));
+    let answer = '';
+    socket.on('data', (d) => (answer += d));
+    socket.on('end', () => ok(answer));
+    socket.on('error', fail);
+  });
+
+describe('the console’s server', () => {
+  it('passes a read on to the API with the Authorization header alone, and the API’s answer back without its cookies', async () => {
+    seen.length = 0;
+    const r = await fetch(`${console_.url}v1/mnos?limit=5`, { headers: { authorization: 'Bearer t', cookie: 'session=1', 'x-forwarded-for': '10.0.0.1' } });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('etag')).toBe('"3"');
+    expect(r.headers.get('set-cookie')).toBeNull();
+    expect(r.headers.get('content-security-policy')).toBe(CONSOLE_CSP);
+    expect(seen).toEqual([{ method: 'GET', url: '/v1/mnos?limit=5', headers: expect.objectContaining({ authorization: 'Bearer t' }) }]);
+    expect(seen[0]!.headers.cookie).toBeUndefined();
+    expect(seen[0]!.headers['x-forwarded-for']).toBeUndefined();
+  });
+
+  it('refuses every write before it reaches the API', async () => {
+    seen.length = 0;
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) expect((await fetch(`${console_.url}v1/sims`, { method })).status, method).toBe(405);
+    expect(seen).toEqual([]);
+  });
+
+  it('passes a path on exactly as sent, for the API’s gateway to refuse dot segments itself', async () => {
+    seen.length = 0;
+    await raw('GET /v1/sims/%2e%2e/mnos HTTP/1.1\r\nHost: 127.0.0.1:' + new URL(console_.url).port + '\r\nConnection: close\r\n\r\n');
+    expect(seen.map((s) => s.url)).toEqual(['/v1/sims/%2e%2e/mnos']);
+  });
+
+  it('answers an absolute or `//` target with 400, and a malformed one does not bring it down', async () => {
+    const port = new URL(console_.url).port;
+    expect(await raw(`GET http://[/ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400/);
+    expect(await raw(`GET http://evil.example/v1/mnos HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400/);
+    expect(await raw(`GET //evil/v1/mnos HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400/);
+    expect((await fetch(console_.url)).status).toBe(200);
+  });
+
+  it('answers only to its own names: another Host (a rebound DNS name) gets 421', async () => {
+    const port = new URL(console_.url).port;
+    expect(await raw(`GET /v1/mnos HTTP/1.1\r\nHost: attacker.example:${port}\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 421/);
+    expect((await fetch(`http://localhost:${port}/`)).status).toBe(200);
+  });
+
+  it('serves its own files and nothing else', async () => {
+    expect((await fetch(`${console_.url}console.js`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect((await fetch(`${console_.url}server.ts`)).status).toBe(404);
+    expect((await fetch(`${console_.url}public/console.js`)).status).toBe(404);
+  });
+});
