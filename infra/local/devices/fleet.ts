@@ -6,6 +6,7 @@ import { issueEuiccCertificate } from '../../../adapters/signing/eim-signing.ts'
 import { fileSigner, memorySigner } from '../../../adapters/signing/file-signer.ts';
 import type { EuiccState } from '../../../domain/euicc/euicc.ts';
 import { simulatedEuicc, type SimulatedEuicc } from './euicc-device.ts';
+import { requestPath } from '../request-path.ts';
 
 /** A profile as the fleet learns it from a registration: which MNO it is on decides whether it can attach. */
 export interface DeviceProfile {
@@ -139,12 +140,14 @@ export const startDeviceFleet = async (options: {
   }, options.pollMs ?? 2_000);
 
   const server: Server = createServer(async (req, res) => {
-    const m = /^\/_sim\/devices\/(\d{32})$/.exec(new URL(req.url ?? '/', 'http://localhost').pathname);
-    const device = m ? devices.get(m[1]!) : undefined;
     const reply = (status: number, body?: unknown) => {
       res.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
       res.end(body === undefined ? undefined : JSON.stringify(body));
     };
+    const url = requestPath(req.url);
+    if (!url) return reply(400, { error: 'the request target must be a path' });
+    const m = /^\/_sim\/devices\/(\d{32})$/.exec(url.pathname);
+    const device = m ? devices.get(m[1]!) : undefined;
     if (!device) return reply(404, { error: 'no such device' });
     if (req.method === 'GET') return reply(200, { online: device.online, ...device.euicc.state(), seq: device.euicc.seq() });
     if (req.method !== 'PUT') return reply(405, { error: 'GET or PUT' });

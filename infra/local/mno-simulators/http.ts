@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MnoFaultsSchema, type FaultState } from './faults.ts';
+import { requestPath } from '../request-path.ts';
 
 export interface CmpRequest {
   method: string;
@@ -125,7 +126,11 @@ export const serveCmp = async (options: {
   const server = createServer(async (req, res) => {
     try {
       const method = (req.method ?? 'GET').toUpperCase();
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      const url = requestPath(req.url);
+      if (!url) {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ error: 'the request target must be a path' }));
+      }
       const path = url.pathname;
       const body = await readBody(req);
       let reply: CmpReply;

@@ -1,4 +1,5 @@
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { requestPath } from '../request-path.ts';
 
 /** How the front checks the regions, as a Route 53 health check does: every `intervalMs`, `failureThreshold` failures in a row to fail over. */
 export interface HealthCheckSettings {
@@ -98,7 +99,8 @@ export const startFront = async (options: {
   const status = () => ({ primary, active, health, regions: Object.fromEntries([...seen].map(([name, s]) => [name, { url: urlOf(name), healthy: s.healthy, failures: s.failures }])), switches });
 
   const control = async (req: IncomingMessage, res: ServerResponse) => {
-    const path = new URL(req.url ?? '/', 'http://front').pathname;
+    const path = requestPath(req.url)?.pathname;
+    if (!path) return json(res, 400, { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'the request target must be a path' });
     if (req.method === 'GET' && path === '/_sim/front') return json(res, 200, status());
     const m = /^\/_sim\/regions\/([^/]+)\/(fail|recover|primary)$/.exec(path);
     if (req.method !== 'POST' || !m || !seen.has(m[1]!)) return json(res, 404, { type: 'about:blank', title: 'Not Found', status: 404, detail: `regions: ${[...seen.keys()].join(', ')}; POST /_sim/regions/{region}/fail|recover|primary, GET /_sim/front` });

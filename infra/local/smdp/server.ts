@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { signNotification } from '../../../adapters/smdp/es2plus.ts';
+import { requestPath } from '../request-path.ts';
 
 /**
  * The MNOs' SM-DP+s on this machine (GSMA SGP.22), one per MNO under `/smdp/<mno>`:
@@ -155,7 +156,9 @@ export const startSimulatedSmdp = async (log: (message: string) => void = () => 
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(body === undefined ? undefined : JSON.stringify(body));
     };
-    const m = /^\/smdp\/([a-z0-9-]+)\/gsma\/rsp2\/(es2plus|es9plus)\/(\w+)$/.exec(new URL(req.url ?? '/', 'http://localhost').pathname);
+    const url = requestPath(req.url);
+    if (!url) return reply(400, { error: 'the request target must be a path' });
+    const m = /^\/smdp\/([a-z0-9-]+)\/gsma\/rsp2\/(es2plus|es9plus)\/(\w+)$/.exec(url.pathname);
     const smdp = m ? smdps.get(m[1]!) : undefined;
     if (!m || !smdp || req.method !== 'POST') return reply(404, { error: 'no such SM-DP+ function' });
     const body = await readBody(req);
