@@ -57,6 +57,14 @@ describe('what every bundle carries', () => {
   /** The code bundled into the Lambda functions. */
   const BUNDLED = ['domain', 'manifest', 'application', 'adapters', 'functions'];
 
+  it('an HTTP handler parses with schemas the OpenAPI document reads too: it defines none of its own (they live in its area’s requests.ts, path-params.ts and the shared parameter modules)', () => {
+    const SCHEMA_MODULES = /\/(requests|path-params|reason|integers|cursor)\.ts$/;
+    const defining = sources('functions/http').filter(
+      (f) => !f.startsWith('functions/http/openapi/') && !SCHEMA_MODULES.test(f) && /\bz\.(strictObject|object|looseObject|union|discriminatedUnion|array|string|enum|pipe|_default|optional)\(/.test(readFileSync(join(ROOT, f), 'utf8')),
+    );
+    expect(defining).toEqual([]);
+  });
+
   it('the answers’ schemas (application/views/*.schema.ts) are types to the code that runs: only the OpenAPI document’s builder imports their values', () => {
     const bundled = BUNDLED.flatMap((dir) => sources(dir)).filter((f) => !f.startsWith('functions/http/openapi/') && !f.endsWith('.schema.ts'));
     const values = bundled.flatMap((file) =>
