@@ -5,8 +5,8 @@ import { Labels } from '../sim/events.ts';
 /** At most this many EIDs named in one request; a larger fleet is selected by label, state or MNO. */
 export const MAX_SELECTED_EIDS = 1000;
 
-/** A bulk operation's id, as Switchboard gives it. */
-export const BulkId = z.string().check(z.regex(/^bulk-[a-z0-9]{8,40}$/, 'not a bulk operation id'));
+export { BulkId } from './bulk-id.ts';
+import { BulkId } from './bulk-id.ts';
 
 /**
  * Which SIMs a bulk operation acts on: EIDs named one by one, or a filter of the tenant's SIMs

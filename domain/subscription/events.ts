@@ -1,7 +1,7 @@
 import * as z from '../zod-mini.ts';
 
-/** A subscription's id: a UUID chosen by the API when it is created. */
-export const SubscriptionId = z.uuid({ error: 'a subscription id is a UUID' });
+export { SubscriptionId } from './subscription-id.ts';
+import { SubscriptionId } from './subscription-id.ts';
 
 /** An event type (domain/event-catalogue.ts) or `*` for every one. */
 export const EventTypeFilter = z.string().check(z.regex(/^(\*|[A-Z][A-Za-z0-9]{1,79})$/, 'an event type such as SimActivated, or *'));

@@ -1,9 +1,9 @@
 import * as z from '../../domain/zod-mini.ts';
-import { AlertId } from '../../domain/alerts/events.ts';
-import { BulkId } from '../../domain/bulk/request.ts';
+import { AlertId } from '../../domain/alerts/alert-id.ts';
+import { BulkId } from '../../domain/bulk/bulk-id.ts';
 import { Eid, Iccid, MnoId, TenantId } from '../../domain/identifiers/index.ts';
 import { CascadeId, PolicyId } from '../../domain/policy/identifiers.ts';
-import { SubscriptionId } from '../../domain/subscription/events.ts';
+import { SubscriptionId } from '../../domain/subscription/subscription-id.ts';
 import type { HttpRequest } from './http-handler.ts';
 import { positiveInteger } from './integers.ts';
 import { validationProblem } from './problem.ts';
