@@ -9,6 +9,8 @@ import type { BulkRow, CascadeRow } from './projections.ts';
 import { projectedOf, stringsOf } from './rows.ts';
 import { ENTERPRISES_LIST, OPEN_BULK_KEY, OPEN_CASCADES_KEY } from './projections.ts';
 import { BY_LIST, BY_STATUS, OPEN } from './table.ts';
+import { ALERT_SORT_KEY, BULK_SORT_KEY, CASCADE_SORT_KEY, encodeCursor } from './cursors.ts';
+export { ALERT_SORT_KEY, BULK_SORT_KEY, CASCADE_SORT_KEY, decodeCursor, encodeCursor } from './cursors.ts';
 
 type Item = Record<string, AttributeValue>;
 
@@ -59,10 +61,7 @@ const queryRows = async (client: DynamoDBClient, table: string, q: RowQuery) => 
   return { rows, next: start?.sortKey?.S };
 };
 
-/** Cursors are a row's sort key, opaque to clients; the table key is rebuilt from the caller's tenant, so a cursor cannot leave it. */
-export const encodeCursor = (sortKey: string) => Buffer.from(sortKey).toString('base64url');
-export const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString();
-
+/** Cursors are a row's sort key, opaque to clients (cursors.ts); the table key is rebuilt from the caller's tenant, so a cursor cannot leave it. */
 const page = <T>(items: T[], next: string | undefined) => ({ items, ...(next !== undefined && { nextCursor: encodeCursor(next) }) });
 
 export interface SimQuery {
@@ -137,8 +136,6 @@ export const listSims = async (client: DynamoDBClient, table: string, tenant: st
   return page(rows.map(simItem), next);
 };
 
-/** A cascade's sort key: `<startedAt>#<cascade id>`. */
-export const CASCADE_SORT_KEY = /^(\d{4}-\d\d-\d\dT[\d:.]+Z)#([A-Za-z0-9_-]{1,80})$/;
 
 /** A tenant's cascades, newest first, optionally with one status; each with a count of its targets per status. */
 export const listCascades = async (client: DynamoDBClient, table: string, tenant: string, q: { status?: string | undefined; limit: number; after?: string | undefined }) => {
@@ -161,8 +158,6 @@ export const listCascades = async (client: DynamoDBClient, table: string, tenant
   return page(items, next);
 };
 
-/** A bulk operation's sort key: `<startedAt>#<bulk id>`. */
-export const BULK_SORT_KEY = /^(\d{4}-\d\d-\d\dT[\d:.]+Z)#(bulk-[a-z0-9]{8,40})$/;
 
 /** A tenant's bulk operations, newest first, optionally with one status: what each asked, who started it, how it ended. */
 export const listBulkOperations = async (client: DynamoDBClient, table: string, tenant: string, q: { status?: string | undefined; limit: number; after?: string | undefined }) => {
@@ -253,8 +248,6 @@ export const simsOn = async (client: DynamoDBClient, table: string, tenant: stri
     await allRows(client, table, { list: `T#${tenant}#SIM`, filter: { expression: 'contains(mnos, :mno)', names: {}, values: { ':mno': { S: mno } } } }, (eid) => simStream(tenant, eid))
   ).map((r) => r.id!.S!);
 
-/** An alert's sort key: `<raised at>#<alert id>`. */
-export const ALERT_SORT_KEY = /^(\d{4}-\d\d-\d\dT[\d:.]+Z)#(alert-[a-z0-9.-]+)$/;
 
 /** A tenant's alerts (each SIM's latest of each kind), newest first, by status, kind and EID. */
 export const listAlerts = async (

@@ -1,5 +1,5 @@
 import * as z from '../../domain/zod-mini.ts';
-import { decodeCursor } from '../../adapters/read-models/queries.ts';
+import { decodeCursor } from '../../adapters/read-models/cursors.ts';
 
 const NOT_OURS = 'not a cursor this API gave';
 

@@ -1,5 +1,5 @@
 import * as z from '../../../domain/zod-mini.ts';
-import { ALERT_SORT_KEY } from '../../../adapters/read-models/queries.ts';
+import { ALERT_SORT_KEY } from '../../../adapters/read-models/cursors.ts';
 import { Eid } from '../../../domain/identifiers/index.ts';
 import { ALERT_KINDS } from '../../../domain/signals/alert-kinds.ts';
 import { cursorParam } from '../cursor.ts';

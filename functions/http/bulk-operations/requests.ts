@@ -1,5 +1,5 @@
 import * as z from '../../../domain/zod-mini.ts';
-import { BULK_SORT_KEY } from '../../../adapters/read-models/queries.ts';
+import { BULK_SORT_KEY } from '../../../adapters/read-models/cursors.ts';
 import { cursorParam } from '../cursor.ts';
 import { positiveInteger } from '../integers.ts';
 
