@@ -65,7 +65,8 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       traffic: options.traffic,
       log,
     });
-    opsConsole = await startConsole({ api: `http://127.0.0.1:${region.port}` });
+    // Beside a fixed API port, the next one (3001 by default); a free one beside a free one (tests).
+    opsConsole = await startConsole({ api: `http://127.0.0.1:${region.port}`, port: options.port ? options.port + 1 : 0, log });
   } catch (error) {
     await opsConsole?.stop();
     await outside?.stop();

@@ -70,6 +70,21 @@ describe('the console’s server', () => {
     expect((await fetch(`http://localhost:${port}/`)).status).toBe(200);
   });
 
+  it('takes the port it is given, and another one, saying so, when that one is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((ok) => blocker.listen(0, '127.0.0.1', ok));
+    const taken = (blocker.address() as { port: number }).port;
+    const notes: string[] = [];
+    const moved = await startConsole({ api: 'http://127.0.0.1:9', port: taken, log: (m) => notes.push(m) });
+    try {
+      expect(new URL(moved.url).port).not.toBe(String(taken));
+      expect(notes).toEqual([`port ${taken} for the ops console is taken by another process: it is on ${new URL(moved.url).port} instead`]);
+    } finally {
+      await moved.stop();
+      blocker.close();
+    }
+  });
+
   it('serves its own files and nothing else', async () => {
     expect((await fetch(`${console_.url}console.js`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect((await fetch(`${console_.url}server.ts`)).status).toBe(404);

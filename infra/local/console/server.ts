@@ -60,8 +60,12 @@ export interface ConsoleServer {
   stop(): Promise<void>;
 }
 
-/** Starts the console for the API at `api` (e.g. http://127.0.0.1:3000) on 127.0.0.1. */
-export const startConsole = async (options: { api: string; port?: number }): Promise<ConsoleServer> => {
+/**
+ * Starts the console for the API at `api` (e.g. http://127.0.0.1:3000) on 127.0.0.1, on `port`
+ * (`npm start`: the one after the API's, 3001 by default, the same after a restart), or on a free
+ * one if that is taken (saying so) or `port` is 0.
+ */
+export const startConsole = async (options: { api: string; port?: number; log?: (message: string) => void }): Promise<ConsoleServer> => {
   const files = Object.fromEntries(Object.entries(FILES).map(([path, [file, type]]) => [path, { body: readFileSync(new URL(file, PUBLIC)), type }]));
   let hosts = new Set<string>();
   const server = createServer((req, res) => {
@@ -78,10 +82,22 @@ export const startConsole = async (options: { api: string; port?: number }): Pro
     res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': file.type });
     res.end(req.method === 'HEAD' ? undefined : file.body);
   });
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(options.port ?? 0, '127.0.0.1', () => ok());
-  });
+  const listen = (port: number) =>
+    new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', fail);
+        ok();
+      });
+    });
+  const wanted = options.port ?? 0;
+  try {
+    await listen(wanted);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    await listen(0);
+    options.log?.(`port ${wanted} for the ops console is taken by another process: it is on ${(server.address() as { port: number }).port} instead`);
+  }
   const { port } = server.address() as { port: number };
   hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   return {

@@ -156,7 +156,7 @@ export const startRegions = async (options: RegionsOptions) => {
       log,
     });
     stops.push(outside.stop);
-    const opsConsole = await startConsole({ api: front.url });
+    const opsConsole = await startConsole({ api: front.url, port: options.port === 0 ? 0 : (options.port ?? 3000) + 1, log });
     stops.push(opsConsole.stop);
     const endpoints = {
       front: front.url,
