@@ -10,6 +10,10 @@ import { projectedOf, stringsOf } from './rows.ts';
 import { ENTERPRISES_LIST, OPEN_BULK_KEY, OPEN_CASCADES_KEY } from './projections.ts';
 import { BY_LIST, BY_STATUS, OPEN } from './table.ts';
 import { ALERT_SORT_KEY, BULK_SORT_KEY, CASCADE_SORT_KEY, encodeCursor } from './cursors.ts';
+import type * as z from '../../domain/zod-mini.ts';
+import type { AlertPage } from '../../application/views/alerts.schema.ts';
+import type { CascadePage } from '../../application/views/cascades.schema.ts';
+import type { SimListItem, SimPage } from '../../application/views/sims.schema.ts';
 export { ALERT_SORT_KEY, BULK_SORT_KEY, CASCADE_SORT_KEY, decodeCursor, encodeCursor } from './cursors.ts';
 
 type Item = Record<string, AttributeValue>;
@@ -92,22 +96,25 @@ export const overCapEids = async (client: DynamoDBClient, table: string, tenant:
   return [...new Set(rows.flatMap((r) => (r.eid?.S ? [r.eid.S] : [])))].sort();
 };
 
-/** A SIM row as the list shows it. */
-const simItem = (r: Item) => ({
-  eid: r.id?.S,
-  state: r.status?.S,
+/**
+ * A SIM row as the list answers it: the API's `SimListItem` (the type holds the two together).
+ * The projection writes every one of these attributes; the row's status is the SIM's lifecycle state.
+ */
+const simItem = (r: Item): z.output<typeof SimListItem> => ({
+  eid: r.id?.S ?? '',
+  state: r.status?.S as z.output<typeof SimListItem>['state'],
   mnos: stringsOf(r.mnos),
   labels: stringsOf(r.labels),
-  enabledMno: r.enabledMno?.S,
+  enabledMno: r.enabledMno?.S ?? '',
   version: Number(r.version?.N),
-  updatedAt: r.updatedAt?.S,
+  updatedAt: r.updatedAt?.S ?? '',
 });
 
 /**
  * A page of the given SIMs (EIDs in order) after the cursor, read row by row, with the list's other
  * filters applied to them: the over-cap list.
  */
-export const listSimsAmong = async (client: DynamoDBClient, table: string, tenant: string, eids: readonly string[], q: SimQuery) => {
+export const listSimsAmong = async (client: DynamoDBClient, table: string, tenant: string, eids: readonly string[], q: SimQuery): Promise<z.output<typeof SimPage>> => {
   const rest = eids.filter((e) => q.after === undefined || e > q.after);
   const slice = rest.slice(0, q.limit);
   const rows = await Promise.all(slice.map(async (e) => (await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: simStream(tenant, e) } } }))).Item));
@@ -119,7 +126,7 @@ export const listSimsAmong = async (client: DynamoDBClient, table: string, tenan
 };
 
 /** A tenant's SIMs in EID order (stable under updates), filtered by state, MNO and label. */
-export const listSims = async (client: DynamoDBClient, table: string, tenant: string, q: SimQuery) => {
+export const listSims = async (client: DynamoDBClient, table: string, tenant: string, q: SimQuery): Promise<z.output<typeof SimPage>> => {
   const conditions: string[] = [];
   const values: Record<string, AttributeValue> = {};
   if (q.mno !== undefined) (conditions.push('contains(mnos, :mno)'), (values[':mno'] = { S: q.mno }));
@@ -138,7 +145,7 @@ export const listSims = async (client: DynamoDBClient, table: string, tenant: st
 
 
 /** A tenant's cascades, newest first, optionally with one status; each with a count of its targets per status. */
-export const listCascades = async (client: DynamoDBClient, table: string, tenant: string, q: { status?: string | undefined; limit: number; after?: string | undefined }) => {
+export const listCascades = async (client: DynamoDBClient, table: string, tenant: string, q: { status?: string | undefined; limit: number; after?: string | undefined }): Promise<z.output<typeof CascadePage>> => {
   const id = q.after === undefined ? undefined : CASCADE_SORT_KEY.exec(q.after)?.[2];
   const { rows, next } = await queryRows(client, table, {
     list: `T#${tenant}#CASCADE`,
@@ -255,7 +262,7 @@ export const listAlerts = async (
   table: string,
   tenant: string,
   q: { status?: string | undefined; kind?: string | undefined; eid?: string | undefined; limit: number; after?: string | undefined },
-) => {
+): Promise<z.output<typeof AlertPage>> => {
   const conditions: string[] = [];
   const values: Record<string, AttributeValue> = {};
   const names: Record<string, string> = {};
