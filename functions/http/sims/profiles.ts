@@ -10,6 +10,8 @@ import { pathParam } from '../path-params.ts';
 import { bodyOf, commandContext, eidParam } from '../request.ts';
 import { json } from '../responses.ts';
 import { EnableProfile, OrderProfile } from './requests.ts';
+import type * as z from '../../../domain/zod-mini.ts';
+import type { ProfileOrderAccepted, QueuedEimPackage } from '../../../application/views/sims.schema.ts';
 
 const iccidParam = (request: HttpRequest) => pathParam(request, 'iccid');
 
@@ -25,7 +27,7 @@ export const enable = httpHandler('POST /v1/sims/{eid}/profiles/{iccid}/enable',
   const { state } = await queuePsmos(adapters.eventStore, request.caller.tenant, eid, [{ op: 'enable', iccid, rollback }], commandContext(request));
   if (state.status === 'unregistered') throw problem(404, 'sim-not-found', 'SIM not found');
   const queued = state.eim.pending.at(-1)!;
-  return json(202, { eid, counter: queued.counter, transactionId: queued.transactionId, status: 'queued', psmos: queued.psmos }, { location: `/v1/sims/${eid}/eim-packages/${queued.counter}` });
+  return json(202, { eid, counter: queued.counter, transactionId: queued.transactionId, status: 'queued', psmos: queued.psmos } satisfies z.output<typeof QueuedEimPackage>, { location: `/v1/sims/${eid}/eim-packages/${queued.counter}` });
 });
 
 /**
@@ -41,7 +43,7 @@ export const order = httpHandler('POST /v1/sims/{eid}/profiles', async (request)
   const { state, head } = await requestProfileOrder(adapters.eventStore, request.caller.tenant, eid, mno, commandContext(request));
   if (state.status === 'unregistered') throw problem(404, 'sim-not-found', 'SIM not found');
   const placed = state.orders.orders.filter((o) => o.mno === mno).at(-1)!;
-  return json(202, { orderId: placed.orderId, mno, status: placed.status, version: head.version }, { location: `/v1/sims/${eid}` });
+  return json(202, { orderId: placed.orderId, mno, status: placed.status, version: head.version } satisfies z.output<typeof ProfileOrderAccepted>, { location: `/v1/sims/${eid}` });
 });
 
 const counterParam = (request: HttpRequest) => pathParam(request, 'counter');
