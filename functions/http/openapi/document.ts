@@ -45,7 +45,11 @@ const components = () => {
       const out: Json = {};
       for (const io of ['input', 'output'] as const) {
         const { schemas } = z.toJSONSchema(registries[io], { io, unrepresentable: 'any', override, uri: (id) => SCHEMAS + id });
-        for (const [id, { $schema: _, $id: __, ...schema }] of Object.entries(schemas as Record<string, Json>)) out[id] = schema;
+        for (const [id, { $schema: _, $id: __, ...schema }] of Object.entries(schemas as Record<string, Json>)) {
+          // One name for a schema sent and answered alike; where the two differ (defaults, transforms), two names.
+          if (id in out && JSON.stringify(out[id]) !== JSON.stringify(schema)) throw new Error(`${id} reads differently as a request and as an answer: name each`);
+          out[id] = schema;
+        }
       }
       return out;
     },
