@@ -87,10 +87,8 @@ export const ROUTES = [
   { method: 'GET', path: '/v1/events/schemas', entry: 'events/schemas.ts', handler: 'handler', scopes: [], tenant: false, access: {} },
 ] as const satisfies readonly Route[];
 
-export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;
-
-/** The keys of the routes the table has, each method with its own path (RouteKey pairs every method with every path). */
-export type TableRouteKey = (typeof ROUTES)[number] extends infer R ? (R extends { method: infer M extends string; path: infer P extends string } ? `${M} ${P}` : never) : never;
+/** The key of each route of the table (`GET /v1/sims/{eid}`): each method with its own path. */
+export type RouteKey = (typeof ROUTES)[number] extends infer R ? (R extends { method: infer M extends string; path: infer P extends string } ? `${M} ${P}` : never) : never;
 
 export const routeKey = (r: Pick<Route, 'method' | 'path'>) => `${r.method} ${r.path}`;
 

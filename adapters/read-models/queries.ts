@@ -12,6 +12,7 @@ import { BY_LIST, BY_STATUS, OPEN } from './table.ts';
 import { ALERT_SORT_KEY, BULK_SORT_KEY, CASCADE_SORT_KEY, encodeCursor } from './cursors.ts';
 import type * as z from '../../domain/zod-mini.ts';
 import type { AlertPage } from '../../application/views/alerts.schema.ts';
+import type { BulkOperationPage } from '../../application/views/bulk-operations.schema.ts';
 import type { CascadePage } from '../../application/views/cascades.schema.ts';
 import type { SimListItem, SimPage } from '../../application/views/sims.schema.ts';
 export { ALERT_SORT_KEY, BULK_SORT_KEY, CASCADE_SORT_KEY, decodeCursor, encodeCursor } from './cursors.ts';
@@ -167,7 +168,7 @@ export const listCascades = async (client: DynamoDBClient, table: string, tenant
 
 
 /** A tenant's bulk operations, newest first, optionally with one status: what each asked, who started it, how it ended. */
-export const listBulkOperations = async (client: DynamoDBClient, table: string, tenant: string, q: { status?: string | undefined; limit: number; after?: string | undefined }) => {
+export const listBulkOperations = async (client: DynamoDBClient, table: string, tenant: string, q: { status?: string | undefined; limit: number; after?: string | undefined }): Promise<z.output<typeof BulkOperationPage>> => {
   const id = q.after === undefined ? undefined : BULK_SORT_KEY.exec(q.after)?.[2];
   const { rows, next } = await queryRows(client, table, {
     list: `T#${tenant}#BULK`,

@@ -1,6 +1,6 @@
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalApi, type LocalApi } from '../support/local-api.ts';
+import { rawRequest } from '../support/raw-http.ts';
 import { twoMnos } from '../support/restartable.ts';
 
 /**
@@ -15,16 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => api.stop());
 
-const raw = (url: string, target: string) =>
-  new Promise<string>((ok, fail) => {
-    const { hostname, port } = new URL(url);
-    const socket = connect(Number(port), hostname, () => socket.write(`GET ${target} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n\r\n`));
-    let answer = '';
-    socket.on('data', (d) => (answer += d));
-    socket.on('end', () => ok(answer));
-
-    socket.on('error', fail);
-  });
+const raw = (url: string, target: string) => rawRequest(url, `GET ${target} HTTP/1.1`);
 
 describe('the local servers, sent a target that is not a path', () => {
   it('answer 4xx and keep serving', async () => {

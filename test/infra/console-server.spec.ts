@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest } from '../support/raw-http.ts';
 import { CONSOLE_CSP, startConsole, type ConsoleServer } from '../../infra/local/console/server.ts';
 
 /** The console's server against a stub API that records what reaches it. */
@@ -21,15 +21,7 @@ afterAll(async () => {
   api.close();
 });
 
-/** One request written by hand, as a client that is not a browser could send it. */
-const raw = (request: string) =>
-  new Promise<string>((ok, fail) => {
-    const socket = connect(Number(new URL(console_.url).port), '127.0.0.1', () => socket.end(request));
-    let answer = '';
-    socket.on('data', (d) => (answer += d));
-    socket.on('end', () => ok(answer));
-    socket.on('error', fail);
-  });
+const raw = (requestLine: string, host?: string) => rawRequest(console_.url, requestLine, host);
 
 describe('the console’s server', () => {
   it('passes a read on to the API with the Authorization header alone, and the API’s answer back without its cookies', async () => {
@@ -52,21 +44,20 @@ describe('the console’s server', () => {
 
   it('passes a path on exactly as sent, for the API’s gateway to refuse dot segments itself', async () => {
     seen.length = 0;
-    await raw('GET /v1/sims/%2e%2e/mnos HTTP/1.1\r\nHost: 127.0.0.1:' + new URL(console_.url).port + '\r\nConnection: close\r\n\r\n');
+    await raw('GET /v1/sims/%2e%2e/mnos HTTP/1.1');
     expect(seen.map((s) => s.url)).toEqual(['/v1/sims/%2e%2e/mnos']);
   });
 
   it('answers an absolute or `//` target with 400, and a malformed one does not bring it down', async () => {
-    const port = new URL(console_.url).port;
-    expect(await raw(`GET http://[/ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400/);
-    expect(await raw(`GET http://evil.example/v1/mnos HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400/);
-    expect(await raw(`GET //evil/v1/mnos HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400/);
+    expect(await raw('GET http://[/ HTTP/1.1')).toMatch(/^HTTP\/1\.1 400/);
+    expect(await raw('GET http://evil.example/v1/mnos HTTP/1.1')).toMatch(/^HTTP\/1\.1 400/);
+    expect(await raw('GET //evil/v1/mnos HTTP/1.1')).toMatch(/^HTTP\/1\.1 400/);
     expect((await fetch(console_.url)).status).toBe(200);
   });
 
   it('answers only to its own names: another Host (a rebound DNS name) gets 421', async () => {
     const port = new URL(console_.url).port;
-    expect(await raw(`GET /v1/mnos HTTP/1.1\r\nHost: attacker.example:${port}\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 421/);
+    expect(await raw('GET /v1/mnos HTTP/1.1', `attacker.example:${port}`)).toMatch(/^HTTP\/1\.1 421/);
     expect((await fetch(`http://localhost:${port}/`)).status).toBe(200);
   });
 

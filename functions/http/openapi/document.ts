@@ -1,5 +1,5 @@
 import * as z from '../../../domain/zod-mini.ts';
-import { ROUTES, routeKey, type Route, type TableRouteKey } from '../../../manifest/routes.ts';
+import { ROUTES, routeKey, type Route, type RouteKey } from '../../../manifest/routes.ts';
 import { Port } from '../../../domain/policy/data-rules.ts';
 import { PATH_PARAMS, type PathParam } from '../path-params.ts';
 import type { Named, Operation, ReplyHeader } from './operation.ts';
@@ -72,7 +72,8 @@ const commonProblems = (route: Route, op: Operation): ProblemCode[] => [
   ...(route.method === 'POST' || route.method === 'PUT' ? (['malformed-json', 'body-too-deep', 'body-too-large', 'unsupported-media-type'] as const) : []),
   ...(route.access.idempotency ? (['invalid-idempotency-key', 'idempotency-key-in-progress', 'idempotency-key-reused'] as const) : []),
   ...(op.ifMatch ? (['invalid-if-match', 'version-mismatch'] as const) : []),
-  ...(op.appends ? (['concurrent-update'] as const) : []),
+  // A command that appends may find the stream moved on under it, again and again.
+  ...(route.access.eventStore === 'append' ? (['concurrent-update'] as const) : []),
 ];
 
 /**
@@ -178,7 +179,7 @@ export const openApiDocument = (version: string, routes: readonly Route[] = ROUT
   const named = components();
   const paths: Record<string, Json> = {};
   for (const route of routes) {
-    const op = OPERATIONS[routeKey(route) as TableRouteKey];
+    const op = OPERATIONS[routeKey(route) as RouteKey];
     const forPath = (paths[route.path] ??= {});
     forPath[route.method.toLowerCase()] = operationObject(route, op, named);
   }

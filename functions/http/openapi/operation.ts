@@ -36,11 +36,12 @@ export interface Operation {
   bodyOptional?: boolean;
   /** Takes If-Match: the version (ETag) the command expects the resource to be at. */
   ifMatch?: boolean;
-  /** Appends to the event store: may answer 409 concurrent-update. */
-  appends?: boolean;
   responses: Partial<Record<200 | 201 | 202 | 204, Reply>>;
   /** What this operation answers besides what every route of its kind does (authentication, validation, storage). */
   problems?: readonly ProblemCode[];
 }
 
 export type Operations = Partial<Record<RouteKey, Operation>>;
+
+/** `T`, which must fit `U`: ties what an application function answers (its own type, not a view of a schema) to the schema the document gives it, checked by tsc. */
+export type Fits<T extends U, U> = T;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { requestPath } from '../request-path.ts';
 
 /**
  * The ops console on the local runtime (`console` in endpoints.json): a few static files, and the
@@ -72,7 +73,7 @@ export const startConsole = async (options: { api: string; port?: number; log?: 
     // Only this console's own names (no DNS rebinding), and only a path as sent: not an absolute or `//` target.
     if (!hosts.has(req.headers.host ?? '')) return problem(res, 421, 'Misdirected Request', 'the console answers to 127.0.0.1 and localhost only');
     const target = req.url ?? '';
-    if (!target.startsWith('/') || target.startsWith('//')) return problem(res, 400, 'Bad Request', 'send the path alone, e.g. GET /v1/mnos');
+    if (!requestPath(target)) return problem(res, 400, 'Bad Request', 'send the path alone, e.g. GET /v1/mnos');
     if (req.method !== 'GET' && req.method !== 'HEAD') return problem(res, 405, 'Method Not Allowed', 'the console is read-only: it only reads the API', { allow: 'GET, HEAD' });
     const path = target.split('?')[0]!;
     // The API's paths go on exactly as sent: its gateway refuses dot segments and encoded separators itself.

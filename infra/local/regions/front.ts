@@ -117,7 +117,7 @@ export const startFront = async (options: {
 
   const proxy = (req: IncomingMessage, res: ServerResponse) => {
     // A path on the region's API only: never another host (`//host/…` or an absolute URL would resolve to one).
-    if (!req.url?.startsWith('/') || req.url.startsWith('//')) return json(res, 400, { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'the request target must be a path' });
+    if (!req.url || !requestPath(req.url)) return json(res, 400, { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'the request target must be a path' });
     const target = new URL(req.url, urlOf(active));
     const upstream = request(target, { method: req.method, headers: { ...req.headers, host: target.host }, timeout: options.requestTimeoutMs ?? 10_000 }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);

@@ -14,7 +14,6 @@ const command = (operationId: string, summary: string, description: string): Ope
   body: Reason,
   bodyOptional: true,
   ifMatch: true,
-  appends: true,
   responses: { 200: { description: 'The alert as it now is', body: Alert, headers: ['etag'] } },
   problems: ['alert-not-found', 'alert-resolved'],
 });

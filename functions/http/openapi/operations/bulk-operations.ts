@@ -1,16 +1,10 @@
-import type { listBulkOperations } from '../../../../adapters/read-models/queries.ts';
 import { BulkOperationPage, BulkOperationStarted, BulkOperationView } from '../../../../application/views/bulk-operations.schema.ts';
 import { BulkRequest } from '../../../../domain/bulk/request.ts';
-import type * as z from '../../../../domain/zod-mini.ts';
 import { ItemsQuery, ListQuery } from '../../bulk-operations/requests.ts';
 import { WithReason } from '../../reason.ts';
 import { named, type Operations } from '../operation.ts';
 
 const BulkOperation = named('BulkOperation', BulkOperationView);
-
-/** The list's items are built by the read model's query, not by a view: its answer must fit the page's schema (checked by tsc). */
-type Fits<T extends U, U> = T;
-export type BulkOperationListAnswer = Fits<Awaited<ReturnType<typeof listBulkOperations>>, z.output<typeof BulkOperationPage>>;
 
 export const BULK_OPERATIONS = {
   'POST /v1/bulk-operations': {
@@ -24,7 +18,6 @@ export const BULK_OPERATIONS = {
     tag: 'Bulk operations',
     body: named('StartBulkOperation', BulkRequest),
     ifMatch: true,
-    appends: true,
     responses: { 202: { description: 'Started: its id and status; its progress is at Location', body: named('BulkOperationStarted', BulkOperationStarted), headers: ['location'] } },
     problems: ['mno-not-chosen', 'unknown-operation'],
   },
@@ -57,7 +50,6 @@ export const BULK_OPERATIONS = {
     body: named('Reason', WithReason),
     bodyOptional: true,
     ifMatch: true,
-    appends: true,
     responses: { 200: { description: 'The operation as it now is (counts only)', body: BulkOperation, headers: ['etag'] } },
     problems: ['bulk-operation-not-found', 'bulk-operation-ended'],
   },

@@ -4,10 +4,8 @@ import { Recorded, SignalBatchAccepted, WaitingForDevice } from '../../../../app
 import type * as z from '../../../../domain/zod-mini.ts';
 import { Notification } from '../../es2plus/requests.ts';
 import { NextPackageRequest, PackageResult } from '../../esipa/requests.ts';
-import { named, type Operations } from '../operation.ts';
+import { named, type Fits, type Operations } from '../operation.ts';
 
-/** What the application answers a device (not a view of this module's schemas) must fit the schema (checked by tsc). */
-type Fits<T extends U, U> = T;
 export type WaitingAnswer = Fits<Exclude<Awaited<ReturnType<typeof nextPackage>>, undefined>, z.output<typeof WaitingForDevice>>;
 
 const RecordedAnswer = named('Recorded', Recorded);
@@ -27,7 +25,6 @@ export const INBOUND_OPERATIONS = {
       'Otherwise `{ package }`: the oldest eIM package its eUICC has not answered (payload `{ eimId, eid, counter, transactionId, psmos }`), signed by the eIM. 204 when nothing waits. Never cached.',
     tag: 'Devices (ESipa)',
     body: named('NextEimPackageRequest', NextPackageRequest),
-    appends: true,
     responses: {
       200: { description: 'A download trigger or a package, signed by the eIM', body: named('WaitingForDevice', WaitingForDevice), headers: ['cache-control'] },
       204: { description: 'Nothing waits for the device', headers: ['cache-control'] },
@@ -42,7 +39,6 @@ export const INBOUND_OPERATIONS = {
       'Recorded on the SIM once: `recorded` is false for a result recorded before. A result for another eIM, a package never queued (or of another transaction), or results that do not answer the package’s PSMOs one for one are a 400.',
     tag: 'Devices (ESipa)',
     body: named('EimPackageResult', PackageResult),
-    appends: true,
     responses: { 200: { description: 'Whether the result was recorded now', body: RecordedAnswer } },
     problems: ['signature-refused', 'not-our-package', 'unknown-package', 'result-not-of-package', 'sim-not-found'],
   },
@@ -56,7 +52,6 @@ export const INBOUND_OPERATIONS = {
       'A successful installation deletes the profile’s activation code. A profile no SIM holds is a 404; one of another MNO a 403.',
     tag: 'SM-DP+ (ES2+)',
     body: named('DownloadProgressInfo', Notification),
-    appends: true,
     responses: { 200: { description: 'Whether the notification was recorded now', body: RecordedAnswer } },
     problems: ['signature-refused', 'profile-not-found', 'not-your-profile'],
   },

@@ -1,4 +1,4 @@
-import type { TableRouteKey } from '../../../../manifest/routes.ts';
+import type { RouteKey } from '../../../../manifest/routes.ts';
 import type { Operation } from '../operation.ts';
 import { ALERT_OPERATIONS } from './alerts.ts';
 import { BULK_OPERATIONS } from './bulk-operations.ts';
@@ -11,7 +11,7 @@ import { POLICY_OPERATIONS } from './policies.ts';
 import { SIM_OPERATIONS } from './sims.ts';
 
 /** What the OpenAPI document says of each route of the route table, by area. */
-export const OPERATIONS: Record<TableRouteKey, Operation> = {
+export const OPERATIONS: Record<RouteKey, Operation> = {
   ...PLATFORM_OPERATIONS,
   ...ENTERPRISE_OPERATIONS,
   ...MNO_OPERATIONS,

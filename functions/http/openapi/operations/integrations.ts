@@ -4,10 +4,8 @@ import { CreatedSubscription, DeadLetterList, Redelivery, SubscriptionList } fro
 import { SubscriptionRequest } from '../../../../domain/subscription/request.ts';
 import type * as z from '../../../../domain/zod-mini.ts';
 import { RedeliverBody } from '../../subscriptions/requests.ts';
-import { named, type Operations } from '../operation.ts';
+import { named, type Fits, type Operations } from '../operation.ts';
 
-/** What the application's functions answer (not views of this module's schemas) must fit them (checked by tsc). */
-type Fits<T extends U, U> = T;
 export type DeadLetterAnswer = Fits<Awaited<ReturnType<typeof deadLettersOf>>[number], z.output<typeof DeadLetterList>['items'][number]>;
 export type RedeliveryAnswer = Fits<Awaited<ReturnType<typeof redeliver>>, z.output<typeof Redelivery>>;
 
@@ -24,7 +22,6 @@ export const INTEGRATION_OPERATIONS = {
       'Takes no Idempotency-Key (the stored first answer would keep the secret): list the subscriptions to see whether a retried create went through, and delete a duplicate. A tenant has at most 25 subscriptions.',
     tag: 'Subscriptions',
     body: named('CreateSubscription', CreateSubscription),
-    appends: true,
     responses: {
       201: { description: 'Created, with its signing secret (shown this once)', body: named('CreatedSubscription', CreatedSubscription), headers: ['location', 'cache-control'] },
     },
@@ -44,7 +41,6 @@ export const INTEGRATION_OPERATIONS = {
     description:
       'Nothing more is delivered to it, and its signing secret is deleted. Deleting it again is a 204 too; an id the tenant never held is a 404.',
     tag: 'Subscriptions',
-    appends: true,
     responses: { 204: { description: 'Deleted' } },
     problems: ['subscription-not-found', 'invalid-if-match'],
   },
@@ -66,7 +62,6 @@ export const INTEGRATION_OPERATIONS = {
     body: named('RedeliverDeadLetter', RedeliverBody),
     bodyOptional: true,
     ifMatch: true,
-    appends: true,
     responses: { 202: { description: 'Attempted: whether it was delivered', body: named('Redelivery', Redelivery) } },
     problems: ['subscription-not-found', 'dead-letter-not-found', 'dead-letter-payload-unavailable'],
   },

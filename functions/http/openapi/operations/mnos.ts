@@ -12,7 +12,6 @@ const command = (operationId: string, summary: string, description: string, body
   tag: 'MNOs',
   ...body,
   ifMatch: true,
-  appends: true,
   responses: { 200: { description: 'The MNO as it now is', body: MnoBody, headers: ['etag'] } },
   problems: ['mno-not-found'],
 });
@@ -27,7 +26,6 @@ export const MNO_OPERATIONS = {
     tag: 'MNOs',
     body: named('MnoRegistration', MnoRegistration),
     ifMatch: true,
-    appends: true,
     responses: { 201: { description: 'The MNO, registered', body: MnoBody, headers: ['etag', 'location'] } },
     problems: ['mno-exists', 'plmn-mnc-length'],
   },

@@ -17,7 +17,6 @@ export const POLICY_OPERATIONS = {
     tag: 'Policies',
     body: named('PolicyDocument', PolicyDocument),
     ifMatch: true,
-    appends: true,
     responses: { 200: { description: 'The policy’s draft as set', body: named('PolicyDraft', PolicyDraft), headers: ['etag'] } },
   },
   'POST /v1/policies/{policyId}/publish': {
@@ -28,7 +27,6 @@ export const POLICY_OPERATIONS = {
       'A draft equal to the latest version publishes nothing (200 `unchanged`, the latest version and its cascade).',
     tag: 'Policies',
     ifMatch: true,
-    appends: true,
     responses: {
       200: { description: 'Nothing to publish: the latest version and its cascade', body: named('PolicyUnchanged', PolicyUnchanged) },
       202: { description: 'Published: the version and the cascade that carries it', body: named('PolicyPublished', PolicyPublished), headers: ['location'] },
@@ -89,7 +87,6 @@ export const POLICY_OPERATIONS = {
       'and when a newer change has taken the cascade’s place (409 `cascade-superseded`, naming it: an older policy version or SIM state never overwrites a newer one at an MNO; redrive that one instead).',
     tag: 'Cascades',
     ifMatch: true,
-    appends: true,
     responses: { 202: { description: 'The cascade, its new round running', body: CascadeBody, headers: ['etag'] } },
     problems: ['cascade-not-found', 'cascade-running', 'cascade-superseded', 'nothing-to-redrive'],
   },
