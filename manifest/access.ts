@@ -117,4 +117,4 @@ export const READS: Access = { eventStore: 'read' };
 /** A command: load, decide, append. */
 export const WRITES: Access = { eventStore: 'append' };
 /** A command that takes an Idempotency-Key. */
-export const IDEMPOTENT_WRITES: Access = { eventStore: 'append', idempotency: true };
+export const IDEMPOTENT_WRITES = { eventStore: 'append', idempotency: true } as const satisfies Access;

@@ -90,6 +90,9 @@ export const ROUTES = [
 /** The key of each route of the table (`GET /v1/sims/{eid}`): each method with its own path. */
 export type RouteKey = (typeof ROUTES)[number] extends infer R ? (R extends { method: infer M extends string; path: infer P extends string } ? `${M} ${P}` : never) : never;
 
+/** The routes that take an Idempotency-Key (their access keeps idempotency records): made with `idempotentHandler`, the others with `httpHandler`. */
+export type IdempotentRouteKey = Extract<(typeof ROUTES)[number], { access: { idempotency: true } }> extends infer R ? (R extends { method: infer M extends string; path: infer P extends string } ? `${M} ${P}` : never) : never;
+
 export const routeKey = (r: Pick<Route, 'method' | 'path'>) => `${r.method} ${r.path}`;
 
 export const routeFor = (key: RouteKey): Route => ROUTES.find((r) => routeKey(r) === key)!;

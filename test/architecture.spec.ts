@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ROUTES } from '../manifest/routes.ts';
 
 /**
  * The dependency rule of the layers (docs/architecture.md), checked on every import of every
@@ -11,7 +12,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 const LAYERS = {
   domain: { may: ['domain'], packages: ['zod'] },
-  manifest: { may: ['manifest'], packages: ['zod'] },
+  manifest: { may: ['manifest'], packages: [] },
   application: { may: ['domain', 'manifest', 'application'], packages: ['zod', 'node:crypto'] },
   adapters: { may: ['domain', 'manifest', 'application', 'adapters'], packages: '*' },
   // docs/: the OpenAPI document GET /v1/openapi.json serves, as written from the code (data, no code).
@@ -85,10 +86,28 @@ describe('what every bundle carries', () => {
     expect(classic).toEqual([]);
   });
 
-  it('zod/mini is imported through domain/zod-mini.ts, which gives it English issue messages (zod/mini loads no locale: every message would be “Invalid input”); only manifest/environment.ts, which cannot import the domain, imports it directly and sets them itself', () => {
+  it('zod/mini is imported through domain/zod-mini.ts, which gives it English issue messages (zod/mini loads no locale: every message would be “Invalid input”)', () => {
     const direct = BUNDLED.flatMap((dir) => sources(dir).filter((file) => importsOf(file).includes('zod/mini')));
-    expect(direct.sort()).toEqual(['domain/zod-mini.ts', 'manifest/environment.ts']);
+    expect(direct.sort()).toEqual(['domain/zod-mini.ts']);
     expect(direct.filter((file) => !importsOf(file).includes('zod/locales'))).toEqual([]);
+  });
+
+  it('only the entry points of routes that take an Idempotency-Key reach Powertools idempotency (about 52 KiB and 4.5 ms of module init the others are spared)', () => {
+    const reached = (entry: string) => {
+      const seen = new Set<string>();
+      const visit = (file: string) => {
+        if (seen.has(file)) return;
+        seen.add(file);
+        for (const spec of importsOf(file)) if (spec.startsWith('.')) visit(relative(ROOT, resolve(ROOT, file, '..', spec)));
+      };
+      visit(entry);
+      return seen;
+    };
+    const entries = new Map<string, boolean>();
+    for (const r of ROUTES) entries.set(r.entry, (entries.get(r.entry) ?? false) || Boolean(r.access.idempotency));
+    const wrong = [...entries].filter(([entry, idempotent]) => reached(`functions/http/${entry}`).has('functions/http/middleware/idempotency.ts') !== idempotent);
+    expect(wrong).toEqual([]);
+    expect(sources('functions').filter((f) => importsOf(f).some((spec) => spec.startsWith('@aws-lambda-powertools/idempotency')))).toEqual(['functions/http/middleware/idempotency.ts']);
   });
 });
 

@@ -203,3 +203,12 @@ describe('bodies no handler should have to survive', () => {
     expect(answer).toMatchObject({ status: 401, body: { type: '/problems/signature-refused' } });
   });
 });
+
+describe('making a route’s handler', () => {
+  const fn = async () => ({ statusCode: 204 });
+  it('a route that takes an Idempotency-Key is made with idempotentHandler, any other with httpHandler: the wrong maker fails at import, naming the route', async () => {
+    const { routeHandler } = await import('../../functions/http/http-handler.ts');
+    expect(() => routeHandler('POST /v1/sims', fn)).toThrow('POST /v1/sims: takes an Idempotency-Key, make it with idempotentHandler');
+    expect(() => routeHandler('GET /v1/sims', fn, undefined, {})).toThrow('GET /v1/sims: keeps no idempotency records, make it with httpHandler');
+  });
+});

@@ -5,8 +5,8 @@ import type { AlertEvent } from '../../../domain/alerts/events.ts';
 import { readEvents } from '../../../domain/events.ts';
 import { eventsOf } from '../../../domain/event-store.ts';
 import { adapters } from '../../lambda/wiring.ts';
-import type { RouteKey } from '../../../manifest/routes.ts';
-import { httpHandler } from '../http-handler.ts';
+import type { IdempotentRouteKey } from '../../../manifest/routes.ts';
+import { idempotentHandler } from '../idempotent-handler.ts';
 import { bodyOf, commandContext } from '../request.ts';
 import { WithReason } from '../reason.ts';
 import { etag, json } from '../responses.ts';
@@ -18,8 +18,8 @@ const answer = async (stream: string, alertId: string) => {
 };
 
 /** A person's command on an alert, `{ reason? }`, by the token's subject; answers the alert as it now is. */
-const alertCommand = (route: RouteKey, type: 'AcknowledgeAlert' | 'ResolveAlert') =>
-  httpHandler(route, async (request) => {
+const alertCommand = (route: IdempotentRouteKey, type: 'AcknowledgeAlert' | 'ResolveAlert') =>
+  idempotentHandler(route, async (request) => {
     const { alertId, stream } = alertParam(request);
     const { reason } = bodyOf(request, WithReason, {});
     const context = commandContext(request);

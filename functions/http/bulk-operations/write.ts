@@ -6,7 +6,7 @@ import { BulkRequest } from '../../../domain/bulk/request.ts';
 import { executeCommand } from '../../../application/command.ts';
 import { bulkStream } from '../../../application/stream-ids.ts';
 import { adapters } from '../../lambda/wiring.ts';
-import { httpHandler } from '../http-handler.ts';
+import { idempotentHandler } from '../idempotent-handler.ts';
 import { bodyOf, commandContext } from '../request.ts';
 import { WithReason } from '../reason.ts';
 import { json } from '../responses.ts';
@@ -18,7 +18,7 @@ import { bulkParam, respondWith } from './params.ts';
  * of a Distributed Map. A bad action, selector or parameter is a 400 that appends nothing; an MNO
  * the enterprise has not chosen, or an earlier operation it does not have, too.
  */
-export const start = httpHandler('POST /v1/bulk-operations', async (request) => {
+export const start = idempotentHandler('POST /v1/bulk-operations', async (request) => {
   const body = bodyOf(request, BulkRequest);
   const { state, head } = await startBulkOperation(adapters.eventStore, request.caller.tenant, body, commandContext(request));
   if (state.status === 'none') throw new Error('a started operation has a state');
@@ -30,7 +30,7 @@ export const start = httpHandler('POST /v1/bulk-operations', async (request) => 
  * POST /v1/bulk-operations/{bulkId}/cancel `{ reason? }`: chunks not yet run skip their SIMs
  * (`cancelled`); what ran stays done. 409 once the operation has ended.
  */
-export const cancel = httpHandler('POST /v1/bulk-operations/{bulkId}/cancel', async (request) => {
+export const cancel = idempotentHandler('POST /v1/bulk-operations/{bulkId}/cancel', async (request) => {
   const bulkId = bulkParam(request);
   const { reason } = bodyOf(request, WithReason, {});
   const context = commandContext(request);

@@ -1,6 +1,6 @@
 import { redriveCascade } from '../../../application/cascades/redrive.ts';
 import { adapters } from '../../lambda/wiring.ts';
-import { httpHandler } from '../http-handler.ts';
+import { idempotentHandler } from '../idempotent-handler.ts';
 import { commandContext } from '../request.ts';
 import { etag, json } from '../responses.ts';
 import { cascadeParam } from './read.ts';
@@ -11,7 +11,7 @@ import { cascadeView } from '../../../application/views/cascades.ts';
  * (application/cascades/redrive.ts); a cascade a newer change superseded is refused (409
  * `cascade-superseded`, naming it).
  */
-export const handler = httpHandler('POST /v1/cascades/{cascadeId}/redrive', async (request) => {
+export const handler = idempotentHandler('POST /v1/cascades/{cascadeId}/redrive', async (request) => {
   const tenant = request.caller.tenant;
   const cascadeId = cascadeParam(request);
   const { state, head } = await redriveCascade(adapters.eventStore, tenant, cascadeId, commandContext(request));

@@ -2,17 +2,17 @@ import { enterpriseDecider, type EnterpriseCommand } from '../../../domain/enter
 import { executeCommand } from '../../../application/command.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import { enterpriseStream } from '../../../application/stream-ids.ts';
-import { httpHandler } from '../http-handler.ts';
+import { idempotentHandler } from '../idempotent-handler.ts';
 import { forgetTenantStatus } from '../middleware/active-tenant.ts';
 import { pathParam } from '../path-params.ts';
 import { bodyOf, commandContext } from '../request.ts';
 import { WithReason } from '../reason.ts';
-import type { RouteKey } from '../../../manifest/routes.ts';
+import type { IdempotentRouteKey } from '../../../manifest/routes.ts';
 import { etag, json } from '../responses.ts';
 import { enterpriseView } from '../../../application/views/enterprises.ts';
 
-const statusHandler = (key: RouteKey, type: 'SuspendEnterprise' | 'ReinstateEnterprise') =>
-  httpHandler(key, async (request) => {
+const statusHandler = (key: IdempotentRouteKey, type: 'SuspendEnterprise' | 'ReinstateEnterprise') =>
+  idempotentHandler(key, async (request) => {
     const tenantId = pathParam(request, 'tenantId');
     const { reason } = bodyOf(request, WithReason, {});
     const command: EnterpriseCommand = { type, reason };

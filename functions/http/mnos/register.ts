@@ -4,13 +4,13 @@ import { MnoRegistration } from '../../../domain/mno/events.ts';
 import { executeCommand } from '../../../application/command.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import { mnoCatalogueStream, mnoStream } from '../../../application/stream-ids.ts';
-import { httpHandler } from '../http-handler.ts';
+import { idempotentHandler } from '../idempotent-handler.ts';
 import { bodyOf, commandContext } from '../request.ts';
 import { etag, json } from '../responses.ts';
 import { mnoView } from '../../../application/views/mnos.ts';
 
 /** POST /v1/mnos (platform): registers an MNO, unverified until its security checks are recorded. */
-export const handler = httpHandler('POST /v1/mnos', async (request) => {
+export const handler = idempotentHandler('POST /v1/mnos', async (request) => {
   const registration = bodyOf(request, MnoRegistration);
   const context = commandContext(request);
   // Listed first (a no-op when listed already), so a registration that fails half-way is retried whole.

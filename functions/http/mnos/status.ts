@@ -3,15 +3,16 @@ import { VerificationResults } from '../../../domain/mno/events.ts';
 import { executeCommand } from '../../../application/command.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import { mnoStream } from '../../../application/stream-ids.ts';
-import { httpHandler, type HttpRequest } from '../http-handler.ts';
+import type { HttpRequest } from '../http-handler.ts';
+import { idempotentHandler } from '../idempotent-handler.ts';
 import { bodyOf, commandContext, mnoParam } from '../request.ts';
-import type { RouteKey } from '../../../manifest/routes.ts';
+import type { IdempotentRouteKey } from '../../../manifest/routes.ts';
 import { etag, json } from '../responses.ts';
 import { mnoView } from '../../../application/views/mnos.ts';
 import { ClearOutage, DeclareOutage } from './requests.ts';
 
-const mnoCommandHandler = (key: RouteKey, toCommand: (request: HttpRequest) => MnoCommand) =>
-  httpHandler(key, async (request) => {
+const mnoCommandHandler = (key: IdempotentRouteKey, toCommand: (request: HttpRequest) => MnoCommand) =>
+  idempotentHandler(key, async (request) => {
     const id = mnoParam(request);
     const { state, head } = await executeCommand(adapters.eventStore, mnoDecider, mnoStream(id), toCommand(request), commandContext(request));
     return json(200, mnoView(state, head.version, true), { etag: etag(head.version) });

@@ -7,6 +7,7 @@ import { policyDecider } from '../../../domain/policy/decider.ts';
 import { PolicyDocument } from '../../../domain/policy/document.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import { httpHandler } from '../http-handler.ts';
+import { idempotentHandler } from '../idempotent-handler.ts';
 import { bodyOf, commandContext } from '../request.ts';
 import { etag, json } from '../responses.ts';
 import { policyParam } from './params.ts';
@@ -32,7 +33,7 @@ export const setDraft = httpHandler('PUT /v1/policies/{policyId}', async (reques
  * every MNO the enterprise works with → 202 { version, cascadeId }. An unchanged draft is a no-op
  * (200, the latest version and its cascade).
  */
-export const publish = httpHandler('POST /v1/policies/{policyId}/publish', async (request) => {
+export const publish = idempotentHandler('POST /v1/policies/{policyId}/publish', async (request) => {
   const { version, cascadeId, changed } = await publishPolicy(adapters.eventStore, request.caller.tenant, policyParam(request), randomUUID(), commandContext(request), startCascade);
   if (!changed) return json(200, { version, cascadeId, unchanged: true } satisfies z.output<typeof PolicyUnchanged>);
   return json(202, { version, cascadeId }, { location: `/v1/cascades/${cascadeId}` });

@@ -3,16 +3,16 @@ import { simDecider } from '../../../domain/sim/decider.ts';
 import { executeCommand } from '../../../application/command.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import { simStream } from '../../../application/stream-ids.ts';
-import { httpHandler } from '../http-handler.ts';
-import type { RouteKey } from '../../../manifest/routes.ts';
+import { idempotentHandler } from '../idempotent-handler.ts';
+import type { IdempotentRouteKey } from '../../../manifest/routes.ts';
 import { bodyOf, commandContext, eidParam } from '../request.ts';
 import { WithReason } from '../reason.ts';
 import { etag, json } from '../responses.ts';
 import { simView } from '../../../application/views/sims.ts';
 
 /** One lifecycle command on one SIM: 200 with the SIM as it now is (or `status` for an accepted request). */
-const lifecycleHandler = (key: RouteKey, type: Exclude<SimCommand['type'], 'RegisterSim'>, status = 200) =>
-  httpHandler(key, async (request) => {
+const lifecycleHandler = (key: IdempotentRouteKey, type: Exclude<SimCommand['type'], 'RegisterSim'>, status = 200) =>
+  idempotentHandler(key, async (request) => {
     const eid = eidParam(request);
     const { reason } = bodyOf(request, WithReason, {});
     const context = commandContext(request);

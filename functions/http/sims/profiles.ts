@@ -5,6 +5,7 @@ import { simStream } from '../../../application/stream-ids.ts';
 import { eimPackageView } from '../../../application/views/eim-packages.ts';
 import { adapters } from '../../lambda/wiring.ts';
 import { httpHandler, type HttpRequest } from '../http-handler.ts';
+import { idempotentHandler } from '../idempotent-handler.ts';
 import { problem } from '../problem.ts';
 import { pathParam } from '../path-params.ts';
 import { bodyOf, commandContext, eidParam } from '../request.ts';
@@ -20,7 +21,7 @@ const iccidParam = (request: HttpRequest) => pathParam(request, 'iccid');
  * for the SIM's eUICC, which its device fetches when it next polls; follow it at its Location.
  * 409 `psmo-refused` when the eUICC would refuse it (the profile is the enabled one, not installed…).
  */
-export const enable = httpHandler('POST /v1/sims/{eid}/profiles/{iccid}/enable', async (request) => {
+export const enable = idempotentHandler('POST /v1/sims/{eid}/profiles/{iccid}/enable', async (request) => {
   const eid = eidParam(request);
   const iccid = iccidParam(request);
   const { rollback } = bodyOf(request, EnableProfile, {});
@@ -37,7 +38,7 @@ export const enable = httpHandler('POST /v1/sims/{eid}/profiles/{iccid}/enable',
  * `disabled`. Follow it on the SIM (`profiles`, `orders`). 409 when the MNO cannot take work, has no
  * SM-DP+, the SIM holds a profile on it, or one is being ordered from it.
  */
-export const order = httpHandler('POST /v1/sims/{eid}/profiles', async (request) => {
+export const order = idempotentHandler('POST /v1/sims/{eid}/profiles', async (request) => {
   const eid = eidParam(request);
   const { mno } = bodyOf(request, OrderProfile);
   const { state, head } = await requestProfileOrder(adapters.eventStore, request.caller.tenant, eid, mno, commandContext(request));
