@@ -4,7 +4,9 @@
  * a command costs — all against one in-memory DynamoDB Local started here. Rounds interleave the
  * kinds (ABC, CBA, …) so machine noise hits all alike; each figure is the median across rounds.
  * BENCH_N (default 2000) = sequential floor and in-process calls in all; HTTP and each
- * concurrency-8 phase get BENCH_N/2. BENCH_ROUNDS (default 5).
+ * concurrency-8 phase get BENCH_N/2. BENCH_ROUNDS (default 5). BENCH_CPU_PROFILE=<dir>: after the
+ * rounds, one more sequential round of each kind under the CPU profiler, written to <dir> (the
+ * figures are from the rounds before it, unprofiled).
  * Stream handlers discard records during the command figures (runtime.streams), then resume for the cascades.
  * Then the cascade figures (cascades.ts) on the same runtime: BENCH_CASCADE_REPS (default 5)
  * cascades to 20 MNOs per condition, BENCH_BURST_ROUNDS (default 3) bursts of 20 publishes.
@@ -36,6 +38,7 @@ import { inProcessCaller, inProcessCommand } from './command-in-process.ts';
 import { figuresOf, type Kind, type Round } from './figures.ts';
 import { floorCommand, seedFloorStreams, streamItems } from './floor.ts';
 import { concurrent, sequential, type Op } from './measure.ts';
+import { profiled } from './cpu-profile.ts';
 import { benchMnos } from './cascade-fleet.ts';
 import { CASCADE_ENGINE_OVERRIDES, cascadeFigures, printCascadeNotes } from './cascades.ts';
 import { printReadSideNotes, readSideFigures } from './read-side.ts';
@@ -166,6 +169,8 @@ const runtimeSection = () =>
       rounds.push(round as Round);
       log(`round ${r + 1}/${ROUNDS}: p50 floor ${round.floor!.sequential.p50Ms.toFixed(2)} ms, in-process ${round.inProcess!.sequential.p50Ms.toFixed(2)} ms, HTTP ${round.http!.sequential.p50Ms.toFixed(2)} ms`);
     }
+    const profileDir = process.env.BENCH_CPU_PROFILE;
+    if (profileDir) for (const kind of order) log(`profiled: ${await profiled(profileDir, `command-${kind}`, () => sequential(cursors[kind], perRound[kind].sequential))}`);
     http.close();
     dynamodb.destroy();
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../manifest/routes.ts';
+import { ROUTES, type Route } from '../manifest/routes.ts';
 
 /**
  * The dependency rule of the layers (docs/architecture.md), checked on every import of every
@@ -104,7 +104,7 @@ describe('what every bundle carries', () => {
       return seen;
     };
     const entries = new Map<string, boolean>();
-    for (const r of ROUTES) entries.set(r.entry, (entries.get(r.entry) ?? false) || Boolean(r.access.idempotency));
+    for (const r of ROUTES as readonly Route[]) entries.set(r.entry, (entries.get(r.entry) ?? false) || Boolean(r.access.idempotency));
     const wrong = [...entries].filter(([entry, idempotent]) => reached(`functions/http/${entry}`).has('functions/http/middleware/idempotency.ts') !== idempotent);
     expect(wrong).toEqual([]);
     expect(sources('functions').filter((f) => importsOf(f).some((spec) => spec.startsWith('@aws-lambda-powertools/idempotency')))).toEqual(['functions/http/middleware/idempotency.ts']);
