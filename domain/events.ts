@@ -19,9 +19,37 @@ export interface EventSchemas {
   renamed?: Readonly<Record<string, string>> | undefined;
 }
 
-/** Several streams' schemas as one (the catalogue of everything the store may hold). */
+/**
+ * A stream's event schemas, each built the first time it is used (an event of its type read or
+ * written, or the catalogue asking for it), then kept. Building a zod schema costs tens of µs at
+ * a cold start (measured, `npm run bench -- bundles`), and a function reads only a few of the types
+ * of the streams it bundles: the others it never builds.
+ */
+export const lazySchemas = <const D extends Record<string, () => z.core.$ZodType>>(builders: D): { readonly [K in keyof D]: ReturnType<D[K]> } => {
+  const schemas = {};
+  for (const [type, build] of Object.entries(builders)) {
+    let built: z.core.$ZodType | undefined;
+    Object.defineProperty(schemas, type, { enumerable: true, get: () => (built ??= build()) });
+  }
+  return schemas as { readonly [K in keyof D]: ReturnType<D[K]> };
+};
+
+/** Some of a stream's schemas, still built on first use. */
+export const pickedSchemas = <S extends Readonly<Record<string, z.core.$ZodType>>>(schemas: S, types: Iterable<keyof S & string>): Readonly<Record<string, z.core.$ZodType>> =>
+  Object.defineProperties(
+    {},
+    Object.fromEntries(
+      [...types].map((type) => {
+        const descriptor = Object.getOwnPropertyDescriptor(schemas, type);
+        if (!descriptor) throw new Error(`no schema for the event type ${type}`);
+        return [type, descriptor];
+      }),
+    ),
+  );
+
+/** Several streams' schemas as one (the catalogue of everything the store may hold); none is built by the merge. */
 export const mergedSchemas = (...all: readonly EventSchemas[]): EventSchemas => ({
-  schemas: Object.assign({}, ...all.map((s) => s.schemas)),
+  schemas: Object.defineProperties({}, Object.assign({}, ...all.map((s) => Object.getOwnPropertyDescriptors(s.schemas)))),
   versions: Object.assign({}, ...all.map((s) => s.versions)),
   upcasters: Object.assign({}, ...all.map((s) => s.upcasters)),
   // A rename holds only within its own streams: where another stream defines the old name as a type of its own (the alerts' SecurityAlertRaised), that type wins here.

@@ -1,9 +1,9 @@
 import * as z from '../zod-mini.ts';
-import { eventSchemas } from '../events.ts';
+import { eventSchemas, lazySchemas } from '../events.ts';
 import type { Decider } from '../decider.ts';
 
 /** A tenant's cascade ids in start order, so cascades can be listed before read models exist. */
-export const CascadeIndexEvents = { CascadeListed: z.object({ cascadeId: z.string() }) } as const;
+export const CascadeIndexEvents = lazySchemas({ CascadeListed: () => z.object({ cascadeId: z.string() }) });
 export type CascadeIndexEvent = { type: 'CascadeListed'; data: { cascadeId: string } };
 
 export const cascadeIndexDecider: Decider<{ type: 'ListCascade'; cascadeId: string }, CascadeIndexEvent, readonly string[]> = {

@@ -1,6 +1,6 @@
 import { CASCADE_RENAMED } from './events.ts';
 import type { Decider } from '../decider.ts';
-import { eventSchemas } from '../events.ts';
+import { eventSchemas, pickedSchemas } from '../events.ts';
 import { CascadeEvents } from './events.ts';
 import type { CascadeEvent } from './events.ts';
 
@@ -100,7 +100,7 @@ export const evolveTarget = (t: Target, event: TargetEvent): Target => {
  * (the stream is new each round: a redriven target gets the full budget again).
  */
 export const targetDecider: Decider<TargetCommand, TargetEvent, Target> = {
-  events: eventSchemas(Object.fromEntries([...TARGET_EVENTS].map((type) => [type, CascadeEvents[type as keyof typeof CascadeEvents]])), { renamed: CASCADE_RENAMED }),
+  events: eventSchemas(pickedSchemas(CascadeEvents, TARGET_EVENTS as Iterable<keyof typeof CascadeEvents>), { renamed: CASCADE_RENAMED }),
   initialState: { mno: '', status: 'pending', attempts: 0 },
 
   decide(command, target) {

@@ -1,6 +1,7 @@
 import * as z from '../zod-mini.ts';
 import { MnoId, TenantId } from '../identifiers/index.ts';
 import { PolicyId } from '../policy/identifiers.ts';
+import { lazySchemas } from '../events.ts';
 
 /**
  * `fallbackReturn`: once an MNO its SIMs fell back from recovers, they go back to it by themselves
@@ -24,15 +25,15 @@ export type EnterpriseSettings = z.infer<typeof EnterpriseSettings>;
 
 export const DEFAULT_SETTINGS: EnterpriseSettings = { fallbackReturn: 'manual', fallbackReturnAfterSeconds: 600, releaseApprovals: 1 };
 
-export const EnterpriseEvents = {
-  EnterpriseOnboarded: z.object({ tenantId: TenantId, name: z.string().check(z.minLength(1), z.maxLength(200)) }),
-  EnterpriseSuspended: z.object({ reason: z.optional(z.string().check(z.maxLength(500))) }),
-  EnterpriseReinstated: z.object({ reason: z.optional(z.string().check(z.maxLength(500))) }),
+export const EnterpriseEvents = lazySchemas({
+  EnterpriseOnboarded: () => z.object({ tenantId: TenantId, name: z.string().check(z.minLength(1), z.maxLength(200)) }),
+  EnterpriseSuspended: () => z.object({ reason: z.optional(z.string().check(z.maxLength(500))) }),
+  EnterpriseReinstated: () => z.object({ reason: z.optional(z.string().check(z.maxLength(500))) }),
   /** The MNOs the enterprise works with: SIM profiles and cascades are limited to them. */
-  EnterpriseMnosChosen: z.object({ mnos: z.array(MnoId) }),
+  EnterpriseMnosChosen: () => z.object({ mnos: z.array(MnoId) }),
   /** How the enterprise wants its fleet handled; every setting, as it is from now on. */
-  EnterpriseSettingsChanged: z.object({ settings: EnterpriseSettings }),
-} as const;
+  EnterpriseSettingsChanged: () => z.object({ settings: EnterpriseSettings }),
+});
 
 type Defs = typeof EnterpriseEvents;
 export type EnterpriseEvent = { [K in keyof Defs]: { type: K; data: z.infer<Defs[K]> } }[keyof Defs];

@@ -1,5 +1,5 @@
 import * as z from '../zod-mini.ts';
-import { eventSchemas } from '../events.ts';
+import { eventSchemas, lazySchemas } from '../events.ts';
 import type { Decider } from '../decider.ts';
 import { DomainError } from '../errors.ts';
 
@@ -26,13 +26,13 @@ export type Registration = z.infer<typeof Registration>;
 /** How long a registration holds its SIM's EID before another attempt may take over (one that crashed between its claims). */
 export const REGISTRATION_LOCK_MS = 30_000;
 
-export const IdentifierClaimEvents = {
-  IdentifierClaimed: z.object({ kind: IdentifierKind, holder: Holder, registration: z.optional(Registration) }),
+export const IdentifierClaimEvents = lazySchemas({
+  IdentifierClaimed: () => z.object({ kind: IdentifierKind, holder: Holder, registration: z.optional(Registration) }),
   /** The registration that held the EID has recorded its SIM: the claim is the SIM's for good. */
-  IdentifierRegistrationCompleted: z.object({ kind: IdentifierKind, holder: Holder }),
+  IdentifierRegistrationCompleted: () => z.object({ kind: IdentifierKind, holder: Holder }),
   /** A registration that was refused gives back what it had claimed, so that no identifier is held for a SIM nobody can see. */
-  IdentifierReleased: z.object({ kind: IdentifierKind, holder: Holder }),
-} as const;
+  IdentifierReleased: () => z.object({ kind: IdentifierKind, holder: Holder }),
+});
 
 export type IdentifierClaimEvent =
   | { type: 'IdentifierClaimed'; data: { kind: IdentifierKind; holder: Holder; registration?: Registration | undefined } }

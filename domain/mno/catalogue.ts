@@ -1,12 +1,12 @@
 import * as z from '../zod-mini.ts';
-import { eventSchemas } from '../events.ts';
+import { eventSchemas, lazySchemas } from '../events.ts';
 import type { Decider } from '../decider.ts';
 
 /**
  * The platform's list of MNO ids, one stream, so that the MNOs can be listed without a scan.
  * An id is listed once; registering it again is a no-op here (the MNO stream refuses duplicates).
  */
-export const MnoCatalogueEvents = { MnoListed: z.object({ id: z.string() }) } as const;
+export const MnoCatalogueEvents = lazySchemas({ MnoListed: () => z.object({ id: z.string() }) });
 export type MnoCatalogueEvent = { type: 'MnoListed'; data: { id: string } };
 export type MnoCatalogueCommand = { type: 'ListMno'; id: string };
 

@@ -1,5 +1,6 @@
 import * as z from '../zod-mini.ts';
 import { MnoId } from '../identifiers/index.ts';
+import { lazySchemas } from '../events.ts';
 
 export const MNO_API_STYLES = ['rest-oauth2', 'async-jobs', 'legacy-ratelimited'] as const;
 export const MnoApiStyle = z.enum(MNO_API_STYLES);
@@ -45,20 +46,20 @@ export type MnoAccess = z.infer<typeof MnoAccess>;
 
 const CheckResult = z.strictObject({ passed: z.boolean(), note: z.optional(z.string().check(z.maxLength(500))) });
 
-export const MnoEvents = {
-  MnoRegistered: MnoRegistration,
-  MnoVerified: z.object({ checks: z.record(z.string(), CheckResult) }),
-  MnoQuarantined: z.object({ checks: z.record(z.string(), CheckResult), failed: z.array(z.string()) }),
+export const MnoEvents = lazySchemas({
+  MnoRegistered: () => MnoRegistration,
+  MnoVerified: () => z.object({ checks: z.record(z.string(), CheckResult) }),
+  MnoQuarantined: () => z.object({ checks: z.record(z.string(), CheckResult), failed: z.array(z.string()) }),
   /** The CMP moved (endpoint) or its credentials were rotated (a new reference). */
-  MnoApiChanged: z.object({ api: MnoRegistration.shape.api }),
+  MnoApiChanged: () => z.object({ api: MnoRegistration.shape.api }),
   /** `detectedBy`: the health probe saw its CMP fail for the configured time (absent: an operator declared it). */
-  MnoOutageDeclared: z.object({ reason: z.string().check(z.maxLength(500)), detectedBy: z.optional(z.literal('health-probe')) }),
+  MnoOutageDeclared: () => z.object({ reason: z.string().check(z.maxLength(500)), detectedBy: z.optional(z.literal('health-probe')) }),
   /** The health probe's first failure in a row: when, and what the CMP did (no credentials, no payload). */
-  MnoProbeFailing: z.object({ since: z.iso.datetime(), detail: z.string().check(z.maxLength(300)) }),
+  MnoProbeFailing: () => z.object({ since: z.iso.datetime(), detail: z.string().check(z.maxLength(300)) }),
   /** The health probe is answered again. */
-  MnoProbeRecovered: z.object({ at: z.iso.datetime() }),
-  MnoOutageCleared: z.object({ reason: z.optional(z.string().check(z.maxLength(500))) }),
-} as const;
+  MnoProbeRecovered: () => z.object({ at: z.iso.datetime() }),
+  MnoOutageCleared: () => z.object({ reason: z.optional(z.string().check(z.maxLength(500))) }),
+});
 
 type Defs = typeof MnoEvents;
 export type MnoEvent = { [K in keyof Defs]: { type: K; data: z.infer<Defs[K]> } }[keyof Defs];

@@ -1,6 +1,6 @@
 import * as z from '../zod-mini.ts';
 import type { Decider } from '../decider.ts';
-import { eventSchemas } from '../events.ts';
+import { eventSchemas, lazySchemas } from '../events.ts';
 
 /** One side of a conflict: the commit one region appended at a stream's version. */
 const CommitSide = z.object({
@@ -21,15 +21,15 @@ export type CommitSide = z.infer<typeof CommitSide>;
  * that detects it, on a stream of its own (`REPLICATION#<region>#<stream>#<version>`), for an
  * operator to reconcile.
  */
-export const ReplicationEvents = {
-  ReplicationConflictDetected: z.object({
+export const ReplicationEvents = lazySchemas({
+  ReplicationConflictDetected: () => z.object({
     streamId: z.string(),
     version: z.number().check(z.int(), z.positive()),
     detectedIn: z.string(),
     kept: CommitSide,
     lost: CommitSide,
   }),
-} as const;
+});
 
 export type ReplicationConflict = z.infer<(typeof ReplicationEvents)['ReplicationConflictDetected']>;
 export type ReplicationEvent = { type: 'ReplicationConflictDetected'; data: ReplicationConflict };

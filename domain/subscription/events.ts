@@ -2,6 +2,7 @@ import * as z from '../zod-mini.ts';
 
 export { SubscriptionId } from './subscription-id.ts';
 import { SubscriptionId } from './subscription-id.ts';
+import { lazySchemas } from '../events.ts';
 
 /** An event type (domain/event-catalogue.ts) or `*` for every one. */
 export const EventTypeFilter = z.string().check(z.regex(/^(\*|[A-Z][A-Za-z0-9]{1,79})$/, 'an event type such as SimActivated, or *'));
@@ -16,18 +17,18 @@ export const DeliveryError = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, '
  * The webhook subscriptions of one tenant (stream `T#<tenant>#SUBSCRIPTIONS`). The signing secret
  * is never in an event: it lives in the secret store (functions/webhooks/secrets.ts).
  */
-export const SubscriptionEvents = {
-  SubscriptionCreated: z.object({ id: SubscriptionId, url: z.url(), eventTypes: z.array(EventTypeFilter).check(z.minLength(1)) }),
-  SubscriptionDeleted: z.object({ id: SubscriptionId }),
-} as const;
+export const SubscriptionEvents = lazySchemas({
+  SubscriptionCreated: () => z.object({ id: SubscriptionId, url: z.url(), eventTypes: z.array(EventTypeFilter).check(z.minLength(1)) }),
+  SubscriptionDeleted: () => z.object({ id: SubscriptionId }),
+});
 
 /**
  * What became of deliveries to one subscription that failed every attempt (stream
  * `T#<tenant>#SUBSCRIPTION#<id>`): its dead-letter list. The event that was not delivered is kept
  * outside the event store (functions/webhooks/dead-letter-payloads.ts), keyed by its event id.
  */
-export const WebhookDeliveryEvents = {
-  WebhookDeliveryParked: z.object({
+export const WebhookDeliveryEvents = lazySchemas({
+  WebhookDeliveryParked: () => z.object({
     eventId: z.string().check(z.minLength(1), z.maxLength(128)),
     detailType: z.string().check(z.minLength(1), z.maxLength(128)),
     /** Attempts so far, redeliveries included. */
@@ -35,8 +36,8 @@ export const WebhookDeliveryEvents = {
     lastError: DeliveryError,
     parkedAt: z.iso.datetime(),
   }),
-  WebhookRedelivered: z.object({ eventId: z.string().check(z.minLength(1), z.maxLength(128)), redeliveredAt: z.iso.datetime() }),
-} as const;
+  WebhookRedelivered: () => z.object({ eventId: z.string().check(z.minLength(1), z.maxLength(128)), redeliveredAt: z.iso.datetime() }),
+});
 
 type Union<Defs extends Record<string, z.ZodMiniType>> = { [K in keyof Defs]: { type: K; data: z.infer<Defs[K]> } }[keyof Defs];
 export type SubscriptionEvent = Union<typeof SubscriptionEvents>;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { cascadeDecider } from '../../domain/cascade/decider.ts';
 import { STORED_EVENTS } from '../../domain/event-catalogue.ts';
-import { MalformedEvent, UnknownEventType, readEvent, stamped, type EventSchemas } from '../../domain/events.ts';
+import { MalformedEvent, UnknownEventType, eventSchemas, lazySchemas, mergedSchemas, pickedSchemas, readEvent, stamped, type EventSchemas } from '../../domain/events.ts';
 import { simDecider } from '../../domain/sim/decider.ts';
 import type { RecordedEvent } from '../../domain/event-store.ts';
 
@@ -93,5 +93,36 @@ describe('renamed types in the merged catalogue', () => {
     const { STORED_EVENTS: all } = await import('../../domain/event-catalogue.ts');
     const alert = { id: 'e2', type: 'SecurityAlertRaised', version: 1, schemaVersion: 1, data: { alertId: `alert-imei-mismatch-${'1'.repeat(32)}-1`, kind: 'imei-mismatch', eid: '89049032000000000000000000000163', iccid: '8944123456789012348', mno: 'mno-a', evidence: {}, at: '2026-12-05T10:00:00.000Z' } };
     expect(readEvent(alert, all).type).toBe('SecurityAlertRaised');
+  });
+});
+
+describe('schemas built on first use', () => {
+  const counting = () => {
+    const built: string[] = [];
+    const schemas = lazySchemas({
+      DeviceSeen: () => (built.push('DeviceSeen'), z.object({ at: z.string() })),
+      DeviceLost: () => (built.push('DeviceLost'), z.object({ reason: z.string() })),
+    });
+    return { built, schemas };
+  };
+
+  it('given a stream’s lazy schemas, when nothing is read, then none is built; merging or picking them builds none either', () => {
+    const { built, schemas } = counting();
+    const merged = mergedSchemas(eventSchemas(schemas), eventSchemas(pickedSchemas(schemas, ['DeviceLost'])));
+    expect(Object.keys(merged.schemas)).toEqual(['DeviceSeen', 'DeviceLost']);
+    expect(built).toEqual([]);
+  });
+
+  it('when events of one type are read and written, then that type’s schema alone is built, once, and it still refuses misfits', () => {
+    const { built, schemas } = counting();
+    const catalogue = mergedSchemas(eventSchemas(schemas));
+    expect(readEvent(stored('DeviceSeen', { at: 'noon' }), catalogue).data).toEqual({ at: 'noon' });
+    expect(stamped([{ type: 'DeviceSeen', data: { at: 'dusk' } }], catalogue)).toHaveLength(1);
+    expect(() => readEvent(stored('DeviceSeen', { at: 1 }), catalogue)).toThrow(MalformedEvent);
+    expect(built).toEqual(['DeviceSeen']);
+  });
+
+  it('picking a type the stream does not have fails, naming it', () => {
+    expect(() => pickedSchemas(counting().schemas, ['DeviceFound' as 'DeviceSeen'])).toThrow('no schema for the event type DeviceFound');
   });
 });
