@@ -17,13 +17,20 @@ export interface StoredCommit {
   prevHash: string;
 }
 
-/** A stored commit as the port's Commit; metadata is parsed on first read, as most loads never look at it. */
+/**
+ * A stored commit as the port's Commit. Events and metadata are parsed on first read: most loads
+ * never look at the metadata, and a command's load finds most of its commits' events already read
+ * in this process, by hash (application/load-state.ts).
+ */
 export const toCommit = (c: StoredCommit): Commit => {
+  let events: RecordedEvent[] | undefined;
   let metadata: CommitMetadata | undefined;
   return {
     streamId: c.streamId,
     version: c.version,
-    events: JSON.parse(c.eventsJson) as RecordedEvent[],
+    get events() {
+      return (events ??= JSON.parse(c.eventsJson) as RecordedEvent[]);
+    },
     get metadata() {
       return (metadata ??= JSON.parse(c.metaJson) as CommitMetadata);
     },
