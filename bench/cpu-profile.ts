@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 
@@ -16,6 +16,7 @@ export const profiled = async (dir: string, name: string, work: () => Promise<un
     await session.post('Profiler.start');
     await work();
     const { profile } = await session.post('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
     const file = join(dir, `${name}.cpuprofile`);
     writeFileSync(file, JSON.stringify(profile), { mode: 0o600 });
     return file;

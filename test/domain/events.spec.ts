@@ -122,6 +122,11 @@ describe('schemas built on first use', () => {
     expect(built).toEqual(['DeviceSeen']);
   });
 
+  it('every stream the store may hold declares its schemas lazily: each type is a getter, none built by declaring it', () => {
+    const eager = Object.entries(Object.getOwnPropertyDescriptors(STORED_EVENTS.schemas)).filter(([, d]) => typeof d.get !== 'function');
+    expect(eager.map(([type]) => type)).toEqual([]);
+  });
+
   it('picking a type the stream does not have fails, naming it', () => {
     expect(() => pickedSchemas(counting().schemas, ['DeviceFound' as 'DeviceSeen'])).toThrow('no schema for the event type DeviceFound');
   });

@@ -61,7 +61,7 @@ export const simulatedEuicc = (options: {
       } catch (error) {
         if (!(error instanceof SignatureRefused)) throw error;
         // Not the eIM's: nothing runs; the answer names what the package claimed to be, if it can be read.
-        const claimed = z.object({ counter: z.int().check(z.positive()), transactionId: z.string() }).safeParse(readPayload(jws));
+        const claimed = z.object({ counter: z.int().check(z.positive()), transactionId: z.string().check(z.regex(/^[0-9a-f]{2,32}$/)) }).safeParse(readPayload(jws));
         return result(claimed.success ? claimed.data : { counter: 1, transactionId: '00' }, { refused: 'invalid-signature' });
       }
       const out = executePackage(state, pkg, options.attachable);
