@@ -7,6 +7,7 @@ import { CASCADE_DEFINITION } from '../manifest/cascade-workflow.ts';
 import { directMnos, mapMakespan, slowestMno } from './cascade-floor.ts';
 import { probeReading, resetProbe, type ProbeReading } from './cascade-probe.ts';
 import { median } from './stats.ts';
+import { profiled } from './cpu-profile.ts';
 
 /**
  * One cascade to every bench MNO, timed from POST …/publish to the end of its execution on the
@@ -71,6 +72,10 @@ export const singleCascade = async (runtime: Runtime, client: HttpClient, specs:
       log(`cascade ${condition} ${rep + 1}/${reps}: ${s.ms.toFixed(0)} ms, ${s.outcome.status}, attempts ${s.outcome.attempts}, conflicts ${s.probe.store.cascade!.conflicts}`);
     }
   }
+
+  // BENCH_CPU_PROFILE: one more clean cascade, not measured, under the CPU profiler (this process: the engine, the task handlers, the simulated MNOs).
+  const profileDir = process.env.BENCH_CPU_PROFILE;
+  if (profileDir) log(`profiled: ${await profiled(profileDir, 'cascade-clean', () => run('clean', reps))}`);
 
   sims.forEach((sim) => sim.setFaults({ latencyMs: LATENCY_MS }));
   const floor = await slowestMno(directMnos(specs, runtime.simulators), 3, PAUSE_MS);

@@ -5,8 +5,9 @@
  * kinds (ABC, CBA, …) so machine noise hits all alike; each figure is the median across rounds.
  * BENCH_N (default 2000) = sequential floor and in-process calls in all; HTTP and each
  * concurrency-8 phase get BENCH_N/2. BENCH_ROUNDS (default 5). BENCH_CPU_PROFILE=<dir>: after the
- * rounds, one more sequential round of each kind under the CPU profiler, written to <dir> (the
- * figures are from the rounds before it, unprofiled).
+ * rounds, one more sequential round of each kind under the CPU profiler, and after the cascade
+ * repetitions one more clean cascade, written to <dir> (the figures are from the runs before them,
+ * unprofiled).
  * Stream handlers discard records during the command figures (runtime.streams), then resume for the cascades.
  * Then the cascade figures (cascades.ts) on the same runtime: BENCH_CASCADE_REPS (default 5)
  * cascades to 20 MNOs per condition, BENCH_BURST_ROUNDS (default 3) bursts of 20 publishes.

@@ -1,0 +1,1 @@
+export * from '../../functions/workflow/apply-to-mno.ts';

@@ -1,0 +1,1 @@
+export * from '../../functions/http/sims/lifecycle.ts';
