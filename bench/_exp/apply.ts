@@ -1,1 +1,0 @@
-export * from '../../functions/workflow/apply-to-mno.ts';

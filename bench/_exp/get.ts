@@ -1,1 +1,0 @@
-export * from '../../functions/http/sims/get.ts';

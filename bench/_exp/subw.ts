@@ -1,1 +1,0 @@
-export * from '../../functions/http/subscriptions/write.ts';
