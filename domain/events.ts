@@ -20,10 +20,10 @@ export interface EventSchemas {
 }
 
 /**
- * A stream's event schemas, each built the first time it is used (an event of its type read or
- * written, or the catalogue asking for it), then kept. Building a zod schema costs tens of µs at
- * a cold start (measured, `npm run bench -- bundles`), and a function reads only a few of the types
- * of the streams it bundles: the others it never builds.
+ * Schemas by name, each built the first time it is used, then kept: a stream's event schemas (an
+ * event of its type read or written, or the catalogue asking for it), the HTTP path parameters.
+ * Building a zod schema costs tens of µs at a cold start (measured, `npm run bench -- bundles`),
+ * and a function reads only a few of the types of the streams it bundles: the others it never builds.
  */
 export const lazySchemas = <const D extends Record<string, () => z.core.$ZodType>>(builders: D): { readonly [K in keyof D]: ReturnType<D[K]> } => {
   const schemas = {};

@@ -88,10 +88,13 @@ export const ROUTES = [
 ] as const satisfies readonly Route[];
 
 /** The key of each route of the table (`GET /v1/sims/{eid}`): each method with its own path. */
-export type RouteKey = (typeof ROUTES)[number] extends infer R ? (R extends { method: infer M extends string; path: infer P extends string } ? `${M} ${P}` : never) : never;
+/** The key of each of these routes: each method with its own path. */
+type KeyOf<R> = R extends { method: infer M extends string; path: infer P extends string } ? `${M} ${P}` : never;
+
+export type RouteKey = KeyOf<(typeof ROUTES)[number]>;
 
 /** The routes that take an Idempotency-Key (their access keeps idempotency records): made with `idempotentHandler`, the others with `httpHandler`. */
-export type IdempotentRouteKey = Extract<(typeof ROUTES)[number], { access: { idempotency: true } }> extends infer R ? (R extends { method: infer M extends string; path: infer P extends string } ? `${M} ${P}` : never) : never;
+export type IdempotentRouteKey = KeyOf<Extract<(typeof ROUTES)[number], { access: { idempotency: true } }>>;
 
 export const routeKey = (r: Pick<Route, 'method' | 'path'>) => `${r.method} ${r.path}`;
 

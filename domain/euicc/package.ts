@@ -26,13 +26,16 @@ export const Psmo = z.lazy(() =>
 );
 export type Psmo = z.infer<typeof Psmo>;
 
+/** The transaction a package names: 1–16 bytes, in hex. */
+export const TransactionId = z.string().check(z.regex(/^[0-9a-f]{2,32}$/, 'a transaction id is 1–16 bytes of hex'));
+
 /** EuiccPackageSigned: what the eIM signs. The counter rises with each package to this eUICC. */
 export const EuiccPackage = z.lazy(() =>
   z.strictObject({
     eimId: z.string().check(z.minLength(1), z.maxLength(128)),
     eid: Eid,
     counter: z.int().check(z.positive()),
-    transactionId: z.string().check(z.regex(/^[0-9a-f]{2,32}$/, 'a transaction id is 1–16 bytes of hex')),
+    transactionId: TransactionId,
     psmos: z.array(Psmo).check(z.minLength(1), z.maxLength(8)),
   }),
 );

@@ -3,6 +3,7 @@ import { MemoryEventStore } from '../../adapters/event-store/memory-event-store.
 import { eventsOf } from '../../domain/event-store.ts';
 import { allChecksPassed } from '../../domain/mno/events.ts';
 import { useAdapters } from '../../functions/lambda/wiring.ts';
+import { routeHandler } from '../../functions/http/http-handler.ts';
 import { eid, iccid, imsi } from '../support/ids.ts';
 import { RawBody, invokeRoute, type Caller } from '../support/invoke.ts';
 import { eimSigning, issueEuiccCertificate } from '../../adapters/signing/eim-signing.ts';
@@ -206,8 +207,7 @@ describe('bodies no handler should have to survive', () => {
 
 describe('making a route’s handler', () => {
   const fn = async () => ({ statusCode: 204 });
-  it('a route that takes an Idempotency-Key is made with idempotentHandler, any other with httpHandler: the wrong maker fails at import, naming the route', async () => {
-    const { routeHandler } = await import('../../functions/http/http-handler.ts');
+  it('a route that takes an Idempotency-Key is made with idempotentHandler, any other with httpHandler: the wrong maker fails at import, naming the route', () => {
     expect(() => routeHandler('POST /v1/sims', fn)).toThrow('POST /v1/sims: takes an Idempotency-Key, make it with idempotentHandler');
     expect(() => routeHandler('GET /v1/sims', fn, undefined, {})).toThrow('GET /v1/sims: keeps no idempotency records, make it with httpHandler');
   });

@@ -4,7 +4,7 @@ import type { PublicJwk, Signer } from '../../../application/ports/signer.ts';
 import { memorySigner } from '../../../adapters/signing/file-signer.ts';
 import { SignatureRefused, signJson, verifyJson } from '../../../adapters/signing/jws.ts';
 import { executePackage, installProfile, type Attachable, type EuiccProfile, type EuiccState } from '../../../domain/euicc/euicc.ts';
-import { EuiccPackage, ProfileDownloadTrigger, type EuiccPackageResult } from '../../../domain/euicc/package.ts';
+import { EuiccPackage, ProfileDownloadTrigger, TransactionId, type EuiccPackageResult } from '../../../domain/euicc/package.ts';
 
 /**
  * A simulated IoT device: its IPA hands eIM packages to its eUICC, which checks the eIM's
@@ -61,7 +61,7 @@ export const simulatedEuicc = (options: {
       } catch (error) {
         if (!(error instanceof SignatureRefused)) throw error;
         // Not the eIM's: nothing runs; the answer names what the package claimed to be, if it can be read.
-        const claimed = z.object({ counter: z.int().check(z.positive()), transactionId: z.string().check(z.regex(/^[0-9a-f]{2,32}$/)) }).safeParse(readPayload(jws));
+        const claimed = z.object({ counter: z.int().check(z.positive()), transactionId: TransactionId }).safeParse(readPayload(jws));
         return result(claimed.success ? claimed.data : { counter: 1, transactionId: '00' }, { refused: 'invalid-signature' });
       }
       const out = executePackage(state, pkg, options.attachable);
