@@ -20,7 +20,8 @@ export type CompleteInput = z.infer<typeof CompleteInput>;
  */
 export const completeBulk = async (ports: BulkPorts, input: CompleteInput) => {
   const stream = bulkStream(input.tenant, input.bulkId);
-  const { state } = await loadState(ports.store, bulkDecider, stream);
+  const loaded = await loadState(ports.store, bulkDecider, stream);
+  const { state } = loaded;
   if (state.status === 'none') throw new DomainError('not-found', 'bulk-operation-not-found', `no bulk operation ${input.bulkId}`);
   if (state.status !== 'running') return { status: state.status };
   // An execution the reconciler has replaced does not complete the operation: the later attempt will.
@@ -28,7 +29,7 @@ export const completeBulk = async (ports: BulkPorts, input: CompleteInput) => {
   const context = { actor: 'switchboard:bulk', correlationId: input.bulkId, region: ports.region };
   const why = input.error?.Error ?? 'the state machine stopped';
   if (!state.manifest) {
-    const { state: done } = await executeCommand(ports.store, bulkDecider, stream, { type: 'CompleteBulkOperation', counts: { total: 0, succeeded: 0, failed: 0, skipped: 0 }, unresolved: `the selector could not be resolved (${why})` }, context);
+    const { state: done } = await executeCommand(ports.store, bulkDecider, stream, { type: 'CompleteBulkOperation', counts: { total: 0, succeeded: 0, failed: 0, skipped: 0 }, unresolved: `the selector could not be resolved (${why})` }, context, undefined, loaded);
     return { status: done.status };
   }
   const recorded = await ports.items.recordedChunks(stream);
@@ -46,6 +47,6 @@ export const completeBulk = async (ports: BulkPorts, input: CompleteInput) => {
     away !== undefined && stranded > 0
       ? { mno: away, count: stranded, eids: (await ports.items.page(stream, { outcome: 'skipped', code: 'no-fallback', limit: 100 })).items.map((i) => i.eid) }
       : undefined;
-  const { state: done } = await executeCommand(ports.store, bulkDecider, stream, { type: 'CompleteBulkOperation', counts, withoutFallback }, context);
+  const { state: done } = await executeCommand(ports.store, bulkDecider, stream, { type: 'CompleteBulkOperation', counts, withoutFallback }, context, undefined, loaded);
   return { status: done.status };
 };

@@ -70,7 +70,8 @@ const pageOf = async (ports: BulkPorts, tenant: string, selector: Selector, curs
  */
 export const selectSims = async (ports: BulkPorts, input: SelectInput): Promise<Selection> => {
   const stream = bulkStream(input.tenant, input.bulkId);
-  const { state } = await loadState(ports.store, bulkDecider, stream);
+  const loaded = await loadState(ports.store, bulkDecider, stream);
+  const { state } = loaded;
   if (state.status === 'none') throw new DomainError('not-found', 'bulk-operation-not-found', `no bulk operation ${input.bulkId}`);
   // An execution the reconciler has replaced (a later attempt runs the operation) does nothing more.
   if (input.attempt !== state.attempt || state.status !== 'running') return { done: true, total: state.manifest?.total ?? 0, chunks: [] };
@@ -96,7 +97,7 @@ export const selectSims = async (ports: BulkPorts, input: SelectInput): Promise<
     if (ports.nowMs() - began > SELECT_BUDGET_MS) return { done: false, total, chunks, cursor };
   }
   const context = { actor: 'switchboard:bulk', correlationId: input.bulkId, region: ports.region };
-  await executeCommand(ports.store, bulkDecider, stream, { type: 'RecordBulkManifest', total, chunks }, context);
+  await executeCommand(ports.store, bulkDecider, stream, { type: 'RecordBulkManifest', total, chunks }, context, undefined, loaded);
   return { done: true, total, chunks: range(chunks) };
 };
 

@@ -14,7 +14,8 @@ import type { CompletionInput } from './work.ts';
  * and a redrive can pick them up.
  */
 export const completeCascade = async (ports: CascadePorts, input: CompletionInput) => {
-  const { state: cascade } = await loadState(ports.store, cascadeDecider, cascadeStream(input.tenant, input.cascadeId));
+  const loaded = await loadState(ports.store, cascadeDecider, cascadeStream(input.tenant, input.cascadeId));
+  const cascade = loaded.state;
   if (cascade.status === 'none') throw new Error(`cascade ${input.cascadeId} does not exist`);
   // A repeated or stale execution (the round already completed, or a later one under way) changes nothing.
   if (!current(cascade, input)) return { tenant: input.tenant, cascadeId: input.cascadeId, status: cascade.status };
@@ -33,6 +34,6 @@ export const completeCascade = async (ports: CascadePorts, input: CompletionInpu
         return (await recordStep(ports, work, { type: 'MarkFailed', mno: t.mno, error: why, permanent: false }, target)).state;
       }),
   );
-  const { state } = await executeCommand(ports.store, cascadeDecider, cascadeStream(input.tenant, input.cascadeId), { type: 'CompleteCascade', targets: outcomes }, stepContext(ports, input));
+  const { state } = await executeCommand(ports.store, cascadeDecider, cascadeStream(input.tenant, input.cascadeId), { type: 'CompleteCascade', targets: outcomes }, stepContext(ports, input), undefined, loaded);
   return { tenant: input.tenant, cascadeId: input.cascadeId, status: state.status };
 };

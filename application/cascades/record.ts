@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { cascadeDecider } from '../../domain/cascade/decider.ts';
 import { cascadeIndexDecider } from '../../domain/cascade/index-decider.ts';
 import type { CascadeSubject } from '../../domain/cascade/events.ts';
-import type { EventStore } from '../../domain/event-store.ts';
+import { GENESIS, type EventStore } from '../../domain/event-store.ts';
 import { appendToLog } from '../append-to-log.ts';
 import { executeCommand, type CommandContext } from '../command.ts';
 import { cascadeIndexStream, cascadeStream } from '../stream-ids.ts';
@@ -15,6 +15,13 @@ export type StartCascade = (tenant: string, cascadeId: string) => Promise<void>;
  * `start-cascade` rule when the CascadeStarted event reaches the bus; with `start`, also at once,
  * so the MNOs hear of it without waiting for the stream, the bus and the rule (a start that fails
  * here is left to the rule, and the rule's start of a running execution changes nothing).
+ *
+ * A cascade's id is new (a random one, or one derived from the event that asked for it), so its
+ * first commit is decided on an empty stream without reading it: when the stream is there after all
+ * (a repeated delivery), the conditional put is refused and the command reads it and decides again
+ * (nothing, as the cascade is recorded). The execution is started once the cascade's stream holds it
+ * (planning reads it there), while the index is appended to: the index is for listing, and nothing
+ * the execution does reads it.
  */
 export const recordCascade = async (
   store: EventStore,
@@ -26,15 +33,17 @@ export const recordCascade = async (
   start?: StartCascade,
 ) => {
   const unpinned = { ...context, expectedVersion: undefined };
-  const { changed } = await executeCommand(store, cascadeDecider, cascadeStream(tenant, cascadeId), { type: 'StartCascade', cascadeId, subject, targets, startedBy: context.actor }, unpinned);
+  const command = { type: 'StartCascade' as const, cascadeId, subject, targets, startedBy: context.actor };
+  const { changed } = await executeCommand(store, cascadeDecider, cascadeStream(tenant, cascadeId), command, unpinned, undefined, { head: GENESIS, state: cascadeDecider.initialState });
+  if (!changed) return;
+  const started = start?.(tenant, cascadeId).catch(() => undefined);
   // Listed once, when the cascade is new; the index is only ever appended to, at its head.
-  if (changed)
-    await appendToLog(store, cascadeIndexStream(tenant), cascadeIndexDecider.events, [{ type: 'CascadeListed', data: { cascadeId } }], {
-      actor: context.actor,
-      commandId: randomUUID(),
-      correlationId: context.correlationId,
-      region: context.region,
-      time: new Date().toISOString(),
-    });
-  if (changed && start) await start(tenant, cascadeId).catch(() => undefined);
+  await appendToLog(store, cascadeIndexStream(tenant), cascadeIndexDecider.events, [{ type: 'CascadeListed', data: { cascadeId } }], {
+    actor: context.actor,
+    commandId: randomUUID(),
+    correlationId: context.correlationId,
+    region: context.region,
+    time: new Date().toISOString(),
+  });
+  await started;
 };

@@ -15,7 +15,8 @@ import { cascadeStream, policyStream, simStream } from '../stream-ids.ts';
  */
 export const redriveCascade = async (store: EventStore, tenant: string, cascadeId: string, context: CommandContext) => {
   const stream = cascadeStream(tenant, cascadeId);
-  const { state: cascade } = await loadState(store, cascadeDecider, stream);
+  const loaded = await loadState(store, cascadeDecider, stream);
+  const cascade = loaded.state;
   let superseded: string | undefined;
   if (cascade.status !== 'none') {
     const { subject } = cascade;
@@ -24,5 +25,5 @@ export const redriveCascade = async (store: EventStore, tenant: string, cascadeI
         ? supersededBy(subject, { policy: (await loadState(store, policyDecider, policyStream(tenant, subject.policyId))).state })
         : supersededBy(subject, { sim: (await loadState(store, simDecider, simStream(tenant, subject.eid))).state });
   }
-  return executeCommand(store, cascadeDecider, stream, { type: 'RedriveCascade', superseded }, context);
+  return executeCommand(store, cascadeDecider, stream, { type: 'RedriveCascade', superseded }, context, undefined, loaded);
 };

@@ -14,6 +14,7 @@ import { enterpriseStream, policyStream } from '../stream-ids.ts';
  */
 export const publishPolicy = async (store: EventStore, tenant: string, policyId: string, cascadeId: string, context: CommandContext, start?: StartCascade) => {
   const { state, changed } = await executeCommand(store, policyDecider, policyStream(tenant, policyId), { type: 'PublishPolicy', policyId, cascadeId, actor: context.actor }, context);
+  // Read after the version is published, never beside it: an MNO chosen after this read gets the version from catch-up, which runs after that choice and so finds it published.
   const { state: enterprise } = await loadState(store, enterpriseDecider, enterpriseStream(tenant));
   const published = changed ? cascadeId : state.latestCascadeId;
   if (published) await recordCascade(store, tenant, published, { kind: 'policy', policyId, version: state.latestVersion }, [...chosenMnos(enterprise)], context, start);

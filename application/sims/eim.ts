@@ -50,13 +50,14 @@ export const packageForDevice = async (store: EventStore, signing: EimSigning, c
 export const nextPackage = async (store: EventStore, signing: EimSigning, codes: ActivationCodes, eid: string, requestAt: string, region = 'local'): Promise<{ package: SignedJson } | { downloadTrigger: SignedJson } | undefined> => {
   const tenant = await tenantOf(store, eid);
   const stream = simStream(tenant, eid);
-  const { state: sim } = await loadState(store, simDecider, stream);
+  const loaded = await loadState(store, simDecider, stream);
+  const sim = loaded.state;
   if (sim.status === 'unregistered') throw new DomainError('not-found', 'sim-not-found', 'no SIM with this EID is registered');
   for (const iccid of sim.status === 'terminated' ? [] : sim.orders.triggers) {
     const activationCode = await codes.get(tenant, eid, iccid);
     if (!activationCode) continue;
     try {
-      await executeCommand(store, simDecider, stream, { type: 'RecordTriggerDelivered', actor: `euicc:${eid}`, iccid, requestAt }, { actor: `euicc:${eid}`, correlationId: `trigger-${iccid}`, region });
+      await executeCommand(store, simDecider, stream, { type: 'RecordTriggerDelivered', actor: `euicc:${eid}`, iccid, requestAt }, { actor: `euicc:${eid}`, correlationId: `trigger-${iccid}`, region }, undefined, loaded);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'request-not-fresh') break;
       throw error;

@@ -59,7 +59,8 @@ export const placeProfileOrder = async (ports: OrderPorts, event: BusEvent) => {
   const tenant = event.detail.tenant;
   const { orderId, mno } = event.detail.data as { orderId: string; mno: string };
   const stream = event.detail.streamId;
-  const { state: sim } = await loadState(ports.store, simDecider, stream);
+  const loaded = await loadState(ports.store, simDecider, stream);
+  const sim = loaded.state;
   if (sim.status === 'unregistered') return undefined;
   const order = sim.orders.orders.find((o) => o.orderId === orderId);
   if (order?.status !== 'requested') return { orderId, status: order?.status };
@@ -82,7 +83,7 @@ export const placeProfileOrder = async (ports: OrderPorts, event: BusEvent) => {
     await ports.admit(registration.registration);
     const { matchingId, smdpAddress } = await smdp.confirmOrder(orderId, iccid, sim.eid);
     await ports.activationCodes.put(tenant, sim.eid, iccid, `1$${smdpAddress}$${matchingId}`);
-    await executeCommand(ports.store, simDecider, stream, { type: 'RecordProfileOrdered', actor: PLATFORM, orderId, iccid }, context);
+    await executeCommand(ports.store, simDecider, stream, { type: 'RecordProfileOrdered', actor: PLATFORM, orderId, iccid }, context, undefined, loaded);
     return { orderId, status: 'ordered' as const };
   } catch (error) {
     // Over the MNO's rate this second: the event is delivered again (the calls repeat under the same ids, the claim stands).
@@ -90,7 +91,7 @@ export const placeProfileOrder = async (ports: OrderPorts, event: BusEvent) => {
     // The SM-DP+'s and the rules' own words; anything else (an outage of ours) is not the tenant's to read: operators have it in the logs.
     const reason = error instanceof SmdpError || error instanceof DomainError ? error.message.slice(0, 500) : 'the order could not be placed (an error of Switchboard’s, logged for its operators): order again';
     if (claimed) await executeCommand(ports.store, identifierClaimDecider, identifierClaimStream('iccid', claimed), { type: 'ReleaseIdentifier', kind: 'iccid', holder }, context);
-    await executeCommand(ports.store, simDecider, stream, { type: 'RecordProfileOrderFailed', actor: PLATFORM, orderId, reason }, context);
+    await executeCommand(ports.store, simDecider, stream, { type: 'RecordProfileOrderFailed', actor: PLATFORM, orderId, reason }, context, undefined, loaded);
     return { orderId, status: 'failed' as const, reason, error: error instanceof SmdpError || error instanceof DomainError ? undefined : (error as Error) };
   }
 };
@@ -117,12 +118,13 @@ export const recordDownloadProgress = async (store: EventStore, codes: Activatio
   const holder = (await loadState(store, identifierClaimDecider, identifierClaimStream('iccid', progress.iccid))).state.holder;
   if (!holder) throw new DomainError('not-found', 'profile-not-found', 'no SIM holds a profile with this ICCID');
   const stream = simStream(holder.tenant, holder.eid);
-  const { state: sim } = await loadState(store, simDecider, stream);
+  const loaded = await loadState(store, simDecider, stream);
+  const sim = loaded.state;
   const profile = sim.status === 'unregistered' ? undefined : sim.profiles.find((p) => p.iccid === progress.iccid);
   if (!profile || profile.mno !== progress.mno) throw new DomainError('forbidden', 'not-your-profile', 'the notification speaks of a profile of another MNO');
   const context = { actor: `smdp:${progress.mno}`, correlationId: `${progress.iccid}-${progress.point}`, region };
   const other = progress.eid !== undefined && progress.eid !== holder.eid ? progress.eid : undefined;
   // The code goes first (deleting it twice is harmless): a notification recorded is never one whose code stayed.
   if (progress.point === 'installation' && progress.ok && other === undefined) await codes.remove(holder.tenant, holder.eid, progress.iccid);
-  return executeCommand(store, simDecider, stream, { type: 'RecordDownloadProgress', actor: context.actor, iccid: progress.iccid, point: progress.point, ok: progress.ok, callId: progress.callId, eid: other, reason: progress.reason }, context);
+  return executeCommand(store, simDecider, stream, { type: 'RecordDownloadProgress', actor: context.actor, iccid: progress.iccid, point: progress.point, ok: progress.ok, callId: progress.callId, eid: other, reason: progress.reason }, context, undefined, loaded);
 };

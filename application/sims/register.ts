@@ -44,8 +44,9 @@ export const registerSim = async (store: EventStore, tenant: string, registratio
   // what this one gives back, if refused, is never what the other relies on.
   const attempt = { token: randomUUID(), at: new Date().toISOString(), identifiers: identifiersOf(registration) };
   const eidStream = identifierClaimStream('eid', registration.eid);
-  const before = (await loadState(store, identifierClaimDecider, eidStream)).state;
-  await executeCommand(store, identifierClaimDecider, eidStream, { type: 'ClaimIdentifier', kind: 'eid', holder, registration: attempt }, unpinned);
+  const loaded = await loadState(store, identifierClaimDecider, eidStream);
+  const before = loaded.state;
+  await executeCommand(store, identifierClaimDecider, eidStream, { type: 'ClaimIdentifier', kind: 'eid', holder, registration: attempt }, unpinned, undefined, loaded);
   // Taken over from an attempt that stopped between its claims: what it claimed is this SIM's only if this registration names it too.
   const abandoned = before.registering && before.registering.token !== attempt.token ? (before.registering.identifiers ?? []) : [];
   try {

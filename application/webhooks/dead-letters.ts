@@ -44,13 +44,14 @@ export interface Redelivery {
 /** Tries a parked delivery once, now, and records the outcome: WebhookRedelivered, or parked again. */
 export const redeliver = async (ports: WebhookPorts, tenant: string, subscription: Subscription, eventId: string, context: CommandContext): Promise<Redelivery> => {
   const stream = subscriptionStream(tenant, subscription.id);
-  const parked = deadLetter((await loadState(ports.store, deadLettersDecider, stream)).state, eventId);
+  const loaded = await loadState(ports.store, deadLettersDecider, stream);
+  const parked = deadLetter(loaded.state, eventId);
   if (!parked) throw new DomainError('not-found', 'dead-letter-not-found', 'no parked delivery of this event');
   const event = await ports.payloads.get(tenant, subscription.id, eventId);
   if (!event)
     throw new DomainError('conflict', 'dead-letter-payload-unavailable', 'the parked event is kept in the region that parked it (the publishing region): redeliver it there');
   const sent = await attemptDelivery(ports, tenant, subscription, event, eventId);
   const outcome = sent.delivered ? { delivered: true as const } : { delivered: false as const, lastError: sent.error };
-  const { state } = await executeCommand(ports.store, deadLettersDecider, stream, { type: 'RecordRedelivery', eventId, outcome, at: new Date().toISOString() }, context, PARK_ATTEMPTS);
+  const { state } = await executeCommand(ports.store, deadLettersDecider, stream, { type: 'RecordRedelivery', eventId, outcome, at: new Date().toISOString() }, context, PARK_ATTEMPTS, loaded);
   return { eventId, delivered: sent.delivered, deadLetter: deadLetter(state, eventId) };
 };

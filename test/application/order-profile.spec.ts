@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryEventStore } from '../../adapters/event-store/memory-event-store.ts';
 import type { BusEvent } from '../../application/bus-events.ts';
 import { executeCommand } from '../../application/command.ts';
@@ -69,6 +69,20 @@ describe('placing a profile order', () => {
     const order = (await sim()).orders.orders.at(-1);
     expect(order.reason).not.toContain('arn:');
     expect(order.reason).toContain('order again');
+  });
+
+  it('reads the SIM’s stream once, and records the outcome after what it read, whether the order is placed or fails', async () => {
+    const loads = vi.spyOn(store, 'load');
+    try {
+      for (const smdp of [{ confirmOrder: async () => Promise.reject(new SmdpError('ES2+ confirmOrder failed: 8.1.1 3.10 the EID does not match')) }, {}]) {
+        const event = await requested();
+        loads.mockClear();
+        await placeProfileOrder(ports(smdp), event);
+        expect(loads.mock.calls.filter(([s]) => s === simStream('acme', EID))).toHaveLength(1);
+      }
+    } finally {
+      loads.mockRestore();
+    }
   });
 
   it('placed again after it succeeded (the event delivered twice): nothing more', async () => {

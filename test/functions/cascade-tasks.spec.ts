@@ -2,7 +2,11 @@ import { describe, expect, it, vi } from 'vitest';
 import { liveCascade } from '../../application/cascades/live.ts';
 import { simCascadeId } from '../../application/cascades/cascade-ids.ts';
 import { executeCommand } from '../../application/command.ts';
-import { cascadeStream } from '../../application/stream-ids.ts';
+import { redriveCascade } from '../../application/cascades/redrive.ts';
+import { publishPolicy } from '../../application/policies/publish.ts';
+import { MemoryEventStore } from '../../adapters/event-store/memory-event-store.ts';
+import { policyDecider } from '../../domain/policy/decider.ts';
+import { cascadeStream, policyStream } from '../../application/stream-ids.ts';
 import { cascadeDecider } from '../../domain/cascade/decider.ts';
 import { eventFunctionId } from '../../manifest/entry-points.ts';
 import { cascadeFixture } from '../support/cascade-fixture.ts';
@@ -132,6 +136,52 @@ describe('cascade tasks on the in-memory event store', () => {
     expect(error).toMatchObject({ name: 'MnoPermanentError' });
     await task('RecordFailure', { ...work, error: { Error: 'MnoPermanentError', Cause: (error as Error).message } });
     expect(await task('CompleteCascade', { tenant, cascadeId })).toMatchObject({ status: 'failed' });
+  });
+
+  it('a step that reads its stream to decide appends after what it read: completion and redrive read the cascade’s stream once', async () => {
+    const cascadeId = await publish('once', { data: { apns: ['iot.acme'] } });
+    const [work] = (await task('PlanCascade', { tenant, cascadeId, round: 1 })).work;
+    fixture.cmp.setFaults({ reject: true });
+    const error = await task('ApplyToMno', work).catch((e: Error) => e);
+    fixture.cmp.setFaults({});
+    await task('RecordFailure', { ...work, error: { Error: 'MnoPermanentError', Cause: (error as Error).message } });
+    const stream = cascadeStream(tenant, cascadeId);
+    const loads = vi.spyOn(store, 'load');
+    try {
+      expect(await task('CompleteCascade', { tenant, cascadeId, round: 1 })).toMatchObject({ status: 'failed' });
+      expect(loads.mock.calls.filter(([s]) => s === stream)).toHaveLength(1);
+      loads.mockClear();
+      expect(await redriveCascade(store, tenant, cascadeId, context)).toMatchObject({ changed: true, state: { status: 'running', round: 2 } });
+      expect(loads.mock.calls.filter(([s]) => s === stream)).toHaveLength(1);
+    } finally {
+      loads.mockRestore();
+    }
+  });
+
+  it('publishing records the new cascade without reading its stream, and starts its execution once the cascade is recorded, while the index is appended to', async () => {
+    await executeCommand(store, policyDecider, policyStream(tenant, 'started'), { type: 'SetPolicyDraft', policyId: 'started', document: { imeiLock: true } as never, actor: 'alice' }, context);
+    const order: string[] = [];
+    const appends = vi.spyOn(store, 'append');
+    appends.mockImplementation(async function (this: typeof store, ...args) {
+      order.push(args[0]);
+      return MemoryEventStore.prototype.append.apply(this, args);
+    });
+    const loads = vi.spyOn(store, 'load');
+    try {
+      const start = async (_tenant: string, id: string) => void order.push(`start ${id}`);
+      const { cascadeId } = await publishPolicy(store, tenant, 'started', 'c-started', context, start);
+      expect(cascadeId).toBe('c-started');
+      expect(order).toEqual([policyStream(tenant, 'started'), cascadeStream(tenant, 'c-started'), 'start c-started', `T#${tenant}#CASCADES`]);
+      expect(loads.mock.calls.map(([s]) => s)).not.toContain(cascadeStream(tenant, 'c-started'));
+      // Recorded again (a publish retried after it failed past PolicyPublished): the put finds the stream there, reads it, and records nothing.
+      order.length = 0;
+      expect(await publishPolicy(store, tenant, 'started', 'c-other', context, start)).toMatchObject({ cascadeId: 'c-started', changed: false });
+      expect(order).toEqual([cascadeStream(tenant, 'c-started')]);
+      expect((await store.load(cascadeStream(tenant, 'c-started'))).commits).toHaveLength(1);
+    } finally {
+      appends.mockRestore();
+      loads.mockRestore();
+    }
   });
 
   it('a malformed work item is refused before the step runs, naming the field', async () => {
