@@ -26,12 +26,23 @@ interface TaskCounters {
   ms: number;
 }
 
+/** One Task state's run: which MNO's (none for planning and completion), when it started and ended (ms, performance.now), and the error it threw. */
+export interface TaskRun {
+  state: string;
+  mno?: string | undefined;
+  t0: number;
+  t1: number;
+  error?: string | undefined;
+}
+
 const emptyStore = (): StoreCounters => ({ others: {}, queries: 0, queryMs: 0, itemsRead: 0, puts: 0, putMs: 0, conflicts: 0 });
 let store: Record<StreamKind, StoreCounters>;
 let tasks: Record<string, TaskCounters>;
+let runs: TaskRun[];
 export const resetProbe = () => {
   store = { cascade: emptyStore(), mno: emptyStore(), policy: emptyStore(), other: emptyStore() };
   tasks = {};
+  runs = [];
 };
 resetProbe();
 
@@ -68,16 +79,19 @@ export const installProbe = async (runtime: Runtime) => {
   for (const [state, handler] of Object.entries(machine.tasks)) {
     machine.tasks[state] = async (input) => {
       const counters = (tasks[state] ??= { calls: 0, errors: {}, ms: 0 });
-      const t0 = performance.now();
+      const run: TaskRun = { state, mno: (input as { mno?: string }).mno, t0: performance.now(), t1: 0 };
+      runs.push(run);
       counters.calls++;
       try {
         return await handler(input);
       } catch (error) {
         const name = (error as Error).name;
         counters.errors[name] = (counters.errors[name] ?? 0) + 1;
+        run.error = name;
         throw error;
       } finally {
-        counters.ms += performance.now() - t0;
+        run.t1 = performance.now();
+        counters.ms += run.t1 - run.t0;
       }
     };
   }
@@ -89,6 +103,8 @@ const round = (x: number) => Math.round(x * 10) / 10;
 export const probeReading = (cascades: number) => {
   const per = (x: number) => round(x / cascades);
   return {
+    /** Every Task state's run, in start order. */
+    runs: [...runs],
     store: Object.fromEntries(
       Object.entries(store).map(([kind, c]) => [
         kind,

@@ -26,6 +26,8 @@ interface Sample {
   ms: number;
   /** From POST …/publish to the execution's start: the command, the stream, the forwarder, the bus and its rule. */
   startMs: number;
+  /** When POST …/publish was sent (performance.now, as the probe's task runs). */
+  publishedAt: number;
   execution: string;
   outcome: CascadeOutcome;
   /** CMP API calls the MNOs received during the cascade. */
@@ -49,6 +51,7 @@ export const singleCascade = async (runtime: Runtime, client: HttpClient, specs:
     resetProbe();
     const calls0 = calls();
     const t0 = process.hrtime.bigint();
+    const publishedAt = performance.now();
     const wall0 = Date.now();
     const execution = await executionOf(runtime, await publish(client, token, 'fleet'));
     const startMs = execution.startDate.getTime() - wall0;
@@ -57,7 +60,7 @@ export const singleCascade = async (runtime: Runtime, client: HttpClient, specs:
     const mnoCalls = calls() - calls0;
     const probe = probeReading(1);
     const outcome = outcomeOf(await readCascade(client, token, execution.name));
-    return { condition, rep, ms, startMs, execution: execution.status, outcome, mnoCalls, probe };
+    return { condition, rep, ms, startMs, publishedAt, execution: execution.status, outcome, mnoCalls, probe };
   };
 
   // Warm-up, not measured: the workflow handlers' first import, the adapters' tokens, and DynamoDB Local's JIT (a fresh one answers

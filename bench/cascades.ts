@@ -68,6 +68,24 @@ const ops = (reading: Reading) => {
   return `${Math.round(n)} Query/PutItem (mean ${(ms / n).toFixed(1)} ms)${rest ? ` and ${rest}` : ''}, ${reading.store.cascade!.conflicts} VersionConflicts on the cascade's streams`;
 };
 
+const SHORT: Record<string, string> = { PlanCascade: 'plan', ApplyToMno: 'apply', PollJob: 'poll', VerifyOnMno: 'verify', RecordFailure: 'record-failure', CompleteCascade: 'complete' };
+
+/**
+ * The path that decided a cascade's time: its slowest target's task runs (the target whose last run
+ * ended last) between planning and completion, in ms from POST …/publish; the gaps between runs
+ * are the workflow's Wait states and the engine.
+ */
+export const criticalPath = (sample: SingleCascade['samples'][number]) => {
+  const { runs } = sample.probe;
+  const at = (t: number) => (t - sample.publishedAt).toFixed(0);
+  const show = (r: (typeof runs)[number]) => `${SHORT[r.state] ?? r.state} ${at(r.t0)}–${at(r.t1)}${r.error ? ` (${r.error})` : ''}`;
+  const ends = new Map<string, number>();
+  for (const r of runs) if (r.mno) ends.set(r.mno, Math.max(ends.get(r.mno) ?? 0, r.t1));
+  const [slowest] = [...ends].sort((a, b) => b[1] - a[1])[0] ?? [];
+  const path = [...runs.filter((r) => !r.mno && r.state !== 'CompleteCascade'), ...runs.filter((r) => r.mno === slowest), ...runs.filter((r) => r.state === 'CompleteCascade')];
+  return `its critical path, ms from POST …/publish: execution started ${sample.startMs.toFixed(0)}; ${path.map(show).join(', ')} (${slowest ?? 'no target'}); done ${sample.ms.toFixed(0)}`;
+};
+
 /** What the table cannot say: the settings, the outcomes, and where the cascade's time went. */
 export const printCascadeNotes = (specs: readonly SimulatedMno[], single: SingleCascade, burst: CascadeBurst) => {
   const { floor } = single;
@@ -100,6 +118,7 @@ export const printCascadeNotes = (specs: readonly SimulatedMno[], single: Single
       `for ${c.puts - c.conflicts} commits; MNO streams ${sample.probe.store.mno!.queries} Query, policy ${sample.probe.store.policy!.queries}. ` +
       `Task runs: ${Object.entries(sample.probe.tasks).map(([state, t]) => `${state} ${t.calls}× ${t.msMean} ms`).join(', ')}`,
   );
+  console.log(`  ${criticalPath(sample)}`);
   const mid = burst.rows.map((r) => r.probe)[Math.floor(burst.rows.length / 2)]!;
   console.log(
     `burst: ${burst.tenants} tenants × ${burst.perTenant} MNOs, latency ${burst.latencyMs.join('–')} ms, no faults; statuses ${list([...new Set(burst.rows.flatMap((r) => r.statuses))])}; ` +
