@@ -3,7 +3,7 @@ import { PolicyDocument } from '../domain/policy/document.ts';
 import { compilePolicy } from '../domain/policy/compile.ts';
 import type { PolicyRule } from '../domain/policy/rules.ts';
 import { asyncJobsGateway } from '../adapters/mno-gateways/async-jobs.ts';
-import type { MnoGateway } from '../application/ports/mno-gateway.ts';
+import { MnoJobFailed, MnoRateLimited, MnoTransientError, type MnoGateway } from '../application/ports/mno-gateway.ts';
 import { legacyRateLimitedGateway } from '../adapters/mno-gateways/legacy-ratelimited.ts';
 import { restOauth2Gateway } from '../adapters/mno-gateways/rest-oauth2.ts';
 import type { MnoSimulator } from '../infra/local/mno-simulators/index.ts';
@@ -45,6 +45,46 @@ export const takePolicy = async (mno: DirectMno, profileId: string, n: number, w
     while ((await mno.gateway.jobStatus(submission.jobId)) === 'pending');
   }
   if (!(await mno.gateway.readPolicy(profileId))) throw new Error(`${mno.id} holds nothing under ${profileId} after the apply`);
+};
+
+/** A call asked again after `waitMs` while it fails for a passing reason, as the ASL's Retry would (5 more times at most); a failed job is the caller's. */
+const retried = async <T>(call: () => Promise<T>, waitMs: number): Promise<T> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const passing = (error instanceof MnoTransientError && !(error instanceof MnoJobFailed)) || error instanceof MnoRateLimited;
+      if (!passing || attempt > 5) throw error;
+      await sleep(waitMs);
+    }
+  }
+};
+
+/**
+ * `takePolicy` through the faults the MNO is set to, handled as the workflow handles them, with
+ * nothing of the workflow's own: a call failing for a passing reason is asked again after `waitMs`
+ * (the bench's Retry interval), a job the MNO failed is submitted again after `waitMs`
+ * (BackOffBeforeResubmit), a read-back that failed is asked again (VerifyOnMno).
+ */
+export const takePolicyThroughFaults = async (mno: DirectMno, profileId: string, n: number, waitMs: number) => {
+  const { effective } = compilePolicy(documentOf(n), mno.capabilities as PolicyRule[]);
+  for (let submissions = 1; ; submissions++) {
+    const submission = await retried(() => mno.gateway.applyPolicy(profileId, effective), waitMs);
+    if (submission.done) break;
+    const status = await (async () => {
+      for (;;) {
+        await sleep(waitMs);
+        const now = await retried(() => mno.gateway.jobStatus(submission.jobId), waitMs).catch((error: unknown) => {
+          if (error instanceof MnoJobFailed && submissions < 12) return 'failed' as const;
+          throw error;
+        });
+        if (now !== 'pending') return now;
+      }
+    })();
+    if (status === 'done') break;
+    await sleep(waitMs);
+  }
+  if (!(await retried(() => mno.gateway.readPolicy(profileId), waitMs))) throw new Error(`${mno.id} holds nothing under ${profileId} after the apply`);
 };
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;

@@ -101,7 +101,9 @@ export const printCascadeNotes = (specs: readonly SimulatedMno[], single: Single
   console.log(
     `cascade floor: each MNO alone through its adapter (apply, poll every ${single.pauseMs} ms until done, read back), median of 3; slowest ${floor.slowest} (${style.get(floor.slowest)}) ${floor.slowestMs.toFixed(0)} ms; ` +
       `slowest per style: rest-oauth2 ${byStyle('rest-oauth2')} ms, async-jobs ${byStyle('async-jobs')} ms, legacy ${byStyle('legacy-ratelimited')} ms. ` +
-      `Those floors scheduled as the Map runs them (target order, MaxConcurrency ${floor.maxConcurrency}): ${floor.scheduledMs.toFixed(0)} ms.`,
+      `Those floors scheduled as the Map runs them (target order, MaxConcurrency ${floor.maxConcurrency}): ${floor.scheduledMs.toFixed(0)} ms. ` +
+      `The slowest MNO alone through the faults each repetition seeded (calls asked again, failed jobs submitted again, ${single.pauseMs} ms apart, as the workflow does; not the table's floor): ` +
+      `${list(floor.throughFaults.perRepMs.map((x) => x.toFixed(0)))} ms, median ${floor.throughFaults.medianMs.toFixed(0)} ms; the cascade with failures is ${(single.failures.medianMs / floor.throughFaults.medianMs).toFixed(2)}× that.`,
   );
   for (const c of ['failures', 'clean'] as const) {
     const s = single[c];
