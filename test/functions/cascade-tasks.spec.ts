@@ -127,24 +127,25 @@ describe('cascade tasks on the in-memory event store', () => {
     expect(await task('CompleteCascade', { tenant, cascadeId, round: 1, attempt: 1 })).toMatchObject({ status: 'succeeded' });
   });
 
-  it('what the MNO refuses fails the target at once (permanent), recorded by RecordFailure', async () => {
-    const cascadeId = await publish('refused', { data: { apns: ['iot.acme'] } });
+  /** A cascade whose one target the MNO refused (permanent), recorded by RecordFailure, not completed yet. */
+  const refusedCascade = async (policyId: string) => {
+    const cascadeId = await publish(policyId, { data: { apns: ['iot.acme'] } });
     const [work] = (await task('PlanCascade', { tenant, cascadeId, round: 1 })).work;
     fixture.cmp.setFaults({ reject: true });
     const error = await task('ApplyToMno', work).catch((e: Error) => e);
     fixture.cmp.setFaults({});
-    expect(error).toMatchObject({ name: 'MnoPermanentError' });
     await task('RecordFailure', { ...work, error: { Error: 'MnoPermanentError', Cause: (error as Error).message } });
+    return { cascadeId, error };
+  };
+
+  it('what the MNO refuses fails the target at once (permanent), recorded by RecordFailure', async () => {
+    const { cascadeId, error } = await refusedCascade('refused');
+    expect(error).toMatchObject({ name: 'MnoPermanentError' });
     expect(await task('CompleteCascade', { tenant, cascadeId })).toMatchObject({ status: 'failed' });
   });
 
   it('a step that reads its stream to decide appends after what it read: completion and redrive read the cascade’s stream once', async () => {
-    const cascadeId = await publish('once', { data: { apns: ['iot.acme'] } });
-    const [work] = (await task('PlanCascade', { tenant, cascadeId, round: 1 })).work;
-    fixture.cmp.setFaults({ reject: true });
-    const error = await task('ApplyToMno', work).catch((e: Error) => e);
-    fixture.cmp.setFaults({});
-    await task('RecordFailure', { ...work, error: { Error: 'MnoPermanentError', Cause: (error as Error).message } });
+    const { cascadeId } = await refusedCascade('once');
     const stream = cascadeStream(tenant, cascadeId);
     const loads = vi.spyOn(store, 'load');
     try {
