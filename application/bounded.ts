@@ -10,7 +10,7 @@
 export const keepBounded = <K, V>(map: Map<K, V>, key: K, value: V, max: number) => {
   map.delete(key);
   if (map.size >= max) {
-    let evict = Math.max(1, map.size - max + 1, Math.floor(max / 8));
+    let evict = Math.max(map.size - max + 1, Math.ceil(max / 8));
     for (const oldest of map.keys()) {
       map.delete(oldest);
       if (--evict === 0) break;

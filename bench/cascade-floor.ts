@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PolicyDocument } from '../domain/policy/document.ts';
 import { compilePolicy } from '../domain/policy/compile.ts';
 import type { PolicyRule } from '../domain/policy/rules.ts';
+import { MAX_SUBMISSIONS } from '../domain/cascade/process.ts';
 import { asyncJobsGateway } from '../adapters/mno-gateways/async-jobs.ts';
 import { MnoJobFailed, MnoRateLimited, MnoTransientError, type MnoGateway } from '../application/ports/mno-gateway.ts';
 import { legacyRateLimitedGateway } from '../adapters/mno-gateways/legacy-ratelimited.ts';
@@ -30,22 +31,8 @@ export const directMnos = (specs: readonly SimulatedMno[], simulators: Map<strin
     return { id: spec.id, gateway: ADAPTERS[spec.style](spec.id, sim.url, sim.credentials), capabilities: spec.capabilities };
   });
 
-/**
- * One MNO takes a policy as the workflow's steps would: apply; for a job, wait `waitMs` then poll,
- * until done (the workflow's WaitForJob → PollJob); then read back. Throws if nothing is held.
- */
 const documents = new Map<number, PolicyDocument>();
 const documentOf = (n: number) => documents.get(n) ?? documents.set(n, PolicyDocument.parse(policyDraft(n))).get(n)!;
-
-export const takePolicy = async (mno: DirectMno, profileId: string, n: number, waitMs: number) => {
-  const { effective } = compilePolicy(documentOf(n), mno.capabilities as PolicyRule[]);
-  const submission = await mno.gateway.applyPolicy(profileId, effective);
-  if (!submission.done) {
-    do await sleep(waitMs);
-    while ((await mno.gateway.jobStatus(submission.jobId)) === 'pending');
-  }
-  if (!(await mno.gateway.readPolicy(profileId))) throw new Error(`${mno.id} holds nothing under ${profileId} after the apply`);
-};
 
 /** A call asked again after `waitMs` while it fails for a passing reason, as the ASL's Retry would (5 more times at most); a failed job is the caller's. */
 const retried = async <T>(call: () => Promise<T>, waitMs: number): Promise<T> => {
@@ -60,28 +47,33 @@ const retried = async <T>(call: () => Promise<T>, waitMs: number): Promise<T> =>
   }
 };
 
+/** A job polled every `waitMs` (the workflow's WaitForJob → PollJob) until it is done, or the MNO failed it. */
+const jobOutcome = async (mno: DirectMno, jobId: string, waitMs: number): Promise<'done' | 'failed'> => {
+  for (;;) {
+    await sleep(waitMs);
+    try {
+      if ((await retried(() => mno.gateway.jobStatus(jobId), waitMs)) === 'done') return 'done';
+    } catch (error) {
+      if (error instanceof MnoJobFailed) return 'failed';
+      throw error;
+    }
+  }
+};
+
 /**
- * `takePolicy` through the faults the MNO is set to, handled as the workflow handles them, with
- * nothing of the workflow's own: a call failing for a passing reason is asked again after `waitMs`
- * (the bench's Retry interval), a job the MNO failed is submitted again after `waitMs`
- * (BackOffBeforeResubmit), a read-back that failed is asked again (VerifyOnMno).
+ * One MNO takes a policy as the workflow's steps would, with nothing of the workflow's own: apply;
+ * for a job, wait `waitMs` then poll until done; then read back. Through whatever faults the MNO is
+ * set to, handled as the workflow handles them: a call failing for a passing reason is asked again
+ * after `waitMs` (the bench's Retry interval), a job the MNO failed is submitted again after
+ * `waitMs` (BackOffBeforeResubmit, up to MAX_SUBMISSIONS), a read-back that failed is asked again
+ * (VerifyOnMno). Throws if nothing is held.
  */
-export const takePolicyThroughFaults = async (mno: DirectMno, profileId: string, n: number, waitMs: number) => {
+export const takePolicy = async (mno: DirectMno, profileId: string, n: number, waitMs: number) => {
   const { effective } = compilePolicy(documentOf(n), mno.capabilities as PolicyRule[]);
   for (let submissions = 1; ; submissions++) {
     const submission = await retried(() => mno.gateway.applyPolicy(profileId, effective), waitMs);
-    if (submission.done) break;
-    const status = await (async () => {
-      for (;;) {
-        await sleep(waitMs);
-        const now = await retried(() => mno.gateway.jobStatus(submission.jobId), waitMs).catch((error: unknown) => {
-          if (error instanceof MnoJobFailed && submissions < 12) return 'failed' as const;
-          throw error;
-        });
-        if (now !== 'pending') return now;
-      }
-    })();
-    if (status === 'done') break;
+    if (submission.done || (await jobOutcome(mno, submission.jobId, waitMs)) === 'done') break;
+    if (submissions >= MAX_SUBMISSIONS) throw new Error(`${mno.id} failed the job ${submissions} times`);
     await sleep(waitMs);
   }
   if (!(await retried(() => mno.gateway.readPolicy(profileId), waitMs))) throw new Error(`${mno.id} holds nothing under ${profileId} after the apply`);

@@ -4,7 +4,7 @@ import type { SimulatedMno } from '../infra/local/simulated-mnos.ts';
 import type { HttpClient } from './command-http.ts';
 import { cascadeTenant, executionOf, outcomeOf, publish, readCascade, setDraft, type CascadeOutcome } from './cascade-fleet.ts';
 import { CASCADE_DEFINITION } from '../manifest/cascade-workflow.ts';
-import { directMnos, mapMakespan, slowestMno, takePolicyThroughFaults } from './cascade-floor.ts';
+import { directMnos, mapMakespan, slowestMno, takePolicy } from './cascade-floor.ts';
 import { probeReading, resetProbe, type ProbeReading } from './cascade-probe.ts';
 import { median } from './stats.ts';
 import { profiled } from './cpu-profile.ts';
@@ -90,7 +90,7 @@ export const singleCascade = async (runtime: Runtime, client: HttpClient, specs:
     for (const [i, mno] of direct.entries()) {
       sims[i]!.setFaults(faultsFor('failures', rep, i));
       const t0 = process.hrtime.bigint();
-      await takePolicyThroughFaults(mno, 'bench-floor.faults', 1000 + rep, PAUSE_MS);
+      await takePolicy(mno, 'bench-floor.faults', 1000 + rep, PAUSE_MS);
       perMno.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
     throughFaults.push(Math.max(...perMno));

@@ -88,7 +88,6 @@ export const ROUTES = [
 ] as const satisfies readonly Route[];
 
 /** The key of each route of the table (`GET /v1/sims/{eid}`): each method with its own path. */
-/** The key of each of these routes: each method with its own path. */
 type KeyOf<R> = R extends { method: infer M extends string; path: infer P extends string } ? `${M} ${P}` : never;
 
 export type RouteKey = KeyOf<(typeof ROUTES)[number]>;
